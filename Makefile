@@ -1,0 +1,46 @@
+# The two commands a new machine needs: `make run` and `make test`.
+# Both do the whole set-up first (Debian packages, virtual environment, install), once.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := .make
+CONFIG ?= assets/demo.toml
+DB     ?= var/lobby.db
+HOST   ?= 127.0.0.1
+PORT   ?= 8765
+
+# Debian packages: headless Kivy windows (xvfb, Mesa), QR/barcode decoding (zbar),
+# offline Vietnamese speech (espeak-ng, sox), a Vietnamese-capable system font.
+DEB_PACKAGES := python3-venv xvfb xauth libgl1-mesa-dri libzbar0 zbar-tools espeak-ng sox fonts-noto-core
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup run test bench clean
+
+setup: $(STAMP)/venv
+
+$(STAMP)/deb: Makefile
+	@mkdir -p $(STAMP)
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@touch $@
+
+$(STAMP)/venv: $(STAMP)/deb setup.cfg pyproject.toml
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+run: setup
+	@mkdir -p $(dir $(DB))
+	$(BIN)/motcua-server --config $(CONFIG) --db $(DB) --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) $(STAMP) var
