@@ -1,0 +1,49 @@
+"""The frame formats a pad bus can speak, behind one small interface."""
+
+from __future__ import annotations
+
+import enum
+from typing import Protocol
+
+from hardware.pad import frames, qsystem
+from hardware.pad.events import KeyPress, PadCommand
+
+__all__ = ["PadParser", "PadProtocol"]
+
+
+class PadParser(Protocol):
+    noise_bytes: int
+
+    def receive_data(self, data: bytes) -> None: ...
+
+    def presses_received(self) -> list[KeyPress]: ...
+
+    def reset(self) -> None: ...
+
+
+class PadProtocol(enum.Enum):
+    #: Our documented frame (``hardware.pad.frames``), with LED and beep commands.
+    MOTCUA = "motcua"
+    #: apertum QSystem's RS-485 button units: ``01 address key 07``, no commands.
+    QSYSTEM = "qsystem"
+
+    @property
+    def default_baudrate(self) -> int:
+        return 57600 if self is PadProtocol.QSYSTEM else 9600
+
+    @property
+    def takes_commands(self) -> bool:
+        return self is PadProtocol.MOTCUA
+
+    def parser(self) -> PadParser:
+        return qsystem.QSystemParser() if self is PadProtocol.QSYSTEM else frames.FrameParser()
+
+    def encode_press(self, press: KeyPress) -> bytes:
+        """The bytes a pad sends for ``press`` (simulators, tests)."""
+        if self is PadProtocol.QSYSTEM:
+            return qsystem.encode_press(press)
+        return frames.encode_press(press)
+
+    def encode_command(self, command: PadCommand) -> bytes | None:
+        """The bytes for ``command``, or ``None`` when these pads take no commands."""
+        return frames.encode_command(command) if self.takes_commands else None
