@@ -1,0 +1,143 @@
+"""What people ask the queue to do.
+
+A command is a value: who asks is checked at the edge (roles, PINs); the core checks whether
+the queue allows it. ``now`` is passed in by the edge, so the core reads no clock. Codes that
+must be secret (ticket and booking codes) are made at the edge with :mod:`secrets` and
+passed in, so that replaying the log gives the same state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+
+@dataclasses.dataclass(frozen=True)
+class Command:
+    now: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class IssueTicket(Command):
+    service: str
+    code: str
+    priority: str | None = None
+    source: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class SignIn(Command):
+    counter: int
+    officer: str
+
+
+@dataclasses.dataclass(frozen=True)
+class SignOut(Command):
+    counter: int
+
+
+@dataclasses.dataclass(frozen=True)
+class OpenCounter(Command):
+    counter: int
+
+
+@dataclasses.dataclass(frozen=True)
+class PauseCounter(Command):
+    counter: int
+
+
+@dataclasses.dataclass(frozen=True)
+class CloseCounter(Command):
+    counter: int
+
+
+@dataclasses.dataclass(frozen=True)
+class CallNext(Command):
+    counter: int
+
+
+@dataclasses.dataclass(frozen=True)
+class CallTicket(Command):
+    """Call one waiting ticket by its id, out of the usual order."""
+
+    counter: int
+    ticket: int
+
+
+@dataclasses.dataclass(frozen=True)
+class CounterAction(Command):
+    """An action on the counter's current ticket; ``ticket`` guards against a stale screen."""
+
+    counter: int
+    ticket: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Recall(CounterAction):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class StartServing(CounterAction):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class MarkNoShow(CounterAction):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class Complete(CounterAction):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class Transfer(CounterAction):
+    to_service: str | None = None
+    to_counter: int | None = None
+    note: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ReturnNoShow(Command):
+    """A citizen marked no-show arrives late and is put back in the queue."""
+
+    ticket: int
+
+
+@dataclasses.dataclass(frozen=True)
+class CancelTicket(Command):
+    ticket: int
+    reason: str = "cancelled"
+
+
+@dataclasses.dataclass(frozen=True)
+class BookAppointment(Command):
+    service: str
+    slot_start: dt.datetime
+    code: str
+
+
+@dataclasses.dataclass(frozen=True)
+class CancelAppointment(Command):
+    code: str
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckIn(Command):
+    booking: str
+    ticket_code: str
+    source: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class SubmitRating(Command):
+    ticket: int
+    score: int
+    source: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Tick(Command):
+    """Time passes: open a new day, raise alarms for waits past their limit."""

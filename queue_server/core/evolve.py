@@ -1,0 +1,200 @@
+"""Applying events to the state: the only code that changes it.
+
+Replaying the log through :func:`apply` rebuilds the state exactly, so nothing here may
+depend on anything but the state and the event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from .events import Event, EventType
+from .model import Appointment, AppointmentState, CounterState, Ticket, TicketState
+from .state import LobbyState
+
+
+def apply(state: LobbyState, event: Event) -> None:
+    if event.seq <= state.seq:
+        raise ValueError(f"event {event.seq} is not after {state.seq}: the log is out of order")
+    _APPLY[event.type](state, event)
+    state.seq = event.seq
+
+
+def _day_opened(state: LobbyState, event: Event) -> None:
+    day = dt.date.fromisoformat(event.data["day"])
+    state.day = day
+    for ticket_id in [i for i, t in state.tickets.items() if t.day < day]:
+        ticket = state.tickets.pop(ticket_id)
+        if state.codes.get(ticket.code) == ticket_id:
+            del state.codes[ticket.code]
+    for key in [k for k in state.last_number if k[1] < day]:
+        del state.last_number[key]
+    for code in [c for c, a in state.appointments.items() if a.day < day]:
+        del state.appointments[code]
+    for counter in state.counters.values():
+        if counter.current in state.tickets:  # busy with a ticket of the new day: leave it be
+            continue
+        counter.state = CounterState.CLOSED
+        counter.officer = None
+        counter.current = None
+        counter.priority_streak = 0
+
+
+def _issued(state: LobbyState, event: Event) -> None:
+    d = event.data
+    slot = d.get("slot_start")
+    ticket = Ticket(
+        id=d["ticket"],
+        label=d["label"],
+        code=d["code"],
+        service=d["service"],
+        number=d["number"],
+        day=dt.date.fromisoformat(d["day"]),
+        issued_at=event.at,
+        arrival_at=event.at,
+        priority=d.get("priority"),
+        appointment=d.get("appointment"),
+        slot_start=dt.datetime.fromisoformat(slot) if slot else None,
+        source=d.get("source"),
+    )
+    _add(state, ticket)
+    state.last_number[(ticket.service, ticket.day)] = ticket.number
+
+
+def _add(state: LobbyState, ticket: Ticket) -> None:
+    state.tickets[ticket.id] = ticket
+    state.codes[ticket.code] = ticket.id
+    state.next_ticket_id = max(state.next_ticket_id, ticket.id + 1)
+
+
+def _called(state: LobbyState, event: Event) -> None:
+    ticket = state.tickets[event.data["ticket"]]
+    counter = state.counters[event.data["counter"]]
+    ticket.state = TicketState.CALLED
+    ticket.counter = counter.number
+    ticket.officer = counter.officer
+    ticket.called_at = event.at
+    counter.current = ticket.id
+    counter.priority_streak = counter.priority_streak + 1 if ticket.priority else 0
+
+
+def _recalled(state: LobbyState, event: Event) -> None:
+    state.tickets[event.data["ticket"]].recalls = event.data["recalls"]
+
+
+def _serving(state: LobbyState, event: Event) -> None:
+    ticket = state.tickets[event.data["ticket"]]
+    ticket.state = TicketState.SERVING
+    ticket.served_at = event.at
+
+
+def _leave_counter(state: LobbyState, ticket: Ticket, new_state: TicketState) -> None:
+    ticket.state = new_state
+    if ticket.counter is not None and state.counters[ticket.counter].current == ticket.id:
+        state.counters[ticket.counter].current = None
+
+
+def _no_show(state: LobbyState, event: Event) -> None:
+    ticket = state.tickets[event.data["ticket"]]
+    _leave_counter(state, ticket, TicketState.NO_SHOW)
+    ticket.done_at = event.at
+
+
+def _returned(state: LobbyState, event: Event) -> None:
+    ticket = state.tickets[event.data["ticket"]]
+    ticket.state = TicketState.WAITING
+    ticket.returns = event.data["returns"]
+    ticket.arrival_at = event.at
+    ticket.counter = ticket.officer = ticket.called_at = ticket.done_at = None
+
+
+def _completed(state: LobbyState, event: Event) -> None:
+    ticket = state.tickets[event.data["ticket"]]
+    _leave_counter(state, ticket, TicketState.DONE)
+    ticket.done_at = event.at
+    state.service_seconds[ticket.service].append(event.data["service_seconds"])
+
+
+def _cancelled(state: LobbyState, event: Event) -> None:
+    ticket = state.tickets[event.data["ticket"]]
+    _leave_counter(state, ticket, TicketState.CANCELLED)
+    ticket.done_at = event.at
+
+
+def _transferred(state: LobbyState, event: Event) -> None:
+    d = event.data
+    old = state.tickets[d["ticket"]]
+    _leave_counter(state, old, TicketState.TRANSFERRED)
+    old.done_at = event.at
+    old.transferred_to = d["new_ticket"]
+    new = Ticket(
+        id=d["new_ticket"],
+        label=old.label,
+        code=old.code,
+        service=d["to_service"],
+        number=old.number,
+        day=old.day,
+        issued_at=event.at,
+        arrival_at=dt.datetime.fromisoformat(d["arrival_at"]),
+        priority=old.priority,
+        appointment=old.appointment,
+        slot_start=old.slot_start,
+        target_counter=d["to_counter"],
+        source=old.source,
+        transferred_from=old.id,
+    )
+    _add(state, new)
+
+
+def _counter_changed(state: LobbyState, event: Event) -> None:
+    counter = state.counters[event.data["counter"]]
+    counter.state = CounterState(event.data["state"])
+    counter.officer = event.data["officer"]
+    if counter.state is CounterState.CLOSED:
+        counter.priority_streak = 0
+
+
+def _rated(state: LobbyState, event: Event) -> None:
+    state.tickets[event.data["ticket"]].rating = event.data["score"]
+
+
+def _alarm(state: LobbyState, event: Event) -> None:
+    state.tickets[event.data["ticket"]].alarmed = True
+
+
+def _booked(state: LobbyState, event: Event) -> None:
+    d = event.data
+    state.appointments[d["code"]] = Appointment(
+        code=d["code"], service=d["service"], slot_start=dt.datetime.fromisoformat(d["slot_start"])
+    )
+
+
+def _checked_in(state: LobbyState, event: Event) -> None:
+    appointment = state.appointments[event.data["code"]]
+    appointment.state = AppointmentState.CHECKED_IN
+    appointment.ticket = event.data["ticket"]
+
+
+def _appointment_cancelled(state: LobbyState, event: Event) -> None:
+    state.appointments[event.data["code"]].state = AppointmentState.CANCELLED
+
+
+_APPLY: dict[EventType, Callable[[LobbyState, Event], None]] = {
+    EventType.DAY_OPENED: _day_opened,
+    EventType.TICKET_ISSUED: _issued,
+    EventType.TICKET_CALLED: _called,
+    EventType.TICKET_RECALLED: _recalled,
+    EventType.TICKET_SERVING: _serving,
+    EventType.TICKET_NO_SHOW: _no_show,
+    EventType.TICKET_RETURNED: _returned,
+    EventType.TICKET_TRANSFERRED: _transferred,
+    EventType.TICKET_COMPLETED: _completed,
+    EventType.TICKET_CANCELLED: _cancelled,
+    EventType.COUNTER_CHANGED: _counter_changed,
+    EventType.RATING_RECORDED: _rated,
+    EventType.ALARM_WAIT_EXCEEDED: _alarm,
+    EventType.APPOINTMENT_BOOKED: _booked,
+    EventType.APPOINTMENT_CHECKED_IN: _checked_in,
+    EventType.APPOINTMENT_CANCELLED: _appointment_cancelled,
+}

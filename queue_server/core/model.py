@@ -1,0 +1,133 @@
+"""The queue's state: tickets, counters, appointments.
+
+These are the entities the core keeps in memory and changes only by applying events
+(:mod:`queue_server.core.evolve`). Everything else reads them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+
+from .site import CounterSpec
+
+
+class TicketState(enum.StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    TRANSFERRED = "transferred"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        return self in _FINAL
+
+
+_FINAL = frozenset(
+    {TicketState.DONE, TicketState.TRANSFERRED, TicketState.CANCELLED, TicketState.NO_SHOW}
+)
+
+
+class CounterState(enum.StrEnum):
+    OPEN = "open"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+class AppointmentState(enum.StrEnum):
+    BOOKED = "booked"
+    CHECKED_IN = "checked_in"
+    CANCELLED = "cancelled"
+
+
+@dataclasses.dataclass
+class Ticket:
+    id: int
+    label: str
+    code: str
+    service: str
+    number: int
+    day: dt.date
+    issued_at: dt.datetime
+    arrival_at: dt.datetime  # what the calling order counts from
+    priority: str | None = None
+    appointment: str | None = None  # booking code, when checked in on time
+    slot_start: dt.datetime | None = None
+    target_counter: int | None = None  # transferred to one counter only
+    source: str | None = None  # the device that issued it
+    state: TicketState = TicketState.WAITING
+    counter: int | None = None
+    officer: str | None = None
+    called_at: dt.datetime | None = None
+    served_at: dt.datetime | None = None
+    done_at: dt.datetime | None = None
+    recalls: int = 0
+    returns: int = 0
+    transferred_from: int | None = None
+    transferred_to: int | None = None
+    rating: int | None = None
+    alarmed: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain values, for the store and the protocol edge."""
+        row: dict[str, object] = {}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, dt.datetime | dt.date):
+                value = value.isoformat()
+            elif isinstance(value, enum.Enum):
+                value = value.value
+            row[field.name] = value
+        return row
+
+
+@dataclasses.dataclass
+class Counter:
+    spec: CounterSpec
+    state: CounterState = CounterState.CLOSED
+    officer: str | None = None
+    current: int | None = None  # the ticket called or being served here
+    priority_streak: int = 0  # priority calls in a row, for fairness
+
+    @property
+    def number(self) -> int:
+        return self.spec.number
+
+    def serves(self, service: str) -> bool:
+        return self.spec.services.get(service, 0) > 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "number": self.spec.number,
+            "name": self.spec.name,
+            "services": sorted(self.spec.services),
+            "state": self.state.value,
+            "officer": self.officer,
+            "current": self.current,
+        }
+
+
+@dataclasses.dataclass
+class Appointment:
+    code: str
+    service: str
+    slot_start: dt.datetime
+    state: AppointmentState = AppointmentState.BOOKED
+    ticket: int | None = None
+
+    @property
+    def day(self) -> dt.date:
+        return self.slot_start.date()
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "service": self.service,
+            "slot_start": self.slot_start.isoformat(),
+            "state": self.state.value,
+            "ticket": self.ticket,
+        }

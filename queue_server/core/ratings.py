@@ -1,0 +1,43 @@
+"""Deciding on ratings: one per completed ticket, within the window after completion."""
+
+from __future__ import annotations
+
+from .commands import SubmitRating
+from .errors import DomainError, ErrorCode
+from .events import Event, EventType
+from .model import TicketState
+from .state import LobbyState
+
+
+def submit(state: LobbyState, cmd: SubmitRating) -> list[Event]:
+    ticket = state.ticket(cmd.ticket)
+    policy = state.site.policy
+    scores = sorted(level.score for level in policy.rating_scale)
+    if cmd.score not in scores:
+        raise DomainError(
+            ErrorCode.RATING_INVALID, f"A rating is one of {', '.join(map(str, scores))}, not {cmd.score}."
+        )
+    if ticket.state is not TicketState.DONE:
+        raise DomainError(
+            ErrorCode.TICKET_STATE, f"Ticket {ticket.label} is {ticket.state.value}; only a completed ticket is rated."
+        )
+    if ticket.rating is not None:
+        raise DomainError(ErrorCode.RATING_DUPLICATE, f"Ticket {ticket.label} has been rated already.")
+    assert ticket.done_at is not None
+    if cmd.now - ticket.done_at > policy.rating_window:
+        raise DomainError(ErrorCode.RATING_CLOSED, f"The time to rate ticket {ticket.label} has passed.")
+    return [
+        Event(
+            EventType.RATING_RECORDED,
+            cmd.now,
+            {
+                "ticket": ticket.id,
+                "label": ticket.label,
+                "service": ticket.service,
+                "counter": ticket.counter,
+                "officer": ticket.officer,
+                "score": cmd.score,
+                "source": cmd.source,
+            },
+        )
+    ]

@@ -1,0 +1,119 @@
+"""The whole in-memory state of one centre, and the questions asked of it."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Iterator
+
+from .errors import DomainError, ErrorCode
+from .model import Appointment, AppointmentState, Counter, CounterState, Ticket, TicketState
+from .ordering import queue_key
+from .site import Service, Site
+
+
+@dataclasses.dataclass
+class LobbyState:
+    site: Site
+    seq: int = 0
+    day: dt.date | None = None  # the last day opened
+    next_ticket_id: int = 1
+    tickets: dict[int, Ticket] = dataclasses.field(default_factory=dict)
+    codes: dict[str, int] = dataclasses.field(default_factory=dict)  # code → newest ticket id
+    last_number: dict[tuple[str, dt.date], int] = dataclasses.field(default_factory=dict)
+    counters: dict[int, Counter] = dataclasses.field(default_factory=dict)
+    appointments: dict[str, Appointment] = dataclasses.field(default_factory=dict)
+    service_seconds: dict[str, collections.deque[float]] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.counters:
+            self.counters = {spec.number: Counter(spec) for spec in self.site.counters}
+        for service in self.site.services:
+            self.service_seconds.setdefault(
+                service.code, collections.deque(maxlen=self.site.policy.recent_services)
+            )
+
+    # lookups that refuse with a clear reason
+
+    def service(self, code: str) -> Service:
+        service = self.site.service(code)
+        if service is None:
+            raise DomainError(ErrorCode.SERVICE_UNKNOWN, f"There is no service {code!r}.", service=code)
+        return service
+
+    def counter(self, number: int) -> Counter:
+        counter = self.counters.get(number)
+        if counter is None:
+            raise DomainError(ErrorCode.COUNTER_UNKNOWN, f"There is no counter {number}.", counter=number)
+        return counter
+
+    def ticket(self, ticket_id: int) -> Ticket:
+        ticket = self.tickets.get(ticket_id)
+        if ticket is None:
+            raise DomainError(ErrorCode.TICKET_UNKNOWN, f"There is no ticket {ticket_id} today.", ticket=ticket_id)
+        return ticket
+
+    def ticket_by_code(self, code: str) -> Ticket:
+        ticket_id = self.codes.get(code)
+        if ticket_id is None:
+            raise DomainError(ErrorCode.TICKET_UNKNOWN, "No ticket today has this code.")
+        return self.tickets[ticket_id]
+
+    def appointment(self, code: str) -> Appointment:
+        appointment = self.appointments.get(code)
+        if appointment is None:
+            raise DomainError(ErrorCode.BOOKING_UNKNOWN, "No appointment has this booking code.")
+        return appointment
+
+    # questions
+
+    def waiting(self, day: dt.date) -> Iterator[Ticket]:
+        return (t for t in self.tickets.values() if t.state is TicketState.WAITING and t.day == day)
+
+    def waiting_for(self, service: str, day: dt.date) -> list[Ticket]:
+        return sorted((t for t in self.waiting(day) if t.service == service), key=queue_key)
+
+    def people_ahead(self, ticket: Ticket) -> int:
+        """Waiting tickets of the same service that come before this one."""
+        key = queue_key(ticket)
+        return sum(
+            1
+            for other in self.waiting(ticket.day)
+            if other.service == ticket.service and other.id != ticket.id and queue_key(other) < key
+        )
+
+    def open_counters_for(self, service: str) -> int:
+        return sum(1 for c in self.counters.values() if c.state is CounterState.OPEN and c.serves(service))
+
+    def average_service_seconds(self, service: str) -> float:
+        recent = self.service_seconds.get(service)
+        if not recent:
+            return self.site.policy.default_service_minutes * 60
+        return sum(recent) / len(recent)
+
+    def estimated_wait_minutes(self, service: str, ahead: int) -> int | None:
+        """Minutes until a ticket with ``ahead`` people before it is called; None if no
+        counter serving the service is open."""
+        counters = self.open_counters_for(service)
+        if counters == 0:
+            return None
+        seconds = ahead * self.average_service_seconds(service) / counters
+        return math.ceil(seconds / 60)
+
+    def issued_today(self, service: str, day: dt.date) -> int:
+        last = self.last_number.get((service, day))
+        if last is None:
+            return 0
+        return last - self.service(service).number_start + 1
+
+    def booked_in_slot(self, service: str, slot_start: dt.datetime) -> int:
+        return sum(
+            1
+            for a in self.appointments.values()
+            if a.service == service and a.slot_start == slot_start and a.state is not AppointmentState.CANCELLED
+        )
+
+    def counter_of_officer(self, officer: str) -> Counter | None:
+        return next((c for c in self.counters.values() if c.officer == officer), None)
