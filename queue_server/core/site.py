@@ -19,7 +19,8 @@ class TimeRange:
     end: dt.time
 
     def __contains__(self, moment: dt.time) -> bool:
-        return self.start <= moment < self.end
+        # an end of 24:00 is written as time.max and includes the day's last instant
+        return self.start <= moment and (moment < self.end or self.end == dt.time.max)
 
 
 @dataclasses.dataclass(frozen=True)

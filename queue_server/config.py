@@ -1,0 +1,523 @@
+"""Read a site's configuration file (TOML) into a :class:`~queue_server.settings.SiteConfig`.
+
+One file per site (``docs/configuration.md`` describes every key)::
+
+    [site]  [policy]  [[priority]]  [[rating]]  [hours]
+    [[service]]  [[counter]]  [[device]]  [[officer]]
+
+Everything wrong with a file is reported at once in one :class:`ConfigError`, one problem a
+line, each naming the file, the line when it can be found, and the key path::
+
+    site.toml:14: service[2].prefx: unknown key 'prefx' (did you mean 'prefix'?)
+    site.toml:31: counter[4].services.XY: no service has the code 'XY'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+import urllib.parse
+import zoneinfo
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import pins
+from .config_checks import (
+    DEFAULT_HOURS,
+    HOURS_KEYS,
+    HoursSpec,
+    KeyPath,
+    LineFinder,
+    Problem,
+    Problems,
+    Table,
+    format_key,
+    positive_number,
+    report_duplicates,
+    suggest,
+)
+from .core.site import (
+    DEFAULT_PRIORITIES,
+    DEFAULT_RATING_SCALE,
+    CounterSpec,
+    Policy,
+    PriorityCategory,
+    RatingLevel,
+    Service,
+    Site,
+)
+from .settings import Device, Officer, Role, ServerSettings, SiteConfig
+
+__all__ = ["ConfigError", "Problem", "load_config", "parse_config"]
+
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+_TOP_KEYS = (
+    "site", "policy", "priority", "rating", "hours", "service", "counter", "device", "officer",
+)  # fmt: skip
+_SITE_KEYS = (
+    "id", "name", "timezone", "language", "public_url", "retention_days", "session_minutes",
+    "pin_attempts", "pin_lockout_seconds", "max_message_bytes", "synchronous",
+)  # fmt: skip
+_POLICY_KEYS = (
+    "max_priority_in_row", "no_show_returns", "transfer_keeps_arrival", "checkin_early_minutes",
+    "checkin_late_minutes", "booking_days_ahead", "rating_window_minutes",
+    "default_service_minutes", "recent_services",
+)  # fmt: skip
+_NAMES = ("name_vi", "name_en")
+_SERVICE_KEYS = (
+    "code", "prefix", *_NAMES, "daily_cap", "max_wait_minutes", "number_start", "number_width",
+    "slot_minutes", "slot_capacity", "hours",
+)  # fmt: skip
+_COUNTER_KEYS = ("number", "name", "services")
+_DEVICE_KEYS = (
+    "id", "role", "token", "name", "counter", "services", "counters", "printer", "scanner", "pad",
+    "pad_address",
+)  # fmt: skip
+_OFFICER_KEYS = ("user", "name", "pin_hash", "counters", "manager")
+
+_SITE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+_NAME_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_SERVICE_CODE = re.compile(r"[A-Z][A-Z0-9_]{0,15}")
+_PREFIX = re.compile(r"[A-Z]{1,2}")
+_PRIORITY_CODE = re.compile(r"[a-z][a-z0-9_]{0,31}")
+_TOKEN = re.compile(r"[!-~]{16,256}")
+_DEVICE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
+_TOML_LOCATION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+
+MAX_COUNTER = 9999
+DAY_MINUTES = 24 * 60
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used: every problem found, one a line."""
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(sorted(problems, key=lambda p: (p.line is None, p.line or 0)))
+        count = len(self.problems)
+        head = f"{source}: invalid configuration ({count} problem{'s' if count != 1 else ''})"
+        super().__init__("\n".join([head, *(p.describe(source) for p in self.problems)]))
+
+
+def load_config(path: str | os.PathLike[str]) -> SiteConfig:
+    """Read and check the configuration file at ``path``; raise :class:`ConfigError`."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problem = Problem("", f"cannot read the file: {exc.strerror or exc}")
+        raise ConfigError(str(path), [problem]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problem = Problem("", "not UTF-8 text (save the file as UTF-8)", line)
+        raise ConfigError(str(path), [problem]) from None
+    return parse_config(text, path)
+
+
+def parse_config(text: str, path: str | os.PathLike[str] | None = None) -> SiteConfig:
+    """Check the configuration ``text`` (read from ``path``, for messages)."""
+    source = "<config>" if path is None else str(path)
+    text = text.removeprefix("\ufeff")  # a byte order mark, as some Windows editors write
+    data = _parse_toml(text, source)
+    problems = Problems()
+    config = _read_config(data, problems, None if path is None else Path(path))
+    if problems:
+        finder = LineFinder(text)
+        found = [Problem(format_key(key), msg, finder.line_of(key)) for key, msg in problems]
+        raise ConfigError(source, found)
+    return config
+
+
+def _parse_toml(text: str, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_LOCATION.search(message)
+        line = column = None
+        if match:
+            message = message[: match.start()]
+            line = int(match[1]) if match[1] else text.count("\n") + 1
+            column = int(match[2]) if match[2] else None
+        problem = Problem("", f"TOML syntax error: {message}", line, column)
+    except RecursionError:
+        problem = Problem("", "TOML syntax error: arrays or tables nested too deeply")
+    raise ConfigError(source, [problem]) from None
+
+
+def _read_config(data: dict[str, Any], problems: Problems, path: Path | None) -> SiteConfig:
+    root = Table(data, (), problems, _TOP_KEYS)
+    site_table = _required_table(root, "site", _SITE_KEYS)
+    hours = HoursSpec.read(root.table("hours", HOURS_KEYS), HoursSpec.of(DEFAULT_HOURS))
+    services = _read_services(root, hours)
+    counters = _read_counters(root, {s.code for s in services if s.code})
+    _check_every_service_served(root, services, counters)
+    site = Site(
+        site_id=site_table.code("id", _SITE_ID, "lower-case letters, digits, '-' and '_'"),
+        name=site_table.text("name", "", required=True),
+        tz=_read_timezone(site_table),
+        services=services,
+        counters=counters,
+        priorities=_read_priorities(root),
+        policy=_read_policy(root),
+    )
+    return SiteConfig(
+        site=site,
+        devices=_read_devices(root, site),
+        officers=_read_officers(root, {c.number for c in counters}),
+        settings=_read_settings(site_table),
+        path=path,
+    )
+
+
+def _required_table(parent: Table, name: str, known: Sequence[str]) -> Table:
+    table = parent.table(name, known)
+    if table is None:
+        if not parent.has(name):
+            parent.report(name, f"missing (required): add a [{name}] table")
+        table = Table({}, parent.at(name), parent.problems, known)
+    return table
+
+
+# --- [site] ---------------------------------------------------------------------------------
+
+
+def _read_timezone(site: Table) -> dt.tzinfo:
+    name = site.text("timezone", DEFAULT_TIMEZONE)
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError, UnicodeError):
+        site.report("timezone", f"unknown time zone {name!r} (e.g. {DEFAULT_TIMEZONE!r})")
+        return zoneinfo.ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def _read_settings(site: Table) -> ServerSettings:
+    d = ServerSettings()
+
+    def whole(name: str, low: int, high: int) -> int:
+        default: int = getattr(d, name)
+        return site.integer(name, default, low=low, high=high)
+
+    return ServerSettings(
+        public_url=_read_public_url(site, d.public_url),
+        retention_days=whole("retention_days", 1, 36500),
+        session_minutes=whole("session_minutes", 1, 7 * DAY_MINUTES),
+        pin_attempts=whole("pin_attempts", 1, 100),
+        pin_lockout_seconds=whole("pin_lockout_seconds", 0, 86400),
+        max_message_bytes=whole("max_message_bytes", 1024, 2**24),
+        synchronous=_read_choice(site, "synchronous", d.synchronous, ("FULL", "NORMAL")),
+        language=_read_choice(site, "language", d.language, ("vi", "en")),
+    )
+
+
+def _read_choice(table: Table, name: str, default: str, choices: Sequence[str]) -> str:
+    """One of ``choices``, whatever the case it is written in."""
+    value = table.text(name, default)
+    match = next((c for c in choices if c.casefold() == value.casefold()), None)
+    if match is None:
+        table.report(name, f"must be one of {', '.join(choices)}, not {value!r}")
+        return default
+    return match
+
+
+def _read_public_url(site: Table, default: str) -> str:
+    url = site.text("public_url", default)
+    try:
+        split = urllib.parse.urlsplit(url)
+        split.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        split = None
+    if split is None or split.scheme not in ("http", "https") or not split.hostname:
+        site.report("public_url", f"must be an http:// or https:// address, not {url!r}")
+        return default
+    return url.rstrip("/")
+
+
+# --- [policy], [[priority]], [[rating]] -------------------------------------------------------
+
+
+def _read_policy(root: Table) -> Policy:
+    table = root.table("policy", _POLICY_KEYS) or Table({}, ("policy",), root.problems, ())
+    d = Policy()
+
+    def whole(name: str, low: int, high: int) -> int:
+        default: int = getattr(d, name)
+        return table.integer(name, default, low=low, high=high)
+
+    def minutes(name: str, low: int) -> dt.timedelta:
+        default = getattr(d, name.removesuffix("_minutes")) // dt.timedelta(minutes=1)
+        return dt.timedelta(minutes=table.integer(name, default, low=low, high=DAY_MINUTES))
+
+    return Policy(
+        max_priority_in_row=whole("max_priority_in_row", 1, 100),
+        no_show_returns=whole("no_show_returns", 0, 10),
+        transfer_keeps_arrival=table.flag("transfer_keeps_arrival", d.transfer_keeps_arrival),
+        checkin_early=minutes("checkin_early_minutes", 0),
+        checkin_late=minutes("checkin_late_minutes", 0),
+        booking_days_ahead=whole("booking_days_ahead", 0, 365),
+        rating_window=minutes("rating_window_minutes", 1),
+        rating_scale=_read_rating_scale(root),
+        default_service_minutes=table.number(
+            "default_service_minutes", d.default_service_minutes, high=DAY_MINUTES
+        ),
+        recent_services=whole("recent_services", 1, 1000),
+    )
+
+
+def _read_priorities(root: Table) -> tuple[PriorityCategory, ...]:
+    tables = root.tables("priority", ("code", *_NAMES))
+    if tables is None:
+        return DEFAULT_PRIORITIES
+    hint = "lower-case letters, digits and '_' (e.g. 'elderly')"
+    codes = [t.code("code", _PRIORITY_CODE, hint) for t in tables]
+    report_duplicates(root.problems, _keyed(tables, "code", codes), "priority code")
+    return tuple(PriorityCategory(code, *_names(t)) for t, code in zip(tables, codes, strict=True))
+
+
+def _read_rating_scale(root: Table) -> tuple[RatingLevel, ...]:
+    tables = root.tables("rating", ("score", *_NAMES))
+    if tables is None:
+        return DEFAULT_RATING_SCALE
+    if len(tables) < 2:
+        root.report("rating", "a rating scale needs at least 2 levels ([[rating]] tables)")
+    scores = [t.integer("score", required=True, low=1, high=10) for t in tables]
+    report_duplicates(root.problems, _keyed(tables, "score", scores), "rating score")
+    return tuple(
+        RatingLevel(score or 0, *_names(t)) for t, score in zip(tables, scores, strict=True)
+    )
+
+
+def _names(table: Table) -> tuple[str, str]:
+    return table.text("name_vi", "", required=True), table.text("name_en", "", required=True)
+
+
+def _keyed(tables: Sequence[Table], name: str, values: Sequence[Any]) -> list[tuple[KeyPath, Any]]:
+    """``(key path of name in each table, value)`` for the values that were read."""
+    return [(t.at(name), v) for t, v in zip(tables, values, strict=True) if v not in (None, "")]
+
+
+# --- [[service]], [[counter]] -------------------------------------------------------------------
+
+
+def _read_services(root: Table, hours: HoursSpec) -> tuple[Service, ...]:
+    tables = root.tables("service", _SERVICE_KEYS)
+    if not tables:
+        root.report("service", "missing (required): at least one [[service]] table")
+        return ()
+    services = tuple(_read_service(t, hours) for t in tables)
+    report_duplicates(
+        root.problems, _keyed(tables, "code", [s.code for s in services]), "service code"
+    )
+    report_duplicates(
+        root.problems, _keyed(tables, "prefix", [s.prefix for s in services]), "prefix"
+    )
+    return services
+
+
+def _read_service(t: Table, default_hours: HoursSpec) -> Service:
+    width = t.integer("number_width", 3, low=1, high=6)
+    start = t.integer("number_start", 1, low=0, high=10**width - 1)
+    cap = t.integer("daily_cap", low=1, high=10**width)
+    if cap is not None and start + cap - 1 >= 10**width:
+        t.report(
+            "daily_cap", f"{cap} numbers from {start} do not fit in {width} digits (number_width)"
+        )
+    return Service(
+        code=t.code("code", _SERVICE_CODE, "upper-case ASCII letters, digits and '_' (e.g. 'HT')"),
+        prefix=t.code("prefix", _PREFIX, "1 or 2 upper-case ASCII letters (e.g. 'A')"),
+        name_vi=t.text("name_vi", "", required=True),
+        name_en=t.text("name_en", "", required=True),
+        hours=HoursSpec.read(t.table("hours", HOURS_KEYS), default_hours).build(),
+        daily_cap=cap,
+        max_wait_minutes=t.integer("max_wait_minutes", 45, low=1, high=DAY_MINUTES),
+        number_start=start,
+        number_width=width,
+        slot_minutes=t.integer("slot_minutes", 15, low=1, high=DAY_MINUTES),
+        slot_capacity=t.integer("slot_capacity", 0, low=0, high=1000),
+    )
+
+
+def _read_counters(root: Table, service_codes: set[str]) -> tuple[CounterSpec, ...]:
+    tables = root.tables("counter", _COUNTER_KEYS)
+    if not tables:
+        root.report("counter", "missing (required): at least one [[counter]] table")
+        return ()
+    counters = tuple(_read_counter(t, service_codes) for t in tables)
+    numbers = [c.number or None for c in counters]
+    report_duplicates(root.problems, _keyed(tables, "number", numbers), "counter number")
+    return counters
+
+
+def _read_counter(t: Table, service_codes: set[str]) -> CounterSpec:
+    number = t.integer("number", required=True, low=1, high=MAX_COUNTER) or 0
+    value = t.data.get("services")
+    if value is None:
+        t.report("services", "missing (required): e.g. services = { HT = 1.0 } or ['HT']")
+    weights: dict[str, float] = {}
+    if isinstance(value, dict):
+        for code, weight in value.items():
+            checked = positive_number(weight)
+            if isinstance(checked, str):
+                t.problems.add(t.at("services") + (code,), f"weight {checked}")
+            elif _known_service(t, t.at("services") + (code,), code, service_codes):
+                weights[code] = checked
+    elif isinstance(value, list):
+        for key, code in t.texts("services"):
+            if code in weights:
+                t.problems.add(key, f"{code!r} is listed twice")
+            elif _known_service(t, key, code, service_codes):
+                weights[code] = 1.0
+    elif value is not None:
+        t.report("services", "must be a table { CODE = weight } or an array of service codes")
+    if isinstance(value, (dict, list)) and not value:
+        t.report("services", "serves no service")
+    return CounterSpec(number, t.text("name", f"Quầy {number}"), weights)
+
+
+def _known_service(t: Table, key: KeyPath, code: str, service_codes: set[str]) -> bool:
+    if code in service_codes:
+        return True
+    t.problems.add(key, f"no service has the code {code!r}{suggest(code, service_codes)}")
+    return False
+
+
+def _check_every_service_served(
+    root: Table, services: Sequence[Service], counters: Sequence[CounterSpec]
+) -> None:
+    if not counters:
+        return
+    served = {code for c in counters for code in c.services}
+    for index, service in enumerate(services, start=1):
+        if service.code and service.code not in served:
+            root.problems.add(("service", index, "code"), f"no [[counter]] serves {service.code!r}")
+
+
+# --- [[device]], [[officer]] --------------------------------------------------------------------
+
+
+def _read_devices(root: Table, site: Site) -> tuple[Device, ...]:
+    tables = root.tables("device", _DEVICE_KEYS) or []
+    devices = [_read_device(t, site) for t in tables]
+    problems = root.problems
+    report_duplicates(problems, _keyed(tables, "id", [d and d.id for d in devices]), "device id")
+    tokens = [t.data.get("token") if isinstance(t.data.get("token"), str) else None for t in tables]
+    report_duplicates(problems, _keyed(tables, "token", tokens), "token", show=False)
+    pads = [(d.pad, d.pad_address) if d and d.pad_address is not None else None for d in devices]
+    report_duplicates(problems, _keyed(tables, "pad_address", pads), "pad address on this pad bus")
+    return tuple(d for d in devices if d is not None)
+
+
+def _read_device(t: Table, site: Site) -> Device | None:
+    device_id = t.code("id", _NAME_ID, "letters, digits, '.', '-' and '_' (e.g. 'kiosk-1')")
+    role = _read_role(t)
+    token = _read_token(t)
+    counter = _read_device_counter(t, role, site)
+    known_services = {s.code for s in site.services}
+    services = t.texts("services")
+    for key, code in services:
+        _known_service(t, key, code, known_services)
+    known_counters = {c.number for c in site.counters}
+    counters = t.integers("counters", low=1, high=MAX_COUNTER)
+    for key, number in counters:
+        if number not in known_counters:
+            t.problems.add(key, f"no [[counter]] has the number {number}")
+    urls = {name: _read_device_url(t, name) for name in ("printer", "scanner", "pad")}
+    pad_address = t.integer("pad_address", low=1, high=247)
+    if pad_address is not None and urls["pad"] is None:
+        t.report("pad_address", "needs a pad URL (pad = 'serial:///dev/ttyUSB0' or 'sim://…')")
+    if role is None or not device_id or not token:
+        return None
+    return Device(
+        id=device_id,
+        role=role,
+        token=token,
+        name=t.text("name", "", empty=True),
+        counter=counter,
+        services=tuple(code for _, code in services),
+        counters=tuple(number for _, number in counters),
+        printer=urls["printer"],
+        scanner=urls["scanner"],
+        pad=urls["pad"],
+        pad_address=pad_address,
+    )
+
+
+def _read_role(t: Table) -> Role | None:
+    value = t.text("role", required=True)
+    if value is None:
+        return None
+    try:
+        return Role(value.lower())
+    except ValueError:
+        t.report("role", f"unknown role {value!r}{suggest(value.lower(), [r.value for r in Role])}")
+        return None
+
+
+def _read_token(t: Table) -> str:
+    value = t.text("token", required=True)
+    if value is None:
+        return ""
+    if len(value) < 16:
+        t.report("token", f"must be at least 16 characters long (it has {len(value)})")
+    elif not _TOKEN.fullmatch(value):
+        t.report("token", "must be at most 256 printable ASCII characters with no spaces")
+    else:
+        return value
+    return ""
+
+
+def _read_device_counter(t: Table, role: Role | None, site: Site) -> int | None:
+    counter = t.integer("counter", low=1, high=MAX_COUNTER)
+    needs_counter = role in (Role.COUNTER, Role.PAD)
+    if counter is None and needs_counter and not t.has("counter"):
+        t.report("counter", f"missing (required): a {role} device belongs to a counter")
+    elif counter is not None and role is not None and not needs_counter:
+        t.report("counter", f"only counter and pad devices belong to a counter, not a {role}")
+    elif counter is not None and site.counter(counter) is None:
+        t.report("counter", f"no [[counter]] has the number {counter}")
+    return counter
+
+
+def _read_device_url(t: Table, name: str) -> str | None:
+    url = t.text(name)
+    if url is not None and not _DEVICE_URL.fullmatch(url):
+        t.report(
+            name,
+            f"must be a device URL like 'serial:///dev/ttyUSB0' or 'sim://{name}', not {url!r}",
+        )
+        return None
+    return url
+
+
+def _read_officers(root: Table, counter_numbers: set[int]) -> tuple[Officer, ...]:
+    tables = root.tables("officer", _OFFICER_KEYS) or []
+    officers = [_read_officer(t, counter_numbers) for t in tables]
+    users = [o.user.casefold() if o.user else None for o in officers]
+    report_duplicates(root.problems, _keyed(tables, "user", users), "officer user")
+    return tuple(officers)
+
+
+def _read_officer(t: Table, counter_numbers: set[int]) -> Officer:
+    pin_hash = t.text("pin_hash", "", required=True)
+    if pin_hash:
+        try:
+            pins.parse_pin_hash(pin_hash)
+        except pins.InvalidPinHash as exc:
+            t.report("pin_hash", str(exc))
+    counters = t.integers("counters", low=1, high=MAX_COUNTER)
+    for key, number in counters:
+        if number not in counter_numbers:
+            t.problems.add(key, f"no [[counter]] has the number {number}")
+    return Officer(
+        user=t.code("user", _NAME_ID, "letters, digits, '.', '-' and '_' (e.g. 'lan.nguyen')"),
+        name=t.text("name", "", required=True),
+        pin_hash=pin_hash,
+        counters=tuple(number for _, number in counters),
+        manager=t.flag("manager", False),
+    )

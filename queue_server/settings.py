@@ -1,0 +1,81 @@
+"""A site's configuration as values: the core's :class:`Site` plus what only the edges need
+(devices and their tokens, officers and their PIN hashes, server settings).
+
+Built by :mod:`queue_server.config` from the site's TOML file; see ``docs/configuration.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from pathlib import Path
+
+from .core.site import Site
+
+
+class Role(enum.StrEnum):
+    """Who a connection is; it decides what it may do and see (``docs/protocol.md``)."""
+
+    KIOSK = "kiosk"
+    DISPLAY = "display"
+    COUNTER = "counter"
+    PAD = "pad"
+    MANAGER = "manager"
+    INTEGRATION = "integration"
+    PUBLIC = "public"
+
+
+@dataclasses.dataclass(frozen=True)
+class Device:
+    """A kiosk, display board, counter PC, rating pad, manager screen or integration client."""
+
+    id: str
+    role: Role
+    token: str
+    name: str = ""
+    counter: int | None = None  # the counter of a counter PC or a rating pad
+    services: tuple[str, ...] = ()  # a display limited to these services (empty: all)
+    counters: tuple[int, ...] = ()  # a display limited to these counters (empty: all)
+    printer: str | None = None  # hardware URLs (hardware/urls.py)
+    scanner: str | None = None
+    pad: str | None = None
+    pad_address: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Officer:
+    user: str
+    name: str
+    pin_hash: str  # queue_server.pins format
+    counters: tuple[int, ...] = ()  # counters the officer may sign in at (empty: any)
+    manager: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class ServerSettings:
+    public_url: str = "http://127.0.0.1:8765"  # what phones open: printed in ticket QR codes
+    retention_days: int = 90  # personal data (appointment contacts) purged after this
+    session_minutes: int = 480  # an officer's sign-in lasts this long
+    pin_attempts: int = 5  # wrong PINs before a pause…
+    pin_lockout_seconds: int = 60  # …of this long
+    max_message_bytes: int = 65536
+    synchronous: str = "FULL"  # SQLite PRAGMA synchronous: FULL (default) or NORMAL
+    language: str = "vi"
+
+
+@dataclasses.dataclass(frozen=True)
+class SiteConfig:
+    site: Site
+    devices: tuple[Device, ...]
+    officers: tuple[Officer, ...]
+    settings: ServerSettings = ServerSettings()
+    path: Path | None = None
+
+    def device_by_token(self, token: str) -> Device | None:
+        return next((d for d in self.devices if d.token == token), None)
+
+    def device(self, device_id: str) -> Device | None:
+        return next((d for d in self.devices if d.id == device_id), None)
+
+    def officer(self, user: str) -> Officer | None:
+        return next((o for o in self.officers if o.user == user), None)
