@@ -1,0 +1,70 @@
+"""The queue server's one wiring place: read the configuration, open the database, rebuild
+the state from the log, serve until SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import signal
+from pathlib import Path
+
+from .config import load_config
+from .core.events import Event
+from .core.lobby import Lobby
+from .server.app import start
+from .server.hub import RECENT_EVENTS, Hub
+from .settings import SiteConfig
+from .store.database import connect
+from .store.reader import load_events
+from .store.writer import Writer
+
+log = logging.getLogger(__name__)
+
+
+def build_hub(config: SiteConfig, db_path: Path, clock=None, busy_timeout_ms: int = 5000) -> Hub:  # type: ignore[no-untyped-def]
+    """Open the store and rebuild the lobby from its log. A commit that finds the database
+    locked waits ``busy_timeout_ms`` before it fails."""
+    writer = Writer(db_path, config.site.site_id, config.settings.synchronous, busy_timeout_ms)
+    writer.start()
+    reader = connect(db_path, config.settings.synchronous)
+
+    def load_lobby() -> tuple[Lobby, list[Event]]:
+        lobby = Lobby(config.site)
+        tail: collections.deque[Event] = collections.deque(maxlen=RECENT_EVENTS)
+        for event in load_events(reader):
+            lobby.replay((event,))
+            tail.append(event)
+        return lobby, list(tail)
+
+    kwargs = {"clock": clock} if clock is not None else {}
+    hub = Hub(config, writer, load_lobby, reader, **kwargs)
+    log.info("state rebuilt from %s: %d events", db_path, hub.lobby.seq)
+    return hub
+
+
+async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=None) -> None:  # type: ignore[no-untyped-def]
+    hub = build_hub(config, db_path)
+    server, clock = await start(hub, host, port)
+    stop = asyncio.get_running_loop().create_future()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        asyncio.get_running_loop().add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
+    addresses = ", ".join(f"{s.getsockname()[0]}:{s.getsockname()[1]}" for s in server.sockets)
+    log.info("serving %s (%s) on %s", config.site.name, config.site.site_id, addresses)
+    print(f"motcua-server: {config.site.name} listening on ws://{addresses}", flush=True)
+    if ready is not None:
+        ready(server)
+    try:
+        await stop
+    finally:
+        log.info("shutting down")
+        server.close()
+        await server.wait_closed()
+        clock.cancel()
+        hub.writer.stop()
+        hub.reader.close()
+
+
+def run(config_path: Path, db_path: Path, host: str, port: int) -> None:
+    config = load_config(config_path)
+    asyncio.run(serve(config, db_path, host, port))

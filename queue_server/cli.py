@@ -1,0 +1,191 @@
+"""``motcua-server``: run a centre's queue server, and look after its configuration and data.
+
+    motcua-server --config site.toml --db var/lobby.db [--host H] [--port N]   run it
+    motcua-server check --config site.toml                                       check a configuration
+    motcua-server hash-pin                                                      hash an officer's PIN
+    motcua-server tickets --config site.toml --db var/lobby.db [--day D]         list a day's tickets
+    motcua-server export-events --db var/lobby.db [--since SEQ] [--out F]        the event log as CSV
+    motcua-server backup --db var/lobby.db --to backup.db                        online backup
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="motcua-server",
+        description="The queue server of a one-stop public service centre (Một Cửa Queue).",
+        epilog="With no command it runs the server. See docs/protocol.md and docs/configuration.md.",
+    )
+    _serve_options(parser)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more (INFO)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the server (the default)")
+    _serve_options(serve)
+
+    check = commands.add_parser("check", help="check a configuration file and say what is wrong")
+    check.add_argument("--config", type=Path, required=True, help="the site's TOML file")
+
+    hash_pin = commands.add_parser("hash-pin", help="hash an officer's PIN for the configuration file")
+    hash_pin.add_argument("--pin", help="the PIN (asked for without echo when left out)")
+
+    tickets = commands.add_parser("tickets", help="list the tickets of a day")
+    tickets.add_argument("--db", type=Path, required=True, help="the database file")
+    tickets.add_argument("--day", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: today, local time)")
+    tickets.add_argument("--config", type=Path, help="the site's TOML file (for its time zone)")
+
+    export = commands.add_parser("export-events", help="write the event log as CSV")
+    export.add_argument("--db", type=Path, required=True, help="the database file")
+    export.add_argument("--since", type=int, default=0, help="only events after this sequence number")
+    export.add_argument("--out", type=Path, help="the CSV file (default: standard output)")
+
+    backup = commands.add_parser("backup", help="copy the database while the server runs (SQLite backup API)")
+    backup.add_argument("--db", type=Path, required=True, help="the database file")
+    backup.add_argument("--to", type=Path, required=True, help="the new backup file")
+    return parser
+
+
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    default = argparse.SUPPRESS if parser.prog.endswith("serve") else None
+    parser.add_argument("--config", type=Path, default=default, help="the site's TOML file")
+    parser.add_argument("--db", type=Path, default=default, help="the SQLite database file (made if missing)")
+    parser.add_argument("--host", default=default, help="the address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=default, help="the port (default 8765)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
+    command = args.command or "serve"
+    try:
+        return _COMMANDS[command](args)
+    except _Usage as exc:
+        print(f"motcua-server: {exc}", file=sys.stderr)
+        return 2
+
+
+class _Usage(Exception):
+    pass
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .bootstrap import run
+    from .config import ConfigError
+
+    if args.config is None or args.db is None:
+        raise _Usage("give --config FILE and --db FILE (see --help)")
+    try:
+        run(args.config, args.db, args.host or "127.0.0.1", args.port or 8765)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    site = config.site
+    print(
+        f"{args.config}: OK — {site.name}: {len(site.services)} services, {len(site.counters)} counters, "
+        f"{len(config.devices)} devices, {len(config.officers)} officers"
+    )
+    return 0
+
+
+def _hash_pin(args: argparse.Namespace) -> int:
+    from . import pins
+
+    pin = args.pin if args.pin is not None else getpass.getpass("PIN: ")
+    if not pins.pin_is_valid(pin):
+        print("A PIN is 4 to 8 digits.", file=sys.stderr)
+        return 1
+    print(pins.hash_pin(pin))
+    return 0
+
+
+def _tickets(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .store.database import connect
+    from .store.reader import tickets_on
+
+    _require_file(args.db)
+    tz = load_config(args.config).site.tz if args.config else dt.datetime.now().astimezone().tzinfo
+    day = args.day or dt.datetime.now(tz).date()
+    db = connect(args.db, readonly=True)
+    rows = tickets_on(db, day)
+    print(f"{'label':<8}{'service':<10}{'state':<13}{'counter':>8}  {'issued':<9}{'called':<9}{'done':<9}")
+    for row in rows:
+        print(
+            f"{row['label']:<8}{row['service']:<10}{row['state']:<13}{row['counter'] or '':>8}  "
+            f"{_hhmm(row['issued_at']):<9}{_hhmm(row['called_at']):<9}{_hhmm(row['done_at']):<9}"
+        )
+    print(f"{len(rows)} ticket(s) on {day.isoformat()}")
+    return 0
+
+
+def _hhmm(value: str | None) -> str:
+    return dt.datetime.fromisoformat(value).strftime("%H:%M:%S") if value else ""
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .store.database import connect
+    from .store.reader import export_events_csv
+
+    _require_file(args.db)
+    db = connect(args.db, readonly=True)
+    if args.out is None:
+        count = export_events_csv(db, sys.stdout, args.since)
+    else:
+        with args.out.open("w", encoding="utf-8", newline="") as out:
+            count = export_events_csv(db, out, args.since)
+        print(f"{count} event(s) written to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from .store.reader import backup
+
+    _require_file(args.db)
+    try:
+        backup(args.db, args.to)
+    except FileExistsError as exc:
+        raise _Usage(str(exc)) from None
+    print(f"backed up {args.db} to {args.to}")
+    return 0
+
+
+def _require_file(path: Path) -> None:
+    if not path.is_file():
+        raise _Usage(f"{path}: no such database file")
+
+
+_COMMANDS = {
+    "serve": _serve,
+    "check": _check,
+    "hash-pin": _hash_pin,
+    "tickets": _tickets,
+    "export-events": _export,
+    "backup": _backup,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

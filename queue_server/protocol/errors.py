@@ -1,0 +1,43 @@
+"""Errors of the protocol edge: a message the server cannot act on.
+
+    Exception
+    └── ProtocolError          code: ProtocolErrorCode, message: str
+
+The core's refusals (:class:`queue_server.core.errors.DomainError`) travel the same way:
+``{"re": 7, "ok": false, "error": {"code": ..., "message": ...}}``.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+
+class ProtocolErrorCode(enum.StrEnum):
+    BAD_JSON = "bad_json"
+    BAD_MESSAGE = "bad_message"
+    MESSAGE_TOO_LARGE = "message_too_large"
+    UNKNOWN_OP = "unknown_op"
+    MISSING_FIELD = "missing_field"
+    BAD_FIELD = "bad_field"
+    UNKNOWN_FIELD = "unknown_field"
+    DUPLICATE_ID = "duplicate_id"
+    HELLO_FIRST = "hello_first"
+    ALREADY_HELLO = "already_hello"
+    BAD_TOKEN = "bad_token"
+    FORBIDDEN = "forbidden"
+    SIGN_IN_REQUIRED = "sign_in_required"
+    SESSION_EXPIRED = "session_expired"
+    BAD_PIN = "bad_pin"
+    PIN_LOCKED = "pin_locked"
+    RATE_LIMITED = "rate_limited"
+    STORE_UNAVAILABLE = "store_unavailable"
+    INTERNAL_ERROR = "internal_error"
+
+
+class ProtocolError(Exception):
+    def __init__(self, code: ProtocolErrorCode, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details

@@ -1,0 +1,206 @@
+"""The websocket server: one connection, one session; requests in, replies and events out.
+
+Each connection's requests are handled one after another, in order. The first request must
+be ``hello``. Every failure is answered with a specific error code and the connection goes
+on; only a frame over the hard limit closes it (websockets answers 1009).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+from ..core import codes
+from ..core.errors import DomainError
+from ..protocol.errors import ProtocolError, ProtocolErrorCode
+from ..protocol.messages import Field, Request, encode, error_reply, parse_request, reply, request_id_of, validate
+from ..settings import Role
+from ..store.writer import StoreUnavailable
+from . import views
+from .auth import device_for_token
+from .http import make_process_request
+from .hub import Hub
+from .ops import Operation, load
+from .ratelimit import TokenBucket
+from .session import Session
+
+log = logging.getLogger(__name__)
+
+HARD_FRAME_LIMIT = 1 << 20  # frames over this close the connection; over max_message_bytes get an error
+
+PUBLIC_RATE = 2.0  # requests a second from a phone, after…
+PUBLIC_BURST = 10.0  # …this many at once
+
+HELLO_FIELDS = {
+    "token": Field(str, required=False, max_length=200),
+    "ticket": Field(str, required=False, max_length=200),
+    "since": Field(int, required=False, minimum=0),
+}
+
+
+class QueueServer:
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self.operations = load()
+
+    async def handle_connection(self, connection: ServerConnection) -> None:
+        remote = connection.remote_address
+        session = Session(remote=f"{remote[0]}:{remote[1]}" if remote else "?", connection=connection)
+        try:
+            async for message in connection:
+                response = await self.handle_message(session, message)
+                await connection.send(encode(response))
+        except ConnectionClosed:
+            pass
+        finally:
+            self.hub.sessions.discard(session)
+
+    async def handle_message(self, session: Session, message: str | bytes) -> dict[str, Any]:
+        started = time.perf_counter()
+        op_name = "?"
+        request_id = None
+        try:
+            if len(message) > self.hub.config.settings.max_message_bytes:
+                raise ProtocolError(
+                    ProtocolErrorCode.MESSAGE_TOO_LARGE,
+                    f"A message is at most {self.hub.config.settings.max_message_bytes} bytes.",
+                )
+            try:
+                request = parse_request(message)
+            except ProtocolError:
+                request_id = request_id_of(message)
+                raise
+            request_id = request.id
+            op_name = request.op if request.op in self.operations or request.op == "hello" else "?"
+            if not session.use_id(request.id):
+                raise ProtocolError(
+                    ProtocolErrorCode.DUPLICATE_ID, f"Request id {request.id!r} was used already on this connection."
+                )
+            result = await self.dispatch(session, request)
+            outcome = "ok"
+            return reply(request.id, result)
+        except ProtocolError as exc:
+            outcome = exc.code.value
+            return error_reply(request_id, exc.code.value, exc.message, **exc.details)
+        except DomainError as exc:
+            outcome = exc.code.value
+            return error_reply(request_id, exc.code.value, exc.message, **exc.details)
+        except StoreUnavailable as exc:
+            outcome = ProtocolErrorCode.STORE_UNAVAILABLE.value
+            return error_reply(
+                request_id, outcome, f"Nothing was done: the queue's database cannot be written ({exc})."
+            )
+        except Exception:
+            log.exception("request %r (%s) failed", request_id, op_name)
+            outcome = ProtocolErrorCode.INTERNAL_ERROR.value
+            return error_reply(request_id, outcome, "The server failed on this request; it has been logged.")
+        finally:
+            self.hub.metrics.count_request(op_name, outcome, time.perf_counter() - started)
+
+    async def dispatch(self, session: Session, request: Request) -> dict[str, Any]:
+        if request.op == "hello":
+            if session.role is not None:
+                raise ProtocolError(ProtocolErrorCode.ALREADY_HELLO, "This connection has said hello already.")
+            return await self.hello(session, validate(request.args, HELLO_FIELDS))
+        operation = self.operations.get(request.op)
+        if operation is None:
+            raise ProtocolError(ProtocolErrorCode.UNKNOWN_OP, f"There is no operation {request.op!r}.", op=request.op)
+        if session.role is None:
+            raise ProtocolError(ProtocolErrorCode.HELLO_FIRST, 'Say "hello" with a token first.')
+        if session.bucket is not None:
+            wait = session.bucket.take(time.monotonic())
+            if wait > 0:
+                raise ProtocolError(
+                    ProtocolErrorCode.RATE_LIMITED,
+                    f"Too many requests: wait {wait:.1f} s.",
+                    retry_after=round(wait, 1),
+                )
+        if session.role not in operation.roles:
+            raise ProtocolError(
+                ProtocolErrorCode.FORBIDDEN,
+                f"A {session.role.value} connection may not use {operation.name}.",
+                op=operation.name,
+            )
+        args = validate(request.args, operation.fields)
+        self.check_officer(session, operation)
+        return await operation.handler(self.hub, session, args)
+
+    def check_officer(self, session: Session, operation: Operation) -> None:
+        if not operation.officer or session.role is not Role.COUNTER:
+            return
+        if session.officer is None:
+            raise ProtocolError(ProtocolErrorCode.SIGN_IN_REQUIRED, "An officer must sign in at this counter first.")
+        if session.officer_expires is not None and self.hub.now() >= session.officer_expires:
+            session.officer = None
+            raise ProtocolError(ProtocolErrorCode.SESSION_EXPIRED, "The sign-in has expired; sign in again.")
+        counter = self.hub.lobby.state.counters.get(session.counter) if session.counter is not None else None
+        if counter is None or counter.officer != session.officer:
+            session.officer = None
+            raise ProtocolError(
+                ProtocolErrorCode.SIGN_IN_REQUIRED, "The officer is no longer signed in at this counter."
+            )
+
+    async def hello(self, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+        if args["token"] is not None:
+            device = device_for_token(self.hub.config, args["token"])
+            if device is None:
+                raise ProtocolError(ProtocolErrorCode.BAD_TOKEN, "The token is not one of this site's devices.")
+            role = device.role
+        elif args["ticket"] is not None:
+            device = None
+            role = Role.PUBLIC
+            code = args["ticket"].rsplit(codes.TICKET_PATH, 1)[-1]
+            code = codes.normalize_code(code)
+            if not codes.is_ticket_code(code) or code not in self.hub.lobby.state.codes:
+                raise ProtocolError(ProtocolErrorCode.BAD_TOKEN, "No ticket today has this code.")
+            session.ticket_code = code
+        else:
+            device = None
+            role = Role.PUBLIC
+        await self.hub.settled()
+        # from here to the end no await: the catch-up and the registration see the same seq
+        session.device = device
+        session.role = role
+        if role is Role.PUBLIC:
+            session.bucket = TokenBucket(PUBLIC_RATE, PUBLIC_BURST)
+        result: dict[str, Any] = {
+            "role": role.value,
+            "device": device.id if device else None,
+            "counter": device.counter if device else None,
+            "seq": self.hub.lobby.seq,
+        }
+        missed = self.hub.events_since(args["since"]) if args["since"] is not None else None
+        if missed is None:
+            result["snapshot"] = views.snapshot(session, self.hub.lobby, self.hub.now())
+        else:
+            shaped = (views.shape(e, session, self.hub.lobby) for e in missed)
+            result["events"] = [m for m in shaped if m is not None]
+        if role is Role.PUBLIC and session.ticket_code is not None:
+            update = views.position_update(session, self.hub.lobby)
+            session.last_position = update["people_ahead"] if update else None
+        self.hub.sessions.add(session)
+        return result
+
+
+async def start(hub: Hub, host: str, port: int, tick_seconds: float = 5.0) -> tuple[Server, asyncio.Task[None]]:
+    """Start serving; returns the server and the clock task (cancel it when stopping)."""
+    app = QueueServer(hub)
+    await hub.tick()  # open the day (and raise due alarms) before the first request
+    server = await serve(
+        app.handle_connection,
+        host,
+        port,
+        process_request=make_process_request(hub),
+        max_size=HARD_FRAME_LIMIT,
+        ping_interval=20,
+        ping_timeout=20,
+        close_timeout=5,
+        server_header="motcua-queue",
+    )
+    clock = asyncio.create_task(hub.run_clock(tick_seconds), name="clock")
+    return server, clock

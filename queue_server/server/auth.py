@@ -1,0 +1,51 @@
+"""Who a connection is: device tokens, officer PINs, and the throttle on wrong PINs."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hmac
+
+from ..settings import Device, SiteConfig
+
+
+def device_for_token(config: SiteConfig, token: str) -> Device | None:
+    """The device with this token, compared in constant time."""
+    found = None
+    for device in config.devices:
+        if hmac.compare_digest(device.token.encode(), token.encode()):
+            found = device
+    return found
+
+
+@dataclasses.dataclass
+class _Failures:
+    count: int = 0
+    locked_until: dt.datetime | None = None
+
+
+class PinThrottle:
+    """After ``attempts`` wrong PINs in a row for one user (or from one address), sign-ins
+    for it are refused for ``lockout``; each further lockout doubles, up to an hour."""
+
+    def __init__(self, attempts: int, lockout: dt.timedelta) -> None:
+        self.attempts = attempts
+        self.lockout = lockout
+        self._failures: dict[str, _Failures] = {}
+
+    def locked_until(self, keys: tuple[str, ...], now: dt.datetime) -> dt.datetime | None:
+        until = [f.locked_until for k in keys if (f := self._failures.get(k)) and f.locked_until]
+        latest = max(until, default=None)
+        return latest if latest is not None and latest > now else None
+
+    def failed(self, keys: tuple[str, ...], now: dt.datetime) -> None:
+        for key in keys:
+            failures = self._failures.setdefault(key, _Failures())
+            failures.count += 1
+            if failures.count >= self.attempts:
+                rounds = failures.count - self.attempts
+                failures.locked_until = now + min(self.lockout * (2**rounds), dt.timedelta(hours=1))
+
+    def succeeded(self, keys: tuple[str, ...]) -> None:
+        for key in keys:
+            self._failures.pop(key, None)

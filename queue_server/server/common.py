@@ -1,0 +1,64 @@
+"""Helpers the operation handlers share."""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from ..core import codes
+from ..core.errors import DomainError, ErrorCode
+from ..core.model import Ticket
+from ..protocol.errors import ProtocolError, ProtocolErrorCode
+from .session import Session
+from .views import public_ticket
+
+if TYPE_CHECKING:
+    from .hub import Hub
+
+CODE_ATTEMPTS = 5
+
+
+def new_code(length: int) -> str:
+    return "".join(secrets.choice(codes.ALPHABET) for _ in range(length))
+
+
+async def with_new_code(run: Any, length: int) -> Any:
+    """Run ``run(code)`` with a fresh secret code, again with another if it is taken."""
+    for attempt in range(CODE_ATTEMPTS):
+        try:
+            return await run(new_code(length))
+        except DomainError as exc:
+            if exc.code is not ErrorCode.CODE_TAKEN or attempt == CODE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def counter_of(session: Session) -> int:
+    if session.counter is None:
+        raise ProtocolError(ProtocolErrorCode.FORBIDDEN, "This device is not bound to a counter.")
+    return session.counter
+
+
+def ticket_for_issuer(hub: Hub, ticket: Ticket) -> dict[str, Any]:
+    """The ticket as its issuer sees it: with its secret code and the phone page's URL."""
+    view = hub.lobby.ticket_view(ticket)
+    view["url"] = follow_url(hub, ticket.code)
+    return view
+
+
+def follow_url(hub: Hub, code: str) -> str:
+    return hub.config.settings.public_url.rstrip("/") + codes.TICKET_PATH + code
+
+
+def booking_url(hub: Hub, code: str) -> str:
+    return hub.config.settings.public_url.rstrip("/") + codes.BOOKING_PATH + code
+
+
+def ticket_for(hub: Hub, session: Session, ticket: Ticket) -> dict[str, Any]:
+    from ..settings import Role
+
+    if session.role is Role.PUBLIC:
+        return public_ticket(hub.lobby, ticket)
+    view = hub.lobby.ticket_view(ticket)
+    view.pop("code", None)
+    return view

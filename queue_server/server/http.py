@@ -1,0 +1,46 @@
+"""Plain HTTP on the websocket port: ``/healthz`` and ``/metrics`` (later: web pages)."""
+
+from __future__ import annotations
+
+import collections
+import json
+from typing import TYPE_CHECKING
+
+from websockets.asyncio.server import ServerConnection
+from websockets.datastructures import Headers
+from websockets.http11 import Request, Response
+
+if TYPE_CHECKING:
+    from .hub import Hub
+
+
+def make_process_request(hub: Hub):  # type: ignore[no-untyped-def]
+    async def process_request(connection: ServerConnection, request: Request) -> Response | None:
+        path = request.path.split("?", 1)[0]
+        if request.headers.get("Upgrade", "").lower() == "websocket" and path in ("/", "/ws"):
+            return None
+        if path == "/healthz":
+            writable = await hub.probe()
+            body = {"status": "ok" if writable else "store_unwritable", "seq": hub.lobby.seq, "writable": writable}
+            return _response(connection, 200 if writable else 503, json.dumps(body), "application/json")
+        if path == "/metrics":
+            return _response(connection, 200, metrics_text(hub), "text/plain; version=0.0.4; charset=utf-8")
+        if path in ("/", "/ws"):
+            return _response(connection, 426, "This is a websocket endpoint (see docs/protocol.md).\n", "text/plain")
+        return _response(connection, 404, "Not found.\n", "text/plain")
+
+    return process_request
+
+
+def metrics_text(hub: Hub) -> str:
+    tickets = collections.Counter(t.state.value for t in hub.lobby.tickets_today(hub.now()))
+    roles = collections.Counter(s.role.value for s in hub.sessions if s.role is not None)
+    return hub.metrics.render(tickets, roles, hub.writer.commits, hub.writer.batches, hub.lobby.seq)
+
+
+def _response(connection: ServerConnection, status: int, body: str, content_type: str) -> Response:
+    response = connection.respond(status, body)
+    headers = Headers((k, v) for k, v in response.headers.raw_items() if k.lower() != "content-type")
+    headers["Content-Type"] = content_type
+    headers["Cache-Control"] = "no-store"
+    return Response(response.status_code, response.reason_phrase, headers, response.body)

@@ -1,0 +1,92 @@
+"""Operations on appointments: free slots, booking, cancelling, checking in at a kiosk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from ..core import codes, commands
+from ..protocol.errors import ProtocolError, ProtocolErrorCode
+from ..protocol.messages import Field
+from ..settings import Role
+from .common import booking_url, ticket_for_issuer, with_new_code
+from .ops import operation
+from .session import Session
+
+if TYPE_CHECKING:
+    from .hub import Hub
+
+BOOKERS = (Role.PUBLIC, Role.KIOSK, Role.MANAGER, Role.INTEGRATION)
+BOOKING = Field(str, max_length=20)
+
+
+@operation("appointment.slots", BOOKERS, {"service": Field(str, max_length=20), "day": Field(str, max_length=10)})
+async def slots(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    try:
+        day = dt.date.fromisoformat(args["day"])
+    except ValueError:
+        raise ProtocolError(ProtocolErrorCode.BAD_FIELD, '"day" must be a date like 2026-11-23.', field="day") from None
+    return {"slots": hub.lobby.slots_view(args["service"], day, hub.now())}
+
+
+@operation(
+    "appointment.book",
+    BOOKERS,
+    {
+        "service": Field(str, max_length=20),
+        "slot_start": Field(str, max_length=40),
+        "name": Field(str, required=False, max_length=100),
+        "phone": Field(str, required=False, max_length=20),
+    },
+)
+async def book(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    try:
+        slot = dt.datetime.fromisoformat(args["slot_start"])
+    except ValueError:
+        slot = None
+    if slot is None or slot.tzinfo is None:
+        raise ProtocolError(
+            ProtocolErrorCode.BAD_FIELD,
+            '"slot_start" must be a time with its offset, like 2026-11-23T08:00:00+07:00.',
+            field="slot_start",
+        )
+    if args["phone"] is not None and not all(ch.isdigit() or ch in "+ " for ch in args["phone"]):
+        raise ProtocolError(ProtocolErrorCode.BAD_FIELD, '"phone" may hold digits, spaces and "+".', field="phone")
+
+    async def run(code: str) -> Any:
+        contacts = []
+        if args["name"] or args["phone"]:
+            contacts = [
+                {"booking": code, "name": args["name"], "phone": args["phone"], "created_at": hub.now().isoformat()}
+            ]
+        cmd = commands.BookAppointment(now=hub.now(), service=args["service"], slot_start=slot, code=code)
+        await hub.execute(cmd, contacts=contacts)
+        return code
+
+    code = await with_new_code(run, codes.BOOKING_CODE_LENGTH)
+    appointment = hub.lobby.state.appointments[code]
+    return {
+        "appointment": appointment.as_dict() | {"code_display": codes.format_booking_code(code)},
+        "url": booking_url(hub, code),
+    }
+
+
+@operation("appointment.cancel", (Role.PUBLIC, Role.MANAGER, Role.INTEGRATION), {"booking": BOOKING})
+async def cancel(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    code = codes.normalize_code(args["booking"])
+    await hub.execute(commands.CancelAppointment(now=hub.now(), code=code))
+    return {"appointment": hub.lobby.state.appointments[code].as_dict()}
+
+
+@operation("appointment.check_in", (Role.KIOSK,), {"booking": BOOKING})
+async def check_in(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    booking = codes.normalize_code(args["booking"])
+    source = session.device.id if session.device else None
+
+    async def run(code: str) -> Any:
+        cmd = commands.CheckIn(now=hub.now(), booking=booking, ticket_code=code, source=source)
+        return await hub.execute(cmd)
+
+    events = await with_new_code(run, codes.TICKET_CODE_LENGTH)
+    ticket = hub.lobby.state.tickets[events[-1].data["ticket"]]
+    return {"ticket": ticket_for_issuer(hub, ticket), "late": events[0].data["late"]}

@@ -1,0 +1,82 @@
+"""Operations of a counter: officers signing in and out, opening, pausing, closing."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from .. import pins
+from ..core import commands
+from ..protocol.errors import ProtocolError, ProtocolErrorCode
+from ..protocol.messages import Field
+from ..settings import Role
+from .common import counter_of
+from .ops import operation
+from .session import Session
+
+if TYPE_CHECKING:
+    from .hub import Hub
+
+
+@operation(
+    "officer.sign_in",
+    (Role.COUNTER,),
+    {"user": Field(str, max_length=64), "pin": Field(str, max_length=64)},
+)
+async def sign_in(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    counter = counter_of(session)
+    now = hub.now()
+    keys = (f"user:{args['user']}", f"remote:{session.remote.split(':')[0]}")
+    locked = hub.pin_throttle.locked_until(keys, now)
+    if locked is not None:
+        raise ProtocolError(
+            ProtocolErrorCode.PIN_LOCKED,
+            f"Too many wrong PINs: try again after {locked:%H:%M:%S}.",
+            retry_after=int((locked - now).total_seconds()) + 1,
+        )
+    officer = hub.config.officer(args["user"])
+    pin_hash = officer.pin_hash if officer else hub.dummy_pin_hash
+    ok = await asyncio.get_running_loop().run_in_executor(None, pins.verify_pin, args["pin"], pin_hash)
+    if officer is None or not ok:
+        hub.pin_throttle.failed(keys, now)
+        raise ProtocolError(ProtocolErrorCode.BAD_PIN, "The user or the PIN is wrong.")
+    if officer.counters and counter not in officer.counters:
+        raise ProtocolError(
+            ProtocolErrorCode.FORBIDDEN, f"{officer.name} may not sign in at counter {counter}."
+        )
+    hub.pin_throttle.succeeded(keys)
+    await hub.execute(commands.SignIn(now=hub.now(), counter=counter, officer=officer.user))
+    session.officer = officer.user
+    session.officer_expires = hub.now() + dt.timedelta(minutes=hub.config.settings.session_minutes)
+    return {
+        "officer": {"user": officer.user, "name": officer.name},
+        "counter": _counter(hub, counter),
+        "expires_at": session.officer_expires.isoformat(),
+    }
+
+
+@operation("officer.sign_out", (Role.COUNTER,), officer=True)
+async def sign_out(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    counter = counter_of(session)
+    await hub.execute(commands.SignOut(now=hub.now(), counter=counter))
+    session.officer = None
+    session.officer_expires = None
+    return {"counter": _counter(hub, counter)}
+
+
+def _counter_state(name: str, command: type[commands.OpenCounter | commands.PauseCounter | commands.CloseCounter]) -> None:
+    @operation(name, (Role.COUNTER,), officer=True)
+    async def change(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+        counter = counter_of(session)
+        await hub.execute(command(now=hub.now(), counter=counter))
+        return {"counter": _counter(hub, counter)}
+
+
+_counter_state("counter.open", commands.OpenCounter)
+_counter_state("counter.pause", commands.PauseCounter)
+_counter_state("counter.close", commands.CloseCounter)
+
+
+def _counter(hub: Hub, number: int) -> dict[str, Any]:
+    return next(c for c in hub.lobby.counters_view() if c["number"] == number)

@@ -1,0 +1,53 @@
+"""The operations: which roles may call each, its fields, and the function that runs it.
+
+Handlers live in ``op_*.py`` and register themselves with :func:`operation`; the protocol
+document (``docs/protocol.md``) lists the same table, and a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..protocol.messages import Field
+from ..settings import Role
+
+if TYPE_CHECKING:
+    from .hub import Hub
+    from .session import Session
+
+Handler = Callable[["Hub", "Session", dict[str, Any]], Awaitable[dict[str, Any]]]
+
+ALL_ROLES = frozenset(Role)
+
+
+@dataclasses.dataclass(frozen=True)
+class Operation:
+    name: str
+    roles: frozenset[Role]
+    fields: Mapping[str, Field]
+    handler: Handler
+    officer: bool  # a counter connection needs a signed-in officer for it
+
+
+OPERATIONS: dict[str, Operation] = {}
+
+
+def operation(
+    name: str, roles: Iterable[Role], fields: Mapping[str, Field] | None = None, *, officer: bool = False
+) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        if name in OPERATIONS:
+            raise ValueError(f"operation {name} registered twice")
+        OPERATIONS[name] = Operation(name, frozenset(roles), dict(fields or {}), handler, officer)
+        return handler
+
+    return register
+
+
+def load() -> Mapping[str, Operation]:
+    """Import the handler modules (they register themselves) and return the table."""
+    from . import op_appointments, op_counters, op_lobby, op_tickets  # noqa: F401
+
+    return OPERATIONS

@@ -1,0 +1,218 @@
+"""What each role sees: events shaped and filtered per session, and snapshots.
+
+Secrets (ticket and booking codes) never travel in events; the issuer gets its code in the
+reply. Displays and kiosks see no personal details (officer, priority category, source).
+A public client (a phone following a ticket) sees only the events of its own ticket.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..core.events import Event, EventType
+from ..core.lobby import Lobby
+from ..core.model import Ticket, TicketState
+from ..settings import Device, Role
+from ..wire import event_to_dict
+from .session import Session
+
+_LOBBY_EVENTS = frozenset(
+    {
+        EventType.DAY_OPENED,
+        EventType.TICKET_ISSUED,
+        EventType.TICKET_CALLED,
+        EventType.TICKET_RECALLED,
+        EventType.TICKET_SERVING,
+        EventType.TICKET_NO_SHOW,
+        EventType.TICKET_RETURNED,
+        EventType.TICKET_TRANSFERRED,
+        EventType.TICKET_COMPLETED,
+        EventType.TICKET_CANCELLED,
+        EventType.COUNTER_CHANGED,
+    }
+)
+_COUNTER_EVENTS = _LOBBY_EVENTS | {EventType.RATING_RECORDED, EventType.ALARM_WAIT_EXCEEDED}
+_PAD_EVENTS = frozenset(
+    {EventType.TICKET_CALLED, EventType.TICKET_COMPLETED, EventType.RATING_RECORDED, EventType.COUNTER_CHANGED}
+)
+
+_SECRET = ("code",)
+_PERSONAL = ("code", "appointment", "officer", "priority", "source", "note")
+
+VISIBLE: dict[Role, frozenset[EventType]] = {
+    Role.MANAGER: frozenset(EventType),
+    Role.INTEGRATION: frozenset(EventType),
+    Role.COUNTER: _COUNTER_EVENTS,
+    Role.KIOSK: _LOBBY_EVENTS,
+    Role.DISPLAY: _LOBBY_EVENTS,
+    Role.PAD: _PAD_EVENTS,
+    Role.PUBLIC: _LOBBY_EVENTS | {EventType.RATING_RECORDED},
+}
+_STRIPPED: dict[Role, tuple[str, ...]] = {
+    Role.MANAGER: _SECRET,
+    Role.INTEGRATION: _SECRET,
+    Role.COUNTER: ("code", "appointment"),
+    Role.PAD: _PERSONAL,
+    Role.KIOSK: _PERSONAL,
+    Role.DISPLAY: _PERSONAL,
+    Role.PUBLIC: _PERSONAL,
+}
+
+
+def shape(event: Event, session: Session, lobby: Lobby) -> dict[str, Any] | None:
+    """The event as ``session`` may see it, or None."""
+    role = session.role
+    if role is None or event.type not in VISIBLE[role]:
+        return None
+    if role is Role.PUBLIC and not _owns(session, event, lobby):
+        return None
+    if role is Role.PAD and event.data.get("counter") != session.counter:
+        return None
+    if role is Role.DISPLAY and session.device is not None and not _on_board(session.device, event, lobby):
+        return None
+    message = event_to_dict(event)
+    for key in _STRIPPED[role]:
+        message.pop(key, None)
+    return message
+
+
+def _owns(session: Session, event: Event, lobby: Lobby) -> bool:
+    for ticket_id in event.ticket_ids:
+        ticket = lobby.state.tickets.get(ticket_id)
+        if ticket is not None and ticket.code == session.ticket_code:
+            return True
+    return False
+
+
+def board_services(device: Device, lobby: Lobby) -> set[str] | None:
+    """The services a limited board shows, or None for all."""
+    if device.services:
+        return set(device.services)
+    if device.counters:
+        return {s for c in lobby.site.counters if c.number in device.counters for s in c.services}
+    return None
+
+
+def _on_board(device: Device, event: Event, lobby: Lobby) -> bool:
+    if not device.services and not device.counters:
+        return True
+    counter = event.data.get("counter")
+    if counter is not None and event.type is not EventType.TICKET_CANCELLED:
+        if device.counters:
+            return counter in device.counters
+        if event.type is EventType.COUNTER_CHANGED:
+            return True
+    service = event.data.get("service")
+    if service is None:
+        return event.type is EventType.DAY_OPENED
+    services = board_services(device, lobby)
+    return services is None or service in services
+
+
+def recent_calls(lobby: Lobby, now: dt.datetime, limit: int = 10) -> list[dict[str, Any]]:
+    called = [t for t in lobby.tickets_today(now) if t.called_at is not None and t.counter is not None]
+    called.sort(key=lambda t: t.called_at or now, reverse=True)
+    return [_call(t, lobby) for t in called[:limit]]
+
+
+def _call(ticket: Ticket, lobby: Lobby) -> dict[str, Any]:
+    counter = lobby.state.counters.get(ticket.counter) if ticket.counter is not None else None
+    return {
+        "ticket": ticket.id,
+        "label": ticket.label,
+        "service": ticket.service,
+        "counter": ticket.counter,
+        "counter_name": counter.spec.name if counter else None,
+        "state": ticket.state.value,
+        "called_at": ticket.called_at.isoformat() if ticket.called_at else None,
+    }
+
+
+def waiting_list(lobby: Lobby, now: dt.datetime, services: set[str] | None = None) -> list[dict[str, Any]]:
+    day = lobby.site.local(now).date()
+    rows = []
+    for service in lobby.site.services:
+        if services is not None and service.code not in services:
+            continue
+        for position, ticket in enumerate(lobby.state.waiting_for(service.code, day)):
+            rows.append(
+                {
+                    "ticket": ticket.id,
+                    "label": ticket.label,
+                    "service": ticket.service,
+                    "priority": ticket.priority,
+                    "appointment": ticket.appointment is not None,
+                    "target_counter": ticket.target_counter,
+                    "arrival_at": ticket.arrival_at.isoformat(),
+                    "waited_minutes": int((now - ticket.arrival_at).total_seconds() // 60),
+                    "position": position,
+                }
+            )
+    return rows
+
+
+def public_ticket(lobby: Lobby, ticket: Ticket) -> dict[str, Any]:
+    view = lobby.ticket_view(ticket)
+    for key in ("officer", "source", "code", "appointment"):
+        view.pop(key, None)
+    return view
+
+
+def snapshot(session: Session, lobby: Lobby, now: dt.datetime) -> dict[str, Any]:
+    role = session.role
+    services = lobby.services_view(now)
+    counters = lobby.counters_view()
+    result: dict[str, Any] = {
+        "seq": lobby.seq,
+        "site": {"id": lobby.site.site_id, "name": lobby.site.name},
+        "day": lobby.site.local(now).date().isoformat(),
+        "services": services,
+    }
+    if role is Role.PUBLIC:
+        ticket = _public_ticket_of(session, lobby)
+        result["ticket"] = public_ticket(lobby, ticket) if ticket else None
+        return result
+    if role in (Role.DISPLAY, Role.KIOSK, Role.PAD):
+        for counter in counters:
+            counter.pop("officer")
+    if role is Role.DISPLAY and session.device is not None:
+        shown = board_services(session.device, lobby)
+        if shown is not None:
+            result["services"] = [s for s in services if s["code"] in shown]
+        if session.device.counters:
+            counters = [c for c in counters if c["number"] in session.device.counters]
+    result["counters"] = counters
+    result["recent_calls"] = recent_calls(lobby, now)
+    if role in (Role.COUNTER, Role.MANAGER, Role.INTEGRATION):
+        mine = None
+        if role is Role.COUNTER and session.counter is not None:
+            mine = {s for s, w in lobby.site.counter(session.counter).services.items() if w > 0}  # type: ignore[union-attr]
+        result["waiting"] = waiting_list(lobby, now, mine)
+    return result
+
+
+def _public_ticket_of(session: Session, lobby: Lobby) -> Ticket | None:
+    if session.ticket_code is None:
+        return None
+    ticket_id = lobby.state.codes.get(session.ticket_code)
+    return lobby.state.tickets.get(ticket_id) if ticket_id is not None else None
+
+
+def position_update(session: Session, lobby: Lobby) -> dict[str, Any] | None:
+    """A ``ticket.position`` message when a public client's place in the queue moved."""
+    ticket = _public_ticket_of(session, lobby)
+    if ticket is None or ticket.state is not TicketState.WAITING:
+        return None
+    ahead = lobby.state.people_ahead(ticket)
+    if ahead == session.last_position:
+        return None
+    session.last_position = ahead
+    return {
+        "ev": "ticket.position",
+        "seq": lobby.seq,
+        "ticket": ticket.id,
+        "label": ticket.label,
+        "people_ahead": ahead,
+        "estimated_wait_minutes": lobby.state.estimated_wait_minutes(ticket.service, ahead),
+    }

@@ -1,0 +1,73 @@
+"""The database's tables and their migrations (``PRAGMA user_version`` counts them).
+
+- ``events``: the append-only log, ``seq`` monotonic, with the site id; the source of truth.
+- ``tickets``, ``appointments``, ``ratings``: tables kept from the log in the same
+  transaction, for listings and reports.
+- ``contacts``: the only personal data (an appointment's name and phone), kept apart so it
+  can be purged after the retention period without touching the log.
+- ``meta``: the site id and a health probe row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db["events"].create(
+        {"seq": int, "site": str, "type": str, "at": str, "data": str}, pk="seq", not_null={"site", "type", "at"}
+    )
+    db["tickets"].create(
+        {
+            "id": int,
+            "day": str,
+            "label": str,
+            "code": str,
+            "service": str,
+            "number": int,
+            "state": str,
+            "priority": str,
+            "appointment": str,
+            "slot_start": str,
+            "target_counter": int,
+            "source": str,
+            "counter": int,
+            "officer": str,
+            "issued_at": str,
+            "arrival_at": str,
+            "called_at": str,
+            "served_at": str,
+            "done_at": str,
+            "recalls": int,
+            "returns": int,
+            "transferred_from": int,
+            "transferred_to": int,
+            "rating": int,
+        },
+        pk="id",
+    )
+    db["tickets"].create_index(["day", "service"])
+    db["appointments"].create(
+        {"code": str, "service": str, "slot_start": str, "state": str, "ticket": int}, pk="code"
+    )
+    db["ratings"].create(
+        {"ticket": int, "score": int, "service": str, "counter": int, "officer": str, "at": str, "source": str},
+        pk="ticket",
+    )
+    db["contacts"].create({"booking": str, "name": str, "phone": str, "created_at": str}, pk="booking")
+    db["meta"].create({"key": str, "value": str}, pk="key")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1,)
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the schema up to date; returns the version. Each step is one transaction."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        with db.atomic():
+            step(db)
+            db.execute(f"PRAGMA user_version = {number}")
+    return len(MIGRATIONS)

@@ -1,0 +1,190 @@
+"""The one writer: a thread that commits batches durably, with group commit.
+
+The event loop hands over a :class:`Batch` (new events and the rows they change) and awaits
+it. The writer thread takes every batch that is waiting, writes them all in one transaction
+and commits once — so batches that arrive while a commit is in flight share the next one —
+and only then resolves their futures. ``synchronous = FULL`` makes the commit durable.
+
+A batch must continue the log: its first ``seq`` must follow the last committed one. After
+a failed commit the state in memory is ahead of the disk; batches decided on it are refused
+(:class:`StoreUnavailable`) until the server has rebuilt its state from the log.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import datetime as dt
+import json
+import logging
+import queue
+import sqlite3
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..core.events import Event, EventType
+from .database import connect
+from .schema import migrate
+
+log = logging.getLogger(__name__)
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be written now; nothing of the batch was kept."""
+
+
+@dataclasses.dataclass
+class Batch:
+    events: Sequence[Event] = ()
+    tickets: Sequence[Mapping[str, Any]] = ()
+    appointments: Sequence[Mapping[str, Any]] = ()
+    contacts: Sequence[Mapping[str, Any]] = ()
+    probe: bool = False  # a health check: write the meta row, no events
+    purge_contacts_before: dt.datetime | None = None  # personal data past its retention
+    epoch: int = 0  # the writer's epoch the batch was decided in (see the module docstring)
+    future: concurrent.futures.Future[int] = dataclasses.field(default_factory=concurrent.futures.Future)
+
+
+_STOP = object()
+
+
+class Writer:
+    def __init__(self, path: Path, site_id: str, synchronous: str = "FULL", busy_timeout_ms: int = 5000) -> None:
+        self.path = path
+        self.busy_timeout_ms = busy_timeout_ms
+        self.site_id = site_id
+        self.synchronous = synchronous
+        self.committed_seq = 0
+        self.commits = 0  # transactions, for metrics: batches / commits = group size
+        self.batches = 0
+        self.epoch = 0  # goes up at each failed commit: batches decided before it are refused
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        db = connect(self.path, self.synchronous, busy_timeout_ms=self.busy_timeout_ms)
+        migrate(db)
+        self.committed_seq = db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+        db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('site', ?)", [self.site_id])
+        stored = db.execute("SELECT value FROM meta WHERE key = 'site'").fetchone()[0]
+        if stored != self.site_id:
+            db.close()
+            raise ValueError(f"{self.path} belongs to site {stored!r}, not {self.site_id!r}")
+        self._thread = threading.Thread(target=self._run, args=(db,), name="store-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, batch: Batch) -> concurrent.futures.Future[int]:
+        if self._thread is None:
+            batch.future.set_exception(StoreUnavailable("the store is not running"))
+        else:
+            self._queue.put(batch)
+        return batch.future
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._queue.put(_STOP)
+            self._thread.join()
+            self._thread = None
+
+    def _run(self, db: Any) -> None:
+        try:
+            while True:
+                group = [self._queue.get()]
+                while True:
+                    try:
+                        group.append(self._queue.get_nowait())
+                    except queue.Empty:
+                        break
+                stop = any(item is _STOP for item in group)
+                batches = [item for item in group if item is not _STOP]
+                if batches:
+                    self._commit(db, batches)
+                if stop:
+                    return
+        finally:
+            db.close()
+
+    def _commit(self, db: Any, batches: list[Batch]) -> None:
+        accepted: list[Batch] = []
+        expected = self.committed_seq + 1
+        for batch in batches:
+            if batch.events and batch.epoch != self.epoch:
+                batch.future.set_exception(StoreUnavailable("decided on a state lost in a failed commit"))
+                continue
+            if batch.events and batch.events[0].seq != expected:
+                batch.future.set_exception(
+                    StoreUnavailable(f"event {batch.events[0].seq} does not follow {expected - 1}: state is being rebuilt")
+                )
+                continue
+            if batch.events:
+                expected = batch.events[-1].seq + 1
+            accepted.append(batch)
+        if not accepted:
+            return
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            for batch in accepted:
+                self._write(db, batch)
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if db.conn.in_transaction:
+                db.execute("ROLLBACK")
+            log.error("commit of %d batch(es) failed: %s", len(accepted), exc)
+            if any(batch.events for batch in accepted):
+                self.epoch += 1
+            failure = StoreUnavailable(f"the database cannot be written: {exc}")
+            for batch in accepted:
+                batch.future.set_exception(failure)
+            return
+        self.committed_seq = expected - 1
+        self.commits += 1
+        self.batches += len(accepted)
+        for batch in accepted:
+            batch.future.set_result(self.committed_seq)
+
+    def _write(self, db: Any, batch: Batch) -> None:
+        conn: sqlite3.Connection = db.conn
+        if batch.probe:
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('health', ?)",
+                [dt.datetime.now(dt.UTC).isoformat()],
+            )
+        if batch.purge_contacts_before is not None:
+            conn.execute("DELETE FROM contacts WHERE created_at < ?", [batch.purge_contacts_before.isoformat()])
+        conn.executemany(
+            "INSERT INTO events (seq, site, type, at, data) VALUES (?, ?, ?, ?, ?)",
+            [
+                (e.seq, self.site_id, e.type.value, e.at.isoformat(), json.dumps(e.data, ensure_ascii=False))
+                for e in batch.events
+            ],
+        )
+        for event in batch.events:
+            if event.type is EventType.DAY_OPENED and event.data["expired"]:
+                marks = ",".join("?" * len(event.data["expired"]))
+                conn.execute(
+                    f"UPDATE tickets SET state = 'cancelled', done_at = ? WHERE id IN ({marks})",
+                    [event.at.isoformat(), *event.data["expired"]],
+                )
+            elif event.type is EventType.RATING_RECORDED:
+                d = event.data
+                conn.execute(
+                    "INSERT INTO ratings (ticket, score, service, counter, officer, at, source)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [d["ticket"], d["score"], d["service"], d["counter"], d["officer"], event.at.isoformat(), d["source"]],
+                )
+        _upsert(conn, "tickets", batch.tickets)
+        _upsert(conn, "appointments", batch.appointments)
+        _upsert(conn, "contacts", batch.contacts)
+
+
+def _upsert(conn: sqlite3.Connection, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    if not rows:
+        return
+    columns = list(rows[0])
+    sql = (
+        f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' * len(columns))})"
+    )
+    conn.executemany(sql, [[row[c] for c in columns] for row in rows])

@@ -1,0 +1,104 @@
+"""The apps' queue client against a real server: requests, events, reconnect and catch-up."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+
+from queue_server.client import ConnectionStatus, NotConnected, QueueClient, RequestFailed
+
+from .conftest import Clock, running_lobby, run
+from .sites import TOKENS
+
+
+def test_the_client_requests_and_receives_events(db_path, clock: Clock) -> None:
+    async def scenario() -> None:
+        async with running_lobby(db_path, clock=clock) as lobby:
+            events: list[dict] = []
+            snapshots: list[dict] = []
+            board = QueueClient(lobby.url, token=TOKENS["display"], on_event=events.append, on_snapshot=snapshots.append)
+            kiosk = QueueClient(lobby.url, token=TOKENS["kiosk"])
+            tasks = [asyncio.create_task(c.run()) for c in (board, kiosk)]
+            await board.wait_connected(5)
+            await kiosk.wait_connected(5)
+            assert snapshots and snapshots[0]["services"][0]["code"] == "HT"
+            reply = await kiosk.request("ticket.issue", service="HT")
+            assert reply["ticket"]["label"] == "A001"
+            with pytest.raises(RequestFailed) as refused:
+                await kiosk.request("ticket.issue", service="NOPE")
+            assert refused.value.code == "service_unknown"
+            for _ in range(50):
+                if events:
+                    break
+                await asyncio.sleep(0.02)
+            assert events[0]["ev"] == "ticket.issued" and board.seq == events[0]["seq"]
+            for client in (board, kiosk):
+                await client.close()
+            await asyncio.gather(*tasks)
+
+    run(scenario())
+
+
+def test_the_client_reconnects_and_catches_up_without_repeats(tmp_path, clock: Clock) -> None:
+    db_path = tmp_path / "lobby.db"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+
+    async def scenario() -> None:
+        statuses: list[ConnectionStatus] = []
+        events: list[dict] = []
+        board = QueueClient(
+            f"ws://127.0.0.1:{port}",
+            token=TOKENS["display"],
+            on_event=events.append,
+            on_status=statuses.append,
+            backoff=(0.05, 0.2),
+        )
+        task = asyncio.create_task(board.run())
+        with pytest.raises(NotConnected):
+            await board.request("services.list")
+
+        from queue_server.bootstrap import build_hub
+        from queue_server.server.app import start
+
+        from .sites import site_config
+
+        async def serve_once(issue: int) -> None:
+            hub = build_hub(site_config(), db_path, clock=clock)
+            server, ticker = await start(hub, "127.0.0.1", port, tick_seconds=3600)
+            await board.wait_connected(10)
+            kiosk = QueueClient(f"ws://127.0.0.1:{port}", token=TOKENS["kiosk"])
+            kiosk_task = asyncio.create_task(kiosk.run())
+            await kiosk.wait_connected(5)
+            for _ in range(issue):
+                await kiosk.request("ticket.issue", service="HT")
+            await kiosk.close()
+            await kiosk_task
+            ticker.cancel()
+            server.close()
+            await server.wait_closed()
+            hub.writer.stop()
+            hub.reader.close()
+
+        await serve_once(2)
+        await asyncio.sleep(0.3)  # the board retries while the server is down
+        # tickets issued while the board is away are caught up on reconnect
+        hub = build_hub(site_config(), db_path, clock=clock)
+        from queue_server.core.commands import IssueTicket
+
+        for code in ("ABCDEFGH22", "ABCDEFGH23"):
+            await hub.execute(IssueTicket(now=clock(), service="HT", code=code))
+        hub.writer.stop()
+        hub.reader.close()
+        await serve_once(1)
+        await board.close()
+        await task
+        labels = [e["label"] for e in events if e["ev"] == "ticket.issued"]
+        assert labels == ["A001", "A002", "A003", "A004", "A005"]
+        assert statuses.count(ConnectionStatus.CONNECTED) == 2
+        assert ConnectionStatus.DISCONNECTED in statuses
+
+    run(scenario())
