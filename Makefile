@@ -41,8 +41,9 @@ run: setup
 	@mkdir -p $(dir $(DB))
 	$(BIN)/motcua-server --config $(CONFIG) --db $(DB) --host $(HOST) --port $(PORT)
 
+# Kivy's windows need a screen: the tests run on a virtual one (Xvfb, Mesa's llvmpipe).
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) $(STAMP) var

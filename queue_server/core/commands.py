@@ -139,5 +139,23 @@ class SubmitRating(Command):
 
 
 @dataclasses.dataclass(frozen=True)
+class SetAnnouncement(Command):
+    """The manager's text for the display boards' ticker; empty text removes it."""
+
+    text_vi: str
+    text_en: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportDevice(Command):
+    """A device says how one of its parts is: a printer out of paper, a scanner gone…"""
+
+    device: str
+    component: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
 class Tick(Command):
     """Time passes: open a new day, raise alarms for waits past their limit."""

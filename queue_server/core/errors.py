@@ -51,6 +51,9 @@ class ErrorCode(enum.StrEnum):
     RATING_INVALID = "rating_invalid"
     RATING_CLOSED = "rating_closed"
     RATING_DUPLICATE = "rating_duplicate"
+    # notices
+    TEXT_TOO_LONG = "text_too_long"
+    COMPONENT_UNKNOWN = "component_unknown"
 
 
 class DomainError(Exception):

@@ -31,6 +31,8 @@ class EventType(enum.StrEnum):
     APPOINTMENT_BOOKED = "appointment.booked"
     APPOINTMENT_CHECKED_IN = "appointment.checked_in"
     APPOINTMENT_CANCELLED = "appointment.cancelled"
+    ANNOUNCEMENT_CHANGED = "announcement.changed"
+    DEVICE_STATUS = "device.status"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from .events import Event, EventType
-from .model import Appointment, AppointmentState, CounterState, Ticket, TicketState
+from .model import Appointment, AppointmentState, CounterState, DeviceStatus, Ticket, TicketState
 from .state import LobbyState
 
 
@@ -180,6 +180,18 @@ def _appointment_cancelled(state: LobbyState, event: Event) -> None:
     state.appointments[event.data["code"]].state = AppointmentState.CANCELLED
 
 
+def _announcement(state: LobbyState, event: Event) -> None:
+    state.announcement = (event.data["text_vi"], event.data["text_en"])
+
+
+def _device_status(state: LobbyState, event: Event) -> None:
+    d = event.data
+    key = (d["device"], d["component"])
+    known = state.devices.get(key)
+    since = known.since if known is not None and known.ok == d["ok"] else event.at
+    state.devices[key] = DeviceStatus(d["device"], d["component"], d["ok"], d["detail"], since)
+
+
 _APPLY: dict[EventType, Callable[[LobbyState, Event], None]] = {
     EventType.DAY_OPENED: _day_opened,
     EventType.TICKET_ISSUED: _issued,
@@ -197,4 +209,6 @@ _APPLY: dict[EventType, Callable[[LobbyState, Event], None]] = {
     EventType.APPOINTMENT_BOOKED: _booked,
     EventType.APPOINTMENT_CHECKED_IN: _checked_in,
     EventType.APPOINTMENT_CANCELLED: _appointment_cancelled,
+    EventType.ANNOUNCEMENT_CHANGED: _announcement,
+    EventType.DEVICE_STATUS: _device_status,
 }

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import appointments, calls, clock, commands, counters, ratings, tickets
+from . import appointments, calls, clock, commands, counters, notices, ratings, tickets
 from .events import Event
 from .evolve import apply
 from .model import Ticket, TicketState
@@ -42,6 +42,8 @@ _DECIDE: dict[type[commands.Command], Callable[[LobbyState, Any], list[Event]]] 
     commands.CheckIn: appointments.check_in,
     commands.SubmitRating: ratings.submit,
     commands.Tick: clock.tick,
+    commands.SetAnnouncement: notices.set_announcement,
+    commands.ReportDevice: notices.report_device,
 }
 
 
@@ -117,6 +119,13 @@ class Lobby:
             view["current_label"] = current.label if current else None
             views.append(view)
         return views
+
+    def announcement_view(self) -> dict[str, str]:
+        text_vi, text_en = self.state.announcement
+        return {"text_vi": text_vi, "text_en": text_en}
+
+    def devices_view(self) -> list[dict[str, Any]]:
+        return [status.as_dict() for _, status in sorted(self.state.devices.items())]
 
     def tickets_today(self, now: dt.datetime) -> list[Ticket]:
         day = self.site.local(now).date()

@@ -131,3 +131,23 @@ class Appointment:
             "state": self.state.value,
             "ticket": self.ticket,
         }
+
+
+@dataclasses.dataclass(frozen=True)
+class DeviceStatus:
+    """The last report of one part of a device (``printer`` of ``kiosk-1``…)."""
+
+    device: str
+    component: str
+    ok: bool
+    detail: str
+    since: dt.datetime  # when it last changed between ok and not ok
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "device": self.device,
+            "component": self.component,
+            "ok": self.ok,
+            "detail": self.detail,
+            "since": self.since.isoformat(),
+        }

@@ -9,7 +9,7 @@ import math
 from collections.abc import Iterator
 
 from .errors import DomainError, ErrorCode
-from .model import Appointment, AppointmentState, Counter, CounterState, Ticket, TicketState
+from .model import Appointment, AppointmentState, Counter, CounterState, DeviceStatus, Ticket, TicketState
 from .ordering import queue_key
 from .site import Service, Site
 
@@ -26,6 +26,8 @@ class LobbyState:
     counters: dict[int, Counter] = dataclasses.field(default_factory=dict)
     appointments: dict[str, Appointment] = dataclasses.field(default_factory=dict)
     service_seconds: dict[str, collections.deque[float]] = dataclasses.field(default_factory=dict)
+    announcement: tuple[str, str] = ("", "")  # Vietnamese, English
+    devices: dict[tuple[str, str], DeviceStatus] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.counters:

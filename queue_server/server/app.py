@@ -62,6 +62,8 @@ class QueueServer:
 
     async def handle_message(self, session: Session, message: str | bytes) -> dict[str, Any]:
         started = time.perf_counter()
+        if session.device is not None:
+            self.hub.last_seen[session.device.id] = self.hub.now()
         op_name = "?"
         request_id = None
         try:
@@ -166,6 +168,8 @@ class QueueServer:
         # from here to the end no await: the catch-up and the registration see the same seq
         session.device = device
         session.role = role
+        if device is not None:
+            self.hub.last_seen[device.id] = self.hub.now()
         if role is Role.PUBLIC:
             session.bucket = TokenBucket(PUBLIC_RATE, PUBLIC_BURST)
         result: dict[str, Any] = {
@@ -176,7 +180,7 @@ class QueueServer:
         }
         missed = self.hub.events_since(args["since"]) if args["since"] is not None else None
         if missed is None:
-            result["snapshot"] = views.snapshot(session, self.hub.lobby, self.hub.now())
+            result["snapshot"] = self.hub.snapshot(session)
         else:
             shaped = (views.shape(e, session, self.hub.lobby) for e in missed)
             result["events"] = [m for m in shaped if m is not None]

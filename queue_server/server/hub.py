@@ -64,6 +64,25 @@ class Hub:
         self.published_seq = self.lobby.seq
         self.epoch = writer.epoch
         self._waiters: list[tuple[int, asyncio.Future[None]]] = []
+        self.last_seen: dict[str, dt.datetime] = {}  # device id → its last message
+
+    def snapshot(self, session: Session) -> dict[str, Any]:
+        """What ``session`` sees of the lobby now (call after :meth:`settled`)."""
+        result = views.snapshot(session, self.lobby, self.now())
+        if session.role in (Role.MANAGER, Role.INTEGRATION):
+            connected = {s.device.id for s in (*self.sessions, session) if s.device is not None}
+            result["devices"] = [
+                {
+                    "id": device.id,
+                    "role": device.role.value,
+                    "name": device.name,
+                    "counter": device.counter,
+                    "connected": device.id in connected,
+                    "last_seen": self.last_seen[device.id].isoformat() if device.id in self.last_seen else None,
+                }
+                for device in self.config.devices
+            ]
+        return result
 
     def now(self) -> dt.datetime:
         return self.clock().astimezone(self.config.site.tz)

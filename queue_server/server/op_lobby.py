@@ -10,7 +10,6 @@ from ..protocol.errors import ProtocolError, ProtocolErrorCode
 from ..protocol.messages import Field
 from ..settings import Role
 from ..store import reader
-from . import views
 from .common import ticket_for
 from .ops import ALL_ROLES, operation
 from .session import Session
@@ -29,7 +28,7 @@ async def services_list(hub: Hub, session: Session, args: dict[str, Any]) -> dic
 @operation("queue.snapshot", ALL_ROLES)
 async def queue_snapshot(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     await hub.settled()
-    return {"snapshot": views.snapshot(session, hub.lobby, hub.now())}
+    return {"snapshot": hub.snapshot(session)}
 
 
 @operation(

@@ -7,6 +7,8 @@ document (``docs/protocol.md``) lists the same table, and a test keeps the two e
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import pkgutil
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +49,9 @@ def operation(
 
 
 def load() -> Mapping[str, Operation]:
-    """Import the handler modules (they register themselves) and return the table."""
-    from . import op_appointments, op_counters, op_lobby, op_tickets  # noqa: F401
-
+    """Import the handler modules ``op_*.py`` (they register themselves); return the table."""
+    package = importlib.import_module(__package__)
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name.startswith("op_"):
+            importlib.import_module(f"{__package__}.{module.name}")
     return OPERATIONS

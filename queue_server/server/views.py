@@ -32,7 +32,8 @@ _LOBBY_EVENTS = frozenset(
         EventType.COUNTER_CHANGED,
     }
 )
-_COUNTER_EVENTS = _LOBBY_EVENTS | {EventType.RATING_RECORDED, EventType.ALARM_WAIT_EXCEEDED}
+_BOARD_EVENTS = _LOBBY_EVENTS | {EventType.ANNOUNCEMENT_CHANGED}
+_COUNTER_EVENTS = _BOARD_EVENTS | {EventType.RATING_RECORDED, EventType.ALARM_WAIT_EXCEEDED}
 _PAD_EVENTS = frozenset(
     {EventType.TICKET_CALLED, EventType.TICKET_COMPLETED, EventType.RATING_RECORDED, EventType.COUNTER_CHANGED}
 )
@@ -44,8 +45,8 @@ VISIBLE: dict[Role, frozenset[EventType]] = {
     Role.MANAGER: frozenset(EventType),
     Role.INTEGRATION: frozenset(EventType),
     Role.COUNTER: _COUNTER_EVENTS,
-    Role.KIOSK: _LOBBY_EVENTS,
-    Role.DISPLAY: _LOBBY_EVENTS,
+    Role.KIOSK: _BOARD_EVENTS,
+    Role.DISPLAY: _BOARD_EVENTS,
     Role.PAD: _PAD_EVENTS,
     Role.PUBLIC: _LOBBY_EVENTS | {EventType.RATING_RECORDED},
 }
@@ -105,7 +106,7 @@ def _on_board(device: Device, event: Event, lobby: Lobby) -> bool:
             return True
     service = event.data.get("service")
     if service is None:
-        return event.type is EventType.DAY_OPENED
+        return event.type in (EventType.DAY_OPENED, EventType.ANNOUNCEMENT_CHANGED)
     services = board_services(device, lobby)
     return services is None or service in services
 
@@ -184,11 +185,14 @@ def snapshot(session: Session, lobby: Lobby, now: dt.datetime) -> dict[str, Any]
             counters = [c for c in counters if c["number"] in session.device.counters]
     result["counters"] = counters
     result["recent_calls"] = recent_calls(lobby, now)
+    result["announcement"] = lobby.announcement_view()
     if role in (Role.COUNTER, Role.MANAGER, Role.INTEGRATION):
         mine = None
         if role is Role.COUNTER and session.counter is not None:
             mine = {s for s, w in lobby.site.counter(session.counter).services.items() if w > 0}  # type: ignore[union-attr]
         result["waiting"] = waiting_list(lobby, now, mine)
+    if role in (Role.MANAGER, Role.INTEGRATION):
+        result["device_status"] = lobby.devices_view()
     return result
 
 

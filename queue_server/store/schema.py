@@ -5,6 +5,7 @@
   transaction, for listings and reports.
 - ``contacts``: the only personal data (an appointment's name and phone), kept apart so it
   can be purged after the retention period without touching the log.
+- ``dossiers``: dossier statuses pushed by the one-stop system (JSON per dossier code).
 - ``meta``: the site id and a health probe row.
 """
 
@@ -60,7 +61,12 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1,)
+def _v2(db: sqlite_utils.Database) -> None:
+    """Dossiers (hồ sơ) pushed by the centre's one-stop system, for the kiosk's lookup."""
+    db["dossiers"].create({"code": str, "data": str, "source": str, "updated_at": str}, pk="code")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2)
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -41,6 +41,7 @@ class Batch:
     tickets: Sequence[Mapping[str, Any]] = ()
     appointments: Sequence[Mapping[str, Any]] = ()
     contacts: Sequence[Mapping[str, Any]] = ()
+    dossiers: Sequence[Mapping[str, Any]] = ()  # rows of the dossiers table (code, data, source, updated_at)
     probe: bool = False  # a health check: write the meta row, no events
     purge_contacts_before: dt.datetime | None = None  # personal data past its retention
     epoch: int = 0  # the writer's epoch the batch was decided in (see the module docstring)
@@ -177,6 +178,7 @@ class Writer:
         _upsert(conn, "tickets", batch.tickets)
         _upsert(conn, "appointments", batch.appointments)
         _upsert(conn, "contacts", batch.contacts)
+        _upsert(conn, "dossiers", batch.dossiers)
 
 
 def _upsert(conn: sqlite3.Connection, table: str, rows: Sequence[Mapping[str, Any]]) -> None:

@@ -207,3 +207,31 @@ def test_a_new_day_restarts_the_numbers_and_closes_the_counters(db_path, clock: 
             ]
 
     run(scenario())
+
+
+def test_the_manager_sets_the_ticker_and_sees_device_faults(db_path, clock: Clock) -> None:
+    async def scenario() -> None:
+        async with running_lobby(db_path, clock=clock) as lobby:
+            manager = await lobby.client("manager")
+            devices = {d["id"]: d for d in manager.hello["snapshot"]["devices"]}
+            assert devices["manager"]["connected"] is True and devices["kiosk"]["connected"] is False
+            board = await lobby.client("display")
+            kiosk = await lobby.client("kiosk")
+            await manager.ok("announcement.set", text_vi="Trung tâm nghỉ trưa từ 11:30", text_en="Lunch break from 11:30")
+            ticker = await board.next_event("announcement.changed")
+            assert ticker["text_vi"] == "Trung tâm nghỉ trưa từ 11:30"
+            assert (await board.ok("queue.snapshot"))["snapshot"]["announcement"]["text_en"] == "Lunch break from 11:30"
+
+            await kiosk.ok("device.report", component="printer", ok=False, detail="paper_out")
+            fault = await manager.next_event("device.status")
+            assert (fault["device"], fault["component"], fault["ok"], fault["detail"]) == (
+                "kiosk", "printer", False, "paper_out"
+            )
+            snapshot = (await manager.ok("queue.snapshot"))["snapshot"]
+            assert snapshot["device_status"][0]["detail"] == "paper_out"
+            assert {d["id"]: d for d in snapshot["devices"]}["kiosk"]["last_seen"] is not None
+            await kiosk.error("device.report", "component_unknown", component="toaster", ok=False)
+            await kiosk.error("announcement.set", "forbidden", text_vi="x")
+            assert all(e["ev"] != "device.status" for e in board.drain())
+
+    run(scenario())
