@@ -35,6 +35,8 @@ from .config_checks import (
     Problems,
     Table,
     format_key,
+    kind_of,
+    nfc,
     positive_number,
     report_duplicates,
     suggest,
@@ -59,7 +61,7 @@ _TOP_KEYS = (
     "site", "policy", "priority", "rating", "hours", "service", "counter", "device", "officer",
 )  # fmt: skip
 _SITE_KEYS = (
-    "id", "name", "timezone", "language", "public_url", "retention_days", "session_minutes",
+    "id", "name", "timezone", "language", "public_url", "server_url", "retention_days", "session_minutes",
     "pin_attempts", "pin_lockout_seconds", "max_message_bytes", "synchronous",
 )  # fmt: skip
 _POLICY_KEYS = (
@@ -75,7 +77,7 @@ _SERVICE_KEYS = (
 _COUNTER_KEYS = ("number", "name", "services")
 _DEVICE_KEYS = (
     "id", "role", "token", "name", "counter", "services", "counters", "printer", "scanner", "pad",
-    "pad_address",
+    "pad_address", "options",
 )  # fmt: skip
 _OFFICER_KEYS = ("user", "name", "pin_hash", "counters", "manager")
 
@@ -206,6 +208,7 @@ def _read_settings(site: Table) -> ServerSettings:
 
     return ServerSettings(
         public_url=_read_public_url(site, d.public_url),
+        server_url=_read_server_url(site, d.server_url),
         retention_days=whole("retention_days", 1, 36500),
         session_minutes=whole("session_minutes", 1, 7 * DAY_MINUTES),
         pin_attempts=whole("pin_attempts", 1, 100),
@@ -237,6 +240,19 @@ def _read_public_url(site: Table, default: str) -> str:
         site.report("public_url", f"must be an http:// or https:// address, not {url!r}")
         return default
     return url.rstrip("/")
+
+
+def _read_server_url(site: Table, default: str) -> str:
+    url = site.text("server_url", default)
+    try:
+        split = urllib.parse.urlsplit(url)
+        split.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        split = None
+    if split is None or split.scheme not in ("ws", "wss") or not split.hostname:
+        site.report("server_url", f"must be a ws:// or wss:// address, not {url!r}")
+        return default
+    return url
 
 
 # --- [policy], [[priority]], [[rating]] -------------------------------------------------------
@@ -445,7 +461,23 @@ def _read_device(t: Table, site: Site) -> Device | None:
         scanner=urls["scanner"],
         pad=urls["pad"],
         pad_address=pad_address,
+        options=_read_options(t),
     )
+
+
+def _read_options(t: Table) -> dict[str, str | int | float | bool]:
+    """A device's own settings (``[device.options]``), read by its app: plain values only."""
+    data = t.data.get("options", {})
+    if not isinstance(data, dict):
+        t.report("options", f"must be a table ([device.options]), not {kind_of(data)}")
+        return {}
+    options: dict[str, str | int | float | bool] = {}
+    for name, value in data.items():
+        if isinstance(value, str | int | float | bool):
+            options[name] = nfc(value) if isinstance(value, str) else value
+        else:
+            t.problems.add(t.at("options") + (name,), f"must be a text, number or true/false, not {kind_of(value)}")
+    return options
 
 
 def _read_role(t: Table) -> Role | None:

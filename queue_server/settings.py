@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+from collections.abc import Mapping
 from pathlib import Path
 
 from .core.site import Site
@@ -40,6 +41,7 @@ class Device:
     scanner: str | None = None
     pad: str | None = None
     pad_address: int | None = None
+    options: Mapping[str, str | int | float | bool] = dataclasses.field(default_factory=dict)  # the app's own
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Officer:
 @dataclasses.dataclass(frozen=True)
 class ServerSettings:
     public_url: str = "http://127.0.0.1:8765"  # what phones open: printed in ticket QR codes
+    server_url: str = "ws://127.0.0.1:8765/"  # where the kiosks, boards and pads connect
     retention_days: int = 90  # personal data (appointment contacts) purged after this
     session_minutes: int = 480  # an officer's sign-in lasts this long
     pin_attempts: int = 5  # wrong PINs before a pause…

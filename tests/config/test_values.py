@@ -189,3 +189,26 @@ def test_config_error_is_a_value_error() -> None:
 def test_a_byte_order_mark_does_not_shift_the_lines() -> None:
     with pytest.raises(ConfigError, match=r"<config>:2: site.id: must be lower-case"):
         parse_config("\ufeff" + BASE.replace('id = "test-site"', 'id = "Bad"'))
+
+
+def test_a_device_may_carry_options_for_its_app() -> None:
+    config = parse(
+        BASE
+        + '\n[[device]]\nid = "board-1"\nrole = "display"\ntoken = "board-1-token-0000"\n'
+        + '[device.options]\nlayout = "portrait"\nvoice_repeat = 2\nenglish = true\nname = "Tầng 1"\n'
+    )
+    assert config.device("board-1").options == {"layout": "portrait", "voice_repeat": 2, "english": True, "name": "Tầng 1"}
+
+
+def test_device_options_hold_plain_values_only() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse(BASE + '\n[[device]]\nid = "b"\nrole = "display"\ntoken = "board-1-token-0000"\noptions = { a = [1] }\n')
+    assert ".options.a: must be a text, number or true/false" in str(caught.value)
+
+
+def test_the_apps_connect_to_the_server_url() -> None:
+    assert parse(BASE).settings.server_url == "ws://127.0.0.1:8765/"
+    text = BASE.replace("[site]\n", '[site]\nserver_url = "wss://lobby.local:9000/"\n', 1)
+    assert parse(text).settings.server_url == "wss://lobby.local:9000/"
+    with pytest.raises(ConfigError, match="server_url"):
+        parse(BASE.replace("[site]\n", '[site]\nserver_url = "http://x/"\n', 1))
