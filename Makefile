@@ -39,11 +39,14 @@ $(STAMP)/venv: $(STAMP)/deb setup.cfg pyproject.toml
 
 run: setup
 	@mkdir -p $(dir $(DB))
-	$(BIN)/motcua-server --config $(CONFIG) --db $(DB) --host $(HOST) --port $(PORT)
+	$(BIN)/motcua-lobby --config $(CONFIG) --db $(DB) --host $(HOST) --port $(PORT)
 
 # Kivy's windows need a screen: the tests run on a virtual one (Xvfb, Mesa's llvmpipe).
 test: setup
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(STAMP) var

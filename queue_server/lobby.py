@@ -1,0 +1,158 @@
+"""``motcua-lobby``: the whole lobby on one machine, for the demo and for small offices.
+
+It starts, as child processes: the queue server; a simulator for every ``sim://`` scanner
+and rating-pad bus in the configuration; the pad agent when there are rating pads; and,
+when there is a screen, the first kiosk and the first display board. Ctrl-C or SIGTERM stops
+them all (last started, first stopped). If the server stops, everything stops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib.util
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+from .config import ConfigError, load_config
+from .settings import Role, SiteConfig
+
+log = logging.getLogger(__name__)
+
+PYTHON = sys.executable
+
+
+@dataclasses.dataclass(frozen=True)
+class Child:
+    name: str
+    argv: tuple[str, ...]
+
+
+def plan(config: SiteConfig, config_path: Path, db: Path, host: str, port: int, windows: bool) -> list[Child]:
+    """The processes that make up the lobby, in the order they start."""
+    children = [
+        Child(
+            "server",
+            (PYTHON, "-m", "queue_server.cli", "--config", str(config_path), "--db", str(db),
+             "--host", host, "--port", str(port)),
+        )
+    ]  # fmt: skip
+    scanners = sorted({_sim_name(d.scanner) for d in config.devices if _sim_name(d.scanner)})
+    pads = sorted({_sim_name(d.pad) for d in config.devices if _sim_name(d.pad)})
+    for name in scanners:
+        children.append(Child(f"scanner {name}", (PYTHON, "-m", "hardware.cli", "sim-scanner", "--name", name)))
+    for name in pads:
+        children.append(Child(f"pad bus {name}", (PYTHON, "-m", "hardware.cli", "sim-pad", "--name", name)))
+    if any(d.role is Role.PAD for d in config.devices) and _has("hardware.pad.agent"):
+        children.append(Child("pad agent", (PYTHON, "-m", "hardware.pad.agent", "--config", str(config_path))))
+    if windows:
+        for role, module in ((Role.KIOSK, "kiosk.app"), (Role.DISPLAY, "display_board.app")):
+            device = next((d for d in config.devices if d.role is role), None)
+            if device is not None and _has(module):
+                children.append(
+                    Child(device.id, (PYTHON, "-m", module, "--config", str(config_path), "--device", device.id))
+                )
+    return children
+
+
+def _sim_name(url: str | None) -> str | None:
+    """``sim://kiosk-1`` names a pty simulator; ``sim://var/sim/…`` (a printer folder) does not."""
+    if not url or not url.startswith("sim://"):
+        return None
+    target = url[len("sim://") :].split("?", 1)[0]
+    return None if "/" in target else target
+
+
+def _has(module: str) -> bool:
+    return importlib.util.find_spec(module.rsplit(".", 1)[0]) is not None and importlib.util.find_spec(module) is not None
+
+
+def _wait_healthy(port: int, server: subprocess.Popen[bytes], timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def run(children: Sequence[Child], port: int) -> int:
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    running: list[tuple[Child, subprocess.Popen[bytes]]] = []
+    code = 0
+    try:
+        for child in children:
+            print(f"motcua-lobby: starting {child.name}", flush=True)
+            process = subprocess.Popen(child.argv)
+            running.append((child, process))
+            if child.name == "server" and not _wait_healthy(port, process):
+                print("motcua-lobby: the server did not start; see its messages above", file=sys.stderr)
+                return 1
+        print(f"motcua-lobby: the lobby runs (ws://127.0.0.1:{port}/); Ctrl-C stops it", flush=True)
+        while not stopping:
+            time.sleep(0.2)
+            for child, process in running:
+                if process.poll() is not None and child.name == "server":
+                    print("motcua-lobby: the server stopped; stopping the lobby", file=sys.stderr)
+                    return 1
+        return code
+    finally:
+        _stop_all(running)
+
+
+def _stop_all(running: list[tuple[Child, subprocess.Popen[bytes]]]) -> None:
+    for child, process in reversed(running):
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + 5
+    for child, process in reversed(running):
+        try:
+            process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            log.warning("%s did not stop; killing it", child.name)
+            process.kill()
+            process.wait()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="motcua-lobby",
+        description="Run the whole lobby on this machine: server, simulated devices, a kiosk and a board.",
+    )
+    parser.add_argument("--config", type=Path, required=True, help="the site's TOML file")
+    parser.add_argument("--db", type=Path, required=True, help="the SQLite database file")
+    parser.add_argument("--host", default="127.0.0.1", help="the server's address (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="the server's port (default 8765)")
+    parser.add_argument("--no-windows", action="store_true", help="start no kiosk or board window")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    windows = not args.no_windows and bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if not windows and not args.no_windows:
+        print("motcua-lobby: no screen here (DISPLAY is not set): starting no kiosk or board window", flush=True)
+    return run(plan(config, args.config, args.db, args.host, args.port, windows), args.port)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

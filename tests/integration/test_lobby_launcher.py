@@ -1,0 +1,66 @@
+"""motcua-lobby starts the server and the simulated devices, and stops them all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from queue_server.config import load_config
+from queue_server.lobby import plan
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "assets" / "demo.toml"
+
+
+def test_the_plan_for_the_demo_starts_the_server_first_and_one_simulator_per_device() -> None:
+    children = plan(load_config(DEMO), DEMO, Path("var/lobby.db"), "127.0.0.1", 8765, windows=False)
+    names = [c.name for c in children]
+    assert names[0] == "server"
+    assert "scanner kiosk-1" in names and "scanner kiosk-2" in names and "pad bus pads" in names
+    assert not any(name.startswith(("kiosk-", "board-")) for name in names)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_lobby_runs_and_stops_cleanly(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("DISPLAY", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "queue_server.lobby", "--config", str(DEMO), "--db", str(tmp_path / "lobby.db"),
+         "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        healthy = False
+        while time.monotonic() < deadline and not healthy:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                    healthy = response.status == 200
+            except OSError:
+                time.sleep(0.2)
+        assert healthy
+        sim = tmp_path / "var" / "sim"
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not all((sim / f"{n}.tty").exists() for n in ("kiosk-1", "pads")):
+            time.sleep(0.1)
+        assert (sim / "kiosk-1.tty").exists() and (sim / "pads.tty").exists()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, _ = process.communicate(timeout=20)
+    assert process.returncode == 0, out
+    assert "no screen here" in out
+    assert not (tmp_path / "var" / "sim" / "kiosk-1.tty").exists()
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0, "the server stopped"
