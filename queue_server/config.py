@@ -207,8 +207,8 @@ def _read_settings(site: Table) -> ServerSettings:
         return site.integer(name, default, low=low, high=high)
 
     return ServerSettings(
-        public_url=_read_public_url(site, d.public_url),
-        server_url=_read_server_url(site, d.server_url),
+        public_url=_read_url(site, "public_url", d.public_url, ("http", "https"), "an").rstrip("/"),
+        server_url=_read_url(site, "server_url", d.server_url, ("ws", "wss"), "a"),
         retention_days=whole("retention_days", 1, 36500),
         session_minutes=whole("session_minutes", 1, 7 * DAY_MINUTES),
         pin_attempts=whole("pin_attempts", 1, 100),
@@ -229,28 +229,16 @@ def _read_choice(table: Table, name: str, default: str, choices: Sequence[str]) 
     return match
 
 
-def _read_public_url(site: Table, default: str) -> str:
-    url = site.text("public_url", default)
+def _read_url(site: Table, name: str, default: str, schemes: tuple[str, str], article: str) -> str:
+    """An address of one of two ``schemes`` (``http``/``https``, ``ws``/``wss``)."""
+    url = site.text(name, default)
     try:
         split = urllib.parse.urlsplit(url)
         split.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError:
         split = None
-    if split is None or split.scheme not in ("http", "https") or not split.hostname:
-        site.report("public_url", f"must be an http:// or https:// address, not {url!r}")
-        return default
-    return url.rstrip("/")
-
-
-def _read_server_url(site: Table, default: str) -> str:
-    url = site.text("server_url", default)
-    try:
-        split = urllib.parse.urlsplit(url)
-        split.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        split = None
-    if split is None or split.scheme not in ("ws", "wss") or not split.hostname:
-        site.report("server_url", f"must be a ws:// or wss:// address, not {url!r}")
+    if split is None or split.scheme not in schemes or not split.hostname:
+        site.report(name, f"must be {article} {schemes[0]}:// or {schemes[1]}:// address, not {url!r}")
         return default
     return url
 
