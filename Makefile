@@ -17,7 +17,7 @@ DEB_PACKAGES := python3-venv xvfb xauth libgl1-mesa-dri libzbar0 zbar-tools espe
                 chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run test bench clean
+.PHONY: setup run test bench voice clean
 
 setup: $(STAMP)/venv
 
@@ -47,6 +47,10 @@ test: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/core --cov=queue_server.core --cov-branch \
 	  --cov-report=term-missing:skip-covered --cov-fail-under=100
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The display boards' default Vietnamese voice pack (espeak-ng), made ahead of the first call.
+voice: setup
+	$(BIN)/python -m display_board.voicegen
 
 bench: setup
 	$(BIN)/python -m bench $(BENCH_ARGS)

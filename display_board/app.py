@@ -1,0 +1,155 @@
+"""``motcua-display``: the display board on a waiting room's TV.
+
+    motcua-display --config site.toml --device board-hall [--server ws://HOST:8765/]
+                   [--size 1920x1080] [--var var] [-v]
+
+Full screen by default (the device's option ``fullscreen``); ``--size`` opens a window of that
+size instead (trying a layout on a desktop). The app shares one asyncio loop with its queue
+client (``App.async_run``); see docs/display.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import logging
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+# Before Kivy is imported: the command line is ours, and so are the logging and stderr
+# (Kivy's own messages still go to its log file and console).
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
+
+from kivy.app import App  # noqa: E402
+from kivy.clock import Clock  # noqa: E402
+
+if TYPE_CHECKING:
+    from queue_server.client import QueueClient
+
+    from .bootstrap import BoardSetup
+    from .controller import BoardController
+    from .options import Layout
+    from .screen import BoardScreen
+
+log = logging.getLogger(__name__)
+
+SERVICES_REFRESH_SECONDS = 30  # the waiting counts are corrected from the server this often
+
+
+class BoardApp(App):
+    title = "Một Cửa Queue – Bảng điện tử"
+
+    def __init__(
+        self,
+        *,
+        setup: BoardSetup,
+        controller: BoardController,
+        client: QueueClient,
+        layout: Layout,
+        monotonic: Callable[[], float] = time.monotonic,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.setup = setup
+        self.controller = controller
+        self.client = client
+        self.layout = layout
+        self.monotonic = monotonic
+        self.screen: BoardScreen | None = None
+
+    def build(self) -> BoardScreen:
+        from kivy.core.window import Window
+
+        from .options import Layout
+        from .screen import LandscapeBoard, PortraitBoard
+
+        layout = self.layout
+        if layout is Layout.AUTO:
+            layout = Layout.PORTRAIT if Window.height > Window.width else Layout.LANDSCAPE
+        self.screen = (PortraitBoard if layout is Layout.PORTRAIT else LandscapeBoard)(
+            last_calls=self.setup.options.last_calls
+        )
+        self.refresh()
+        Clock.schedule_interval(lambda _dt: self.refresh(), 0.25)
+        return self.screen
+
+    def refresh(self) -> None:
+        if self.screen is not None:
+            view = self.controller.board.view(self.monotonic())
+            self.screen.show(view, dt.datetime.now(self.setup.tz))
+
+    async def run_with_client(self) -> None:
+        """The app and its connection to the server, in one loop, until the window closes."""
+        client_task = asyncio.create_task(self.client.run())
+        refresh_task = asyncio.create_task(self._refresh_services())
+        try:
+            await self.async_run(async_lib="asyncio")
+        finally:
+            await self.client.close()
+            for task in (client_task, refresh_task):
+                task.cancel()
+            await asyncio.gather(client_task, refresh_task, return_exceptions=True)
+
+    async def _refresh_services(self) -> None:
+        from queue_server.client import NotConnected, RequestFailed
+
+        while True:
+            await asyncio.sleep(SERVICES_REFRESH_SECONDS)
+            try:
+                reply = await self.client.request("services.list")
+            except (NotConnected, RequestFailed, TimeoutError) as exc:
+                log.info("services.list: %s", exc)
+                continue
+            self.controller.board.load_services(reply.get("services", ()))
+
+
+def _size(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{3,5})x(\d{3,5})", text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"{text!r}: write the size as WIDTHxHEIGHT, e.g. 1920x1080")
+    return int(match[1]), int(match[2])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="motcua-display",
+        description="The display board of a one-stop public service centre: calls shown and spoken.",
+        epilog="Board options go in the device's [device.options]; see docs/display.md.",
+    )
+    parser.add_argument("--config", type=Path, required=True, help="the site's TOML file")
+    parser.add_argument("--device", required=True, help="this board's device id in the configuration")
+    parser.add_argument("--server", help="the queue server's ws:// address (default: the configuration's server_url)")
+    parser.add_argument("--size", type=_size, help="a window of WIDTHxHEIGHT instead of full screen")
+    parser.add_argument("--var", type=Path, default=Path("var"), help="the folder for the voice pack and call audio")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more (INFO)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
+    from .bootstrap import BoardSetupError, build_app, load_setup, prepare_kivy
+
+    try:
+        setup = load_setup(args.config, args.device, args.server, args.var)
+    except BoardSetupError as exc:
+        print(f"motcua-display: {exc}", file=sys.stderr)
+        return 2
+    prepare_kivy(setup, args.size)
+    app = build_app(setup)
+    asyncio.run(app.run_with_client())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

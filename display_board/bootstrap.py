@@ -1,0 +1,164 @@
+"""The one place that wires a board: configuration, options, voice pack, player, client, app.
+
+    setup = load_setup(Path("site.toml"), "board-hall")      # no Kivy yet: errors are plain
+    prepare_kivy(setup, size=None)                             # window and audio, before Kivy starts
+    app = build_app(setup)                                     # the App, its controller and client
+    asyncio.run(app.run_with_client())
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from queue_server.config import ConfigError, load_config
+from queue_server.settings import Device, Role, SiteConfig
+
+from .announcer import Announcer
+from .board import Board
+from .numbers import NORTH, SOUTH
+from .options import BoardOptionError, BoardOptions, Layout, NumberStyle, parse_options
+
+if TYPE_CHECKING:
+    from .app import BoardApp
+
+log = logging.getLogger(__name__)
+
+PACKAGE = Path(__file__).resolve().parent
+FONTS = PACKAGE.parent / "assets" / "fonts"
+KV_FILES = ("widgets.kv", "landscape.kv", "portrait.kv")
+RECONNECT_BACKOFF = (0.5, 4.0)  # seconds: a board comes back quickly once the server does
+
+
+class BoardSetupError(Exception):
+    """The board cannot start: a wrong configuration, device or option (the message says which)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class BoardSetup:
+    config: SiteConfig
+    device: Device
+    options: BoardOptions
+    server_url: str
+    var: Path  # where the voice pack is made and the calls' WAVs are written
+    tz: dt.tzinfo
+
+
+def load_setup(config_path: Path, device_id: str, server_url: str | None = None, var: Path = Path("var")) -> BoardSetup:
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        raise BoardSetupError(str(exc)) from None
+    device = config.device(device_id)
+    if device is None:
+        boards = ", ".join(d.id for d in config.devices if d.role is Role.DISPLAY) or "none"
+        raise BoardSetupError(f"{config_path}: no device '{device_id}' (display boards there: {boards})")
+    if device.role is not Role.DISPLAY:
+        raise BoardSetupError(f"{config_path}: device '{device_id}' is a {device.role.value}, not a display board")
+    try:
+        options = parse_options(device_id, device.options, config_path)
+    except BoardOptionError as exc:
+        raise BoardSetupError(str(exc)) from None
+    return BoardSetup(config, device, options, server_url or config.settings.server_url, var, config.site.tz)
+
+
+def prepare_kivy(setup: BoardSetup, size: tuple[int, int] | None = None) -> None:
+    """Window and audio settings; must run before Kivy's window and sound are imported."""
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    if "SDL_AUDIODRIVER" not in os.environ and not _has_sound_card():
+        os.environ["SDL_AUDIODRIVER"] = "dummy"  # calls keep their pace with no sound card
+        log.warning("no sound card found: using SDL's dummy audio driver (calls are shown, not heard)")
+    from kivy.config import Config
+
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+    if size is not None:
+        Config.set("graphics", "fullscreen", "0")
+        Config.set("graphics", "width", str(size[0]))
+        Config.set("graphics", "height", str(size[1]))
+        Config.set("graphics", "resizable", "0")
+    elif setup.options.fullscreen:
+        Config.set("graphics", "fullscreen", "auto")
+        Config.set("graphics", "show_cursor", "0")
+
+
+def _has_sound_card() -> bool:
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    return (
+        Path("/dev/snd").is_dir()
+        or bool(os.environ.get("PULSE_SERVER"))
+        or (bool(runtime) and (Path(runtime) / "pulse" / "native").exists())
+    )
+
+
+def build_app(setup: BoardSetup, *, monotonic=time.monotonic) -> BoardApp:
+    """The app with everything it uses; Kivy is imported from here on."""
+    from kivy.core.text import LabelBase
+    from kivy.lang import Builder
+
+    from queue_server.client import QueueClient
+
+    from .app import BoardApp
+    from .controller import BoardController, Speaker
+    from .player import SoundPlayer
+    from .voice import VoicePack, VoicePackError
+    from .voicegen import CHIME, VoiceBuildError, ensure_pack
+
+    LabelBase.register("NotoSans", str(FONTS / "NotoSans-Regular.ttf"), fn_bold=str(FONTS / "NotoSans-Bold.ttf"))
+    for name in KV_FILES:
+        Builder.load_file(str(PACKAGE / name))
+
+    options = setup.options
+    device = setup.device
+    shown_services = frozenset(device.services) or None
+    shown_counters = frozenset(device.counters) or None
+    board = Board(
+        counters=shown_counters,
+        services=shown_services,
+        highlight_seconds=options.highlight_seconds,
+        offline_after_seconds=options.offline_after_seconds,
+        keep_calls=max(options.last_calls, 10),
+    )
+    announcer = Announcer(repeat=options.voice_repeat, catch_up_window=dt.timedelta(seconds=options.catch_up_seconds))
+    speaker = None
+    if options.voice:
+        try:
+            folder = Path(options.voice_pack) if options.voice_pack else ensure_pack(setup.var / "voice" / "vi-espeak")
+            pack = VoicePack(folder, CHIME)
+            missing = pack.missing()
+            if missing:
+                log.warning("voice pack %s lacks %d clips (%s…): calls needing them get the chime only",
+                            folder, len(missing), ", ".join(f"{lang}:{text}" for lang, text in missing[:5]))  # fmt: skip
+            style = SOUTH if options.number_style is NumberStyle.SOUTH else NORTH
+            player = SoundPlayer(volume=options.volume)
+            speaker = Speaker(pack, player, setup.var / "voice" / "calls", english=options.english_voice, style=style)
+        except (VoicePackError, VoiceBuildError, OSError) as exc:
+            log.error("no voice: %s; calls are shown with no sound", exc)
+
+    from kivy.clock import Clock
+
+    controller = BoardController(
+        board,
+        announcer,
+        speaker,
+        monotonic=monotonic,
+        wall_clock=lambda: dt.datetime.now(dt.timezone.utc),
+        schedule=lambda seconds, fn: Clock.schedule_once(lambda _dt: fn(), seconds),
+    )
+    client = QueueClient(
+        setup.server_url,
+        token=device.token,
+        on_event=controller.on_event,
+        on_snapshot=controller.on_snapshot,
+        on_status=controller.on_status,
+        backoff=RECONNECT_BACKOFF,
+    )
+    return BoardApp(setup=setup, controller=controller, client=client, layout=options.layout, monotonic=monotonic)
+
+
+__all__ = ["BoardSetup", "BoardSetupError", "Layout", "build_app", "load_setup", "prepare_kivy"]

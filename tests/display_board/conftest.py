@@ -1,0 +1,211 @@
+"""Fixtures for the display board: the espeak-ng voice pack (made once per session), a short
+recorded-style pack, a queue server in a subprocess, and boards running in their own process."""
+
+from __future__ import annotations
+
+import array
+import asyncio
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from display_board.audio import Pcm
+from display_board.voicegen import TEMPLATE, build_pack
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "assets" / "demo.toml"
+ARTEFACTS = ROOT / "tests" / "artefacts" / "display_board"
+
+# Demo officers (user, PIN) for counters 1…10, one each.
+OFFICERS = {
+    1: ("lan.nguyen", "1001"), 2: ("ngoc.huynh", "1009"), 3: ("hung.tran", "1002"), 4: ("mai.le", "1003"),
+    5: ("duc.pham", "1004"), 6: ("huong.vo", "1005"), 7: ("khoa.dang", "1006"), 8: ("thao.bui", "1007"),
+    9: ("quang.do", "1008"), 10: ("minh.hoang", "9000"),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def espeak_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default pack, made by the repository's script with espeak-ng, once per session."""
+    return build_pack(tmp_path_factory.mktemp("voice") / "vi-espeak")
+
+
+def tone(rate: int, seconds: float, frequency: float, level: float = 0.5) -> Pcm:
+    count = int(rate * seconds)
+    return Pcm(rate, array.array("h", (int(level * 32767 * math.sin(2 * math.pi * frequency * i / rate)) for i in range(count))))
+
+
+@pytest.fixture(scope="session")
+def short_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pack as a centre would drop in (same manifest, its own files: 44.1 kHz stereo here),
+    with short clips so that bursts play quickly: every clip is a 60 ms tone, the chime 150 ms."""
+    folder = tmp_path_factory.mktemp("voice") / "short"
+    data = tomllib.loads(TEMPLATE.read_text(encoding="utf-8"))
+    for language in ("vi", "en"):
+        for index, file in enumerate(data[language].values()):
+            path = folder / file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_stereo(tone(44100, 0.06, 300 + 10 * index), path)
+    _write_stereo(tone(44100, 0.15, 880), folder / "chime.wav")
+    shutil.copyfile(TEMPLATE, folder / "manifest.toml")
+    return folder
+
+
+def _write_stereo(pcm: Pcm, path: Path) -> None:
+    import wave
+
+    stereo = array.array("h")
+    for sample in pcm.samples:
+        stereo.extend((sample, sample))
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(2)
+        wav.setsampwidth(2)
+        wav.setframerate(pcm.rate)
+        wav.writeframes(stereo.tobytes())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def site_file(tmp_path: Path, port: int, options: dict[str, dict[str, Any]]) -> Path:
+    """The demo centre's configuration with this port and the given boards' options."""
+    text = DEMO.read_text(encoding="utf-8")
+    text = text.replace('public_url = "http://127.0.0.1:8765"', f'public_url = "http://127.0.0.1:{port}"')
+    for device, values in options.items():
+        inline = ", ".join(f"{key} = {json.dumps(value)}" for key, value in values.items())
+        text, count = re.subn(
+            rf'(id = "{re.escape(device)}"\nrole = "display"\n)', rf"\1options = {{ {inline} }}\n", text
+        )
+        assert count == 1, device
+    path = tmp_path / "site.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class ServerProcess:
+    """``python -m queue_server.cli`` on a port, killed and restarted at will (same database)."""
+
+    def __init__(self, config: Path, db: Path, port: int) -> None:
+        self.config, self.db, self.port = config, db, port
+        self.url = f"ws://127.0.0.1:{port}/"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "queue_server.cli", "--config", str(self.config), "--db", str(self.db),
+             "--port", str(self.port)],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("the queue server did not start")
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+            self.process = None
+
+
+@pytest.fixture
+def server_factory(tmp_path: Path):
+    servers: list[ServerProcess] = []
+
+    def make(options: dict[str, dict[str, Any]]) -> ServerProcess:
+        port = free_port()
+        server = ServerProcess(site_file(tmp_path, port, options), tmp_path / "lobby.db", port)
+        server.start()
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.kill()
+
+
+class BoardProcess:
+    """A board (tests/display_board/harness.py) in its own process; ask it for its state."""
+
+    def __init__(self, process: asyncio.subprocess.Process, log: Path) -> None:
+        self.process = process
+        self.log = log
+
+    @classmethod
+    async def start(
+        cls, server: ServerProcess, device: str, size: str, var: Path, pack: Path, layout: str | None = None
+    ) -> BoardProcess:
+        (var / "voice").mkdir(parents=True, exist_ok=True)
+        link = var / "voice" / "vi-espeak"
+        if not link.exists():
+            link.symlink_to(pack, target_is_directory=True)
+        env = dict(os.environ, KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1", SDL_AUDIODRIVER="dummy",
+                   KIVY_HOME=str(var / "kivy-home"))  # fmt: skip
+        command = [sys.executable, "-m", "tests.display_board.harness", "--config", str(server.config),
+                   "--device", device, "--server", server.url, "--size", size, "--var", str(var)]  # fmt: skip
+        if layout:
+            command += ["--layout", layout]
+        log = var / f"board-{device}-{size}.log"
+        process = await asyncio.create_subprocess_exec(
+            *command, cwd=ROOT, env=env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=log.open("wb"),
+        )  # fmt: skip
+        return cls(process, log)
+
+    async def ask(self, command: str, **args: Any) -> dict[str, Any]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write((json.dumps({"cmd": command, **args}) + "\n").encode())
+        await self.process.stdin.drain()
+        line = await asyncio.wait_for(self.process.stdout.readline(), 30)
+        if not line:
+            raise AssertionError(f"the board process ended; its log:\n{self.log.read_text()[-3000:]}")
+        reply = json.loads(line)
+        assert reply["ok"], reply
+        return reply
+
+    async def state(self) -> dict[str, Any]:
+        return (await self.ask("state"))["state"]
+
+    async def wait_for(self, predicate, timeout: float = 20, what: str = "") -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            state = await self.state()
+            if predicate(state):
+                return state
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}; last state: {json.dumps(state)[:2000]}")
+            await asyncio.sleep(0.2)
+
+    async def shot(self, name: str) -> Path:
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTEFACTS / name
+        await self.ask("shot", path=str(path))
+        return path
+
+    async def stop(self) -> None:
+        if self.process.returncode is None:
+            try:
+                await self.ask("quit")
+                await asyncio.wait_for(self.process.wait(), 10)
+            except (AssertionError, TimeoutError, BrokenPipeError, ConnectionResetError):
+                self.process.kill()
+                await self.process.wait()
