@@ -1,14 +1,19 @@
-"""Plain HTTP on the websocket port: ``/healthz`` and ``/metrics`` (later: web pages)."""
+"""Plain HTTP on the websocket port: ``/healthz``, ``/metrics`` and the web pages
+(:mod:`queue_server.web.pages`: officer console, manager dashboard, rating tablet, citizens'
+ticket and booking pages, their scripts and styles)."""
 
 from __future__ import annotations
 
 import collections
+import email.utils
 import json
 from typing import TYPE_CHECKING
 
 from websockets.asyncio.server import ServerConnection
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
+
+from ..web.pages import SECURITY_HEADERS, Page, page_for, reason
 
 if TYPE_CHECKING:
     from .hub import Hub
@@ -27,9 +32,23 @@ def make_process_request(hub: Hub):  # type: ignore[no-untyped-def]
             return _response(connection, 200, metrics_text(hub), "text/plain; version=0.0.4; charset=utf-8")
         if path in ("/", "/ws"):
             return _response(connection, 426, "This is a websocket endpoint (see docs/protocol.md).\n", "text/plain")
+        page = page_for(path, hub.config.settings.public_url, request.headers.get("If-None-Match"))
+        if page is not None:
+            return page_response(page)
         return _response(connection, 404, "Not found.\n", "text/plain")
 
     return process_request
+
+
+def page_response(page: Page) -> Response:
+    headers = Headers()
+    headers["Date"] = email.utils.formatdate(usegmt=True)
+    headers["Connection"] = "close"
+    headers["Content-Type"] = page.content_type
+    headers["Content-Length"] = str(len(page.body))
+    for name, value in {**SECURITY_HEADERS, **page.headers}.items():
+        headers[name] = value
+    return Response(page.status, reason(page.status), headers, page.body)
 
 
 def metrics_text(hub: Hub) -> str:

@@ -1,0 +1,39 @@
+"""Reading one booking by its code (``appointment.get``): the phone page a booking's QR code
+opens, and the kiosk. The code is the secret: whoever holds it may read that booking only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..core import codes
+from ..core.errors import DomainError, ErrorCode
+from ..protocol.messages import Field
+from ..settings import Role
+from .common import booking_url
+from .ops import operation
+from .session import Session
+
+if TYPE_CHECKING:
+    from .hub import Hub
+
+
+@operation(
+    "appointment.get",
+    (Role.PUBLIC, Role.KIOSK, Role.MANAGER, Role.INTEGRATION),
+    {"booking": Field(str, max_length=200)},
+)
+async def appointment_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    code = codes.normalize_code(args["booking"].rsplit(codes.BOOKING_PATH, 1)[-1])
+    appointment = hub.lobby.state.appointments.get(code) if codes.is_booking_code(code) else None
+    if appointment is None:
+        raise DomainError(ErrorCode.BOOKING_UNKNOWN, "No booking has this code.")
+    service = hub.config.site.service(appointment.service)
+    return {
+        "appointment": appointment.as_dict()
+        | {
+            "code_display": codes.format_booking_code(code),
+            "service_name_vi": service.name_vi if service else appointment.service,
+            "service_name_en": service.name_en if service else appointment.service,
+        },
+        "url": booking_url(hub, code),
+    }

@@ -1,0 +1,106 @@
+"""Reports for the manager: a day's, week's or month's figures per field, counter, officer or
+day (``report.get``), and the same as a CSV or Excel file (``report.export``)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from ..protocol.errors import ProtocolError, ProtocolErrorCode
+from ..protocol.messages import Field
+from ..settings import Role
+from ..store.reports import Grouping, Period, Report, build_report, period_bounds
+from ..web.exports import report_table, to_csv, to_xlsx
+from .ops import operation
+from .session import Session
+
+if TYPE_CHECKING:
+    from .hub import Hub
+
+FIELDS = {
+    "period": Field(str, required=False, choices=tuple(p.value for p in Period)),
+    "date": Field(str, required=False, max_length=10),
+    "by": Field(str, required=False, choices=tuple(g.value for g in Grouping)),
+}
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+NOT_CALLED = "Chưa gọi (not called)"
+
+
+@operation("report.get", (Role.MANAGER, Role.INTEGRATION), FIELDS)
+async def report_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    report = await _report(hub, args)
+    name_of = _namer(hub, report.by)
+    return {
+        "report": {
+            "period": args["period"] or Period.DAY.value,
+            "from": report.first.isoformat(),
+            "to": report.last.isoformat(),
+            "by": report.by.value,
+            "total": report.total.as_dict(),
+            "rows": [{"key": row.key, "name": name_of(row.key), **row.figures.as_dict()} for row in report.rows],
+            "arrivals_by_hour": list(report.arrivals_by_hour),
+            "scale": [
+                {"score": level.score, "name_vi": level.name_vi, "name_en": level.name_en}
+                for level in sorted(hub.config.site.policy.rating_scale, key=lambda level: -level.score)
+            ],
+        }
+    }
+
+
+@operation(
+    "report.export",
+    (Role.MANAGER, Role.INTEGRATION),
+    {**FIELDS, "format": Field(str, choices=tuple(FORMATS))},
+)
+async def report_export(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    report = await _report(hub, args)
+    levels = [(lv.score, lv.name_vi) for lv in sorted(hub.config.site.policy.rating_scale, key=lambda lv: -lv.score)]
+    table = report_table(report, _namer(hub, report.by), levels, hub.config.site.name)
+    data = to_csv(table) if args["format"] == "csv" else to_xlsx(table)
+    span = report.first.isoformat() if report.first == report.last else f"{report.first}_{report.last}"
+    return {
+        "filename": f"bao-cao_{span}_{report.by.value}.{args['format']}",
+        "content_type": FORMATS[args["format"]],
+        "data": base64.b64encode(data).decode("ascii"),
+    }
+
+
+async def _report(hub: Hub, args: dict[str, Any]) -> Report:
+    period = Period(args["period"] or Period.DAY.value)
+    by = Grouping(args["by"] or Grouping.SERVICE.value)
+    day = hub.now().date()
+    if args["date"] is not None:
+        try:
+            day = dt.date.fromisoformat(args["date"])
+        except ValueError:
+            raise ProtocolError(
+                ProtocolErrorCode.BAD_FIELD, 'The field "date" must be a date like 2026-11-23.', field="date"
+            ) from None
+    first, last = period_bounds(period, day)
+    await hub.settled()
+    scale = [level.score for level in hub.config.site.policy.rating_scale]
+    return build_report(hub.reader, first, last, by, hub.config.site.tz, scale)
+
+
+def _namer(hub: Hub, by: Grouping):  # type: ignore[no-untyped-def]
+    site = hub.config.site
+
+    def name_of(key: Any) -> str:
+        if key is None:
+            return NOT_CALLED
+        if by is Grouping.SERVICE:
+            service = site.service(key)
+            return service.name_vi if service else str(key)
+        if by is Grouping.COUNTER:
+            counter = site.counter(key)
+            return counter.name if counter else f"Quầy {key}"
+        if by is Grouping.OFFICER:
+            officer = hub.config.officer(key)
+            return officer.name if officer else str(key)
+        return str(key)
+
+    return name_of

@@ -1,0 +1,197 @@
+"""Report queries: a period's figures in total and per field, counter, officer or day.
+
+    first, last = period_bounds(Period.WEEK, dt.date(2026, 11, 25))   # Mon 23 … Sun 29
+    report = build_report(db, first, last, Grouping.SERVICE, tz, scale=(1, 2, 3, 4))
+    report.total.served, report.rows[0].figures.p90_wait_minutes, report.arrivals_by_hour[9]
+
+The figures come from the ``tickets`` table, which the writer keeps from the log in the same
+transaction as the events. They count as ``stats.summary`` does:
+
+- *issued*: every ticket but the closed half of a transfer (the new half carries the label on);
+- *wait*: from arrival to the call, for every called ticket but the closed half of a transfer;
+  the 90th percentile is the nearest rank (the smallest wait ≥ 90 % of waits);
+- *service time*: from the start of service (or the call) to completion, for completed tickets;
+- *satisfaction index*: the mean score placed on 0–100 between the lowest and highest score of
+  the scale (1→0, 2→33.3, 3→66.7, 4→100 on the default scale);
+- *arrivals per hour*: issued tickets by the local hour they were issued.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+MAX_DAYS = 366
+
+
+class Period(enum.StrEnum):
+    DAY = "day"
+    WEEK = "week"  # ISO week, Monday to Sunday
+    MONTH = "month"
+
+
+class Grouping(enum.StrEnum):
+    SERVICE = "service"
+    COUNTER = "counter"
+    OFFICER = "officer"
+    DAY = "day"
+
+
+class ReportRangeError(ValueError):
+    """The days asked for are backwards or span more than a year."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Figures:
+    issued: int
+    served: int
+    no_show: int
+    cancelled: int
+    transferred: int
+    waiting: int
+    average_wait_minutes: float | None
+    p90_wait_minutes: float | None
+    average_service_minutes: float | None
+    ratings: Mapping[int, int]  # score → count, every score of the scale present
+    rating_count: int
+    average_rating: float | None
+    satisfaction_index: float | None  # 0–100
+
+    def as_dict(self) -> dict[str, Any]:
+        values = dataclasses.asdict(self)
+        values["ratings"] = {str(score): count for score, count in self.ratings.items()}
+        return values
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportRow:
+    key: str | int | None  # a service code, counter number, officer user or ISO day; None: not called
+    figures: Figures
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    first: dt.date
+    last: dt.date
+    by: Grouping
+    total: Figures
+    rows: tuple[ReportRow, ...]
+    arrivals_by_hour: tuple[int, ...]  # 24 counts, local hours
+
+
+def period_bounds(period: Period, day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of the ``period`` that holds ``day``."""
+    if period is Period.DAY:
+        return day, day
+    if period is Period.WEEK:
+        monday = day - dt.timedelta(days=day.weekday())
+        return monday, monday + dt.timedelta(days=6)
+    first = day.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+def check_range(first: dt.date, last: dt.date) -> None:
+    if last < first:
+        raise ReportRangeError(f"the last day {last} is before the first {first}")
+    if (last - first).days >= MAX_DAYS:
+        raise ReportRangeError(f"a report covers at most {MAX_DAYS} days")
+
+
+_COLUMNS = "id, day, state, service, counter, officer, issued_at, arrival_at, called_at, served_at, done_at, rating"
+
+
+def ticket_rows(db: sqlite_utils.Database, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            f"SELECT {_COLUMNS} FROM tickets WHERE day BETWEEN ? AND ? ORDER BY id",
+            [first.isoformat(), last.isoformat()],
+        )
+    )
+
+
+def build_report(
+    db: sqlite_utils.Database,
+    first: dt.date,
+    last: dt.date,
+    by: Grouping,
+    tz: ZoneInfo,
+    scale: Sequence[int] = (1, 2, 3, 4),
+) -> Report:
+    """The figures of the days ``first``..``last`` (raises :class:`ReportRangeError`)."""
+    check_range(first, last)
+    rows = ticket_rows(db, first, last)
+    groups: dict[str | int | None, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row[by.value], []).append(row)
+    ordered = sorted(groups, key=lambda key: (key is None, str(type(key)), key if key is not None else 0))
+    return Report(
+        first=first,
+        last=last,
+        by=by,
+        total=figures(rows, scale),
+        rows=tuple(ReportRow(key, figures(groups[key], scale)) for key in ordered),
+        arrivals_by_hour=arrivals_by_hour(rows, tz),
+    )
+
+
+def figures(rows: Iterable[dict[str, Any]], scale: Sequence[int] = (1, 2, 3, 4)) -> Figures:
+    rows = list(rows)
+    states: dict[str, int] = {}
+    for row in rows:
+        states[row["state"]] = states.get(row["state"], 0) + 1
+    waits = sorted(
+        _minutes(r["arrival_at"], r["called_at"]) for r in rows if r["called_at"] and r["state"] != "transferred"
+    )
+    services = [
+        _minutes(r["served_at"] or r["called_at"], r["done_at"])
+        for r in rows
+        if r["state"] == "done" and r["done_at"] and (r["served_at"] or r["called_at"])
+    ]
+    scores = [r["rating"] for r in rows if r["rating"] is not None]
+    low, high = min(scale), max(scale)
+    ratings = {score: 0 for score in sorted(scale)}
+    for score in scores:
+        ratings[score] = ratings.get(score, 0) + 1
+    return Figures(
+        issued=sum(1 for r in rows if r["state"] != "transferred"),
+        served=states.get("done", 0),
+        no_show=states.get("no_show", 0),
+        cancelled=states.get("cancelled", 0),
+        transferred=states.get("transferred", 0),
+        waiting=states.get("waiting", 0),
+        average_wait_minutes=_mean(waits),
+        p90_wait_minutes=round(waits[math.ceil(0.9 * len(waits)) - 1], 2) if waits else None,
+        average_service_minutes=_mean(services),
+        ratings=ratings,
+        rating_count=len(scores),
+        average_rating=_mean(scores),
+        satisfaction_index=(
+            round(sum((s - low) / (high - low) for s in scores) / len(scores) * 100, 1)
+            if scores and high > low
+            else None
+        ),
+    )
+
+
+def arrivals_by_hour(rows: Iterable[dict[str, Any]], tz: ZoneInfo) -> tuple[int, ...]:
+    hours = [0] * 24
+    for row in rows:
+        if row["state"] != "transferred" and row["issued_at"]:
+            hours[dt.datetime.fromisoformat(row["issued_at"]).astimezone(tz).hour] += 1
+    return tuple(hours)
+
+
+def _minutes(start: str, end: str) -> float:
+    return (dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)).total_seconds() / 60
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None

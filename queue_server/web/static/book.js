@@ -1,0 +1,85 @@
+// Booking an appointment from a phone: /book → field, day, a slot with free places →
+// the booking's page /b/CODE with its code and QR code. No name or phone is asked for.
+import { $, QueueConnection, dmy, el, errorText, hhmm, showStatus } from "/static/mc.js";
+
+const main = $("#main");
+let conn = null;
+let services = [];
+let chosen = null; // slot start
+
+function start() {
+  conn = new QueueConnection({
+    hello: {},
+    onStatus: (s) => {
+      const node = $("#status");
+      showStatus(node, s);
+      node.hidden = s === "connected";
+    },
+    onHello: async (hello) => {
+      services = hello.snapshot.services.filter((s) => s.takes_bookings);
+      render(hello.snapshot.day);
+    },
+  }).start();
+}
+
+function addDays(iso, days) {
+  const date = new Date(`${iso}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+function render(today) {
+  const service = el("select", { id: "service" }, services.map((s) => el("option", { value: s.code }, s.name_vi)));
+  const day = el("select", { id: "day" }, Array.from({ length: 14 }, (_, i) => addDays(today, i)).map((d, i) =>
+    el("option", { value: d }, `${["CN", "T2", "T3", "T4", "T5", "T6", "T7"][new Date(`${d}T12:00:00Z`).getUTCDay()]} ${dmy(d)}${i === 0 ? " (hôm nay)" : ""}`)));
+  const slots = el("div", { class: "slots", id: "slots" });
+  const error = el("p", { class: "error", id: "book-error" });
+  const book = el("button", { class: "big primary", id: "book", disabled: true, onclick: () => submit(service.value, error) }, "Đặt lịch ", el("span", { class: "en" }, "Book"));
+  const load = async () => {
+    chosen = null;
+    book.disabled = true;
+    error.textContent = "";
+    slots.replaceChildren(el("p", {}, "Đang tải các khung giờ…"));
+    try {
+      const reply = await conn.request("appointment.slots", { service: service.value, day: day.value });
+      const coming = reply.slots.filter((slot) => Date.parse(slot.start) > Date.now());
+      const buttons = coming.map((slot) => el("button", {
+        "data-start": slot.start, disabled: slot.free === 0, "aria-pressed": "false",
+        onclick: (event) => {
+          for (const b of slots.querySelectorAll("button")) b.setAttribute("aria-pressed", "false");
+          event.currentTarget.setAttribute("aria-pressed", "true");
+          chosen = slot.start;
+          book.disabled = false;
+        },
+      }, hhmm(slot.start), el("small", {}, slot.free ? `còn ${slot.free} chỗ` : "hết chỗ")));
+      slots.replaceChildren(...(buttons.length ? buttons : [el("p", {}, "Ngày này không nhận lịch hẹn.")]));
+    } catch (e) {
+      slots.replaceChildren();
+      error.textContent = errorText(e);
+    }
+  };
+  service.addEventListener("change", load);
+  day.addEventListener("change", load);
+  main.replaceChildren(
+    el("h1", {}, "Đặt lịch hẹn ", el("span", { class: "en" }, "Book an appointment")),
+    el("div", { class: "card" },
+      el("label", { for: "service" }, "Lĩnh vực ", el("span", { class: "en" }, "Field")), service,
+      el("label", { for: "day" }, "Ngày ", el("span", { class: "en" }, "Day")), day,
+      el("label", {}, "Giờ hẹn ", el("span", { class: "en" }, "Time")), slots),
+    error, book,
+    el("p", {}, "Không cần tên hay số điện thoại: mã đặt lịch là đủ để làm thủ tục tại ki-ốt."));
+  if (services.length) load();
+  else slots.replaceChildren(el("p", {}, "Hiện không có lĩnh vực nhận lịch hẹn."));
+}
+
+async function submit(service, error) {
+  if (!chosen) return;
+  try {
+    const reply = await conn.request("appointment.book", { service, slot_start: chosen });
+    location.assign(`/b/${reply.appointment.code}`);
+  } catch (e) {
+    error.textContent = errorText(e);
+  }
+}
+
+start();

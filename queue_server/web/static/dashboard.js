@@ -1,0 +1,298 @@
+// Manager dashboard: /dashboard (device "manager" by default, or ?device=ID). docs/web.md.
+import {
+  $, QueueConnection, debounce, deviceParam, dmy, el, errorText, forgetToken, hhmm, minutes, number, showStatus, storedToken, tokenForm,
+} from "/static/mc.js";
+import { barChart } from "/static/charts.js";
+
+const device = deviceParam("manager");
+const main = $("#main");
+let conn = null;
+let snapshot = null;
+let summary = null;
+let tab = "live";
+let report = null;
+
+const COUNTER_VI = { open: "Đang mở", paused: "Tạm dừng", closed: "Đóng" };
+const COMPONENT_VI = { printer: "Máy in", scanner: "Máy quét", camera: "Camera", pad: "Bàn phím đánh giá", display: "Màn hình", audio: "Âm thanh", network: "Mạng" };
+const DETAIL_VI = { paper_out: "hết giấy", offline: "mất kết nối", cover_open: "nắp mở", paper_near_end: "sắp hết giấy" };
+const BY_VI = { service: "Lĩnh vực", counter: "Quầy", officer: "Cán bộ", day: "Ngày" };
+
+function start(token) {
+  conn = new QueueConnection({
+    hello: { token },
+    onStatus: (s) => showStatus($("#status"), s),
+    onFatal: (error) => {
+      forgetToken(device);
+      tokenForm(main, device, `Mã thiết bị không đúng (${error.code}). The device token is wrong.`, start);
+    },
+    onHello: async (hello) => {
+      if (hello.role !== "manager" && hello.role !== "integration") {
+        main.replaceChildren(el("p", { class: "error card setup" }, `Thiết bị ${hello.device} không phải màn hình điều hành (vai trò ${hello.role}).`));
+        conn.stop();
+        return;
+      }
+      snapshot = hello.snapshot;
+      layout();
+      await refresh();
+    },
+    onEvent: () => refreshSoon(),
+  }).start();
+}
+
+const refreshSoon = debounce(() => refresh(), 400);
+
+async function refresh() {
+  try {
+    snapshot = (await conn.request("queue.snapshot")).snapshot;
+    summary = (await conn.request("stats.summary")).summary;
+  } catch (error) {
+    return;
+  }
+  $("#site-name").replaceChildren(snapshot.site.name, " ", el("span", { class: "en" }, "Điều hành · Dashboard"));
+  $("#clock").textContent = `Ngày ${dmy(snapshot.day)}`;
+  renderLive();
+  renderDevices();
+  renderTicker();
+}
+
+function layout() {
+  const tabs = [["live", "Trực tiếp", "Live"], ["reports", "Báo cáo", "Reports"], ["devices", "Thiết bị", "Devices"], ["ticker", "Bảng tin", "Ticker"]];
+  main.replaceChildren(
+    el("nav", { class: "tabs", role: "tablist" }, tabs.map(([id, vi, en]) =>
+      el("button", { id: `tab-${id}`, role: "tab", "aria-selected": String(tab === id), onclick: () => show(id) }, vi, " ", el("span", { class: "en" }, en)))),
+    el("section", { id: "live", hidden: tab !== "live" }),
+    el("section", { id: "reports", hidden: tab !== "reports" }),
+    el("section", { id: "devices", hidden: tab !== "devices" }),
+    el("section", { id: "ticker", hidden: tab !== "ticker" }),
+  );
+  buildReports();
+}
+
+function show(id) {
+  tab = id;
+  for (const name of ["live", "reports", "devices", "ticker"]) {
+    $(`#${name}`).hidden = name !== id;
+    $(`#tab-${name}`).setAttribute("aria-selected", String(name === id));
+  }
+  if (id === "reports" && !report) loadReport();
+}
+
+// ---- live ----
+
+function renderLive() {
+  const waiting = snapshot.waiting || [];
+  const longest = {};
+  for (const w of waiting) longest[w.service] = Math.max(longest[w.service] || 0, w.waited_minutes);
+  const late = waiting.filter((w) => {
+    const s = snapshot.services.find((x) => x.code === w.service);
+    return s && s.max_wait_minutes && w.waited_minutes > s.max_wait_minutes;
+  });
+  const longestAll = waiting.reduce((m, w) => Math.max(m, w.waited_minutes), 0);
+  const open = snapshot.counters.filter((c) => c.state === "open").length;
+  const paused = snapshot.counters.filter((c) => c.state === "paused").length;
+  const faults = (snapshot.device_status || []).filter((d) => !d.ok);
+  const gone = (snapshot.devices || []).filter((d) => !d.connected && ["kiosk", "display", "pad"].includes(d.role) && d.last_seen);
+
+  const cards = el("div", { class: "cards" },
+    el("div", { class: "card" }, el("b", { id: "live-waiting" }, waiting.length), "Đang chờ ", el("span", { class: "en" }, "waiting")),
+    el("div", { class: `card ${late.length ? "alarm" : ""}` }, el("b", { id: "live-longest" }, `${longestAll}′`), "Chờ lâu nhất ", el("span", { class: "en" }, "longest wait")),
+    el("div", { class: "card" }, el("b", { id: "live-served" }, summary.served), "Đã phục vụ hôm nay ", el("span", { class: "en" }, "served today")),
+    el("div", { class: "card" }, el("b", { id: "live-open" }, `${open}/${snapshot.counters.length}`), `Quầy mở${paused ? `, ${paused} tạm dừng` : ""} `, el("span", { class: "en" }, "counters open")),
+    el("div", { class: "card" }, el("b", {}, summary.average_wait_minutes === null ? "—" : number(summary.average_wait_minutes)), "Phút chờ TB ", el("span", { class: "en" }, "avg wait")),
+  );
+
+  const alarmItems = [
+    ...late.map((w) => el("li", {}, `Số ${w.label} (${serviceName(w.service)}) đã chờ ${w.waited_minutes} phút, quá ${limitOf(w.service)} phút.`)),
+    ...faults.map((d) => el("li", {}, `${deviceName(d.device)}: ${COMPONENT_VI[d.component] || d.component} lỗi${d.detail ? ` (${DETAIL_VI[d.detail] || d.detail})` : ""} từ ${hhmm(d.since)}.`)),
+    ...gone.map((d) => el("li", {}, `${d.name || d.id}: mất kết nối, liên lạc cuối ${hhmm(d.last_seen)}.`)),
+  ];
+  const alarmCard = el("div", { class: "card alarms", id: "alarms" },
+    el("h2", {}, "Cảnh báo ", el("span", { class: "en" }, "Alarms")),
+    alarmItems.length ? el("ul", {}, alarmItems) : el("p", {}, "Không có cảnh báo. ", el("span", { class: "en" }, "No alarms.")));
+
+  const serviceRows = snapshot.services.map((s) => el("tr", { class: (longest[s.code] || 0) > s.max_wait_minutes ? "late" : "" },
+    el("td", {}, s.name_vi, el("br"), el("span", { class: "en" }, s.name_en)),
+    el("td", { class: "num" }, s.waiting),
+    el("td", { class: "num" }, longest[s.code] !== undefined ? `${longest[s.code]}′` : "—"),
+    el("td", { class: "num" }, s.max_wait_minutes ? `${s.max_wait_minutes}′` : "—"),
+    el("td", { class: "num" }, s.estimated_wait_minutes === null ? "—" : `${s.estimated_wait_minutes}′`),
+    el("td", { class: "num" }, s.issued),
+    el("td", { class: "num" }, s.counters_open),
+    el("td", {}, s.open ? (s.full ? el("span", { class: "badge bad" }, "Hết số") : el("span", { class: "badge open" }, "Mở")) : el("span", { class: "badge closed" }, "Đóng")),
+  ));
+  const services = el("div", { class: "card" },
+    el("h2", {}, "Theo lĩnh vực ", el("span", { class: "en" }, "By field")),
+    el("table", { id: "live-services" },
+      el("thead", {}, el("tr", {}, ["Lĩnh vực", "Đang chờ", "Chờ lâu nhất", "Giới hạn", "Ước tính", "Đã cấp", "Quầy mở", ""].map((h, i) => el("th", { class: i && i < 7 ? "num" : "" }, h)))),
+      el("tbody", {}, serviceRows)));
+
+  const counterRows = snapshot.counters.map((c) => el("tr", {},
+    el("td", {}, c.name),
+    el("td", {}, el("span", { class: `badge ${c.state}` }, COUNTER_VI[c.state])),
+    el("td", {}, c.officer || "—"),
+    el("td", {}, c.current_label || "—"),
+  ));
+  const counters = el("div", { class: "card" },
+    el("h2", {}, "Quầy ", el("span", { class: "en" }, "Counters")),
+    el("table", { id: "live-counters" }, el("thead", {}, el("tr", {}, ["Quầy", "Trạng thái", "Cán bộ", "Đang phục vụ"].map((h) => el("th", {}, h)))), el("tbody", {}, counterRows)));
+
+  $("#live").replaceChildren(cards, alarmCard, el("div", { class: "two" }, services, counters));
+}
+
+function serviceName(code) {
+  const s = snapshot.services.find((x) => x.code === code);
+  return s ? s.name_vi : code;
+}
+
+function limitOf(code) {
+  const s = snapshot.services.find((x) => x.code === code);
+  return s ? s.max_wait_minutes : "?";
+}
+
+function deviceName(id) {
+  const d = (snapshot.devices || []).find((x) => x.id === id);
+  return d && d.name ? d.name : id;
+}
+
+// ---- devices ----
+
+function renderDevices() {
+  const status = snapshot.device_status || [];
+  const rows = (snapshot.devices || []).map((d) => {
+    const parts = status.filter((s) => s.device === d.id);
+    return el("tr", {},
+      el("td", {}, d.name || d.id, el("br"), el("span", { class: "en" }, d.id)),
+      el("td", {}, d.role, d.counter ? ` · quầy ${d.counter}` : ""),
+      el("td", {}, d.connected ? el("span", { class: "badge open" }, "Đang kết nối") : el("span", { class: "badge closed" }, "Không kết nối")),
+      el("td", {}, d.last_seen ? `${hhmm(d.last_seen)} ${dmy(d.last_seen)}` : "Chưa từng"),
+      el("td", {}, parts.length ? parts.map((p) => el("span", { class: `badge ${p.ok ? "open" : "bad"}` }, `${COMPONENT_VI[p.component] || p.component}: ${p.ok ? "tốt" : DETAIL_VI[p.detail] || p.detail || "lỗi"}`)) : "—"),
+    );
+  });
+  $("#devices").replaceChildren(el("div", { class: "card" },
+    el("h2", {}, "Thiết bị ", el("span", { class: "en" }, "Devices and last contact")),
+    el("table", { id: "device-table" }, el("thead", {}, el("tr", {}, ["Thiết bị", "Vai trò", "Kết nối", "Liên lạc cuối", "Tình trạng"].map((h) => el("th", {}, h)))), el("tbody", {}, rows))));
+}
+
+// ---- ticker ----
+
+function renderTicker() {
+  if ($("#ticker").childElementCount) {
+    $("#ticker-current").textContent = snapshot.announcement.text_vi || "(trống)";
+    return;
+  }
+  const vi = el("textarea", { id: "ticker-vi", rows: 3, maxlength: 500 });
+  const en = el("textarea", { id: "ticker-en", rows: 2, maxlength: 500 });
+  vi.value = snapshot.announcement.text_vi;
+  en.value = snapshot.announcement.text_en;
+  const note = el("p", { id: "ticker-note", class: "notice" });
+  const form = el("form", { class: "card", id: "ticker-form" },
+    el("h2", {}, "Dòng chữ chạy trên bảng điện tử ", el("span", { class: "en" }, "Display boards' ticker")),
+    el("p", {}, "Đang hiển thị: ", el("b", { id: "ticker-current" }, snapshot.announcement.text_vi || "(trống)")),
+    el("label", { for: "ticker-vi" }, "Tiếng Việt (để trống để tắt)"), vi,
+    el("label", { for: "ticker-en" }, "English"), en, note,
+    el("button", { type: "submit", class: "primary", id: "ticker-save" }, "Cập nhật ", el("span", { class: "en" }, "Update")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await conn.request("announcement.set", { text_vi: vi.value.trim(), text_en: en.value.trim() });
+      note.className = "notice";
+      note.textContent = "Đã cập nhật bảng tin. Updated.";
+    } catch (error) {
+      note.className = "error";
+      note.textContent = errorText(error);
+    }
+  });
+  $("#ticker").replaceChildren(form);
+}
+
+// ---- reports ----
+
+function buildReports() {
+  const today = snapshot.day;
+  const period = el("select", { id: "report-period" }, el("option", { value: "day" }, "Ngày"), el("option", { value: "week" }, "Tuần"), el("option", { value: "month" }, "Tháng"));
+  const date = el("input", { id: "report-date", type: "date", value: today });
+  const by = el("select", { id: "report-by" }, Object.entries(BY_VI).map(([v, t]) => el("option", { value: v }, t)));
+  const controls = el("form", { class: "card controls", id: "report-form" },
+    el("div", {}, el("label", { for: "report-period" }, "Kỳ báo cáo"), period),
+    el("div", {}, el("label", { for: "report-date" }, "Ngày trong kỳ"), date),
+    el("div", {}, el("label", { for: "report-by" }, "Theo"), by),
+    el("button", { type: "submit", class: "primary", id: "report-show" }, "Xem ", el("span", { class: "en" }, "Show")),
+    el("button", { type: "button", id: "export-csv", onclick: () => exportReport("csv") }, "Tải CSV"),
+    el("button", { type: "button", id: "export-xlsx", onclick: () => exportReport("xlsx") }, "Tải Excel (.xlsx)"),
+    el("p", { class: "error", id: "report-error" }));
+  controls.addEventListener("submit", (event) => {
+    event.preventDefault();
+    loadReport();
+  });
+  $("#reports").replaceChildren(controls, el("div", { id: "report-body" }));
+}
+
+function reportArgs() {
+  return { period: $("#report-period").value, date: $("#report-date").value || null, by: $("#report-by").value };
+}
+
+async function loadReport() {
+  try {
+    report = (await conn.request("report.get", reportArgs())).report;
+    $("#report-error").textContent = "";
+  } catch (error) {
+    $("#report-error").textContent = errorText(error);
+    return;
+  }
+  renderReport();
+}
+
+function renderReport() {
+  const r = report;
+  const t = r.total;
+  const levels = r.scale;
+  const span = r.from === r.to ? dmy(r.from) : `${dmy(r.from)} – ${dmy(r.to)}`;
+  const cards = el("div", { class: "cards", id: "report-cards" },
+    el("div", { class: "card" }, el("b", { id: "report-issued" }, t.issued), "Số đã cấp"),
+    el("div", { class: "card" }, el("b", { id: "report-served" }, t.served), "Đã phục vụ"),
+    el("div", { class: "card" }, el("b", {}, t.no_show), "Vắng mặt"),
+    el("div", { class: "card" }, el("b", {}, minutes(t.average_wait_minutes)), "Chờ trung bình"),
+    el("div", { class: "card" }, el("b", {}, minutes(t.p90_wait_minutes)), "Chờ P90"),
+    el("div", { class: "card" }, el("b", {}, minutes(t.average_service_minutes)), "Phục vụ trung bình"),
+    el("div", { class: "card" }, el("b", { id: "report-satisfaction" }, t.satisfaction_index === null ? "—" : number(t.satisfaction_index)), `Chỉ số hài lòng (${t.rating_count} lượt)`),
+  );
+  const head = [BY_VI[r.by], "Cấp", "Phục vụ", "Vắng", "Chờ TB", "Chờ P90", "Phục vụ TB", ...levels.map((l) => l.name_vi), "Chỉ số HL"];
+  const line = (name, f, strong = false) => el("tr", strong ? { class: "total" } : {},
+    el("td", {}, strong ? el("b", {}, name) : name),
+    ...[f.issued, f.served, f.no_show, number(f.average_wait_minutes), number(f.p90_wait_minutes), number(f.average_service_minutes), ...levels.map((l) => f.ratings[String(l.score)] || 0), number(f.satisfaction_index)]
+      .map((v) => el("td", { class: "num" }, strong ? el("b", {}, v) : v)));
+  const table = el("div", { class: "card" },
+    el("h2", {}, `Báo cáo ${span}`),
+    el("table", { id: "report-table" },
+      el("thead", {}, el("tr", {}, head.map((h, i) => el("th", { class: i ? "num" : "" }, h)))),
+      el("tbody", {}, r.rows.map((row) => line(row.name, row)), line("Tổng cộng", t, true))));
+  const hours = r.arrivals_by_hour.map((_, h) => String(h).padStart(2, "0"));
+  const charts = el("div", { class: "charts" },
+    el("div", { class: "card chart", id: "chart-arrivals" }, barChart(r.arrivals_by_hour, hours, { title: "Lượt đến theo giờ (Arrivals per hour)" })),
+    el("div", { class: "card chart", id: "chart-satisfaction" }, barChart(levels.map((l) => t.ratings[String(l.score)] || 0), levels.map((l) => l.name_vi), { title: "Mức độ hài lòng (Satisfaction)", colors: ["#1b6e20", "#4a7d16", "#8a5a00", "#b3261e"] })),
+    el("div", { class: "card chart", id: "chart-served" }, barChart(r.rows.map((row) => row.served), r.rows.map((row) => row.name), { title: `Đã phục vụ theo ${BY_VI[r.by].toLowerCase()} (Served)` })),
+    el("div", { class: "card chart", id: "chart-wait" }, barChart(r.rows.map((row) => row.average_wait_minutes === null ? 0 : Math.round(row.average_wait_minutes)), r.rows.map((row) => row.name), { title: "Phút chờ trung bình (Average wait, min)", colors: "#8a5a00" })),
+  );
+  $("#report-body").replaceChildren(cards, table, charts);
+}
+
+async function exportReport(format) {
+  try {
+    const reply = await conn.request("report.export", { ...reportArgs(), format });
+    const bytes = Uint8Array.from(atob(reply.data), (c) => c.charCodeAt(0));
+    const url = URL.createObjectURL(new Blob([bytes], { type: reply.content_type }));
+    const link = el("a", { href: url, download: reply.filename, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    $("#report-error").textContent = "";
+  } catch (error) {
+    $("#report-error").textContent = errorText(error);
+  }
+}
+
+const token = storedToken(device);
+if (!device) main.replaceChildren(el("p", { class: "error" }, "Tên thiết bị không hợp lệ."));
+else if (token) start(token);
+else tokenForm(main, device, "", start);

@@ -1,0 +1,243 @@
+// Một Cửa Queue — what every page shares: the websocket connection (docs/protocol.md),
+// device tokens kept in localStorage, safe DOM building, formatting.
+
+export class RequestError extends Error {
+  constructor(code, message, details) {
+    super(message || code);
+    this.code = code;
+    this.details = details || {};
+  }
+}
+
+// One connection to the queue server, kept up: it says hello (with a device token or a
+// ticket code), reconnects with a growing pause (0.5 s doubling to 10 s) and says hello
+// again, so the page gets a fresh snapshot after every reconnect.
+export class QueueConnection {
+  constructor({ hello = {}, onHello = () => {}, onEvent = () => {}, onStatus = () => {}, onFatal = () => {} }) {
+    this.hello = hello;
+    this.onHello = onHello;
+    this.onEvent = onEvent;
+    this.onStatus = onStatus;
+    this.onFatal = onFatal;
+    this.status = "connecting";
+    this.pending = new Map();
+    this.nextId = 1;
+    this.delay = 500;
+    this.stopped = false;
+    this.ws = null;
+  }
+
+  start() {
+    this.connect();
+    return this;
+  }
+
+  stop() {
+    this.stopped = true;
+    if (this.ws) this.ws.close();
+  }
+
+  connect() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const ws = new WebSocket(`${scheme}://${location.host}/`);
+    this.ws = ws;
+    this.setStatus("connecting");
+    ws.onopen = async () => {
+      try {
+        const reply = await this.request("hello", this.hello);
+        this.delay = 500;
+        this.setStatus("connected");
+        await this.onHello(reply);
+      } catch (error) {
+        if (error.code === "bad_token" || error.code === "bad_field") {
+          this.stopped = true;
+          this.onFatal(error);
+          ws.close();
+        }
+      }
+    };
+    ws.onmessage = (message) => {
+      let data;
+      try {
+        data = JSON.parse(message.data);
+      } catch {
+        return;
+      }
+      if (data.ev) {
+        this.onEvent(data);
+      } else if (this.pending.has(data.re)) {
+        const { resolve, reject } = this.pending.get(data.re);
+        this.pending.delete(data.re);
+        if (data.ok) resolve(data);
+        else reject(new RequestError(data.error.code, data.error.message, data.error.details));
+      }
+    };
+    ws.onclose = () => {
+      for (const { reject } of this.pending.values()) reject(new RequestError("not_connected", "Not connected."));
+      this.pending.clear();
+      if (this.ws !== ws) return;
+      this.setStatus("disconnected");
+      if (!this.stopped) {
+        setTimeout(() => this.connect(), this.delay * (0.8 + Math.random() * 0.4));
+        this.delay = Math.min(this.delay * 2, 10000);
+      }
+    };
+  }
+
+  setStatus(status) {
+    if (status !== this.status) {
+      this.status = status;
+      this.onStatus(status);
+    }
+  }
+
+  // Send one request; resolves to the reply, rejects with a RequestError.
+  request(op, fields = {}) {
+    return new Promise((resolve, reject) => {
+      if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
+        reject(new RequestError("not_connected", "Not connected."));
+        return;
+      }
+      const id = this.nextId++;
+      this.pending.set(id, { resolve, reject });
+      this.ws.send(JSON.stringify({ id, op, ...fields }));
+      setTimeout(() => {
+        if (this.pending.has(id)) {
+          this.pending.delete(id);
+          reject(new RequestError("timeout", "Máy chủ không trả lời. No answer from the server."));
+        }
+      }, 15000);
+    });
+  }
+}
+
+// ---- device tokens: entered once by the installer, kept in this browser's localStorage ----
+
+export function deviceParam(fallback = "") {
+  const value = new URLSearchParams(location.search).get("device") || fallback;
+  return /^[A-Za-z0-9._-]{1,64}$/.test(value) ? value : "";
+}
+
+export function storedToken(device) {
+  return localStorage.getItem(`motcua.token.${device}`);
+}
+
+export function storeToken(device, token) {
+  localStorage.setItem(`motcua.token.${device}`, token);
+}
+
+export function forgetToken(device) {
+  localStorage.removeItem(`motcua.token.${device}`);
+}
+
+// The installer's form: asks for the device token once, then calls done(token).
+export function tokenForm(container, device, message, done) {
+  const input = el("input", { type: "password", id: "device-token", autocomplete: "off", "aria-label": "Mã thiết bị" });
+  const error = el("p", { class: "error", id: "token-error" }, message || "");
+  const form = el(
+    "form",
+    { class: "card setup", id: "token-form" },
+    el("h1", {}, "Cài đặt thiết bị ", el("span", { class: "en" }, "Device set-up")),
+    el("p", {}, "Thiết bị: ", el("b", {}, device || "—")),
+    el("p", {}, "Nhập mã thiết bị (token) trong tệp cấu hình của trung tâm. Mã được lưu trên trình duyệt này."),
+    el("label", { for: "device-token" }, "Mã thiết bị ", el("span", { class: "en" }, "Device token")),
+    input,
+    error,
+    el("button", { type: "submit", class: "big primary", id: "token-save" }, "Lưu ", el("span", { class: "en" }, "Save")),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const token = input.value.trim();
+    if (!token) {
+      error.textContent = "Hãy nhập mã thiết bị. Enter the device token.";
+      return;
+    }
+    storeToken(device, token);
+    done(token);
+  });
+  container.replaceChildren(form);
+  input.focus();
+}
+
+// ---- DOM and formatting ----
+
+// el("p", {class: "x"}, "text", child…): text is always text, never HTML.
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name.startsWith("on") && typeof value === "function") node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function $(selector) {
+  return document.querySelector(selector);
+}
+
+// "2026-11-23T09:05:00+07:00" → "09:05" (the site's local time, as the server wrote it)
+export function hhmm(iso) {
+  return iso ? iso.slice(11, 16) : "—";
+}
+
+// "2026-11-23" → "23/11/2026"
+export function dmy(iso) {
+  if (!iso) return "—";
+  const [y, m, d] = iso.slice(0, 10).split("-");
+  return `${d}/${m}/${y}`;
+}
+
+export function minutes(value) {
+  return value === null || value === undefined ? "—" : `${Math.round(value)} phút`;
+}
+
+export function number(value, digits = 1) {
+  return value === null || value === undefined ? "—" : Number(value).toLocaleString("vi-VN", { maximumFractionDigits: digits });
+}
+
+export const STATUS_TEXT = {
+  connecting: "Đang kết nối… · Connecting",
+  connected: "Đã kết nối · Connected",
+  disconnected: "Mất kết nối — đang thử lại · Disconnected, retrying",
+};
+
+export function showStatus(node, status) {
+  node.textContent = STATUS_TEXT[status] || status;
+  node.className = `status ${status}`;
+}
+
+// Run fn at most once per `wait` ms, after the last call (refreshes after bursts of events).
+export function debounce(fn, wait) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), wait);
+  };
+}
+
+export function errorText(error) {
+  const known = {
+    not_connected: "Mất kết nối với máy chủ; đang kết nối lại.",
+    bad_pin: "Tên đăng nhập hoặc mã PIN không đúng.",
+    pin_locked: "Nhập sai quá nhiều lần; vui lòng chờ rồi thử lại.",
+    queue_empty: "Không còn ai chờ.",
+    counter_busy: "Hãy kết thúc số hiện tại trước.",
+    counter_not_open: "Quầy chưa mở.",
+    counter_idle: "Quầy không có số nào đang phục vụ.",
+    session_expired: "Phiên làm việc đã hết hạn; vui lòng đăng nhập lại.",
+    sign_in_required: "Vui lòng đăng nhập.",
+    forbidden: "Không được phép.",
+    rate_limited: "Thao tác quá nhanh; vui lòng chờ giây lát.",
+    rating_duplicate: "Số này đã được đánh giá.",
+    rating_closed: "Đã hết thời gian đánh giá.",
+    slot_full: "Khung giờ này đã kín chỗ.",
+    store_unavailable: "Máy chủ không ghi được dữ liệu; chưa có gì thay đổi.",
+  };
+  if (error.code === "not_connected" || error.code === "timeout") return `${known.not_connected} ${error.message}`;
+  return (known[error.code] ? known[error.code] + " " : "") + (error.message || error.code || "");
+}

@@ -1,0 +1,165 @@
+// A citizen's phone following one ticket: /t/CODE, opened from the ticket's QR code.
+// It shows this ticket and nothing else: place in the queue, people ahead, the estimated
+// wait, a loud alert when called (sound where enabled, vibration where allowed), the rating.
+import { $, QueueConnection, el, errorText, showStatus } from "/static/mc.js";
+
+const code = location.pathname.split("/t/")[1] || "";
+const main = $("#main");
+let conn = null;
+let ticket = null;
+let audio = null; // AudioContext, made on the citizen's tap (browsers allow sound only then)
+let rated = null;
+let lastAlert = null;
+
+const RATING = [[4, "Rất hài lòng", "Very satisfied"], [3, "Hài lòng", "Satisfied"], [2, "Bình thường", "Neutral"], [1, "Không hài lòng", "Dissatisfied"]];
+
+function start() {
+  conn = new QueueConnection({
+    hello: { ticket: code },
+    onStatus: (s) => {
+      const node = $("#status");
+      showStatus(node, s);
+      node.hidden = s === "connected";
+    },
+    onFatal: () => {
+      main.replaceChildren(el("div", { class: "card", id: "unknown" },
+        el("h1", {}, "Không tìm thấy số này"),
+        el("p", {}, "Mã trên phiếu chỉ dùng được trong ngày cấp số. Vui lòng xem số trên phiếu hoặc hỏi cán bộ hướng dẫn."),
+        el("p", { class: "en" }, "This ticket is not known today.")));
+    },
+    onHello: (hello) => {
+      ticket = hello.snapshot.ticket;
+      render();
+    },
+    onEvent: (event) => {
+      if (!ticket) return;
+      if (event.ev === "ticket.position") {
+        ticket.people_ahead = event.people_ahead;
+        ticket.estimated_wait_minutes = event.estimated_wait_minutes;
+        render();
+      } else if (event.ev === "ticket.called" || event.ev === "ticket.recalled") {
+        Object.assign(ticket, { state: "called", counter: event.counter, counter_name: event.counter_name, id: event.ticket });
+        render();
+        alertCalled(event);
+      } else {
+        reload();
+      }
+    },
+  }).start();
+}
+
+async function reload() {
+  try {
+    const fresh = (await conn.request("ticket.get")).ticket;
+    ticket = { ...fresh, counter_name: fresh.counter === ticket.counter ? ticket.counter_name : null };
+  } catch {
+    return;
+  }
+  render();
+}
+
+function counterText() {
+  return ticket.counter_name || (ticket.counter ? `Quầy ${ticket.counter}` : "");
+}
+
+function render() {
+  const t = ticket;
+  const parts = [
+    el("div", { class: "label", id: "label" }, t.label),
+    el("div", { class: "service" }, t.service_name_vi, el("br"), el("span", { class: "en" }, t.service_name_en)),
+  ];
+  if (t.state === "waiting") {
+    parts.push(
+      el("div", { class: "card big-figures", id: "waiting" },
+        el("div", {}, el("b", { id: "ahead" }, t.people_ahead), "người trước bạn", el("br"), el("span", { class: "en" }, "people ahead")),
+        el("div", {}, el("b", { id: "eta" }, t.estimated_wait_minutes === null || t.estimated_wait_minutes === undefined ? "—" : `~${t.estimated_wait_minutes}′`), "phút chờ ước tính", el("br"), el("span", { class: "en" }, "estimated wait"))),
+      el("p", {}, t.counters && t.counters.length ? `Quầy phục vụ: ${t.counters.join(", ")}.` : "Chưa có quầy nào đang mở cho lĩnh vực này."),
+      el("p", {}, "Giữ trang này mở. Khi đến lượt, điện thoại sẽ báo. ", el("span", { class: "en" }, "Keep this page open; it alerts you when called.")),
+    );
+  } else if (t.state === "called") {
+    parts.push(el("div", { class: "called", id: "called", role: "alert" },
+      "Mời bạn đến", el("span", { class: "counter", id: "called-counter" }, counterText()),
+      el("span", { class: "en" }, "Please go to the counter now")));
+  } else if (t.state === "serving") {
+    parts.push(el("div", { class: "card", id: "serving" }, el("h2", {}, `Đang được phục vụ tại ${counterText()}`)));
+  } else if (t.state === "done") {
+    parts.push(el("div", { class: "card", id: "done" }, el("h2", {}, "Đã hoàn thành. Cảm ơn bạn!"), el("span", { class: "en" }, "Service completed.")));
+    if (t.rating === null && rated === null) {
+      parts.push(el("div", { class: "card" },
+        el("h2", {}, "Bạn có hài lòng không? ", el("span", { class: "en" }, "How was the service?")),
+        el("div", { class: "rating", id: "rating" }, RATING.map(([score, vi, en]) =>
+          el("button", { class: `s${score}`, "data-score": score, onclick: () => rate(score) }, vi, el("br"), el("small", {}, en)))),
+        el("p", { class: "error", id: "rating-error" })));
+    } else {
+      parts.push(el("p", { class: "notice", id: "rated" }, "Cảm ơn bạn đã đánh giá! Thank you for your rating."));
+    }
+  } else if (t.state === "no_show") {
+    parts.push(el("div", { class: "card", id: "no-show" }, el("h2", {}, "Bạn đã lỡ lượt"), el("p", {}, "Vui lòng đến quầy hướng dẫn để được xếp lại.")));
+  } else if (t.state === "cancelled") {
+    parts.push(el("div", { class: "card", id: "cancelled" }, el("h2", {}, "Số này đã bị hủy")));
+  }
+  if (t.state === "waiting" || t.state === "called") {
+    parts.push(audio
+      ? el("p", { class: "notice", id: "sound-on" }, "Âm báo đã bật. Sound on.")
+      : el("button", { class: "big", id: "sound", onclick: enableSound }, "Bật âm báo khi đến lượt ", el("span", { class: "en" }, "Turn on the sound")));
+  }
+  main.replaceChildren(...parts);
+}
+
+async function rate(score) {
+  try {
+    await conn.request("rating.submit", { score });
+    rated = score;
+  } catch (error) {
+    if (error.code === "rating_duplicate") rated = 0;
+    else {
+      $("#rating-error").textContent = errorText(error);
+      return;
+    }
+  }
+  render();
+}
+
+function enableSound() {
+  try {
+    audio = new AudioContext();
+    chime(1);
+  } catch {
+    audio = null;
+  }
+  render();
+}
+
+function chime(times) {
+  if (!audio) return;
+  const now = audio.currentTime;
+  for (let i = 0; i < times; i++) {
+    for (const [offset, freq] of [[0, 880], [0.25, 660]]) {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.frequency.value = freq;
+      osc.connect(gain).connect(audio.destination);
+      const t0 = now + i * 0.8 + offset;
+      gain.gain.setValueAtTime(0.0001, t0);
+      gain.gain.exponentialRampToValueAtTime(0.6, t0 + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t0 + 0.22);
+      osc.start(t0);
+      osc.stop(t0 + 0.25);
+    }
+  }
+}
+
+function alertCalled(event) {
+  const key = `${event.seq}`;
+  if (lastAlert === key) return;
+  lastAlert = key;
+  chime(3);
+  if (navigator.vibrate) navigator.vibrate([400, 200, 400, 200, 800]);
+  document.title = `ĐẾN LƯỢT ${ticket.label} → ${counterText()}`;
+}
+
+if (!/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10}$/.test(code)) {
+  main.replaceChildren(el("p", { class: "error" }, "Địa chỉ không đúng."));
+} else {
+  start();
+}

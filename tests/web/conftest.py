@@ -1,0 +1,197 @@
+"""Fixtures for the web pages' tests: a real queue server in a subprocess on the demo site,
+a real headless Chromium (Debian's, driven by Selenium through Debian's chromedriver), and a
+listener that follows the server's events with the project's own QueueClient."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from queue_server.client import QueueClient
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTEFACTS = ROOT / "tests" / "artefacts" / "web"
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+CHROMIUM_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run"
+).split()
+
+DEMO_TOKENS = {
+    "manager": "demo-manager-token",
+    "counter-1": "demo-counter-1-token",
+    "counter-3": "demo-counter-3-token",
+    "board-hall": "demo-board-hall-token",
+    "kiosk-1": "demo-kiosk-1-token",
+    "pad-1": "demo-pad-1-token",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """``python -m queue_server.cli`` on the demo configuration, its public URL on this port."""
+
+    def __init__(self, tmp: Path, sim_dir: Path | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}/"
+        self.db = tmp / "lobby.db"
+        self.config = tmp / "site.toml"
+        text = (ROOT / "assets" / "demo.toml").read_text(encoding="utf-8")
+        text = text.replace('public_url = "http://127.0.0.1:8765"', f'public_url = "{self.url}"')
+        if sim_dir is not None:
+            text = text.replace('pad = "sim://pads"', f'pad = "sim://pads?dir={sim_dir}"')
+        self.config.write_text(text, encoding="utf-8")
+        self.log_path = tmp / "server.log"
+        self.start()
+
+    def start(self) -> None:
+        self.log = self.log_path.open("a")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "queue_server.cli", "--config", str(self.config), "--db", str(self.db), "--port", str(self.port)],
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
+                    if json.load(response)["writable"]:
+                        break
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start: {self.log_path.read_text()}")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+class Listener:
+    """A QueueClient on its own thread and event loop, collecting the events it receives."""
+
+    def __init__(self, url: str, token: str | None = None, **hello: Any) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.snapshots: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self.loop = asyncio.new_event_loop()
+        self.client = QueueClient(url, token=token, on_event=self._event, on_snapshot=self.snapshots.append, **hello)
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.task = asyncio.run_coroutine_threadsafe(self.client.run(), self.loop)
+        asyncio.run_coroutine_threadsafe(self.client.wait_connected(10), self.loop).result(15)
+
+    def _event(self, event: dict[str, Any]) -> None:
+        with self._lock:
+            self.events.append(event)
+
+    def request(self, op: str, **fields: Any) -> dict[str, Any]:
+        return asyncio.run_coroutine_threadsafe(self.client.request(op, **fields), self.loop).result(15)
+
+    def wait_for(self, ev: str, timeout: float = 10, **match: Any) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                for event in self.events:
+                    if event["ev"] == ev and all(event.get(k) == v for k, v in match.items()):
+                        return event
+            time.sleep(0.05)
+        raise AssertionError(f"no {ev} {match} within {timeout} s; saw {[e['ev'] for e in self.events]}")
+
+    def count(self, ev: str, **match: Any) -> int:
+        with self._lock:
+            return sum(1 for e in self.events if e["ev"] == ev and all(e.get(k) == v for k, v in match.items()))
+
+    def close(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.client.close(), self.loop).result(10)
+        with contextlib.suppress(Exception):
+            self.task.result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+        self.loop.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    running = Server(tmp_path)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def listeners() -> Iterator[list[Listener]]:
+    opened: list[Listener] = []
+    yield opened
+    for listener in opened:
+        listener.close()
+
+
+def new_browser(download_dir: Path | None = None, width: int = 1600, height: int = 1000):  # type: ignore[no-untyped-def]
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.fail("Debian's chromium and chromium-driver are needed (make setup installs them)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    profile = Path(os.environ.get("TMPDIR", "/tmp")) / f"motcua-chromium-{os.getpid()}-{time.monotonic_ns()}"
+    options.add_argument(f"--user-data-dir={profile}")
+    options.add_argument(f"--window-size={width},{height}")
+    options.add_argument("--lang=vi")
+    if download_dir is not None:
+        options.add_experimental_option(
+            "prefs", {"download.default_directory": str(download_dir), "download.prompt_for_download": False}
+        )
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(0)
+    driver.motcua_profile = profile  # type: ignore[attr-defined]
+    return driver
+
+
+@pytest.fixture
+def browsers() -> Iterator[list[Any]]:
+    opened: list[Any] = []
+    yield opened
+    for driver in opened:
+        with contextlib.suppress(Exception):
+            driver.quit()
+        shutil.rmtree(driver.motcua_profile, ignore_errors=True)
+
+
+def screenshot(driver: Any, name: str) -> Path:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTEFACTS / f"{name}.png"
+    driver.save_screenshot(str(path))
+    return path

@@ -1,0 +1,95 @@
+"""The citizen's phone pages in Chromium against a real server: following a ticket from its
+QR address (position, people ahead, the called alert, rating within the window), and booking
+an appointment whose QR code decodes back to the booking's address."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from .conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
+from .pages import click, text_of, wait
+
+PHONE = (412, 915)
+
+
+def test_the_ticket_page_follows_the_ticket_until_called_and_rates_it(
+    server: Server, listeners: list[Listener], browsers: list
+) -> None:
+    kiosk = Listener(server.ws_url, token=DEMO_TOKENS["kiosk-1"])
+    counter = Listener(server.ws_url, token=DEMO_TOKENS["counter-1"])
+    listeners += [kiosk, counter]
+    first = kiosk.request("ticket.issue", service="HT")["ticket"]
+    mine = kiosk.request("ticket.issue", service="HT")["ticket"]
+    assert mine["url"].startswith(server.url + "/t/")
+
+    phone = new_browser(width=PHONE[0], height=PHONE[1])
+    browsers.append(phone)
+    phone.get(mine["url"])
+    wait(phone, "#label", "A002")
+    assert text_of(phone, "#ahead") == "1"
+    assert "phút chờ ước tính" in text_of(phone, "#waiting")
+    assert first["code"] not in phone.page_source  # one ticket only
+    screenshot(phone, "phone-ticket-waiting")
+
+    counter.request("officer.sign_in", user="lan.nguyen", pin="1001")
+    counter.request("counter.open")
+    counter.request("ticket.call_next")  # A001: my place moves up
+    wait(phone, "#ahead", "0")
+    counter.request("ticket.complete")
+    counter.request("ticket.call_next")  # A002: called
+    alert = wait(phone, "#called", "Quầy 1 – Hộ tịch")
+    assert "Mời bạn đến" in alert.text
+    assert phone.title.startswith("ĐẾN LƯỢT A002")
+    screenshot(phone, "phone-ticket-called")
+
+    counter.request("ticket.complete")
+    wait(phone, "#rating")
+    screenshot(phone, "phone-ticket-rate")
+    click(phone, 'button[data-score="4"]')
+    wait(phone, "#rated", "Cảm ơn")
+    assert counter.wait_for("rating.recorded", label="A002")["score"] == 4
+
+
+def test_a_wrong_ticket_address_says_so_and_a_malformed_one_is_not_found(server: Server, browsers: list) -> None:
+    phone = new_browser(width=PHONE[0], height=PHONE[1])
+    browsers.append(phone)
+    phone.get(f"{server.url}/t/ABCDEFGH23")  # well-formed, no such ticket today
+    wait(phone, "#unknown", "Không tìm thấy số này")
+    phone.get(f"{server.url}/t/abc")
+    assert "Không tìm thấy trang này" in text_of(phone, "h1")
+
+
+def test_booking_gives_a_code_whose_qr_code_decodes_to_the_booking(
+    server: Server, browsers: list, tmp_path: Path
+) -> None:
+    phone = new_browser(width=PHONE[0], height=PHONE[1])
+    browsers.append(phone)
+    phone.get(f"{server.url}/book")
+    wait(phone, "#service")
+    slot = wait(phone, "#slots button:enabled")
+    slot_start = slot.get_attribute("data-start")
+    click(phone, f'#slots button[data-start="{slot_start}"]')
+    screenshot(phone, "phone-book")
+    click(phone, "#book")
+    code_text = text_of(phone, "#booking-code")
+    assert len(code_text) == 9 and code_text[4] == "-"
+    code = code_text.replace("-", "")
+    assert phone.current_url == f"{server.url}/b/{code}"
+    assert text_of(phone, "#booking-service") == "Hộ tịch"
+    assert text_of(phone, "#booking-time") == slot_start[11:16]
+    wait(phone, "#qr")
+    phone.execute_script("return document.querySelector('#qr').decode()")
+    screenshot(phone, "phone-booking")
+    qr_png = tmp_path / "qr.png"
+    wait(phone, "#qr").screenshot(str(qr_png))
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(qr_png)], capture_output=True, text=True, timeout=20)
+    assert decoded.stdout.strip() == f"{server.url}/b/{code}"
+
+    # the booking is real: the kiosk checks it in
+    kiosk = Listener(server.ws_url, token=DEMO_TOKENS["kiosk-1"])
+    try:
+        booked = kiosk.request("appointment.get", booking=code)["appointment"]
+        assert booked["state"] == "booked" and booked["slot_start"] == slot_start
+    finally:
+        kiosk.close()
