@@ -6,6 +6,7 @@
     motcua-server tickets --config site.toml --db var/lobby.db [--day D]         list a day's tickets
     motcua-server export-events --db var/lobby.db [--since SEQ] [--out F]        the event log as CSV
     motcua-server backup --db var/lobby.db --to backup.db                        online backup
+    motcua-server import-dossiers --db var/lobby.db --csv dossiers.csv           dossiers for the kiosk's lookup
 """
 
 from __future__ import annotations
@@ -51,6 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the database while the server runs (SQLite backup API)")
     backup.add_argument("--db", type=Path, required=True, help="the database file")
     backup.add_argument("--to", type=Path, required=True, help="the new backup file")
+
+    dossiers = commands.add_parser(
+        "import-dossiers",
+        help="import dossiers (hồ sơ) from CSV for the kiosk's lookup; safe while the server runs",
+        description="Columns: code,status[,procedure,department,due_date,collect_at]; status is one of "
+        "received, processing, supplement, ready, collected, overdue. All rows or none are imported.",
+    )
+    dossiers.add_argument("--db", type=Path, required=True, help="the database file")
+    dossiers.add_argument("--csv", type=Path, required=True, help="the CSV file (UTF-8, header row first)")
     return parser
 
 
@@ -172,6 +182,25 @@ def _backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_dossiers(args: argparse.Namespace) -> int:
+    from .dossiers.csv_rows import CsvProblems
+    from .dossiers.importer import ImportRefused, import_csv
+
+    try:
+        count = import_csv(args.db, args.csv, dt.datetime.now().astimezone())
+    except CsvProblems as exc:
+        print(f"{args.csv}: nothing imported:\n{exc}", file=sys.stderr)
+        return 1
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{args.csv}: cannot read it: {exc}", file=sys.stderr)
+        return 1
+    except ImportRefused as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{count} dossier(s) imported from {args.csv}")
+    return 0
+
+
 def _require_file(path: Path) -> None:
     if not path.is_file():
         raise _Usage(f"{path}: no such database file")
@@ -184,6 +213,7 @@ _COMMANDS = {
     "tickets": _tickets,
     "export-events": _export,
     "backup": _backup,
+    "import-dossiers": _import_dossiers,
 }
 
 

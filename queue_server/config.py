@@ -27,6 +27,8 @@ from typing import Any
 from . import pins
 from .config_checks import (
     DEFAULT_HOURS,
+    check_json_path,
+    check_url_template,
     HOURS_KEYS,
     HoursSpec,
     KeyPath,
@@ -51,7 +53,9 @@ from .core.site import (
     Service,
     Site,
 )
-from .settings import Device, Officer, Role, ServerSettings, SiteConfig
+from .dossiers.model import FIELDS as DOSSIER_FIELDS
+from .dossiers.model import DossierStatus
+from .settings import Device, DossierLookupSettings, Officer, Role, ServerSettings, SiteConfig
 
 __all__ = ["ConfigError", "Problem", "load_config", "parse_config"]
 
@@ -59,6 +63,7 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 _TOP_KEYS = (
     "site", "policy", "priority", "rating", "hours", "service", "counter", "device", "officer",
+    "dossier_lookup",
 )  # fmt: skip
 _SITE_KEYS = (
     "id", "name", "timezone", "language", "public_url", "server_url", "retention_days", "session_minutes",
@@ -80,6 +85,8 @@ _DEVICE_KEYS = (
     "pad_address", "options",
 )  # fmt: skip
 _OFFICER_KEYS = ("user", "name", "pin_hash", "counters", "manager")
+_DOSSIER_LOOKUP_KEYS = ("url_template", "timeout_seconds", "fields", "statuses", "headers")
+_HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")
 
 _SITE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _NAME_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -175,6 +182,7 @@ def _read_config(data: dict[str, Any], problems: Problems, path: Path | None) ->
         officers=_read_officers(root, {c.number for c in counters}),
         settings=_read_settings(site_table),
         path=path,
+        dossier_lookup=_read_dossier_lookup(root),
     )
 
 
@@ -541,3 +549,67 @@ def _read_officer(t: Table, counter_numbers: set[int]) -> Officer:
         counters=tuple(number for _, number in counters),
         manager=t.flag("manager", False),
     )
+
+
+# --- [dossier_lookup] ---------------------------------------------------------------------------
+
+
+def _read_dossier_lookup(root: Table) -> DossierLookupSettings:
+    """The HTTP adapter to the one-stop system; absent: dossiers pushed to the server only."""
+    table = root.table("dossier_lookup", _DOSSIER_LOOKUP_KEYS)
+    if table is None:
+        return DossierLookupSettings()
+    template = table.text("url_template", required=True)
+    if template is not None and (problem := check_url_template(template)):
+        table.report("url_template", problem)
+    fields: dict[str, str] = {}
+    known = tuple(f for f in DOSSIER_FIELDS if f != "code")
+    fields_table = table.table("fields", known)
+    for name in known if fields_table is not None else ():
+        path = fields_table.text(name)  # type: ignore[union-attr]
+        if path is not None and (problem := check_json_path(path)):
+            fields_table.report(name, problem)  # type: ignore[union-attr]
+        elif path is not None:
+            fields[name] = path
+    if fields_table is None or not fields_table.has("status"):
+        table.problems.add(table.at("fields") + ("status",), "missing (required): the JSON path of the status")
+    statuses = _free_table(table, "statuses", "a status of the one-stop system")
+    choices = [s.value for s in DossierStatus]
+    for theirs, ours in list(statuses.items()):
+        if ours not in choices:
+            table.problems.add(
+                table.at("statuses") + (theirs,), f"must be one of {', '.join(choices)}, not {ours!r}"
+            )
+            del statuses[theirs]
+    headers = _free_table(table, "headers", "an HTTP header")
+    for name in list(headers):
+        if not _HEADER_NAME.fullmatch(name) or not headers[name].isprintable():
+            table.problems.add(table.at("headers") + (name,), "must be an HTTP header name with a printable value")
+            del headers[name]
+    return DossierLookupSettings(
+        url_template=template,
+        timeout_seconds=table.number("timeout_seconds", 5.0, high=60.0),
+        fields=fields,
+        statuses=statuses,
+        headers=headers,
+    )
+
+
+def _free_table(table: Table, name: str, what: str) -> dict[str, str]:
+    """A table whose keys are the user's own (``{"Đang xử lý" = "processing"}``): text values."""
+    data = table.data.get(name)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        table.report(name, f"must be a table ([{format_key(table.at(name))}]), not {kind_of(data)}")
+        return {}
+    sub = Table(data, table.at(name), table.problems, tuple(data))  # keys are free: each is known
+    values: dict[str, str] = {}
+    for key in data:
+        if not nfc(key):
+            sub.report(key, f"must be {what}, not empty")
+            continue
+        value = sub.text(key)
+        if value is not None:
+            values[nfc(key)] = value
+    return values

@@ -314,6 +314,33 @@ def positive_number(value: object) -> float | str:
     return number
 
 
+def check_url_template(template: str) -> str:
+    """The problem with a ``[dossier_lookup]`` URL template, or ``""``: an http(s) address
+    holding ``{code}`` once and no other braces."""
+    import urllib.parse
+
+    if template.count("{code}") != 1 or template.replace("{code}", "").count("{") + template.count("}") != 1:
+        return f"must hold {{code}} exactly once and no other braces, not {template!r}"
+    try:
+        split = urllib.parse.urlsplit(template.replace("{code}", "X"))
+        split.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        split = None
+    if split is None or split.scheme not in ("http", "https") or not split.hostname:
+        return f"must be an http:// or https:// address, not {template!r}"
+    return ""
+
+
+_JSON_PATH = re.compile(r"[^.\s]+(?:\.[^.\s]+)*")
+
+
+def check_json_path(path: str) -> str:
+    """The problem with a dotted JSON path (``data.hoSo.trangThai``, ``items.0.status``), or ``""``."""
+    if not _JSON_PATH.fullmatch(path) or len(path) > 200:
+        return f"must be a dotted path like 'data.trangThai', not {path!r}"
+    return ""
+
+
 # --- opening hours ------------------------------------------------------------------------
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -36,7 +36,10 @@ class Child:
 
 
 def plan(config: SiteConfig, config_path: Path, db: Path, host: str, port: int, windows: bool) -> list[Child]:
-    """The processes that make up the lobby, in the order they start."""
+    """The processes that make up the lobby, in the order they start. The apps connect to the
+    server started here, whatever ``server_url`` the configuration names."""
+    reach = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    server = ("--server", f"ws://{reach}:{port}/")
     children = [
         Child(
             "server",
@@ -51,13 +54,18 @@ def plan(config: SiteConfig, config_path: Path, db: Path, host: str, port: int, 
     for name in pads:
         children.append(Child(f"pad bus {name}", (PYTHON, "-m", "hardware.cli", "sim-pad", "--name", name)))
     if any(d.role is Role.PAD for d in config.devices) and _has("hardware.pad.agent"):
-        children.append(Child("pad agent", (PYTHON, "-m", "hardware.pad.agent", "--config", str(config_path))))
+        children.append(
+            Child("pad agent", (PYTHON, "-m", "hardware.pad.agent", "--config", str(config_path), *server))
+        )
     if windows:
         for role, module in ((Role.KIOSK, "kiosk.app"), (Role.DISPLAY, "display_board.app")):
             device = next((d for d in config.devices if d.role is role), None)
             if device is not None and _has(module):
                 children.append(
-                    Child(device.id, (PYTHON, "-m", module, "--config", str(config_path), "--device", device.id))
+                    Child(
+                        device.id,
+                        (PYTHON, "-m", module, "--config", str(config_path), "--device", device.id, *server),
+                    )
                 )
     return children
 

@@ -67,12 +67,25 @@ class ServerSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class DossierLookupSettings:
+    """``[dossier_lookup]``: the HTTP adapter to the centre's one-stop system (none when
+    ``url_template`` is None: only dossiers pushed to the queue server are found)."""
+
+    url_template: str | None = None  # http(s)://…/{code}
+    timeout_seconds: float = 5.0
+    fields: Mapping[str, str] = dataclasses.field(default_factory=dict)  # our field → dotted JSON path
+    statuses: Mapping[str, str] = dataclasses.field(default_factory=dict)  # their status → ours
+    headers: Mapping[str, str] = dataclasses.field(default_factory=dict)  # e.g. an API key
+
+
+@dataclasses.dataclass(frozen=True)
 class SiteConfig:
     site: Site
     devices: tuple[Device, ...]
     officers: tuple[Officer, ...]
     settings: ServerSettings = ServerSettings()
     path: Path | None = None
+    dossier_lookup: DossierLookupSettings = DossierLookupSettings()
 
     def device_by_token(self, token: str) -> Device | None:
         return next((d for d in self.devices if d.token == token), None)

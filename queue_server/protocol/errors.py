@@ -32,6 +32,9 @@ class ProtocolErrorCode(enum.StrEnum):
     PIN_LOCKED = "pin_locked"
     RATE_LIMITED = "rate_limited"
     STORE_UNAVAILABLE = "store_unavailable"
+    DOSSIER_UNKNOWN = "dossier_unknown"
+    DOSSIER_INVALID = "dossier_invalid"
+    DOSSIER_SOURCE_FAILED = "dossier_source_failed"
     INTERNAL_ERROR = "internal_error"
 
 

@@ -24,6 +24,16 @@ def test_the_plan_for_the_demo_starts_the_server_first_and_one_simulator_per_dev
     assert names[0] == "server"
     assert "scanner kiosk-1" in names and "scanner kiosk-2" in names and "pad bus pads" in names
     assert not any(name.startswith(("kiosk-", "board-")) for name in names)
+    agent = next(c for c in children if c.name == "pad agent")
+    assert agent.argv[-2:] == ("--server", "ws://127.0.0.1:8765/")
+
+
+def test_with_a_screen_the_lobby_opens_a_kiosk_and_a_board_on_its_own_server() -> None:
+    children = plan(load_config(DEMO), DEMO, Path("var/lobby.db"), "0.0.0.0", 9100, windows=True)
+    apps = {c.name: c.argv for c in children if c.name in ("kiosk-1", "board-hall")}
+    assert set(apps) == {"kiosk-1", "board-hall"}
+    for argv in apps.values():
+        assert argv[-2:] == ("--server", "ws://127.0.0.1:9100/")
 
 
 def _free_port() -> int:

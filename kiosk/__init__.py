@@ -1,0 +1,10 @@
+"""The lobby kiosk: a Kivy touchscreen app that gives queue numbers, checks appointments in
+and looks dossiers up, talking to the queue server and driving a ticket printer and scanners.
+
+- :mod:`kiosk.core` — the kiosk's decisions, no Kivy and no I/O: texts, options, what to show
+  for each reply or error, the idle timer, scanned code → action, documents to print.
+- :mod:`kiosk.bootstrap` — the one place that reads the configuration and opens the printer,
+  the scanners and the queue client.
+- :mod:`kiosk.actions` — the asyncio side of each flow (request, print, report a fault).
+- :mod:`kiosk.app` — the Kivy app and ``motcua-kiosk``; :mod:`kiosk.screens` — one screen a file.
+"""

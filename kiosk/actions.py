@@ -1,0 +1,138 @@
+"""The asyncio side of the kiosk's flows: ask the server, print, report printer faults.
+
+Nothing here touches Kivy; the app calls these coroutines and shows what they return.
+A ticket is asked for once: if printing fails afterwards, the ticket stands (the server has
+it) and the fault is reported with ``device.report``; the screen shows the number instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import logging
+from typing import Any
+
+from hardware.printer import Document, PaperState, PrinterError, QueueTicket
+from queue_server.client import NotConnected, RequestFailed
+
+from .bootstrap import KioskContext
+from .core import documents
+from .core.texts import Language
+
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class Issued:
+    ticket: dict[str, Any]
+    late: bool = False
+    fault: str | None = None  # why it was not printed (a printer.* key), None when printed
+
+
+class KioskActions:
+    def __init__(self, context: KioskContext) -> None:
+        self.context = context
+        self.printer_fault: str | None = None  # the last reported state: None = working
+        self.printed = 0
+
+    @property
+    def centre(self) -> str:
+        return self.context.settings.config.site.name
+
+    async def issue(self, service: str, priority: str | None) -> Issued:
+        args: dict[str, Any] = {"service": service}
+        if priority:
+            args["priority"] = priority
+        reply = await self.context.client.request("ticket.issue", **args)
+        ticket = reply["ticket"]
+        return Issued(ticket, fault=await self._print_ticket(ticket))
+
+    async def check_in(self, booking: str) -> Issued:
+        reply = await self.context.client.request("appointment.check_in", booking=booking)
+        ticket = reply["ticket"]
+        return Issued(ticket, late=bool(reply.get("late")), fault=await self._print_ticket(ticket))
+
+    async def lookup(self, code: str) -> dict[str, Any]:
+        return (await self.context.client.request("dossier.get", code=code))["dossier"]
+
+    async def follow(self, code: str) -> dict[str, Any]:
+        return (await self.context.client.request("ticket.get", code=code))["ticket"]
+
+    async def print_dossier(self, dossier: dict[str, Any]) -> str | None:
+        now = dt.datetime.now().astimezone(self.context.settings.config.site.tz)
+        return await self.print(documents.dossier_slip(self.centre, dossier, now, self.context.texts))
+
+    async def test_print(self) -> str | None:
+        texts = self.context.texts
+        now = dt.datetime.now().astimezone(self.context.settings.config.site.tz)
+        public = self.context.settings.config.settings.public_url
+        return await self.print(
+            QueueTicket(self.centre, texts("admin.test_ticket"), texts("admin.test_ticket"), "", now, 0, None, [], public)
+        )
+
+    async def _print_ticket(self, ticket: dict[str, Any]) -> str | None:
+        priority = ticket.get("priority")
+        names = {p.code: p.name_vi for p in self.context.settings.config.site.priorities}
+        if ticket.get("appointment"):
+            label: str | None = self.context.texts.text("ticket.appointment", Language.VI)
+        else:
+            label = names.get(priority, priority) if priority else None
+        return await self.print(documents.queue_ticket(self.centre, ticket, label))
+
+    async def print(self, document: Document) -> str | None:
+        """Print once; returns None when printed, else the fault (also reported to the server)."""
+        printer = self.context.printer
+        if printer is None:
+            return "none"
+        try:
+            await asyncio.to_thread(_print_blocking, printer, document)
+        except PrinterError as exc:
+            detail = documents.fault_detail(exc)
+            log.warning("printer %s: %s (%s)", printer.name, detail, exc)
+            await self.report_printer(detail)
+            return detail
+        self.printed += 1
+        await self.report_printer(None)
+        return None
+
+    async def report_printer(self, fault: str | None) -> None:
+        """Tell the server when the printer fails or is mended (only changes are sent)."""
+        if fault == self.printer_fault:
+            return
+        args: dict[str, Any] = {"component": "printer", "ok": fault is None}
+        if fault is not None:
+            args["detail"] = fault
+        try:
+            await self.context.client.request("device.report", **args)
+        except (RequestFailed, NotConnected) as exc:
+            log.warning("could not report the printer's state (%s): %s", fault or "ok", exc)
+            return
+        self.printer_fault = fault
+
+    async def printer_status(self) -> str:
+        """For the admin page: a ``printer.*`` key."""
+        printer = self.context.printer
+        if printer is None:
+            return "none"
+        try:
+            status = await asyncio.to_thread(_status_blocking, printer)
+        except PrinterError as exc:
+            return documents.fault_detail(exc)
+        if status.paper is PaperState.OUT:
+            return "paper_out"
+        if status.cover_open:
+            return "cover_open"
+        if status.online is False:
+            return "offline"
+        return "ok"
+
+
+def _print_blocking(printer: Any, document: Document) -> None:
+    with printer:
+        printer.print(document)
+
+
+def _status_blocking(printer: Any) -> Any:
+    with printer:
+        return printer.status()

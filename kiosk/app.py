@@ -1,0 +1,411 @@
+"""``motcua-kiosk --config FILE --device ID``: the lobby kiosk (Kivy).
+
+The app shares one asyncio loop with the queue client and the scan stream
+(``App.async_run``). Screens call the app's methods (``take_number``, ``check_in``,
+``lookup_dossier``…); the app runs the flow in :mod:`kiosk.actions` and shows the outcome the
+pure core (:mod:`kiosk.core.decisions`) decides. Kiosk mode: full screen, no cursor, no
+multitouch dots, Escape and window closing do nothing, the screensaver is off; the admin page
+(five taps on the clock, then the PIN) is the way out.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("KIVY_NO_ARGS", "1")  # our own command line; must precede the first kivy import
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import datetime as dt  # noqa: E402
+import logging  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Coroutine, Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+from kivy.app import App  # noqa: E402
+from kivy.clock import Clock  # noqa: E402
+from kivy.properties import NumericProperty, StringProperty  # noqa: E402
+from kivy.uix.screenmanager import NoTransition, ScreenManager  # noqa: E402
+
+from hardware.scanner import ScanStream  # noqa: E402
+from queue_server.client import ConnectionStatus, NotConnected, RequestFailed  # noqa: E402
+
+from .actions import Issued, KioskActions  # noqa: E402
+from .admin import AdminFlows  # noqa: E402
+from .bootstrap import KioskContext, KioskSetupError, build, read_settings  # noqa: E402
+from .core import decisions  # noqa: E402
+from .core.decisions import Notice, ScanKind  # noqa: E402
+from .core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter  # noqa: E402
+from .core.options import KioskOptions  # noqa: E402
+from .core.texts import Catalogue  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+FONT_DIRS = (Path(__file__).resolve().parents[1] / "assets" / "fonts", Path("/usr/share/fonts/truetype/noto"))
+HOME, OFFLINE, ADMIN = "home", "offline", "admin"
+
+
+def configure_kivy(options: KioskOptions) -> None:
+    """Kiosk mode; must run before the window is made."""
+    from kivy.config import Config
+
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("input", "mouse", "mouse,disable_multitouch")  # no red multitouch dots
+    Config.set("graphics", "fullscreen", "auto" if options.fullscreen else "0")
+    Config.set("graphics", "show_cursor", "0" if options.fullscreen else "1")
+    Config.set("graphics", "width", str(options.window_size[0]))
+    Config.set("graphics", "height", str(options.window_size[1]))
+    Config.set("graphics", "resizable", "0")
+
+
+def register_fonts() -> None:
+    """Noto Sans (every Vietnamese letter and tone mark) as the default font."""
+    from kivy.core.text import DEFAULT_FONT, LabelBase
+
+    for folder in FONT_DIRS:
+        regular, bold = folder / "NotoSans-Regular.ttf", folder / "NotoSans-Bold.ttf"
+        if regular.is_file() and bold.is_file():
+            LabelBase.register(DEFAULT_FONT, str(regular), fn_bold=str(bold))
+            return
+    log.warning("Noto Sans not found in %s: Vietnamese may show with missing marks", FONT_DIRS)
+
+
+class KioskApp(AdminFlows, App):
+    u = NumericProperty(1.0)  # the window's height / 1080: every size is scaled by it
+    centre = StringProperty("")
+
+    def __init__(self, config_path: Path, device_id: str, server_url: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.context: KioskContext = build(
+            config_path, device_id, on_event=self.on_server_event, on_snapshot=self.on_snapshot,
+            on_status=self.on_connection, server_url=server_url,
+        )  # fmt: skip
+        self.actions = KioskActions(self.context)
+        self.services: list[dict[str, Any]] = []
+        self.idle = IdleTimer(self.kiosk_options.idle_seconds, time.monotonic())
+        self.issuing = OneAtATime(cooldown=0.0)  # the screen changes at once: that is the guard
+        self.ticket_shown_at = 0.0
+        self.admin_taps = TapCounter()
+        self.pin_throttle = PinThrottle()
+        self.last_scan: str | None = None
+        self.misreads = 0
+        self.tasks: set[asyncio.Task[Any]] = set()
+        self.dossier: dict[str, Any] | None = None
+        self.centre = self.context.settings.config.site.name
+        self.title = f"Một Cửa Queue – {self.context.settings.device.name or device_id}"
+        self._return_home: Any = None
+        self._refresh_trigger = Clock.create_trigger(lambda _dt: self.spawn(self.refresh_services()), 0.3)
+
+    # --- set-up ---------------------------------------------------------------------------
+
+    @property
+    def kiosk_options(self) -> KioskOptions:
+        return self.context.settings.options
+
+    @property
+    def texts(self) -> Catalogue:
+        return self.context.texts
+
+    @property
+    def priorities(self) -> Sequence[Any]:
+        return self.context.settings.config.site.priorities
+
+    def build(self) -> ScreenManager:
+        from kivy.core.window import Window
+
+        from .screens import load_kv
+        from .screens.admin import AdminScreen
+        from .screens.checkin import CheckinScreen
+        from .screens.dossier import DossierScreen
+        from .screens.dossier_result import DossierResultScreen
+        from .screens.home import HomeScreen
+        from .screens.message import MessageScreen
+        from .screens.offline import OfflineScreen
+        from .screens.priority import PriorityScreen
+        from .screens.ticket import TicketScreen
+
+        register_fonts()
+        Window.allow_screensaver = False
+        Window.bind(on_request_close=lambda *_: True, on_keyboard=self._on_key, on_touch_down=self._on_touch)
+        Window.bind(size=lambda *_: setattr(self, "u", Window.height / 1080))
+        self.u = Window.height / 1080
+        load_kv()
+        manager = ScreenManager(transition=NoTransition())
+        for screen in (
+            OfflineScreen, HomeScreen, PriorityScreen, TicketScreen, CheckinScreen, DossierScreen,
+            DossierResultScreen, MessageScreen, AdminScreen,
+        ):  # fmt: skip
+            manager.add_widget(screen())
+        manager.current = OFFLINE
+        Clock.schedule_interval(self._every_second, 1.0)
+        Clock.schedule_interval(self._check_misreads, 0.3)
+        Clock.schedule_interval(lambda _dt: self._refresh_trigger(), 30.0)  # opening hours change
+        Clock.schedule_once(self._every_second, 0)
+        return manager
+
+    def _on_key(self, _window: Any, key: int, *_: Any) -> bool:
+        return key == 27  # Escape (and Android's back) does nothing on a kiosk
+
+    def _on_touch(self, _window: Any, _touch: Any) -> None:
+        self.idle.touch(time.monotonic())
+
+    def screen(self, name: str) -> Any:
+        return self.root.get_screen(name)
+
+    async def serve(self, *extra: Coroutine[Any, Any, Any]) -> None:
+        """Run the app, the queue client and the scanners until the app stops."""
+        background = [asyncio.create_task(self.context.client.run(), name="queue client")]
+        background.append(asyncio.create_task(self._scan_loop(), name="scans"))
+        background += [asyncio.create_task(coroutine) for coroutine in extra]
+        try:
+            await self.async_run(async_lib="asyncio")
+        finally:
+            await self.context.client.close()
+            for task in background + list(self.tasks):
+                task.cancel()
+            await asyncio.gather(*background, *self.tasks, return_exceptions=True)
+
+    def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self.tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self.tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("kiosk task failed", exc_info=task.exception())
+
+    # --- navigation and time -------------------------------------------------------------
+
+    def go(self, name: str) -> None:
+        if self.root.current == OFFLINE and name not in (OFFLINE, ADMIN):
+            return  # nothing is done while the server is out of reach
+        self._cancel_return()
+        self.root.current = name
+
+    def home(self) -> None:
+        """Back home; everything a citizen entered or was shown is forgotten."""
+        self._cancel_return()
+        self.dossier = None
+        for screen in self.root.screens:
+            if screen.name != OFFLINE:
+                screen.clear()
+        connected = self.context.client.status is ConnectionStatus.CONNECTED
+        self.root.current = HOME if connected else OFFLINE
+
+    def _cancel_return(self) -> None:
+        if self._return_home is not None:
+            self._return_home.cancel()
+            self._return_home = None
+
+    def _every_second(self, _dt: float) -> None:
+        now = dt.datetime.now(self.context.settings.config.site.tz)
+        self.screen(HOME).tick(now)
+        if self.root.current not in (HOME, OFFLINE) and self.idle.expired(time.monotonic()):
+            log.info("idle for %d s on %s: back home", self.kiosk_options.idle_seconds, self.root.current)
+            self.home()
+
+    def switch_language(self) -> None:
+        self.texts.language = self.texts.second
+        self.root.current_screen.refresh()
+
+    # --- the server ------------------------------------------------------------------------
+
+    def on_connection(self, status: ConnectionStatus) -> None:
+        if self.root is None or App.get_running_app() is None:
+            return  # not started yet, or stopping
+        if status is ConnectionStatus.CONNECTED:
+            self._refresh_trigger()
+            if self.root.current == OFFLINE:
+                self.home()
+        elif self.root.current != ADMIN:
+            self._cancel_return()
+            self.issuing.reset()
+            self.root.current = OFFLINE
+
+    def on_snapshot(self, snapshot: dict[str, Any]) -> None:
+        self.set_services(snapshot.get("services", []))
+
+    def on_server_event(self, event: dict[str, Any]) -> None:
+        if event.get("ev", "").startswith(("ticket.", "counter.", "day.")):
+            self._refresh_trigger()
+
+    async def refresh_services(self) -> None:
+        try:
+            reply = await self.context.client.request("services.list")
+        except (RequestFailed, NotConnected) as exc:
+            log.warning("services.list: %s", exc)
+            return
+        self.set_services(reply["services"])
+
+    def set_services(self, services: list[dict[str, Any]]) -> None:
+        self.services = services
+        if self.root is not None:
+            self.screen(HOME).tiles = self.home_tiles()
+            if self.root.current == "priority":
+                self.screen("priority").refresh()
+
+    def home_tiles(self) -> list[decisions.ServiceTile]:
+        return decisions.tiles(self.services, self.kiosk_options.services)
+
+    def service_name(self, code: str) -> str:
+        service = self.context.settings.config.site.service(code)
+        if service is None:
+            return code
+        return service.name_vi if self.texts.language.value == "vi" else service.name_en
+
+    # --- flows -----------------------------------------------------------------------------
+
+    def take_number(self, service: str, priority: str | None = None) -> None:
+        """A tile was tapped: one ticket, however many taps."""
+        if not self.issuing.try_start(time.monotonic()):
+            log.info("tap on %s ignored: a ticket is being issued", service)
+            return
+        self.spawn(self._issue(lambda: self.actions.issue(service, priority), self.service_name(service)))
+
+    def check_in(self, booking: str) -> None:
+        if not self.issuing.try_start(time.monotonic()):
+            log.info("check-in ignored: a ticket is being issued")
+            return
+        self.spawn(self._issue(lambda: self.actions.check_in(booking), None))
+
+    async def _issue(self, ask: Any, name: str | None) -> None:
+        log.info("issuing (%s)", name or "check-in")
+        try:
+            issued: Issued = await ask()
+        except RequestFailed as exc:
+            tz = self.context.settings.config.site.tz
+            if name is None:
+                notice = decisions.checkin_refusal(exc.code, exc.details, tz)
+                if "name" in notice.params:
+                    notice = Notice(notice.key, {**notice.params, "name": self.service_name(notice.params["name"])})
+            else:
+                notice = decisions.issue_refusal(exc.code, exc.details, name, tz)
+            self.show_notice(notice)
+            return
+        except NotConnected:
+            self.on_connection(ConnectionStatus.DISCONNECTED)
+            return
+        finally:
+            self.issuing.reset()
+        self.issuing.finish(time.monotonic())
+        self.ticket_shown_at = time.monotonic()
+        self.go("ticket")
+        self.screen("ticket").show(issued.ticket, issued.fault, issued.late)
+        seconds = self.kiosk_options.result_seconds * (1 if issued.fault is None else 3)
+        self._return_home = Clock.schedule_once(lambda _dt: self.home(), seconds)
+        self._refresh_trigger()
+
+    def ticket_done(self) -> None:
+        """"Xong" on the ticket screen; the second tap of a double tap on a tile may land
+        there at once: it must not hide the number the citizen has not seen yet."""
+        if time.monotonic() - self.ticket_shown_at >= 1.0:
+            self.home()
+
+    def show_notice(self, notice: Notice) -> None:
+        self.go("message")
+        self.screen("message").show(notice)
+
+    def lookup_dossier(self, code: str) -> None:
+        self.spawn(self._lookup(code))
+
+    async def _lookup(self, code: str) -> None:
+        try:
+            dossier = await self.actions.lookup(code)
+        except RequestFailed as exc:
+            self.show_notice(decisions.dossier_refusal(exc.code, code))
+            return
+        except NotConnected:
+            self.on_connection(ConnectionStatus.DISCONNECTED)
+            return
+        self.dossier = dossier
+        self.go("dossier_result")
+        self.screen("dossier_result").show(dossier)
+
+    def print_dossier(self) -> None:
+        if self.dossier is not None:
+            dossier = self.dossier
+            self.spawn(self._print_dossier(dossier))
+
+    async def _print_dossier(self, dossier: dict[str, Any]) -> None:
+        fault = await self.actions.print_dossier(dossier)
+        if self.root.current == "dossier_result":
+            self.screen("dossier_result").printed(fault)
+
+    async def _follow(self, code: str) -> None:
+        try:
+            ticket = await self.actions.follow(code)
+        except RequestFailed:
+            self.show_notice(Notice("scan.bad_ticket"))
+            return
+        except NotConnected:
+            return
+        self.show_notice(decisions.followed_ticket(ticket, self.texts.language.value))
+
+    # --- scans -----------------------------------------------------------------------------
+
+    async def _scan_loop(self) -> None:
+        if not self.context.scanners:
+            return
+        async with ScanStream(self.context.scanners) as scans:
+            async for event in scans:
+                self.last_scan = dt.datetime.now().strftime("%H:%M:%S")
+                self.idle.touch(time.monotonic())
+                self.handle_scan(event.code)
+
+    def _check_misreads(self, _dt: float) -> None:
+        """A serial scanner drops garbled codes at its source: say so, as for any bad scan."""
+        count = decisions.misreads(s.discards for s in self.context.scanners if hasattr(s, "discards"))
+        if count > self.misreads:
+            self.misreads = count
+            if self.root.current not in (OFFLINE, ADMIN):
+                self.idle.touch(time.monotonic())
+                self.show_notice(Notice("scan.unreadable"))
+
+    def handle_scan(self, text: str) -> None:
+        if self.root.current in (OFFLINE, ADMIN):
+            log.info("scan ignored on the %s screen", self.root.current)
+            return
+        action = decisions.scan_action(self.context.classifier.classify(text))
+        log.info("scan: %s", action.kind.value)
+        if action.kind is ScanKind.REJECT:
+            self.show_notice(action.notice)  # type: ignore[arg-type]
+        elif action.kind is ScanKind.CHECK_IN:
+            self.check_in(action.value)
+        elif action.kind is ScanKind.LOOKUP_DOSSIER:
+            self.lookup_dossier(action.value)
+        else:
+            self.spawn(self._follow(action.value))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="motcua-kiosk",
+        description="The lobby kiosk of a one-stop centre: queue numbers, appointment check-in, dossier lookup.",
+        epilog="Kiosk settings are the device's [device.options] (docs/kiosk.md).",
+    )
+    parser.add_argument("--config", type=Path, required=True, help="the site's TOML file")
+    parser.add_argument("--device", required=True, help="this kiosk's device id in the file (e.g. kiosk-1)")
+    parser.add_argument("--server", help="the queue server's ws:// address (default: the configuration's server_url)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more (INFO)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
+    try:
+        settings = read_settings(args.config, args.device)
+        configure_kivy(settings.options)
+        app = KioskApp(args.config, args.device, server_url=args.server)
+    except KioskSetupError as exc:
+        print(f"motcua-kiosk: {exc}", file=sys.stderr)
+        return 2
+    asyncio.run(app.serve())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

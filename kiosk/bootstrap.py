@@ -1,0 +1,134 @@
+"""The kiosk's one wiring place: read the configuration, check the kiosk's options, and make
+the queue client, the printer and the scan sources (opened later, when they run).
+
+    context = build(Path("site.toml"), "kiosk-1", on_event=…, on_snapshot=…, on_status=…)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hardware.printer import TicketPrinter, printer_from_url
+from hardware.scanner import CodeClassifier, ScanSource, open_scanner
+from hardware.urls import InvalidDeviceURL
+from queue_server.client import ConnectionStatus, QueueClient
+from queue_server.config import ConfigError, load_config
+from queue_server.settings import Device, Role, SiteConfig
+
+from .core.options import KioskOptionError, KioskOptions, parse_options
+from .core.texts import Catalogue, Language
+
+log = logging.getLogger(__name__)
+
+
+class KioskSetupError(Exception):
+    """The kiosk cannot start with this configuration; the message says what to fix."""
+
+
+@dataclasses.dataclass(frozen=True)
+class KioskSettings:
+    """Everything the kiosk reads from the configuration file (reloadable)."""
+
+    config: SiteConfig
+    device: Device
+    options: KioskOptions
+
+    @property
+    def language(self) -> Language:
+        return self.options.language or Language(self.config.settings.language)
+
+
+@dataclasses.dataclass
+class KioskContext:
+    settings: KioskSettings
+    texts: Catalogue
+    client: QueueClient
+    printer: TicketPrinter | None
+    scanners: list[ScanSource]
+    classifier: CodeClassifier
+    config_path: Path
+
+
+def read_settings(config_path: Path, device_id: str) -> KioskSettings:
+    """The site's configuration, this kiosk's device and its options; or :class:`KioskSetupError`."""
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        raise KioskSetupError(str(exc)) from None
+    device = config.device(device_id)
+    if device is None:
+        kiosks = ", ".join(d.id for d in config.devices if d.role is Role.KIOSK) or "none"
+        raise KioskSetupError(f"{config_path}: no [[device]] has the id {device_id!r} (kiosks: {kiosks})")
+    if device.role is not Role.KIOSK:
+        raise KioskSetupError(f"{config_path}: device {device_id!r} is a {device.role.value}, not a kiosk")
+    try:
+        options = parse_options(device.options)
+    except KioskOptionError as exc:
+        raise KioskSetupError(f"{config_path}: device {device_id!r}: {exc}") from None
+    unknown = [s for s in options.services if config.site.service(s) is None]
+    if unknown:
+        raise KioskSetupError(f"{config_path}: device {device_id!r}: options.services: no service {unknown[0]!r}")
+    return KioskSettings(config, device, options)
+
+
+def open_printer(settings: KioskSettings) -> TicketPrinter | None:
+    url = settings.device.printer
+    if url is None:
+        return None
+    try:
+        return printer_from_url(url, width=settings.options.printer_width)
+    except (InvalidDeviceURL, ValueError) as exc:
+        raise KioskSetupError(f"device {settings.device.id!r}: printer: {exc}") from None
+
+
+def open_scanners(settings: KioskSettings) -> list[ScanSource]:
+    sources = []
+    for key, url in (("scanner", settings.device.scanner), ("options.camera", settings.options.camera)):
+        if url is None:
+            continue
+        try:
+            sources.append(open_scanner(url, name=key))
+        except (InvalidDeviceURL, ValueError) as exc:
+            raise KioskSetupError(f"device {settings.device.id!r}: {key}: {exc}") from None
+    return sources
+
+
+def build(
+    config_path: Path,
+    device_id: str,
+    *,
+    on_event: Callable[[dict[str, Any]], None],
+    on_snapshot: Callable[[dict[str, Any]], None],
+    on_status: Callable[[ConnectionStatus], None],
+    server_url: str | None = None,
+) -> KioskContext:
+    settings = read_settings(config_path, device_id)
+    client = QueueClient(
+        server_url or settings.config.settings.server_url,
+        token=settings.device.token,
+        on_event=on_event,
+        on_snapshot=on_snapshot,
+        on_status=on_status,
+        backoff=(0.5, 5.0),
+    )
+    context = KioskContext(
+        settings=settings,
+        texts=Catalogue(settings.language),
+        client=client,
+        printer=open_printer(settings),
+        scanners=open_scanners(settings),
+        classifier=CodeClassifier(public_urls=(settings.config.settings.public_url,)),
+        config_path=config_path,
+    )
+    log.info(
+        "kiosk %s: server %s, printer %s, scanners %s",
+        device_id,
+        client.url,
+        context.printer.name if context.printer else "none",
+        [s.name for s in context.scanners] or "none",
+    )
+    return context

@@ -1,0 +1,73 @@
+"""What the kiosk prints, made from the server's replies; and printer faults as report details."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from hardware.printer import (
+    CoverOpen,
+    DossierSlip,
+    PaperOut,
+    PrinterError,
+    PrinterNotFound,
+    PrinterOffline,
+    PrinterTimeout,
+    QueueTicket,
+)
+
+from .texts import Catalogue, Language
+
+
+def queue_ticket(centre: str, ticket: Mapping[str, Any], priority_vi: str | None, footer: str = "") -> QueueTicket:
+    """The paper ticket for an issued (or checked-in) ticket; its QR code is the ticket's ``url``."""
+    return QueueTicket(
+        centre_name=centre,
+        number=ticket["label"],
+        service_vi=ticket.get("service_name_vi") or ticket["service"],
+        service_en=ticket.get("service_name_en") or "",
+        issued_at=dt.datetime.fromisoformat(ticket["issued_at"]),
+        people_ahead=int(ticket.get("people_ahead") or 0),
+        estimated_wait_minutes=_minutes(ticket.get("estimated_wait_minutes")),
+        counters=[str(n) for n in ticket.get("counters") or ()],
+        qr_payload=ticket["url"],
+        priority=priority_vi,
+        footer=footer,
+    )
+
+
+def _minutes(value: Any) -> int | None:
+    return None if value is None else max(0, round(value))
+
+
+def dossier_slip(centre: str, dossier: Mapping[str, Any], now: dt.datetime, texts: Catalogue) -> DossierSlip:
+    status = dossier.get("status", "received")
+    if dossier.get("overdue"):
+        status = "overdue"
+    due = dossier.get("due_date")
+    return DossierSlip(
+        centre_name=centre,
+        dossier_code=dossier["code"],
+        procedure=dossier.get("procedure") or "",
+        status=texts.text(f"status.{status}", Language.VI),
+        department=dossier.get("department") or "",
+        due_date=dt.date.fromisoformat(due) if due else None,
+        collect_at=dossier.get("collect_at") or "",
+        printed_at=now,
+    )
+
+
+def fault_detail(error: PrinterError) -> str:
+    """A printer failure as ``device.report``'s ``detail`` (and a catalogue key ``printer.<detail>``)."""
+    if isinstance(error, PaperOut):
+        return "paper_out"
+    if isinstance(error, CoverOpen):
+        return "cover_open"
+    if isinstance(error, PrinterOffline):
+        return "offline"
+    if isinstance(error, PrinterTimeout):
+        return "timeout"
+    if isinstance(error, PrinterNotFound):
+        return "not_found"
+    return "failed"

@@ -1,0 +1,236 @@
+"""Every text the kiosk shows, in Vietnamese and English: the translation catalogue.
+
+    texts = Catalogue(Language.VI)
+    texts("ticket.people_ahead", count=3)   # "Số người đang chờ trước bạn: 3"
+    texts.other("home.title")               # the same text in the second language
+
+Vietnamese is first; English second (shown under it where there is room). Every entry has
+both, NFC-normalised, with the same ``{placeholders}`` (a test checks).
+"""
+
+from __future__ import annotations
+
+import enum
+import string
+import unicodedata
+
+
+class Language(enum.StrEnum):
+    VI = "vi"
+    EN = "en"
+
+
+class UnknownText(KeyError):
+    """A key that is not in the catalogue (a programming error)."""
+
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # home
+    "home.title": ("Mời chọn lĩnh vực để lấy số thứ tự", "Choose a field to take a number"),
+    "home.priority": ("Ưu tiên", "Priority"),
+    "home.priority_hint": ("Người cao tuổi, khuyết tật, mang thai…", "Elderly, disabled, pregnant…"),
+    "home.checkin": ("Đã đặt lịch hẹn", "I have an appointment"),
+    "home.checkin_hint": ("Quét mã QR lịch hẹn", "Scan your booking QR code"),
+    "home.dossier": ("Tra cứu hồ sơ", "Dossier status"),
+    "home.dossier_hint": ("Quét mã trên giấy biên nhận", "Scan your receipt's code"),
+    "home.language": ("English", "Tiếng Việt"),
+    "home.scan_hint": (
+        "Có mã QR? Đưa mã vào máy quét bất cứ lúc nào.",
+        "Have a QR code? Hold it to the scanner at any time.",
+    ),
+    "home.no_services": ("Chưa có lĩnh vực nào", "No fields yet"),
+    # tiles
+    "tile.waiting": ("Đang chờ: {count}", "Waiting: {count}"),
+    "tile.wait": ("Chờ khoảng {minutes} phút", "About {minutes} min"),
+    "tile.wait_unknown": ("Chưa có quầy mở", "No counter open yet"),
+    "tile.closed": ("Ngoài giờ phục vụ", "Closed now"),
+    "tile.full": ("Hết số hôm nay", "No numbers left today"),
+    # priority
+    "priority.title": ("Bạn thuộc đối tượng ưu tiên nào?", "Which priority applies to you?"),
+    "priority.service_title": ("Chọn lĩnh vực (ưu tiên: {category})", "Choose a field (priority: {category})"),
+    "priority.note": (
+        "Cán bộ có thể đề nghị xuất trình giấy tờ chứng minh.",
+        "The officer may ask for a document showing it.",
+    ),
+    # ticket
+    "ticket.title": ("Số thứ tự của bạn", "Your number"),
+    "ticket.service": ("Lĩnh vực: {name}", "Field: {name}"),
+    "ticket.people_ahead": ("Số người đang chờ trước bạn: {count}", "People ahead of you: {count}"),
+    "ticket.wait": ("Thời gian chờ dự kiến: khoảng {minutes} phút", "Estimated wait: about {minutes} min"),
+    "ticket.wait_unknown": ("Thời gian chờ: chưa xác định", "Estimated wait: not known yet"),
+    "ticket.counters": ("Quầy phục vụ: {counters}", "Counters: {counters}"),
+    "ticket.priority": ("Vé ưu tiên", "Priority ticket"),
+    "ticket.appointment": ("Vé theo lịch hẹn", "Appointment ticket"),
+    "ticket.late": (
+        "Bạn đến muộn hơn giờ hẹn: số này được gọi theo thứ tự thông thường.",
+        "You came after your appointment time: this number is called in the ordinary order.",
+    ),
+    "ticket.printed": ("Mời nhận phiếu bên dưới.", "Please take your ticket below."),
+    "ticket.qr": ("Quét mã QR để theo dõi lượt trên điện thoại", "Scan the QR code to follow your turn on a phone"),
+    "ticket.not_printed": (
+        "Máy in đang gặp sự cố ({reason}): hãy chụp ảnh màn hình này hoặc ghi lại số của bạn.",
+        "The printer has a problem ({reason}): take a photo of this screen or write your number down.",
+    ),
+    "ticket.done": ("Xong", "Done"),
+    # printer faults (shown in ticket.not_printed and on the admin page)
+    "printer.paper_out": ("hết giấy", "out of paper"),
+    "printer.cover_open": ("nắp máy in đang mở", "cover open"),
+    "printer.offline": ("máy in không sẵn sàng", "offline"),
+    "printer.timeout": ("máy in không phản hồi", "not answering"),
+    "printer.not_found": ("không tìm thấy máy in", "not found"),
+    "printer.failed": ("in không thành công", "printing failed"),
+    "printer.none": ("chưa lắp máy in", "no printer configured"),
+    "printer.ok": ("bình thường", "working"),
+    # appointment check-in
+    "checkin.title": ("Nhận số theo lịch hẹn", "Appointment check-in"),
+    "checkin.scan": (
+        "Đưa mã QR lịch hẹn vào máy quét, hoặc nhập mã đặt lịch (8 ký tự):",
+        "Hold your booking QR code to the scanner, or type the booking code (8 characters):",
+    ),
+    "checkin.submit": ("Nhận số", "Check in"),
+    "checkin.too_short": ("Mã đặt lịch có 8 ký tự.", "A booking code has 8 characters."),
+    "checkin.unknown": (
+        "Không tìm thấy lịch hẹn với mã này. Vui lòng kiểm tra lại mã, hoặc lấy số thông thường.",
+        "No appointment has this code. Check the code, or take an ordinary number.",
+    ),
+    "checkin.too_early": (
+        "Bạn đến sớm. Mời quay lại nhận số từ {time}.",
+        "You are early. Please check in from {time}.",
+    ),
+    "checkin.wrong_day": (
+        "Lịch hẹn này không phải hôm nay ({day}). Mời đến đúng ngày hẹn, hoặc lấy số thông thường.",
+        "This appointment is not today ({day}). Come on its day, or take an ordinary number.",
+    ),
+    "checkin.used": ("Lịch hẹn này đã được nhận số rồi.", "This appointment has already been checked in."),
+    "checkin.cancelled": ("Lịch hẹn này đã bị hủy.", "This appointment was cancelled."),
+    # dossier lookup
+    "dossier.title": ("Tra cứu hồ sơ", "Dossier status"),
+    "dossier.scan": (
+        "Đưa mã vạch trên giấy biên nhận hồ sơ vào máy quét, hoặc nhập mã hồ sơ:",
+        "Hold the barcode on your dossier receipt to the scanner, or type the dossier code:",
+    ),
+    "dossier.submit": ("Tra cứu", "Look up"),
+    "dossier.code": ("Mã hồ sơ: {code}", "Dossier code: {code}"),
+    "dossier.procedure": ("Thủ tục: {text}", "Procedure: {text}"),
+    "dossier.department": ("Đơn vị đang xử lý: {text}", "Being handled by: {text}"),
+    "dossier.due": ("Ngày hẹn trả kết quả: {date}", "Results due: {date}"),
+    "dossier.collect": ("Nơi nhận kết quả: {text}", "Collect the results at: {text}"),
+    "dossier.print": ("In phiếu", "Print"),
+    "dossier.printed": ("Đã in phiếu tra cứu.", "The slip is printed."),
+    "dossier.unknown": (
+        "Không tìm thấy hồ sơ có mã {code}. Vui lòng kiểm tra lại mã trên giấy biên nhận.",
+        "No dossier has the code {code}. Check the code on your receipt.",
+    ),
+    "dossier.invalid": ("Mã hồ sơ không đúng dạng. Vui lòng nhập lại.", "That is not a dossier code. Please type it again."),
+    "dossier.source_failed": (
+        "Hệ thống một cửa điện tử đang không trả lời. Vui lòng thử lại sau ít phút.",
+        "The one-stop system is not answering. Please try again in a few minutes.",
+    ),
+    "status.received": ("Đã tiếp nhận", "Received"),
+    "status.processing": ("Đang xử lý", "Being processed"),
+    "status.supplement": ("Cần bổ sung giấy tờ", "Documents to add"),
+    "status.ready": ("Đã có kết quả – mời đến nhận", "Ready to collect"),
+    "status.collected": ("Đã trả kết quả", "Collected"),
+    "status.overdue": ("Quá hạn – xin lỗi vì sự chậm trễ", "Overdue – we apologise for the delay"),
+    # issuing refused
+    "issue.closed": ("{name}: ngoài giờ phục vụ.", "{name}: closed now."),
+    "issue.closed_until": ("{name}: ngoài giờ phục vụ. Mở lại lúc {time}.", "{name}: closed now. Opens at {time}."),
+    "issue.full": (
+        "{name}: đã hết số thứ tự hôm nay. Mời quay lại vào ngày làm việc tiếp theo.",
+        "{name}: no numbers left today. Please come back on the next working day.",
+    ),
+    "issue.failed": (
+        "Không lấy được số lúc này. Vui lòng thử lại hoặc hỏi cán bộ hướng dẫn.",
+        "No number could be issued now. Please try again or ask a staff member.",
+    ),
+    # scans
+    "scan.other_site": (
+        "Mã này không phải của Trung tâm này.",
+        "This code belongs to another centre.",
+    ),
+    "scan.unreadable": (
+        "Không đọc được mã. Vui lòng đưa mã vào máy quét lại, giữ yên và thẳng.",
+        "The code could not be read. Hold it to the scanner again, flat and still.",
+    ),
+    "scan.unknown": (
+        "Mã này không phải lịch hẹn, số thứ tự hay biên nhận hồ sơ.",
+        "This is not a booking, a ticket or a dossier receipt.",
+    ),
+    "scan.bad_ticket": ("Mã số thứ tự bị hỏng hoặc không đầy đủ.", "The ticket code is damaged or incomplete."),
+    "scan.bad_booking": ("Mã lịch hẹn bị hỏng hoặc không đầy đủ.", "The booking code is damaged or incomplete."),
+    "scan.ticket": (
+        "Số {label} ({name}): còn {count} người trước bạn.",
+        "Number {label} ({name}): {count} people ahead of you.",
+    ),
+    "scan.ticket_done": ("Số {label} không còn trong hàng chờ.", "Number {label} is no longer waiting."),
+    # messages and the offline screen
+    "message.title": ("Thông báo", "Notice"),
+    "message.back": ("Quay lại", "Back"),
+    "common.back": ("Quay lại", "Back"),
+    "common.home": ("Trang chủ", "Home"),
+    "common.delete": ("Xóa", "Delete"),
+    "common.busy": ("Đang xử lý, vui lòng chờ…", "Working, please wait…"),
+    "offline.title": ("Tạm ngưng phục vụ", "Service paused"),
+    "offline.body": (
+        "Ki-ốt đang mất kết nối với hệ thống xếp hàng và sẽ tự kết nối lại.\nXin vui lòng chờ trong giây lát hoặc hỏi cán bộ hướng dẫn.",
+        "The kiosk lost its connection to the queue system and is reconnecting.\nPlease wait a moment or ask a staff member.",
+    ),
+    # admin
+    "admin.title": ("Quản trị ki-ốt", "Kiosk administration"),
+    "admin.pin": ("Nhập mã PIN quản trị:", "Enter the admin PIN:"),
+    "admin.ok": ("Mở", "Open"),
+    "admin.bad_pin": ("Sai mã PIN.", "Wrong PIN."),
+    "admin.locked": ("Nhập sai quá nhiều lần. Thử lại sau {seconds} giây.", "Too many wrong PINs. Try again in {seconds} s."),
+    "admin.disabled": (
+        "Chưa cấu hình mã PIN quản trị (options.admin_pin_hash).",
+        "No admin PIN is configured (options.admin_pin_hash).",
+    ),
+    "admin.connection": ("Kết nối máy chủ: {state} ({url})", "Server connection: {state} ({url})"),
+    "admin.connected": ("đã kết nối", "connected"),
+    "admin.disconnected": ("mất kết nối", "disconnected"),
+    "admin.printer": ("Máy in: {state}", "Printer: {state}"),
+    "admin.scanner": ("Máy quét: {state}", "Scanner: {state}"),
+    "admin.scanner_none": ("chưa lắp máy quét", "no scanner configured"),
+    "admin.scanner_last": ("{names}; lần quét cuối: {last}", "{names}; last scan: {last}"),
+    "admin.never": ("chưa có", "none yet"),
+    "admin.test_print": ("In thử", "Test print"),
+    "admin.test_printed": ("Đã in thử.", "Test page printed."),
+    "admin.test_failed": ("In thử không được: {reason}", "Test print failed: {reason}"),
+    "admin.reload": ("Tải lại cấu hình", "Reload configuration"),
+    "admin.reloaded": ("Đã tải lại cấu hình.", "Configuration reloaded."),
+    "admin.reload_failed": ("Cấu hình có lỗi, vẫn dùng cấu hình cũ:\n{error}", "The configuration has errors; keeping the old one:\n{error}"),
+    "admin.exit": ("Thoát ki-ốt", "Exit the kiosk"),
+    "admin.close": ("Đóng", "Close"),
+    "admin.test_ticket": ("IN THỬ", "TEST"),
+}
+
+_FIELDS = string.Formatter()
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in _FIELDS.parse(text) if name}
+
+
+class Catalogue:
+    """The texts in one first language; :meth:`other` gives the second one."""
+
+    def __init__(self, language: Language = Language.VI) -> None:
+        self.language = language
+
+    @property
+    def second(self) -> Language:
+        return Language.EN if self.language is Language.VI else Language.VI
+
+    def text(self, key: str, language: Language, **params: object) -> str:
+        try:
+            pair = TEXTS[key]
+        except KeyError:
+            raise UnknownText(key) from None
+        template = pair[0] if language is Language.VI else pair[1]
+        return unicodedata.normalize("NFC", template.format(**params))
+
+    def __call__(self, key: str, **params: object) -> str:
+        return self.text(key, self.language, **params)
+
+    def other(self, key: str, **params: object) -> str:
+        return self.text(key, self.second, **params)

@@ -1,0 +1,16 @@
+"""Tạm ngưng phục vụ: the server cannot be reached; nothing is issued until it can."""
+
+from __future__ import annotations
+
+from kivy.app import App
+
+from .widgets import KioskScreen
+
+
+class OfflineScreen(KioskScreen):
+    def refresh(self) -> None:
+        texts = App.get_running_app().texts
+        self.ids.title.text = texts("offline.title")
+        self.ids.second_title.text = texts.other("offline.title")
+        self.ids.body.text = texts("offline.body")
+        self.ids.second_body.text = texts.other("offline.body")

@@ -1,0 +1,61 @@
+"""The issued ticket: its number large, people ahead, the wait, the counters, and the QR code
+to follow it on a phone; a note when the printer could not print it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.app import App
+from kivy.properties import DictProperty, ObjectProperty
+
+from .widgets import KioskScreen, escape
+
+
+class TicketScreen(KioskScreen):
+    ticket = DictProperty({})
+    fault = ObjectProperty(None, allownone=True)  # a printer.* key when not printed
+    late = ObjectProperty(False)
+
+    def show(self, ticket: dict[str, Any], fault: str | None, late: bool) -> None:
+        self.ticket, self.fault, self.late = ticket, fault, late
+        self.refresh()
+
+    def clear(self) -> None:
+        self.ticket, self.fault, self.late = {}, None, False
+        self.ids.qr.data = ""
+
+    def refresh(self) -> None:
+        app = App.get_running_app()
+        texts = app.texts
+        t = self.ticket
+        if not t:
+            return
+        vi = texts.language.value == "vi"
+        name = t.get("service_name_vi" if vi else "service_name_en") or t.get("service", "")
+        self.ids.heading.text = f"{texts('ticket.title')} · {texts.other('ticket.title')}"
+        self.ids.number.text = t.get("label", "")
+        kind = ""
+        if t.get("appointment"):
+            kind = texts("ticket.appointment")
+        elif t.get("priority"):
+            kind = texts("ticket.priority")
+        self.ids.kind.text = kind
+        lines = [texts("ticket.service", name=name)]
+        lines.append(texts("ticket.people_ahead", count=t.get("people_ahead", 0)))
+        wait = t.get("estimated_wait_minutes")
+        lines.append(texts("ticket.wait", minutes=round(wait)) if wait is not None else texts("ticket.wait_unknown"))
+        if t.get("counters"):
+            lines.append(texts("ticket.counters", counters=", ".join(str(c) for c in t["counters"])))
+        if self.late:
+            lines.append(texts("ticket.late"))
+        self.ids.lines.text = escape("\n".join(lines))
+        if self.fault is None:
+            self.ids.printed.text = texts("ticket.printed")
+            self.ids.printed.color = (0.05, 0.40, 0.22, 1)
+        else:
+            reason = texts(f"printer.{self.fault}")
+            self.ids.printed.text = texts("ticket.not_printed", reason=reason)
+            self.ids.printed.color = (0.70, 0.10, 0.05, 1)
+        self.ids.qr.data = t.get("url", "")
+        self.ids.qr_hint.text = texts("ticket.qr")
+        self.ids.done.text = texts("ticket.done")

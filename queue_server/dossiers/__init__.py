@@ -1,0 +1,24 @@
+"""Dossier lookup (tra cứu hồ sơ): where a citizen's dossier stands, by its receipt code.
+
+Pure parts: :mod:`.model` (a dossier and its status, checked when made), :mod:`.csv_rows`
+(CSV text → dossiers). Sources behind one interface (:mod:`.lookup`): the local table that
+the one-stop system fills (``dossier.upsert``, ``motcua-server import-dossiers``) and an HTTP
+adapter to the one-stop system itself (:mod:`.http_source`).
+"""
+
+from __future__ import annotations
+
+from .errors import DossierError, DossierSourceFailed, InvalidDossier
+from .lookup import DossierLookup, DossierSource
+from .model import Dossier, DossierStatus, normalize_dossier_code
+
+__all__ = [
+    "Dossier",
+    "DossierError",
+    "DossierLookup",
+    "DossierSource",
+    "DossierSourceFailed",
+    "DossierStatus",
+    "InvalidDossier",
+    "normalize_dossier_code",
+]

@@ -1,0 +1,87 @@
+"""The lookup interface and the local source.
+
+    lookup = DossierLookup([LocalDossierSource(db), HttpDossierSource(settings)])
+    dossier = await lookup.find("000.00.16.H12-221122-0001")   # Dossier | None
+
+Sources are asked in order; the first that knows the code answers. The local table comes
+first: it is on the centre's LAN and answers even when the WAN is down. A source that fails
+is logged and skipped; if every source failed and none knew the code,
+:class:`DossierSourceFailed` is raised (the kiosk says "try again later", not "unknown").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from .errors import DossierSourceFailed, InvalidDossier
+from .model import Dossier
+
+log = logging.getLogger(__name__)
+
+
+class DossierSource(Protocol):
+    name: str
+
+    async def find(self, code: str) -> Dossier | None:
+        """The dossier with this (normalised) code, ``None`` if unknown; raises
+        :class:`DossierSourceFailed` when the source cannot answer."""
+        ...
+
+
+class DossierLookup:
+    def __init__(self, sources: Sequence[DossierSource]) -> None:
+        self.sources = tuple(sources)
+
+    async def find(self, code: str) -> Dossier | None:
+        failures: list[DossierSourceFailed] = []
+        for source in self.sources:
+            try:
+                dossier = await source.find(code)
+            except DossierSourceFailed as exc:
+                log.warning("dossier lookup: %s", exc)
+                failures.append(exc)
+                continue
+            if dossier is not None:
+                return dossier
+        if failures:
+            raise DossierSourceFailed(failures[0].source, failures[0].message)
+        return None
+
+
+def dossier_row(dossier: Dossier, source: str, now: dt.datetime) -> dict[str, Any]:
+    """A row of the ``dossiers`` table."""
+    data = dossier.as_dict()
+    data.pop("code")
+    return {
+        "code": dossier.code,
+        "data": json.dumps(data, ensure_ascii=False, sort_keys=True),
+        "source": source,
+        "updated_at": now.isoformat(),
+    }
+
+
+def dossier_from_row(row: Sequence[Any]) -> Dossier:
+    code, data = row
+    return Dossier.from_mapping({"code": code, **json.loads(data)})
+
+
+class LocalDossierSource:
+    """The ``dossiers`` table (a sqlite-utils database or sqlite3 connection, read only)."""
+
+    name = "local"
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+
+    async def find(self, code: str) -> Dossier | None:
+        row = self.db.execute("SELECT code, data FROM dossiers WHERE code = ?", [code]).fetchone()
+        if row is None:
+            return None
+        try:
+            return dossier_from_row(row)
+        except (InvalidDossier, ValueError) as exc:
+            raise DossierSourceFailed(self.name, f"the stored dossier {code} is unreadable: {exc}") from None

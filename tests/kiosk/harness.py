@@ -1,0 +1,170 @@
+"""Runs the real kiosk app in its own process, driven by JSON commands on stdin.
+
+    python -m tests.kiosk.harness --config site.toml --device kiosk-1 --artefacts DIR
+
+One command a line (``{"cmd": "tap", "target": "tile:HT"}``), one answer a line on stdout,
+prefixed with ``@@ ``. Touches go through the window as real touch events (down, up) at the
+centre of the widget named by its ``target``, so what is covered or off-screen cannot be
+tapped. Screenshots are the window's own pixels (``Window.screenshot``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from kiosk.app import KioskApp, configure_kivy
+from kiosk.bootstrap import read_settings
+
+MARKUP = re.compile(r"\[/?[a-z]+(?:=[^\]]*)?\]")
+
+
+def visible_texts(widget: Any) -> list[str]:
+    from kivy.uix.label import Label
+
+    out: list[str] = []
+
+    def walk(w: Any) -> None:
+        if w.opacity == 0:
+            return
+        if isinstance(w, Label) and w.text.strip():
+            text = MARKUP.sub("", w.text) if w.markup else w.text
+            out.append(text.replace("&bl;", "[").replace("&br;", "]").replace("&amp;", "&"))
+        for child in reversed(w.children):
+            walk(child)
+
+    walk(widget)
+    return out
+
+
+def find_target(widget: Any, target: str) -> Any | None:
+    if getattr(widget, "target", None) == target and widget.opacity > 0 and not widget.disabled:
+        return widget
+    for child in widget.children:
+        found = find_target(child, target)
+        if found is not None:
+            return found
+    return None
+
+
+def touch(widget: Any, times: int = 1) -> None:
+    from kivy.tests.common import UnitTestTouch
+
+    x, y = widget.to_window(*widget.center)
+    for _ in range(times):
+        t = UnitTestTouch(x, y)
+        t.touch_down()
+        t.touch_up()
+
+
+class Commands:
+    def __init__(self, app: KioskApp, artefacts: Path) -> None:
+        self.app = app
+        self.artefacts = artefacts
+
+    async def run(self, message: dict[str, Any]) -> dict[str, Any]:
+        handler = getattr(self, f"cmd_{message.pop('cmd')}")
+        return await handler(**message)
+
+    async def cmd_ready(self) -> dict[str, Any]:
+        while self.app.root is None:
+            await asyncio.sleep(0.05)
+        return {}
+
+    async def cmd_screen(self) -> dict[str, Any]:
+        current = self.app.root.current_screen
+        return {"screen": current.name, "texts": visible_texts(current)}
+
+    async def cmd_wait_screen(self, name: str, limit: float = 10.0) -> dict[str, Any]:
+        deadline = time.monotonic() + limit
+        while self.app.root.current != name:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"still on {self.app.root.current!r} after {limit} s, not {name!r}")
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.1)  # let the screen lay itself out
+        return await self.cmd_screen()
+
+    async def cmd_tap(self, target: str, times: int = 1) -> dict[str, Any]:
+        widget = find_target(self.app.root.current_screen, target)
+        if widget is None:
+            raise LookupError(f"nothing named {target!r} on the {self.app.root.current!r} screen")
+        touch(widget, times)
+        await asyncio.sleep(0.05)
+        return {}
+
+    async def cmd_type(self, text: str, prefix: str = "key") -> dict[str, Any]:
+        for ch in text:
+            await self.cmd_tap(f"{prefix}:{ch}")
+        return {}
+
+    async def cmd_screenshot(self, name: str) -> dict[str, Any]:
+        from kivy.core.window import Window
+
+        await asyncio.sleep(0.3)  # a few frames: the last change is drawn
+        self.artefacts.mkdir(parents=True, exist_ok=True)
+        made = Window.screenshot(name=str(self.artefacts / f"{name}-.png"))
+        path = self.artefacts / f"{name}.png"
+        os.replace(made, path)
+        return {"path": str(path)}
+
+    async def cmd_state(self) -> dict[str, Any]:
+        app = self.app
+        return {
+            "screen": app.root.current,
+            "ticket": dict(app.screen("ticket").ticket),
+            "fault": app.screen("ticket").fault,
+            "printer_fault": app.actions.printer_fault,
+            "printed": app.actions.printed,
+            "code_checkin": app.screen("checkin").code,
+            "code_dossier": app.screen("dossier").code,
+            "language": app.texts.language.value,
+            "window": list(__import__("kivy.core.window", fromlist=["Window"]).Window.size),
+            "fullscreen_cursor": __import__("kivy.config", fromlist=["Config"]).Config.get("graphics", "show_cursor"),
+            "exit_on_escape": __import__("kivy.config", fromlist=["Config"]).Config.get("kivy", "exit_on_escape"),
+        }
+
+    async def cmd_key(self, code: int) -> dict[str, Any]:
+        from kivy.core.window import Window
+
+        Window.dispatch("on_keyboard", code, 0, None, [])
+        Window.dispatch("on_request_close")
+        await asyncio.sleep(0.1)
+        return {}
+
+
+async def command_loop(app: KioskApp, artefacts: Path) -> None:
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    commands = Commands(app, artefacts)
+    while line := await reader.readline():
+        message = json.loads(line)
+        try:
+            answer = {"ok": True, **await commands.run(message)}
+        except Exception as exc:  # the test gets the error and fails with it
+            answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        sys.stdout.write("@@ " + json.dumps(answer, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    app.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument("--device", required=True)
+    parser.add_argument("--artefacts", type=Path, required=True)
+    args = parser.parse_args()
+    configure_kivy(read_settings(args.config, args.device).options)
+    app = KioskApp(args.config, args.device)
+    asyncio.run(app.serve(command_loop(app, args.artefacts)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,265 @@
+"""What the kiosk's tests share: a small real site, a real queue server in-process on a port
+chosen up front (so it can be stopped and started again on it), and a driver for the kiosk
+app running in its own process (``tests/kiosk/harness.py``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import socket
+import sys
+from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from queue_server import pins
+from queue_server.bootstrap import build_hub
+from queue_server.config import load_config
+from queue_server.server.app import start
+from queue_server.server.hub import Hub
+from queue_server.settings import SiteConfig
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTEFACTS = ROOT / "tests" / "artefacts" / "kiosk"
+ADMIN_PIN = "2468"
+ADMIN_PIN_HASH = pins.hash_pin(ADMIN_PIN)
+KIOSK_TOKEN = "test-kiosk-1-token-0001"
+MANAGER_TOKEN = "test-manager-token-0001"
+INTEGRATION_TOKEN = "test-integration-token-01"
+PUBLIC_URL = "http://hcc.test"
+
+SITE = """\
+[site]
+id = "kiosk-test"
+name = "Trung tâm Phục vụ hành chính công tỉnh Tây Ninh"
+public_url = "{public_url}"
+server_url = "ws://127.0.0.1:{port}/"
+
+[hours]
+days = "mon-sun"
+times = ["00:00-24:00"]
+
+[[service]]
+code = "HT"
+prefix = "A"
+name_vi = "Hộ tịch"
+name_en = "Civil status"
+slot_minutes = 15
+slot_capacity = 2
+
+[[service]]
+code = "DD"
+prefix = "B"
+name_vi = "Đất đai"
+name_en = "Land"
+
+[[service]]
+code = "DKKD"
+prefix = "C"
+name_vi = "Đăng ký kinh doanh"
+name_en = "Business registration"
+
+[[service]]
+code = "XD"
+prefix = "H"
+name_vi = "Xây dựng"
+name_en = "Construction permits"
+hours = {{ days = "mon-fri", times = ["07:30-08:30"], by_day = {{}} }}
+
+[[service]]
+code = "KQ"
+prefix = "K"
+name_vi = "Nhận kết quả"
+name_en = "Collect results"
+daily_cap = 1
+
+[[counter]]
+number = 1
+name = "Quầy 1"
+services = ["HT", "DD", "DKKD", "XD", "KQ"]
+
+[[device]]
+id = "kiosk-1"
+role = "kiosk"
+name = "Ki-ốt sảnh chính"
+token = "{kiosk_token}"
+printer = "sim://{printer}?width=576"
+scanner = "{scanner}"
+options = {options}
+
+[[device]]
+id = "manager"
+role = "manager"
+token = "{manager_token}"
+
+[[device]]
+id = "one-stop-portal"
+role = "integration"
+token = "{integration_token}"
+"""
+
+
+def toml_inline(options: Mapping[str, Any]) -> str:
+    return "{ " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in options.items()) + " }"
+
+
+def write_site(directory: Path, port: int, scanner: str, **options: Any) -> Path:
+    values = {"idle_seconds": 30, "result_seconds": 6, "admin_pin_hash": ADMIN_PIN_HASH, "fullscreen": True}
+    values.update(options)
+    path = directory / "site.toml"
+    path.write_text(
+        SITE.format(
+            public_url=PUBLIC_URL, port=port, kiosk_token=KIOSK_TOKEN, printer=directory / "printer",
+            scanner=scanner, options=toml_inline(values), manager_token=MANAGER_TOKEN,
+            integration_token=INTEGRATION_TOKEN,
+        ),  # fmt: skip
+        encoding="utf-8",
+    )
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Clock:
+    """A clock the test moves by hand: Monday 2026-11-23 09:00 in Hanoi time."""
+
+    def __init__(self, tz: dt.tzinfo) -> None:
+        self.now = dt.datetime(2026, 11, 23, 9, 0, tzinfo=tz)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@contextlib.asynccontextmanager
+async def queue_server(config: SiteConfig, db: Path, port: int, clock: Clock) -> AsyncIterator[Hub]:
+    """A real server (real SQLite file) on ``port``; stopping it closes every connection."""
+    hub = build_hub(config, db, clock=clock)
+    server, ticker = await start(hub, "127.0.0.1", port, tick_seconds=3600)
+    try:
+        yield hub
+    finally:
+        ticker.cancel()
+        server.close()
+        await server.wait_closed()
+        hub.writer.stop()
+        hub.reader.close()
+
+
+class KioskFailed(AssertionError):
+    pass
+
+
+class Kiosk:
+    """The kiosk app in its own process, under the X display the tests run on."""
+
+    def __init__(self, process: asyncio.subprocess.Process, log: Path) -> None:
+        self.process = process
+        self.log = log
+
+    @classmethod
+    async def start(cls, config: Path, artefacts: Path) -> Kiosk:
+        artefacts.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ, KIVY_NO_ARGS="1", KIVY_HOME=str(config.parent / "kivy"))
+        env.pop("KIVY_NO_CONSOLELOG", None)
+        env.pop("KIVY_GL_BACKEND", None)
+        log = artefacts / "kiosk.log"
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tests.kiosk.harness", "--config", str(config), "--device", "kiosk-1",
+            "--artefacts", str(artefacts),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=log.open("wb"),
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        kiosk = cls(process, log)
+        await kiosk.cmd("ready", timeout=60)
+        return kiosk
+
+    async def cmd(self, cmd: str, timeout: float = 15.0, **args: Any) -> dict[str, Any]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write((json.dumps({"cmd": cmd, **args}) + "\n").encode())
+        await self.process.stdin.drain()
+        try:
+            while True:
+                line = await asyncio.wait_for(self.process.stdout.readline(), timeout)
+                if not line:
+                    raise KioskFailed(f"the kiosk exited ({self.process.returncode}):\n{self.tail()}")
+                if line.startswith(b"@@ "):
+                    break
+        except TimeoutError:
+            raise KioskFailed(f"no answer to {cmd} {args} in {timeout} s:\n{self.tail()}") from None
+        answer = json.loads(line[3:])
+        if not answer.pop("ok"):
+            raise KioskFailed(f"{cmd} {args}: {answer['error']}\n{self.tail()}")
+        return answer
+
+    def tail(self) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-30:])
+
+    async def wait_screen(self, name: str, limit: float = 10.0) -> dict[str, Any]:
+        return await self.cmd("wait_screen", timeout=limit + 5, name=name, limit=limit)
+
+    async def tap_to_exit(self, target: str) -> int:
+        """Tap what stops the app; returns its exit status."""
+        assert self.process.stdin is not None
+        self.process.stdin.write((json.dumps({"cmd": "tap", "target": target}) + "\n").encode())
+        await self.process.stdin.drain()
+        return await asyncio.wait_for(self.process.wait(), 15)
+
+    async def done(self) -> None:
+        """Tap "Xong" on the ticket screen (it takes no tap in its first second)."""
+        await asyncio.sleep(1.05)
+        await self.tap("done")
+
+    async def tap(self, target: str, times: int = 1) -> None:
+        await self.cmd("tap", target=target, times=times)
+
+    async def shot(self, name: str) -> Path:
+        return Path((await self.cmd("screenshot", name=name))["path"])
+
+    async def close(self) -> int:
+        if self.process.returncode is None and self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            return await asyncio.wait_for(self.process.wait(), 15)
+        except TimeoutError:
+            self.process.kill()
+            return await self.process.wait()
+
+
+def load(path: Path) -> SiteConfig:
+    return load_config(path)
+
+
+async def ask(port: int, token: str, op: str, **args: Any) -> dict[str, Any]:
+    """One request as another device (a phone booking, the one-stop portal, the manager)."""
+    from queue_server.client import QueueClient
+
+    client = QueueClient(f"ws://127.0.0.1:{port}/", token=token)
+    task = asyncio.create_task(client.run())
+    try:
+        await client.wait_connected(5)
+        return await client.request(op, **args)
+    finally:
+        await client.close()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+def text(screen: dict[str, Any]) -> str:
+    return "\n".join(screen["texts"])
+
+
+def zbar(png: Path) -> list[str]:
+    import subprocess
+
+    out = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True, check=False)
+    return out.stdout.split()
