@@ -17,24 +17,28 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
-from types import TracebackType
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from hardware.pad.bank import PadBank
 from hardware.pad.events import KeyPress, Outcome, PadEvent
 from hardware.pad.transports import PadTransport
-from hardware.scanner.threaded import run_in_thread
+from hardware.threaded import run_in_thread
+from hardware.streams import EventStream, StreamClosed
 
 __all__ = ["PadBus", "PadBusClosed"]
 
 logger = logging.getLogger(__name__)
 
 
-class PadBusClosed(Exception):
+class PadBusClosed(StreamClosed):
     """:meth:`PadBus.get` was called on a closed bus."""
 
 
-class PadBus:
+class PadBus(EventStream[PadEvent]):
+    closed_error = PadBusClosed
+    kind = "pad bus"
+
     def __init__(
         self,
         transport: PadTransport,
@@ -46,37 +50,16 @@ class PadBus:
         on_press: Callable[[KeyPress], None] | None = None,
         max_pending: int = 64,
     ) -> None:
+        super().__init__(transport.name, max_pending)
         self.transport = transport
         self.bank = bank
-        self.name = transport.name
         self.clock = clock
         self.poll_interval = poll_interval
         self.restart_delay = restart_delay
         self.on_press = on_press
-        self.dropped = 0
-        self._queue: asyncio.Queue[PadEvent | None] = asyncio.Queue(max_pending)
-        self._tasks: list[asyncio.Task[None]] = []
-        self._closed = False
 
-    async def __aenter__(self) -> PadBus:
-        self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    def start(self) -> None:
-        if self._tasks or self._closed:
-            raise RuntimeError("a pad bus is started once")
-        self._tasks = [
-            asyncio.create_task(self._read(), name=f"pad bus {self.name}"),
-            asyncio.create_task(self._tick(), name=f"pad timer {self.name}"),
-        ]
+    def _runners(self) -> list[tuple[str, Coroutine[Any, Any, None]]]:
+        return [(f"pad bus {self.name}", self._read()), (f"pad timer {self.name}", self._tick())]
 
     def arm(self, ticket: str, *, counter: str | None = None, address: int | None = None) -> None:
         """Arm the pad of ``counter`` (or at ``address``) for ``ticket``'s rating."""
@@ -97,36 +80,6 @@ class PadBus:
         else:
             raise TypeError("disarm() needs a counter or an address")
 
-    async def get(self) -> PadEvent:
-        if self._closed and self._queue.empty():
-            raise PadBusClosed("the pad bus is closed")
-        event = await self._queue.get()
-        if event is None:
-            self._queue.put_nowait(None)
-            raise PadBusClosed("the pad bus is closed")
-        return event
-
-    def __aiter__(self) -> PadBus:
-        return self
-
-    async def __anext__(self) -> PadEvent:
-        try:
-            return await self.get()
-        except PadBusClosed:
-            raise StopAsyncIteration from None
-
-    async def aclose(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks.clear()
-        while not self._queue.empty():
-            self._queue.get_nowait()
-        self._queue.put_nowait(None)
-
     def _on_press(self, press: KeyPress) -> None:
         if self._closed:
             return
@@ -138,11 +91,7 @@ class PadBus:
         for command in outcome.commands:
             self.transport.send(command)
         for event in outcome.events:
-            if self._queue.full():
-                self.dropped += 1
-                logger.warning("%s: pad event dropped, nobody reads the bus: %s", self.name, event)
-            else:
-                self._queue.put_nowait(event)
+            self._emit(event)
 
     async def _read(self) -> None:
         while True:

@@ -24,7 +24,7 @@ from hardware.pad.events import KeyPress
 from hardware.pad.keys import DEFAULT_KEYS, HidPadDecoder, parse_key_map
 from hardware.pad.transports import HidPadTransport, PadTransport, SerialPadTransport
 from hardware.pad.wire import PadProtocol
-from hardware.scanner.serial_link import Backoff, SerialSettings
+from hardware.serial_link import Backoff, SerialSettings
 from hardware.simulators.paths import SimPaths
 from hardware.urls import DeviceURL, InvalidDeviceURL, parse_device_url
 

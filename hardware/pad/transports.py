@@ -1,7 +1,7 @@
 """How pad presses reach the host and commands reach the pads: serial bus or USB keys.
 
 A transport has ``run_blocking(deliver, stop)`` (run in a thread by
-:func:`~hardware.scanner.threaded.run_in_thread`) and ``send(command)``, callable from any
+:func:`~hardware.threaded.run_in_thread`) and ``send(command)``, callable from any
 thread. The serial transport owns its port in its one thread: commands are queued and
 written between reads, once the port is open (the last ``MAX_QUEUED`` are kept while the
 bus is away, so the LEDs end in the right state when it comes back). The HID transport has nothing to light, so it drops commands.
@@ -19,7 +19,7 @@ from hardware.pad.events import KeyPress, PadCommand
 from hardware.pad.keys import HidPadDecoder
 from hardware.pad.wire import PadProtocol
 from hardware.scanner.hid import EvdevKeys
-from hardware.scanner.serial_link import Backoff, LinkState, SerialLink, SerialSettings
+from hardware.serial_link import Backoff, LinkState, SerialLink, SerialSettings
 
 __all__ = ["MAX_QUEUED", "HidPadTransport", "PadTransport", "SerialPadTransport"]
 

@@ -21,8 +21,8 @@ from typing import Any
 from hardware.scanner.events import ScanEvent
 from hardware.scanner.keymap import KeyboardLineParser, KeyEvent, KeyState
 from hardware.scanner.lines import DiscardReason, LineSettings
-from hardware.scanner.serial_link import Backoff
-from hardware.scanner.threaded import run_in_thread
+from hardware.serial_link import Backoff
+from hardware.threaded import run_in_thread
 
 __all__ = ["EvdevKeys", "HidScanner"]
 

@@ -14,8 +14,8 @@ from typing import Protocol
 
 from hardware.scanner.events import ScanEvent
 from hardware.scanner.lines import DiscardReason, LineParser, LineSettings
-from hardware.scanner.serial_link import Backoff, LinkState, SerialLink, SerialSettings
-from hardware.scanner.threaded import run_in_thread
+from hardware.serial_link import Backoff, LinkState, SerialLink, SerialSettings
+from hardware.threaded import run_in_thread
 
 __all__ = ["Emit", "ScanSource", "SerialScanner"]
 

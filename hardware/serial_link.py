@@ -6,7 +6,7 @@ pulled out, a simulated device killed) the error is logged, the port closed, and
 is tried again with exponential backoff until it comes back. Opening the port empties its
 input buffer: a code scanned while nobody listened must not act minutes later.
 
-A link is driven by one thread (see :mod:`hardware.scanner.threaded`); it is not
+A link is driven by one thread (see :mod:`hardware.threaded`); it is not
 thread-safe.
 """
 
