@@ -11,7 +11,7 @@ import pytest
 
 from hardware.scanner.lines import DiscardReason, Terminator
 from hardware.scanner.open import open_scanner
-from hardware.scanner.serial_link import LinkState
+from hardware.serial_link import LinkState
 from hardware.scanner.sources import SerialScanner
 from hardware.scanner.stream import ScanStream
 from hardware.simulators.paths import SimPaths

@@ -12,7 +12,7 @@ import pytest
 from hardware.scanner.dedup import Deduplicator
 from hardware.scanner.events import ScanEvent, Symbology
 from hardware.scanner.stream import ScanStream, ScanStreamClosed
-from hardware.scanner.threaded import run_in_thread
+from hardware.threaded import run_in_thread
 
 
 def test_dedup_suppresses_within_the_window_and_slides() -> None:
