@@ -8,7 +8,12 @@ on; only a frame over the hard limit closes it (websockets answers 1009).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import gc
+import json
 import logging
+import math
+import sys
 import time
 from typing import Any
 
@@ -24,17 +29,32 @@ from ..store.writer import StoreUnavailable
 from . import views
 from .auth import device_for_token
 from .http import make_process_request
-from .hub import Hub
+from .hub import SLOW_CLIENT_BYTES, Hub
 from .ops import Operation, load
 from .ratelimit import TokenBucket
 from .session import Session
 
 log = logging.getLogger(__name__)
 
+SWITCH_SECONDS = 0.0005
+GC_THRESHOLDS = (10_000, 10, 10)  # Python's default is (700, 10, 10)
 HARD_FRAME_LIMIT = 1 << 20  # frames over this close the connection; over max_message_bytes get an error
 
-PUBLIC_RATE = 2.0  # requests a second from a phone, after…
-PUBLIC_BURST = 10.0  # …this many at once
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """What one connection may cost the server (docs/protocol.md, "Limits")."""
+
+    public_rate: float = 2.0  # requests a second from a phone (or before hello), after…
+    public_burst: float = 10.0  # …this many at once
+    device_rate: float = 50.0  # the same for a device's connection: generous, but a flood stops
+    device_burst: float = 200.0
+    hello_seconds: float = 10.0  # a connection that has not said hello by then is closed (1008)
+    open_seconds: float = 10.0  # the websocket handshake must be done by then
+    ping_seconds: float = 20.0  # a ping after this much silence…
+    pong_seconds: float = 20.0  # …unanswered for this long drops the connection
+    close_seconds: float = 5.0  # a closing handshake the peer does not finish is cut after this
+    unread_bytes: int = SLOW_CLIENT_BYTES  # events a client leaves unread before it is cut off
 
 HELLO_FIELDS = {
     "token": Field(str, required=False, max_length=200),
@@ -44,21 +64,33 @@ HELLO_FIELDS = {
 
 
 class QueueServer:
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: Hub, limits: Limits = Limits()) -> None:
         self.hub = hub
+        self.limits = limits
         self.operations = load()
+        self._closing: set[asyncio.Task[None]] = set()
 
     async def handle_connection(self, connection: ServerConnection) -> None:
         remote = connection.remote_address
         session = Session(remote=f"{remote[0]}:{remote[1]}" if remote else "?", connection=connection)
+        session.bucket = TokenBucket(self.limits.public_rate, self.limits.public_burst)
+        no_hello = asyncio.get_running_loop().call_later(self.limits.hello_seconds, self._no_hello, session)
         try:
             async for message in connection:
                 response = await self.handle_message(session, message)
-                await connection.send(encode(response))
+                await connection.send(wire(response), text=True)
         except ConnectionClosed:
             pass
         finally:
-            self.hub.sessions.discard(session)
+            no_hello.cancel()
+            self.hub.unregister(session)
+
+    def _no_hello(self, session: Session) -> None:
+        if session.role is None and session.connection is not None:
+            log.info("closing %s: no hello in %.0f s", session.remote, self.limits.hello_seconds)
+            closing = asyncio.create_task(session.connection.close(1008, "say hello first"))
+            self._closing.add(closing)  # the loop keeps only a weak reference to a task
+            closing.add_done_callback(self._closing.discard)
 
     async def handle_message(self, session: Session, message: str | bytes) -> dict[str, Any]:
         started = time.perf_counter()
@@ -67,6 +99,14 @@ class QueueServer:
         op_name = "?"
         request_id = None
         try:
+            wait = session.bucket.take(time.monotonic()) if session.bucket is not None else 0.0
+            if wait > 0:
+                request_id = request_id_of(message)
+                self.hub.metrics.rate_limited += 1
+                wait = math.ceil(wait * 10) / 10  # never "wait 0.0 s"
+                raise ProtocolError(
+                    ProtocolErrorCode.RATE_LIMITED, f"Too many requests: wait {wait:.1f} s.", retry_after=wait
+                )
             if len(message) > self.hub.config.settings.max_message_bytes:
                 raise ProtocolError(
                     ProtocolErrorCode.MESSAGE_TOO_LARGE,
@@ -114,14 +154,6 @@ class QueueServer:
             raise ProtocolError(ProtocolErrorCode.UNKNOWN_OP, f"There is no operation {request.op!r}.", op=request.op)
         if session.role is None:
             raise ProtocolError(ProtocolErrorCode.HELLO_FIRST, 'Say "hello" with a token first.')
-        if session.bucket is not None:
-            wait = session.bucket.take(time.monotonic())
-            if wait > 0:
-                raise ProtocolError(
-                    ProtocolErrorCode.RATE_LIMITED,
-                    f"Too many requests: wait {wait:.1f} s.",
-                    retry_after=round(wait, 1),
-                )
         if session.role not in operation.roles:
             raise ProtocolError(
                 ProtocolErrorCode.FORBIDDEN,
@@ -171,7 +203,9 @@ class QueueServer:
         if device is not None:
             self.hub.last_seen[device.id] = self.hub.now()
         if role is Role.PUBLIC:
-            session.bucket = TokenBucket(PUBLIC_RATE, PUBLIC_BURST)
+            session.bucket = TokenBucket(self.limits.public_rate, self.limits.public_burst)
+        else:
+            session.bucket = TokenBucket(self.limits.device_rate, self.limits.device_burst)
         result: dict[str, Any] = {
             "role": role.value,
             "device": device.id if device else None,
@@ -187,13 +221,39 @@ class QueueServer:
         if role is Role.PUBLIC and session.ticket_code is not None:
             update = views.position_update(session, self.hub.lobby)
             session.last_position = update["people_ahead"] if update else None
-        self.hub.sessions.add(session)
+        self.hub.register(session)
         return result
 
 
-async def start(hub: Hub, host: str, port: int, tick_seconds: float = 5.0) -> tuple[Server, asyncio.Task[None]]:
+def tune_for_latency() -> None:
+    """Process settings for short pauses (the measurements are in docs/performance.md).
+
+    - The writer thread hands each commit back through the GIL; with Python's default 5 ms
+      switch interval a busy event loop keeps it waiting that long.
+    - The cyclic garbage collector stops everything while it scans; with a thousand
+      connections a full scan took 30–80 ms, every few seconds. Collections are made rarer
+      (each young one a little longer).
+    """
+    sys.setswitchinterval(SWITCH_SECONDS)
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def wire(message: dict[str, Any]) -> bytes:
+    """A reply as UTF-8 JSON. A lone surrogate echoed from a request (in an id, an op name)
+    cannot be UTF-8: then the reply escapes it, and stays valid JSON, instead of failing."""
+    try:
+        return encode(message).encode()
+    except UnicodeEncodeError:
+        return json.dumps(message, ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode()
+
+
+async def start(
+    hub: Hub, host: str, port: int, tick_seconds: float = 5.0, limits: Limits = Limits()
+) -> tuple[Server, asyncio.Task[None]]:
     """Start serving; returns the server and the clock task (cancel it when stopping)."""
-    app = QueueServer(hub)
+    app = QueueServer(hub, limits)
+    hub.slow_client_bytes = limits.unread_bytes
+    tune_for_latency()
     await hub.tick()  # open the day (and raise due alarms) before the first request
     server = await serve(
         app.handle_connection,
@@ -201,9 +261,11 @@ async def start(hub: Hub, host: str, port: int, tick_seconds: float = 5.0) -> tu
         port,
         process_request=make_process_request(hub),
         max_size=HARD_FRAME_LIMIT,
-        ping_interval=20,
-        ping_timeout=20,
-        close_timeout=5,
+        compression=None,  # small JSON frames on a LAN: deflating each one per client costs more than it saves
+        open_timeout=limits.open_seconds,
+        ping_interval=limits.ping_seconds,
+        ping_timeout=limits.pong_seconds,
+        close_timeout=limits.close_seconds,
         server_header="motcua-queue",
     )
     clock = asyncio.create_task(hub.run_clock(tick_seconds), name="clock")

@@ -11,18 +11,21 @@ from __future__ import annotations
 import asyncio
 import collections
 import datetime as dt
+import itertools
 import logging
+import struct
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from websockets.asyncio.server import broadcast
+from websockets.protocol import State
 
 from ..core.commands import Command, Tick
 from ..core.events import Event, EventType
 from ..core.lobby import Lobby
 from .. import pins
 from ..settings import Role, SiteConfig
+from ..protocol.messages import encode
 from ..store.reader import ticket_row
 from ..store.writer import Batch, StoreUnavailable, Writer
 from . import views
@@ -33,6 +36,21 @@ from .session import Session
 log = logging.getLogger(__name__)
 
 RECENT_EVENTS = 10_000
+SLOW_CLIENT_BYTES = 1 << 20  # events a client has left unread before it is cut off
+POSITION_SECONDS = 1.0  # a phone is told its place in the queue at most this often
+POSITION_CHUNK = 100  # phones told in one turn of the event loop
+
+
+def text_frame(text: str) -> bytes:
+    """A whole, unmasked websocket text frame, as a server sends it with no extension in use
+    (RFC 6455 §5.2: FIN + text opcode, then the payload length in 7, 16 or 64 bits)."""
+    payload = text.encode()
+    size = len(payload)
+    if size < 126:
+        return bytes((0x81, size)) + payload
+    if size < 1 << 16:
+        return struct.pack("!BBH", 0x81, 126, size) + payload
+    return struct.pack("!BBQ", 0x81, 127, size) + payload
 
 
 def utc_now() -> dt.datetime:
@@ -57,6 +75,8 @@ class Hub:
         self._load_lobby = load_lobby
         self.clock = clock
         self.sessions: set[Session] = set()
+        self.devices: set[Session] = set()  # the sessions that are not phones (a few dozen)
+        self.followers: dict[str, set[Session]] = {}  # ticket code → the phones following it
         self.metrics = Metrics()
         self.recent: collections.deque[Event] = collections.deque(maxlen=RECENT_EVENTS)
         self.lobby, tail = load_lobby()
@@ -65,6 +85,12 @@ class Hub:
         self.epoch = writer.epoch
         self._waiters: list[tuple[int, asyncio.Future[None]]] = []
         self.last_seen: dict[str, dt.datetime] = {}  # device id → its last message
+        self.slow_client_bytes = SLOW_CLIENT_BYTES
+        self._positions_at = -POSITION_SECONDS  # when the phones were last told their places
+        self._positions_due: asyncio.TimerHandle | None = None
+        self._positions_wanted = False
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._outbox: dict[Session, list[bytes]] = {}  # frames to write at the end of this loop turn
 
     def snapshot(self, session: Session) -> dict[str, Any]:
         """What ``session`` sees of the lobby now (call after :meth:`settled`)."""
@@ -140,28 +166,111 @@ class Hub:
 
     # publishing
 
+    def register(self, session: Session) -> None:
+        """``session`` said hello: it receives events from now on."""
+        self.sessions.add(session)
+        if session.role is not Role.PUBLIC:
+            self.devices.add(session)
+        elif session.ticket_code is not None:
+            self.followers.setdefault(session.ticket_code, set()).add(session)
+
+    def unregister(self, session: Session) -> None:
+        self.sessions.discard(session)
+        self.devices.discard(session)
+        if session.ticket_code is not None and session.ticket_code in self.followers:
+            self.followers[session.ticket_code].discard(session)
+            if not self.followers[session.ticket_code]:
+                del self.followers[session.ticket_code]
+
     def publish(self, events: Sequence[Event]) -> None:
+        """Queue each session's view of ``events``; they are written out together at the end
+        of this turn of the event loop.
+
+        A server's frames are not masked, so an event's frame is the same bytes for every
+        session of a role: it is built once per role. Phones (public sessions, possibly
+        thousands) are not scanned: they are found by the code of the events' tickets, and
+        their places in the queue are recomputed only when an event can move them."""
         self.recent.extend(events)
         self.published_seq = events[-1].seq
         self.metrics.count_events(events)
-        services = {e.data.get("service") for e in events}
-        for session in list(self.sessions):
-            if session.connection is None:
-                continue
+        frames: dict[tuple[int, Role], bytes] = {}
+
+        def frame(event: Event, role: Role) -> bytes:
+            key = (event.seq, role)
+            if key not in frames:
+                frames[key] = text_frame(encode(views.stripped(event, role)))
+            return frames[key]
+
+        for session in self.devices:
             for event in events:
-                message = views.shape(event, session, self.lobby)
-                if message is not None:
-                    self.send(session, message)
-            if session.role is Role.PUBLIC:
-                update = views.position_update(session, self.lobby) if services else None
-                if update is not None:
-                    self.send(session, update)
+                if views.visible(event, session, self.lobby):
+                    self._queue(session, frame(event, session.role))
+        if self.followers:
+            tickets = self.lobby.state.tickets
+            for event in events:
+                if event.type not in views.VISIBLE[Role.PUBLIC]:
+                    continue
+                codes = {tickets[i].code for i in event.ticket_ids if i in tickets}
+                for code in codes:
+                    for session in self.followers.get(code, ()):
+                        self._queue(session, frame(event, Role.PUBLIC))
+            if any(views.moves_queue(e) for e in events):
+                self._positions_soon()
         self._wake()
 
-    def send(self, session: Session, message: dict[str, Any]) -> None:
-        from ..protocol.messages import encode
+    def _positions_soon(self) -> None:
+        """Tell the phones their new places now, or, if they were told less than
+        ``POSITION_SECONDS`` ago, once that much time has passed: at a busy moment thousands
+        of phones are not sent a message for every call."""
+        self._positions_wanted = True
+        if self._positions_due is not None:
+            return
+        wait = max(0.0, self._positions_at + POSITION_SECONDS - time.monotonic())
+        self._positions_due = asyncio.get_running_loop().call_later(wait, self._start_positions)
 
-        broadcast([session.connection], encode(message))
+    def _start_positions(self) -> None:
+        task = asyncio.create_task(self._send_positions(), name="positions")
+        self._tasks.add(task)  # the loop keeps only a weak reference to a task
+        task.add_done_callback(self._tasks.discard)
+
+    async def _send_positions(self) -> None:
+        """Queue the phones' new places, ``POSITION_CHUNK`` at a time with a turn of the
+        event loop in between, so that a thousand phones do not hold up a counter's call."""
+        self._positions_at = time.monotonic()
+        self._positions_wanted = False
+        try:
+            updates = views.position_updates(self.followers, self.lobby)
+            while chunk := list(itertools.islice(updates, POSITION_CHUNK)):
+                for session, update in chunk:
+                    if session in self.sessions:  # it may have gone meanwhile
+                        self._queue(session, text_frame(encode(update)))
+                await asyncio.sleep(0)
+        finally:
+            self._positions_due = None
+            if self._positions_wanted:  # the queue moved again while this round went on
+                self._positions_soon()
+
+    def _queue(self, session: Session, frame: bytes) -> None:
+        if not self._outbox:
+            asyncio.get_running_loop().call_soon(self._flush)
+        self._outbox.setdefault(session, []).append(frame)
+
+    def _flush(self) -> None:
+        """Write every session's queued frames in one system call. A client that does not
+        read, so that its unsent data passes ``slow_client_bytes``, is cut off: it reconnects
+        with ``since`` and catches up then."""
+        outbox, self._outbox = self._outbox, {}
+        for session, frames in outbox.items():
+            connection = session.connection
+            if connection.protocol.state is not State.OPEN or connection.send_in_progress is not None:
+                continue
+            transport = connection.transport
+            transport.write(b"".join(frames))
+            if transport.get_write_buffer_size() > self.slow_client_bytes:
+                log.warning("cutting off %s: %d bytes unread", session.remote, transport.get_write_buffer_size())
+                self.metrics.slow_clients += 1
+                self.unregister(session)
+                transport.abort()
 
     def events_since(self, since: int) -> list[Event] | None:
         """The events after ``since``, or None if they are no longer all at hand."""

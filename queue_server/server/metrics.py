@@ -43,6 +43,8 @@ class Metrics:
         self.events: collections.Counter[str] = collections.Counter()
         self.latency = Histogram()
         self.rebuilds = 0
+        self.slow_clients = 0  # cut off for leaving too much unread
+        self.rate_limited = 0
 
     def count_request(self, op: str, outcome: str, seconds: float) -> None:
         self.requests[(op, outcome)] += 1
@@ -91,5 +93,11 @@ class Metrics:
             "# HELP motcua_state_rebuilds_total Times the state was rebuilt after a failed commit.",
             "# TYPE motcua_state_rebuilds_total counter",
             f"motcua_state_rebuilds_total {self.rebuilds}",
+            "# HELP motcua_rate_limited_total Requests refused because their connection sent too many.",
+            "# TYPE motcua_rate_limited_total counter",
+            f"motcua_rate_limited_total {self.rate_limited}",
+            "# HELP motcua_slow_clients_total Connections cut off for leaving too many events unread.",
+            "# TYPE motcua_slow_clients_total counter",
+            f"motcua_slow_clients_total {self.slow_clients}",
         ]
         return "\n".join(lines) + "\n"

@@ -8,11 +8,13 @@ A public client (a phone following a ticket) sees only the events of its own tic
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from ..core.events import Event, EventType
 from ..core.lobby import Lobby
 from ..core.model import Ticket, TicketState
+from ..core.ordering import queue_key
 from ..settings import Device, Role
 from ..wire import event_to_dict
 from .session import Session
@@ -63,15 +65,27 @@ _STRIPPED: dict[Role, tuple[str, ...]] = {
 
 def shape(event: Event, session: Session, lobby: Lobby) -> dict[str, Any] | None:
     """The event as ``session`` may see it, or None."""
+    if not visible(event, session, lobby):
+        return None
+    return stripped(event, session.role)  # type: ignore[arg-type]
+
+
+def visible(event: Event, session: Session, lobby: Lobby) -> bool:
+    """May ``session`` see ``event`` at all?"""
     role = session.role
     if role is None or event.type not in VISIBLE[role]:
-        return None
+        return False
     if role is Role.PUBLIC and not _owns(session, event, lobby):
-        return None
+        return False
     if role is Role.PAD and event.data.get("counter") != session.counter:
-        return None
+        return False
     if role is Role.DISPLAY and session.device is not None and not _on_board(session.device, event, lobby):
-        return None
+        return False
+    return True
+
+
+def stripped(event: Event, role: Role) -> dict[str, Any]:
+    """The event without the fields ``role`` may not see (the same for every session of it)."""
     message = event_to_dict(event)
     for key in _STRIPPED[role]:
         message.pop(key, None)
@@ -208,7 +222,10 @@ def position_update(session: Session, lobby: Lobby) -> dict[str, Any] | None:
     ticket = _public_ticket_of(session, lobby)
     if ticket is None or ticket.state is not TicketState.WAITING:
         return None
-    ahead = lobby.state.people_ahead(ticket)
+    return _moved(session, ticket, lobby.state.people_ahead(ticket), lobby)
+
+
+def _moved(session: Session, ticket: Ticket, ahead: int, lobby: Lobby) -> dict[str, Any] | None:
     if ahead == session.last_position:
         return None
     session.last_position = ahead
@@ -220,3 +237,46 @@ def position_update(session: Session, lobby: Lobby) -> dict[str, Any] | None:
         "people_ahead": ahead,
         "estimated_wait_minutes": lobby.state.estimated_wait_minutes(ticket.service, ahead),
     }
+
+
+def moves_queue(event: Event) -> bool:
+    """Can ``event`` change how many people are ahead of a waiting ticket? A plain ticket
+    joins at the end of its queue, so it moves nobody."""
+    if event.type is EventType.TICKET_ISSUED:
+        return bool(event.data.get("priority") or event.data.get("appointment"))
+    return event.type in _QUEUE_MOVERS
+
+
+_QUEUE_MOVERS = frozenset(
+    {
+        EventType.DAY_OPENED,
+        EventType.TICKET_CALLED,
+        EventType.TICKET_CANCELLED,
+        EventType.TICKET_TRANSFERRED,
+        EventType.TICKET_RETURNED,
+    }
+)
+
+
+def position_updates(
+    followers: Mapping[str, Iterable[Session]], lobby: Lobby
+) -> Iterator[tuple[Session, dict[str, Any]]]:
+    """``ticket.position`` messages for the phones whose place moved: each followed queue
+    is sorted once and walked, instead of being counted again for every phone. The queues
+    are taken when the first message is asked for."""
+    tickets = lobby.state.tickets.values()
+    queues: dict[tuple[str, dt.date], list[Ticket]] = {
+        (t.service, t.day): [] for t in tickets if t.state is TicketState.WAITING and t.code in followers
+    }
+    if not queues:
+        return
+    for ticket in tickets:
+        if ticket.state is TicketState.WAITING and (ticket.service, ticket.day) in queues:
+            queues[(ticket.service, ticket.day)].append(ticket)
+    for queue in queues.values():
+        queue.sort(key=queue_key)
+        for ahead, ticket in enumerate(queue):
+            for session in list(followers.get(ticket.code, ())):  # a copy: phones come and go meanwhile
+                update = _moved(session, ticket, ahead, lobby)
+                if update is not None:
+                    yield session, update

@@ -101,7 +101,12 @@ class Writer:
                 stop = any(item is _STOP for item in group)
                 batches = [item for item in group if item is not _STOP]
                 if batches:
-                    self._commit(db, batches)
+                    try:
+                        self._commit(db, batches)
+                    except Exception as exc:  # a bug: the thread must live on, and no waiter hang
+                        log.exception("the writer failed on %d batch(es)", len(batches))
+                        for batch in batches:
+                            _settle(batch, error=StoreUnavailable(f"the writer failed: {exc}"))
                 if stop:
                     return
         finally:
@@ -112,11 +117,14 @@ class Writer:
         expected = self.committed_seq + 1
         for batch in batches:
             if batch.events and batch.epoch != self.epoch:
-                batch.future.set_exception(StoreUnavailable("decided on a state lost in a failed commit"))
+                _settle(batch, error=StoreUnavailable("decided on a state lost in a failed commit"))
                 continue
             if batch.events and batch.events[0].seq != expected:
-                batch.future.set_exception(
-                    StoreUnavailable(f"event {batch.events[0].seq} does not follow {expected - 1}: state is being rebuilt")
+                _settle(
+                    batch,
+                    error=StoreUnavailable(
+                        f"event {batch.events[0].seq} does not follow {expected - 1}: state is being rebuilt"
+                    ),
                 )
                 continue
             if batch.events:
@@ -137,13 +145,13 @@ class Writer:
                 self.epoch += 1
             failure = StoreUnavailable(f"the database cannot be written: {exc}")
             for batch in accepted:
-                batch.future.set_exception(failure)
+                _settle(batch, error=failure)
             return
         self.committed_seq = expected - 1
         self.commits += 1
         self.batches += len(accepted)
         for batch in accepted:
-            batch.future.set_result(self.committed_seq)
+            _settle(batch, result=self.committed_seq)
 
     def _write(self, db: Any, batch: Batch) -> None:
         conn: sqlite3.Connection = db.conn
@@ -179,6 +187,18 @@ class Writer:
         _upsert(conn, "appointments", batch.appointments)
         _upsert(conn, "contacts", batch.contacts)
         _upsert(conn, "dossiers", batch.dossiers)
+
+
+def _settle(batch: Batch, result: int | None = None, error: Exception | None = None) -> None:
+    """Resolve the batch's future, unless its waiter gave up (a health probe that timed out
+    cancels it): a cancelled future refuses a result, and that must not kill this thread."""
+    try:
+        if error is not None:
+            batch.future.set_exception(error)
+        else:
+            batch.future.set_result(result)  # type: ignore[arg-type]
+    except concurrent.futures.InvalidStateError:
+        log.debug("a batch's waiter had given up (cancelled)")
 
 
 def _upsert(conn: sqlite3.Connection, table: str, rows: Sequence[Mapping[str, Any]]) -> None:

@@ -1,0 +1,318 @@
+"""The measured scenarios: many connected clients (latencies, memory) and durable throughput.
+
+Each takes a running :class:`~bench.server.ServerProcess` and returns its figures as a dict.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from queue_server.client import NotConnected, RequestFailed
+
+from .clients import Device, close_all, connect_all, open_counters
+from .figures import Latency, own_cpu_seconds
+from .server import ServerProcess
+from .site import BenchSite
+
+
+async def issue_many(kiosks: list[Device], count: int, services: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Issue ``count`` tickets as fast as the kiosks go; returns the tickets."""
+    tickets: list[dict[str, Any]] = []
+    numbers = iter(range(count))
+
+    async def kiosk_loop(kiosk: Device) -> None:
+        for n in numbers:
+            tickets.append((await kiosk.request("ticket.issue", service=services[n % len(services)]))["ticket"])
+
+    await asyncio.gather(*(kiosk_loop(k) for k in kiosks))
+    return tickets
+
+
+class Listeners:
+    """Listening clients in processes of ``python -m bench.phones``, one per group of lines
+    (``ticket CODE`` or ``token TOKEN``). The boards get a process of their own: in a lobby
+    each is its own machine, and a process busy with hundreds of phones' messages would
+    delay the moment a board sees a call."""
+
+    def __init__(self, url: str, groups: list[list[str]]) -> None:
+        self.url = url
+        self.chunks = [group for group in groups if group]
+        self.processes: list[subprocess.Popen[str]] = []
+        self.folder = tempfile.TemporaryDirectory(prefix="bench-listeners-")
+
+    def start(self) -> int:
+        for n, chunk in enumerate(self.chunks):
+            path = Path(self.folder.name) / f"clients-{n}.txt"
+            path.write_text("\n".join(chunk))
+            self.processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "bench.phones", self.url, str(path)],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+            )
+        ready = 0
+        for process in self.processes:
+            line = process.stdout.readline() if process.stdout else ""
+            if not line.startswith("ready"):
+                raise RuntimeError(f"a listener process failed to start: {line!r}")
+            ready += int(line.split()[1])
+        return ready
+
+    def stop(self) -> dict[str, Any]:
+        """Totals, and for each device its ``ticket.called`` arrival times by ticket id."""
+        totals: dict[str, Any] = {"connected": 0, "events": 0, "cpu_seconds": 0.0, "called": []}
+        for process in self.processes:
+            try:
+                out, _ = process.communicate("stop\n", timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                continue
+            result = json.loads(out.strip().splitlines()[-1])
+            for key in ("connected", "events", "cpu_seconds"):
+                totals[key] += result[key]
+            totals["called"] += [{int(k): v for k, v in seen.items()} for seen in result["called"]]
+        self.folder.cleanup()
+        return totals
+
+
+async def connected_clients(
+    server: ServerProcess,
+    site: BenchSite,
+    *,
+    clients: int = 1000,
+    kiosks: int = 10,
+    seconds: float = 20.0,
+    issue_rate: float = 200.0,
+    call_interval: float = 0.5,
+    phone_processes: int = 2,
+) -> dict[str, Any]:
+    """``clients`` connections: the counters, boards, kiosks, and phones following waiting
+    tickets for the rest (as many people waiting as phones). Two phases of ``seconds``: every
+    counter calls and completes every ``call_interval`` while the kiosks keep the queue as
+    long as it is (call → board latency, boards in other processes), then kiosks issue at
+    ``issue_rate`` (ticket issue latency)."""
+    url = server.url
+    counters = await open_counters(url, site, site.counters)
+    kiosk_devices = await connect_all(Device(url, token=site.kiosk_token(n)) for n in range(1, kiosks + 1))
+    phone_count = max(0, clients - len(counters) - site.boards - len(kiosk_devices))
+    followed = await issue_many(kiosk_devices, phone_count, site.service_codes)
+    boards = [f"token {site.board_token(n)}" for n in range(1, site.boards + 1)]
+    phones = [f"ticket {t['code']}" for t in followed]
+    listeners = Listeners(url, [boards, *(phones[i::phone_processes] for i in range(phone_processes))])
+    called_at: dict[int, float] = {}
+    try:
+        connected = len(counters) + len(kiosk_devices) + listeners.start()
+        call_phase = await _call_phase(server, site, kiosk_devices, counters, called_at, seconds, call_interval)
+        issue_phase = await _issue_phase(server, site, kiosk_devices, seconds, issue_rate)
+    finally:
+        await close_all([*counters, *kiosk_devices])
+        heard = listeners.stop()
+    latencies = [seen[t] - sent for seen in heard["called"] for t, sent in called_at.items() if t in seen]
+    call_phase["missed_by_boards"] = sum(1 for seen in heard["called"] for t in called_at if t not in seen)
+    return {
+        "connected_clients": connected,
+        "phones": phone_count,
+        "issue_latency_ms": issue_phase.pop("latency_ms"),
+        "call_to_board_ms": Latency.of(latencies).__dict__,
+        "call_phase": call_phase,
+        "issue_phase": issue_phase,
+        "listener_events": heard["events"],
+        "listener_cpu_seconds": round(heard["cpu_seconds"], 1),
+        "server_cpu_percent": max(issue_phase["server_cpu_percent"], call_phase["server_cpu_percent"]),
+        "server_peak_rss_mb": round(server.peak_rss_mb(), 1),
+    }
+
+
+class Phase:
+    """The server's and this process's CPU, and the server's request times, over a phase."""
+
+    def __init__(self, server: ServerProcess) -> None:
+        self.server = server
+        self.metrics = server.metrics()
+        self.server_cpu = server.cpu_seconds()
+        self.own_cpu = own_cpu_seconds()
+        self.started = time.perf_counter()
+
+    def figures(self) -> dict[str, Any]:
+        wall = time.perf_counter() - self.started
+        return {
+            "seconds": round(wall, 1),
+            "server_cpu_percent": round(100 * (self.server.cpu_seconds() - self.server_cpu) / wall, 1),
+            "load_generator_cpu_percent": round(100 * (own_cpu_seconds() - self.own_cpu) / wall, 1),
+            "server_request_ms_mean": server_mean_ms(self.metrics, self.server.metrics()),
+            "server_rss_mb": round(self.server.rss_mb(), 1),
+        }
+
+
+async def _issue_at(
+    rate: float, seconds: float, kiosks: list[Device], services: tuple[str, ...]
+) -> tuple[list[tuple[float, float]], list[str]]:
+    """Issue at a steady ``rate`` (open loop: a slow reply does not slow the next issue);
+    returns (when sent, seconds to the reply) of each issue, and the failures."""
+    latencies: list[tuple[float, float]] = []
+    failures: list[str] = []
+    started = time.perf_counter()
+
+    async def one(kiosk: Device, service: str) -> None:
+        sent = time.perf_counter()
+        try:
+            await kiosk.request("ticket.issue", service=service)
+        except (RequestFailed, NotConnected, TimeoutError) as exc:
+            failures.append(str(exc))
+            return
+        latencies.append((sent - started, time.perf_counter() - sent))
+
+    tasks, n = [], 0
+    while (due := started + n / rate) < started + seconds:
+        if (delay := due - time.perf_counter()) > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(kiosks[n % len(kiosks)], services[n % len(services)])))
+        n += 1
+    await asyncio.gather(*tasks)
+    return latencies, failures
+
+
+async def _issue_phase(
+    server: ServerProcess, site: BenchSite, kiosks: list[Device], seconds: float, rate: float
+) -> dict[str, Any]:
+    phase = Phase(server)
+    waiting_before = _waiting(await kiosks[0].request("services.list"))
+    latencies, failures = await _issue_at(rate, seconds, kiosks, site.service_codes)
+    figures = phase.figures()
+    quarters = [
+        Latency.of([s for at, s in latencies if q * seconds / 4 <= at < (q + 1) * seconds / 4]).p99 for q in range(4)
+    ]
+    return {
+        "latency_ms": Latency.of([s for _, s in latencies]).__dict__,
+        "p99_ms_by_quarter": quarters,  # grows with the queue: see docs/performance.md
+        "waiting_before": waiting_before,
+        "waiting_after": _waiting(await kiosks[0].request("services.list")),
+        "rate_asked": rate,
+        "rate_done": round(len(latencies) / figures["seconds"], 1),
+        "failures": len(failures),
+        **figures,
+    }
+
+
+async def _call_phase(
+    server: ServerProcess,
+    site: BenchSite,
+    kiosks: list[Device],
+    counters: list[Device],
+    called_at: dict[int, float],
+    seconds: float,
+    call_interval: float,
+) -> dict[str, Any]:
+    """Fills ``called_at``: ticket id → when its counter sent the call."""
+    phase = Phase(server)
+    failures: list[str] = []
+
+    async def calling(counter: Device, offset: float) -> None:
+        await asyncio.sleep(offset)
+        while time.perf_counter() < phase.started + seconds:
+            sent = time.perf_counter()
+            try:
+                ticket = (await counter.request("ticket.call_next"))["ticket"]
+                called_at[ticket["id"]] = sent
+                await counter.request("ticket.complete")
+            except (RequestFailed, NotConnected, TimeoutError) as exc:
+                failures.append(str(exc))
+            await asyncio.sleep(max(0.0, call_interval - (time.perf_counter() - sent)))
+
+    stagger = call_interval / max(1, len(counters))
+    calls_per_second = len(counters) / call_interval
+    await asyncio.gather(
+        _issue_at(calls_per_second, seconds, kiosks, site.service_codes),
+        *(calling(c, i * stagger) for i, c in enumerate(counters)),
+    )
+    await asyncio.sleep(0.3)  # the last events in flight
+    figures = phase.figures()
+    return {
+        "calls": len(called_at),
+        "calls_per_second": round(len(called_at) / figures["seconds"], 1),
+        "failures": len(failures),
+        **figures,
+    }
+
+
+def _waiting(reply: dict[str, Any]) -> int:
+    return sum(s["waiting"] for s in reply["services"])
+
+
+def server_mean_ms(before: dict[str, float], after: dict[str, float]) -> float | None:
+    """The mean time the server took per request, from its own histogram (/metrics)."""
+    count = after["motcua_request_seconds_count"] - before["motcua_request_seconds_count"]
+    total = after["motcua_request_seconds_sum"] - before["motcua_request_seconds_sum"]
+    return round(1000 * total / count, 2) if count else None
+
+
+async def durable_throughput(
+    server: ServerProcess, site: BenchSite, *, kiosks: int = 16, seconds: float = 10.0, queue: int = 100
+) -> dict[str, Any]:
+    """Kiosks issuing and every counter calling and completing, each as fast as it can and
+    each waiting for its reply (acknowledged = committed to disk), boards listening. The
+    kiosks hold back while more than ``queue`` tickets wait, as a busy centre's queue would."""
+    url = server.url
+    counters = await open_counters(url, site, site.counters)
+    boards = await connect_all(Device(url, token=site.board_token(n)) for n in range(1, site.boards + 1))
+    kiosk_devices = await connect_all(Device(url, token=site.kiosk_token(n % site.kiosks + 1)) for n in range(kiosks))
+    await issue_many(kiosk_devices, queue, site.service_codes)  # a queue to call from
+    before = server.metrics()
+    cpu_before, own_before, started = server.cpu_seconds(), own_cpu_seconds(), time.perf_counter()
+    done = {"ticket.issue": 0, "ticket.call_next": 0, "ticket.complete": 0}
+    services = itertools.cycle(site.service_codes)
+
+    async def kiosk_loop(kiosk: Device) -> None:
+        while time.perf_counter() < started + seconds:
+            if done["ticket.issue"] - done["ticket.call_next"] >= queue:
+                await asyncio.sleep(0.001)
+                continue
+            await kiosk.request("ticket.issue", service=next(services))
+            done["ticket.issue"] += 1
+
+    async def counter_loop(counter: Device) -> None:
+        while time.perf_counter() < started + seconds:
+            try:
+                await counter.request("ticket.call_next")
+            except RequestFailed as exc:  # queue_empty: the kiosks are behind
+                if exc.code != "queue_empty":
+                    raise
+                await asyncio.sleep(0.001)
+                continue
+            done["ticket.call_next"] += 1
+            await counter.request("ticket.complete")
+            done["ticket.complete"] += 1
+
+    await asyncio.gather(*(kiosk_loop(k) for k in kiosk_devices), *(counter_loop(c) for c in counters))
+    wall = time.perf_counter() - started
+    after = server.metrics()
+    commits = after["motcua_store_commits_total"] - before["motcua_store_commits_total"]
+    batches = after["motcua_store_batches_total"] - before["motcua_store_batches_total"]
+    events = after["motcua_event_seq"] - before["motcua_event_seq"]
+    acknowledged = sum(done.values())
+    result = {
+        "kiosks": kiosks,
+        "counters": len(counters),
+        "boards": len(boards),
+        "seconds": round(wall, 1),
+        "acknowledged": acknowledged,
+        "by_operation": done,
+        "durable_changes_per_second": round(acknowledged / wall),
+        "events_per_second": round(events / wall),
+        "commits_per_second": round(commits / wall),
+        "batches_per_commit": round(batches / commits, 1) if commits else None,
+        "server_cpu_percent": round(100 * (server.cpu_seconds() - cpu_before) / wall, 1),
+        "load_generator_cpu_percent": round(100 * (own_cpu_seconds() - own_before) / wall, 1),
+    }
+    await close_all([*counters, *boards, *kiosk_devices])
+    return result
