@@ -30,6 +30,8 @@ def _day_opened(state: LobbyState, event: Event) -> None:
             del state.codes[ticket.code]
     for key in [k for k in state.last_number if k[1] < day]:
         del state.last_number[key]
+    for key in [k for k in state.queues if k[1] < day]:
+        del state.queues[key]
     for code in [c for c, a in state.appointments.items() if a.day < day]:
         del state.appointments[code]
     for counter in state.counters.values():
@@ -59,6 +61,7 @@ def _issued(state: LobbyState, event: Event) -> None:
         source=d.get("source"),
     )
     _add(state, ticket)
+    state.start_waiting(ticket)
     state.last_number[(ticket.service, ticket.day)] = ticket.number
 
 
@@ -71,6 +74,7 @@ def _add(state: LobbyState, ticket: Ticket) -> None:
 def _called(state: LobbyState, event: Event) -> None:
     ticket = state.tickets[event.data["ticket"]]
     counter = state.counters[event.data["counter"]]
+    state.stop_waiting(ticket)
     ticket.state = TicketState.CALLED
     ticket.counter = counter.number
     ticket.officer = counter.officer
@@ -107,6 +111,7 @@ def _returned(state: LobbyState, event: Event) -> None:
     ticket.returns = event.data["returns"]
     ticket.arrival_at = event.at
     ticket.counter = ticket.officer = ticket.called_at = ticket.done_at = None
+    state.start_waiting(ticket)
 
 
 def _completed(state: LobbyState, event: Event) -> None:
@@ -118,6 +123,8 @@ def _completed(state: LobbyState, event: Event) -> None:
 
 def _cancelled(state: LobbyState, event: Event) -> None:
     ticket = state.tickets[event.data["ticket"]]
+    if ticket.state is TicketState.WAITING:
+        state.stop_waiting(ticket)
     _leave_counter(state, ticket, TicketState.CANCELLED)
     ticket.done_at = event.at
 
@@ -145,6 +152,7 @@ def _transferred(state: LobbyState, event: Event) -> None:
         transferred_from=old.id,
     )
     _add(state, new)
+    state.start_waiting(new)
 
 
 def _counter_changed(state: LobbyState, event: Event) -> None:

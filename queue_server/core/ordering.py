@@ -16,7 +16,10 @@ from collections.abc import Iterable
 from .model import Counter, Ticket
 
 
-def queue_key(ticket: Ticket) -> tuple[int, int, dt.datetime, dt.datetime, int]:
+QueueKey = tuple[int, int, dt.datetime, dt.datetime, int]  # ends with the ticket's id
+
+
+def queue_key(ticket: Ticket) -> QueueKey:
     """The order within one service, for "people ahead" and waiting lists."""
     booked = ticket.slot_start if ticket.appointment and ticket.slot_start else ticket.arrival_at
     return (0 if ticket.priority else 1, 0 if ticket.appointment else 1, booked, ticket.arrival_at, ticket.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import collections
 import dataclasses
 import datetime as dt
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 
 from .errors import DomainError, ErrorCode
 from .model import Appointment, AppointmentState, Counter, CounterState, DeviceStatus, Ticket, TicketState
-from .ordering import queue_key
+from .ordering import QueueKey, queue_key
 from .site import Service, Site
 
 
@@ -28,6 +29,9 @@ class LobbyState:
     service_seconds: dict[str, collections.deque[float]] = dataclasses.field(default_factory=dict)
     announcement: tuple[str, str] = ("", "")  # Vietnamese, English
     devices: dict[tuple[str, str], DeviceStatus] = dataclasses.field(default_factory=dict)
+    # the waiting tickets of each service and day, as their queue keys in calling order:
+    # "people ahead" is a binary search, not a scan of the day's tickets
+    queues: dict[tuple[str, dt.date], list[QueueKey]] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.counters:
@@ -72,19 +76,24 @@ class LobbyState:
     # questions
 
     def waiting(self, day: dt.date) -> Iterator[Ticket]:
-        return (t for t in self.tickets.values() if t.state is TicketState.WAITING and t.day == day)
+        return (self.tickets[key[-1]] for (_, d), keys in self.queues.items() if d == day for key in keys)
 
     def waiting_for(self, service: str, day: dt.date) -> list[Ticket]:
-        return sorted((t for t in self.waiting(day) if t.service == service), key=queue_key)
+        """The service's waiting tickets of ``day``, in calling order."""
+        return [self.tickets[key[-1]] for key in self.queues.get((service, day), ())]
 
     def people_ahead(self, ticket: Ticket) -> int:
         """Waiting tickets of the same service that come before this one."""
-        key = queue_key(ticket)
-        return sum(
-            1
-            for other in self.waiting(ticket.day)
-            if other.service == ticket.service and other.id != ticket.id and queue_key(other) < key
-        )
+        return bisect.bisect_left(self.queues.get((ticket.service, ticket.day), ()), queue_key(ticket))
+
+    # the queues, kept by evolve as tickets start and stop waiting
+
+    def start_waiting(self, ticket: Ticket) -> None:
+        bisect.insort(self.queues.setdefault((ticket.service, ticket.day), []), queue_key(ticket))
+
+    def stop_waiting(self, ticket: Ticket) -> None:
+        keys = self.queues[(ticket.service, ticket.day)]
+        del keys[bisect.bisect_left(keys, queue_key(ticket))]
 
     def open_counters_for(self, service: str) -> int:
         return sum(1 for c in self.counters.values() if c.state is CounterState.OPEN and c.serves(service))

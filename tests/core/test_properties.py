@@ -16,6 +16,7 @@ from queue_server.core.appointments import slots
 from queue_server.core.errors import DomainError
 from queue_server.core.events import EventType
 from queue_server.core.lobby import Lobby
+from queue_server.core.ordering import queue_key
 from queue_server.core.model import CounterState, TicketState
 from queue_server.core.state import LobbyState
 
@@ -121,6 +122,16 @@ def check_counters(state: LobbyState) -> None:
             assert current.state in (TicketState.CALLED, TicketState.SERVING) and current.counter == number
 
 
+def check_queues(state: LobbyState) -> None:
+    """The kept queues are exactly the waiting tickets, per service and day, in calling order."""
+    expected: dict[tuple[str, dt.date], list[Any]] = {}
+    for ticket in state.tickets.values():
+        if ticket.state is TicketState.WAITING:
+            expected.setdefault((ticket.service, ticket.day), []).append(queue_key(ticket))
+    kept = {k: v for k, v in state.queues.items() if v}
+    assert kept == {k: sorted(v) for k, v in expected.items()}
+
+
 def opening_morning(now: dt.datetime) -> list[c.Command]:
     """The day opened and every counter signed in and open, so that calls happen early."""
     return [c.Tick(now)] + [cmd for n in (1, 2, 3) for cmd in (c.SignIn(now, n, f"officer{n}"), c.OpenCounter(now, n))]
@@ -147,6 +158,7 @@ def test_any_day_in_the_lobby_is_rebuilt_from_its_log(actions):
         mirror.replay(events)
         assert observable(mirror.state) == observable(lobby.state)
         check_counters(lobby.state)
+        check_queues(lobby.state)
 
     for command in opening_morning(now):
         execute(command)
