@@ -17,7 +17,7 @@ DEB_PACKAGES := python3-venv xvfb xauth libgl1-mesa-dri libzbar0 zbar-tools espe
                 chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run test bench voice clean
+.PHONY: setup run test bench bench-faults voice clean
 
 setup: $(STAMP)/venv
 
@@ -54,6 +54,10 @@ voice: setup
 
 bench: setup
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The long fault tests (100 SIGKILLs and more) that make test leaves out.
+bench-faults: setup
+	xvfb-run -a $(BIN)/python -m pytest -m slow -q tests/faults
 
 clean:
 	rm -rf $(VENV) $(STAMP) var

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import gc
 import logging
 import signal
 from pathlib import Path
@@ -45,6 +46,7 @@ def build_hub(config: SiteConfig, db_path: Path, clock=None, busy_timeout_ms: in
 
 async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=None) -> None:  # type: ignore[no-untyped-def]
     hub = build_hub(config, db_path)
+    gc.freeze()  # the day's replayed state stays out of the garbage collector's scans
     server, clock = await start(hub, host, port)
     stop = asyncio.get_running_loop().create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -6,7 +6,8 @@
 
 ``run()`` keeps a connection: on connect it says ``hello`` with the last ``seq`` it saw, so it
 gets the events it missed (or a fresh snapshot); when the server is gone it retries with
-exponential backoff (0.5 s doubling to 10 s, with jitter) until ``close()``. ``request`` raises
+exponential backoff (0.25 s doubling to 2 s, with jitter) until ``close()``, so a restarted
+server has every client back within about two seconds. ``request`` raises
 :class:`RequestFailed` with the server's error code, or :class:`NotConnected` when there is no
 connection (nothing is queued to be sent later: the server is the only source of numbers).
 Callbacks run in the event loop; they must not block.
@@ -63,7 +64,7 @@ class QueueClient:
         on_snapshot: Callback | None = None,
         on_status: Callable[[ConnectionStatus], None] | None = None,
         request_timeout: float = 10.0,
-        backoff: tuple[float, float] = (0.5, 10.0),
+        backoff: tuple[float, float] = (0.25, 2.0),
     ) -> None:
         self.url = url
         self.token = token

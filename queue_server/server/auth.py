@@ -26,11 +26,16 @@ class _Failures:
 
 class PinThrottle:
     """After ``attempts`` wrong PINs in a row for one user (or from one address), sign-ins
-    for it are refused for ``lockout``; each further lockout doubles, up to an hour."""
+    for it are refused for ``lockout``; each further lockout doubles, up to an hour.
 
-    def __init__(self, attempts: int, lockout: dt.timedelta) -> None:
+    At most ``remembered`` users and addresses are kept: guessing with made-up user names
+    cannot grow memory without bound. The oldest entry that is not locked out is forgotten
+    first, so a flood of made-up names does not lift a real user's lockout."""
+
+    def __init__(self, attempts: int, lockout: dt.timedelta, remembered: int = 10_000) -> None:
         self.attempts = attempts
         self.lockout = lockout
+        self.remembered = remembered
         self._failures: dict[str, _Failures] = {}
 
     def locked_until(self, keys: tuple[str, ...], now: dt.datetime) -> dt.datetime | None:
@@ -40,7 +45,11 @@ class PinThrottle:
 
     def failed(self, keys: tuple[str, ...], now: dt.datetime) -> None:
         for key in keys:
-            failures = self._failures.setdefault(key, _Failures())
+            failures = self._failures.pop(key, None) or _Failures()
+            self._failures[key] = failures  # the most recent last
+            while len(self._failures) > self.remembered:
+                unlocked = (k for k, f in self._failures.items() if f.locked_until is None or f.locked_until <= now)
+                del self._failures[next(unlocked, next(iter(self._failures)))]
             failures.count += 1
             if failures.count >= self.attempts:
                 rounds = failures.count - self.attempts

@@ -8,7 +8,6 @@ import asyncio
 import json
 import math
 import os
-import re
 import shutil
 import signal
 import socket
@@ -86,12 +85,14 @@ def site_file(tmp_path: Path, port: int, options: dict[str, dict[str, Any]]) -> 
     """The demo centre's configuration with this port and the given boards' options."""
     text = DEMO.read_text(encoding="utf-8")
     text = text.replace('public_url = "http://127.0.0.1:8765"', f'public_url = "http://127.0.0.1:{port}"')
+    blocks = text.split("\n[[device]]\n")
     for device, values in options.items():
         inline = ", ".join(f"{key} = {json.dumps(value)}" for key, value in values.items())
-        text, count = re.subn(
-            rf'(id = "{re.escape(device)}"\nrole = "display"\n)', rf"\1options = {{ {inline} }}\n", text
-        )
-        assert count == 1, device
+        (index,) = [i for i, block in enumerate(blocks) if block.startswith(f'id = "{device}"\nrole = "display"\n')]
+        lines = [line for line in blocks[index].split("\n") if not line.startswith("options = ")]
+        lines.insert(2, f"options = {{ {inline} }}")  # the test's options replace the demo's
+        blocks[index] = "\n".join(lines)
+    text = "\n[[device]]\n".join(blocks)
     path = tmp_path / "site.toml"
     path.write_text(text, encoding="utf-8")
     return path

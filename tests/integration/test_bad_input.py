@@ -243,3 +243,20 @@ def test_a_phone_that_floods_the_server_is_slowed_down(db_path, clock: Clock) ->
             assert all([(await kiosk.call("services.list"))["ok"] for _ in range(30)])
 
     run(scenario())
+
+
+def test_the_pin_throttle_stays_bounded_and_keeps_lockouts_longest() -> None:
+    import datetime as dt
+
+    from queue_server.server.auth import PinThrottle
+
+    throttle = PinThrottle(attempts=2, lockout=dt.timedelta(minutes=1), remembered=3)
+    now = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+    for _ in range(2):
+        throttle.failed(("user:lan",), now)
+    assert throttle.locked_until(("user:lan",), now) == now + dt.timedelta(minutes=1)
+    for name in ("a", "b", "c", "d"):
+        throttle.failed((f"user:{name}",), now)
+    assert len(throttle._failures) == 3
+    assert throttle.locked_until(("user:lan",), now) is not None  # locked: kept
+    assert sorted(throttle._failures) == ["user:c", "user:d", "user:lan"]  # a and b, unlocked, forgotten
