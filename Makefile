@@ -10,10 +10,10 @@ DB     ?= var/lobby.db
 HOST   ?= 127.0.0.1
 PORT   ?= 8765
 
-# Debian packages: headless Kivy windows (xvfb, Mesa), QR/barcode decoding (zbar),
+# Debian packages: headless Kivy windows (xvfb, Mesa), touchscreens (mtdev), QR/barcode decoding (zbar),
 # offline Vietnamese speech (espeak-ng, sox), a Vietnamese-capable system font, and a
 # browser for the web pages' tests (Debian's chromium; no browser downloads).
-DEB_PACKAGES := python3-venv xvfb xauth libgl1-mesa-dri libzbar0 zbar-tools espeak-ng sox fonts-noto-core \
+DEB_PACKAGES := python3-venv xvfb xauth libgl1-mesa-dri libmtdev1 libzbar0 zbar-tools espeak-ng sox fonts-noto-core \
                 chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

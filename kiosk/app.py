@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("KIVY_NO_ARGS", "1")  # our own command line; must precede the first kivy import
+os.environ.setdefault("KIVY_LOG_MODE", "MIXED")  # Kivy logs its own; the -v option governs the rest
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
