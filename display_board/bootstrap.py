@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from queue_server.config import ConfigError, load_config
-from queue_server.settings import Device, Role, SiteConfig
+from queue_server.settings import Device, DeviceNotFound, Role, SiteConfig
 
 from .announcer import Announcer
 from .board import Board
@@ -54,12 +54,10 @@ def load_setup(config_path: Path, device_id: str, server_url: str | None = None,
         config = load_config(config_path)
     except ConfigError as exc:
         raise BoardSetupError(str(exc)) from None
-    device = config.device(device_id)
-    if device is None:
-        boards = ", ".join(d.id for d in config.devices if d.role is Role.DISPLAY) or "none"
-        raise BoardSetupError(f"{config_path}: no device '{device_id}' (display boards there: {boards})")
-    if device.role is not Role.DISPLAY:
-        raise BoardSetupError(f"{config_path}: device '{device_id}' is a {device.role.value}, not a display board")
+    try:
+        device = config.require_device(device_id, Role.DISPLAY)
+    except DeviceNotFound as exc:
+        raise BoardSetupError(f"{config_path}: {exc}") from None
     try:
         options = parse_options(device_id, device.options, config_path)
     except BoardOptionError as exc:

@@ -17,7 +17,7 @@ from hardware.scanner import CodeClassifier, ScanSource, open_scanner
 from hardware.urls import InvalidDeviceURL
 from queue_server.client import ConnectionStatus, QueueClient
 from queue_server.config import ConfigError, load_config
-from queue_server.settings import Device, Role, SiteConfig
+from queue_server.settings import Device, DeviceNotFound, Role, SiteConfig
 
 from .core.options import KioskOptionError, KioskOptions, parse_options
 from .core.texts import Catalogue, Language
@@ -59,12 +59,10 @@ def read_settings(config_path: Path, device_id: str) -> KioskSettings:
         config = load_config(config_path)
     except ConfigError as exc:
         raise KioskSetupError(str(exc)) from None
-    device = config.device(device_id)
-    if device is None:
-        kiosks = ", ".join(d.id for d in config.devices if d.role is Role.KIOSK) or "none"
-        raise KioskSetupError(f"{config_path}: no [[device]] has the id {device_id!r} (kiosks: {kiosks})")
-    if device.role is not Role.KIOSK:
-        raise KioskSetupError(f"{config_path}: device {device_id!r} is a {device.role.value}, not a kiosk")
+    try:
+        device = config.require_device(device_id, Role.KIOSK)
+    except DeviceNotFound as exc:
+        raise KioskSetupError(f"{config_path}: {exc}") from None
     try:
         options = parse_options(device.options)
     except KioskOptionError as exc:

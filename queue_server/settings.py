@@ -44,6 +44,13 @@ class Device:
     options: Mapping[str, str | int | float | bool] = dataclasses.field(default_factory=dict)  # the app's own
 
 
+class DeviceNotFound(LookupError):
+    """The configuration has no device of that id, or it is a device of another role."""
+
+
+_ROLE_NAMES = {Role.DISPLAY: "display board", Role.PAD: "rating pad", Role.COUNTER: "counter PC"}
+
+
 @dataclasses.dataclass(frozen=True)
 class Officer:
     user: str
@@ -92,6 +99,17 @@ class SiteConfig:
 
     def device(self, device_id: str) -> Device | None:
         return next((d for d in self.devices if d.id == device_id), None)
+
+    def require_device(self, device_id: str, role: Role) -> Device:
+        """The device an app runs as, checked to be of the app's role."""
+        name = _ROLE_NAMES.get(role, role.value)
+        device = self.device(device_id)
+        if device is None:
+            others = ", ".join(d.id for d in self.devices if d.role is role) or "none"
+            raise DeviceNotFound(f"no device '{device_id}' ({name}s there: {others})")
+        if device.role is not role:
+            raise DeviceNotFound(f"device '{device_id}' is a {_ROLE_NAMES.get(device.role, device.role.value)}, not a {name}")
+        return device
 
     def officer(self, user: str) -> Officer | None:
         return next((o for o in self.officers if o.user == user), None)

@@ -212,3 +212,15 @@ def test_the_apps_connect_to_the_server_url() -> None:
     assert parse(text).settings.server_url == "wss://lobby.local:9000/"
     with pytest.raises(ConfigError, match="server_url"):
         parse(BASE.replace("[site]\n", '[site]\nserver_url = "http://x/"\n', 1))
+
+
+def test_an_app_finds_its_own_device_and_nobody_elses() -> None:
+    from queue_server.settings import DeviceNotFound
+
+    config = parse(BASE)
+    kiosk = next(d for d in config.devices if d.role is Role.KIOSK)
+    assert config.require_device(kiosk.id, Role.KIOSK) is kiosk
+    with pytest.raises(DeviceNotFound, match="no device 'nowhere'"):
+        config.require_device("nowhere", Role.KIOSK)
+    with pytest.raises(DeviceNotFound, match=f"device '{kiosk.id}' is a kiosk, not a display board"):
+        config.require_device(kiosk.id, Role.DISPLAY)
