@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import pins
+from .config_lines import LineFinder
 from .config_checks import (
     DEFAULT_HOURS,
     check_json_path,
@@ -32,7 +33,6 @@ from .config_checks import (
     HOURS_KEYS,
     HoursSpec,
     KeyPath,
-    LineFinder,
     Problem,
     Problems,
     Table,
