@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import json
 import sys
-from collections.abc import Sequence
 from typing import Any
 
 from hardware.pad.arming import ArmingSettings
@@ -27,7 +26,7 @@ from hardware.simulators.pad import SimulatedPadBus
 from hardware.simulators.paths import SimPaths
 from hardware.urls import InvalidDeviceURL
 
-__all__ = ["add_commands", "main"]
+__all__ = ["add_commands"]
 
 TEST_TICKET = "TEST"
 
@@ -171,15 +170,3 @@ def run_sim_pad(args: argparse.Namespace) -> int:
         _err(f"motcua-hw sim-pad: {exc}")
         return 1
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """These commands alone (``python -m hardware.pad.cli``); ``motcua-hw`` has them all."""
-    parser = argparse.ArgumentParser(prog="motcua-hw", description="Rating pad commands of motcua-hw.")
-    add_commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
-    args = parser.parse_args(argv)
-    return int(args.func(args) or 0)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import contextlib
 import sys
-from collections.abc import Sequence
 from typing import Any
 
 from hardware.scanner.classify import DEFAULT_DOSSIER_PATTERN, ClassifiedCode, CodeClassifier
@@ -28,7 +27,7 @@ from hardware.simulators.paths import SimPaths
 from hardware.simulators.scanner import SimulatedScanner
 from hardware.urls import InvalidDeviceURL
 
-__all__ = ["add_commands", "main"]
+__all__ = ["add_commands"]
 
 
 def _out(text: str) -> None:
@@ -173,15 +172,3 @@ def run_sim_scanner(args: argparse.Namespace) -> int:
         _err(f"motcua-hw sim-scanner: {exc}")
         return 1
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """These commands alone (``python -m hardware.scanner.cli``); ``motcua-hw`` has them all."""
-    parser = argparse.ArgumentParser(prog="motcua-hw", description="Scanner commands of motcua-hw.")
-    add_commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
-    args = parser.parse_args(argv)
-    return int(args.func(args) or 0)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

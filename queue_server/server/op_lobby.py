@@ -67,7 +67,8 @@ async def stats_summary(hub: Hub, session: Session, args: dict[str, Any]) -> dic
     if (last - first).days > 366:
         raise ProtocolError(ProtocolErrorCode.BAD_FIELD, "A summary covers at most a year.", field="to")
     await hub.settled()
-    summary = reader.summary(hub.reader, first, last)
+    scale = [level.score for level in hub.config.site.policy.rating_scale]
+    summary = reader.summary(hub.reader, first, last, scale)
     summary["counters_open"] = sum(1 for c in hub.lobby.state.counters.values() if c.state.value == "open")
     return {"summary": summary}
 

@@ -14,7 +14,6 @@ from typing import Any
 from ..core.events import Event, EventType
 from ..core.lobby import Lobby
 from ..core.model import Ticket, TicketState
-from ..core.ordering import queue_key
 from ..settings import Device, Role
 from ..wire import event_to_dict
 from .session import Session
@@ -211,9 +210,12 @@ def snapshot(session: Session, lobby: Lobby, now: dt.datetime) -> dict[str, Any]
 
 
 def _public_ticket_of(session: Session, lobby: Lobby) -> Ticket | None:
-    if session.ticket_code is None:
-        return None
-    ticket_id = lobby.state.codes.get(session.ticket_code)
+    return _ticket_of_code(session.ticket_code, lobby) if session.ticket_code is not None else None
+
+
+def _ticket_of_code(code: str, lobby: Lobby) -> Ticket | None:
+    """The newest ticket with this code (after a transfer, the one that goes on)."""
+    ticket_id = lobby.state.codes.get(code)
     return lobby.state.tickets.get(ticket_id) if ticket_id is not None else None
 
 
@@ -261,22 +263,14 @@ _QUEUE_MOVERS = frozenset(
 def position_updates(
     followers: Mapping[str, Iterable[Session]], lobby: Lobby
 ) -> Iterator[tuple[Session, dict[str, Any]]]:
-    """``ticket.position`` messages for the phones whose place moved: each followed queue
-    is sorted once and walked, instead of being counted again for every phone. The queues
-    are taken when the first message is asked for."""
-    tickets = lobby.state.tickets.values()
-    queues: dict[tuple[str, dt.date], list[Ticket]] = {
-        (t.service, t.day): [] for t in tickets if t.state is TicketState.WAITING and t.code in followers
-    }
-    if not queues:
-        return
-    for ticket in tickets:
-        if ticket.state is TicketState.WAITING and (ticket.service, ticket.day) in queues:
-            queues[(ticket.service, ticket.day)].append(ticket)
-    for queue in queues.values():
-        queue.sort(key=queue_key)
-        for ahead, ticket in enumerate(queue):
-            for session in list(followers.get(ticket.code, ())):  # a copy: phones come and go meanwhile
-                update = _moved(session, ticket, ahead, lobby)
-                if update is not None:
-                    yield session, update
+    """``ticket.position`` messages for the phones whose place moved. Each followed ticket's
+    place is a binary search in the queue the core keeps sorted (``LobbyState.people_ahead``)."""
+    for code, sessions in list(followers.items()):  # a copy: phones come and go meanwhile
+        ticket = _ticket_of_code(code, lobby)
+        if ticket is None or ticket.state is not TicketState.WAITING:
+            continue
+        ahead = lobby.state.people_ahead(ticket)
+        for session in list(sessions):
+            update = _moved(session, ticket, ahead, lobby)
+            if update is not None:
+                yield session, update

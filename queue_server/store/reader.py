@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import math
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -16,6 +15,7 @@ import sqlite_utils
 from ..core.events import Event
 from ..core.model import Ticket
 from ..wire import event_from_row
+from .reports import figures, ticket_rows
 
 TICKET_COLUMNS = (
     "id day label code service number state priority appointment slot_start target_counter source counter "
@@ -66,51 +66,12 @@ def backup(db_path: Path, destination: Path) -> None:
         source.close()
 
 
-def summary(db: sqlite_utils.Database, first: dt.date, last: dt.date) -> dict[str, Any]:
-    """The report figures for the days ``first``..``last``: counts, waits, service times,
-    satisfaction."""
-    rows = list(
-        db.query(
-            "SELECT state, service, arrival_at, called_at, served_at, done_at, rating FROM tickets"
-            " WHERE day BETWEEN ? AND ?",
-            [first.isoformat(), last.isoformat()],
-        )
-    )
-    waits = sorted(
-        _minutes(r["arrival_at"], r["called_at"]) for r in rows if r["called_at"] and r["state"] != "transferred"
-    )
-    services = [
-        _minutes(r["served_at"] or r["called_at"], r["done_at"]) for r in rows if r["state"] == "done" and r["done_at"]
-    ]
-    ratings = [r["rating"] for r in rows if r["rating"] is not None]
-    by_state: dict[str, int] = {}
-    for r in rows:
-        by_state[r["state"]] = by_state.get(r["state"], 0) + 1
-    levels: dict[str, int] = {}
-    for score in ratings:
-        levels[str(score)] = levels.get(str(score), 0) + 1
-    issued = sum(1 for r in rows if r["state"] != "transferred")
-    return {
-        "from": first.isoformat(),
-        "to": last.isoformat(),
-        "issued": issued,
-        "served": by_state.get("done", 0),
-        "no_show": by_state.get("no_show", 0),
-        "cancelled": by_state.get("cancelled", 0),
-        "transferred": by_state.get("transferred", 0),
-        "waiting": by_state.get("waiting", 0),
-        "average_wait_minutes": _round(sum(waits) / len(waits)) if waits else None,
-        "p90_wait_minutes": _round(waits[math.ceil(0.9 * len(waits)) - 1]) if waits else None,
-        "average_service_minutes": _round(sum(services) / len(services)) if services else None,
-        "ratings": levels,
-        "rating_count": len(ratings),
-        "average_rating": _round(sum(ratings) / len(ratings)) if ratings else None,
-    }
-
-
-def _minutes(start: str, end: str) -> float:
-    return (dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)).total_seconds() / 60
-
-
-def _round(value: float) -> float:
-    return round(value, 2)
+def summary(
+    db: sqlite_utils.Database, first: dt.date, last: dt.date, scale: Sequence[int] = (1, 2, 3, 4)
+) -> dict[str, Any]:
+    """The report figures for the days ``first``..``last`` (``stats.summary``), counted as the
+    manager's reports count them (:func:`queue_server.store.reports.figures`); ``ratings``
+    lists the scores given."""
+    values = figures(ticket_rows(db, first, last), scale).as_dict()
+    values["ratings"] = {score: count for score, count in values["ratings"].items() if count}
+    return {"from": first.isoformat(), "to": last.isoformat(), **values}

@@ -9,6 +9,23 @@ from queue_server.settings import SiteConfig
 PIN = "2468"
 PIN_HASH = pins.hash_pin(PIN)
 
+# The smallest valid file: one service, one counter, defaults for the rest.
+MINIMAL = """\
+[site]
+id = "xa-an-binh"
+name = "Bộ phận Một cửa UBND xã An Bình"
+
+[[service]]
+code = "HT"
+prefix = "A"
+name_vi = "Hộ tịch"
+name_en = "Civil status"
+
+[[counter]]
+number = 1
+services = ["HT"]
+"""
+
 BASE = f"""\
 [site]
 id = "test-site"

@@ -6,21 +6,7 @@ import pytest
 
 from queue_server.config import ConfigError, parse_config
 
-MINIMAL = """\
-[site]
-id = "xa-an-binh"
-name = "Bộ phận Một cửa UBND xã An Bình"
-
-[[service]]
-code = "HT"
-prefix = "A"
-name_vi = "Hộ tịch"
-name_en = "Civil status"
-
-[[counter]]
-number = 1
-services = ["HT"]
-"""
+from .helpers import MINIMAL
 
 GOOD = """
 [dossier_lookup]

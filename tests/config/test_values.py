@@ -12,24 +12,7 @@ from queue_server.config import ConfigError, load_config, parse_config
 from queue_server.core.site import DEFAULT_PRIORITIES, DEFAULT_RATING_SCALE, Policy, TimeRange
 from queue_server.settings import Role, ServerSettings
 
-from .helpers import BASE, PIN_HASH, parse, swap
-
-MINIMAL = """\
-[site]
-id = "xa-an-binh"
-name = "Bộ phận Một cửa UBND xã An Bình"
-
-[[service]]
-code = "HT"
-prefix = "A"
-name_vi = "Hộ tịch"
-name_en = "Civil status"
-
-[[counter]]
-number = 1
-services = ["HT"]
-"""
-
+from .helpers import BASE, MINIMAL, PIN_HASH, parse, swap
 
 def test_a_minimal_file_gets_the_defaults() -> None:
     config = parse_config(MINIMAL)
