@@ -13,7 +13,7 @@ from .state import LobbyState
 def call_next(state: LobbyState, cmd: CallNext) -> list[Event]:
     counter = _ready_to_call(state, cmd.counter)
     day = state.site.local(cmd.now).date()
-    ticket = next_ticket(counter, state.waiting(day), cmd.now, state.site.policy.max_priority_in_row)
+    ticket = next_ticket(counter, state.callable_at(counter, day), cmd.now, state.site.policy.max_priority_in_row)
     if ticket is None:
         raise DomainError(ErrorCode.QUEUE_EMPTY, f"Nobody is waiting for counter {counter.number}.", counter=counter.number)
     return [_called(counter, ticket, cmd)]

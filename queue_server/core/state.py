@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from .errors import DomainError, ErrorCode
 from .model import Appointment, AppointmentState, Counter, CounterState, DeviceStatus, Ticket, TicketState
-from .ordering import QueueKey, queue_key
+from .ordering import QUEUE_PARTS, QueueKey, can_call_at, queue_key
 from .site import Service, Site
 
 
@@ -32,6 +32,8 @@ class LobbyState:
     # the waiting tickets of each service and day, as their queue keys in calling order:
     # "people ahead" is a binary search, not a scan of the day's tickets
     queues: dict[tuple[str, dt.date], list[QueueKey]] = dataclasses.field(default_factory=dict)
+    # the waiting tickets transferred to one counter, by counter and day
+    targeted: dict[tuple[int, dt.date], set[int]] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.counters:
@@ -82,6 +84,27 @@ class LobbyState:
         """The service's waiting tickets of ``day``, in calling order."""
         return [self.tickets[key[-1]] for key in self.queues.get((service, day), ())]
 
+    def callable_at(self, counter: Counter, day: dt.date) -> Iterator[Ticket]:
+        """The waiting tickets of ``day`` that can be next at ``counter``: for each service it
+        serves, the first ticket it may call in each part of the queue (priority or not, with
+        an appointment or not), since each part is kept in an order nobody behind can beat;
+        and the tickets transferred to this counter from services it does not serve."""
+        for (service, queue_day), keys in self.queues.items():
+            if queue_day != day or not counter.serves(service):
+                continue
+            for part in QUEUE_PARTS:
+                at = bisect.bisect_left(keys, part)
+                while at < len(keys) and keys[at][:2] == part:
+                    ticket = self.tickets[keys[at][-1]]
+                    if can_call_at(ticket, counter):
+                        yield ticket
+                        break
+                    at += 1
+        for ticket_id in sorted(self.targeted.get((counter.number, day), ())):
+            ticket = self.tickets[ticket_id]
+            if not counter.serves(ticket.service):
+                yield ticket
+
     def people_ahead(self, ticket: Ticket) -> int:
         """Waiting tickets of the same service that come before this one."""
         return bisect.bisect_left(self.queues.get((ticket.service, ticket.day), ()), queue_key(ticket))
@@ -90,10 +113,14 @@ class LobbyState:
 
     def start_waiting(self, ticket: Ticket) -> None:
         bisect.insort(self.queues.setdefault((ticket.service, ticket.day), []), queue_key(ticket))
+        if ticket.target_counter is not None:
+            self.targeted.setdefault((ticket.target_counter, ticket.day), set()).add(ticket.id)
 
     def stop_waiting(self, ticket: Ticket) -> None:
         keys = self.queues[(ticket.service, ticket.day)]
         del keys[bisect.bisect_left(keys, queue_key(ticket))]
+        if ticket.target_counter is not None:
+            self.targeted[(ticket.target_counter, ticket.day)].discard(ticket.id)
 
     def open_counters_for(self, service: str) -> int:
         return sum(1 for c in self.counters.values() if c.state is CounterState.OPEN and c.serves(service))

@@ -16,7 +16,7 @@ from queue_server.core.appointments import slots
 from queue_server.core.errors import DomainError
 from queue_server.core.events import EventType
 from queue_server.core.lobby import Lobby
-from queue_server.core.ordering import queue_key
+from queue_server.core.ordering import next_ticket, queue_key
 from queue_server.core.model import CounterState, TicketState
 from queue_server.core.state import LobbyState
 
@@ -130,6 +130,22 @@ def check_queues(state: LobbyState) -> None:
             expected.setdefault((ticket.service, ticket.day), []).append(queue_key(ticket))
     kept = {k: v for k, v in state.queues.items() if v}
     assert kept == {k: sorted(v) for k, v in expected.items()}
+    targeted: dict[tuple[int, dt.date], set[int]] = {}
+    for ticket in state.tickets.values():
+        if ticket.state is TicketState.WAITING and ticket.target_counter is not None:
+            targeted.setdefault((ticket.target_counter, ticket.day), set()).add(ticket.id)
+    assert {k: v for k, v in state.targeted.items() if v} == targeted
+
+
+def check_calling(state: LobbyState, now: dt.datetime) -> None:
+    """The queues' heads lead every counter to the ticket a scan of the whole day would."""
+    if state.day is None:
+        return
+    limit = state.site.policy.max_priority_in_row
+    for counter in state.counters.values():
+        assert next_ticket(counter, state.callable_at(counter, state.day), now, limit) is next_ticket(
+            counter, state.waiting(state.day), now, limit
+        )
 
 
 def opening_morning(now: dt.datetime) -> list[c.Command]:
@@ -159,6 +175,7 @@ def test_any_day_in_the_lobby_is_rebuilt_from_its_log(actions):
         assert observable(mirror.state) == observable(lobby.state)
         check_counters(lobby.state)
         check_queues(lobby.state)
+        check_calling(lobby.state, command.now)
 
     for command in opening_morning(now):
         execute(command)
