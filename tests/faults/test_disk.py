@@ -3,9 +3,10 @@ mounted for the test, filled by another file. The server refuses every write wit
 ``store_unavailable``, keeps serving reads, says 503 on /healthz, and takes writes again as
 soon as there is room, with the numbering going on where the disk left it.
 
-A read-only remount cannot be done while the server holds the file open for writing (the
-kernel answers EBUSY), and ``chattr +i`` does not stop writes through descriptors already
-open (checked on this machine); a full disk is the real failure we can make.
+The other way a disk stops taking writes, turning read-only under the running server, is
+``test_readonly.py``: a read-only remount of this tmpfs is refused (EBUSY) while the server
+holds the file open for writing, and ``chattr +i`` does not stop writes through descriptors
+already open, so that test puts the database on a FUSE file system made to turn read-only.
 """
 
 from __future__ import annotations
