@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import os
 import queue
 import sqlite3
 import threading
@@ -140,10 +141,11 @@ class Writer:
         except sqlite3.Error as exc:
             if db.conn.in_transaction:
                 db.execute("ROLLBACK")
-            log.error("commit of %d batch(es) failed: %s", len(accepted), exc)
+            reason = f"{exc}{disk_state(self.path.parent)}"
+            log.error("commit of %d batch(es) failed: %s", len(accepted), reason)
             if any(batch.events for batch in accepted):
                 self.epoch += 1
-            failure = StoreUnavailable(f"the database cannot be written: {exc}")
+            failure = StoreUnavailable(reason)
             for batch in accepted:
                 _settle(batch, error=failure)
             return
@@ -187,6 +189,22 @@ class Writer:
         _upsert(conn, "appointments", batch.appointments)
         _upsert(conn, "contacts", batch.contacts)
         _upsert(conn, "dossiers", batch.dossiers)
+
+
+def disk_state(folder: Path) -> str:
+    """What the file system under the database says of itself, to tell a person reading a
+    failed commit's message why (SQLite says only "disk I/O error" or "database or disk is
+    full")."""
+    try:
+        stats = os.statvfs(folder)
+        read_only = bool(stats.f_flag & os.ST_RDONLY) or not os.access(folder, os.W_OK)
+    except OSError:
+        return ""
+    if read_only:
+        return f"; the disk under {folder} is read-only"
+    if stats.f_bavail == 0:
+        return f"; the disk under {folder} is full"
+    return ""
 
 
 def _settle(batch: Batch, result: int | None = None, error: Exception | None = None) -> None:

@@ -79,6 +79,7 @@ def test_a_full_disk_refuses_writes_keeps_reads_and_recovers(small_disk: Path, t
                 break
         assert refusal is not None and refusal.code == "store_unavailable", refusal
         assert "cannot be written" in refusal.message
+        assert "is full" in refusal.message, refusal.message
         for _ in range(3):  # and every later write too, of any kind
             with pytest.raises(RequestFailed) as again:
                 await manager.request("announcement.set", text_vi="Thử nghiệm")

@@ -106,6 +106,7 @@ def test_a_read_only_disk_refuses_writes_keeps_reads_and_recovers(switched_disk:
             await kiosk.request("ticket.issue", service="HT")
         assert refusal.value.code == "store_unavailable", refusal.value
         assert "cannot be written" in refusal.value.message, refusal.value.message
+        assert "is read-only" in refusal.value.message, refusal.value.message
         for _ in range(3):  # and every later write too, of any kind
             with pytest.raises(RequestFailed) as again:
                 await manager.request("announcement.set", text_vi="Thử nghiệm")
