@@ -75,14 +75,17 @@ class Ticket:
     def as_dict(self) -> dict[str, object]:
         """Plain values, for the store and the protocol edge."""
         row: dict[str, object] = {}
-        for field in dataclasses.fields(self):
-            value = getattr(self, field.name)
+        for name in _TICKET_FIELDS:
+            value = getattr(self, name)
             if isinstance(value, dt.datetime | dt.date):
                 value = value.isoformat()
             elif isinstance(value, enum.Enum):
                 value = value.value
-            row[field.name] = value
+            row[name] = value
         return row
+
+
+_TICKET_FIELDS = tuple(field.name for field in dataclasses.fields(Ticket))  # as_dict runs for every change
 
 
 @dataclasses.dataclass

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import concurrent.futures
 import datetime as dt
 import itertools
 import logging
 import struct
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -91,6 +93,9 @@ class Hub:
         self._positions_wanted = False
         self._tasks: set[asyncio.Task[None]] = set()
         self._outbox: dict[Session, list[bytes]] = {}  # frames to write at the end of this loop turn
+        self._settling: list[tuple[concurrent.futures.Future[int], Batch, asyncio.Future[None]]] = []
+        self._settling_lock = threading.Lock()  # the writer's thread adds, the event loop takes
+        self._loop: asyncio.AbstractEventLoop | None = None  # the one the requests run in
 
     def snapshot(self, session: Session) -> dict[str, Any]:
         """What ``session`` sees of the lobby now (call after :meth:`settled`)."""
@@ -130,9 +135,10 @@ class Hub:
             contacts=contacts,
             epoch=self.epoch,
         )
-        done = asyncio.wrap_future(self.writer.submit(batch))
-        done.add_done_callback(lambda future: self._committed(future, batch))
-        await asyncio.shield(done)
+        self._loop = asyncio.get_running_loop()
+        answered = self._loop.create_future()
+        self.writer.submit(batch).add_done_callback(lambda done: self._settled(done, batch, answered))
+        await answered
         return events
 
     async def write(self, batch: Batch) -> None:
@@ -147,12 +153,41 @@ class Hub:
         codes = {e.data["code"] for e in events if e.type.value.startswith("appointment.")}
         return [self.lobby.state.appointments[c].as_dict() for c in sorted(codes)]
 
-    def _committed(self, future: asyncio.Future[int], batch: Batch) -> None:
-        if future.cancelled() or future.exception() is not None:
-            if batch.epoch == self.epoch:
-                self._rebuild()
-            return
-        self.publish(batch.events)
+    def _settled(self, done: concurrent.futures.Future[int], batch: Batch, answered: asyncio.Future[None]) -> None:
+        """In the writer's thread, as it settles each batch of a commit: the batches of one
+        commit are handed to the event loop together, in one callback (:meth:`_commit_done`)."""
+        with self._settling_lock:
+            self._settling.append((done, batch, answered))
+            first = len(self._settling) == 1
+        if first:
+            assert self._loop is not None
+            self._loop.call_soon_threadsafe(self._commit_done)
+
+    def _commit_done(self) -> None:
+        """In the event loop: publish the committed batches' events, all in one pass, and let
+        their requests go on. Events are published even if a request was cancelled meanwhile
+        (its connection closed): they are on disk. A failed batch makes the state be rebuilt
+        from the log, once the batches committed before it are published."""
+        with self._settling_lock:
+            settled, self._settling = self._settling, []
+        events: list[Event] = []
+        for done, batch, answered in settled:
+            error = done.exception()
+            if error is not None:
+                if events:
+                    self.publish(events)
+                    events = []
+                if batch.epoch == self.epoch:
+                    self._rebuild()
+                if not answered.done():
+                    answered.set_exception(error)
+                continue
+            events.extend(batch.events)
+        if events:
+            self.publish(events)
+        for done, _, answered in settled:
+            if done.exception() is None and not answered.done():
+                answered.set_result(None)
 
     def _rebuild(self) -> None:
         log.warning("a commit failed: rebuilding the state from the log (seq %d in memory)", self.lobby.seq)
