@@ -55,6 +55,10 @@ def text_frame(text: str) -> bytes:
     return struct.pack("!BBQ", 0x81, 127, size) + payload
 
 
+def _phones_last(item: tuple[Session, list[bytes]]) -> bool:
+    return item[0].role is Role.PUBLIC
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -293,9 +297,10 @@ class Hub:
     def _flush(self) -> None:
         """Write every session's queued frames in one system call. A client that does not
         read, so that its unsent data passes ``slow_client_bytes``, is cut off: it reconnects
-        with ``since`` and catches up then."""
+        with ``since`` and catches up then. The devices' frames go first: a board waiting for
+        a call must not wait behind a hundred phones' places."""
         outbox, self._outbox = self._outbox, {}
-        for session, frames in outbox.items():
+        for session, frames in sorted(outbox.items(), key=_phones_last):
             connection = session.connection
             if connection.protocol.state is not State.OPEN or connection.send_in_progress is not None:
                 continue

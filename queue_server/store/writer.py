@@ -135,8 +135,7 @@ class Writer:
             return
         try:
             db.execute("BEGIN IMMEDIATE")
-            for batch in accepted:
-                self._write(db, batch)
+            self._write(db, accepted)
             db.execute("COMMIT")
         except sqlite3.Error as exc:
             if db.conn.in_transaction:
@@ -155,23 +154,26 @@ class Writer:
         for batch in accepted:
             _settle(batch, result=self.committed_seq)
 
-    def _write(self, db: Any, batch: Batch) -> None:
+    def _write(self, db: Any, batches: list[Batch]) -> None:
+        """Write a commit's batches: their events, rows and marks, each kind in one statement
+        (the batches in order, so a row written twice keeps its later value)."""
         conn: sqlite3.Connection = db.conn
-        if batch.probe:
-            conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('health', ?)",
-                [dt.datetime.now(dt.UTC).isoformat()],
-            )
-        if batch.purge_contacts_before is not None:
-            conn.execute("DELETE FROM contacts WHERE created_at < ?", [batch.purge_contacts_before.isoformat()])
+        for batch in batches:
+            if batch.probe:
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('health', ?)",
+                    [dt.datetime.now(dt.UTC).isoformat()],
+                )
+            if batch.purge_contacts_before is not None:
+                conn.execute("DELETE FROM contacts WHERE created_at < ?", [batch.purge_contacts_before.isoformat()])
+        events = [e for batch in batches for e in batch.events]
         conn.executemany(
             "INSERT INTO events (seq, site, type, at, data) VALUES (?, ?, ?, ?, ?)",
-            [
-                (e.seq, self.site_id, e.type.value, e.at.isoformat(), json.dumps(e.data, ensure_ascii=False))
-                for e in batch.events
-            ],
+            [(e.seq, self.site_id, e.type.value, e.at.isoformat(), json.dumps(e.data, ensure_ascii=False)) for e in events],
         )
-        for event in batch.events:
+        for table in ("tickets", "appointments", "contacts", "dossiers"):
+            _upsert(conn, table, [row for batch in batches for row in getattr(batch, table)])
+        for event in events:  # after the tickets' rows: a new day's expiry marks the rows as they are now
             if event.type is EventType.DAY_OPENED and event.data["expired"]:
                 marks = ",".join("?" * len(event.data["expired"]))
                 conn.execute(
@@ -185,10 +187,6 @@ class Writer:
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [d["ticket"], d["score"], d["service"], d["counter"], d["officer"], event.at.isoformat(), d["source"]],
                 )
-        _upsert(conn, "tickets", batch.tickets)
-        _upsert(conn, "appointments", batch.appointments)
-        _upsert(conn, "contacts", batch.contacts)
-        _upsert(conn, "dossiers", batch.dossiers)
 
 
 def disk_state(folder: Path) -> str:
