@@ -2,7 +2,8 @@
 report the figures against the targets. See docs/performance.md.
 
     python -m bench                          everything, figures into bench/results and the doc
-    python -m bench --only clients,day       some of: clients, throughput, store, day, soak
+    python -m bench --only clients,day       some of: clients, throughput, store, day, soak, apps
+    python -m bench --only apps              the kiosk, console, board and phone page themselves
     python -m bench --soak-minutes 60        the long soak run
     python -m bench --faults                 also the slow fault tests (pytest -m slow tests/faults)
     python -m bench --profile var/profiles   each server run under cProfile
@@ -30,7 +31,12 @@ from .site import BenchSite
 from .soak import soak
 from .store import store_throughput
 
-PARTS = ("clients", "throughput", "store", "day", "soak")
+# The throughput part's centre: at 2,000 changes a second, 20 counters would each send more
+# than a device may (50 requests a second, docs/protocol.md "Limits"); 40 counters and 32
+# kiosks each stay well under it, and every event goes out to 82 devices.
+BIG_CENTRE = BenchSite(counters=40, kiosks=64)
+
+PARTS = ("clients", "throughput", "store", "day", "soak", "apps")
 
 TARGETS = (  # (figure, where, target, is it met)
     ("call → board p99 (ms), 1,000 clients", ("clients", "call_to_board_ms", "p99"), "< 25", lambda v: v < 25),
@@ -45,11 +51,22 @@ TARGETS = (  # (figure, where, target, is it met)
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="clients,throughput,store,day", help=f"comma-separated parts of {', '.join(PARTS)}")
+    parser.add_argument(
+        "--only", default="clients,throughput,store,day,apps", help=f"comma-separated parts of {', '.join(PARTS)}"
+    )
     parser.add_argument("--clients", type=int, default=1000, help="connected clients (default 1000)")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each measured phase (default 20)")
     parser.add_argument("--issue-rate", type=float, default=200.0, help="ticket issues a second (default 200)")
     parser.add_argument("--day-tickets", type=int, default=3000, help="tickets in the full day (default 3000)")
+    parser.add_argument("--app-tickets", type=int, default=30, help="apps: kiosk touches (default 30)")
+    parser.add_argument("--app-calls", type=int, default=30, help="apps: console calls (default 30)")
+    parser.add_argument(
+        "--app-background", type=int, default=0, help="apps: clients connected meanwhile, phones and boards (default 0)"
+    )
+    parser.add_argument("--no-app-phone", action="store_true", help="apps: no phone page following the calls")
+    parser.add_argument(
+        "--app-artefacts", type=Path, default=Path("var/bench/apps"), help="apps: screenshots (default var/bench/apps)"
+    )
     parser.add_argument("--soak-minutes", type=float, help="run the soak for this long (adds 'soak')")
     parser.add_argument("--faults", action="store_true", help="also run the slow fault tests")
     parser.add_argument("--profile", type=Path, help="write a cProfile of each server run into this folder")
@@ -103,6 +120,11 @@ def _run(part: str, args: argparse.Namespace, site: BenchSite, config: Path, fol
     profile = args.profile.resolve() / f"server-{part}.prof" if args.profile else None
     if profile:
         profile.parent.mkdir(parents=True, exist_ok=True)
+    if part == "apps":
+        return _apps(args, site, folder, profile)
+    if part == "throughput":  # a big centre's counters: each connection stays within its rate limit
+        site = BIG_CENTRE
+        config = site.write(folder / "big-centre.toml")
     with ServerProcess(config, folder / f"{part}.db", profile=profile, source=args.server_from) as server:
         if part == "clients":
             return asyncio.run(
@@ -116,6 +138,23 @@ def _run(part: str, args: argparse.Namespace, site: BenchSite, config: Path, fol
             return asyncio.run(soak(server, site, minutes=args.soak_minutes or 0.5))
     figures["restart"] = _restart(config, folder / f"{part}.db", args.server_from)
     return figures
+
+
+def _apps(args: argparse.Namespace, site: BenchSite, folder: Path, profile: Path | None) -> dict[str, Any]:
+    from .apps.scenario import AppFailed, AppOptions, run_apps  # the apps' processes, Selenium: only when asked
+
+    options = AppOptions(
+        tickets=args.app_tickets,
+        calls=args.app_calls,
+        background=args.app_background,
+        phone=not args.no_app_phone,
+        artefacts=args.app_artefacts.resolve(),
+    )
+    try:
+        return run_apps(options, site, folder, profile=profile, source=args.server_from)
+    except AppFailed as exc:  # the other parts' figures are still saved
+        print(f"apps: {exc}", file=sys.stderr)
+        return {"error": str(exc).splitlines()[0]}
 
 
 def _restart(config: Path, db: Path, source: Path | None) -> dict[str, Any]:

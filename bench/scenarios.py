@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -19,8 +20,9 @@ from queue_server.client import NotConnected, RequestFailed
 
 from .clients import Device, close_all, connect_all, open_counters
 from .figures import Latency, own_cpu_seconds
+from .lean import LeanClient
 from .server import ServerProcess
-from .site import BenchSite
+from .site import PIN, BenchSite
 
 
 async def issue_many(kiosks: list[Device], count: int, services: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -40,11 +42,15 @@ class Listeners:
     """Listening clients in processes of ``python -m bench.phones``, one per group of lines
     (``ticket CODE`` or ``token TOKEN``). The boards get a process of their own: in a lobby
     each is its own machine, and a process busy with hundreds of phones' messages would
-    delay the moment a board sees a call."""
+    delay the moment a board sees a call. The phones' processes run at a lower priority
+    (``phones_nice``): in a lobby they are the citizens' own phones, and here they would
+    otherwise take the CPU the server and the boards need on this small machine; the server
+    still does all of the phones' work."""
 
-    def __init__(self, url: str, groups: list[list[str]]) -> None:
+    def __init__(self, url: str, groups: list[list[str]], phones_nice: int = 10) -> None:
         self.url = url
         self.chunks = [group for group in groups if group]
+        self.phones_nice = phones_nice
         self.processes: list[subprocess.Popen[str]] = []
         self.folder = tempfile.TemporaryDirectory(prefix="bench-listeners-")
 
@@ -52,12 +58,14 @@ class Listeners:
         for n, chunk in enumerate(self.chunks):
             path = Path(self.folder.name) / f"clients-{n}.txt"
             path.write_text("\n".join(chunk))
+            phones = chunk[0].startswith("ticket ")
             self.processes.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "bench.phones", self.url, str(path)],
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     text=True,
+                    preexec_fn=(lambda: os.nice(self.phones_nice)) if phones and self.phones_nice else None,
                 )
             )
         ready = 0
@@ -257,45 +265,73 @@ def server_mean_ms(before: dict[str, float], after: dict[str, float]) -> float |
 
 
 async def durable_throughput(
-    server: ServerProcess, site: BenchSite, *, kiosks: int = 16, seconds: float = 10.0, queue: int = 100
+    server: ServerProcess,
+    site: BenchSite,
+    *,
+    kiosks: int = 32,
+    seconds: float = 10.0,
+    queue: int = 100,
+    processes: int = 2,
 ) -> dict[str, Any]:
     """Kiosks issuing and every counter calling and completing, each as fast as it can and
-    each waiting for its reply (acknowledged = committed to disk), boards listening. The
-    kiosks hold back while more than ``queue`` tickets wait, as a busy centre's queue would."""
+    each waiting for its reply (acknowledged = committed to disk), boards listening. The load
+    runs in ``processes`` processes of its own (``python -m bench.load``), as the lobby's
+    devices are machines of their own: one process for all would make its own event loop the
+    bottleneck. Each holds its kiosks back while ``queue`` / ``processes`` of its tickets wait."""
     url = server.url
-    counters = await open_counters(url, site, site.counters)
-    boards = await connect_all(Device(url, token=site.board_token(n)) for n in range(1, site.boards + 1))
-    kiosk_devices = await connect_all(Device(url, token=site.kiosk_token(n % site.kiosks + 1)) for n in range(kiosks))
-    await issue_many(kiosk_devices, queue, site.service_codes)  # a queue to call from
-    before = server.metrics()
-    cpu_before, own_before, started = server.cpu_seconds(), own_cpu_seconds(), time.perf_counter()
-    done = {"ticket.issue": 0, "ticket.call_next": 0, "ticket.complete": 0}
-    services = itertools.cycle(site.service_codes)
-
-    async def kiosk_loop(kiosk: Device) -> None:
-        while time.perf_counter() < started + seconds:
-            if done["ticket.issue"] - done["ticket.call_next"] >= queue:
-                await asyncio.sleep(0.001)
-                continue
-            await kiosk.request("ticket.issue", service=next(services))
-            done["ticket.issue"] += 1
-
-    async def counter_loop(counter: Device) -> None:
-        while time.perf_counter() < started + seconds:
-            try:
-                await counter.request("ticket.call_next")
-            except RequestFailed as exc:  # queue_empty: the kiosks are behind
-                if exc.code != "queue_empty":
-                    raise
-                await asyncio.sleep(0.001)
-                continue
-            done["ticket.call_next"] += 1
-            await counter.request("ticket.complete")
-            done["ticket.complete"] += 1
-
-    await asyncio.gather(*(kiosk_loop(k) for k in kiosk_devices), *(counter_loop(c) for c in counters))
-    wall = time.perf_counter() - started
-    after = server.metrics()
+    boards = [await LeanClient.connect(url, site.board_token(n)) for n in range(1, site.boards + 1)]
+    kiosk_tokens = [site.kiosk_token(n % site.kiosks + 1) for n in range(kiosks)]
+    counters = [(site.counter_token(n), site.officer(n)) for n in range(1, site.counters + 1)]
+    folder = tempfile.TemporaryDirectory(prefix="bench-load-")
+    loads = []
+    for n in range(processes):
+        spec = Path(folder.name) / f"load-{n}.json"
+        spec.write_text(
+            json.dumps(
+                {
+                    "kiosks": kiosk_tokens[n::processes],
+                    "counters": counters[n::processes],
+                    "pin": PIN,
+                    "services": site.service_codes,
+                    "queue": queue // processes,
+                    "seconds": seconds,
+                }
+            )
+        )
+        loads.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "bench.load", url, str(spec)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=(Path(folder.name) / f"load-{n}.err").open("w"),
+                text=True,
+            )
+        )
+    try:
+        for load in loads:
+            line = load.stdout.readline() if load.stdout else ""
+            if not line.startswith("ready"):
+                raise RuntimeError(f"a load process failed to start: {line!r}")
+        before = server.metrics()
+        cpu_before = server.cpu_seconds()
+        for load in loads:
+            load.stdin.write("go\n")  # type: ignore[union-attr]
+            load.stdin.flush()  # type: ignore[union-attr]
+        await asyncio.sleep(seconds)  # the boards go on reading meanwhile
+        after = server.metrics()
+        server_cpu = server.cpu_seconds() - cpu_before
+        outputs = await asyncio.gather(*(asyncio.to_thread(p.communicate, timeout=60) for p in loads))
+        if any(not out.strip() for out, _ in outputs):
+            errors = "".join(path.read_text() for path in sorted(Path(folder.name).glob("load-*.err")))
+            raise RuntimeError(f"a load process failed:\n{errors}")
+        results = [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
+        wall = max(r["ended"] for r in results) - min(r["started"] for r in results)
+    finally:
+        for load in loads:
+            if load.poll() is None:
+                load.kill()
+        folder.cleanup()
+    done = {op: sum(r["by_operation"][op] for r in results) for op in results[0]["by_operation"]}
     commits = after["motcua_store_commits_total"] - before["motcua_store_commits_total"]
     batches = after["motcua_store_batches_total"] - before["motcua_store_batches_total"]
     events = after["motcua_event_seq"] - before["motcua_event_seq"]
@@ -304,6 +340,7 @@ async def durable_throughput(
         "kiosks": kiosks,
         "counters": len(counters),
         "boards": len(boards),
+        "load_processes": processes,
         "seconds": round(wall, 1),
         "acknowledged": acknowledged,
         "by_operation": done,
@@ -311,8 +348,12 @@ async def durable_throughput(
         "events_per_second": round(events / wall),
         "commits_per_second": round(commits / wall),
         "batches_per_commit": round(batches / commits, 1) if commits else None,
-        "server_cpu_percent": round(100 * (server.cpu_seconds() - cpu_before) / wall, 1),
-        "load_generator_cpu_percent": round(100 * (own_cpu_seconds() - own_before) / wall, 1),
+        "request_ms_p50_by_process": [r["took_ms"]["p50"] for r in results],
+        "request_ms_p99_by_process": [r["took_ms"]["p99"] for r in results],
+        "server_request_ms_mean": server_mean_ms(before, after),
+        "server_cpu_percent": round(100 * server_cpu / wall, 1),
+        "load_generator_cpu_percent": round(100 * sum(r["cpu_seconds"] for r in results) / wall, 1),
+        "events_received": {"boards": sum(b.events for b in boards), "kiosks_and_counters": sum(r["events"] for r in results)},
     }
-    await close_all([*counters, *boards, *kiosk_devices])
+    await asyncio.gather(*(b.close() for b in boards))
     return result

@@ -78,7 +78,7 @@ class QueueServer:
         try:
             async for message in connection:
                 response = await self.handle_message(session, message)
-                await connection.send(wire(response), text=True)
+                self.hub.answer(session, wire(response))
         except ConnectionClosed:
             pass
         finally:

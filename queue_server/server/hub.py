@@ -43,10 +43,10 @@ POSITION_SECONDS = 1.0  # a phone is told its place in the queue at most this of
 POSITION_CHUNK = 100  # phones told in one turn of the event loop
 
 
-def text_frame(text: str) -> bytes:
+def text_frame(text: str | bytes) -> bytes:
     """A whole, unmasked websocket text frame, as a server sends it with no extension in use
     (RFC 6455 §5.2: FIN + text opcode, then the payload length in 7, 16 or 64 bits)."""
-    payload = text.encode()
+    payload = text.encode() if isinstance(text, str) else text
     size = len(payload)
     if size < 126:
         return bytes((0x81, size)) + payload
@@ -82,6 +82,7 @@ class Hub:
         self.clock = clock
         self.sessions: set[Session] = set()
         self.devices: set[Session] = set()  # the sessions that are not phones (a few dozen)
+        self.audiences: dict[tuple[Any, ...], set[Session]] = {}  # the devices, by what they see
         self.followers: dict[str, set[Session]] = {}  # ticket code → the phones following it
         self.metrics = Metrics()
         self.recent: collections.deque[Event] = collections.deque(maxlen=RECENT_EVENTS)
@@ -210,12 +211,18 @@ class Hub:
         self.sessions.add(session)
         if session.role is not Role.PUBLIC:
             self.devices.add(session)
+            self.audiences.setdefault(views.audience(session), set()).add(session)
         elif session.ticket_code is not None:
             self.followers.setdefault(session.ticket_code, set()).add(session)
 
     def unregister(self, session: Session) -> None:
         self.sessions.discard(session)
-        self.devices.discard(session)
+        if session in self.devices:
+            self.devices.discard(session)
+            key = views.audience(session)
+            self.audiences[key].discard(session)
+            if not self.audiences[key]:
+                del self.audiences[key]
         if session.ticket_code is not None and session.ticket_code in self.followers:
             self.followers[session.ticket_code].discard(session)
             if not self.followers[session.ticket_code]:
@@ -226,7 +233,9 @@ class Hub:
         of this turn of the event loop.
 
         A server's frames are not masked, so an event's frame is the same bytes for every
-        session of a role: it is built once per role. Phones (public sessions, possibly
+        session of a role: it is built once per role. Devices are grouped by what they see
+        (``views.audience``): what an audience sees of the events is decided once and queued
+        to each of its sessions as one piece. Phones (public sessions, possibly
         thousands) are not scanned: they are found by the code of the events' tickets, and
         their places in the queue are recomputed only when an event can move them."""
         self.recent.extend(events)
@@ -240,10 +249,12 @@ class Hub:
                 frames[key] = text_frame(encode(views.stripped(event, role)))
             return frames[key]
 
-        for session in self.devices:
-            for event in events:
-                if views.visible(event, session, self.lobby):
-                    self._queue(session, frame(event, session.role))
+        for sessions in self.audiences.values():
+            anyone = next(iter(sessions))
+            seen = b"".join(frame(e, anyone.role) for e in events if views.visible(e, anyone, self.lobby))
+            if seen:
+                for session in sessions:
+                    self._queue(session, seen)
         if self.followers:
             tickets = self.lobby.state.tickets
             for event in events:
@@ -289,10 +300,20 @@ class Hub:
             if self._positions_wanted:  # the queue moved again while this round went on
                 self._positions_soon()
 
+    def answer(self, session: Session, reply: bytes) -> None:
+        """Send a reply (UTF-8 JSON) with the session's next frames, in the same write."""
+        self._queue(session, text_frame(reply))
+
     def _queue(self, session: Session, frame: bytes) -> None:
         if not self._outbox:
-            asyncio.get_running_loop().call_soon(self._flush)
+            asyncio.get_running_loop().call_soon(self._flush_soon)
         self._outbox.setdefault(session, []).append(frame)
+
+    def _flush_soon(self) -> None:
+        """Flush after the callbacks already waiting in this turn of the loop: the requests a
+        commit let go on queue their replies there, and each connection then gets its events
+        and its reply in one write (one system call instead of two)."""
+        asyncio.get_running_loop().call_soon(self._flush)
 
     def _flush(self) -> None:
         """Write every session's queued frames in one system call. A client that does not

@@ -83,6 +83,18 @@ def visible(event: Event, session: Session, lobby: Lobby) -> bool:
     return True
 
 
+def audience(session: Session) -> tuple[Any, ...]:
+    """Sessions with the same audience see the same events, shaped the same way (what
+    :func:`visible` and :func:`stripped` look at): the role, and for a pad its counter, for
+    a board limited to some counters or services the board itself."""
+    role = session.role
+    if role is Role.PAD:
+        return (role, session.counter)
+    if role is Role.DISPLAY and session.device is not None and (session.device.services or session.device.counters):
+        return (role, session.device.id)
+    return (role,)
+
+
 def stripped(event: Event, role: Role) -> dict[str, Any]:
     """The event without the fields ``role`` may not see (the same for every session of it)."""
     message = event_to_dict(event)
