@@ -28,6 +28,8 @@ from pathlib import Path
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
 
+from bench.apps.window import screenshot  # noqa: E402  (the window's pixels, read as RGBA)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -96,24 +98,11 @@ async def _handle(app, request: dict) -> dict:
     if command == "shot":
         app.refresh()
         await asyncio.sleep(0.3)  # two frames drawn after the refresh
-        _screenshot(Window, Path(request["path"]))
+        screenshot(Path(request["path"]))
         return {"ok": True, "path": request["path"], "window": list(Window.size)}
     if command == "quit":
         return {"ok": True, "quit": True}
     return {"ok": False, "error": f"unknown command {command!r}"}
-
-
-def _screenshot(window, path: Path) -> None:
-    """The window's pixels as a PNG. Like ``Window.screenshot``, but read as RGBA: Kivy 2.3.1
-    reads RGB rows with OpenGL's 4-byte row alignment ignored, which shears the picture when
-    the width is not a multiple of 4 (1366)."""
-    from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glReadPixels
-    from PIL import Image
-
-    width, height = window.size
-    data = glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE)
-    image = Image.frombytes("RGBA", (width, height), bytes(data)).transpose(Image.Transpose.FLIP_TOP_BOTTOM)
-    image.convert("RGB").save(path)
 
 
 def _state(app) -> dict:

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.apps.window import find_target, touch
 from kiosk.app import KioskApp, configure_kivy
 from kiosk.bootstrap import read_settings
 
@@ -42,26 +43,6 @@ def visible_texts(widget: Any) -> list[str]:
 
     walk(widget)
     return out
-
-
-def find_target(widget: Any, target: str) -> Any | None:
-    if getattr(widget, "target", None) == target and widget.opacity > 0 and not widget.disabled:
-        return widget
-    for child in widget.children:
-        found = find_target(child, target)
-        if found is not None:
-            return found
-    return None
-
-
-def touch(widget: Any, times: int = 1) -> None:
-    from kivy.tests.common import UnitTestTouch
-
-    x, y = widget.to_window(*widget.center)
-    for _ in range(times):
-        t = UnitTestTouch(x, y)
-        t.touch_down()
-        t.touch_up()
 
 
 class Commands:
