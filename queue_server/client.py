@@ -82,6 +82,7 @@ class QueueClient:
         self._ids = itertools.count(1)
         self._closing = False
         self._connected = asyncio.Event()
+        self._held: list[dict[str, Any]] | None = None
 
     async def run(self) -> None:
         """Stay connected until :meth:`close`."""
@@ -153,14 +154,20 @@ class QueueClient:
             args["ticket"] = self.ticket
         if self.seq is not None:
             args["since"] = self.seq
-        hello = await self.request("hello", **args)
-        self.hello = hello
-        if "snapshot" in hello:
-            self.seq = hello["snapshot"]["seq"]
-            self.on_snapshot(hello["snapshot"])
-        for event in hello.get("events", []):
+        self._held = []  # pushes that come before the hello's catch-up is delivered
+        try:
+            hello = await self.request("hello", **args)
+            self.hello = hello
+            if "snapshot" in hello:
+                self.seq = hello["snapshot"]["seq"]
+                self.on_snapshot(hello["snapshot"])
+            for event in hello.get("events", []):
+                self._deliver(event)
+            self.seq = max(self.seq or 0, hello["seq"])
+        finally:
+            held, self._held = self._held, None
+        for event in held or ():
             self._deliver(event)
-        self.seq = max(self.seq or 0, hello["seq"])
 
     async def _read(self, connection: ClientConnection) -> None:
         async for raw in connection:
@@ -169,7 +176,9 @@ class QueueClient:
             except ValueError:
                 log.error("unreadable message from the server: %.80r", raw)
                 continue
-            if "ev" in message:
+            if "ev" in message and self._held is not None:
+                self._held.append(message)  # after the catch-up, or it would look seen already
+            elif "ev" in message:
                 self._deliver(message)
             elif message.get("re") in self._pending:
                 future = self._pending[message["re"]]

@@ -102,3 +102,44 @@ def test_the_client_reconnects_and_catches_up_without_repeats(tmp_path, clock: C
         assert ConnectionStatus.DISCONNECTED in statuses
 
     run(scenario())
+
+
+def test_pushes_that_follow_the_hello_in_the_same_read_wait_for_its_catch_up() -> None:
+    """A server may write the hello's reply (with the events missed since ``since``) and the
+    next pushed event in one write; the client reads both before its hello has been handled.
+    The push must be delivered after the catch-up, not instead of it (a board that had
+    reconnected lost the calls made while it was away: found by tests/faults/test_sigkill.py)."""
+    import json
+
+    from websockets.asyncio.server import serve
+
+    from queue_server.server.hub import text_frame
+
+    def event(seq: int) -> dict:
+        return {"ev": "ticket.issued", "seq": seq, "ticket": seq, "label": f"A{seq:03d}"}
+
+    async def server(connection) -> None:
+        async for raw in connection:
+            request = json.loads(raw)
+            assert request["op"] == "hello" and request["since"] == 3
+            reply = {"re": request["id"], "ok": True, "seq": 6, "events": [event(4), event(5), event(6)]}
+            pushed = event(7)
+            connection.transport.write(text_frame(json.dumps(reply).encode()) + text_frame(json.dumps(pushed).encode()))
+
+    async def scenario() -> None:
+        async with serve(server, "127.0.0.1", 0) as listening:
+            port = listening.sockets[0].getsockname()[1]
+            seen: list[int] = []
+            board = QueueClient(f"ws://127.0.0.1:{port}", token="t", on_event=lambda e: seen.append(e["seq"]))
+            board.seq = 3  # it had seen up to 3 before it lost the connection
+            task = asyncio.create_task(board.run())
+            await board.wait_connected(5)
+            for _ in range(100):
+                if len(seen) == 4:
+                    break
+                await asyncio.sleep(0.01)
+            await board.close()
+            await task
+        assert seen == [4, 5, 6, 7]
+
+    run(scenario())
