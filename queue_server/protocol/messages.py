@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
+
 from .errors import ProtocolError, ProtocolErrorCode
 
 MAX_ID_LENGTH = 64
@@ -131,8 +133,19 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not allowed")
 
 
-def encode(message: Mapping[str, Any]) -> str:
-    return json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+def encode(message: Mapping[str, Any]) -> bytes:
+    """A message as compact UTF-8 JSON. Every event and reply goes through here: orjson does
+    it several times faster than the json module. What orjson refuses is written by json: an
+    integer over 64 bits (a request id echoed back), and a lone surrogate (echoed from a
+    request's id or op), escaped so that the reply stays valid UTF-8 JSON."""
+    try:
+        return orjson.dumps(message, option=orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError:
+        text = json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        try:
+            return text.encode()
+        except UnicodeEncodeError:
+            return json.dumps(message, ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode()
 
 
 def reply(request_id: int | str, result: Mapping[str, Any] | None = None) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import gc
-import json
 import logging
 import math
 import sys
@@ -78,7 +77,7 @@ class QueueServer:
         try:
             async for message in connection:
                 response = await self.handle_message(session, message)
-                self.hub.answer(session, wire(response))
+                self.hub.answer(session, encode(response))
         except ConnectionClosed:
             pass
         finally:
@@ -236,15 +235,6 @@ def tune_for_latency() -> None:
     """
     sys.setswitchinterval(SWITCH_SECONDS)
     gc.set_threshold(*GC_THRESHOLDS)
-
-
-def wire(message: dict[str, Any]) -> bytes:
-    """A reply as UTF-8 JSON. A lone surrogate echoed from a request (in an id, an op name)
-    cannot be UTF-8: then the reply escapes it, and stays valid JSON, instead of failing."""
-    try:
-        return encode(message).encode()
-    except UnicodeEncodeError:
-        return json.dumps(message, ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode()
 
 
 async def start(

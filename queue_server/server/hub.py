@@ -43,10 +43,10 @@ POSITION_SECONDS = 1.0  # a phone is told its place in the queue at most this of
 POSITION_CHUNK = 100  # phones told in one turn of the event loop
 
 
-def text_frame(text: str | bytes) -> bytes:
-    """A whole, unmasked websocket text frame, as a server sends it with no extension in use
-    (RFC 6455 §5.2: FIN + text opcode, then the payload length in 7, 16 or 64 bits)."""
-    payload = text.encode() if isinstance(text, str) else text
+def text_frame(payload: bytes) -> bytes:
+    """A whole, unmasked websocket text frame of a UTF-8 payload, as a server sends it with no
+    extension in use (RFC 6455 §5.2: FIN + text opcode, then the payload length in 7, 16 or 64
+    bits)."""
     size = len(payload)
     if size < 126:
         return bytes((0x81, size)) + payload

@@ -12,4 +12,4 @@ from queue_server.server.hub import text_frame
 @pytest.mark.parametrize("size", [0, 1, 125, 126, 127, 65_535, 65_536, 300_000])
 def test_a_prebuilt_frame_is_the_frame_websockets_would_send(size: int) -> None:
     text = "Mời công dân số A001 đến quầy 5 " * (size // 40) + "x" * (size % 40)
-    assert text_frame(text) == Frame(Opcode.TEXT, text.encode()).serialize(mask=False, extensions=[])
+    assert text_frame(text.encode()) == Frame(Opcode.TEXT, text.encode()).serialize(mask=False, extensions=[])
