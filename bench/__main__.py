@@ -99,7 +99,15 @@ def main(argv: list[str] | None = None) -> int:
         config = site.write(folder / "site.toml")
         for part in parts:
             print(f"— {part} …", flush=True)
+            before = report.load_average()
             results[part] = _run(part, args, site, config, folder)
+            # each part says when and on what it was measured: a later run of other parts
+            # rewrites the file's top-level keys but keeps this part
+            results[part]["measured"] = {
+                "at": dt.datetime.now().isoformat(timespec="seconds"),
+                "commit": results["commit"],
+                "load_average": [before, report.load_average()],
+            }
             print(json.dumps(results[part], ensure_ascii=False), flush=True)
     results["load_average"] = report.load_average()
     if args.server_from:
