@@ -120,3 +120,19 @@ def text_of(driver: Any, css: str, text: str | None = None, timeout: float = 10)
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def waiting_labels(driver: Any) -> list[str]:
+    """The numbers in the console's waiting list, top to bottom (read in one go: no stale rows)."""
+    return driver.execute_script(
+        'return [...document.querySelectorAll("#waiting tbody tr td:first-child")].map((td) => td.textContent.trim())'
+    )
+
+
+def wait_value(read: Any, expected: Any, timeout: float = 10) -> None:
+    """Wait until ``read()`` returns ``expected`` (the page catches up with an event)."""
+    deadline = time.monotonic() + timeout
+    while (value := read()) != expected:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"expected {expected!r} after {timeout} s, last {value!r}")
+        time.sleep(0.05)
