@@ -6,6 +6,11 @@
 Full screen by default (the device's option ``fullscreen``); ``--size`` opens a window of that
 size instead (trying a layout on a desktop). The app shares one asyncio loop with its queue
 client (``App.async_run``); see docs/display.md.
+
+The screen is refreshed (the board's model copied into the widgets) when something changed:
+the controller reports every change and the refresh runs just before the next frame; the board
+says when its view will change by itself (a highlight ending, the "Mất kết nối" banner due),
+and the clock on screen is looked at every second.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SERVICES_REFRESH_SECONDS = 30  # the waiting counts are corrected from the server this often
+CLOCK_SECONDS = 1.0  # the time on screen is looked at this often (also a safety net)
 
 
 class BoardApp(App):
@@ -63,6 +69,10 @@ class BoardApp(App):
         self.layout = layout
         self.monotonic = monotonic
         self.screen: BoardScreen | None = None
+        # -1: after this frame's events, before it is drawn; several changes make one refresh.
+        # (``self.refresh()`` looked up at each call, so that a probe wrapping it sees each one.)
+        self.refresh_soon = Clock.create_trigger(lambda _dt: self.refresh(), -1)
+        self._wake = Clock.create_trigger(lambda _dt: self.refresh(), 0)  # the board's own next change
 
     def build(self) -> BoardScreen:
         from kivy.core.window import Window
@@ -77,13 +87,22 @@ class BoardApp(App):
             last_calls=self.setup.options.last_calls
         )
         self.refresh()
-        Clock.schedule_interval(lambda _dt: self.refresh(), 0.25)
+        Clock.schedule_interval(lambda _dt: self.refresh(), CLOCK_SECONDS)
         return self.screen
 
     def refresh(self) -> None:
-        if self.screen is not None:
-            view = self.controller.board.view(self.monotonic())
-            self.screen.show(view, dt.datetime.now(self.setup.tz))
+        """Copy the board into the widgets (a widget is redrawn only if its value changed), and
+        come back when the board's view will change with no event."""
+        if self.screen is None:
+            return
+        now = self.monotonic()
+        board = self.controller.board
+        self.screen.show(board.view(now), dt.datetime.now(self.setup.tz))
+        self._wake.cancel()
+        when = board.changes_at(now)
+        if when is not None:
+            self._wake.timeout = max(when - now, 0.0)
+            self._wake()
 
     async def run_with_client(self) -> None:
         """The app and its connection to the server, in one loop, until the window closes."""
@@ -108,6 +127,7 @@ class BoardApp(App):
                 log.info("services.list: %s", exc)
                 continue
             self.controller.board.load_services(reply.get("services", ()))
+            self.refresh_soon()
 
 
 def _size(text: str) -> tuple[int, int]:

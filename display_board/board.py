@@ -6,6 +6,7 @@
     board.feature(call, now)            # the big panel shows it, highlighted for a few seconds
     board.connection(status, now)       # "connected" / "connecting" / "disconnected"
     view = board.view(now)              # a BoardView for the screen
+    board.changes_at(now)               # when that view will change with no event (or None)
 
 ``now`` is a monotonic time in seconds (highlight, the "Mất kết nối" banner). A board limited to
 some counters or fields shows only those, whatever the server sends.
@@ -198,6 +199,16 @@ class Board:
             offline=offline,
             synced=self._synced,
         )
+
+    def changes_at(self, now: float) -> float | None:
+        """The next moment after ``now`` at which :meth:`view` changes by itself, with no event
+        (the highlight ends, the banner appears), or None: the screen need not look before."""
+        moments: list[float] = []
+        if self._featured is not None and now < self._highlight_until:
+            moments.append(self._highlight_until)
+        if self._lost_since is not None and now < self._lost_since + self.offline_after_seconds:
+            moments.append(self._lost_since + self.offline_after_seconds)
+        return min(moments, default=None)
 
     # ---- inside ----------------------------------------------------------------------------
 

@@ -156,7 +156,9 @@ def build_app(setup: BoardSetup, *, monotonic=time.monotonic) -> BoardApp:
         on_status=controller.on_status,
         backoff=RECONNECT_BACKOFF,
     )
-    return BoardApp(setup=setup, controller=controller, client=client, layout=options.layout, monotonic=monotonic)
+    app = BoardApp(setup=setup, controller=controller, client=client, layout=options.layout, monotonic=monotonic)
+    controller.on_change = app.refresh_soon  # every change is on screen from the next frame
+    return app
 
 
 __all__ = ["BoardSetup", "BoardSetupError", "Layout", "build_app", "load_setup", "prepare_kivy"]

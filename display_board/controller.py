@@ -3,6 +3,9 @@ announcer feeds the speaker, one call at a time. No Kivy and no asyncio here.
 
 A call arriving while the client is still catching up (between connecting and ``connected``)
 is offered as not live: the announcer says it only if it is recent (see :mod:`.announcer`).
+
+Whatever changes the board (a snapshot, an event, the connection, the next call featured)
+ends in ``on_change()``: the app redraws on the next frame rather than on a timer.
 """
 
 from __future__ import annotations
@@ -81,6 +84,7 @@ class BoardController:
         wall_clock: Callable[[], dt.datetime],
         silent_seconds: float = 4.0,
         schedule: Callable[[float, Callable[[], None]], Any] | None = None,
+        on_change: Callable[[], None] = lambda: None,
     ) -> None:
         self.board = board
         self.announcer = announcer
@@ -89,6 +93,7 @@ class BoardController:
         self.wall_clock = wall_clock
         self.silent_seconds = silent_seconds  # without a voice, how long each call stays featured
         self.schedule = schedule
+        self.on_change = on_change  # the board changed: show it
         self.live = False
         self.spoken: collections.deque[Spoken] = collections.deque(maxlen=500)
         self.finished: collections.deque[float] = collections.deque(maxlen=500)  # monotonic, per spoken
@@ -98,11 +103,13 @@ class BoardController:
     def on_snapshot(self, snapshot: dict[str, Any]) -> None:
         log.info("snapshot at seq %s", snapshot.get("seq"))
         self.board.load_snapshot(snapshot)
+        self.on_change()
 
     def on_event(self, event: dict[str, Any]) -> None:
         if event.get("ev") == "day.opened":
             self.announcer.reset()
         call = self.board.apply(event)
+        self.on_change()
         if call is None:
             return
         decision = self.announcer.offer(call, now=self.wall_clock(), live=self.live)
@@ -114,6 +121,7 @@ class BoardController:
         value = getattr(status, "value", status)
         self.live = value == "connected"
         self.board.connection(value, self.monotonic())
+        self.on_change()
         log.info("connection: %s", value)
 
     # ---- announcing ------------------------------------------------------------------------
@@ -125,6 +133,7 @@ class BoardController:
         call = item.call
         now = self.monotonic()
         self.board.feature(call, now)
+        self.on_change()
         log.info("announcing: %s", call_text(call.label, call.counter))
         if self.speaker is None:
             self.spoken.append(Spoken(call.label, call.counter, call.recall, item.repeat, (), (), 0.0, now, ""))

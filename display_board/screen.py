@@ -1,14 +1,15 @@
 """The board's Kivy widgets: a :class:`BoardScreen` shows a :class:`~.board.BoardView`.
 
 The look lives in ``widgets.kv`` (the parts) and ``landscape.kv`` / ``portrait.kv`` (where the
-parts go); this file only copies values into widget properties, rebuilding a table only when
-its rows changed.
+parts go); this file only copies values into widget properties. A table keeps its cells and
+changes only what changed (see :mod:`.cells`): Kivy makes a label's texture again only when
+its text or look changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
+from collections.abc import Callable, Sequence
 
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
@@ -16,11 +17,12 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.stencilview import StencilView
+from kivy.uix.widget import Widget
 
-from .board import BoardView, CallRow, CounterRow, FieldRow
+from .board import BoardView
+from .cells import Cell, call_cells, counter_cells, field_cells, grid, reuse
 
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
-COUNTER_STATES_VI = {"open": "Đang mở", "paused": "Tạm dừng", "closed": "Đóng"}
 
 
 def date_vi(moment: dt.datetime) -> str:
@@ -60,20 +62,38 @@ class OfflineBanner(BoxLayout):
 
 
 class Table(GridLayout):
-    """A grid filled with ``cols`` columns of equal cells, top to bottom then left to right."""
+    """A grid of ``cols`` columns of equal cells, top to bottom then left to right, that keeps
+    its cells' widgets from one :meth:`show` to the next."""
 
     min_rows = NumericProperty(1)
 
-    def fill(self, cells: list) -> None:  # list of widgets
-        self.clear_widgets()
-        rows = max(self.min_rows, math.ceil(len(cells) / max(self.cols, 1)))
-        self.rows = rows
-        grid: list = [None] * (rows * self.cols)
-        for index, cell in enumerate(cells):
-            column, row = divmod(index, rows)
-            grid[row * self.cols + column] = cell
-        for cell in grid:
-            self.add_widget(cell if cell is not None else BoxLayout())
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._cells: list[Widget] = []  # in the rows' order
+        self._keys: list = []
+        self._blanks: list[Widget] = []
+
+    def show(self, make: Callable[[], Widget], cells: Sequence[Cell]) -> None:
+        keys = [key for key, _ in cells]
+        plan = reuse(self._keys, keys)
+        widgets = []
+        for (_, values), index in zip(cells, plan, strict=True):
+            widget = self._cells[index] if index is not None else make()
+            for name, value in values.items():
+                setattr(widget, name, value)  # Kivy passes on only a value that changed
+            widgets.append(widget)
+        self._cells, self._keys = widgets, keys
+        rows, places = grid(len(widgets), self.cols, self.min_rows)
+        while len(self._blanks) < places.count(None):
+            self._blanks.append(BoxLayout())
+        spare = iter(self._blanks)
+        wanted = [widgets[index] if index is not None else next(spare) for index in places]
+        placed = self.children[::-1]  # a GridLayout places its children in the order they came
+        if self.rows != rows or len(placed) != len(wanted) or any(a is not b for a, b in zip(placed, wanted)):
+            self.clear_widgets()  # a cell moved (a new call on top): the same widgets, placed again
+            self.rows = rows
+            for widget in wanted:
+                self.add_widget(widget)
 
 
 class Ticker(StencilView):
@@ -138,34 +158,18 @@ class BoardScreen(FloatLayout):
         self.synced = view.synced
         ticker = " · ".join(t for t in (view.ticker_vi, view.ticker_en) if t)
         self.ticker_text = ticker
-        self._table("counters", self.counters_table, view.counters, _counter_cell)
-        calls = view.calls[: int(self.last_calls)]
-        self._table("calls", self.calls_table, calls, lambda row: _call_cell(row, row == (calls[0] if calls else None)))
-        self._table("fields", self.fields_table, view.fields, _field_cell)
+        self._table("counters", self.counters_table, view.counters, CounterCell, counter_cells)
+        self._table("calls", self.calls_table, view.calls[: int(self.last_calls)], CallCell, call_cells)
+        self._table("fields", self.fields_table, view.fields, FieldCell, field_cells)
 
-    def _table(self, name: str, table: Table | None, rows: tuple, make) -> None:
+    def _table(
+        self, name: str, table: Table | None, rows: tuple, make: Callable[[], Widget],
+        cells: Callable[[tuple], list[Cell]],
+    ) -> None:
         if table is None or self._shown.get(name) == rows:
             return
         self._shown[name] = rows
-        table.fill([make(row) for row in rows])
-
-
-def _counter_cell(row: CounterRow) -> CounterCell:
-    if row.state == "closed":
-        ticket, note = "", "Đóng"
-    elif row.label:
-        ticket, note = row.label, ("Tạm dừng" if row.state == "paused" else "")
-    else:
-        ticket, note = "", COUNTER_STATES_VI.get(row.state, row.state)
-    return CounterCell(number=str(row.number), ticket=ticket, state=row.state, note=note)
-
-
-def _call_cell(row: CallRow, newest: bool) -> CallCell:
-    return CallCell(label=row.label, counter=f"Quầy {row.counter}", newest=newest)
-
-
-def _field_cell(row: FieldRow) -> FieldCell:
-    return FieldCell(name=row.name_vi, waiting=str(row.waiting), open=row.open)
+        table.show(make, cells(rows))
 
 
 class LandscapeBoard(BoardScreen):

@@ -7,8 +7,18 @@ It is the board of ``motcua-display`` (the same bootstrap), plus a line protocol
 stdout so that a test can look inside while it drives the server:
 
     {"cmd": "state"}                     -> {"ok": true, "state": {...the BoardView, spoken calls...}}
+    {"cmd": "moments"}                   -> {"ok": true, "moments": {"calls": {"A0012": {"arrived":
+                                            [frame, t], "shown": [frame, t]}, …}, "highlight_ended":
+                                            [now, …]}}  (each call's event reached the board; the
+                                            screen's big panel took its number; its highlight ended)
+    {"cmd": "cells"}                     -> {"ok": true, "tables": {"counters": [{"id": …, "labels":
+                                            [[text, renders], …]}, …], "calls": …, "fields": …}}
     {"cmd": "shot", "path": "x.png"}     -> {"ok": true, "path": "x.png"}   (the window's pixels)
     {"cmd": "quit"}                      -> {"ok": true} and the app stops
+
+Frames are Kivy's ``Clock.frames`` (one a turn of its loop), ``t`` is ``time.perf_counter()``,
+``now`` the board's monotonic clock (as ``spoken[…]["started"]``); ``renders`` counts how many
+times a label made its texture (``Label.texture_update``, counted from the start).
 """
 
 from __future__ import annotations
@@ -17,13 +27,16 @@ import argparse
 import asyncio
 import dataclasses
 import faulthandler
+import functools
 import json
 import logging
 import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
@@ -52,11 +65,59 @@ def main() -> None:
         setup = dataclasses.replace(setup, options=dataclasses.replace(setup.options, layout=Layout(args.layout)))
     width, height = (int(v) for v in args.size.split("x"))
     prepare_kivy(setup, (width, height))
+    _count_renders()
     app = build_app(setup)
-    asyncio.run(_run(app))
+    moments = _watch_calls(app)
+    asyncio.run(_run(app, moments))
 
 
-async def _run(app) -> None:
+def _count_renders() -> None:
+    """Every label counts the textures it makes (before any label exists)."""
+    from kivy.uix.label import Label
+
+    texture_update = Label.texture_update
+
+    @functools.wraps(texture_update)  # its name: Kivy's trigger finds the method by name
+    def counted(self, *args):
+        self.renders = getattr(self, "renders", 0) + 1
+        return texture_update(self, *args)
+
+    Label.texture_update = counted
+
+
+def _watch_calls(app) -> dict[str, Any]:
+    """When each call's event reached the board, when the screen's big panel took it, and when
+    the panel's highlight ended."""
+    from kivy.clock import Clock
+
+    calls: dict[str, dict[str, tuple[int, float]]] = {}
+    ended: list[float] = []
+    board = app.controller.board
+    apply = board.apply
+
+    def noted_apply(event):
+        if event.get("ev") in ("ticket.called", "ticket.recalled") and isinstance(event.get("label"), str):
+            calls.setdefault(event["label"], {}).setdefault("arrived", (Clock.frames, time.perf_counter()))
+        return apply(event)
+
+    def on_start(*_args) -> None:
+        def shown(_screen, label: str) -> None:
+            if label:
+                calls.setdefault(label, {}).setdefault("shown", (Clock.frames, time.perf_counter()))
+
+        def highlighted(_screen, on: bool) -> None:
+            if not on:
+                ended.append(app.monotonic())
+
+        app.screen.fbind("featured_label", shown)
+        app.screen.fbind("highlighted", highlighted)
+
+    board.apply = noted_apply
+    app.fbind("on_start", on_start)
+    return {"calls": calls, "highlight_ended": ended}
+
+
+async def _run(app, moments: dict) -> None:
     loop = asyncio.get_running_loop()
     commands: asyncio.Queue[str] = asyncio.Queue()
 
@@ -66,19 +127,19 @@ async def _run(app) -> None:
         loop.call_soon_threadsafe(commands.put_nowait, '{"cmd": "quit"}')
 
     threading.Thread(target=read_stdin, daemon=True).start()
-    serve = asyncio.create_task(_serve(app, commands))
+    serve = asyncio.create_task(_serve(app, commands, moments))
     try:
         await app.run_with_client()
     finally:
         serve.cancel()
 
 
-async def _serve(app, commands: asyncio.Queue[str]) -> None:
+async def _serve(app, commands: asyncio.Queue[str], moments: dict) -> None:
     while True:
         line = await commands.get()
         try:
             request = json.loads(line)
-            reply = await _handle(app, request)
+            reply = await _handle(app, request, moments)
             text = json.dumps(reply, ensure_ascii=False, default=str)
         except Exception as exc:  # report everything to the test, keep serving
             reply = {"ok": False, "error": repr(exc)}
@@ -89,12 +150,16 @@ async def _serve(app, commands: asyncio.Queue[str]) -> None:
             return
 
 
-async def _handle(app, request: dict) -> dict:
+async def _handle(app, request: dict, moments: dict) -> dict:
     from kivy.core.window import Window
 
     command = request["cmd"]
     if command == "state":
         return {"ok": True, "state": _state(app)}
+    if command == "moments":
+        return {"ok": True, "moments": moments}
+    if command == "cells":
+        return {"ok": True, "tables": _cells(app.screen)}
     if command == "shot":
         app.refresh()
         await asyncio.sleep(0.3)  # two frames drawn after the refresh
@@ -121,6 +186,21 @@ def _state(app) -> dict:
         "featured_text": app.screen.featured_label if app.screen else None,
         "offline_shown": bool(app.screen and app.screen.offline),
     }
+
+
+def _cells(screen) -> dict:
+    """Each table's cells as placed (blank places left out): the widget, its labels."""
+    from kivy.uix.label import Label
+
+    tables = {"counters": screen.counters_table, "calls": screen.calls_table, "fields": screen.fields_table}
+    found: dict[str, list] = {}
+    for name, table in tables.items():
+        found[name] = []
+        for cell in reversed(table.children):
+            labels = [[w.text, getattr(w, "renders", 0)] for w in cell.walk(restrict=True) if isinstance(w, Label)]
+            if labels:
+                found[name].append({"id": id(cell), "labels": labels})
+    return found
 
 
 if __name__ == "__main__":

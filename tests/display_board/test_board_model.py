@@ -156,3 +156,20 @@ def test_malformed_events_change_nothing() -> None:
                   {"ev": "whatever", "seq": 1}]:  # fmt: skip
         assert board.apply(event) is None
     assert board.view(0) == before
+
+
+def test_the_board_says_when_its_view_will_change_with_no_event() -> None:
+    board = Board(highlight_seconds=8, offline_after_seconds=5)
+    board.load_snapshot(snapshot())
+    assert board.changes_at(0.0) is None  # nothing featured, never disconnected
+    call = board.apply(called(11, "A005", 1))
+    assert call is not None
+    board.feature(call, now=100.0)
+    assert board.changes_at(100.0) == 108.0  # the highlight ends
+    assert board.view(board.changes_at(100.0)).highlighted is False  # type: ignore[arg-type]
+    board.connection("connecting", 104.0)
+    assert board.changes_at(104.0) == 108.0 and board.changes_at(108.0) == 109.0  # then the banner
+    assert not board.view(108.9).offline and board.view(109.0).offline
+    assert board.changes_at(109.0) is None
+    board.connection("connected", 110.0)
+    assert board.changes_at(110.0) is None
