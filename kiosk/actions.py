@@ -1,8 +1,11 @@
 """The asyncio side of the kiosk's flows: ask the server, print, report printer faults.
 
 Nothing here touches Kivy; the app calls these coroutines and shows what they return.
-A ticket is asked for once: if printing fails afterwards, the ticket stands (the server has
-it) and the fault is reported with ``device.report``; the screen shows the number instead.
+A ticket is asked for once (:meth:`KioskActions.issue`, :meth:`~KioskActions.check_in`) and
+printed afterwards (:meth:`~KioskActions.print_ticket`), while its number is on screen: if
+printing fails, the ticket stands (the server has it) and the fault is reported with
+``device.report``; the screen says so. The printer is one device: jobs (tickets, dossier
+slips, test pages) go to it one after the other, never two at once.
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ log = logging.getLogger(__name__)
 class Issued:
     ticket: dict[str, Any]
     late: bool = False
-    fault: str | None = None  # why it was not printed (a printer.* key), None when printed
 
 
 class KioskActions:
@@ -35,6 +37,7 @@ class KioskActions:
         self.context = context
         self.printer_fault: str | None = None  # the last reported state: None = working
         self.printed = 0
+        self._printer_free = asyncio.Lock()  # one job at a time on the printer
 
     @property
     def centre(self) -> str:
@@ -45,13 +48,11 @@ class KioskActions:
         if priority:
             args["priority"] = priority
         reply = await self.context.client.request("ticket.issue", **args)
-        ticket = reply["ticket"]
-        return Issued(ticket, fault=await self._print_ticket(ticket))
+        return Issued(reply["ticket"])
 
     async def check_in(self, booking: str) -> Issued:
         reply = await self.context.client.request("appointment.check_in", booking=booking)
-        ticket = reply["ticket"]
-        return Issued(ticket, late=bool(reply.get("late")), fault=await self._print_ticket(ticket))
+        return Issued(reply["ticket"], late=bool(reply.get("late")))
 
     async def lookup(self, code: str) -> dict[str, Any]:
         return (await self.context.client.request("dossier.get", code=code))["dossier"]
@@ -71,7 +72,8 @@ class KioskActions:
             QueueTicket(self.centre, texts("admin.test_ticket"), texts("admin.test_ticket"), "", now, 0, None, [], public)
         )
 
-    async def _print_ticket(self, ticket: dict[str, Any]) -> str | None:
+    async def print_ticket(self, ticket: dict[str, Any]) -> str | None:
+        """Print an issued ticket; None when printed, else the fault (also reported)."""
         priority = ticket.get("priority")
         names = {p.code: p.name_vi for p in self.context.settings.config.site.priorities}
         if ticket.get("appointment"):
@@ -81,7 +83,12 @@ class KioskActions:
         return await self.print(documents.queue_ticket(self.centre, ticket, label))
 
     async def print(self, document: Document) -> str | None:
-        """Print once; returns None when printed, else the fault (also reported to the server)."""
+        """Print once, after the job before it; returns None when printed, else the fault (also
+        reported to the server)."""
+        async with self._printer_free:
+            return await self._print(document)
+
+    async def _print(self, document: Document) -> str | None:
         printer = self.context.printer
         if printer is None:
             return "none"
@@ -116,7 +123,8 @@ class KioskActions:
         if printer is None:
             return "none"
         try:
-            status = await asyncio.to_thread(_status_blocking, printer)
+            async with self._printer_free:  # not in the middle of a job
+                status = await asyncio.to_thread(_status_blocking, printer)
         except PrinterError as exc:
             return documents.fault_detail(exc)
         if status.paper is PaperState.OUT:

@@ -3,7 +3,8 @@
 The app shares one asyncio loop with the queue client and the scan stream
 (``App.async_run``). Screens call the app's methods (``take_number``, ``check_in``,
 ``lookup_dossier``…); the app runs the flow in :mod:`kiosk.actions` and shows the outcome the
-pure core (:mod:`kiosk.core.decisions`) decides. Kiosk mode: full screen, no cursor, no
+pure core (:mod:`kiosk.core.decisions`) decides. Issuing and printing tickets is in
+:mod:`kiosk.tickets`, the admin page in :mod:`kiosk.admin`. Kiosk mode: full screen, no cursor, no
 multitouch dots, Escape and window closing do nothing, the screensaver is off; the admin page
 (five taps on the clock, then the PIN) is the way out.
 """
@@ -33,12 +34,14 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager  # noqa: E402
 from hardware.scanner import ScanStream  # noqa: E402
 from queue_server.client import ConnectionStatus, NotConnected, RequestFailed  # noqa: E402
 
-from .actions import Issued, KioskActions  # noqa: E402
+from .actions import KioskActions  # noqa: E402
 from .admin import AdminFlows  # noqa: E402
 from .bootstrap import KioskContext, KioskSetupError, build, read_settings  # noqa: E402
 from .core import decisions  # noqa: E402
 from .core.decisions import Notice, ScanKind  # noqa: E402
 from .core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter  # noqa: E402
+from .core.shown_ticket import ShownTicket  # noqa: E402
+from .tickets import TicketFlows  # noqa: E402
 from .core.options import KioskOptions  # noqa: E402
 from .core.texts import Catalogue  # noqa: E402
 
@@ -73,7 +76,7 @@ def register_fonts() -> None:
     log.warning("Noto Sans not found in %s: Vietnamese may show with missing marks", FONT_DIRS)
 
 
-class KioskApp(AdminFlows, App):
+class KioskApp(TicketFlows, AdminFlows, App):
     u = NumericProperty(1.0)  # the window's height / 1080: every size is scaled by it
     centre = StringProperty("")
 
@@ -86,7 +89,8 @@ class KioskApp(AdminFlows, App):
         self.actions = KioskActions(self.context)
         self.services: list[dict[str, Any]] = []
         self.idle = IdleTimer(self.kiosk_options.idle_seconds, time.monotonic())
-        self.issuing = OneAtATime(cooldown=0.0)  # the screen changes at once: that is the guard
+        self.issuing = OneAtATime(cooldown=0.0)  # held from the touch until the paper is out
+        self.shown_ticket: ShownTicket | None = None  # the ticket on the ticket screen
         self.ticket_shown_at = 0.0
         self.admin_taps = TapCounter()
         self.pin_throttle = PinThrottle()
@@ -191,6 +195,7 @@ class KioskApp(AdminFlows, App):
         """Back home; everything a citizen entered or was shown is forgotten."""
         self._cancel_return()
         self.dossier = None
+        self.shown_ticket = None
         for screen in self.root.screens:
             if screen.name != OFFLINE:
                 screen.clear()
@@ -205,7 +210,7 @@ class KioskApp(AdminFlows, App):
     def _every_second(self, _dt: float) -> None:
         now = dt.datetime.now(self.context.settings.config.site.tz)
         self.screen(HOME).tick(now)
-        if self.root.current not in (HOME, OFFLINE) and self.idle.expired(time.monotonic()):
+        if self.root.current not in (HOME, OFFLINE) and self.idle.expired(time.monotonic()) and self._may_leave():
             log.info("idle for %d s on %s: back home", self.kiosk_options.idle_seconds, self.root.current)
             self.home()
 
@@ -259,52 +264,6 @@ class KioskApp(AdminFlows, App):
         return service.name_vi if self.texts.language.value == "vi" else service.name_en
 
     # --- flows -----------------------------------------------------------------------------
-
-    def take_number(self, service: str, priority: str | None = None) -> None:
-        """A tile was tapped: one ticket, however many taps."""
-        if not self.issuing.try_start(time.monotonic()):
-            log.info("tap on %s ignored: a ticket is being issued", service)
-            return
-        self.spawn(self._issue(lambda: self.actions.issue(service, priority), self.service_name(service)))
-
-    def check_in(self, booking: str) -> None:
-        if not self.issuing.try_start(time.monotonic()):
-            log.info("check-in ignored: a ticket is being issued")
-            return
-        self.spawn(self._issue(lambda: self.actions.check_in(booking), None))
-
-    async def _issue(self, ask: Any, name: str | None) -> None:
-        log.info("issuing (%s)", name or "check-in")
-        try:
-            issued: Issued = await ask()
-        except RequestFailed as exc:
-            tz = self.context.settings.config.site.tz
-            if name is None:
-                notice = decisions.checkin_refusal(exc.code, exc.details, tz)
-                if "name" in notice.params:
-                    notice = Notice(notice.key, {**notice.params, "name": self.service_name(notice.params["name"])})
-            else:
-                notice = decisions.issue_refusal(exc.code, exc.details, name, tz)
-            self.show_notice(notice)
-            return
-        except NotConnected:
-            self.on_connection(ConnectionStatus.DISCONNECTED)
-            return
-        finally:
-            self.issuing.reset()
-        self.issuing.finish(time.monotonic())
-        self.ticket_shown_at = time.monotonic()
-        self.go("ticket")
-        self.screen("ticket").show(issued.ticket, issued.fault, issued.late)
-        seconds = self.kiosk_options.result_seconds * (1 if issued.fault is None else 3)
-        self._return_home = Clock.schedule_once(lambda _dt: self.home(), seconds)
-        self._refresh_trigger()
-
-    def ticket_done(self) -> None:
-        """"Xong" on the ticket screen; the second tap of a double tap on a tile may land
-        there at once: it must not hide the number the citizen has not seen yet."""
-        if time.monotonic() - self.ticket_shown_at >= 1.0:
-            self.home()
 
     def show_notice(self, notice: Notice) -> None:
         self.go("message")

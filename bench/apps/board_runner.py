@@ -14,7 +14,7 @@ The probe (:func:`.window.after_each_frame`) looks after every swapped frame at 
 the featured-call panel; a number counts as drawn once a label there shows it with its texture
 made from it. More moments are noted on the way: when the call's event reached the board's
 queue client; when the refresh that gave the number to the screen's widgets began and ended
-(the board copies its model into its widgets every 0.25 s); when that frame's drawing began.
+(the board refreshes its widgets on the frame after a change); when that frame's drawing began.
 
 The board runs with its voice off, and a call stays "being announced" ``--silent-seconds``
 (the app's default is 4 s): calls come faster here than in a lobby, and each must find the
@@ -88,7 +88,7 @@ class BoardProbe:
             if screen.featured_label != before:
                 self.refreshed.setdefault(screen.featured_label, (started, time.perf_counter()))
 
-        self.app.refresh = timed_refresh  # what the board's 0.25 s interval calls
+        self.app.refresh = timed_refresh  # what the board's change trigger (and its 1 s clock) calls
 
     async def cmd_ready(self, limit: float = 60.0) -> dict[str, Any]:
         app = self.app
@@ -98,7 +98,7 @@ class BoardProbe:
             self._install()
         view = lambda: app.controller.board.view(app.monotonic())  # noqa: E731
         await wait_until(lambda: app.controller.live and view().synced, limit, "the board connected and synced")
-        await asyncio.sleep(0.3)  # the snapshot drawn (the board refreshes its widgets every 0.25 s)
+        await asyncio.sleep(0.3)  # the snapshot drawn (a refresh on the next frame, and that frame)
         return {}
 
     async def cmd_drawn(self, label: str, limit: float = 15.0) -> dict[str, Any]:

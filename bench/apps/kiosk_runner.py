@@ -151,6 +151,7 @@ class KioskProbe:
             return label if label and self.shown.get(label, (0.0, 0.0))[1] > touched else None
 
         label = await wait_until(shown, limit, f"a ticket screen after touching {target}")
+        await wait_until(lambda: not screen.printing, limit, "the print's outcome")
         fault = screen.fault
         printed = [job for job in self.printed if job[0] > touched]
         if fault is None and not printed:

@@ -1,4 +1,5 @@
-"""The idle timer: back home, personal data cleared, after ``timeout`` seconds untouched.
+"""The idle timer: back home, personal data cleared, after ``timeout`` seconds untouched;
+the one-ticket-at-a-time guard, the admin gesture and the PIN throttle.
 
 Pure: the caller says what time it is (a monotonic clock), so tests move time by hand.
 """
@@ -6,6 +7,7 @@ Pure: the caller says what time it is (a monotonic clock), so tests move time by
 from __future__ import annotations
 
 import dataclasses
+import enum
 
 
 @dataclasses.dataclass
@@ -23,28 +25,46 @@ class IdleTimer:
         return max(0.0, self.timeout - (now - self.last_touch))
 
 
+class Issuing(enum.Enum):
+    FREE = "free"
+    ASKING = "asking"  # the server has been asked for a ticket
+    PRINTING = "printing"  # the server answered: the ticket is on screen, its paper printing
+
+
 @dataclasses.dataclass
 class OneAtATime:
-    """One issuing request at a time, and none for ``cooldown`` seconds after it: a double
-    tap (or an impatient second tap) never asks the server for a second ticket."""
+    """One ticket at a time, from the touch until its paper is out (or failed), and none for
+    ``cooldown`` seconds after: a double tap (or an impatient second tap, or a scan) never
+    asks the server for a second ticket nor sends a second job while one prints."""
 
     cooldown: float = 1.0
-    busy: bool = False
+    phase: Issuing = Issuing.FREE
     finished_at: float = float("-inf")
+
+    @property
+    def busy(self) -> bool:
+        return self.phase is not Issuing.FREE
 
     def try_start(self, now: float) -> bool:
         if self.busy or now - self.finished_at < self.cooldown:
             return False
-        self.busy = True
+        self.phase = Issuing.ASKING
         return True
 
+    def answered(self) -> None:
+        """The ticket stands; the guard holds while its paper prints."""
+        if self.phase is Issuing.ASKING:
+            self.phase = Issuing.PRINTING
+
     def finish(self, now: float) -> None:
-        self.busy = False
+        self.phase = Issuing.FREE
         self.finished_at = now
 
     def reset(self) -> None:
-        """Forget a request in flight (its connection is gone: no reply will come)."""
-        self.busy = False
+        """Forget a request in flight (its connection is gone: no reply will come). A ticket
+        being printed is not forgotten: its print ends by itself (printed, failed or timed out)."""
+        if self.phase is Issuing.ASKING:
+            self.phase = Issuing.FREE
 
 
 @dataclasses.dataclass

@@ -65,6 +65,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Bạn đến muộn hơn giờ hẹn: số này được gọi theo thứ tự thông thường.",
         "You came after your appointment time: this number is called in the ordinary order.",
     ),
+    "ticket.printing": ("Đang in phiếu…", "Printing your ticket…"),
     "ticket.printed": ("Mời nhận phiếu bên dưới.", "Please take your ticket below."),
     "ticket.qr": ("Quét mã QR để theo dõi lượt trên điện thoại", "Scan the QR code to follow your turn on a phone"),
     "ticket.not_printed": (

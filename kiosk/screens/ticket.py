@@ -1,27 +1,36 @@
 """The issued ticket: its number large, people ahead, the wait, the counters, and the QR code
-to follow it on a phone; a note when the printer could not print it."""
+to follow it on a phone. Shown as soon as the server has issued it: its note says the paper
+is printing, then "take your ticket below", or the printer's fault (take a photo)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from kivy.app import App
-from kivy.properties import DictProperty, ObjectProperty
+from kivy.properties import BooleanProperty, DictProperty, ObjectProperty
 
 from .widgets import KioskScreen, escape
 
 
 class TicketScreen(KioskScreen):
     ticket = DictProperty({})
+    printing = BooleanProperty(False)  # its paper is being printed
     fault = ObjectProperty(None, allownone=True)  # a printer.* key when not printed
     late = ObjectProperty(False)
 
-    def show(self, ticket: dict[str, Any], fault: str | None, late: bool) -> None:
-        self.ticket, self.fault, self.late = ticket, fault, late
+    def show(self, ticket: dict[str, Any], late: bool) -> None:
+        """A ticket just issued: its paper is printing."""
+        self.ticket, self.late, self.printing, self.fault = ticket, late, True, None
         self.refresh()
 
+    def printed(self, fault: str | None) -> None:
+        """Its paper is out (``fault`` None), or could not be printed."""
+        self.printing, self.fault = False, fault
+        if self.ticket:
+            self.show_paper()
+
     def clear(self) -> None:
-        self.ticket, self.fault, self.late = {}, None, False
+        self.ticket, self.late, self.printing, self.fault = {}, False, False, None
         self.ids.qr.data = ""
 
     def refresh(self) -> None:
@@ -49,13 +58,21 @@ class TicketScreen(KioskScreen):
         if self.late:
             lines.append(texts("ticket.late"))
         self.ids.lines.text = escape("\n".join(lines))
-        if self.fault is None:
+        self.show_paper()
+        self.ids.qr.data = t.get("url", "")
+        self.ids.qr_hint.text = texts("ticket.qr")
+        self.ids.done.text = texts("ticket.done")
+
+    def show_paper(self) -> None:
+        """The note on the paper: printing, printed, or the printer's fault."""
+        texts = App.get_running_app().texts
+        if self.printing:
+            self.ids.printed.text = texts("ticket.printing")
+            self.ids.printed.color = (0.25, 0.25, 0.25, 1)
+        elif self.fault is None:
             self.ids.printed.text = texts("ticket.printed")
             self.ids.printed.color = (0.05, 0.40, 0.22, 1)
         else:
             reason = texts(f"printer.{self.fault}")
             self.ids.printed.text = texts("ticket.not_printed", reason=reason)
             self.ids.printed.color = (0.70, 0.10, 0.05, 1)
-        self.ids.qr.data = t.get("url", "")
-        self.ids.qr_hint.text = texts("ticket.qr")
-        self.ids.done.text = texts("ticket.done")

@@ -72,6 +72,25 @@ class Commands:
         await asyncio.sleep(0.1)  # let the screen lay itself out
         return await self.cmd_screen()
 
+    async def cmd_wait_text(self, text: str, limit: float = 10.0) -> dict[str, Any]:
+        """Until ``text`` is part of what the current screen shows (e.g. a print's outcome)."""
+        deadline = time.monotonic() + limit
+        while not any(text in shown for shown in visible_texts(self.app.root.current_screen)):
+            if time.monotonic() > deadline:
+                shown = visible_texts(self.app.root.current_screen)
+                raise TimeoutError(f"{text!r} not on the {self.app.root.current!r} screen after {limit} s: {shown}")
+            await asyncio.sleep(0.02)
+        return await self.cmd_screen()
+
+    async def cmd_wait_printed(self, limit: float = 15.0) -> dict[str, Any]:
+        """Until the ticket screen's paper is out or has failed; then the state."""
+        deadline = time.monotonic() + limit
+        while self.app.screen("ticket").printing:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the ticket is still printing after {limit} s")
+            await asyncio.sleep(0.02)
+        return await self.cmd_state()
+
     async def cmd_tap(self, target: str, times: int = 1) -> dict[str, Any]:
         widget = find_target(self.app.root.current_screen, target)
         if widget is None:
@@ -101,6 +120,8 @@ class Commands:
             "screen": app.root.current,
             "ticket": dict(app.screen("ticket").ticket),
             "fault": app.screen("ticket").fault,
+            "printing": app.screen("ticket").printing,
+            "issuing": app.issuing.phase.value,
             "printer_fault": app.actions.printer_fault,
             "printed": app.actions.printed,
             "code_checkin": app.screen("checkin").code,

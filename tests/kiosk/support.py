@@ -207,6 +207,14 @@ class Kiosk:
     async def wait_screen(self, name: str, limit: float = 10.0) -> dict[str, Any]:
         return await self.cmd("wait_screen", timeout=limit + 5, name=name, limit=limit)
 
+    async def wait_text(self, text: str, limit: float = 10.0) -> dict[str, Any]:
+        """The current screen once it shows ``text``."""
+        return await self.cmd("wait_text", timeout=limit + 5, text=text, limit=limit)
+
+    async def wait_printed(self, limit: float = 15.0) -> dict[str, Any]:
+        """The kiosk's state once the ticket on screen is printed (or has failed)."""
+        return await self.cmd("wait_printed", timeout=limit + 5, limit=limit)
+
     async def tap_to_exit(self, target: str) -> int:
         """Tap what stops the app; returns its exit status."""
         assert self.process.stdin is not None

@@ -14,7 +14,8 @@ from hardware.scanner.lines import DiscardReason
 from kiosk.core import decisions
 from kiosk.core.decisions import ScanKind, TileState
 from kiosk.core.documents import fault_detail
-from kiosk.core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter
+from kiosk.core.idle import IdleTimer, Issuing, OneAtATime, PinThrottle, TapCounter
+from kiosk.core.shown_ticket import PRINT_PATIENCE, Paper, ShownTicket
 from kiosk.core.options import KioskOptionError, parse_options
 from kiosk.core.texts import TEXTS, Catalogue, Language, UnknownText, placeholders
 
@@ -162,6 +163,45 @@ def test_one_ticket_at_a_time_and_none_right_after() -> None:
     assert not guard.try_start(10.9) and guard.try_start(11.3)
     guard.reset()
     assert guard.try_start(11.4)
+
+
+def test_the_guard_holds_a_ticket_until_its_paper_is_out_and_a_lost_connection_does_not_free_it() -> None:
+    guard = OneAtATime(cooldown=0.0)
+    assert guard.try_start(1.0) and guard.phase is Issuing.ASKING
+    guard.answered()  # the number is on screen, the paper printing
+    assert guard.phase is Issuing.PRINTING and not guard.try_start(1.5)
+    guard.reset()  # the connection dropped: the print goes on, and so does the guard
+    assert guard.busy and not guard.try_start(2.0)
+    guard.finish(3.0)
+    assert guard.try_start(3.0)
+    guard.reset()  # a request in flight on a lost connection is forgotten
+    assert not guard.busy and guard.try_start(3.1)
+
+
+def test_a_printed_ticket_stays_its_result_seconds_from_when_it_was_shown_and_at_least_three_more() -> None:
+    shown = ShownTicket("code", shown_at=100.0, result_seconds=10)
+    assert shown.printing and not shown.may_leave(101.0)
+    assert shown.printed(None, 100.5) == 9.5 and shown.paper is Paper.PRINTED and shown.may_leave(100.5)
+    slow = ShownTicket("code", shown_at=100.0, result_seconds=10)
+    assert slow.printed(None, 109.0) == 3.0  # a slow printer: time to read "take your ticket"
+
+
+def test_done_during_the_print_goes_home_once_printed_but_not_past_a_fault() -> None:
+    shown = ShownTicket("code", shown_at=100.0, result_seconds=10)
+    assert not shown.done(100.5)  # the second tap of a double tap on a tile
+    assert not shown.done(101.5) and shown.done_asked  # still printing: kept
+    assert shown.printed(None, 102.0) == 0.0  # printed: home now
+    failing = ShownTicket("code", shown_at=100.0, result_seconds=10)
+    assert not failing.done(101.5)
+    assert failing.printed("paper_out", 102.0) == 30.0  # not printed: 3 × result_seconds to read and photograph
+    assert failing.paper is Paper.NOT_PRINTED and failing.fault == "paper_out" and not failing.done_asked
+    assert failing.done(103.0)  # "Xong" after the fault was shown: home
+
+
+def test_a_print_that_never_ends_does_not_hold_the_screen_for_ever() -> None:
+    stuck = ShownTicket("code", shown_at=100.0, result_seconds=10)
+    assert not stuck.may_leave(100.0 + PRINT_PATIENCE - 0.1) and not stuck.done(100.0 + PRINT_PATIENCE - 0.1)
+    assert stuck.may_leave(100.0 + PRINT_PATIENCE) and stuck.done(100.0 + PRINT_PATIENCE)
 
 
 def test_idle_timer_admin_taps_and_pin_throttle() -> None:

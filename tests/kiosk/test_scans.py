@@ -78,6 +78,7 @@ def test_appointments_and_dossiers_by_scan_and_keypad(
                 ticket = (await kiosk.cmd("state"))["ticket"]
                 assert ticket["appointment"] == on_time
                 assert hub.lobby.state.appointments[on_time].state.value == "checked_in"
+                assert (await kiosk.wait_printed())["fault"] is None
                 assert zbar(list_jobs(workdir / "printer")[-1].png) == [ticket["url"]]
                 await kiosk.done()
                 await kiosk.wait_screen("home")

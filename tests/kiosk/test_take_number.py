@@ -1,5 +1,6 @@
-"""Take a number at the kiosk: tap a field, the ticket prints with the ticket's own QR code,
-the number shows large and the kiosk goes home by itself; priority tickets; closed fields and
+"""Take a number at the kiosk: tap a field, the number shows large as soon as the server has
+issued it, the ticket prints meanwhile with the ticket's own QR code, and the kiosk goes home
+by itself; priority tickets; closed fields and
 "Hết số" issue nothing; a double tap issues one ticket."""
 
 from __future__ import annotations
@@ -34,14 +35,15 @@ def test_taking_numbers_priority_closed_full_and_double_tap(workdir: Path, scann
                 assert "Ngoài giờ phục vụ" in texts  # XD opens 07:30-08:30 only
                 await kiosk.shot("01-home")
 
-                # a number: printed, shown, QR = the ticket's URL
+                # a number: shown, printed, QR = the ticket's URL
                 await kiosk.tap("tile:HT")
                 shown = await kiosk.wait_screen("ticket")
-                await kiosk.shot("02-ticket-A001")
                 ticket = (await kiosk.cmd("state"))["ticket"]
                 assert ticket["label"] == "A001" and "A001" in shown["texts"]
                 assert "Số người đang chờ trước bạn: 0" in text(shown)
-                assert "Mời nhận phiếu bên dưới." in text(shown)
+                assert (await kiosk.wait_printed())["fault"] is None
+                assert "Mời nhận phiếu bên dưới." in text(await kiosk.wait_text("Mời nhận phiếu bên dưới."))
+                await kiosk.shot("02-ticket-A001")
                 server_ticket = issued(hub, "HT")[0]
                 assert ticket["url"] == f"http://hcc.test/t/{server_ticket.code}"
                 jobs = list_jobs(printer)
@@ -71,6 +73,7 @@ def test_taking_numbers_priority_closed_full_and_double_tap(workdir: Path, scann
                 shown = await kiosk.wait_screen("ticket")
                 assert "Vé ưu tiên" in text(shown)
                 assert [t.priority for t in issued(hub, "DKKD")] == ["elderly"]
+                await kiosk.wait_printed()
                 await kiosk.shot("05-priority-ticket")
                 assert zbar(list_jobs(printer)[-1].png) == [(await kiosk.cmd("state"))["ticket"]["url"]]
                 await kiosk.done()
