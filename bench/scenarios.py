@@ -153,7 +153,9 @@ class Phase:
 
     def figures(self) -> dict[str, Any]:
         wall = time.perf_counter() - self.started
+        after = self.server.metrics()
         return {
+            "server_requests_over_10ms": server_share_over(self.metrics, after, "0.01"),
             "seconds": round(wall, 1),
             "server_cpu_percent": round(100 * (self.server.cpu_seconds() - self.server_cpu) / wall, 1),
             "load_generator_cpu_percent": round(100 * (own_cpu_seconds() - self.own_cpu) / wall, 1),
@@ -255,6 +257,16 @@ async def _call_phase(
 
 def _waiting(reply: dict[str, Any]) -> int:
     return sum(s["waiting"] for s in reply["services"])
+
+
+def server_share_over(before: dict[str, float], after: dict[str, float], bound: str) -> float | None:
+    """The share of requests the server itself took longer than ``bound`` seconds over
+    (from its /metrics histogram): tells the server's slow requests from the clients'."""
+    count = after["motcua_request_seconds_count"] - before["motcua_request_seconds_count"]
+    key = f'motcua_request_seconds_bucket{{le="{bound}"}}'
+    if not count or key not in after:
+        return None
+    return round(1 - (after[key] - before.get(key, 0.0)) / count, 4)
 
 
 def server_mean_ms(before: dict[str, float], after: dict[str, float]) -> float | None:

@@ -301,19 +301,13 @@ class Hub:
                 self._positions_soon()
 
     def answer(self, session: Session, reply: bytes) -> None:
-        """Send a reply (UTF-8 JSON) with the session's next frames, in the same write."""
+        """Send a reply (UTF-8 JSON) after the events already queued for the session."""
         self._queue(session, text_frame(reply))
 
     def _queue(self, session: Session, frame: bytes) -> None:
         if not self._outbox:
-            asyncio.get_running_loop().call_soon(self._flush_soon)
+            asyncio.get_running_loop().call_soon(self._flush)
         self._outbox.setdefault(session, []).append(frame)
-
-    def _flush_soon(self) -> None:
-        """Flush after the callbacks already waiting in this turn of the loop: the requests a
-        commit let go on queue their replies there, and each connection then gets its events
-        and its reply in one write (one system call instead of two)."""
-        asyncio.get_running_loop().call_soon(self._flush)
 
     def _flush(self) -> None:
         """Write every session's queued frames in one system call. A client that does not
