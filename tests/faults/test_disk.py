@@ -17,7 +17,6 @@ import errno
 import os
 import sqlite3
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +26,8 @@ from bench.clients import Device, close_all
 from bench.server import ServerProcess
 from bench.site import BenchSite
 from queue_server.client import RequestFailed
+
+from .disk_recovery import numbering_goes_on
 
 SITE = BenchSite(counters=1, boards=1, kiosks=1, site_id="disk-full")
 
@@ -94,13 +95,7 @@ def test_a_full_disk_refuses_writes_keeps_reads_and_recovers(small_disk: Path, t
         assert newcomer.client.hello["seq"] == board.client.seq
 
         filler.unlink()
-        deadline = time.monotonic() + 10
-        while (await asyncio.to_thread(server.health))[0] != 200 and time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
-        assert (await asyncio.to_thread(server.health))[0] == 200
-        after = (await kiosk.request("ticket.issue", service="HT"))["ticket"]
-        assert after["number"] == acknowledged[-1]["number"] + 1, "the numbering goes on with no gap"
-        acknowledged.append(after)
+        await numbering_goes_on(server, kiosk, acknowledged)
         await close_all([kiosk, board, manager, newcomer])
         return acknowledged
 

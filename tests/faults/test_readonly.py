@@ -29,6 +29,8 @@ from bench.server import ServerProcess
 from bench.site import BenchSite
 from queue_server.client import RequestFailed
 
+from .disk_recovery import numbering_goes_on
+
 SITE = BenchSite(counters=1, boards=1, kiosks=1, site_id="disk-read-only")
 MOUNT_SECONDS = 10.0
 
@@ -125,13 +127,7 @@ def test_a_read_only_disk_refuses_writes_keeps_reads_and_recovers(switched_disk:
         assert server.process is not None and server.process.poll() is None, "the server is still up"
 
         switched_disk.writable()
-        deadline = time.monotonic() + 10
-        while (await asyncio.to_thread(server.health))[0] != 200 and time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
-        assert (await asyncio.to_thread(server.health))[0] == 200
-        after = (await kiosk.request("ticket.issue", service="HT"))["ticket"]
-        assert after["number"] == acknowledged[-1]["number"] + 1, "the numbering goes on with no gap"
-        acknowledged.append(after)
+        await numbering_goes_on(server, kiosk, acknowledged)
         await close_all([kiosk, board, manager, newcomer])
         return acknowledged
 

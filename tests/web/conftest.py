@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -21,16 +20,11 @@ from typing import Any
 
 import pytest
 
+from bench.apps.browser import CHROMEDRIVER, CHROMIUM, chromium_options
 from queue_server.client import QueueClient
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "tests" / "artefacts" / "web"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-CHROMIUM_FLAGS = (
-    "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking "
-    "--disable-component-update --disable-sync --no-first-run"
-).split()
 
 DEMO_TOKENS = {
     "manager": "demo-manager-token",
@@ -162,14 +156,7 @@ def new_browser(download_dir: Path | None = None, width: int = 1600, height: int
 
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         pytest.fail("Debian's chromium and chromium-driver are needed (make setup installs them)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    profile = Path(os.environ.get("TMPDIR", "/tmp")) / f"motcua-chromium-{os.getpid()}-{time.monotonic_ns()}"
-    options.add_argument(f"--user-data-dir={profile}")
-    options.add_argument(f"--window-size={width},{height}")
-    options.add_argument("--lang=vi")
+    options, profile = chromium_options(webdriver.ChromeOptions(), width, height, "motcua-chromium")
     if download_dir is not None:
         options.add_experimental_option(
             "prefs", {"download.default_directory": str(download_dir), "download.prompt_for_download": False}
