@@ -12,6 +12,7 @@ import asyncio
 import collections
 import concurrent.futures
 import datetime as dt
+import functools
 import itertools
 import logging
 import struct
@@ -142,7 +143,8 @@ class Hub:
         )
         self._loop = asyncio.get_running_loop()
         answered = self._loop.create_future()
-        self.writer.submit(batch).add_done_callback(lambda done: self._settled(done, batch, answered))
+        batch.on_settled = functools.partial(self._settled, answered)
+        self.writer.submit(batch)
         await answered
         return events
 
@@ -158,11 +160,11 @@ class Hub:
         codes = {e.data["code"] for e in events if e.type.value.startswith("appointment.")}
         return [self.lobby.state.appointments[c].as_dict() for c in sorted(codes)]
 
-    def _settled(self, done: concurrent.futures.Future[int], batch: Batch, answered: asyncio.Future[None]) -> None:
+    def _settled(self, answered: asyncio.Future[None], batch: Batch) -> None:
         """In the writer's thread, as it settles each batch of a commit: the batches of one
         commit are handed to the event loop together, in one callback (:meth:`_commit_done`)."""
         with self._settling_lock:
-            self._settling.append((done, batch, answered))
+            self._settling.append((batch.future, batch, answered))
             first = len(self._settling) == 1
         if first:
             assert self._loop is not None

@@ -21,7 +21,7 @@ import os
 import queue
 import sqlite3
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,10 @@ class Batch:
     purge_contacts_before: dt.datetime | None = None  # personal data past its retention
     epoch: int = 0  # the writer's epoch the batch was decided in (see the module docstring)
     future: concurrent.futures.Future[int] = dataclasses.field(default_factory=concurrent.futures.Future)
+    # called in the writer's thread once the future is settled: unlike a callback on the
+    # future, it makes no reference cycle (batch -> future -> callback -> batch) for the
+    # garbage collector to find, once a request
+    on_settled: Callable[[Batch], None] | None = None
 
 
 _STOP = object()
@@ -215,6 +219,12 @@ def _settle(batch: Batch, result: int | None = None, error: Exception | None = N
             batch.future.set_result(result)  # type: ignore[arg-type]
     except concurrent.futures.InvalidStateError:
         log.debug("a batch's waiter had given up (cancelled)")
+        return
+    if batch.on_settled is not None:
+        try:
+            batch.on_settled(batch)
+        except Exception:  # the thread must live on
+            log.exception("a batch's on_settled failed")
 
 
 def _upsert(conn: sqlite3.Connection, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
