@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import concurrent.futures
 import datetime as dt
 import functools
 import itertools
@@ -82,7 +81,6 @@ class Hub:
         self._load_lobby = load_lobby
         self.clock = clock
         self.sessions: set[Session] = set()
-        self.devices: set[Session] = set()  # the sessions that are not phones (a few dozen)
         self.audiences: dict[tuple[Any, ...], set[Session]] = {}  # the devices, by what they see
         self.followers: dict[str, set[Session]] = {}  # ticket code → the phones following it
         self.metrics = Metrics()
@@ -99,9 +97,8 @@ class Hub:
         self._positions_wanted = False
         self._tasks: set[asyncio.Task[None]] = set()
         self._outbox: dict[Session, list[bytes]] = {}  # frames to write at the end of this loop turn
-        self._settling: list[tuple[concurrent.futures.Future[int], Batch, asyncio.Future[None]]] = []
+        self._settling: list[tuple[Batch, asyncio.Future[None]]] = []
         self._settling_lock = threading.Lock()  # the writer's thread adds, the event loop takes
-        self._loop: asyncio.AbstractEventLoop | None = None  # the one the requests run in
 
     def snapshot(self, session: Session) -> dict[str, Any]:
         """What ``session`` sees of the lobby now (call after :meth:`settled`)."""
@@ -141,8 +138,7 @@ class Hub:
             contacts=contacts,
             epoch=self.epoch,
         )
-        self._loop = asyncio.get_running_loop()
-        answered = self._loop.create_future()
+        answered = asyncio.get_running_loop().create_future()
         batch.on_settled = functools.partial(self._settled, answered)
         self.writer.submit(batch)
         await answered
@@ -164,11 +160,10 @@ class Hub:
         """In the writer's thread, as it settles each batch of a commit: the batches of one
         commit are handed to the event loop together, in one callback (:meth:`_commit_done`)."""
         with self._settling_lock:
-            self._settling.append((batch.future, batch, answered))
+            self._settling.append((batch, answered))
             first = len(self._settling) == 1
         if first:
-            assert self._loop is not None
-            self._loop.call_soon_threadsafe(self._commit_done)
+            answered.get_loop().call_soon_threadsafe(self._commit_done)
 
     def _commit_done(self) -> None:
         """In the event loop: publish the committed batches' events, all in one pass, and let
@@ -178,22 +173,24 @@ class Hub:
         with self._settling_lock:
             settled, self._settling = self._settling, []
         events: list[Event] = []
-        for done, batch, answered in settled:
-            error = done.exception()
-            if error is not None:
-                if events:
-                    self.publish(events)
-                    events = []
-                if batch.epoch == self.epoch:
-                    self._rebuild()
-                if not answered.done():
-                    answered.set_exception(error)
+        committed: list[asyncio.Future[None]] = []
+        for batch, answered in settled:
+            error = batch.future.exception()
+            if error is None:
+                events.extend(batch.events)
+                committed.append(answered)
                 continue
-            events.extend(batch.events)
+            if events:
+                self.publish(events)
+                events = []
+            if batch.epoch == self.epoch:
+                self._rebuild()
+            if not answered.done():
+                answered.set_exception(error)
         if events:
             self.publish(events)
-        for done, _, answered in settled:
-            if done.exception() is None and not answered.done():
+        for answered in committed:
+            if not answered.done():
                 answered.set_result(None)
 
     def _rebuild(self) -> None:
@@ -212,19 +209,18 @@ class Hub:
         """``session`` said hello: it receives events from now on."""
         self.sessions.add(session)
         if session.role is not Role.PUBLIC:
-            self.devices.add(session)
             self.audiences.setdefault(views.audience(session), set()).add(session)
         elif session.ticket_code is not None:
             self.followers.setdefault(session.ticket_code, set()).add(session)
 
     def unregister(self, session: Session) -> None:
         self.sessions.discard(session)
-        if session in self.devices:
-            self.devices.discard(session)
+        if session.role not in (None, Role.PUBLIC):  # a device: in its audience, if still there
             key = views.audience(session)
-            self.audiences[key].discard(session)
-            if not self.audiences[key]:
-                del self.audiences[key]
+            members = self.audiences.get(key, set())
+            members.discard(session)
+            if not members:
+                self.audiences.pop(key, None)
         if session.ticket_code is not None and session.ticket_code in self.followers:
             self.followers[session.ticket_code].discard(session)
             if not self.followers[session.ticket_code]:
