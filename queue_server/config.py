@@ -72,11 +72,11 @@ _SITE_KEYS = (
 _POLICY_KEYS = (
     "max_priority_in_row", "no_show_returns", "transfer_keeps_arrival", "checkin_early_minutes",
     "checkin_late_minutes", "booking_days_ahead", "rating_window_minutes",
-    "default_service_minutes", "recent_services",
+    "default_service_minutes", "recent_services", "service_level_percent",
 )  # fmt: skip
 _NAMES = ("name_vi", "name_en")
 _SERVICE_KEYS = (
-    "code", "prefix", *_NAMES, "daily_cap", "max_wait_minutes", "number_start", "number_width",
+    "code", "prefix", *_NAMES, "daily_cap", "max_wait_minutes", "target_wait_minutes", "number_start", "number_width",
     "slot_minutes", "slot_capacity", "hours",
 )  # fmt: skip
 _COUNTER_KEYS = ("number", "name", "services")
@@ -279,6 +279,7 @@ def _read_policy(root: Table) -> Policy:
             "default_service_minutes", d.default_service_minutes, high=DAY_MINUTES
         ),
         recent_services=whole("recent_services", 1, 1000),
+        service_level_percent=whole("service_level_percent", 1, 100),
     )
 
 
@@ -340,6 +341,8 @@ def _read_service(t: Table, default_hours: HoursSpec) -> Service:
         t.report(
             "daily_cap", f"{cap} numbers from {start} do not fit in {width} digits (number_width)"
         )
+    max_wait = t.integer("max_wait_minutes", 45, low=1, high=DAY_MINUTES)
+    target = t.integer("target_wait_minutes", min(20, max_wait), low=1, high=max_wait)
     return Service(
         code=t.code("code", _SERVICE_CODE, "upper-case ASCII letters, digits and '_' (e.g. 'HT')"),
         prefix=t.code("prefix", _PREFIX, "1 or 2 upper-case ASCII letters (e.g. 'A')"),
@@ -347,7 +350,8 @@ def _read_service(t: Table, default_hours: HoursSpec) -> Service:
         name_en=t.text("name_en", "", required=True),
         hours=HoursSpec.read(t.table("hours", HOURS_KEYS), default_hours).build(),
         daily_cap=cap,
-        max_wait_minutes=t.integer("max_wait_minutes", 45, low=1, high=DAY_MINUTES),
+        max_wait_minutes=max_wait,
+        target_wait_minutes=target,
         number_start=start,
         number_width=width,
         slot_minutes=t.integer("slot_minutes", 15, low=1, high=DAY_MINUTES),

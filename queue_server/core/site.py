@@ -66,6 +66,7 @@ class Service:
     hours: OpeningHours
     daily_cap: int | None = None
     max_wait_minutes: int = 45
+    target_wait_minutes: int = 20  # the service level counts calls within this wait
     number_start: int = 1
     number_width: int = 3
     slot_minutes: int = 15
@@ -130,6 +131,7 @@ class Policy:
     rating_scale: tuple[RatingLevel, ...] = DEFAULT_RATING_SCALE
     default_service_minutes: float = 6.0
     recent_services: int = 20
+    service_level_percent: int = 80  # the share of citizens to call within their field's target wait
 
 
 @dataclasses.dataclass(frozen=True)

@@ -91,6 +91,10 @@ CASES = [
                                          'token = "test-pad-2-token-x"\ncounter = 2\n'
                                          'pad = "sim://pads"\npad_address = 1'),
          "device[4].pad_address", "duplicate pad address", "pad_address = 1", 2),
+    Case("target-wait-past-max", add_after("daily_cap = 100", "max_wait_minutes = 30\ntarget_wait_minutes = 40"),
+         "service[2].target_wait_minutes", "from 1 to 30", "target_wait_minutes = 40"),
+    Case("service-level-zero", add_after("[policy]", "service_level_percent = 0"),
+         "policy.service_level_percent", "from 1 to 100", "service_level_percent"),
     # counters and their services
     Case("counter-unknown-service", change("TP = 2.0", "XY = 2.0"), "counter[1].services.XY",
          "no service has the code 'XY'", "XY = 2.0"),

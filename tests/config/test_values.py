@@ -26,6 +26,7 @@ def test_a_minimal_file_gets_the_defaults() -> None:
     service = site.services[0]
     assert (service.daily_cap, service.max_wait_minutes, service.number_width) == (None, 45, 3)
     assert (service.number_start, service.slot_minutes, service.slot_capacity) == (1, 15, 0)
+    assert service.target_wait_minutes == 20 and site.policy.service_level_percent == 80
     assert service.hours.weekdays == frozenset(range(5))
     assert service.hours.ranges == (
         TimeRange(dt.time(7, 30), dt.time(11, 30)),
@@ -207,3 +208,11 @@ def test_an_app_finds_its_own_device_and_nobody_elses() -> None:
         config.require_device("nowhere", Role.KIOSK)
     with pytest.raises(DeviceNotFound, match=f"device '{kiosk.id}' is a kiosk, not a display board"):
         config.require_device(kiosk.id, Role.DISPLAY)
+
+
+def test_a_field_with_a_short_limit_aims_at_its_limit() -> None:
+    text = swap(BASE, "daily_cap = 100", "daily_cap = 100\nmax_wait_minutes = 15")
+    text = swap(text, 'name_vi = "Tư pháp"', 'name_vi = "Tư pháp"\ntarget_wait_minutes = 10')
+    site = parse(text).site
+    assert site.service("DD").target_wait_minutes == 15  # type: ignore[union-attr]
+    assert site.service("TP").target_wait_minutes == 10  # type: ignore[union-attr]
