@@ -13,6 +13,8 @@ from pathlib import Path
 from .config import load_config
 from .core.events import Event
 from .core.lobby import Lobby
+from .replication.shipper import Shipper
+from .replication.site_record import describe_site
 from .server.app import start
 from .server.hub import RECENT_EVENTS, Hub
 from .settings import SiteConfig
@@ -47,6 +49,11 @@ def build_hub(config: SiteConfig, db_path: Path, clock=None, busy_timeout_ms: in
 async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=None) -> None:  # type: ignore[no-untyped-def]
     hub = build_hub(config, db_path)
     gc.freeze()  # the day's replayed state stays out of the garbage collector's scans
+    shipper = None
+    if config.central is not None:
+        shipper = Shipper(db_path, config.site.site_id, config.central, describe_site(config))
+        hub.shipping = shipper.status
+        shipper.start()
     server, clock = await start(hub, host, port)
     stop = asyncio.get_running_loop().create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -63,6 +70,8 @@ async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=N
         server.close()
         await server.wait_closed()
         clock.cancel()
+        if shipper is not None:
+            shipper.stop()
         hub.writer.stop()
         hub.reader.close()
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import pins
+from .config_central import read_central
 from .config_lines import LineFinder
 from .config_checks import (
     DEFAULT_HOURS,
@@ -63,7 +64,7 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 _TOP_KEYS = (
     "site", "policy", "priority", "rating", "hours", "service", "counter", "device", "officer",
-    "dossier_lookup",
+    "dossier_lookup", "central",
 )  # fmt: skip
 _SITE_KEYS = (
     "id", "name", "timezone", "language", "public_url", "server_url", "retention_days", "session_minutes",
@@ -183,6 +184,7 @@ def _read_config(data: dict[str, Any], problems: Problems, path: Path | None) ->
         settings=_read_settings(site_table),
         path=path,
         dossier_lookup=_read_dossier_lookup(root),
+        central=read_central(root),
     )
 
 

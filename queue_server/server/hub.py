@@ -32,6 +32,7 @@ from ..store.reader import ticket_row
 from ..store.writer import Batch, StoreUnavailable, Writer
 from . import views
 from .auth import PinThrottle
+from ..replication.status import ShippingStatus
 from .metrics import Metrics
 from .session import Session
 
@@ -84,6 +85,7 @@ class Hub:
         self.audiences: dict[tuple[Any, ...], set[Session]] = {}  # the devices, by what they see
         self.followers: dict[str, set[Session]] = {}  # ticket code → the phones following it
         self.metrics = Metrics()
+        self.shipping: ShippingStatus | None = None  # set when the site ships its log centrally
         self.recent: collections.deque[Event] = collections.deque(maxlen=RECENT_EVENTS)
         self.lobby, tail = load_lobby()
         self.recent.extend(tail)

@@ -216,3 +216,12 @@ def test_a_field_with_a_short_limit_aims_at_its_limit() -> None:
     site = parse(text).site
     assert site.service("DD").target_wait_minutes == 15  # type: ignore[union-attr]
     assert site.service("TP").target_wait_minutes == 10  # type: ignore[union-attr]
+
+
+def test_a_site_ships_its_log_only_when_it_says_where() -> None:
+    assert parse(BASE).central is None
+    text = BASE + '\n[central]\ndsn = "postgresql://site_a:s3cret@central:5432/motcua"\nbatch_events = 500\n'
+    central = parse(text).central
+    assert central is not None and central.dsn.endswith("/motcua")
+    assert (central.personal_data, central.batch_events, central.poll_seconds) == (False, 500, 0.25)
+    assert "s3cret" not in repr(central)

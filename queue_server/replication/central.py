@@ -1,0 +1,172 @@
+"""The central PostgreSQL: its schema, and appending one site's batch of events exactly once.
+
+    migrate(conn)                                   # versioned, like the site's store
+    last = append(conn, "tay-ninh", after=0, rows)  # → the site's new last seq centrally
+
+``events`` is partitioned by month of the event's time (UTC); a month's partition is made
+the first time an event of that month arrives. ``sites`` holds each site's tracking row: the
+last sequence number the central copy has, updated in the same transaction as the events, so
+a batch is applied once whatever is replayed:
+
+- rows at or below ``last_seq`` are already there and are skipped;
+- a batch whose ``after`` (the seq just before its first row, in the site's log) is beyond
+  ``last_seq`` would leave a gap: :class:`Gap` is raised and the shipper starts again from
+  ``last_seq``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import orjson
+import psycopg
+
+SCHEMA_LOCK = 7_131_013  # pg_advisory_xact_lock key: one migration or partition maker at a time
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE sites (
+        site text PRIMARY KEY,
+        last_seq bigint NOT NULL DEFAULT 0,
+        last_event_at timestamptz,
+        last_contact timestamptz,
+        events_total bigint NOT NULL DEFAULT 0
+    );
+    CREATE TABLE events (
+        site text NOT NULL,
+        seq bigint NOT NULL,
+        type text NOT NULL,
+        at timestamptz NOT NULL,
+        data jsonb NOT NULL,
+        PRIMARY KEY (site, at, seq)
+    ) PARTITION BY RANGE (at);
+    CREATE INDEX events_site_seq ON events (site, seq);
+    CREATE TABLE site_configs (
+        site text NOT NULL,
+        taken_at timestamptz NOT NULL DEFAULT now(),
+        config jsonb NOT NULL,
+        PRIMARY KEY (site, taken_at)
+    );
+    """,
+)
+
+
+class Gap(Exception):
+    """The batch starts after the central copy's end: resend from :attr:`last_seq`."""
+
+    def __init__(self, site: str, last_seq: int, after: int) -> None:
+        super().__init__(f"site {site}: the central copy ends at seq {last_seq}, the batch follows seq {after}")
+        self.last_seq = last_seq
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    seq: int
+    type: str
+    at: str  # ISO 8601 with its offset, as the site's log has it
+    data: dict[str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class SiteStatus:
+    site: str
+    last_seq: int
+    last_event_at: dt.datetime | None
+    last_contact: dt.datetime | None
+    events_total: int
+
+
+def connect(dsn: str, timeout: float = 10.0) -> psycopg.Connection[Any]:
+    """A connection in autocommit mode: each ``transaction()`` block is one transaction."""
+    return psycopg.connect(dsn, autocommit=True, connect_timeout=max(1, round(timeout)))
+
+
+def migrate(conn: psycopg.Connection[Any]) -> int:
+    """Bring the central schema up to date; returns its version."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version int NOT NULL)")
+        row = conn.execute("SELECT version FROM schema_version").fetchone()
+        if row is None:
+            conn.execute("INSERT INTO schema_version VALUES (0)")
+        version = row[0] if row else 0
+        for number, sql in enumerate(MIGRATIONS[version:], start=version + 1):
+            conn.execute(sql)
+            conn.execute("UPDATE schema_version SET version = %s", [number])
+    return len(MIGRATIONS)
+
+
+def month_of(at: str) -> dt.date:
+    moment = dt.datetime.fromisoformat(at).astimezone(dt.timezone.utc)
+    return dt.date(moment.year, moment.month, 1)
+
+
+def partition_name(month: dt.date) -> str:
+    return f"events_{month.year:04d}_{month.month:02d}"
+
+
+def ensure_partitions(conn: psycopg.Connection[Any], months: Iterable[dt.date], known: set[dt.date]) -> None:
+    """Make the months' partitions that are not there yet (``known`` caches what exists)."""
+    for month in sorted(set(months) - known):
+        following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {partition_name(month)} PARTITION OF events "
+                f"FOR VALUES FROM ('{month.isoformat()} 00:00+00') TO ('{following.isoformat()} 00:00+00')"
+            )
+        known.add(month)
+
+
+def append(
+    conn: psycopg.Connection[Any], site: str, after: int, rows: Sequence[Row], known_months: set[dt.date]
+) -> int:
+    """Append a batch of the site's log that follows seq ``after``; returns the central last seq."""
+    ensure_partitions(conn, {month_of(r.at) for r in rows}, known_months)
+    with conn.transaction():
+        conn.execute("INSERT INTO sites (site) VALUES (%s) ON CONFLICT (site) DO NOTHING", [site])
+        (last,) = conn.execute("SELECT last_seq FROM sites WHERE site = %s FOR UPDATE", [site]).fetchone()  # type: ignore[misc]
+        if after > last:
+            raise Gap(site, last, after)
+        fresh = [r for r in rows if r.seq > last]
+        if not fresh:
+            conn.execute("UPDATE sites SET last_contact = now() WHERE site = %s", [site])
+            return int(last)
+        with conn.cursor().copy("COPY events (site, seq, type, at, data) FROM STDIN") as copy:
+            for r in fresh:
+                copy.write_row((site, r.seq, r.type, r.at, orjson.dumps(r.data).decode()))
+        conn.execute(
+            "UPDATE sites SET last_seq = %s, last_event_at = %s, last_contact = now(),"
+            " events_total = events_total + %s WHERE site = %s",
+            [fresh[-1].seq, fresh[-1].at, len(fresh), site],
+        )
+        return fresh[-1].seq
+
+
+def last_seq(conn: psycopg.Connection[Any], site: str) -> int:
+    row = conn.execute("SELECT last_seq FROM sites WHERE site = %s", [site]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def record_config(conn: psycopg.Connection[Any], site: str, config: dict[str, Any]) -> bool:
+    """Keep the site's configuration snapshot if it differs from the last one; True if kept."""
+    with conn.transaction():
+        row = conn.execute(
+            "SELECT config FROM site_configs WHERE site = %s ORDER BY taken_at DESC LIMIT 1", [site]
+        ).fetchone()
+        if row is not None and row[0] == config:
+            return False
+        conn.execute(
+            "INSERT INTO site_configs (site, config) VALUES (%s, %s)", [site, orjson.dumps(config).decode()]
+        )
+        return True
+
+
+def site_statuses(conn: psycopg.Connection[Any]) -> list[SiteStatus]:
+    rows = conn.execute(
+        "SELECT site, last_seq, last_event_at, last_contact, events_total FROM sites ORDER BY site"
+    ).fetchall()
+    return [SiteStatus(*row) for row in rows]
