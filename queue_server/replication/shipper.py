@@ -80,6 +80,7 @@ class Shipper:
                     failures += 1
                     self._disconnect()
                     self.status.failed(_describe(exc))
+                    self._observe_site()
                     wait = backoff.delay(failures, ceiling=self.settings.retry_max_seconds)
                     log.warning("shipping to the central database failed (%s); again in %.1f s", _describe(exc), wait)
                     self._stop.wait(wait)
@@ -97,16 +98,20 @@ class Shipper:
         conn = self._connection()
         if self._position is None:
             self._position = central.last_seq(conn, self.site)
-        assert self._log is not None
-        site_last = self._log.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
         rows = self._read(self._position)
         if rows:
             self._position = central.append(conn, self.site, self._position, rows, self._months)
-        oldest = self._log.execute(
-            "SELECT at FROM events WHERE seq > ? ORDER BY seq LIMIT 1", [self._position]
-        ).fetchone()
-        self.status.shipped(self._position, site_last, oldest[0] if oldest else None)
+        self.status.shipped(self._position)
+        self._observe_site()
         return len(rows)
+
+    def _observe_site(self) -> None:
+        """The site's side of the lag: its last seq and the oldest event not known central."""
+        assert self._log is not None
+        position = self._position if self._position is not None else self.status.shipped_seq
+        site_last = self._log.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+        oldest = self._log.execute("SELECT at FROM events WHERE seq > ? ORDER BY seq LIMIT 1", [position]).fetchone()
+        self.status.observed(site_last, oldest[0] if oldest else None)
 
     def _read(self, after: int) -> list[central.Row]:
         assert self._log is not None

@@ -34,11 +34,13 @@ class ShippingStatus:
     def connected(self) -> None:
         self.connected_now = True
 
-    def shipped(self, shipped_seq: int, site_seq: int, oldest_unshipped_at: str | None) -> None:
+    def shipped(self, shipped_seq: int) -> None:
         self.shipped_seq = shipped_seq
-        self.site_seq = max(site_seq, shipped_seq)
-        self.oldest_unshipped_at = dt.datetime.fromisoformat(oldest_unshipped_at) if oldest_unshipped_at else None
         self.last_success = time.time()
+
+    def observed(self, site_seq: int, oldest_unshipped_at: str | None) -> None:
+        self.site_seq = max(site_seq, self.shipped_seq)
+        self.oldest_unshipped_at = dt.datetime.fromisoformat(oldest_unshipped_at) if oldest_unshipped_at else None
 
     def failed(self, error: str) -> None:
         self.connected_now = False
