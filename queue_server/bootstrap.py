@@ -4,7 +4,6 @@ the state from the log, serve until SIGTERM or SIGINT."""
 from __future__ import annotations
 
 import asyncio
-import collections
 import gc
 import logging
 import signal
@@ -19,10 +18,13 @@ from .server.app import start
 from .server.hub import RECENT_EVENTS, Hub
 from .settings import SiteConfig
 from .store.database import connect
+from .store import snapshots
 from .store.reader import load_events
-from .store.writer import Writer
+from .store.writer import Batch, Writer
 
 log = logging.getLogger(__name__)
+
+SNAPSHOT_AFTER_REPLAYING = 5000  # events replayed at start past the newest snapshot: take one now
 
 
 def build_hub(config: SiteConfig, db_path: Path, clock=None, busy_timeout_ms: int = 5000) -> Hub:  # type: ignore[no-untyped-def]
@@ -34,11 +36,15 @@ def build_hub(config: SiteConfig, db_path: Path, clock=None, busy_timeout_ms: in
 
     def load_lobby() -> tuple[Lobby, list[Event]]:
         lobby = Lobby(config.site)
-        tail: collections.deque[Event] = collections.deque(maxlen=RECENT_EVENTS)
-        for event in load_events(reader):
-            lobby.replay((event,))
-            tail.append(event)
-        return lobby, list(tail)
+        found = snapshots.latest(reader, config.site)
+        if found is not None:
+            lobby.state = found[1]
+        start = lobby.seq
+        lobby.replay(load_events(reader, after=start))
+        if lobby.seq - start >= SNAPSHOT_AFTER_REPLAYING:  # spare the next start this replay
+            state = snapshots.dump(lobby.state)
+            writer.submit(Batch(snapshot=(lobby.seq, snapshots.fingerprint(config.site), state)))
+        return lobby, list(load_events(reader, after=max(0, lobby.seq - RECENT_EVENTS)))
 
     kwargs = {"clock": clock} if clock is not None else {}
     hub = Hub(config, writer, load_lobby, reader, **kwargs)

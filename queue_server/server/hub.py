@@ -28,11 +28,12 @@ from ..core.lobby import Lobby
 from .. import pins
 from ..settings import Role, SiteConfig
 from ..protocol.messages import encode
+from ..replication.status import ShippingStatus
+from ..store import snapshots
 from ..store.reader import ticket_row
 from ..store.writer import Batch, StoreUnavailable, Writer
 from . import views
 from .auth import PinThrottle
-from ..replication.status import ShippingStatus
 from .metrics import Metrics
 from .session import Session
 
@@ -139,6 +140,7 @@ class Hub:
             appointments=self._appointment_rows(events),
             contacts=contacts,
             epoch=self.epoch,
+            snapshot=snapshots.on_new_day(self.lobby.state, events),
         )
         answered = asyncio.get_running_loop().create_future()
         batch.on_settled = functools.partial(self._settled, answered)
