@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..planning.forecast import DEFAULT_WEEKS, MAX_WEEKS, forecast, history_days
 from ..planning.heatmap import heat_map
 from ..planning.offpeak import quiet_slots, slot_load
-from ..planning.slots import busy_span, slot_label
+from ..planning.slots import busy_span, slot_label, slot_of
 from ..planning.staffing import staffing
 from ..protocol.errors import ProtocolError, ProtocolErrorCode
 from ..protocol.messages import Field
@@ -80,7 +80,10 @@ async def planning_export(hub: Hub, session: Session, args: dict[str, Any]) -> d
 
 async def slot_loads(hub: Hub, service: str, day: dt.date, slots: list[dict[str, Any]]) -> None:
     """Add to each booking slot of ``service`` on ``day`` its ``expected_arrivals`` (from the
-    forecast: the field's walk-ins and bookings) and whether it is one of the ``quiet`` ones."""
+    forecast: the field's walk-ins and bookings) and whether it is one of the ``quiet`` ones:
+    among the slots with free places between the field's first and last half-hour with any
+    arrival expected (not the night of a centre open round the clock), the third expecting
+    the fewest."""
     code = hub.config.site.service(service)
     if code is None or not slots:
         return
@@ -88,8 +91,11 @@ async def slot_loads(hub: Hub, service: str, day: dt.date, slots: list[dict[str,
     tz = hub.config.site.tz
     history = walk_ins_by_slot(hub.reader, history_days(day, DEFAULT_WEEKS), tz, service)
     expected = forecast(day, [service], history, booked_by_slot(hub.reader, day, tz)).fields[0]
-    loads = [slot_load(expected, dt.datetime.fromisoformat(s["start"]).astimezone(tz), code.slot_minutes) for s in slots]
-    for slot, load, quiet in zip(slots, loads, quiet_slots(loads, [s["free"] for s in slots]), strict=True):
+    starts = [dt.datetime.fromisoformat(s["start"]).astimezone(tz) for s in slots]
+    loads = [slot_load(expected, start, code.slot_minutes) for start in starts]
+    usual = busy_span(expected.arrivals)  # offer only hours the field is usually open for
+    free = [s["free"] if slot_of(start) in usual else 0 for s, start in zip(slots, starts, strict=True)]
+    for slot, load, quiet in zip(slots, loads, quiet_slots(loads, free), strict=True):
         slot["expected_arrivals"] = load
         slot["quiet"] = quiet
 

@@ -100,7 +100,13 @@ def test_forecast_staffing_heat_map_and_quiet_slots_through_a_real_server(tmp_pa
             eight_slot = by_start["2026-11-24T08:00:00+07:00"]
             assert eight_slot["expected_arrivals"] == round((walk_in + 3) / 2, 2) and eight_slot["free"] == 0
             night = by_start["2026-11-24T03:00:00+07:00"]
-            assert night["expected_arrivals"] == 0 and night["quiet"] is True
+            assert night["expected_arrivals"] == 0 and night["quiet"] is False  # outside the usual 07:30–17:00
+            lunch = by_start["2026-11-24T12:00:00+07:00"]
+            assert lunch["expected_arrivals"] == 0 and lunch["quiet"] is True
+            usual = [s for s in slots if "07:30" <= s["start"][11:16] < "17:00" and s["free"] > 0]
+            quiet = [s for s in usual if s["quiet"]]
+            assert len(quiet) >= -(-len(usual) // 3) and sum(s["quiet"] for s in slots) == len(quiet)
+            assert max(s["expected_arrivals"] for s in quiet) < min(s["expected_arrivals"] for s in usual if not s["quiet"])
             assert by_start["2026-11-24T08:30:00+07:00"]["quiet"] is False
             assert eight_slot["quiet"] is False  # full
 
