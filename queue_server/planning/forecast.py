@@ -54,6 +54,12 @@ class Forecast:
         return next((f for f in self.fields if f.service == service), None)
 
 
+def plannable(day: dt.date, weeks: int = DEFAULT_WEEKS) -> bool:
+    """Whether ``day`` and its ``weeks`` of history lie within the calendar (years 1–9999),
+    with a few days to spare after it for time zones."""
+    return dt.date.min + dt.timedelta(weeks=weeks) <= day <= dt.date.max - dt.timedelta(days=7)
+
+
 def history_days(day: dt.date, weeks: int = DEFAULT_WEEKS) -> tuple[dt.date, ...]:
     """The same weekday 1 … ``weeks`` weeks before ``day``, latest first."""
     if not 1 <= weeks <= MAX_WEEKS:

@@ -12,7 +12,7 @@ import base64
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from ..planning.forecast import DEFAULT_WEEKS, MAX_WEEKS, forecast, history_days
+from ..planning.forecast import DEFAULT_WEEKS, MAX_WEEKS, forecast, history_days, plannable
 from ..planning.heatmap import heat_map
 from ..planning.offpeak import quiet_slots, slot_load
 from ..planning.slots import busy_span, slot_label, slot_of
@@ -87,6 +87,10 @@ async def slot_loads(hub: Hub, service: str, day: dt.date, slots: list[dict[str,
     code = hub.config.site.service(service)
     if code is None or not slots:
         return
+    if not plannable(day):  # no history can exist so near the calendar's ends
+        for slot in slots:
+            slot["expected_arrivals"], slot["quiet"] = 0.0, False
+        return
     await hub.settled()
     tz = hub.config.site.tz
     history = walk_ins_by_slot(hub.reader, history_days(day, DEFAULT_WEEKS), tz, service)
@@ -104,6 +108,10 @@ async def _forecast_view(hub: Hub, args: dict[str, Any]) -> dict[str, Any]:
     site = hub.config.site
     day = _day(args, "date") or hub.now().date() + dt.timedelta(days=1)
     weeks = args["weeks"] or DEFAULT_WEEKS
+    if not plannable(day, weeks):
+        raise ProtocolError(
+            ProtocolErrorCode.BAD_FIELD, f'The field "date" must leave {weeks} weeks of history within the calendar.', field="date"
+        )
     await hub.settled()
     days = history_days(day, weeks)
     expected = forecast(
@@ -146,7 +154,11 @@ async def _forecast_view(hub: Hub, args: dict[str, Any]) -> dict[str, Any]:
 async def _heat_map_view(hub: Hub, args: dict[str, Any]) -> dict[str, Any]:
     today = hub.now().date()
     last = _day(args, "to") or today
-    first = _day(args, "from") or last - dt.timedelta(days=HEAT_MAP_DAYS - 1)
+    first = _day(args, "from")
+    if first is None:
+        if last < dt.date.min + dt.timedelta(days=HEAT_MAP_DAYS):
+            raise ProtocolError(ProtocolErrorCode.BAD_FIELD, f'"to" leaves no {HEAT_MAP_DAYS} days before it.', field="to")
+        first = last - dt.timedelta(days=HEAT_MAP_DAYS - 1)
     if last < first:
         raise ProtocolError(ProtocolErrorCode.BAD_FIELD, '"to" is before "from".', field="to")
     if (last - first).days >= MAX_DAYS:

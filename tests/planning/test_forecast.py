@@ -10,7 +10,7 @@ import pytest
 
 from queue_server.core.site import OpeningHours, Service
 from queue_server.planning.erlang import counters_needed
-from queue_server.planning.forecast import forecast, history_days
+from queue_server.planning.forecast import forecast, history_days, plannable
 from queue_server.planning.slots import busy_span, slot_label, slot_of
 from queue_server.planning.staffing import staffing
 
@@ -33,6 +33,11 @@ def test_the_history_is_the_same_weekday_of_the_weeks_before() -> None:
         history_days(MONDAY, 0)
     with pytest.raises(ValueError, match="1 to 12 weeks"):
         history_days(MONDAY, 13)
+
+
+def test_a_day_is_plannable_when_its_history_fits_in_the_calendar() -> None:
+    assert plannable(MONDAY) and plannable(dt.date(1, 1, 29), 4) and plannable(dt.date(9999, 12, 24))
+    assert not plannable(dt.date(1, 1, 28), 4) and not plannable(dt.date(9999, 12, 25))
 
 
 def test_the_forecast_averages_the_weeks_and_adds_the_bookings() -> None:
