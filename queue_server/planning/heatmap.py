@@ -16,9 +16,13 @@ HOURS = 24
 
 
 @dataclasses.dataclass(frozen=True)
-class Visit:
-    arrived: dt.datetime  # local time of issue
-    wait_minutes: float | None  # None: never called
+class ArrivalCell:
+    """The arrivals of one local hour of one day, and the waits of those of them called."""
+
+    hour: dt.datetime  # local, the start of the hour
+    arrivals: int
+    called: int
+    wait_minutes: float  # the sum over those called
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,18 +48,22 @@ def weekday_counts(first: dt.date, last: dt.date) -> tuple[int, ...]:
     return tuple(counts)
 
 
-def heat_map(visits: Iterable[Visit], first: dt.date, last: dt.date) -> HeatMap:
+def heat_map(cells: Iterable[ArrivalCell], first: dt.date, last: dt.date) -> HeatMap:
     arrivals = [[0] * HOURS for _ in range(WEEKDAYS)]
-    waits: list[list[list[float]]] = [[[] for _ in range(HOURS)] for _ in range(WEEKDAYS)]
-    for visit in visits:
-        weekday, hour = visit.arrived.weekday(), visit.arrived.hour
-        arrivals[weekday][hour] += 1
-        if visit.wait_minutes is not None:
-            waits[weekday][hour].append(visit.wait_minutes)
+    called = [[0] * HOURS for _ in range(WEEKDAYS)]
+    waited = [[0.0] * HOURS for _ in range(WEEKDAYS)]
+    for cell in cells:
+        weekday, hour = cell.hour.weekday(), cell.hour.hour
+        arrivals[weekday][hour] += cell.arrivals
+        called[weekday][hour] += cell.called
+        waited[weekday][hour] += cell.wait_minutes
     return HeatMap(
         first,
         last,
         weekday_counts(first, last),
         tuple(tuple(row) for row in arrivals),
-        tuple(tuple(round(sum(w) / len(w), 2) if w else None for w in row) for row in waits),
+        tuple(
+            tuple(round(waited[w][h] / called[w][h], 2) if called[w][h] else None for h in range(HOURS))
+            for w in range(WEEKDAYS)
+        ),
     )

@@ -20,7 +20,7 @@ from ..planning.staffing import staffing
 from ..protocol.errors import ProtocolError, ProtocolErrorCode
 from ..protocol.messages import Field
 from ..settings import Role
-from ..store.history import booked_by_slot, service_minutes, visits, walk_ins_by_slot
+from ..store.history import arrival_cells, booked_by_slot, service_minutes, walk_ins_by_slot
 from ..web.planning_exports import heat_map_sheets, staffing_sheets, to_csv, to_xlsx
 from .op_reports import FORMATS
 from .ops import operation
@@ -164,7 +164,7 @@ async def _heat_map_view(hub: Hub, args: dict[str, Any]) -> dict[str, Any]:
     if (last - first).days >= MAX_DAYS:
         raise ProtocolError(ProtocolErrorCode.BAD_FIELD, f"A heat map covers at most {MAX_DAYS} days.", field="to")
     await hub.settled()
-    result = heat_map(visits(hub.reader, first, last, hub.config.site.tz), first, last)
+    result = heat_map(arrival_cells(hub.reader, first, last, hub.config.site.tz), first, last)
     return {
         "from": first.isoformat(),
         "to": last.isoformat(),
