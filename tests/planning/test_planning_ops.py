@@ -125,6 +125,20 @@ def test_forecast_staffing_heat_map_and_quiet_slots_through_a_real_server(tmp_pa
             forecast_rows = list(book["Dự báo lượt đến"].iter_rows(values_only=True))
             assert next(r for r in forecast_rows if r[0] == "Hộ tịch")[1 + eight] == ht["arrivals"][eight]
             assert forecast_rows[-1][0] == "Tổng cộng (Total)"
+            reply = await manager.ok("planning.export", table="staffing", format="csv", date="2026-11-24")
+            text = base64.b64decode(reply["data"]).decode("utf-8")
+            assert text.startswith("\ufeff") and reply["content_type"].startswith("text/csv")
+            rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+            assert rows[0][0].startswith("Số quầy cần để đạt 80 %") and rows[0][0].endswith("2026-11-24 — Trung tâm Phục vụ hành chính công (thử nghiệm)")
+            assert next(r for r in rows if r and r[0] == "Hộ tịch")[1 + eight] == str(ht["counters"][eight])
+            details = rows[rows.index(next(r for r in rows if r and r[0].startswith("Thông số theo lĩnh vực"))) + 2]
+            assert details[:4] == ["Hộ tịch", str(ht["service_minutes"]), "có", "20"] and details[5] == "3"
+            reply = await manager.ok("planning.export", table="heatmap", format="xlsx", **{"from": "2026-10-19", "to": "2026-11-22"})
+            book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(reply["data"])))
+            assert book.sheetnames == ["Lượt đến", "Lượt đến mỗi ngày", "Chờ trung bình"]
+            friday = list(book["Chờ trung bình"].iter_rows(values_only=True))[6]
+            assert friday[0] == "Thứ Sáu (5 ngày)" and friday[1 + 9] == heat["average_wait"][4][9]
+            assert list(book["Lượt đến mỗi ngày"].iter_rows(values_only=True))[2][1 + 8] == heat["arrivals_per_day"][0][8]
             reply = await manager.ok("planning.export", table="heatmap", format="csv", **{"from": "2026-10-19", "to": "2026-11-22"})
             assert reply["filename"] == "gio-cao-diem_2026-10-19_2026-11-22.csv"
             rows = list(csv.reader(io.StringIO(base64.b64decode(reply["data"]).decode("utf-8-sig"))))
