@@ -89,6 +89,8 @@ def test_the_planning_tab_shows_the_forecast_staffing_and_heat_maps_and_exports_
         assert cells[column].get_attribute("title") == f"{walk_in:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " lượt đến dự báo"
         assert len(driver.find_elements(By.CSS_SELECTOR, "#chart-forecast svg rect")) == len(head) - 2
         screenshot(driver, "dashboard-planning")
+        driver.execute_script("document.querySelector('#chart-forecast').scrollIntoView()")
+        screenshot(driver, "dashboard-planning-charts")
 
         # the peak view: the default period is the 28 days up to today
         first = TODAY - dt.timedelta(days=27)
