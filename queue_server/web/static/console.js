@@ -8,7 +8,7 @@
 // for what the events do not carry (a new ticket's place in the list, today's averages), a
 // moment after the screen shows the change, and several such needs make one request.
 import {
-  $, QueueConnection, deviceParam, el, errorText, forgetToken, hhmm, number, showStatus, storedToken, tokenForm,
+  $, QueueConnection, deviceParam, el, errorText, fill, forgetToken, hhmm, number, showStatus, storedToken, tokenForm,
 } from "/static/mc.js";
 
 const WAITING_ROWS = 30; // rows of the waiting list drawn: about what fits the screen
@@ -350,13 +350,13 @@ function drawWork() {
 
 function drawCounter() {
   const state = status.counter.state;
-  $("#counter-name").replaceChildren(status.counter.name, " ", el("span", { class: "badge " + state, id: "counter-state" }, COUNTER_VI[state]));
+  fill($("#counter-name"), status.counter.name, " ", el("span", { class: "badge " + state, id: "counter-state" }, COUNTER_VI[state]));
   document.title = `${status.counter.name} – Một Cửa`;
 }
 
 function drawCurrent() {
   const t = status.current;
-  $("#current").replaceChildren(
+  fill($("#current"),
     el("h2", {}, "Số đang phục vụ ", el("span", { class: "en" }, "Current ticket")),
     t ? el("div", { class: "now" },
       el("div", { class: "label", id: "current-label" }, t.label),
@@ -396,7 +396,7 @@ function drawWaiting() {
     el("td", {}, el("button", { onclick: () => callTicket(w), disabled: !callable, "data-label": w.label }, "Gọi")),
   ));
   const more = waiting.length - shown.length;
-  $("#waiting").replaceChildren(
+  fill($("#waiting"),
     el("h2", {}, `Đang chờ (${number(waiting.length, 0)}) `, el("span", { class: "en" }, "Waiting")),
     shown.length
       ? el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "Số"), el("th", {}, "Lĩnh vực"), el("th", { class: "num" }, "Chờ"), el("th", {}, ""), el("th", {}, ""))), el("tbody", {}, rows))
@@ -410,7 +410,7 @@ function drawWaiting() {
 
 function drawTally() {
   const tally = status.tally;
-  $("#tally").replaceChildren(
+  fill($("#tally"),
     el("h2", {}, "Hôm nay tại quầy ", el("span", { class: "en" }, "Today")),
     el("div", { class: "tally" },
       el("div", {}, el("b", { id: "tally-served" }, tally.served), "Đã phục vụ"),
