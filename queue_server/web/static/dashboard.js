@@ -129,7 +129,7 @@ function renderLive() {
   const counterRows = snapshot.counters.map((c) => el("tr", {},
     el("td", {}, c.name),
     el("td", {}, el("span", { class: `badge ${c.state}` }, COUNTER_VI[c.state])),
-    el("td", {}, c.officer || "—"),
+    el("td", {}, c.officer ? officerName(c.officer) : "—"),
     el("td", {}, c.current_label || "—"),
   ));
   const counters = el("div", { class: "card" },
@@ -147,6 +147,11 @@ function serviceName(code) {
 function limitOf(code) {
   const s = snapshot.services.find((x) => x.code === code);
   return s ? s.max_wait_minutes : "?";
+}
+
+function officerName(user) {
+  const o = (snapshot.officers || []).find((x) => x.user === user);
+  return o ? o.name : user;
 }
 
 function deviceName(id) {
