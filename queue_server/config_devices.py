@@ -20,7 +20,7 @@ from .config_checks import (
     suggest,
 )
 from .core.site import Site
-from .settings import Device, Officer, Role
+from .settings import PAD_TIMEOUT_OPTION, Device, Officer, Role
 
 __all__ = ["DEVICE_KEYS", "OFFICER_KEYS", "read_devices", "read_officers"]
 
@@ -29,6 +29,8 @@ DEVICE_KEYS = (
     "pad_address", "options",
 )  # fmt: skip
 OFFICER_KEYS = ("user", "name", "pin_hash", "counters", "manager")
+PAD_OPTIONS = (PAD_TIMEOUT_OPTION,)  # a pad device's [device.options]
+MAX_PAD_TIMEOUT_SECONDS = 600.0
 
 _NAME_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _TOKEN = re.compile(r"[!-~]{16,256}")
@@ -79,12 +81,16 @@ def _read_device(t: Table, site: Site) -> Device | None:
         scanner=urls["scanner"],
         pad=urls["pad"],
         pad_address=pad_address,
-        options=_read_options(t),
+        options=_read_options(t, role),
     )
 
 
-def _read_options(t: Table) -> dict[str, str | int | float | bool]:
-    """A device's own settings (``[device.options]``), read by its app: plain values only."""
+def _read_options(t: Table, role: Role) -> dict[str, str | int | float | bool]:
+    """A device's own settings (``[device.options]``), read by its app: plain values only.
+
+    A pad's options are checked here: both the pad agent and the ``/rate`` tablet (through
+    the server) read them, and neither has a start-up of its own where a mistake would show.
+    """
     data = t.data.get("options", {})
     if not isinstance(data, dict):
         t.report("options", f"must be a table ([device.options]), not {kind_of(data)}")
@@ -95,6 +101,14 @@ def _read_options(t: Table) -> dict[str, str | int | float | bool]:
             options[name] = nfc(value) if isinstance(value, str) else value
         else:
             t.problems.add(t.at("options") + (name,), f"must be a text, number or true/false, not {kind_of(value)}")
+    if role is Role.PAD:
+        pad = Table(options, t.at("options"), t.problems, PAD_OPTIONS)
+        if pad.has(PAD_TIMEOUT_OPTION):
+            seconds = pad.number(PAD_TIMEOUT_OPTION, 0.0, high=MAX_PAD_TIMEOUT_SECONDS)
+            if seconds:
+                options[PAD_TIMEOUT_OPTION] = seconds
+            else:
+                del options[PAD_TIMEOUT_OPTION]
     return options
 
 

@@ -44,6 +44,7 @@ def test_every_key_is_documented() -> None:
         config._COUNTER_KEYS,
         config_devices.DEVICE_KEYS,
         config_devices.OFFICER_KEYS,
+        config_devices.PAD_OPTIONS,
         config_checks.HOURS_KEYS,
     ):
         for key in keys:
