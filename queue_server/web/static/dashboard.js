@@ -14,7 +14,11 @@ let report = null;
 
 const COUNTER_VI = { open: "Đang mở", paused: "Tạm dừng", closed: "Đóng" };
 const COMPONENT_VI = { printer: "Máy in", scanner: "Máy quét", camera: "Camera", pad: "Bàn phím đánh giá", display: "Màn hình", audio: "Âm thanh", network: "Mạng" };
-const DETAIL_VI = { paper_out: "hết giấy", offline: "mất kết nối", cover_open: "nắp mở", paper_near_end: "sắp hết giấy" };
+const DETAIL_VI = {
+  paper_out: "hết giấy", offline: "mất kết nối", cover_open: "nắp mở", paper_near_end: "sắp hết giấy",
+  voice_unavailable: "không có giọng đọc", no_sound_card: "không có card âm thanh", player_failed: "không phát được",
+  file_failed: "không ghi được tệp âm thanh", clips_missing: "thiếu tệp giọng đọc",
+};
 const BY_VI = { service: "Lĩnh vực", counter: "Quầy", officer: "Cán bộ", day: "Ngày" };
 
 function start(token) {
