@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.conftest import Codes, at, make_site
-from core.test_properties import NEXT_DAY, action, command_for, next_morning, opening_morning
+from tests.core.conftest import Codes, at, make_site
+from tests.core.test_properties import NEXT_DAY, action, command_for, next_morning, opening_morning
 from queue_server import bootstrap
 from queue_server.bootstrap import build_hub
 from queue_server.core.errors import DomainError

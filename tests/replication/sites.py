@@ -11,7 +11,7 @@ from typing import Any
 
 import psycopg
 
-from integration.sites import site_config
+from tests.integration.sites import site_config
 from queue_server.replication.central import TICKET_COLUMNS
 from queue_server.replication.redact import central_data, central_ticket
 from queue_server.settings import CentralSettings, SiteConfig

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psycopg
 
-from integration.conftest import running_lobby
+from tests.integration.conftest import running_lobby
 from queue_server.replication.shipper import Shipper, wait_caught_up
 
 from .cluster import Cluster

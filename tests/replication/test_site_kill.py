@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from integration.test_crash import SITE, _free_port, _issue_until_killed, _start
+from tests.integration.test_crash import SITE, _free_port, _issue_until_killed, _start
 
 from .sites import central_log, central_tickets, site_log, site_tickets
 
@@ -64,7 +64,7 @@ def test_a_site_whose_central_side_is_away_reports_the_lag(tmp_path: Path) -> No
     try:
 
         async def issue() -> None:
-            from integration.client import Client
+            from tests.integration.client import Client
 
             client = await Client.open(f"ws://127.0.0.1:{port}")
             await client.ok("hello", token="crash-test-kiosk-token")

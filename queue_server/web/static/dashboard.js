@@ -16,7 +16,11 @@ let planning = null;
 
 const COUNTER_VI = { open: "Đang mở", paused: "Tạm dừng", closed: "Đóng" };
 const COMPONENT_VI = { printer: "Máy in", scanner: "Máy quét", camera: "Camera", pad: "Bàn phím đánh giá", display: "Màn hình", audio: "Âm thanh", network: "Mạng" };
-const DETAIL_VI = { paper_out: "hết giấy", offline: "mất kết nối", cover_open: "nắp mở", paper_near_end: "sắp hết giấy" };
+const DETAIL_VI = {
+  paper_out: "hết giấy", offline: "mất kết nối", cover_open: "nắp mở", paper_near_end: "sắp hết giấy",
+  voice_unavailable: "không có giọng đọc", no_sound_card: "không có card âm thanh", player_failed: "không phát được",
+  file_failed: "không ghi được tệp âm thanh", clips_missing: "thiếu tệp giọng đọc",
+};
 const BY_VI = { service: "Lĩnh vực", counter: "Quầy", officer: "Cán bộ", day: "Ngày" };
 
 function start(token) {
@@ -134,7 +138,7 @@ function renderLive() {
   const counterRows = snapshot.counters.map((c) => el("tr", {},
     el("td", {}, c.name),
     el("td", {}, el("span", { class: `badge ${c.state}` }, COUNTER_VI[c.state])),
-    el("td", {}, c.officer || "—"),
+    el("td", {}, c.officer ? officerName(c.officer) : "—"),
     el("td", {}, c.current_label || "—"),
   ));
   const counters = el("div", { class: "card" },
@@ -152,6 +156,11 @@ function serviceName(code) {
 function limitOf(code) {
   const s = snapshot.services.find((x) => x.code === code);
   return s ? s.max_wait_minutes : "?";
+}
+
+function officerName(user) {
+  const o = (snapshot.officers || []).find((x) => x.user === user);
+  return o ? o.name : user;
 }
 
 function deviceName(id) {
