@@ -10,6 +10,7 @@ import psycopg
 import pytest
 
 from .cluster import Cluster
+from .province_data import province  # noqa: F401 - a fixture
 
 _numbers = itertools.count(1)
 
