@@ -19,7 +19,7 @@ DEB_PACKAGES := python3-venv xvfb xauth libgl1-mesa-dri libmtdev1 libzbar0 zbar-
                 chromium chromium-driver fuse3 postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run test bench bench-faults voice clean
+.PHONY: setup run province test bench bench-faults voice clean
 
 setup: $(STAMP)/venv
 
@@ -42,6 +42,11 @@ $(STAMP)/venv: $(STAMP)/deb setup.cfg pyproject.toml
 run: setup
 	@mkdir -p $(dir $(DB))
 	$(BIN)/motcua-lobby --config $(CONFIG) --db $(DB) --host $(HOST) --port $(PORT)
+
+# A province on this machine: a PostgreSQL cluster in var/province/pg, two demo sites shipping
+# to it, the province dashboard on http://127.0.0.1:8780/province (docs/province.md).
+province: setup
+	$(BIN)/motcua-central demo
 
 # The core's own tests must cover every branch of it; then the whole suite runs. Kivy's
 # windows need a screen: the tests run on a virtual one (Xvfb, Mesa's llvmpipe).

@@ -21,7 +21,7 @@ from queue_server.store.reports import Grouping, build_report
 from tests.integration.client import Client
 from tests.integration.sites import TZ
 
-from .cluster import Cluster
+from queue_server.province.cluster import Cluster
 from .province_data import SITES
 
 

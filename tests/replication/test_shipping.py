@@ -13,7 +13,7 @@ import psycopg
 from tests.integration.conftest import running_lobby
 from queue_server.replication.shipper import Shipper, wait_caught_up
 
-from .cluster import Cluster
+from queue_server.province.cluster import Cluster
 from .sites import central_log, central_tickets, named_site, quick, site_log, site_tickets
 
 SITES = ("xa-an-binh", "xa-phuoc-dong", "huyen-go-dau")
