@@ -57,10 +57,6 @@ def open_counter(state: LobbyState, cmd: OpenCounter) -> list[Event]:
 
 def pause_counter(state: LobbyState, cmd: PauseCounter) -> list[Event]:
     counter = state.counter(cmd.counter)
-    if counter.state is CounterState.PAUSED:
-        return []
-    if counter.state is not CounterState.OPEN:
-        raise DomainError(ErrorCode.COUNTER_NOT_OPEN, f"Counter {counter.number} is closed; only an open counter pauses.")
     reasons = state.site.policy.pause_reasons
     if cmd.reason is not None and state.site.policy.pause_reason(cmd.reason) is None:
         raise DomainError(
@@ -68,6 +64,10 @@ def pause_counter(state: LobbyState, cmd: PauseCounter) -> list[Event]:
             f"A pause reason is one of {', '.join(r.code for r in reasons)}, not {cmd.reason!r}.",
             reason=cmd.reason,
         )
+    if counter.state is CounterState.PAUSED:
+        return []
+    if counter.state is not CounterState.OPEN:
+        raise DomainError(ErrorCode.COUNTER_NOT_OPEN, f"Counter {counter.number} is closed; only an open counter pauses.")
     event = _changed(cmd, counter, CounterState.PAUSED, counter.officer)
     return [dataclasses.replace(event, data={**event.data, "reason": cmd.reason})]
 

@@ -57,6 +57,13 @@ def test_an_unknown_pause_reason_is_refused_and_changes_nothing(centre):
     assert "meeting, lunch" in error.message and "'coffee'" in error.message
 
 
+def test_an_unknown_reason_is_refused_even_when_already_paused(centre):
+    centre.open(1, "lan")
+    centre.run(c.PauseCounter(centre.now, 1, reason="lunch"))
+    centre.refuse(c.PauseCounter(centre.now, 1, reason="coffee"), ErrorCode.PAUSE_REASON_UNKNOWN)
+    assert centre.run(c.PauseCounter(centre.now, 1, reason="meeting")) == []
+
+
 def test_the_pause_reasons_are_a_policy(make_centre):
     centre = make_centre(pause_reasons=(PauseReason("training", "Tập huấn", "Training"),))
     centre.open(1, "lan")
