@@ -4,13 +4,14 @@ real SQLite file, and a ledger of what the simulation did, kept by the simulatio
     history = make_history(tmp_path / "history.db", days=35, seed=14)
     history.legs        # every ticket (a transfer's two halves are two legs), as the simulation saw it
     history.officer     # (officer, day) → seconds serving, idle, paused by reason, as the simulation spent them
+    make_history(path, plan=demo_plan())   # the same on the demo centre (for the web pages' tests)
 
 The tests count their expected figures from the ledger by hand, never from the database, so
 a report that reads the store wrongly disagrees with them.
 
-Each day (Sundays closed): three fields (HT target 10′, DD target 20′, KD target 15′; HT and
-DD belong to agencies, KD to the centre), three counters (1: HT; 2: DD; 3: KD and DD), four
-officers (tuấn stands in for lan on some days). Citizens arrive at random from 07:30 to
+Each day (Sundays closed), in the default plan: three fields (HT target 10′, DD target 20′,
+KD target 15′; HT and DD belong to agencies, KD to the centre), three counters (1: HT; 2: DD;
+3: KD and DD), four officers (tuấn stands in for lan on some days). Citizens arrive at random from 07:30 to
 16:00; counters open between 07:30 and 07:50, pause for lunch (with or without a reason)
 and now and then for another reason, call the oldest waiting ticket of their fields, recall
 some, mark some no-show, transfer some HT citizens to DD, complete the rest; citizens rate
@@ -43,9 +44,56 @@ FIRST_DAY = dt.date(2026, 10, 5)  # a Monday
 UNITS = {"HT": "Sở Tư pháp", "DD": "Sở Tài nguyên và Môi trường"}
 CENTRE = "Trung tâm Phục vụ hành chính công (thử nghiệm)"
 TARGETS = {"HT": 10, "DD": 20, "KD": 15}
-COUNTER_SERVICES = {1: ("HT",), 2: ("DD",), 3: ("KD", "DD")}
 REASONS = ("meeting", "helping", "paperwork", "other", None)
 PIN = "2468"
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """Who works where and what comes in, each day."""
+
+    config: SiteConfig
+    counters: dict[int, tuple[str, ...]]  # counter → the fields it calls, in the simulation
+    officers: dict[int, str]  # counter → its usual officer
+    stand_in: tuple[int, str]  # on some days this officer takes this counter
+    arrivals: dict[str, tuple[int, int]]  # field → (fewest, most) citizens a day
+    transfer: tuple[str, str]  # some citizens of the first field go on to the second
+
+    @property
+    def targets(self) -> dict[str, int]:
+        return {s.code: s.target_wait_minutes for s in self.config.site.services}
+
+    @property
+    def units(self) -> dict[str, str]:
+        site = self.config.site
+        return {s.code: site.unit_of(s) for s in site.services}
+
+
+def default_plan() -> Plan:
+    return Plan(
+        history_config(),
+        counters={1: ("HT",), 2: ("DD",), 3: ("KD", "DD")},
+        officers={1: "lan", 2: "minh", 3: "hoa"},
+        stand_in=(1, "tuan"),
+        arrivals={"HT": (8, 14), "DD": (6, 12), "KD": (3, 7)},
+        transfer=("HT", "DD"),
+    )
+
+
+def demo_plan() -> Plan:
+    """The demo centre (assets/demo.toml): counters 1, 3 and 5, as the web pages' tests see it."""
+    from queue_server.config import load_config
+
+    config = load_config(Path(__file__).resolve().parents[2] / "assets" / "demo.toml")
+    quick = dataclasses.replace(config.settings, synchronous="NORMAL")  # a history, not a centre's disk
+    return Plan(
+        dataclasses.replace(config, settings=quick),
+        counters={1: ("HT",), 3: ("DD",), 5: ("DKKD",)},
+        officers={1: "lan.nguyen", 3: "hung.tran", 5: "duc.pham"},
+        stand_in=(1, "ngoc.huynh"),
+        arrivals={"HT": (6, 10), "DD": (4, 8), "DKKD": (2, 5)},
+        transfer=("HT", "DD"),
+    )
 
 
 def history_config() -> SiteConfig:
@@ -59,7 +107,8 @@ def history_config() -> SiteConfig:
             Service("KD", "C", "Đăng ký kinh doanh", "Business registration", ALWAYS, target_wait_minutes=15),
         ),
         counters=tuple(
-            CounterSpec(n, f"Quầy {n}", {s: 1.0 for s in services}) for n, services in COUNTER_SERVICES.items()
+            CounterSpec(n, f"Quầy {n}", {s: 1.0 for s in services})
+            for n, services in {1: ("HT",), 2: ("DD",), 3: ("KD", "DD")}.items()
         ),
         policy=Policy(rating_window=dt.timedelta(minutes=10)),
     )
@@ -100,7 +149,7 @@ class Leg:
 @dataclasses.dataclass
 class History:
     path: Path
-    config: SiteConfig
+    plan: Plan
     first: dt.date
     last: dt.date
     legs: list[Leg]
@@ -108,12 +157,17 @@ class History:
     end: dt.datetime  # the last moment simulated
 
 
+    @property
+    def config(self) -> SiteConfig:
+        return self.plan.config
+
+
 class _Sim:
-    def __init__(self, config: SiteConfig, seed: int) -> None:
+    def __init__(self, plan: Plan, seed: int) -> None:
         self.rng = random.Random(seed)
-        self.config = config
+        self.plan = plan
         self.legs: dict[int, Leg] = {}
-        self.waiting: dict[str, list[Leg]] = {s: [] for s in TARGETS}
+        self.waiting: dict[str, list[Leg]] = {s.code: [] for s in plan.config.site.services}
         self.officer: dict[tuple[str, dt.date], dict[str, float]] = {}
         self.order = itertools.count()
         self.now = dt.datetime.combine(FIRST_DAY, dt.time(7, 0), TZ)
@@ -127,13 +181,13 @@ class _Clock:
         return self.now
 
 
-def make_history(path: Path, days: int = 35, seed: int = 14) -> History:
-    config = history_config()
+def make_history(path: Path, days: int = 35, seed: int = 14, plan: Plan | None = None) -> History:
+    plan = plan or default_plan()
     clock = _Clock()
-    sim = _Sim(config, seed)
-    asyncio.run(_run(path, config, clock, sim, days))
+    sim = _Sim(plan, seed)
+    asyncio.run(_run(path, plan.config, clock, sim, days))
     last = FIRST_DAY + dt.timedelta(days=days - 1)
-    return History(path, config, FIRST_DAY, last, sorted(sim.legs.values(), key=lambda leg: leg.id), sim.officer, clock.now)
+    return History(path, plan, FIRST_DAY, last, sorted(sim.legs.values(), key=lambda leg: leg.id), sim.officer, clock.now)
 
 
 async def _run(path: Path, config: SiteConfig, clock: _Clock, sim: _Sim, days: int) -> None:
@@ -160,10 +214,13 @@ async def _day(hub: Any, clock: _Clock, sim: _Sim, day: dt.date) -> None:
     def later(when: dt.datetime, what: Any) -> None:
         heapq.heappush(agenda, (when, next(sim.order), what))
 
-    for service, count in (("HT", rng.randint(8, 14)), ("DD", rng.randint(6, 12)), ("KD", rng.randint(3, 7))):
-        for _ in range(count):
+    plan = sim.plan
+    for service, (fewest, most) in plan.arrivals.items():
+        for _ in range(rng.randint(fewest, most)):
             later(_at(day, 7, 30 + rng.uniform(0, 510)), ("arrive", service))
-    staff = {1: "tuan" if rng.random() < 0.2 else "lan", 2: "minh", 3: "hoa"}
+    staff = dict(plan.officers)
+    if rng.random() < 0.2:
+        staff[plan.stand_in[0]] = plan.stand_in[1]
     for number, officer in staff.items():
         later(_at(day, 7, 30 + rng.uniform(0, 20)), _counter(sim, day, number, officer))
     while agenda:
@@ -256,7 +313,7 @@ def _counter(sim: _Sim, day: dt.date, number: int, officer: str) -> Iterator[tup
             yield 0, [c.OpenCounter(t0, number)]
             continue
         queue = sorted(
-            (leg for s in COUNTER_SERVICES[number] for leg in sim.waiting[s]), key=lambda leg: (leg.arrival, leg.id)
+            (leg for s in sim.plan.counters[number] for leg in sim.waiting[s]), key=lambda leg: (leg.arrival, leg.id)
         )
         if not queue:
             if now >= end:
@@ -280,10 +337,11 @@ def _counter(sim: _Sim, day: dt.date, number: int, officer: str) -> Iterator[tup
             yield rng.uniform(0, 4), [c.MarkNoShow(t0, number, leg.id)]
             continue
         yield rng.uniform(3, 14), [c.StartServing(t0, number, leg.id)]
-        if leg.service == "HT" and rng.random() < 0.1:
+        source, destination = sim.plan.transfer
+        if leg.service == source and rng.random() < 0.1:
             leg.outcome = "transferred"
             mark("idle")
-            yield rng.uniform(0, 4), [c.Transfer(t0, number, leg.id, to_service="DD", note="Cần hồ sơ đất đai")]
+            yield rng.uniform(0, 4), [c.Transfer(t0, number, leg.id, to_service=destination, note="Cần hồ sơ khác")]
             continue
         leg.outcome = "done"
         mark("idle")

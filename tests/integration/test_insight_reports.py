@@ -20,7 +20,7 @@ from queue_server.store.insight import InsightGrouping, build_insight
 from queue_server.store.officer_time import NO_REASON
 
 from .conftest import run, running_lobby
-from .history import CENTRE, TARGETS, TZ, UNITS, History, Leg, make_history
+from .history import CENTRE, TARGETS, TZ, UNITS, History, Leg, demo_plan, make_history
 
 SCALE = (1, 2, 3, 4)
 
@@ -42,10 +42,10 @@ def insight_of(history: History, by: InsightGrouping, first: dt.date | None = No
 # --- the hand count, from the ledger ---
 
 
-def hand_count(legs: Iterable[Leg]) -> dict[str, Any]:
+def hand_count(legs: Iterable[Leg], targets: dict[str, int] = TARGETS) -> dict[str, Any]:
     legs = list(legs)
     called = [leg for leg in legs if leg.called_at is not None and leg.outcome != "transferred"]
-    within = [leg for leg in called if leg.called_at - leg.arrival <= dt.timedelta(minutes=TARGETS[leg.service])]  # type: ignore[operator]
+    within = [leg for leg in called if leg.called_at - leg.arrival <= dt.timedelta(minutes=targets[leg.service])]  # type: ignore[operator]
     ended = [leg for leg in legs if leg.outcome in ("done", "no_show", "transferred")]
     no_show = [leg for leg in ended if leg.outcome == "no_show"]
     recalled = [leg for leg in ended if leg.recalls > 0]
@@ -115,6 +115,22 @@ def test_a_transferred_citizen_is_one_visit_and_two_transactions(history: Histor
     codes = {(leg.day, leg.code) for leg in history.legs}
     assert total.visits == len(codes) == len(history.legs) - len(transferred)
     assert total.transactions > total.visits - len([leg for leg in history.legs if leg.outcome in ("no_show", "cancelled")])
+
+
+def test_the_demo_centre_history_counts_by_its_agencies(tmp_path: Path) -> None:
+    history = make_history(tmp_path / "demo.db", days=30, seed=3, plan=demo_plan())
+    plan = history.plan
+    db = connect(history.path)
+    try:
+        insight = build_insight(db, history.first, history.last, InsightGrouping.UNIT, TZ, plan.targets, plan.units, SCALE)
+    finally:
+        db.close()
+    groups: dict[str, list[Leg]] = {}
+    for leg in history.legs:
+        groups.setdefault(plan.units[leg.service], []).append(leg)
+    assert set(groups) == {"Sở Tư pháp", "Sở Tài nguyên và Môi trường", "Sở Kế hoạch và Đầu tư"}
+    for row in insight.rows:
+        assert row.quality.as_dict() == hand_count(groups[row.key], plan.targets), row.key
 
 
 def test_units_gather_their_fields_and_the_centre_keeps_the_rest(history: History) -> None:
