@@ -27,7 +27,7 @@ import datetime as dt
 import heapq
 import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ CENTRE = "Trung tâm Phục vụ hành chính công (thử nghiệm)"
 TARGETS = {"HT": 10, "DD": 20, "KD": 15}
 REASONS = ("meeting", "helping", "paperwork", "other", None)
 PIN = "2468"
+SCALE = (1, 2, 3, 4)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -347,3 +348,34 @@ def _counter(sim: _Sim, day: dt.date, number: int, officer: str) -> Iterator[tup
         mark("idle")
         yield rng.uniform(0, 4), [c.Complete(t0, number, leg.id)]
 
+
+# --- the hand count, from the ledger: what every quality figure must be ---
+
+
+def hand_count(legs: Iterable[Leg], targets: dict[str, int] = TARGETS) -> dict[str, Any]:
+    legs = list(legs)
+    called = [leg for leg in legs if leg.called_at is not None and leg.outcome != "transferred"]
+    within = [leg for leg in called if leg.called_at - leg.arrival <= dt.timedelta(minutes=targets[leg.service])]  # type: ignore[operator]
+    ended = [leg for leg in legs if leg.outcome in ("done", "no_show", "transferred")]
+    no_show = [leg for leg in ended if leg.outcome == "no_show"]
+    recalled = [leg for leg in ended if leg.recalls > 0]
+    scores = [leg.rating for leg in legs if leg.rating is not None]
+
+    def pct(part: list[Any], whole: list[Any]) -> float | None:
+        return round(100 * len(part) / len(whole), 1) if whole else None
+
+    return {
+        "visits": len({(leg.day, leg.code) for leg in legs}),
+        "transactions": sum(1 for leg in legs if leg.outcome in ("done", "transferred")),
+        "called": len(called),
+        "within_target": len(within),
+        "service_level_percent": pct(within, called),
+        "outcomes": len(ended),
+        "no_show": len(no_show),
+        "no_show_rate": pct(no_show, ended),
+        "recalled": len(recalled),
+        "recall_rate": pct(recalled, ended),
+        "ratings": {str(score): scores.count(score) for score in SCALE},
+        "rating_count": len(scores),
+        "satisfaction_index": round(sum((s - 1) / 3 for s in scores) / len(scores) * 100, 1) if scores else None,
+    }

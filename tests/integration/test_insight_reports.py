@@ -20,10 +20,7 @@ from queue_server.store.insight import InsightGrouping, build_insight
 from queue_server.store.officer_time import NO_REASON
 
 from .conftest import run, running_lobby
-from .history import CENTRE, TARGETS, TZ, UNITS, History, Leg, demo_plan, make_history
-
-SCALE = (1, 2, 3, 4)
-
+from .history import CENTRE, SCALE, TARGETS, TZ, UNITS, History, Leg, demo_plan, hand_count, make_history
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> History:
@@ -37,38 +34,6 @@ def insight_of(history: History, by: InsightGrouping, first: dt.date | None = No
         return build_insight(db, first or history.first, last or history.last, by, TZ, TARGETS, units, SCALE)
     finally:
         db.close()
-
-
-# --- the hand count, from the ledger ---
-
-
-def hand_count(legs: Iterable[Leg], targets: dict[str, int] = TARGETS) -> dict[str, Any]:
-    legs = list(legs)
-    called = [leg for leg in legs if leg.called_at is not None and leg.outcome != "transferred"]
-    within = [leg for leg in called if leg.called_at - leg.arrival <= dt.timedelta(minutes=targets[leg.service])]  # type: ignore[operator]
-    ended = [leg for leg in legs if leg.outcome in ("done", "no_show", "transferred")]
-    no_show = [leg for leg in ended if leg.outcome == "no_show"]
-    recalled = [leg for leg in ended if leg.recalls > 0]
-    scores = [leg.rating for leg in legs if leg.rating is not None]
-
-    def pct(part: list[Any], whole: list[Any]) -> float | None:
-        return round(100 * len(part) / len(whole), 1) if whole else None
-
-    return {
-        "visits": len({(leg.day, leg.code) for leg in legs}),
-        "transactions": sum(1 for leg in legs if leg.outcome in ("done", "transferred")),
-        "called": len(called),
-        "within_target": len(within),
-        "service_level_percent": pct(within, called),
-        "outcomes": len(ended),
-        "no_show": len(no_show),
-        "no_show_rate": pct(no_show, ended),
-        "recalled": len(recalled),
-        "recall_rate": pct(recalled, ended),
-        "ratings": {str(score): scores.count(score) for score in SCALE},
-        "rating_count": len(scores),
-        "satisfaction_index": round(sum((s - 1) / 3 for s in scores) / len(scores) * 100, 1) if scores else None,
-    }
 
 
 KEYS: dict[InsightGrouping, Callable[[Leg], Any]] = {

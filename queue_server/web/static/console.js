@@ -27,6 +27,7 @@ let acting = 0; // the officer's requests awaiting their reply
 let loading = null; // the counter.status request on its way
 let refreshTimer = null;
 let stale = false; // something happened while counter.status was on its way: ask again
+let pauseReasons = []; // the site's pause reasons (code, name_vi, name_en), from the snapshot
 
 const STATE_VI = { waiting: "Đang chờ", called: "Đã gọi", serving: "Đang phục vụ", done: "Hoàn thành" };
 const COUNTER_VI = { open: "Đang mở", paused: "Tạm dừng", closed: "Đóng" };
@@ -51,6 +52,7 @@ function start(token) {
         conn.stop();
         return;
       }
+      if (hello.snapshot && hello.snapshot.pause_reasons) pauseReasons = hello.snapshot.pause_reasons;
       const resume = sessionStorage.getItem(resumeKey);
       if (resume) {
         try {
@@ -181,6 +183,7 @@ function apply(event) {
       }
       if ((event.officer || null) !== (status.officer ? status.officer.user : null)) return ASK; // signed in or out
       status.counter.state = event.state;
+      status.counter.pause_reason = event.state === "paused" ? event.reason || null : null;
       drawCounter();
       drawActions();
       drawWaiting();
@@ -321,7 +324,7 @@ function buildWork() {
       button("no-show", "Vắng mặt", "No-show", "V", () => act("ticket.no_show", { ticket: status.current.id }, (r) => `Số ${r.ticket.label} vắng mặt.`), "danger"),
       button("transfer", "Chuyển", "Transfer", "T", () => openTransfer()),
       button("complete", "Hoàn thành", "Complete", "H", () => act("ticket.complete", { ticket: status.current.id }, (r) => `Đã hoàn thành số ${r.ticket.label}. Mời công dân đánh giá.`), "good wide"),
-      button("pause", "Tạm dừng", "Pause", "P", () => act("counter.pause", {}, () => "Quầy tạm dừng nhận số mới.")),
+      button("pause", "Tạm dừng", "Pause", "P", () => openPause()),
       button("open", "Mở quầy", "Open", "P", () => act("counter.open", {}, () => "Quầy đã mở.")),
       button("close", "Đóng quầy", "Close", null, () => act("counter.close", {}, () => "Quầy đã đóng.")),
     ),
@@ -350,7 +353,8 @@ function drawWork() {
 
 function drawCounter() {
   const state = status.counter.state;
-  $("#counter-name").replaceChildren(status.counter.name, " ", el("span", { class: "badge " + state, id: "counter-state" }, COUNTER_VI[state]));
+  const reason = state === "paused" && status.counter.pause_reason ? pauseReasons.find((r) => r.code === status.counter.pause_reason) : null;
+  $("#counter-name").replaceChildren(status.counter.name, " ", el("span", { class: "badge " + state, id: "counter-state" }, COUNTER_VI[state], reason ? ` – ${reason.name_vi}` : ""));
   document.title = `${status.counter.name} – Một Cửa`;
 }
 
@@ -517,10 +521,38 @@ function setUpTransfer() {
   });
 }
 
+// ---- pausing, with the reason the officer picks (the site's list; keys 1–9 pick) ----
+
+function openPause() {
+  if (!pauseReasons.length) return act("counter.pause", {}, () => "Quầy tạm dừng nhận số mới.");
+  const dialog = $("#pause-dialog");
+  dialog.querySelector("#pause-reasons").replaceChildren(...pauseReasons.map((r, i) =>
+    button(`pause-${r.code}`, r.name_vi, r.name_en, i < 9 ? String(i + 1) : null, () => {
+      dialog.close();
+      act("counter.pause", { reason: r.code }, () => `Quầy tạm dừng nhận số mới: ${r.name_vi}.`);
+    })));
+  dialog.showModal();
+}
+
+function setUpPause() {
+  const dialog = el("dialog", { id: "pause-dialog" },
+    el("h2", {}, "Lý do tạm dừng ", el("span", { class: "en" }, "Why pause?")),
+    el("div", { class: "actions", id: "pause-reasons" }),
+    el("button", { type: "button", id: "pause-cancel", onclick: () => dialog.close() }, "Huỷ ", el("span", { class: "en" }, "Cancel")));
+  dialog.addEventListener("keydown", (event) => {
+    const pick = dialog.querySelector(`#pause-reasons button[data-key="${event.key}"]`);
+    if (pick) {
+      event.preventDefault();
+      pick.click();
+    }
+  });
+  document.body.append(dialog);
+}
+
 // ---- keyboard, expiry, signing out ----
 
 function onKey(event) {
-  if (view !== "work" || event.ctrlKey || event.altKey || event.metaKey || $("#transfer-dialog").open) return;
+  if (view !== "work" || event.ctrlKey || event.altKey || event.metaKey || $("#transfer-dialog").open || $("#pause-dialog").open) return;
   const target = event.target;
   if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) {
     if (event.key === "Escape") target.blur();
@@ -564,6 +596,7 @@ async function signOut() {
 document.addEventListener("keydown", onKey);
 $("#sign-out").addEventListener("click", signOut);
 setUpTransfer();
+setUpPause();
 setInterval(() => {
   if (view === "work" && conn && conn.status === "connected") refreshLater();
 }, REFRESH_EVERY);
