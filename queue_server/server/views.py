@@ -40,7 +40,7 @@ _PAD_EVENTS = frozenset(
 )
 
 _SECRET = ("code",)
-_PERSONAL = ("code", "appointment", "officer", "priority", "source", "note")
+_PERSONAL = ("code", "appointment", "officer", "priority", "source", "note", "reason")  # reason: why a counter paused or a ticket ended
 
 VISIBLE: dict[Role, frozenset[EventType]] = {
     Role.MANAGER: frozenset(EventType),

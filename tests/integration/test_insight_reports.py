@@ -251,3 +251,36 @@ def test_follow_ups_are_the_dissatisfied_ratings_and_close_durably(history: Hist
             assert [i["id"] for i in items] == [leg.id for leg in unhappy[1:]]
 
     run(scenario())
+
+
+def test_the_pause_reason_reaches_the_manager_and_not_the_lobby(tmp_path: Path) -> None:
+    from .conftest import Clock
+
+    async def paused(client: Any) -> dict[str, Any]:
+        while (event := await client.next_event("counter.changed"))["state"] != "paused":
+            pass
+        return event
+
+    async def scenario() -> None:
+        async with running_lobby(tmp_path / "lobby.db", clock=Clock()) as lobby:
+            board = await lobby.client("display")
+            manager = await lobby.client("manager")
+            counter = await lobby.officer("counter-1")
+            seq = lobby.hub.lobby.seq
+            await counter.error("counter.pause", "pause_reason_unknown", reason="coffee")
+            await counter.error("counter.pause", "bad_field", reason=7)
+            assert lobby.hub.lobby.seq == seq  # nothing changed
+            reply = await counter.ok("counter.pause", reason="personal")
+            assert reply["counter"]["pause_reason"] == "personal"
+            seen = await paused(manager)
+            assert seen["reason"] == "personal" and seen["officer"] == "lan"
+            shown = await paused(board)
+            assert "reason" not in shown and "officer" not in shown
+            await counter.ok("counter.open")
+            reply = await counter.ok("counter.pause")  # a console that does not ask
+            assert reply["counter"]["state"] == "paused" and reply["counter"]["pause_reason"] is None
+            codes = [r["code"] for r in manager.hello["snapshot"]["pause_reasons"]]  # type: ignore[attr-defined]
+            assert codes == ["meeting", "lunch", "helping", "paperwork", "personal", "other"]
+            assert "pause_reasons" not in board.hello["snapshot"]  # type: ignore[attr-defined]
+
+    run(scenario())
