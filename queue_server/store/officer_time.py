@@ -105,22 +105,25 @@ class _Counter:
         return Activity.PAUSED, self.reason
 
 
-def walk(events: Iterable[Event], tz: ZoneInfo, start: dt.datetime, end: dt.datetime) -> dict[tuple[str, dt.date], dict[tuple[Activity, str], float]]:
+Seconds = dict[tuple[str, dt.date], dict[tuple[Activity, str], float]]  # (officer, day) → (activity, reason) → s
+
+
+def walk(events: Iterable[Event], tz: ZoneInfo, start: dt.datetime, end: dt.datetime) -> Seconds:
     """Seconds per (officer, local day) and (activity, reason) between ``start`` and ``end``
     (local midnights or now), from the events of that span in log order."""
     counters: dict[int, _Counter] = {}
-    totals: dict[tuple[str, dt.date], dict[tuple[Activity, str], float]] = {}
+    totals: Seconds = {}
 
     def close_segment(counter: _Counter, until: dt.datetime) -> None:
-        activity = counter.activity()
-        if activity is not None and counter.since is not None and counter.officer is not None:
+        """Give the time since the counter's last change to what it was doing."""
+        doing = counter.activity()
+        if doing is not None and counter.since is not None and counter.officer is not None:
             begin = counter.since
             while begin < until:  # split at local midnight
                 local = begin.astimezone(tz)
-                midnight = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tz)
-                stop = min(until, midnight)
-                per = totals.setdefault((counter.officer, local.date()), {})
-                per[activity] = per.get(activity, 0.0) + (stop - begin).total_seconds()
+                stop = min(until, _next_midnight(begin, tz))
+                spent = totals.setdefault((counter.officer, local.date()), {})
+                spent[doing] = spent.get(doing, 0.0) + (stop - begin).total_seconds()
                 begin = stop
         counter.since = until
 
