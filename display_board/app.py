@@ -165,8 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BoardSetupError as exc:
         print(f"motcua-display: {exc}", file=sys.stderr)
         return 2
-    prepare_kivy(setup, args.size)
-    app = build_app(setup)
+    sound_card = prepare_kivy(setup, args.size)
+    app = build_app(setup, sound_card=sound_card)
     asyncio.run(app.run_with_client())
     return 0
 

@@ -4,7 +4,6 @@ the state from the log, serve until SIGTERM or SIGINT."""
 from __future__ import annotations
 
 import asyncio
-import collections
 import gc
 import logging
 import signal
@@ -13,14 +12,19 @@ from pathlib import Path
 from .config import load_config
 from .core.events import Event
 from .core.lobby import Lobby
+from .replication.shipper import Shipper
+from .replication.site_record import describe_site
 from .server.app import start
 from .server.hub import RECENT_EVENTS, Hub
 from .settings import SiteConfig
 from .store.database import connect
+from .store import snapshots
 from .store.reader import load_events
-from .store.writer import Writer
+from .store.writer import Batch, Writer
 
 log = logging.getLogger(__name__)
+
+SNAPSHOT_AFTER_REPLAYING = 5000  # events replayed at start past the newest snapshot: take one now
 
 
 def build_hub(config: SiteConfig, db_path: Path, clock=None, busy_timeout_ms: int = 5000) -> Hub:  # type: ignore[no-untyped-def]
@@ -32,11 +36,15 @@ def build_hub(config: SiteConfig, db_path: Path, clock=None, busy_timeout_ms: in
 
     def load_lobby() -> tuple[Lobby, list[Event]]:
         lobby = Lobby(config.site)
-        tail: collections.deque[Event] = collections.deque(maxlen=RECENT_EVENTS)
-        for event in load_events(reader):
-            lobby.replay((event,))
-            tail.append(event)
-        return lobby, list(tail)
+        found = snapshots.latest(reader, config.site)
+        if found is not None:
+            lobby.state = found[1]
+        start = lobby.seq
+        lobby.replay(load_events(reader, after=start))
+        if lobby.seq - start >= SNAPSHOT_AFTER_REPLAYING:  # spare the next start this replay
+            state = snapshots.dump(lobby.state)
+            writer.submit(Batch(snapshot=(lobby.seq, snapshots.fingerprint(config.site), state)))
+        return lobby, list(load_events(reader, after=max(0, lobby.seq - RECENT_EVENTS)))
 
     kwargs = {"clock": clock} if clock is not None else {}
     hub = Hub(config, writer, load_lobby, reader, **kwargs)
@@ -47,6 +55,11 @@ def build_hub(config: SiteConfig, db_path: Path, clock=None, busy_timeout_ms: in
 async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=None) -> None:  # type: ignore[no-untyped-def]
     hub = build_hub(config, db_path)
     gc.freeze()  # the day's replayed state stays out of the garbage collector's scans
+    shipper = None
+    if config.central is not None:
+        shipper = Shipper(db_path, config.site.site_id, config.central, describe_site(config))
+        hub.shipping = shipper.status
+        shipper.start()
     server, clock = await start(hub, host, port)
     stop = asyncio.get_running_loop().create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -63,6 +76,8 @@ async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=N
         server.close()
         await server.wait_closed()
         clock.cancel()
+        if shipper is not None:
+            shipper.stop()
         hub.writer.stop()
         hub.reader.close()
 

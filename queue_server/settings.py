@@ -26,6 +26,9 @@ class Role(enum.StrEnum):
     PUBLIC = "public"
 
 
+PAD_TIMEOUT_OPTION = "timeout_seconds"  # a pad's option: seconds it waits for a press
+
+
 @dataclasses.dataclass(frozen=True)
 class Device:
     """A kiosk, display board, counter PC, rating pad, manager screen or integration client."""
@@ -42,6 +45,12 @@ class Device:
     pad: str | None = None
     pad_address: int | None = None
     options: Mapping[str, str | int | float | bool] = dataclasses.field(default_factory=dict)  # the app's own
+
+    @property
+    def pad_timeout(self) -> float | None:
+        """A pad's own seconds to wait for a press (option ``timeout_seconds``), if it sets one."""
+        value = self.options.get(PAD_TIMEOUT_OPTION) if self.role is Role.PAD else None
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 class DeviceNotFound(LookupError):
@@ -86,6 +95,21 @@ class DossierLookupSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class CentralSettings:
+    """Where and how the site ships its event log to the province's central PostgreSQL."""
+
+    dsn: str  # a libpq connection string or URI (postgresql://user:password@host:5432/db?sslmode=verify-full)
+    personal_data: bool = False  # ship ticket/booking codes and personal values as they are
+    batch_events: int = 2000  # at most this many events a batch (bounds the shipper's memory)
+    poll_seconds: float = 0.25  # when caught up, look for new events this often
+    retry_max_seconds: float = 60.0  # the longest wait between tries while the central side fails
+    timeout_seconds: float = 10.0  # connecting and each statement
+
+    def __repr__(self) -> str:  # the DSN may hold a password
+        return f"CentralSettings(dsn='***', personal_data={self.personal_data}, batch_events={self.batch_events})"
+
+
+@dataclasses.dataclass(frozen=True)
 class SiteConfig:
     site: Site
     devices: tuple[Device, ...]
@@ -93,6 +117,7 @@ class SiteConfig:
     settings: ServerSettings = ServerSettings()
     path: Path | None = None
     dossier_lookup: DossierLookupSettings = DossierLookupSettings()
+    central: CentralSettings | None = None  # None: the site ships its log nowhere
 
     def device_by_token(self, token: str) -> Device | None:
         return next((d for d in self.devices if d.token == token), None)

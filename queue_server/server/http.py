@@ -54,7 +54,10 @@ def page_response(page: Page) -> Response:
 def metrics_text(hub: Hub) -> str:
     tickets = collections.Counter(t.state.value for t in hub.lobby.tickets_today(hub.now()))
     roles = collections.Counter(s.role.value for s in hub.sessions if s.role is not None)
-    return hub.metrics.render(tickets, roles, hub.writer.commits, hub.writer.batches, hub.lobby.seq)
+    text = hub.metrics.render(tickets, roles, hub.writer.commits, hub.writer.batches, hub.lobby.seq)
+    if hub.shipping is not None:
+        text += "\n".join(hub.shipping.lines(site_seq=hub.lobby.seq)) + "\n"
+    return text
 
 
 def _response(connection: ServerConnection, status: int, body: str, content_type: str) -> Response:

@@ -28,6 +28,8 @@ from ..core.lobby import Lobby
 from .. import pins
 from ..settings import Role, SiteConfig
 from ..protocol.messages import encode
+from ..replication.status import ShippingStatus
+from ..store import snapshots
 from ..store.reader import ticket_row
 from ..store.writer import Batch, StoreUnavailable, Writer
 from . import views
@@ -84,6 +86,7 @@ class Hub:
         self.audiences: dict[tuple[Any, ...], set[Session]] = {}  # the devices, by what they see
         self.followers: dict[str, set[Session]] = {}  # ticket code → the phones following it
         self.metrics = Metrics()
+        self.shipping: ShippingStatus | None = None  # set when the site ships its log centrally
         self.recent: collections.deque[Event] = collections.deque(maxlen=RECENT_EVENTS)
         self.lobby, tail = load_lobby()
         self.recent.extend(tail)
@@ -116,6 +119,8 @@ class Hub:
                 }
                 for device in self.config.devices
             ]
+            # the counters name their officer by user id: the names to show beside them
+            result["officers"] = [{"user": o.user, "name": o.name} for o in self.config.officers]
         return result
 
     def now(self) -> dt.datetime:
@@ -137,6 +142,7 @@ class Hub:
             appointments=self._appointment_rows(events),
             contacts=contacts,
             epoch=self.epoch,
+            snapshot=snapshots.on_new_day(self.lobby.state, events),
         )
         answered = asyncio.get_running_loop().create_future()
         batch.on_settled = functools.partial(self._settled, answered)

@@ -10,6 +10,7 @@ from ..protocol.errors import ProtocolError, ProtocolErrorCode
 from ..protocol.messages import Field
 from ..settings import Role
 from .common import booking_url, ticket_for_issuer, with_new_code
+from .op_planning import slot_loads
 from .ops import operation
 from .session import Session
 
@@ -26,7 +27,9 @@ async def slots(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, A
         day = dt.date.fromisoformat(args["day"])
     except ValueError:
         raise ProtocolError(ProtocolErrorCode.BAD_FIELD, '"day" must be a date like 2026-11-23.', field="day") from None
-    return {"slots": hub.lobby.slots_view(args["service"], day, hub.now())}
+    views = hub.lobby.slots_view(args["service"], day, hub.now())
+    await slot_loads(hub, args["service"], day, views)
+    return {"slots": views}
 
 
 @operation(

@@ -28,8 +28,12 @@ def ticket_row(ticket: Ticket) -> dict[str, Any]:
     return {column: values[column] for column in TICKET_COLUMNS}
 
 
-def load_events(db: sqlite_utils.Database, after: int = 0) -> Iterator[Event]:
-    cursor = db.execute("SELECT seq, type, at, data FROM events WHERE seq > ? ORDER BY seq", [after])
+def load_events(db: sqlite_utils.Database, after: int = 0, until: int | None = None) -> Iterator[Event]:
+    """The log's events after seq ``after`` (and up to ``until``), in order."""
+    cursor = db.execute(
+        "SELECT seq, type, at, data FROM events WHERE seq > ? AND seq <= ? ORDER BY seq",
+        [after, until if until is not None else 2**63 - 1],
+    )
     for seq, type_, at, data in cursor:
         yield event_from_row(seq, type_, at, json.loads(data))
 

@@ -7,6 +7,7 @@
   can be purged after the retention period without touching the log.
 - ``dossiers``: dossier statuses pushed by the one-stop system (JSON per dossier code).
 - ``meta``: the site id and a health probe row.
+- ``snapshots``: the state as the log made it at a seq, so a restart replays only what follows.
 """
 
 from __future__ import annotations
@@ -66,7 +67,12 @@ def _v2(db: sqlite_utils.Database) -> None:
     db["dossiers"].create({"code": str, "data": str, "source": str, "updated_at": str}, pk="code")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2)
+def _v3(db: sqlite_utils.Database) -> None:
+    """Snapshots of the state (store/snapshots.py): a restart replays only the log after one."""
+    db["snapshots"].create({"seq": int, "fingerprint": str, "taken_at": str, "state": bytes}, pk="seq")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3)
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.events import Event, EventType
+from . import snapshots
 from .database import connect
 from .schema import migrate
 
@@ -45,6 +46,7 @@ class Batch:
     dossiers: Sequence[Mapping[str, Any]] = ()  # rows of the dossiers table (code, data, source, updated_at)
     probe: bool = False  # a health check: write the meta row, no events
     purge_contacts_before: dt.datetime | None = None  # personal data past its retention
+    snapshot: tuple[int, str, bytes] | None = None  # (seq, fingerprint, state): see store/snapshots.py
     epoch: int = 0  # the writer's epoch the batch was decided in (see the module docstring)
     future: concurrent.futures.Future[int] = dataclasses.field(default_factory=concurrent.futures.Future)
     # called in the writer's thread once the future is settled: unlike a callback on the
@@ -175,6 +177,9 @@ class Writer:
             "INSERT INTO events (seq, site, type, at, data) VALUES (?, ?, ?, ?, ?)",
             [(e.seq, self.site_id, e.type.value, e.at.isoformat(), json.dumps(e.data, ensure_ascii=False)) for e in events],
         )
+        for batch in batches:  # after the events: a snapshot is of a seq the log has
+            if batch.snapshot is not None:
+                snapshots.write(conn, *batch.snapshot, dt.datetime.now(dt.UTC).isoformat())
         for table in ("tickets", "appointments", "contacts", "dossiers"):
             _upsert(conn, table, [row for batch in batches for row in getattr(batch, table)])
         for event in events:  # after the tickets' rows: a new day's expiry marks the rows as they are now

@@ -95,6 +95,12 @@ CASES = [
          "service[2].target_wait_minutes", "from 1 to 30", "target_wait_minutes = 40"),
     Case("service-level-zero", add_after("[policy]", "service_level_percent = 0"),
          "policy.service_level_percent", "from 1 to 100", "service_level_percent"),
+    Case("central-without-dsn", append("[central]\npersonal_data = true"), "central.dsn",
+         "missing (required)", "[central]"),
+    Case("central-bad-dsn", append('[central]\ndsn = "host=x password=s3cret port"'), "central.dsn",
+         "must be a PostgreSQL connection string", "dsn ="),
+    Case("central-batch-zero", append('[central]\ndsn = "postgresql://a@b/c"\nbatch_events = 0'),
+         "central.batch_events", "from 1 to 100000", "batch_events"),
     # counters and their services
     Case("counter-unknown-service", change("TP = 2.0", "XY = 2.0"), "counter[1].services.XY",
          "no service has the code 'XY'", "XY = 2.0"),
@@ -317,6 +323,10 @@ def test_every_problem_is_reported_together_sorted_by_line() -> None:
 def test_a_token_is_never_shown_in_a_message() -> None:
     text = swap(BASE, '"test-pad-1-token-x"', '"test-counter-1-token"')
     assert "test-counter-1-token" not in str(error_of(text))
+
+
+def test_a_central_password_is_never_shown_in_a_message() -> None:
+    assert "s3cret" not in str(error_of(BASE + '[central]\ndsn = "host=x password=s3cret port"\n'))
 
 
 def test_the_file_name_starts_every_line() -> None:

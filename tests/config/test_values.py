@@ -236,3 +236,40 @@ def test_a_field_with_a_short_limit_aims_at_its_limit() -> None:
     site = parse(text).site
     assert site.service("DD").target_wait_minutes == 15  # type: ignore[union-attr]
     assert site.service("TP").target_wait_minutes == 10  # type: ignore[union-attr]
+
+
+def test_a_site_ships_its_log_only_when_it_says_where() -> None:
+    assert parse(BASE).central is None
+    text = BASE + '\n[central]\ndsn = "postgresql://site_a:s3cret@central:5432/motcua"\nbatch_events = 500\n'
+    central = parse(text).central
+    assert central is not None and central.dsn.endswith("/motcua")
+    assert (central.personal_data, central.batch_events, central.poll_seconds) == (False, 500, 0.25)
+    assert "s3cret" not in repr(central)
+
+
+PAD = '\n[[device]]\nid = "pad-2"\nrole = "pad"\ntoken = "test-pad-2-token-x"\ncounter = 1\npad = "sim://pads"\npad_address = 2\n'
+
+
+def test_a_pad_may_set_how_long_it_waits_for_a_press() -> None:
+    config = parse(BASE + PAD + "options = { timeout_seconds = 45 }\n")
+    assert config.device("pad-2").pad_timeout == 45.0
+    assert config.device("pad-1").pad_timeout is None  # the agent's --timeout, the tablet's ?timeout=
+    assert parse(BASE + PAD + "options = { timeout_seconds = 7.5 }\n").device("pad-2").pad_timeout == 7.5
+
+
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        ("timeout_seconds = 0", "options.timeout_seconds: must be a number greater than 0, not 0"),
+        ("timeout_seconds = -3", "options.timeout_seconds: must be a number greater than 0, not -3"),
+        ("timeout_seconds = 601", "options.timeout_seconds: must be at most 600, not 601"),
+        ('timeout_seconds = "30"', "options.timeout_seconds: must be a number"),
+        ("timeout = 30", "options.timeout: unknown key 'timeout' (expected one of: timeout_seconds)"),
+    ],
+)
+def test_a_pad_option_that_is_wrong_is_named_with_its_line(options: str, problem: str) -> None:
+    text = BASE + PAD + f"options = {{ {options} }}\n"
+    with pytest.raises(ConfigError) as caught:
+        parse(text)
+    line = text.count("\n")  # the options line is the last one
+    assert f"<config>:{line}: device[" in str(caught.value) and problem in str(caught.value), str(caught.value)

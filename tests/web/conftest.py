@@ -33,6 +33,7 @@ DEMO_TOKENS = {
     "board-hall": "demo-board-hall-token",
     "kiosk-1": "demo-kiosk-1-token",
     "pad-1": "demo-pad-1-token",
+    "pad-3": "demo-pad-3-token",
 }
 
 

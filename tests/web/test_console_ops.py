@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from integration.conftest import Clock, run, running_lobby
+from tests.integration.conftest import Clock, run, running_lobby
 
 
 def test_counter_status_and_resuming_a_sign_in(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 from selenium.webdriver.support.select import Select
 
-from integration.history import demo_plan, hand_count, make_history
+from tests.integration.history import demo_plan, hand_count, make_history
 
 from .conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
 from .pages import click, enter_token, press, sign_in, text_of, type_into, wait, wait_gone

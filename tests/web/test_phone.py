@@ -93,3 +93,10 @@ def test_booking_gives_a_code_whose_qr_code_decodes_to_the_booking(
         assert booked["state"] == "booked" and booked["slot_start"] == slot_start
     finally:
         kiosk.close()
+
+    # cancelled from the page: it says so, with no cancel button and nothing stray in its place
+    click(phone, "#cancel")
+    phone.switch_to.alert.accept()
+    wait(phone, "#booking-state", "Đã hủy")
+    assert not phone.find_elements("css selector", "#cancel")
+    assert "null" not in text_of(phone, "#main")

@@ -32,7 +32,7 @@ function render(today) {
   const service = el("select", { id: "service" }, services.map((s) => el("option", { value: s.code }, s.name_vi)));
   const day = el("select", { id: "day" }, Array.from({ length: 14 }, (_, i) => addDays(today, i)).map((d, i) =>
     el("option", { value: d }, `${["CN", "T2", "T3", "T4", "T5", "T6", "T7"][new Date(`${d}T12:00:00Z`).getUTCDay()]} ${dmy(d)}${i === 0 ? " (hôm nay)" : ""}`)));
-  const slots = el("div", { class: "slots", id: "slots" });
+  const slots = el("div", { id: "slots" });
   const error = el("p", { class: "error", id: "book-error" });
   const book = el("button", { class: "big primary", id: "book", disabled: true, onclick: () => submit(service.value, error) }, "Đặt lịch ", el("span", { class: "en" }, "Book"));
   const load = async () => {
@@ -43,16 +43,26 @@ function render(today) {
     try {
       const reply = await conn.request("appointment.slots", { service: service.value, day: day.value });
       const coming = reply.slots.filter((slot) => Date.parse(slot.start) > Date.now());
-      const buttons = coming.map((slot) => el("button", {
-        "data-start": slot.start, disabled: slot.free === 0, "aria-pressed": "false",
+      const button = (slot) => el("button", {
+        "data-start": slot.start, disabled: slot.free === 0, "aria-pressed": "false", class: slot.quiet ? "quiet" : null,
+        title: slot.expected_arrivals === undefined ? null : `Dự kiến ${slot.expected_arrivals} lượt đến`,
         onclick: (event) => {
           for (const b of slots.querySelectorAll("button")) b.setAttribute("aria-pressed", "false");
           event.currentTarget.setAttribute("aria-pressed", "true");
           chosen = slot.start;
           book.disabled = false;
         },
-      }, hhmm(slot.start), el("small", {}, slot.free ? `còn ${slot.free} chỗ` : "hết chỗ")));
-      slots.replaceChildren(...(buttons.length ? buttons : [el("p", {}, "Ngày này không nhận lịch hẹn.")]));
+      }, hhmm(slot.start), slot.quiet ? el("small", { class: "tag" }, "Giờ vắng") : null, el("small", {}, slot.free ? `còn ${slot.free} chỗ` : "hết chỗ"));
+      // the quiet slots (fewest arrivals expected, from the centre's history) are offered first
+      const quiet = coming.filter((slot) => slot.quiet);
+      const others = coming.filter((slot) => !slot.quiet);
+      const groups = quiet.length
+        ? [el("p", { class: "slot-group", id: "quiet-heading" }, "Giờ vắng — ít người chờ ", el("span", { class: "en" }, "Quiet times")),
+           el("div", { class: "slots", id: "quiet-slots" }, quiet.map(button)),
+           el("p", { class: "slot-group" }, "Các giờ khác ", el("span", { class: "en" }, "Other times")),
+           el("div", { class: "slots", id: "other-slots" }, others.map(button))]
+        : [el("div", { class: "slots", id: "other-slots" }, others.map(button))];
+      slots.replaceChildren(...(coming.length ? groups : [el("p", {}, "Ngày này không nhận lịch hẹn.")]));
     } catch (e) {
       slots.replaceChildren();
       error.textContent = errorText(e);

@@ -4,6 +4,7 @@ import {
 } from "/static/mc.js";
 import { barChart } from "/static/charts.js";
 import { buildInsight, insightLive, pauseReasonName, showInsight } from "/static/insight.js";
+import { buildPlanning } from "/static/planning.js";
 
 const device = deviceParam("manager");
 const main = $("#main");
@@ -12,10 +13,15 @@ let snapshot = null;
 let summary = null;
 let tab = "live";
 let report = null;
+let planning = null;
 
 const COUNTER_VI = { open: "Đang mở", paused: "Tạm dừng", closed: "Đóng" };
 const COMPONENT_VI = { printer: "Máy in", scanner: "Máy quét", camera: "Camera", pad: "Bàn phím đánh giá", display: "Màn hình", audio: "Âm thanh", network: "Mạng" };
-const DETAIL_VI = { paper_out: "hết giấy", offline: "mất kết nối", cover_open: "nắp mở", paper_near_end: "sắp hết giấy" };
+const DETAIL_VI = {
+  paper_out: "hết giấy", offline: "mất kết nối", cover_open: "nắp mở", paper_near_end: "sắp hết giấy",
+  voice_unavailable: "không có giọng đọc", no_sound_card: "không có card âm thanh", player_failed: "không phát được",
+  file_failed: "không ghi được tệp âm thanh", clips_missing: "thiếu tệp giọng đọc",
+};
 const BY_VI = { service: "Lĩnh vực", counter: "Quầy", officer: "Cán bộ", day: "Ngày" };
 
 function start(token) {
@@ -57,28 +63,31 @@ async function refresh() {
 }
 
 function layout() {
-  const tabs = [["live", "Trực tiếp", "Live"], ["reports", "Báo cáo", "Reports"], ["insight", "Chất lượng", "Quality"], ["devices", "Thiết bị", "Devices"], ["ticker", "Bảng tin", "Ticker"]];
+  const tabs = [["live", "Trực tiếp", "Live"], ["reports", "Báo cáo", "Reports"], ["insight", "Chất lượng", "Quality"], ["planning", "Kế hoạch", "Planning"], ["devices", "Thiết bị", "Devices"], ["ticker", "Bảng tin", "Ticker"]];
   main.replaceChildren(
     el("nav", { class: "tabs", role: "tablist" }, tabs.map(([id, vi, en]) =>
       el("button", { id: `tab-${id}`, role: "tab", "aria-selected": String(tab === id), onclick: () => show(id) }, vi, " ", el("span", { class: "en" }, en)))),
     el("section", { id: "live", hidden: tab !== "live" }),
     el("section", { id: "reports", hidden: tab !== "reports" }),
     el("section", { id: "insight", hidden: tab !== "insight" }),
+    el("section", { id: "planning", hidden: tab !== "planning" }),
     el("section", { id: "devices", hidden: tab !== "devices" }),
     el("section", { id: "ticker", hidden: tab !== "ticker" }),
   );
   buildReports();
   buildInsight($("#insight"), conn, snapshot.day);
+  planning = buildPlanning($("#planning"), conn, snapshot.day);
 }
 
 function show(id) {
   tab = id;
-  for (const name of ["live", "reports", "insight", "devices", "ticker"]) {
+  for (const name of ["live", "reports", "insight", "planning", "devices", "ticker"]) {
     $(`#${name}`).hidden = name !== id;
     $(`#tab-${name}`).setAttribute("aria-selected", String(name === id));
   }
   if (id === "reports" && !report) loadReport();
   if (id === "insight") showInsight();
+  if (id === "planning") planning.load();
 }
 
 // ---- live ----
@@ -132,8 +141,8 @@ function renderLive() {
 
   const counterRows = snapshot.counters.map((c) => el("tr", {},
     el("td", {}, c.name),
-    el("td", {}, el("span", { class: `badge ${c.state}` }, COUNTER_VI[c.state]), c.pause_reason ? ` ${pauseReasonName(snapshot, c.pause_reason)}` : ""),
-    el("td", {}, c.officer || "—"),
+    el("td", {}, el("span", { class: `badge ${c.state}` }, COUNTER_VI[c.state]), c.pause_reason ? ` ${pauseReasonName(snapshot, c.pause_reason)}` : null),
+    el("td", {}, c.officer ? officerName(c.officer) : "—"),
     el("td", {}, c.current_label || "—"),
   ));
   const counters = el("div", { class: "card" },
@@ -151,6 +160,11 @@ function serviceName(code) {
 function limitOf(code) {
   const s = snapshot.services.find((x) => x.code === code);
   return s ? s.max_wait_minutes : "?";
+}
+
+function officerName(user) {
+  const o = (snapshot.officers || []).find((x) => x.user === user);
+  return o ? o.name : user;
 }
 
 function deviceName(id) {

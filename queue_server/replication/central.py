@@ -1,0 +1,227 @@
+"""The central PostgreSQL: its schema, and appending one site's batch of events exactly once.
+
+    migrate(conn)                                   # versioned, like the site's store
+    last = append(conn, "tay-ninh", after=0, rows)  # → the site's new last seq centrally
+
+``tickets`` holds the current row of each ticket the shipped events touched, as the site's own
+``tickets`` table has it (the reports' rows: the same figures centrally as at the site).
+``events`` is partitioned by month of the event's time (UTC); a month's partition is made
+the first time an event of that month arrives. ``sites`` holds each site's tracking row: the
+last sequence number the central copy has, updated in the same transaction as the events, so
+a batch is applied once whatever is replayed:
+
+- rows at or below ``last_seq`` are already there and are skipped;
+- a batch whose ``after`` (the seq just before its first row, in the site's log) is beyond
+  ``last_seq`` would leave a gap: :class:`Gap` is raised and the shipper starts again from
+  ``last_seq``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import orjson
+import psycopg
+
+SCHEMA_LOCK = 7_131_013  # pg_advisory_xact_lock key: one migration or partition maker at a time
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE sites (
+        site text PRIMARY KEY,
+        last_seq bigint NOT NULL DEFAULT 0,
+        last_event_at timestamptz,
+        last_contact timestamptz,
+        events_total bigint NOT NULL DEFAULT 0
+    );
+    CREATE TABLE events (
+        site text NOT NULL,
+        seq bigint NOT NULL,
+        type text NOT NULL,
+        at timestamptz NOT NULL,
+        data jsonb NOT NULL,
+        PRIMARY KEY (site, at, seq)
+    ) PARTITION BY RANGE (at);
+    CREATE INDEX events_site_seq ON events (site, seq);
+    CREATE TABLE site_configs (
+        site text NOT NULL,
+        taken_at timestamptz NOT NULL DEFAULT now(),
+        config jsonb NOT NULL,
+        PRIMARY KEY (site, taken_at)
+    );
+    """,
+    # the tickets as the site's own table has them (the reports' rows), and how far the site's
+    # log goes, as the site last said
+    """
+    CREATE TABLE tickets (
+        site text NOT NULL,
+        id bigint NOT NULL,
+        day date NOT NULL,
+        label text, code text, service text, number int, state text, priority text,
+        appointment text, slot_start text, target_counter int, source text, counter int,
+        officer text, issued_at text, arrival_at text, called_at text, served_at text,
+        done_at text, recalls int, returns int, transferred_from bigint, transferred_to bigint,
+        rating int,
+        PRIMARY KEY (site, id)
+    );
+    CREATE INDEX tickets_day ON tickets (day, site);
+    ALTER TABLE sites ADD COLUMN site_seq bigint NOT NULL DEFAULT 0;
+    """,
+)
+
+TICKET_COLUMNS = (
+    "id day label code service number state priority appointment slot_start target_counter source counter "
+    "officer issued_at arrival_at called_at served_at done_at recalls returns transferred_from transferred_to rating"
+).split()
+
+
+class Gap(Exception):
+    """The batch starts after the central copy's end: resend from :attr:`last_seq`."""
+
+    def __init__(self, site: str, last_seq: int, after: int) -> None:
+        super().__init__(f"site {site}: the central copy ends at seq {last_seq}, the batch follows seq {after}")
+        self.last_seq = last_seq
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    seq: int
+    type: str
+    at: str  # ISO 8601 with its offset, as the site's log has it
+    data: dict[str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class SiteStatus:
+    site: str
+    last_seq: int
+    last_event_at: dt.datetime | None
+    last_contact: dt.datetime | None
+    events_total: int
+    site_seq: int  # how far the site's own log went, as it last said
+
+    @property
+    def lag_events(self) -> int:
+        return max(0, self.site_seq - self.last_seq)
+
+
+def connect(dsn: str, timeout: float = 10.0) -> psycopg.Connection[Any]:
+    """A connection in autocommit mode: each ``transaction()`` block is one transaction."""
+    return psycopg.connect(dsn, autocommit=True, connect_timeout=max(1, round(timeout)))
+
+
+def migrate(conn: psycopg.Connection[Any]) -> int:
+    """Bring the central schema up to date; returns its version."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version int NOT NULL)")
+        row = conn.execute("SELECT version FROM schema_version").fetchone()
+        if row is None:
+            conn.execute("INSERT INTO schema_version VALUES (0)")
+        version = row[0] if row else 0
+        for number, sql in enumerate(MIGRATIONS[version:], start=version + 1):
+            conn.execute(sql)
+            conn.execute("UPDATE schema_version SET version = %s", [number])
+    return len(MIGRATIONS)
+
+
+def month_of(at: str) -> dt.date:
+    moment = dt.datetime.fromisoformat(at).astimezone(dt.timezone.utc)
+    return dt.date(moment.year, moment.month, 1)
+
+
+def partition_name(month: dt.date) -> str:
+    return f"events_{month.year:04d}_{month.month:02d}"
+
+
+def ensure_partitions(conn: psycopg.Connection[Any], months: Iterable[dt.date], known: set[dt.date]) -> None:
+    """Make the months' partitions that are not there yet (``known`` caches what exists)."""
+    for month in sorted(set(months) - known):
+        following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {partition_name(month)} PARTITION OF events "
+                f"FOR VALUES FROM ('{month.isoformat()} 00:00+00') TO ('{following.isoformat()} 00:00+00')"
+            )
+        known.add(month)
+
+
+def append(
+    conn: psycopg.Connection[Any],
+    site: str,
+    after: int,
+    rows: Sequence[Row],
+    known_months: set[dt.date],
+    tickets: Sequence[Mapping[str, Any]] = (),
+    site_seq: int = 0,
+) -> int:
+    """Append a batch of the site's log that follows seq ``after``, with the current rows of
+    the tickets its events touch and how far the site's log goes; returns the central last seq."""
+    ensure_partitions(conn, {month_of(r.at) for r in rows}, known_months)
+    with conn.transaction():
+        conn.execute("INSERT INTO sites (site) VALUES (%s) ON CONFLICT (site) DO NOTHING", [site])
+        (last,) = conn.execute("SELECT last_seq FROM sites WHERE site = %s FOR UPDATE", [site]).fetchone()  # type: ignore[misc]
+        if after > last:
+            raise Gap(site, last, after)
+        fresh = [r for r in rows if r.seq > last]
+        if not fresh:
+            conn.execute(
+                "UPDATE sites SET last_contact = now(), site_seq = greatest(site_seq, %s) WHERE site = %s",
+                [site_seq, site],
+            )
+            return int(last)
+        with conn.cursor().copy("COPY events (site, seq, type, at, data) FROM STDIN") as copy:
+            for r in fresh:
+                copy.write_row((site, r.seq, r.type, r.at, orjson.dumps(r.data).decode()))
+        _upsert_tickets(conn, site, tickets)
+        conn.execute(
+            "UPDATE sites SET last_seq = %s, last_event_at = %s, last_contact = now(),"
+            " events_total = events_total + %s, site_seq = greatest(site_seq, %s) WHERE site = %s",
+            [fresh[-1].seq, fresh[-1].at, len(fresh), site_seq, site],
+        )
+        return fresh[-1].seq
+
+
+def _upsert_tickets(conn: psycopg.Connection[Any], site: str, tickets: Sequence[Mapping[str, Any]]) -> None:
+    if not tickets:
+        return
+    columns = ", ".join(TICKET_COLUMNS)
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS incoming_tickets (LIKE tickets) ON COMMIT DELETE ROWS")
+    with conn.cursor().copy(f"COPY incoming_tickets (site, {columns}) FROM STDIN") as copy:
+        for ticket in tickets:
+            copy.write_row((site, *(ticket[c] for c in TICKET_COLUMNS)))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in TICKET_COLUMNS if c != "id")
+    conn.execute(
+        f"INSERT INTO tickets (site, {columns}) SELECT site, {columns} FROM incoming_tickets"
+        f" ON CONFLICT (site, id) DO UPDATE SET {updates}"
+    )
+
+
+def last_seq(conn: psycopg.Connection[Any], site: str) -> int:
+    row = conn.execute("SELECT last_seq FROM sites WHERE site = %s", [site]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def record_config(conn: psycopg.Connection[Any], site: str, config: dict[str, Any]) -> bool:
+    """Keep the site's configuration snapshot if it differs from the last one; True if kept."""
+    with conn.transaction():
+        row = conn.execute(
+            "SELECT config FROM site_configs WHERE site = %s ORDER BY taken_at DESC LIMIT 1", [site]
+        ).fetchone()
+        if row is not None and row[0] == config:
+            return False
+        conn.execute(
+            "INSERT INTO site_configs (site, config) VALUES (%s, %s)", [site, orjson.dumps(config).decode()]
+        )
+        return True
+
+
+def site_statuses(conn: psycopg.Connection[Any]) -> list[SiteStatus]:
+    rows = conn.execute(
+        "SELECT site, last_seq, last_event_at, last_contact, events_total, site_seq FROM sites ORDER BY site"
+    ).fetchall()
+    return [SiteStatus(*row) for row in rows]

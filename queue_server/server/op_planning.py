@@ -1,0 +1,191 @@
+"""Planning for the manager: a day's forecast arrivals and the counters each field needs per
+half-hour (``planning.forecast``), arrivals and waits by weekday × hour over a period
+(``planning.heatmap``), and both as CSV or Excel files (``planning.export``).
+
+The history comes from the store (``store/history.py``); the figures from the pure
+``queue_server/planning`` package. docs/web.md explains each figure.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from ..planning.forecast import DEFAULT_WEEKS, MAX_WEEKS, forecast, history_days, plannable
+from ..planning.heatmap import heat_map
+from ..planning.offpeak import quiet_slots, slot_load
+from ..planning.slots import busy_span, slot_label, slot_of
+from ..planning.staffing import staffing
+from ..protocol.errors import ProtocolError, ProtocolErrorCode
+from ..protocol.messages import Field
+from ..settings import Role
+from ..store.history import arrival_cells, booked_by_slot, service_minutes, walk_ins_by_slot
+from ..web.planning_exports import heat_map_sheets, staffing_sheets, to_csv, to_xlsx
+from .op_reports import FORMATS
+from .ops import operation
+from .session import Session
+
+if TYPE_CHECKING:
+    from .hub import Hub
+
+ROLES = (Role.MANAGER, Role.INTEGRATION)
+HEAT_MAP_DAYS = 28  # the default period: the four weeks up to today
+MAX_DAYS = 366
+FORECAST_FIELDS = {
+    "date": Field(str, required=False, max_length=10),
+    "weeks": Field(int, required=False, minimum=1, maximum=MAX_WEEKS),
+}
+HEAT_MAP_FIELDS = {
+    "from": Field(str, required=False, max_length=10),
+    "to": Field(str, required=False, max_length=10),
+}
+TABLES = ("staffing", "heatmap")
+
+
+@operation("planning.forecast", ROLES, FORECAST_FIELDS)
+async def planning_forecast(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    return {"forecast": await _forecast_view(hub, args)}
+
+
+@operation("planning.heatmap", ROLES, HEAT_MAP_FIELDS)
+async def planning_heatmap(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    return {"heatmap": await _heat_map_view(hub, args)}
+
+
+@operation(
+    "planning.export",
+    ROLES,
+    {**FORECAST_FIELDS, **HEAT_MAP_FIELDS, "table": Field(str, choices=TABLES), "format": Field(str, choices=tuple(FORMATS))},
+)
+async def planning_export(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    site_name = hub.config.site.name
+    if args["table"] == "staffing":
+        for name in HEAT_MAP_FIELDS:
+            _refuse_field(args, name, "a staffing table")
+        view = await _forecast_view(hub, args)
+        sheets, filename = staffing_sheets(view, site_name), f"ke-hoach-quay_{view['date']}"
+    else:
+        for name in FORECAST_FIELDS:
+            _refuse_field(args, name, "a heat map")
+        view = await _heat_map_view(hub, args)
+        sheets, filename = heat_map_sheets(view, site_name), f"gio-cao-diem_{view['from']}_{view['to']}"
+    data = to_csv(sheets) if args["format"] == "csv" else to_xlsx(sheets)
+    return {
+        "filename": f"{filename}.{args['format']}",
+        "content_type": FORMATS[args["format"]],
+        "data": base64.b64encode(data).decode("ascii"),
+    }
+
+
+async def slot_loads(hub: Hub, service: str, day: dt.date, slots: list[dict[str, Any]]) -> None:
+    """Add to each booking slot of ``service`` on ``day`` its ``expected_arrivals`` (from the
+    forecast: the field's walk-ins and bookings) and whether it is one of the ``quiet`` ones:
+    among the slots with free places between the field's first and last half-hour with any
+    arrival expected (not the night of a centre open round the clock), the third expecting
+    the fewest."""
+    code = hub.config.site.service(service)
+    if code is None or not slots:
+        return
+    if not plannable(day):  # no history can exist so near the calendar's ends
+        for slot in slots:
+            slot["expected_arrivals"], slot["quiet"] = 0.0, False
+        return
+    await hub.settled()
+    tz = hub.config.site.tz
+    history = walk_ins_by_slot(hub.reader, history_days(day, DEFAULT_WEEKS), tz, service)
+    expected = forecast(day, [service], history, booked_by_slot(hub.reader, day, tz)).fields[0]
+    starts = [dt.datetime.fromisoformat(s["start"]).astimezone(tz) for s in slots]
+    loads = [slot_load(expected, start, code.slot_minutes) for start in starts]
+    usual = busy_span(expected.arrivals)  # offer only hours the field is usually open for
+    free = [s["free"] if slot_of(start) in usual else 0 for s, start in zip(slots, starts, strict=True)]
+    for slot, load, quiet in zip(slots, loads, quiet_slots(loads, free), strict=True):
+        slot["expected_arrivals"] = load
+        slot["quiet"] = quiet
+
+
+async def _forecast_view(hub: Hub, args: dict[str, Any]) -> dict[str, Any]:
+    site = hub.config.site
+    day = _day(args, "date") or hub.now().date() + dt.timedelta(days=1)
+    weeks = args["weeks"] or DEFAULT_WEEKS
+    if not plannable(day, weeks):
+        raise ProtocolError(
+            ProtocolErrorCode.BAD_FIELD, f'The field "date" must leave {weeks} weeks of history within the calendar.', field="date"
+        )
+    await hub.settled()
+    days = history_days(day, weeks)
+    expected = forecast(
+        day, [s.code for s in site.services], walk_ins_by_slot(hub.reader, days, site.tz), booked_by_slot(hub.reader, day, site.tz), weeks
+    )
+    minutes = service_minutes(hub.reader, days[-1], day - dt.timedelta(days=1))
+    plan = staffing(expected, site.services, minutes, site.policy.default_service_minutes, site.policy.service_level_percent)
+    span = busy_span(*(f.arrivals for f in expected.fields))
+    fields = []
+    for service, field, staff in zip(site.services, expected.fields, plan.fields, strict=True):
+        fields.append(
+            {
+                "service": service.code,
+                "name_vi": service.name_vi,
+                "name_en": service.name_en,
+                "target_wait_minutes": staff.target_wait_minutes,
+                "service_minutes": staff.service_minutes,
+                "measured": staff.measured,
+                "total_arrivals": round(field.total, 2),
+                "walk_in": [round(field.walk_in[s], 2) for s in span],
+                "booked": [field.booked[s] for s in span],
+                "arrivals": [round(field.arrivals[s], 2) for s in span],
+                "counters": [staff.counters[s] for s in span],
+            }
+        )
+    return {
+        "date": day.isoformat(),
+        "weeks": weeks,
+        "days_used": [d.isoformat() for d in expected.days_used],
+        "level_percent": plan.level_percent,
+        "slots": [slot_label(s) for s in span],
+        "fields": fields,
+        "total": {
+            "arrivals": [round(sum(f.arrivals[s] for f in expected.fields), 2) for s in span],
+            "counters": [plan.total[s] for s in span],
+        },
+    }
+
+
+async def _heat_map_view(hub: Hub, args: dict[str, Any]) -> dict[str, Any]:
+    today = hub.now().date()
+    last = _day(args, "to") or today
+    first = _day(args, "from")
+    if first is None:
+        if last < dt.date.min + dt.timedelta(days=HEAT_MAP_DAYS):
+            raise ProtocolError(ProtocolErrorCode.BAD_FIELD, f'"to" leaves no {HEAT_MAP_DAYS} days before it.', field="to")
+        first = last - dt.timedelta(days=HEAT_MAP_DAYS - 1)
+    if last < first:
+        raise ProtocolError(ProtocolErrorCode.BAD_FIELD, '"to" is before "from".', field="to")
+    if (last - first).days >= MAX_DAYS:
+        raise ProtocolError(ProtocolErrorCode.BAD_FIELD, f"A heat map covers at most {MAX_DAYS} days.", field="to")
+    await hub.settled()
+    result = heat_map(arrival_cells(hub.reader, first, last, hub.config.site.tz), first, last)
+    return {
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "days": list(result.days),
+        "arrivals": [list(row) for row in result.arrivals],
+        "arrivals_per_day": [list(row) for row in result.arrivals_per_day],
+        "average_wait": [list(row) for row in result.average_wait],
+    }
+
+
+def _day(args: dict[str, Any], name: str) -> dt.date | None:
+    if args.get(name) is None:
+        return None
+    try:
+        return dt.date.fromisoformat(args[name])
+    except ValueError:
+        raise ProtocolError(
+            ProtocolErrorCode.BAD_FIELD, f'The field "{name}" must be a date like 2026-11-23.', field=name
+        ) from None
+
+
+def _refuse_field(args: dict[str, Any], name: str, table: str) -> None:
+    if args.get(name) is not None:
+        raise ProtocolError(ProtocolErrorCode.BAD_FIELD, f'The field "{name}" does not apply to {table}.', field=name)
