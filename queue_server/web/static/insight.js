@@ -90,8 +90,15 @@ function followUpItem(item, snapshot) {
   });
   return el("li", { "data-id": item.id, class: "follow-up" },
     el("b", {}, `Số ${item.label}`), ` · ${service ? service.name_vi : item.service} · ${counter ? counter.name : `Quầy ${item.counter}`}`,
-    ` · cán bộ ${item.officer || "—"} · ${item.opened_at.slice(11, 16)} ${dmy(item.opened_at.slice(0, 10))}`,
+    ` · cán bộ ${officerName(snapshot, item.officer)} · ${item.opened_at.slice(11, 16)} ${dmy(item.opened_at.slice(0, 10))}`,
     form);
+}
+
+// An officer's name from the manager's snapshot's officers (the user id if not configured).
+function officerName(snapshot, user) {
+  if (!user) return "—";
+  const officer = (snapshot.officers || []).find((o) => o.user === user);
+  return officer ? officer.name : user;
 }
 
 // The name of a pause reason (for the counters' table), or "".
