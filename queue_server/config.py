@@ -46,9 +46,11 @@ from .config_devices import read_devices, read_officers
 from .config_dossier_lookup import read_dossier_lookup
 from .config_lines import LineFinder
 from .core.site import (
+    DEFAULT_PAUSE_REASONS,
     DEFAULT_PRIORITIES,
     DEFAULT_RATING_SCALE,
     CounterSpec,
+    PauseReason,
     Policy,
     PriorityCategory,
     RatingLevel,
@@ -63,7 +65,7 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 _TOP_KEYS = (
     "site", "policy", "priority", "rating", "hours", "service", "counter", "device", "officer",
-    "dossier_lookup", "central",
+    "dossier_lookup", "central", "pause_reason",
 )  # fmt: skip
 _SITE_KEYS = (
     "id", "name", "timezone", "language", "public_url", "server_url", "retention_days", "session_minutes",
@@ -77,7 +79,7 @@ _POLICY_KEYS = (
 _NAMES = ("name_vi", "name_en")
 _SERVICE_KEYS = (
     "code", "prefix", *_NAMES, "daily_cap", "max_wait_minutes", "target_wait_minutes", "number_start", "number_width",
-    "slot_minutes", "slot_capacity", "hours",
+    "slot_minutes", "slot_capacity", "hours", "unit",
 )  # fmt: skip
 _COUNTER_KEYS = ("number", "name", "services")
 
@@ -270,7 +272,19 @@ def _read_policy(root: Table) -> Policy:
         ),
         recent_services=whole("recent_services", 1, 1000),
         service_level_percent=whole("service_level_percent", 1, 100),
+        pause_reasons=_read_pause_reasons(root),
     )
+
+
+def _read_pause_reasons(root: Table) -> tuple[PauseReason, ...]:
+    """``[[pause_reason]]`` tables replace the default list (họp, nghỉ trưa…)."""
+    tables = root.tables("pause_reason", ("code", *_NAMES))
+    if tables is None:
+        return DEFAULT_PAUSE_REASONS
+    hint = "lower-case letters, digits and '_' (e.g. 'lunch')"
+    codes = [t.code("code", _PRIORITY_CODE, hint) for t in tables]
+    report_duplicates(root.problems, keyed(tables, "code", codes), "pause reason code")
+    return tuple(PauseReason(code, *_names(t)) for t, code in zip(tables, codes, strict=True))
 
 
 def _read_priorities(root: Table) -> tuple[PriorityCategory, ...]:
@@ -341,6 +355,7 @@ def _read_service(t: Table, default_hours: HoursSpec) -> Service:
         number_width=width,
         slot_minutes=t.integer("slot_minutes", 15, low=1, high=DAY_MINUTES),
         slot_capacity=t.integer("slot_capacity", 0, low=0, high=1000),
+        unit=t.text("unit", "") or None,
     )
 
 

@@ -11,7 +11,7 @@
 // console_model.js keeps the model (no DOM); console_view.js draws its parts; this file holds
 // the connection, signing in, the officer's actions, the keyboard.
 import {
-  $, QueueConnection, deviceParam, el, errorText, forgetToken, hhmm, showStatus, storedToken, tokenForm,
+  $, QueueConnection, deviceParam, el, errorText, fill, forgetToken, hhmm, showStatus, storedToken, tokenForm,
 } from "/static/mc.js";
 import { ASK, apply, took } from "/static/console_model.js";
 import { button, draw, drawCounter } from "/static/console_view.js";
@@ -31,6 +31,7 @@ let acting = 0; // the officer's requests awaiting their reply
 let loading = null; // the counter.status request on its way
 let refreshTimer = null;
 let stale = false; // something happened while counter.status was on its way: ask again
+let pauseReasons = []; // the site's pause reasons (code, name_vi, name_en), from the snapshot
 
 function start(token) {
   conn = new QueueConnection({
@@ -47,6 +48,7 @@ function start(token) {
         conn.stop();
         return;
       }
+      if (hello.snapshot && hello.snapshot.pause_reasons) pauseReasons = hello.snapshot.pause_reasons;
       const resume = sessionStorage.getItem(resumeKey);
       if (resume) {
         try {
@@ -97,7 +99,7 @@ async function load() {
     return;
   }
   if (status.resume) sessionStorage.setItem(resumeKey, status.resume);
-  drawCounter(status);
+  drawCounter(status, pauseReasons);
   if (status.signed_in) renderWork();
   else if (view !== "sign-in") renderSignIn(); // never wipe a PIN being typed
 }
@@ -112,7 +114,7 @@ function onEvent(event) {
     return;
   }
   const { outcome, draw: parts } = apply(status, event, acting > 0);
-  draw(status, parts, callTicket);
+  draw(status, parts, callTicket, pauseReasons);
   if (outcome && loading) stale = true; // the reply on its way may be older than this event
   if (outcome === ASK) refreshLater();
 }
@@ -179,7 +181,7 @@ function renderWork() {
   $("#sign-out").hidden = false;
   $("#expires").textContent = status.expires_at ? `Phiên đến ${hhmm(status.expires_at)}` : "";
   scheduleExpiry(status.expires_at);
-  draw(status, ["work", "tally"], callTicket);
+  draw(status, ["work", "tally"], callTicket, pauseReasons);
 }
 
 function buildWork() {
@@ -191,7 +193,7 @@ function buildWork() {
       button("no-show", "Vắng mặt", "No-show", "V", () => act("ticket.no_show", { ticket: status.current.id }, (r) => `Số ${r.ticket.label} vắng mặt.`), "danger"),
       button("transfer", "Chuyển", "Transfer", "T", () => openTransfer()),
       button("complete", "Hoàn thành", "Complete", "H", () => act("ticket.complete", { ticket: status.current.id }, (r) => `Đã hoàn thành số ${r.ticket.label}. Mời công dân đánh giá.`), "good wide"),
-      button("pause", "Tạm dừng", "Pause", "P", () => act("counter.pause", {}, () => "Quầy tạm dừng nhận số mới.")),
+      button("pause", "Tạm dừng", "Pause", "P", () => openPause()),
       button("open", "Mở quầy", "Open", "P", () => act("counter.open", {}, () => "Quầy đã mở.")),
       button("close", "Đóng quầy", "Close", null, () => act("counter.close", {}, () => "Quầy đã đóng.")),
     ),
@@ -216,7 +218,7 @@ async function perform(op, fields) {
   acting += 1;
   try {
     const reply = await conn.request(op, fields);
-    draw(status, took(status, reply), callTicket);
+    draw(status, took(status, reply), callTicket, pauseReasons);
     return reply;
   } finally {
     acting -= 1;
@@ -296,10 +298,38 @@ function setUpTransfer() {
   });
 }
 
+// ---- pausing, with the reason the officer picks (the site's list; keys 1–9 pick) ----
+
+function openPause() {
+  if (!pauseReasons.length) return act("counter.pause", {}, () => "Quầy tạm dừng nhận số mới.");
+  const dialog = $("#pause-dialog");
+  fill(dialog.querySelector("#pause-reasons"), pauseReasons.map((r, i) =>
+    button(`pause-${r.code}`, r.name_vi, r.name_en, i < 9 ? String(i + 1) : null, () => {
+      dialog.close();
+      act("counter.pause", { reason: r.code }, () => `Quầy tạm dừng nhận số mới: ${r.name_vi}.`);
+    })));
+  dialog.showModal();
+}
+
+function setUpPause() {
+  const dialog = el("dialog", { id: "pause-dialog" },
+    el("h2", {}, "Lý do tạm dừng ", el("span", { class: "en" }, "Why pause?")),
+    el("div", { class: "actions", id: "pause-reasons" }),
+    el("button", { type: "button", id: "pause-cancel", onclick: () => dialog.close() }, "Huỷ ", el("span", { class: "en" }, "Cancel")));
+  dialog.addEventListener("keydown", (event) => {
+    const pick = dialog.querySelector(`#pause-reasons button[data-key="${event.key}"]`);
+    if (pick) {
+      event.preventDefault();
+      pick.click();
+    }
+  });
+  document.body.append(dialog);
+}
+
 // ---- keyboard, expiry, signing out ----
 
 function onKey(event) {
-  if (view !== "work" || event.ctrlKey || event.altKey || event.metaKey || $("#transfer-dialog").open) return;
+  if (view !== "work" || event.ctrlKey || event.altKey || event.metaKey || $("#transfer-dialog").open || $("#pause-dialog").open) return;
   const target = event.target;
   if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) {
     if (event.key === "Escape") target.blur();
@@ -343,6 +373,7 @@ async function signOut() {
 document.addEventListener("keydown", onKey);
 $("#sign-out").addEventListener("click", signOut);
 setUpTransfer();
+setUpPause();
 setInterval(() => {
   if (view === "work" && conn && conn.status === "connected") refreshLater();
 }, REFRESH_EVERY);

@@ -64,6 +64,7 @@ export function apply(status, event, acting) {
       }
       if ((event.officer || null) !== (status.officer ? status.officer.user : null)) return { outcome: ASK, draw: [] }; // signed in or out
       status.counter.state = event.state;
+      status.counter.pause_reason = event.state === "paused" ? event.reason || null : null;
       return { outcome: SHOWN, draw: ["counter", "actions", "waiting"] };
     case "rating.recorded":
       return event.counter === me ? { outcome: ASK, draw: [] } : nothing();

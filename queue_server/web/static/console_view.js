@@ -13,13 +13,14 @@ const IDLE_VI = {
 
 // Draw `parts` again ("counter", "current", "actions", "waiting", "tally"; "work" is the
 // called ticket first, it is what the officer waits to see, then actions and the list).
-export function draw(status, parts, onCall) {
+// `onCall(row)`: a row's Gọi button; `pauseReasons`: the site's (code, name_vi, name_en).
+export function draw(status, parts, onCall, pauseReasons = []) {
   for (const part of parts) {
     if (part === "work") {
       drawCurrent(status);
       drawActions(status);
       drawWaiting(status, onCall);
-    } else if (part === "counter") drawCounter(status);
+    } else if (part === "counter") drawCounter(status, pauseReasons);
     else if (part === "current") drawCurrent(status);
     else if (part === "actions") drawActions(status);
     else if (part === "waiting") drawWaiting(status, onCall);
@@ -27,9 +28,13 @@ export function draw(status, parts, onCall) {
   }
 }
 
-export function drawCounter(status) {
+// The counter's name and state; while paused, the reason the officer picked.
+export function drawCounter(status, pauseReasons = []) {
   const state = status.counter.state;
-  fill($("#counter-name"), status.counter.name, " ", el("span", { class: "badge " + state, id: "counter-state" }, COUNTER_VI[state]));
+  const code = state === "paused" ? status.counter.pause_reason : null;
+  const reason = code ? pauseReasons.find((r) => r.code === code) : null;
+  fill($("#counter-name"), status.counter.name, " ",
+    el("span", { class: "badge " + state, id: "counter-state" }, COUNTER_VI[state], reason ? ` – ${reason.name_vi}` : null));
   document.title = `${status.counter.name} – Một Cửa`;
 }
 

@@ -3,6 +3,7 @@ import {
   $, QueueConnection, debounce, deviceParam, dmy, el, errorText, forgetToken, hhmm, minutes, number, showStatus, storedToken, tokenForm,
 } from "/static/mc.js";
 import { barChart } from "/static/charts.js";
+import { buildInsight, insightLive, pauseReasonName, showInsight } from "/static/insight.js";
 import { buildPlanning } from "/static/planning.js";
 
 const device = deviceParam("manager");
@@ -62,27 +63,30 @@ async function refresh() {
 }
 
 function layout() {
-  const tabs = [["live", "Trực tiếp", "Live"], ["reports", "Báo cáo", "Reports"], ["planning", "Kế hoạch", "Planning"], ["devices", "Thiết bị", "Devices"], ["ticker", "Bảng tin", "Ticker"]];
+  const tabs = [["live", "Trực tiếp", "Live"], ["reports", "Báo cáo", "Reports"], ["insight", "Chất lượng", "Quality"], ["planning", "Kế hoạch", "Planning"], ["devices", "Thiết bị", "Devices"], ["ticker", "Bảng tin", "Ticker"]];
   main.replaceChildren(
     el("nav", { class: "tabs", role: "tablist" }, tabs.map(([id, vi, en]) =>
       el("button", { id: `tab-${id}`, role: "tab", "aria-selected": String(tab === id), onclick: () => show(id) }, vi, " ", el("span", { class: "en" }, en)))),
     el("section", { id: "live", hidden: tab !== "live" }),
     el("section", { id: "reports", hidden: tab !== "reports" }),
+    el("section", { id: "insight", hidden: tab !== "insight" }),
     el("section", { id: "planning", hidden: tab !== "planning" }),
     el("section", { id: "devices", hidden: tab !== "devices" }),
     el("section", { id: "ticker", hidden: tab !== "ticker" }),
   );
   buildReports();
+  buildInsight($("#insight"), conn, snapshot.day);
   planning = buildPlanning($("#planning"), conn, snapshot.day);
 }
 
 function show(id) {
   tab = id;
-  for (const name of ["live", "reports", "planning", "devices", "ticker"]) {
+  for (const name of ["live", "reports", "insight", "planning", "devices", "ticker"]) {
     $(`#${name}`).hidden = name !== id;
     $(`#tab-${name}`).setAttribute("aria-selected", String(name === id));
   }
   if (id === "reports" && !report) loadReport();
+  if (id === "insight") showInsight();
   if (id === "planning") planning.load();
 }
 
@@ -137,7 +141,7 @@ function renderLive() {
 
   const counterRows = snapshot.counters.map((c) => el("tr", {},
     el("td", {}, c.name),
-    el("td", {}, el("span", { class: `badge ${c.state}` }, COUNTER_VI[c.state])),
+    el("td", {}, el("span", { class: `badge ${c.state}` }, COUNTER_VI[c.state]), c.pause_reason ? ` ${pauseReasonName(snapshot, c.pause_reason)}` : null),
     el("td", {}, c.officer ? officerName(c.officer) : "—"),
     el("td", {}, c.current_label || "—"),
   ));
@@ -145,7 +149,7 @@ function renderLive() {
     el("h2", {}, "Quầy ", el("span", { class: "en" }, "Counters")),
     el("table", { id: "live-counters" }, el("thead", {}, el("tr", {}, ["Quầy", "Trạng thái", "Cán bộ", "Đang phục vụ"].map((h) => el("th", {}, h)))), el("tbody", {}, counterRows)));
 
-  $("#live").replaceChildren(cards, alarmCard, el("div", { class: "two" }, services, counters));
+  $("#live").replaceChildren(cards, alarmCard, insightLive(snapshot, conn), el("div", { class: "two" }, services, counters));
 }
 
 function serviceName(code) {
