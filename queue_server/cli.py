@@ -7,6 +7,7 @@
     motcua-server export-events --db var/lobby.db [--since SEQ] [--out F]        the event log as CSV
     motcua-server backup --db var/lobby.db --to backup.db                        online backup
     motcua-server import-dossiers --db var/lobby.db --csv dossiers.csv           dossiers for the kiosk's lookup
+    motcua-server book --service HT [--server ws://127.0.0.1:8765/]              book today's next free slot
 """
 
 from __future__ import annotations
@@ -61,6 +62,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dossiers.add_argument("--db", type=Path, required=True, help="the database file")
     dossiers.add_argument("--csv", type=Path, required=True, help="the CSV file (UTF-8, header row first)")
+
+    book = commands.add_parser(
+        "book",
+        help="book a field's next free slot today through the running server and print the booking code",
+        description="Books as a citizen's phone does (appointment.slots, appointment.book). The code goes to "
+        "standard output (ABCD-2345), what was booked to standard error; scan the code at a kiosk to check in.",
+    )
+    book.add_argument("--service", required=True, help="the field's code, e.g. HT")
+    book.add_argument(
+        "--server", default="ws://127.0.0.1:8765/", help="the queue server (default ws://127.0.0.1:8765/)"
+    )
     return parser
 
 
@@ -201,6 +213,25 @@ def _import_dossiers(args: argparse.Namespace) -> int:
     return 0
 
 
+def _book(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .booker import BookingFailed, book_next_slot
+
+    try:
+        booked = asyncio.run(book_next_slot(args.server, args.service))
+    except BookingFailed as exc:
+        print(f"motcua-server book: {exc}", file=sys.stderr)
+        return 1
+    print(booked.code_display)
+    print(
+        f"booked {booked.service} at {booked.slot_start:%H:%M} on {booked.slot_start:%d/%m/%Y}: "
+        f"scan {booked.code_display} at a kiosk, or open {booked.url}",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _require_file(path: Path) -> None:
     if not path.is_file():
         raise _Usage(f"{path}: no such database file")
@@ -214,6 +245,7 @@ _COMMANDS = {
     "export-events": _export,
     "backup": _backup,
     "import-dossiers": _import_dossiers,
+    "book": _book,
 }
 
 

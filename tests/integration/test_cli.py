@@ -104,7 +104,7 @@ def test_commands_on_a_missing_database_say_so(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
-    for command in ("serve", "check", "hash-pin", "tickets", "export-events", "backup"):
+    for command in ("serve", "check", "hash-pin", "tickets", "export-events", "backup", "import-dossiers", "book"):
         with pytest.raises(SystemExit):
             main([command, "--help"])
         assert "usage: motcua-server" in capsys.readouterr().out
