@@ -18,6 +18,7 @@ os.environ.setdefault("KIVY_LOG_MODE", "MIXED")  # Kivy logs its own; the -v opt
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
+import dataclasses  # noqa: E402
 import datetime as dt  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
@@ -42,7 +43,7 @@ from .core.decisions import Notice, ScanKind  # noqa: E402
 from .core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter  # noqa: E402
 from .core.shown_ticket import ShownTicket  # noqa: E402
 from .tickets import TicketFlows  # noqa: E402
-from .core.options import KioskOptions  # noqa: E402
+from .core.options import KioskOptions, parse_window_size  # noqa: E402
 from .core.texts import Catalogue  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -349,6 +350,13 @@ class KioskApp(TicketFlows, AdminFlows, App):
             self.spawn(self._follow(action.value))
 
 
+def _window_size(text: str) -> tuple[int, int]:
+    size = parse_window_size(text)
+    if size is None:
+        raise argparse.ArgumentTypeError(f"{text!r}: write the size as WIDTHxHEIGHT from 480x270, e.g. 960x540")
+    return size
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="motcua-kiosk",
@@ -358,6 +366,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, required=True, help="the site's TOML file")
     parser.add_argument("--device", required=True, help="this kiosk's device id in the file (e.g. kiosk-1)")
     parser.add_argument("--server", help="the queue server's ws:// address (default: the configuration's server_url)")
+    parser.add_argument(
+        "--size", type=_window_size, help="a window of WIDTHxHEIGHT, whatever the options say (motcua-lobby uses it)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more (INFO)")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -366,7 +377,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         settings = read_settings(args.config, args.device)
-        configure_kivy(settings.options)
+        options = settings.options
+        if args.size is not None:
+            options = dataclasses.replace(options, fullscreen=False, window_size=args.size)
+        configure_kivy(options)
         app = KioskApp(args.config, args.device, server_url=args.server)
     except KioskSetupError as exc:
         print(f"motcua-kiosk: {exc}", file=sys.stderr)

@@ -2,7 +2,8 @@
 
 It starts, as child processes: the queue server; a simulator for every ``sim://`` scanner
 and rating-pad bus in the configuration; the pad agent when there are rating pads; and,
-when there is a screen, the first kiosk and the first display board. Ctrl-C or SIGTERM stops
+when there is a screen, the first kiosk and the first display board, side by side on it
+(:mod:`.lobby_windows`). Ctrl-C or SIGTERM stops
 them all (last started, first stopped). If the server stops, everything stops.
 """
 
@@ -22,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .config import ConfigError, load_config
+from .lobby_windows import DEFAULT_SCREEN, Size, screen_size, side_by_side
 from .settings import Role, SiteConfig
 
 log = logging.getLogger(__name__)
@@ -33,11 +35,21 @@ PYTHON = sys.executable
 class Child:
     name: str
     argv: tuple[str, ...]
+    env: tuple[tuple[str, str], ...] = ()  # added to the lobby's environment
 
 
-def plan(config: SiteConfig, config_path: Path, db: Path, host: str, port: int, windows: bool) -> list[Child]:
+def plan(
+    config: SiteConfig,
+    config_path: Path,
+    db: Path,
+    host: str,
+    port: int,
+    windows: bool,
+    screen: Size = DEFAULT_SCREEN,
+) -> list[Child]:
     """The processes that make up the lobby, in the order they start. The apps connect to the
-    server started here, whatever ``server_url`` the configuration names."""
+    server started here, whatever ``server_url`` the configuration names; their windows share
+    ``screen`` side by side."""
     reach = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     server = ("--server", f"ws://{reach}:{port}/")
     children = [
@@ -57,16 +69,16 @@ def plan(config: SiteConfig, config_path: Path, db: Path, host: str, port: int, 
         children.append(
             Child("pad agent", (PYTHON, "-m", "hardware.pad.agent", "--config", str(config_path), *server))
         )
+    apps = []
     if windows:
         for role, module in ((Role.KIOSK, "kiosk.app"), (Role.DISPLAY, "display_board.app")):
             device = next((d for d in config.devices if d.role is role), None)
             if device is not None and _has(module):
-                children.append(
-                    Child(
-                        device.id,
-                        (PYTHON, "-m", module, "--config", str(config_path), "--device", device.id, *server),
-                    )
-                )
+                apps.append((device.id, module))
+    for (device_id, module), place in zip(apps, side_by_side(screen, len(apps)), strict=True):
+        argv = (PYTHON, "-m", module, "--config", str(config_path), "--device", device_id, *server)
+        argv += ("--size", str(place.size))
+        children.append(Child(device_id, argv, tuple(place.kivy_env().items())))
     return children
 
 
@@ -108,7 +120,7 @@ def run(children: Sequence[Child], port: int) -> int:
     try:
         for child in children:
             print(f"motcua-lobby: starting {child.name}", flush=True)
-            process = subprocess.Popen(child.argv)
+            process = subprocess.Popen(child.argv, env={**os.environ, **dict(child.env)} if child.env else None)
             running.append((child, process))
             if child.name == "server" and not _wait_healthy(port, process):
                 print("motcua-lobby: the server did not start; see its messages above", file=sys.stderr)
@@ -159,7 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     windows = not args.no_windows and bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if not windows and not args.no_windows:
         print("motcua-lobby: no screen here (DISPLAY is not set): starting no kiosk or board window", flush=True)
-    return run(plan(config, args.config, args.db, args.host, args.port, windows), args.port)
+    screen = screen_size() if windows else DEFAULT_SCREEN
+    return run(plan(config, args.config, args.db, args.host, args.port, windows, screen), args.port)
 
 
 if __name__ == "__main__":

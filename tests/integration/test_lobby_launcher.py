@@ -33,7 +33,7 @@ def test_with_a_screen_the_lobby_opens_a_kiosk_and_a_board_on_its_own_server() -
     apps = {c.name: c.argv for c in children if c.name in ("kiosk-1", "board-hall")}
     assert set(apps) == {"kiosk-1", "board-hall"}
     for argv in apps.values():
-        assert argv[-2:] == ("--server", "ws://127.0.0.1:9100/")
+        assert argv[-4:-2] == ("--server", "ws://127.0.0.1:9100/")
 
 
 def _free_port() -> int:

@@ -16,7 +16,7 @@ from kiosk.core.decisions import ScanKind, TileState
 from kiosk.core.documents import fault_detail
 from kiosk.core.idle import IdleTimer, Issuing, OneAtATime, PinThrottle, TapCounter
 from kiosk.core.shown_ticket import PRINT_PATIENCE, Paper, ShownTicket
-from kiosk.core.options import KioskOptionError, parse_options
+from kiosk.core.options import KioskOptionError, parse_options, parse_window_size
 from kiosk.core.texts import TEXTS, Catalogue, Language, UnknownText, placeholders
 
 from .support import ADMIN_PIN_HASH
@@ -216,3 +216,21 @@ def test_idle_timer_admin_taps_and_pin_throttle() -> None:
     for _ in range(3):
         throttle.failed(100)
     assert throttle.locked_for(130) == 30 and throttle.locked_for(161) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("960x540", (960, 540)), ("480x270", (480, 270)), ("7680x4320", (7680, 4320)),
+     ("479x270", None), ("480x269", None), ("960 x 540", None), ("big", None)],
+)  # fmt: skip
+def test_a_window_size_is_read_within_its_bounds(text: str, size: tuple[int, int] | None) -> None:
+    assert parse_window_size(text) == size
+
+
+def test_the_kiosks_size_argument_names_a_bad_size(capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.app import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["--config", "site.toml", "--device", "kiosk-1", "--size", "300x200"])
+    assert info.value.code == 2
+    assert "'300x200': write the size as WIDTHxHEIGHT from 480x270" in capsys.readouterr().err

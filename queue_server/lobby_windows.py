@@ -1,0 +1,88 @@
+"""Where ``motcua-lobby`` puts the kiosk's and the board's windows: side by side on the screen.
+
+Without a window manager (a bare X server, Xvfb, a kiosk PC's plain session) every window
+opens where the program asks, and Kivy asks for the same place for both: the board covered
+the middle of the kiosk. The lobby measures the screen (``xwininfo -root``, Debian's
+x11-utils), gives each window an equal column scaled to 16:9, and tells each app its size
+(``--size``) and place (Kivy's own ``KCFG_GRAPHICS_POSITION``/``LEFT``/``TOP`` settings).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import shutil
+import subprocess
+
+log = logging.getLogger(__name__)
+
+ASPECT = (16, 9)  # the kiosk's and the board's screens
+
+
+@dataclasses.dataclass(frozen=True)
+class Size:
+    width: int
+    height: int
+
+    def __str__(self) -> str:
+        return f"{self.width}x{self.height}"
+
+
+DEFAULT_SCREEN = Size(1920, 1080)
+
+
+@dataclasses.dataclass(frozen=True)
+class Place:
+    """A window's size and its top-left corner on the screen."""
+
+    size: Size
+    left: int
+    top: int
+
+    def kivy_env(self) -> dict[str, str]:
+        """Kivy's settings that open the window here (Kivy reads ``KCFG_<SECTION>_<KEY>``)."""
+        return {
+            "KCFG_GRAPHICS_POSITION": "custom",
+            "KCFG_GRAPHICS_LEFT": str(self.left),
+            "KCFG_GRAPHICS_TOP": str(self.top),
+        }
+
+
+def side_by_side(screen: Size, count: int) -> list[Place]:
+    """``count`` windows of the same 16:9 size in a row from the top left, all on ``screen``."""
+    if count < 1:
+        return []
+    column = screen.width // count
+    width, height = column, column * ASPECT[1] // ASPECT[0]
+    if height > screen.height:
+        width, height = screen.height * ASPECT[0] // ASPECT[1], screen.height
+    return [Place(Size(width, height), i * column, 0) for i in range(count)]
+
+
+_ROOT_SIZE = re.compile(r"^\s*Width:\s*(\d+)\s*$.*?^\s*Height:\s*(\d+)\s*$", re.M | re.S)
+
+
+def parse_root_window(text: str) -> Size | None:
+    """The screen's size from ``xwininfo -root``'s output."""
+    match = _ROOT_SIZE.search(text)
+    return Size(int(match[1]), int(match[2])) if match else None
+
+
+def screen_size() -> Size:
+    """The X screen the windows open on (``$DISPLAY``); the default when it cannot be measured."""
+    xwininfo = shutil.which("xwininfo")
+    if xwininfo is None:
+        log.warning("xwininfo (Debian's x11-utils) not found: placing the windows for a %s screen", DEFAULT_SCREEN)
+        return DEFAULT_SCREEN
+    try:
+        done = subprocess.run([xwininfo, "-root"], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.warning("cannot measure the screen (%s): placing the windows for a %s screen", exc, DEFAULT_SCREEN)
+        return DEFAULT_SCREEN
+    size = parse_root_window(done.stdout) if done.returncode == 0 else None
+    if size is None:
+        log.warning("cannot measure the screen (%s): placing the windows for a %s screen",
+                    done.stderr.strip() or "xwininfo said nothing", DEFAULT_SCREEN)  # fmt: skip
+        return DEFAULT_SCREEN
+    return size
