@@ -21,6 +21,7 @@ import asyncio  # noqa: E402
 import dataclasses  # noqa: E402
 import datetime as dt  # noqa: E402
 import logging  # noqa: E402
+import signal  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Coroutine, Sequence  # noqa: E402
@@ -161,7 +162,12 @@ class KioskApp(TicketFlows, AdminFlows, App):
         return self.root.get_screen(name)
 
     async def serve(self, *extra: Coroutine[Any, Any, Any]) -> None:
-        """Run the app, the queue client and the scanners until the app stops."""
+        """Run the app, the queue client and the scanners until the app stops, or until SIGTERM
+        or SIGINT. The handlers are set before the window: SDL would otherwise turn SIGTERM into
+        a window close request, which kiosk mode ignores (motcua-lobby then killed the kiosk)."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, self.stop)
         background = [asyncio.create_task(self.context.client.run(), name="queue client")]
         background.append(asyncio.create_task(self._scan_loop(), name="scans"))
         background += [asyncio.create_task(coroutine) for coroutine in extra]
