@@ -93,3 +93,29 @@ def test_booking_gives_a_code_whose_qr_code_decodes_to_the_booking(
         assert booked["state"] == "booked" and booked["slot_start"] == slot_start
     finally:
         kiosk.close()
+
+
+def test_a_used_or_cancelled_booking_shows_its_state_and_no_cancel_button(server: Server, browsers: list) -> None:
+    import asyncio
+
+    from queue_server.booker import book_next_slot
+
+    used = asyncio.run(book_next_slot(server.ws_url, "HT"))
+    cancelled = asyncio.run(book_next_slot(server.ws_url, "HT"))
+    kiosk = Listener(server.ws_url, token=DEMO_TOKENS["kiosk-1"])
+    manager = Listener(server.ws_url, token=DEMO_TOKENS["manager"])
+    try:
+        kiosk.request("appointment.check_in", booking=used.code)
+        manager.request("appointment.cancel", booking=cancelled.code)
+    finally:
+        kiosk.close()
+        manager.close()
+    phone = new_browser(width=PHONE[0], height=PHONE[1])
+    browsers.append(phone)
+    for booking, state in ((used, "Đã làm thủ tục tại ki-ốt"), (cancelled, "Đã hủy")):
+        phone.get(f"{server.url}/b/{booking.code}")
+        wait(phone, "#booking-state", state)
+        page = phone.find_element("tag name", "main").text
+        assert "null" not in page and "undefined" not in page, page  # the DOM writes a left-out child as "null"
+        assert not phone.find_elements("css selector", "#cancel")
+    screenshot(phone, "phone-booking-used")

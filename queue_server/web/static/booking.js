@@ -1,6 +1,6 @@
 // One booking: /b/CODE (what the booking's QR code opens): the code, its QR code to scan at
 // the kiosk, the field and time; cancelling it.
-import { $, QueueConnection, dmy, el, errorText, hhmm, showStatus } from "/static/mc.js";
+import { $, QueueConnection, dmy, el, errorText, fill, hhmm, showStatus } from "/static/mc.js";
 
 const code = (location.pathname.split("/b/")[1] || "").split("/")[0];
 const main = $("#main");
@@ -30,7 +30,7 @@ async function load() {
   }
   const a = reply.appointment;
   const cancel = el("button", { class: "danger", id: "cancel", onclick: () => doCancel() }, "Hủy lịch hẹn ", el("span", { class: "en" }, "Cancel"));
-  main.replaceChildren(
+  fill(main,
     el("h1", {}, "Lịch hẹn của bạn ", el("span", { class: "en" }, "Your appointment")),
     el("div", { class: "card" },
       el("div", { class: "code", id: "booking-code" }, a.code_display),

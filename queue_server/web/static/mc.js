@@ -169,10 +169,16 @@ export function el(tag, attrs = {}, ...children) {
     if (name.startsWith("on") && typeof value === "function") node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
+  return fill(node, ...children);
+}
+
+// fill(node, child…): node's children replaced by these, by el()'s rules: null, undefined and
+// false are left out (the DOM's own replaceChildren writes them as the text "null"), arrays
+// are flattened, anything else but a node is text.
+export function fill(node, ...children) {
+  node.replaceChildren(...children.flat()
+    .filter((child) => child !== null && child !== undefined && child !== false)
+    .map((child) => (child instanceof Node ? child : document.createTextNode(String(child)))));
   return node;
 }
 
