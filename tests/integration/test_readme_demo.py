@@ -1,7 +1,8 @@
 """The README's try-it commands, run as written against ``motcua-lobby`` (what ``make run`` starts):
 a booking made with ``motcua-server book`` and "scanned" at kiosk-1's simulated scanner is checked
-in by the kiosk, which prints its ticket. Needs a screen for the kiosk's window (``make test``
-runs the suite under Xvfb)."""
+in by the kiosk, which prints its ticket; the demo's dossiers, imported, are found by the kiosk
+when a receipt code is scanned. Needs a screen for the kiosk's window (``make test`` runs the
+suite under Xvfb)."""
 
 from __future__ import annotations
 
@@ -54,13 +55,17 @@ def _healthy(port: int) -> bool:
         return False
 
 
-def _kiosk_listening(port: int) -> bool:
-    """The kiosk's window is up and connected (it opens its scanner as it connects)."""
+def _metrics(port: int) -> str:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=1) as response:
-            return 'motcua_connections{role="kiosk"} 1' in response.read().decode()
+            return response.read().decode()
     except OSError:
-        return False
+        return ""
+
+
+def _kiosk_listening(port: int) -> bool:
+    """The kiosk's window is up and connected (it opens its scanner as it connects)."""
+    return 'motcua_connections{role="kiosk"} 1' in _metrics(port)
 
 
 async def _booking(url: str, code: str) -> dict:  # type: ignore[type-arg]
@@ -73,10 +78,12 @@ async def _booking(url: str, code: str) -> dict:  # type: ignore[type-arg]
         await client.close()
 
 
-def test_the_readme_booking_is_checked_in_at_the_kiosk(tmp_path: Path) -> None:
+def test_the_readme_booking_is_checked_in_and_its_dossier_found_at_the_kiosk(tmp_path: Path) -> None:
     assert os.environ.get("DISPLAY"), "this test needs a screen for the kiosk: run it under xvfb-run"
-    book, scan = _readme_lines(".venv/bin/motcua-server book", ".venv/bin/motcua-hw sim-scanner --name kiosk-1 --send")
+    book, scan = _readme_lines(".venv/bin/motcua-server book", '--name kiosk-1 --send "$code"')
+    dossiers, receipt = _readme_lines("--csv assets/demo-dossiers.csv", "--send 000.00.16.")
     (tmp_path / ".venv").symlink_to(sys.prefix)  # the README's .venv/bin/…
+    (tmp_path / "assets").symlink_to(ROOT / "assets")
     port = _free_port()
     url = f"ws://127.0.0.1:{port}/"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -102,6 +109,12 @@ def test_the_readme_booking_is_checked_in_at_the_kiosk(tmp_path: Path) -> None:
         booking = asyncio.run(_booking(url, code))
         assert booking["state"] == "checked_in" and booking["ticket"] is not None, booking
         _wait(lambda: any(printed.glob("*.png")), 20, "kiosk-1's printed ticket")
+
+        done = subprocess.run(["bash", "-c", f"set -e\n{dossiers}\n{receipt}\n"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=30)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert "4 dossier(s) imported" in done.stdout
+        _wait(lambda: 'motcua_requests_total{op="dossier.get",outcome="ok"} 1' in _metrics(port), 20, "the lookup")
     finally:
         lobby.send_signal(signal.SIGTERM)
         lobby.wait(timeout=30)
