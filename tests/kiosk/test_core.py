@@ -234,3 +234,16 @@ def test_the_kiosks_size_argument_names_a_bad_size(capsys: pytest.CaptureFixture
         main(["--config", "site.toml", "--device", "kiosk-1", "--size", "300x200"])
     assert info.value.code == 2
     assert "'300x200': write the size as WIDTHxHEIGHT from 480x270" in capsys.readouterr().err
+
+
+def test_the_printed_mark_is_in_both_languages_like_the_rest_of_the_ticket() -> None:
+    from kiosk.core.documents import ticket_mark
+    from queue_server.core.site import PriorityCategory
+
+    priorities = [PriorityCategory("elderly", "Người cao tuổi", "Elderly")]
+    assert ticket_mark({"priority": "elderly"}, priorities, Catalogue()) == "Người cao tuổi · Elderly"
+    assert ticket_mark({"priority": "elderly", "appointment": "ABCD2345"}, priorities, Catalogue()) == (
+        "Vé theo lịch hẹn · Appointment ticket"
+    )
+    assert ticket_mark({"priority": "veteran"}, priorities, Catalogue()) == "veteran"  # a category the site dropped
+    assert ticket_mark({"priority": None}, priorities, Catalogue()) is None
