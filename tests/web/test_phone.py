@@ -4,6 +4,7 @@ an appointment whose QR code decodes back to the booking's address."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from pathlib import Path
 
@@ -78,6 +79,9 @@ def test_booking_gives_a_code_whose_qr_code_decodes_to_the_booking(
     assert phone.current_url == f"{server.url}/b/{code}"
     assert text_of(phone, "#booking-service") == "Hộ tịch"
     assert text_of(phone, "#booking-time") == slot_start[11:16]
+    slot = dt.datetime.fromisoformat(slot_start)  # the demo checks in from 15 min early to 10 min late
+    window = f"Từ {slot - dt.timedelta(minutes=15):%H:%M} đến {slot + dt.timedelta(minutes=10):%H:%M} ngày {slot:%d/%m/%Y}"
+    assert text_of(phone, "#checkin-window").startswith(window)
     wait(phone, "#qr")
     phone.execute_script("return document.querySelector('#qr').decode()")
     screenshot(phone, "phone-booking")
@@ -118,4 +122,5 @@ def test_a_used_or_cancelled_booking_shows_its_state_and_no_cancel_button(server
         page = phone.find_element("tag name", "main").text
         assert "null" not in page and "undefined" not in page, page  # the DOM writes a left-out child as "null"
         assert not phone.find_elements("css selector", "#cancel")
+        assert not phone.find_elements("css selector", "#checkin-window")  # no "scan this code" any more
     screenshot(phone, "phone-booking-used")
