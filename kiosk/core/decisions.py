@@ -59,7 +59,18 @@ class ServiceTile:
             return Notice("tile.full")
         if self.wait_minutes is None:
             return Notice("tile.wait_unknown", tone=Tone.INFO)
+        if self.wait_minutes == 0:
+            return Notice("tile.wait_short", tone=Tone.INFO)  # not "About 0 min"
         return Notice("tile.wait", {"minutes": self.wait_minutes}, Tone.INFO)
+
+
+def ticket_wait(minutes: float | None) -> Notice:
+    """The ticket screen's wait line: unknown (no counter open), under a minute, or about N minutes."""
+    if minutes is None:
+        return Notice("ticket.wait_unknown", tone=Tone.INFO)
+    if round(minutes) == 0:
+        return Notice("ticket.wait_short", tone=Tone.INFO)
+    return Notice("ticket.wait", {"minutes": round(minutes)}, Tone.INFO)
 
 
 def tiles(services: Iterable[Mapping[str, Any]], only: Sequence[str] = ()) -> list[ServiceTile]:

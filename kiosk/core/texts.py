@@ -42,6 +42,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # tiles
     "tile.waiting": ("Đang chờ: {count}", "Waiting: {count}"),
     "tile.wait": ("Chờ khoảng {minutes} phút", "About {minutes} min"),
+    "tile.wait_short": ("Chờ dưới 1 phút", "Under a minute"),
     "tile.wait_unknown": ("Chưa có quầy mở", "No counter open yet"),
     "tile.closed": ("Ngoài giờ phục vụ", "Closed now"),
     "tile.full": ("Hết số hôm nay", "No numbers left today"),
@@ -58,6 +59,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ticket.people_ahead": ("Số người đang chờ trước bạn: {count}", "People ahead of you: {count}"),
     "ticket.wait": ("Thời gian chờ dự kiến: khoảng {minutes} phút", "Estimated wait: about {minutes} min"),
     "ticket.wait_unknown": ("Thời gian chờ: chưa xác định", "Estimated wait: not known yet"),
+    "ticket.wait_short": ("Thời gian chờ dự kiến: dưới 1 phút", "Estimated wait: under a minute"),
     "ticket.counters": ("Quầy phục vụ: {counters}", "Counters: {counters}"),
     "ticket.priority": ("Vé ưu tiên", "Priority ticket"),
     "ticket.appointment": ("Vé theo lịch hẹn", "Appointment ticket"),

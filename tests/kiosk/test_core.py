@@ -247,3 +247,18 @@ def test_the_printed_mark_is_in_both_languages_like_the_rest_of_the_ticket() -> 
     )
     assert ticket_mark({"priority": "veteran"}, priorities, Catalogue()) == "veteran"  # a category the site dropped
     assert ticket_mark({"priority": None}, priorities, Catalogue()) is None
+
+
+def test_a_wait_under_half_a_minute_reads_under_a_minute_not_about_0_min() -> None:
+    short = decisions.tiles([{"code": "TP", "name_vi": "Tư pháp", "name_en": "Justice", "open": True,
+                              "estimated_wait_minutes": 0.4}])[0].status()  # fmt: skip
+    assert Catalogue(Language.EN)(short.key, **short.params) == "Under a minute"
+    assert Catalogue()(short.key, **short.params) == "Chờ dưới 1 phút"
+    waits = [decisions.ticket_wait(m) for m in (None, 0.0, 0.4, 0.6, 12.4)]
+    assert [Catalogue(Language.EN)(n.key, **n.params) for n in waits] == [
+        "Estimated wait: not known yet",
+        "Estimated wait: under a minute",
+        "Estimated wait: under a minute",
+        "Estimated wait: about 1 min",
+        "Estimated wait: about 12 min",
+    ]

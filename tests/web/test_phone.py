@@ -37,6 +37,7 @@ def test_the_ticket_page_follows_the_ticket_until_called_and_rates_it(
     counter.request("counter.open")
     counter.request("ticket.call_next")  # A001: my place moves up
     wait(phone, "#ahead", "0")
+    assert text_of(phone, "#eta") == "<1′"  # not "~0′"
     counter.request("ticket.complete")
     counter.request("ticket.call_next")  # A002: called
     alert = wait(phone, "#called", "Quầy 1 – Hộ tịch")
