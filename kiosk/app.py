@@ -45,7 +45,7 @@ from .core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter  # noqa: E
 from .core.shown_ticket import ShownTicket  # noqa: E402
 from .tickets import TicketFlows  # noqa: E402
 from .core.options import KioskOptions, parse_window_size  # noqa: E402
-from .core.texts import Catalogue  # noqa: E402
+from .core.texts import Both, Catalogue  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -272,11 +272,10 @@ class KioskApp(TicketFlows, AdminFlows, App):
     def home_tiles(self) -> list[decisions.ServiceTile]:
         return decisions.tiles(self.services, self.kiosk_options.services)
 
-    def service_name(self, code: str) -> str:
+    def service_name(self, code: str) -> Both:
+        """The field's name in each language, for a notice shown in both."""
         service = self.context.settings.config.site.service(code)
-        if service is None:
-            return code
-        return service.name_vi if self.texts.language.value == "vi" else service.name_en
+        return Both(service.name_vi, service.name_en) if service is not None else Both(code, code)
 
     # --- flows -----------------------------------------------------------------------------
 
@@ -318,7 +317,7 @@ class KioskApp(TicketFlows, AdminFlows, App):
             return
         except NotConnected:
             return
-        self.show_notice(decisions.followed_ticket(ticket, self.texts.language.value))
+        self.show_notice(decisions.followed_ticket(ticket))
 
     # --- scans -----------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ both, NFC-normalised, with the same ``{placeholders}`` (a test checks).
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import string
 import unicodedata
@@ -163,7 +164,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "scan.bad_booking": ("Mã lịch hẹn bị hỏng hoặc không đầy đủ.", "The booking code is damaged or incomplete."),
     "scan.ticket": (
         "Số {label} ({name}): còn {count} người trước bạn.",
-        "Number {label} ({name}): {count} people ahead of you.",
+        "Number {label} ({name}): people ahead of you: {count}.",
     ),
     "scan.ticket_done": ("Số {label} không còn trong hàng chờ.", "Number {label} is no longer waiting."),
     # messages and the offline screen
@@ -214,6 +215,18 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in _FIELDS.parse(text) if name}
 
 
+@dataclasses.dataclass(frozen=True)
+class Both:
+    """A parameter said differently in each language (a field's name): the Vietnamese text
+    takes ``vi``, the English one ``en``, so the second-language line is all in that language."""
+
+    vi: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.vi
+
+
 class Catalogue:
     """The texts in one first language; :meth:`other` gives the second one."""
 
@@ -230,7 +243,8 @@ class Catalogue:
         except KeyError:
             raise UnknownText(key) from None
         template = pair[0] if language is Language.VI else pair[1]
-        return unicodedata.normalize("NFC", template.format(**params))
+        said = {k: (v.vi if language is Language.VI else v.en) if isinstance(v, Both) else v for k, v in params.items()}
+        return unicodedata.normalize("NFC", template.format(**said))
 
     def __call__(self, key: str, **params: object) -> str:
         return self.text(key, self.language, **params)

@@ -262,3 +262,16 @@ def test_a_wait_under_half_a_minute_reads_under_a_minute_not_about_0_min() -> No
         "Estimated wait: about 1 min",
         "Estimated wait: about 12 min",
     ]
+
+
+def test_a_notice_names_the_field_in_each_language_it_is_shown_in() -> None:
+    from kiosk.core.texts import Both
+
+    ticket = {"label": "A002", "state": "waiting", "people_ahead": 1, "service": "HT",
+              "service_name_vi": "Hộ tịch", "service_name_en": "Civil status"}  # fmt: skip
+    notice = decisions.followed_ticket(ticket)
+    assert Catalogue()(notice.key, **notice.params) == "Số A002 (Hộ tịch): còn 1 người trước bạn."
+    assert Catalogue().other(notice.key, **notice.params) == "Number A002 (Civil status): people ahead of you: 1."
+    full = decisions.issue_refusal("service_full", {}, Both("Hộ tịch", "Civil status"))
+    assert Catalogue(Language.EN)(full.key, **full.params).startswith("Civil status")
+    assert Catalogue(Language.EN).other(full.key, **full.params).startswith("Hộ tịch")
