@@ -50,14 +50,22 @@ class Place:
 
 
 def side_by_side(screen: Size, count: int) -> list[Place]:
-    """``count`` windows of the same 16:9 size in a row from the top left, all on ``screen``."""
+    """``count`` windows of the same 16:9 size, all on ``screen``: in a row from the top left,
+    or in a column on a screen where that makes them larger (a portrait screen, 5:4)."""
     if count < 1:
         return []
-    column = screen.width // count
-    width, height = column, column * ASPECT[1] // ASPECT[0]
-    if height > screen.height:
-        width, height = screen.height * ASPECT[0] // ASPECT[1], screen.height
-    return [Place(Size(width, height), i * column, 0) for i in range(count)]
+    cell_w, cell_h = screen.width // count, screen.height // count
+    row = _fit(cell_w, screen.height)
+    column = _fit(screen.width, cell_h)
+    if column.width > row.width:
+        return [Place(column, 0, i * cell_h) for i in range(count)]
+    return [Place(row, i * cell_w, 0) for i in range(count)]
+
+
+def _fit(width: int, height: int) -> Size:
+    """The largest 16:9 size within ``width`` × ``height``."""
+    a, b = ASPECT
+    return Size(width, width * b // a) if width * b // a <= height else Size(height * a // b, height)
 
 
 _ROOT_SIZE = re.compile(r"^\s*Width:\s*(\d+)\s*$.*?^\s*Height:\s*(\d+)\s*$", re.M | re.S)

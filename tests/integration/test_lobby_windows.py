@@ -46,12 +46,25 @@ def _on(screen: Size, place: Place) -> bool:
 @pytest.mark.parametrize(
     "screen", [Size(1920, 1080), Size(1366, 768), Size(1280, 1024), Size(3840, 1080), Size(1080, 1920)]
 )
-def test_side_by_side_windows_fill_the_width_without_overlapping(screen: Size) -> None:
+def test_the_two_windows_share_the_screen_without_overlapping(screen: Size) -> None:
     kiosk, board = side_by_side(screen, 2)
     assert _on(screen, kiosk) and _on(screen, board) and not _overlap(kiosk, board)
-    assert kiosk.size == board.size and kiosk.left == 0 and board.left >= kiosk.size.width
+    assert kiosk.size == board.size and (kiosk.left, kiosk.top) == (0, 0)
     assert abs(kiosk.size.width * 9 - kiosk.size.height * 16) < 16  # 16:9, to the pixel
-    assert kiosk.size.width == screen.width // 2 or kiosk.size.height == screen.height
+    assert kiosk.size.width >= 480 and kiosk.size.height >= 270  # what the kiosk accepts
+
+
+@pytest.mark.parametrize(
+    ("screen", "kiosk", "board"),
+    [
+        (Size(1920, 1080), Place(Size(960, 540), 0, 0), Place(Size(960, 540), 960, 0)),
+        (Size(3840, 1080), Place(Size(1920, 1080), 0, 0), Place(Size(1920, 1080), 1920, 0)),  # two monitors
+        (Size(1080, 1920), Place(Size(1080, 607), 0, 0), Place(Size(1080, 607), 0, 960)),  # portrait: a column
+        (Size(1280, 1024), Place(Size(910, 512), 0, 0), Place(Size(910, 512), 0, 512)),  # 5:4: a column
+    ],
+)
+def test_a_row_or_a_column_whichever_gives_larger_windows(screen: Size, kiosk: Place, board: Place) -> None:
+    assert side_by_side(screen, 2) == [kiosk, board]
 
 
 def test_one_window_takes_the_widest_16_9_that_fits() -> None:
