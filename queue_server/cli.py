@@ -1,6 +1,6 @@
 """``motcua-server``: run a centre's queue server, and look after its configuration and data.
 
-    motcua-server --config site.toml --db var/lobby.db [--host H] [--port N]   run it
+    motcua-server --config site.toml --db var/lobby.db [--host H] [--port N] [--public-url U]   run it
     motcua-server check --config site.toml                                       check a configuration
     motcua-server hash-pin                                                      hash an officer's PIN
     motcua-server tickets --config site.toml --db var/lobby.db [--day D]         list a day's tickets
@@ -17,6 +17,7 @@ import datetime as dt
 import getpass
 import logging
 import sys
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -82,6 +83,19 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=default, help="the SQLite database file (made if missing)")
     parser.add_argument("--host", default=default, help="the address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=default, help="the port (default 8765)")
+    parser.add_argument(
+        "--public-url",
+        type=_public_url,
+        default=default,
+        help="what phones open, printed in ticket QR codes (default: the configuration's public_url)",
+    )
+
+
+def _public_url(text: str) -> str:
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"{text!r}: give an http:// or https:// address, e.g. http://10.0.0.2:8765")
+    return text.rstrip("/")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -109,7 +123,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.config is None or args.db is None:
         raise _Usage("give --config FILE and --db FILE (see --help)")
     try:
-        run(args.config, args.db, args.host or "127.0.0.1", args.port or 8765)
+        run(args.config, args.db, args.host or "127.0.0.1", args.port or 8765, getattr(args, "public_url", None))
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,13 +53,9 @@ def plan(
     ``screen`` side by side."""
     reach = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     server = ("--server", f"ws://{reach}:{port}/")
-    children = [
-        Child(
-            "server",
-            (PYTHON, "-m", "queue_server.cli", "--config", str(config_path), "--db", str(db),
-             "--host", host, "--port", str(port)),
-        )
-    ]  # fmt: skip
+    serve = (PYTHON, "-m", "queue_server.cli", "--config", str(config_path), "--db", str(db), "--host", host,
+             "--port", str(port), *_public_url(config.settings.public_url, port))  # fmt: skip
+    children = [Child("server", serve)]
     scanners = sorted({_sim_name(d.scanner) for d in config.devices if _sim_name(d.scanner)})
     pads = sorted({_sim_name(d.pad) for d in config.devices if _sim_name(d.pad)})
     for name in scanners:
@@ -80,6 +77,17 @@ def plan(
         argv += ("--size", str(place.size))
         children.append(Child(device_id, argv, tuple(place.kivy_env().items())))
     return children
+
+
+def _public_url(configured: str, port: int) -> tuple[str, ...]:
+    """A ``public_url`` on this machine (127.0.0.1, localhost) can only mean this lobby's server,
+    so it follows ``--port``: the tickets' QR codes then open the pages of the lobby that printed
+    them (``make run PORT=9000``). An address on the network is the site's to set."""
+    parts = urllib.parse.urlsplit(configured)
+    if parts.hostname not in ("127.0.0.1", "localhost", "::1") or parts.port == port:
+        return ()
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return ("--public-url", urllib.parse.urlunsplit(parts._replace(netloc=f"{host}:{port}")))
 
 
 def _sim_name(url: str | None) -> str | None:

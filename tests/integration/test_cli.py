@@ -108,3 +108,11 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit):
             main([command, "--help"])
         assert "usage: motcua-server" in capsys.readouterr().out
+
+
+def test_a_public_url_that_is_not_http_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--config", str(DEMO), "--db", str(tmp_path / "x.db"), "--public-url", "ftp://x"])
+    assert info.value.code == 2
+    assert "'ftp://x': give an http:// or https:// address" in capsys.readouterr().err
+    assert not (tmp_path / "x.db").exists()
