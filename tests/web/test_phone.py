@@ -125,3 +125,19 @@ def test_a_used_or_cancelled_booking_shows_its_state_and_no_cancel_button(server
         assert not phone.find_elements("css selector", "#cancel")
         assert not phone.find_elements("css selector", "#checkin-window")  # no "scan this code" any more
     screenshot(phone, "phone-booking-used")
+
+
+def test_the_book_button_stays_in_sight_below_a_long_list_of_times(server: Server, browsers: list) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    phone = new_browser(width=PHONE[0], height=PHONE[1])
+    browsers.append(phone)
+    phone.get(f"{server.url}/book")
+    wait(phone, "#slots button:enabled")
+    Select(phone.find_element("css selector", "#day")).select_by_index(1)  # tomorrow: the demo's 96 times of a day
+    wait(phone, '#slots button[data-start$="T00:00:00+07:00"]')
+    click(phone, '#slots button[data-start$="T00:00:00+07:00"]')
+    in_sight = "const r = document.querySelector('#book').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight;"
+    assert phone.execute_script(in_sight)
+    assert text_of(phone, "#book").startswith("Đặt lịch lúc 00:00")
+    screenshot(phone, "phone-book-chosen")
