@@ -14,9 +14,10 @@ PORT   ?= 8765
 # offline Vietnamese speech (espeak-ng, sox), a Vietnamese-capable system font, and a
 # browser for the web pages' tests (Debian's chromium; no browser downloads); FUSE 3 (libfuse3 for
 # mfusepy, fusermount3) for the disk that turns read-only under the server (tests/faults/test_readonly.py);
-# PostgreSQL, the province's central database (tests start a throwaway cluster of their own).
+# PostgreSQL, the province's central database (tests start a throwaway cluster of their own);
+# x11-utils (xwininfo) for motcua-lobby to measure the screen it puts the kiosk and the board on side by side.
 DEB_PACKAGES := python3-venv xvfb xauth libgl1-mesa-dri libmtdev1 libzbar0 zbar-tools espeak-ng sox fonts-noto-core \
-                chromium chromium-driver fuse3 postgresql
+                chromium chromium-driver fuse3 postgresql x11-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup run province test bench bench-faults voice clean
