@@ -264,14 +264,16 @@ function renderReport() {
   const r = report;
   const t = r.total;
   const levels = r.scale;
+  // the cards say the figures as the table does (1,2 phút), not rounded to whole minutes
+  const exactMinutes = (value) => (value === null || value === undefined ? "—" : `${number(value)} phút`);
   const span = r.from === r.to ? dmy(r.from) : `${dmy(r.from)} – ${dmy(r.to)}`;
   const cards = el("div", { class: "cards", id: "report-cards" },
     el("div", { class: "card" }, el("b", { id: "report-issued" }, t.issued), "Số đã cấp"),
     el("div", { class: "card" }, el("b", { id: "report-served" }, t.served), "Đã phục vụ"),
     el("div", { class: "card" }, el("b", {}, t.no_show), "Vắng mặt"),
-    el("div", { class: "card" }, el("b", {}, minutes(t.average_wait_minutes)), "Chờ trung bình"),
-    el("div", { class: "card" }, el("b", {}, minutes(t.p90_wait_minutes)), "Chờ P90"),
-    el("div", { class: "card" }, el("b", {}, minutes(t.average_service_minutes)), "Phục vụ trung bình"),
+    el("div", { class: "card" }, el("b", { id: "report-wait" }, exactMinutes(t.average_wait_minutes)), "Chờ trung bình"),
+    el("div", { class: "card" }, el("b", { id: "report-p90" }, exactMinutes(t.p90_wait_minutes)), "Chờ P90"),
+    el("div", { class: "card" }, el("b", { id: "report-service" }, exactMinutes(t.average_service_minutes)), "Phục vụ trung bình"),
     el("div", { class: "card" }, el("b", { id: "report-satisfaction" }, t.satisfaction_index === null ? "—" : number(t.satisfaction_index)), `Chỉ số hài lòng (${t.rating_count} lượt)`),
   );
   const head = [BY_VI[r.by], "Cấp", "Phục vụ", "Vắng", "Chờ TB", "Chờ P90", "Phục vụ TB", ...levels.map((l) => l.name_vi), "Chỉ số HL"];
