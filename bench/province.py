@@ -90,7 +90,8 @@ def live_lag(dsn: str, files: list[Path], config: Path, seconds: float, rate: fl
 
 GENERATE = """
 INSERT INTO tickets (site, id, day, label, service, number, state, counter, officer,
-                     issued_at, arrival_at, called_at, served_at, done_at, recalls, returns, rating)
+                     issued_at, arrival_at, called_at, served_at, done_at, recalls, returns, rating,
+                     wait_us, service_us)
 SELECT 'm-' || lpad(s::text, 2, '0'), d * 100000 + t, day, 'A' || t, svc, t,
        CASE WHEN t %% 20 = 0 THEN 'no_show' ELSE 'done' END, 1 + t %% 10, 'officer.' || (1 + t %% 10),
        to_char(issued, 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"'),
@@ -98,7 +99,9 @@ SELECT 'm-' || lpad(s::text, 2, '0'), d * 100000 + t, day, 'A' || t, svc, t,
        to_char(issued + wait, 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"'),
        to_char(issued + wait + interval '1 minute', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"'),
        CASE WHEN t %% 20 = 0 THEN NULL ELSE to_char(issued + wait + interval '1 minute' + serve, 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"') END,
-       0, 0, CASE WHEN t %% 3 = 0 THEN 1 + (t * 7 + s) %% 4 END
+       0, 0, CASE WHEN t %% 3 = 0 THEN 1 + (t * 7 + s) %% 4 END,
+       (extract(epoch FROM wait) * 1000000)::bigint,
+       CASE WHEN t %% 20 = 0 THEN NULL ELSE (extract(epoch FROM serve) * 1000000)::bigint END
 FROM generate_series(0, %(sites)s - 1) s,
      generate_series(0, %(days)s - 1) d,
      LATERAL (SELECT %(first)s::date + d AS day) dd,

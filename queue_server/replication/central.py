@@ -28,6 +28,18 @@ import psycopg
 
 SCHEMA_LOCK = 7_131_013  # pg_advisory_xact_lock key: one migration or partition maker at a time
 
+# A ticket's wait (arrival to call, the closed half of a transfer left out) and service time
+# (start of service, or the call, to completion), as the sites' reports count them
+# (queue_server/store/reports.py), in whole microseconds.
+WAIT_US = (
+    "CASE WHEN called_at IS NOT NULL AND state <> 'transferred' THEN"
+    " (extract(epoch FROM called_at::timestamptz - arrival_at::timestamptz) * 1000000)::bigint END"
+)
+SERVICE_US = (
+    "CASE WHEN state = 'done' AND done_at IS NOT NULL AND coalesce(served_at, called_at) IS NOT NULL THEN"
+    " (extract(epoch FROM done_at::timestamptz - coalesce(served_at, called_at)::timestamptz) * 1000000)::bigint END"
+)
+
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE sites (
@@ -69,6 +81,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX tickets_day ON tickets (day, site);
     ALTER TABLE sites ADD COLUMN site_seq bigint NOT NULL DEFAULT 0;
+    """,
+    # each ticket's wait and service time in whole microseconds, kept with its row, so that the
+    # province's reports sum them exactly without reading every time again
+    f"""
+    ALTER TABLE tickets ADD COLUMN wait_us bigint, ADD COLUMN service_us bigint;
+    UPDATE tickets SET wait_us = {WAIT_US}, service_us = {SERVICE_US};
+    CREATE INDEX tickets_site_day ON tickets (site, day);
     """,
 )
 
@@ -190,13 +209,17 @@ def _upsert_tickets(conn: psycopg.Connection[Any], site: str, tickets: Sequence[
     if not tickets:
         return
     columns = ", ".join(TICKET_COLUMNS)
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS incoming_tickets (LIKE tickets) ON COMMIT DELETE ROWS")
+    conn.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS incoming_tickets AS SELECT site, {columns} FROM tickets WITH NO DATA"
+    )
+    conn.execute("TRUNCATE incoming_tickets")
     with conn.cursor().copy(f"COPY incoming_tickets (site, {columns}) FROM STDIN") as copy:
         for ticket in tickets:
             copy.write_row((site, *(ticket[c] for c in TICKET_COLUMNS)))
-    updates = ", ".join(f"{c} = excluded.{c}" for c in TICKET_COLUMNS if c != "id")
+    updates = ", ".join(f"{c} = excluded.{c}" for c in (*TICKET_COLUMNS, "wait_us", "service_us") if c != "id")
     conn.execute(
-        f"INSERT INTO tickets (site, {columns}) SELECT site, {columns} FROM incoming_tickets"
+        f"INSERT INTO tickets (site, {columns}, wait_us, service_us)"
+        f" SELECT site, {columns}, {WAIT_US}, {SERVICE_US} FROM incoming_tickets"
         f" ON CONFLICT (site, id) DO UPDATE SET {updates}"
     )
 
