@@ -6,6 +6,8 @@
 - **live lag**: the same sites live — each writing ``--rate`` tickets a second through the
   store's real writer while its shipper runs — and each event's lag: from its time in the
   site's log to the moment the central side had it (p50, p99).
+- **the site's own speed**: a site's ticket issue p99 at 200 a second (``bench.scenarios``,
+  ``--site-clients`` connected) with its shipper off and on, alternating runs.
 - **a month's report**: a month of ``--sites`` sites generated straight into the central
   tables (``--month-tickets`` a day each; ≥ 10 million events), then the province report for
   the month by site and by field, as ``province.report`` builds it.
@@ -156,6 +158,36 @@ def month_report(dsn: str, sites: int, tickets: int, first: dt.date) -> dict:
         }
 
 
+def shipping_cost(dsn: str, folder: Path, seconds: float, clients: int, rounds: int) -> dict:
+    """The site's ticket issue p99 at 200/s with its shipper off and on, alternating: the same
+    server, the same load (``bench.scenarios.connected_clients``), ``rounds`` of each."""
+    import asyncio
+
+    from .scenarios import connected_clients
+    from .server import ServerProcess
+
+    site = BenchSite()
+    plain = site.write(folder / "alone.toml")
+    shipping = folder / "shipping.toml"
+    shipping.write_text(plain.read_text(encoding="utf-8") + f'\n[central]\ndsn = "{dsn}"\n', encoding="utf-8")
+    runs: dict[str, list[dict]] = {"off": [], "on": []}
+    for n in range(rounds):
+        for mode, config in (("off", plain), ("on", shipping)):
+            with ServerProcess(config, folder / f"{mode}-{n}.db") as server:
+                figures = asyncio.run(connected_clients(server, site, clients=clients, seconds=seconds))
+            runs[mode].append({"issue_ms": figures["issue_latency_ms"], "call_to_board_ms": figures["call_to_board_ms"],
+                               "load_average": report.load_average()})
+            print(f"  shipping {mode}, round {n + 1}: issue {figures['issue_latency_ms']}", flush=True)
+    p99 = {mode: [r["issue_ms"]["p99"] for r in rs] for mode, rs in runs.items()}
+    return {
+        "clients": clients,
+        "seconds": seconds,
+        "runs": runs,
+        "issue_p99_ms": p99,
+        "ratio_on_to_off": round(sum(p99["on"]) / sum(p99["off"]), 2) if all(p99["off"]) else None,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.province", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sites", type=int, default=50)
@@ -164,7 +196,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--live-seconds", type=float, default=30.0)
     parser.add_argument("--rate", type=float, default=1.0, help="tickets a second per site, live")
     parser.add_argument("--month-tickets", type=int, default=2000, help="tickets a day per site in the month")
-    parser.add_argument("--skip", default="", help="parts to leave out: catchup, live, month")
+    parser.add_argument("--site-seconds", type=float, default=15.0, help="shipping on/off: each phase's length")
+    parser.add_argument("--site-clients", type=int, default=300, help="shipping on/off: connected clients")
+    parser.add_argument("--site-rounds", type=int, default=2, help="shipping on/off: alternating runs of each")
+    parser.add_argument("--skip", default="", help="parts to leave out: catchup, live, month, site")
     args = parser.parse_args(argv)
     skip = set(args.skip.split(","))
     results: dict = {"when": dt.datetime.now().isoformat(timespec="seconds"), "commit": report.commit(), "load_average": report.load_average()}
@@ -180,6 +215,10 @@ def main(argv: list[str] | None = None) -> int:
                 if "live" not in skip:
                     results["live"] = live_lag(dsn, files, config, args.live_seconds, args.rate, args.processes)
                     print(f"live: {results['live']}", flush=True)
+        if "site" not in skip:
+            with tempfile.TemporaryDirectory(prefix="bench-province-site-") as tmp:
+                results["site"] = shipping_cost(cluster.create_database("site"), Path(tmp), args.site_seconds, args.site_clients, args.site_rounds)
+            print(f"site: {results['site']['issue_p99_ms']} (on/off {results['site']['ratio_on_to_off']})", flush=True)
         if "month" not in skip:
             month_dsn = cluster.create_database("month")
             results["month"] = month_report(month_dsn, args.sites, args.month_tickets, dt.date(2026, 11, 1))

@@ -15,13 +15,13 @@ what the central side says it has. When it has caught up it looks again every
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
+import orjson
 import psycopg
 
 from ..settings import CentralSettings
@@ -123,7 +123,7 @@ class Shipper:
             "SELECT seq, type, at, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
             [after, self.settings.batch_events],
         )
-        raw = [(seq, type_, at, json.loads(data)) for seq, type_, at, data in cursor]
+        raw = [(seq, type_, at, orjson.loads(data)) for seq, type_, at, data in cursor]
         rows = [
             central.Row(seq, type_, at, central_data(type_, data, self.settings.personal_data))
             for seq, type_, at, data in raw
