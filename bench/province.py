@@ -29,7 +29,6 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import psycopg
 
 from queue_server.province.cluster import Cluster
 from queue_server.province.reports import By, build

@@ -19,7 +19,8 @@ from ..settings import Role
 from ..store.database import connect
 from ..store.insight import Insight, InsightGrouping, build_insight
 from ..store.reports import Period, period_bounds
-from ..web.insight_exports import Names, insight_tables, tables_to_csv, tables_to_xlsx
+from ..web.insight_exports import Names, insight_tables
+from ..web.sheets import sheets_to_csv, sheets_to_xlsx
 from .op_reports import FORMATS, NOT_CALLED
 from .ops import operation
 from .session import Session
@@ -69,7 +70,7 @@ async def insight_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[
 async def insight_export(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     insight = await _insight(hub, args)
     sheets = insight_tables(insight, _names(hub, insight.by), hub.config.site.name)
-    data = tables_to_csv(sheets) if args["format"] == "csv" else tables_to_xlsx(sheets)
+    data = sheets_to_csv(sheets) if args["format"] == "csv" else sheets_to_xlsx(sheets)
     span = insight.first.isoformat() if insight.first == insight.last else f"{insight.first}_{insight.last}"
     return {
         "filename": f"chat-luong_{span}_{insight.by.value}.{args['format']}",

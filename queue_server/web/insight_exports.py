@@ -1,21 +1,20 @@
-"""The insight reports as files: the same tables in CSV (UTF-8 with a byte-order mark, for
-Excel) and in Excel .xlsx (openpyxl, one sheet a table).
+"""The insight reports as tables (:class:`~queue_server.web.sheets.Sheet`), written as CSV or
+Excel by :mod:`queue_server.web.sheets`.
 
     tables = insight_tables(insight, names)
-    data = tables_to_csv(tables)   # bytes: the tables one after the other, a blank line between
-    data = tables_to_xlsx(tables)  # bytes
+    data = sheets_to_csv(tables)   # bytes: the tables one after the other, a blank line between
+    data = sheets_to_xlsx(tables)  # bytes
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..store.insight import Insight, InsightGrouping, Quality
 from ..store.officer_time import NO_REASON, OfficerDay
+from .sheets import Sheet
 
 GROUP_HEADINGS = {
     InsightGrouping.SERVICE: "Lĩnh vực (Field)",
@@ -37,14 +36,6 @@ class Names:
     reasons: Sequence[tuple[str, str]]  # (code, Vietnamese name) of the configured reasons, in order
     levels: Sequence[tuple[int, str]]  # (score, Vietnamese name) of the rating scale, best first
     targets: Callable[[Any], int | str]  # the target wait shown next to a row ("" where none applies)
-
-
-@dataclasses.dataclass(frozen=True)
-class Sheet:
-    name: str  # the Excel sheet's name (≤ 31 characters)
-    title: str
-    headings: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
 
 
 def insight_tables(insight: Insight, names: Names, site_name: str = "") -> tuple[Sheet, ...]:
@@ -130,38 +121,3 @@ def _officer_day(day: OfficerDay, names: Names, reasons: Sequence[str]) -> tuple
         day.recalled,
         day.recall_rate,
     )
-
-
-def tables_to_csv(sheets: Sequence[Sheet]) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    for number, sheet in enumerate(sheets):
-        if number:
-            writer.writerow([])
-        writer.writerow([sheet.title])
-        writer.writerow(sheet.headings)
-        for row in sheet.rows:
-            writer.writerow(["" if value is None else value for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def tables_to_xlsx(sheets: Sequence[Sheet]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    book.remove(book.active)
-    for sheet in sheets:
-        page = book.create_sheet(sheet.name)
-        page.append([sheet.title])
-        page["A1"].font = Font(bold=True, size=14)
-        page.append(list(sheet.headings))
-        for cell in page[2]:
-            cell.font = Font(bold=True)
-        for row in sheet.rows:
-            page.append(list(row))
-        page.column_dimensions["A"].width = 32
-        page.freeze_panes = "B3"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
