@@ -26,6 +26,7 @@ from typing import Any
 
 from . import pins
 from .config_central import read_central
+from .config_dossier_sync import read_dossiers, read_pull
 from .config_lines import LineFinder
 from .config_checks import (
     DEFAULT_HOURS,
@@ -54,7 +55,7 @@ from .core.site import (
     Service,
     Site,
 )
-from .dossiers.model import FIELDS as DOSSIER_FIELDS
+from .dossiers.model import SCALAR_FIELDS as DOSSIER_FIELDS
 from .dossiers.model import DossierStatus
 from .settings import Device, DossierLookupSettings, Officer, Role, ServerSettings, SiteConfig
 
@@ -64,7 +65,7 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 _TOP_KEYS = (
     "site", "policy", "priority", "rating", "hours", "service", "counter", "device", "officer",
-    "dossier_lookup", "central",
+    "dossier_lookup", "central", "dossiers", "dossier_pull",
 )  # fmt: skip
 _SITE_KEYS = (
     "id", "name", "timezone", "language", "public_url", "server_url", "retention_days", "session_minutes",
@@ -185,6 +186,8 @@ def _read_config(data: dict[str, Any], problems: Problems, path: Path | None) ->
         path=path,
         dossier_lookup=_read_dossier_lookup(root),
         central=read_central(root),
+        dossiers=read_dossiers(root, {s.code for s in services}),
+        dossier_pull=read_pull(root),
     )
 
 

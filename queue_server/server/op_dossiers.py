@@ -3,7 +3,9 @@ one-stop system pushes them.
 
 The lookup asks the local ``dossiers`` table first, then the one-stop system over HTTP when
 ``[dossier_lookup]`` is configured (:mod:`queue_server.dossiers`). Dossiers hold no personal
-data, and pushing one makes no event: it is reference data, not a change of the queue.
+data, and pushing one makes no event: it is reference data, not a change of the queue. A push
+is idempotent by code and version: one whose version is not above the stored one changes
+nothing (``applied: false``).
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ from ..dossiers import (
     normalize_dossier_code,
 )
 from ..dossiers.lookup import LocalDossierSource, dossier_row
-from ..dossiers.model import DossierStatus
+from ..dossiers.model import MAX_STEPS, MAX_VERSION, DossierStatus
 from ..protocol.errors import ProtocolError, ProtocolErrorCode
 from ..protocol.messages import Field
 from ..settings import Role
-from ..store.writer import Batch
+from .dossier_sync import dossier_view, store_dossiers
 from .ops import operation
 from .session import Session
 
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 
 CODE = Field(str, max_length=64)
 TEXT = Field(str, required=False, max_length=200)
+DATE = Field(str, required=False, max_length=25)
 
 _lookups: weakref.WeakKeyDictionary[Hub, DossierLookup] = weakref.WeakKeyDictionary()
 
@@ -53,10 +56,10 @@ def _invalid(exc: InvalidDossier) -> ProtocolError:
     return ProtocolError(ProtocolErrorCode.DOSSIER_INVALID, str(exc), field=exc.field)
 
 
-@operation("dossier.get", (Role.KIOSK, Role.MANAGER, Role.INTEGRATION), {"code": CODE})
-async def dossier_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+async def find_dossier(hub: Hub, typed: str) -> Dossier:
+    """The dossier with this receipt code, or the protocol error the kiosk and phone show."""
     try:
-        code = normalize_dossier_code(args["code"])
+        code = normalize_dossier_code(typed)
     except InvalidDossier as exc:
         raise _invalid(exc) from None
     try:
@@ -68,10 +71,13 @@ async def dossier_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[
             dossier=code,
         ) from None
     if dossier is None:
-        raise ProtocolError(
-            ProtocolErrorCode.DOSSIER_UNKNOWN, f"No dossier has the code {code}.", dossier=code
-        )
-    return {"dossier": dossier.as_dict(hub.now().date())}
+        raise ProtocolError(ProtocolErrorCode.DOSSIER_UNKNOWN, f"No dossier has the code {code}.", dossier=code)
+    return dossier
+
+
+@operation("dossier.get", (Role.KIOSK, Role.MANAGER, Role.INTEGRATION), {"code": CODE})
+async def dossier_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    return {"dossier": dossier_view(hub, await find_dossier(hub, args["code"]))}
 
 
 @operation(
@@ -81,9 +87,15 @@ async def dossier_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[
         "code": CODE,
         "status": Field(str, max_length=20, choices=tuple(s.value for s in DossierStatus)),
         "procedure": TEXT,
+        "field": TEXT,
         "department": TEXT,
-        "due_date": Field(str, required=False, max_length=25),
+        "officer": TEXT,
+        "received_date": DATE,
+        "due_date": DATE,
+        "result_date": DATE,
         "collect_at": TEXT,
+        "steps": Field(list, required=False, max_length=MAX_STEPS),
+        "version": Field(int, required=False, minimum=0, maximum=MAX_VERSION),
     },
 )
 async def dossier_upsert(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
@@ -92,5 +104,7 @@ async def dossier_upsert(hub: Hub, session: Session, args: dict[str, Any]) -> di
     except InvalidDossier as exc:
         raise _invalid(exc) from None
     source = session.device.id if session.device else "integration"
-    await hub.write(Batch(dossiers=[dossier_row(dossier, source, hub.now())]))
-    return {"dossier": dossier.as_dict(hub.now().date())}
+    applied = await store_dossiers(hub, [dossier], source)
+    return {"dossier": dossier_view(hub, dossier), "applied": bool(applied)}
+
+

@@ -5,7 +5,8 @@
   transaction, for listings and reports.
 - ``contacts``: the only personal data (an appointment's name and phone), kept apart so it
   can be purged after the retention period without touching the log.
-- ``dossiers``: dossier statuses pushed by the one-stop system (JSON per dossier code).
+- ``dossiers``: dossier statuses pushed by the one-stop system (JSON per dossier code, with
+  the one-stop system's ``version`` of it).
 - ``meta``: the site id and a health probe row.
 - ``snapshots``: the state as the log made it at a seq, so a restart replays only what follows.
 """
@@ -72,7 +73,12 @@ def _v3(db: sqlite_utils.Database) -> None:
     db["snapshots"].create({"seq": int, "fingerprint": str, "taken_at": str, "state": bytes}, pk="seq")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3)
+def _v4(db: sqlite_utils.Database) -> None:
+    """Dossiers carry the one-stop system's version: an older or equal push changes nothing."""
+    db.execute("ALTER TABLE dossiers ADD COLUMN version INTEGER")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4)
 
 
 def migrate(db: sqlite_utils.Database) -> int:
