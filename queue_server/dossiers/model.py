@@ -17,6 +17,7 @@ from typing import Any
 
 from .errors import InvalidDossier
 
+DOSSIER_PATH = "/d/"  # the phone page of a dossier: /d/CODE (the receipt's QR code)
 MAX_TEXT = 200
 MAX_STEPS = 100
 MAX_VERSION = 2**62

@@ -4,6 +4,7 @@ import {
 } from "/static/mc.js";
 import { barChart } from "/static/charts.js";
 import { buildPlanning } from "/static/planning.js";
+import { buildDossiers } from "/static/dossiers.js";
 
 const device = deviceParam("manager");
 const main = $("#main");
@@ -13,6 +14,7 @@ let summary = null;
 let tab = "live";
 let report = null;
 let planning = null;
+let dossiers = null;
 
 const COUNTER_VI = { open: "Đang mở", paused: "Tạm dừng", closed: "Đóng" };
 const COMPONENT_VI = { printer: "Máy in", scanner: "Máy quét", camera: "Camera", pad: "Bàn phím đánh giá", display: "Màn hình", audio: "Âm thanh", network: "Mạng" };
@@ -58,28 +60,36 @@ async function refresh() {
 }
 
 function layout() {
-  const tabs = [["live", "Trực tiếp", "Live"], ["reports", "Báo cáo", "Reports"], ["planning", "Kế hoạch", "Planning"], ["devices", "Thiết bị", "Devices"], ["ticker", "Bảng tin", "Ticker"]];
+  const tabs = [["live", "Trực tiếp", "Live"], ["reports", "Báo cáo", "Reports"], ["planning", "Kế hoạch", "Planning"], ["dossiers", "Hồ sơ", "Dossiers"], ["devices", "Thiết bị", "Devices"], ["ticker", "Bảng tin", "Ticker"]];
   main.replaceChildren(
     el("nav", { class: "tabs", role: "tablist" }, tabs.map(([id, vi, en]) =>
       el("button", { id: `tab-${id}`, role: "tab", "aria-selected": String(tab === id), onclick: () => show(id) }, vi, " ", el("span", { class: "en" }, en)))),
     el("section", { id: "live", hidden: tab !== "live" }),
     el("section", { id: "reports", hidden: tab !== "reports" }),
     el("section", { id: "planning", hidden: tab !== "planning" }),
+    el("section", { id: "dossiers", hidden: tab !== "dossiers" }),
     el("section", { id: "devices", hidden: tab !== "devices" }),
     el("section", { id: "ticker", hidden: tab !== "ticker" }),
   );
   buildReports();
   planning = buildPlanning($("#planning"), conn, snapshot.day);
+  dossiers = buildDossiers($("#dossiers"), conn, snapshot.day, (counts) => {
+    const late = counts.overdue + counts.due_soon;
+    $("#tab-dossiers").classList.toggle("alarm", counts.overdue > 0);
+    $("#tab-dossiers").dataset.alarms = String(late);
+    $("#tab-dossiers").title = `${counts.overdue} quá hạn, ${counts.due_soon} sắp đến hạn`;
+  });
 }
 
 function show(id) {
   tab = id;
-  for (const name of ["live", "reports", "planning", "devices", "ticker"]) {
+  for (const name of ["live", "reports", "planning", "dossiers", "devices", "ticker"]) {
     $(`#${name}`).hidden = name !== id;
     $(`#tab-${name}`).setAttribute("aria-selected", String(name === id));
   }
   if (id === "reports" && !report) loadReport();
   if (id === "planning") planning.load();
+  if (id === "dossiers") dossiers.load();
 }
 
 // ---- live ----

@@ -1,0 +1,133 @@
+"""Dossiers in Chromium against a real server: the phone page /d/CODE (in progress, late,
+then ready while the citizen watches; unknown and malformed codes) and the dashboard's
+dossier tab (late-dossier alarms in working days, on-time figures per field and unit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import urllib.error
+import urllib.request
+import zoneinfo
+
+from queue_server.dossiers.workdays import WorkCalendar
+
+from .conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
+from .pages import click, enter_token, text_of, wait
+
+PHONE = (412, 915)
+INTEGRATION = "demo-integration-token"
+CALENDAR = WorkCalendar()  # the demo site has no [dossiers]: Saturdays and Sundays off
+
+
+def today() -> dt.date:
+    return dt.datetime.now(zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")).date()
+
+
+def status_json(server: Server, code: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    try:
+        with urllib.request.urlopen(f"{server.url}/d/{code}/status.json", timeout=5) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def test_the_phone_page_says_where_the_dossier_is_and_sees_its_result_become_ready(
+    server: Server, listeners: list[Listener], browsers: list
+) -> None:
+    portal = Listener(server.ws_url, token=INTEGRATION)
+    listeners.append(portal)
+    due = CALENDAR.add_working_days(today(), 3)
+    received = today() - dt.timedelta(days=2)
+    portal.request("dossier.upsert", code="000.00.16.H12-261201-0001", status="processing", version=1,
+                   procedure="Đăng ký khai sinh", department="Phòng Tư pháp", officer="Trần Thị Bình",
+                   received_date=received.isoformat(), due_date=due.isoformat(), collect_at="Quầy 10",
+                   steps=[{"at": received.isoformat(), "status": "received", "unit": "Bộ phận một cửa"},
+                          {"at": received.isoformat(), "status": "processing", "unit": "Phòng Tư pháp"}])  # fmt: skip
+    late_due = CALENDAR.add_working_days(today() - dt.timedelta(days=14), 1)
+    days_late = CALENDAR.working_days_after(late_due, today())
+    portal.request("dossier.upsert", code="000.00.16.H12-261120-0002", status="processing", version=1,
+                   department="Văn phòng Đăng ký đất đai", due_date=late_due.isoformat())  # fmt: skip
+
+    phone = new_browser(width=PHONE[0], height=PHONE[1])
+    browsers.append(phone)
+    phone.get(f"{server.url}/d/000.00.16.H12-261201-0001?every=2")
+    wait(phone, "#state-text", "Đang xử lý")
+    assert "Hồ sơ đang ở Phòng Tư pháp, cán bộ Trần Thị Bình." in text_of(phone, "#where")
+    assert f"còn 3 ngày làm việc" in text_of(phone, "#due") and due.strftime("%d/%m/%Y") in text_of(phone, "#due")
+    assert "Phòng Tư pháp" in text_of(phone, "#steps") and "Đã tiếp nhận hồ sơ" in text_of(phone, "#steps")
+    assert text_of(phone, "#procedure") == "Đăng ký khai sinh"
+    screenshot(phone, "phone-dossier-processing")
+
+    # the result is ready: the page, left open, shows it without a reload
+    portal.request("dossier.upsert", code="000.00.16.H12-261201-0001", status="ready", version=2,
+                   due_date=due.isoformat(), result_date=today().isoformat(), collect_at="Quầy 10")  # fmt: skip
+    wait(phone, "#state-text", "Đã có kết quả")
+    assert "Mời ông/bà đến nhận kết quả tại Quầy 10." in text_of(phone, "#where")
+    assert phone.title.startswith("ĐÃ CÓ KẾT QUẢ")
+    screenshot(phone, "phone-dossier-ready")
+
+    phone.get(f"{server.url}/d/000.00.16.h12-261120-0002")  # lower case, as a hand might type it
+    wait(phone, "#state-text", "Đang xử lý")
+    expected = f"Đã quá hạn {days_late} ngày làm việc" if days_late else "Đã quá ngày hẹn trả"
+    assert expected in text_of(phone, "#due")
+    screenshot(phone, "phone-dossier-late")
+
+    phone.get(f"{server.url}/d/000.00.16.H12-261120-9999")
+    wait(phone, "#unknown", "Không tìm thấy hồ sơ này")
+    phone.get(f"{server.url}/d/hồ sơ")
+    assert "Không tìm thấy trang này" in text_of(phone, "h1")
+    assert status_json(server, "000.00.16.H12-261120-9999") == (
+        404, {"ok": False, "error": {"code": "dossier_unknown", "message": "No dossier has the code 000.00.16.H12-261120-9999."}})
+    code, body = status_json(server, "x%20y")
+    assert code == 400 and body["error"]["code"] == "dossier_invalid"
+    code, body = status_json(server, "000.00.16.H12-261120-0002")
+    assert code == 200 and body["dossier"]["standing"] == {"progress": "overdue", "days_late": days_late, "days_left": None}
+
+
+def test_the_dashboard_lists_late_dossiers_and_counts_them_on_time(server: Server, listeners: list[Listener], browsers: list) -> None:
+    portal = Listener(server.ws_url, token=INTEGRATION)
+    listeners.append(portal)
+    t = today()
+    first = t.replace(day=1)
+    overdue_due = CALENDAR.add_working_days(t - dt.timedelta(days=10), 1)
+    soon_due = CALENDAR.add_working_days(t, 1)
+    pushes = [
+        dict(code="HT-0001", status="processing", field="Hộ tịch", department="Phòng Tư pháp", officer="Trần Thị Bình",
+             procedure="Đăng ký khai sinh", received_date=first.isoformat(), due_date=overdue_due.isoformat()),
+        dict(code="HT-0002", status="processing", field="Hộ tịch", department="Phòng Tư pháp",
+             received_date=first.isoformat(), due_date=soon_due.isoformat()),
+        dict(code="HT-0003", status="ready", field="Hộ tịch", department="Phòng Tư pháp",
+             received_date=first.isoformat(), due_date=t.isoformat(), result_date=first.isoformat()),
+        dict(code="DD-0001", status="collected", field="Đất đai", department="Văn phòng ĐKĐĐ",
+             received_date=first.isoformat(), due_date=first.isoformat(), result_date=t.isoformat()),
+    ]  # fmt: skip
+    for values in pushes:
+        portal.request("dossier.upsert", **values)
+    early_or_on_time = "1" if first < t else "0"  # HT-0003: settled on the 1st, due today
+
+    driver = new_browser()
+    browsers.append(driver)
+    driver.get(f"{server.url}/dashboard")
+    wait(driver, "#token-form")
+    enter_token(driver, "manager")
+    wait(driver, "#tab-dossiers")
+    click(driver, "#tab-dossiers")
+    assert wait(driver, "#dossier-overdue").text == "1"
+    assert text_of(driver, "#dossier-due-soon") == "1"
+    rows = driver.find_elements("css selector", "#dossier-alarm-table tbody tr")
+    assert [r.get_attribute("data-code") for r in rows] == ["HT-0001", "HT-0002"]
+    late = CALENDAR.working_days_after(overdue_due, t)
+    assert (f"Quá hạn {late} ngày LV" if late else "Quá hạn") in rows[0].text and "Trần Thị Bình" in rows[0].text
+    assert "Còn 1 ngày LV" in rows[1].text
+    assert "null" not in text_of(driver, "#dossier-alarms")  # no pull configured: nothing said of it
+    assert driver.find_element("css selector", "#tab-dossiers").get_attribute("data-alarms") == "2"
+    click(driver, "#dossier-show")
+    table = wait(driver, "#dossier-report-table")
+    lines = [r.text for r in table.find_elements("css selector", "tbody tr")]
+    # Hộ tịch: 3 received; HT-0003 settled (early, or on time when today is the 1st); 2 open
+    # (HT-0001 past its due date, HT-0002 in time); Đất đai: DD-0001 settled today, late unless today is the 1st
+    assert lines[0].startswith("Hộ tịch Phòng Tư pháp 3 " + ("1 0 0 0 1 1" if first < t else "0 1 0 0 1 1")), lines
+    assert lines[1].startswith("Đất đai Văn phòng ĐKĐĐ 1 " + ("0 0 1 0 0 0" if first < t else "0 1 0 0 0 0")), lines
+    assert lines[2].startswith("Tổng cộng 4 ") and early_or_on_time in lines[2]
+    screenshot(driver, "dashboard-dossiers")
