@@ -1,5 +1,5 @@
 """Operations on dossiers (hồ sơ): a kiosk looks one up by its receipt code; the centre's
-one-stop system pushes them.
+one-stop system pushes them; a ready dossier's receipt gets a pick-up ticket.
 
 The lookup asks the local ``dossiers`` table first, then the one-stop system over HTTP when
 ``[dossier_lookup]`` is configured (:mod:`queue_server.dossiers`). Dossiers hold no personal
@@ -13,6 +13,8 @@ from __future__ import annotations
 import weakref
 from typing import TYPE_CHECKING, Any
 
+from ..core import codes, commands
+from ..core.model import TicketState
 from ..dossiers import (
     Dossier,
     DossierLookup,
@@ -25,6 +27,7 @@ from ..dossiers.model import MAX_STEPS, MAX_VERSION, DossierStatus
 from ..protocol.errors import ProtocolError, ProtocolErrorCode
 from ..protocol.messages import Field
 from ..settings import Role
+from .common import ticket_for_issuer, with_new_code
 from .dossier_sync import dossier_view, store_dossiers
 from .ops import operation
 from .session import Session
@@ -77,7 +80,8 @@ async def find_dossier(hub: Hub, typed: str) -> Dossier:
 
 @operation("dossier.get", (Role.KIOSK, Role.MANAGER, Role.INTEGRATION), {"code": CODE})
 async def dossier_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
-    return {"dossier": dossier_view(hub, await find_dossier(hub, args["code"]))}
+    dossier = await find_dossier(hub, args["code"])
+    return {"dossier": dossier_view(hub, dossier), "pickup": pickup_possible(hub, dossier)}
 
 
 @operation(
@@ -108,3 +112,49 @@ async def dossier_upsert(hub: Hub, session: Session, args: dict[str, Any]) -> di
     return {"dossier": dossier_view(hub, dossier), "applied": bool(applied)}
 
 
+
+
+def pickup_possible(hub: Hub, dossier: Dossier) -> bool:
+    """Whether the kiosk may offer a pick-up ticket for this dossier."""
+    return dossier.status is DossierStatus.READY and hub.config.dossiers.pickup_service is not None
+
+
+@operation(
+    "dossier.pickup",
+    (Role.KIOSK, Role.MANAGER),
+    {"code": CODE, "priority": Field(str, required=False, max_length=40)},
+)
+async def dossier_pickup(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    """A ticket in the result-collection field for a ready dossier, carrying its code; the
+    same ticket again while one for that dossier is still waiting or at a counter today."""
+    service = hub.config.dossiers.pickup_service
+    if service is None:
+        raise ProtocolError(
+            ProtocolErrorCode.PICKUP_UNAVAILABLE, "This centre gives no pick-up tickets ([dossiers] pickup_service)."
+        )
+    dossier = await find_dossier(hub, args["code"])
+    if dossier.status is not DossierStatus.READY:
+        raise ProtocolError(
+            ProtocolErrorCode.DOSSIER_NOT_READY,
+            f"The result of dossier {dossier.code} is not ready (it is {dossier.status.value}).",
+            dossier=dossier.code,
+            status=dossier.status.value,
+        )
+    today = hub.now().date()
+    for ticket in hub.lobby.state.tickets.values():
+        if ticket.dossier == dossier.code and ticket.day == today and ticket.state in _OPEN:
+            return {"ticket": ticket_for_issuer(hub, ticket), "dossier": dossier_view(hub, dossier), "existing": True}
+    source = session.device.id if session.device else None
+
+    async def issue(code: str) -> Any:
+        cmd = commands.IssueTicket(
+            now=hub.now(), service=service, code=code, priority=args["priority"], source=source, dossier=dossier.code
+        )
+        return await hub.execute(cmd)
+
+    events = await with_new_code(issue, codes.TICKET_CODE_LENGTH)
+    ticket = hub.lobby.state.tickets[events[-1].data["ticket"]]
+    return {"ticket": ticket_for_issuer(hub, ticket), "dossier": dossier_view(hub, dossier), "existing": False}
+
+
+_OPEN = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING)

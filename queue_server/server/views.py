@@ -40,7 +40,7 @@ _PAD_EVENTS = frozenset(
 )
 
 _SECRET = ("code",)
-_PERSONAL = ("code", "appointment", "officer", "priority", "source", "note")
+_PERSONAL = ("code", "appointment", "officer", "priority", "source", "note", "dossier")
 
 VISIBLE: dict[Role, frozenset[EventType]] = {
     Role.MANAGER: frozenset(EventType),
@@ -180,7 +180,7 @@ def waiting_list(lobby: Lobby, now: dt.datetime, services: set[str] | None = Non
 
 def public_ticket(lobby: Lobby, ticket: Ticket) -> dict[str, Any]:
     view = lobby.ticket_view(ticket)
-    for key in ("officer", "source", "code", "appointment"):
+    for key in ("officer", "source", "code", "appointment", "dossier"):
         view.pop(key, None)
     return view
 

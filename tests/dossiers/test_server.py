@@ -144,3 +144,45 @@ def test_the_server_pulls_on_its_schedule_and_a_failing_one_stop_system_is_repor
                 assert alarms["pull"]["last_ok_at"] is not None
 
         asyncio.run(scenario())
+
+
+def test_a_ready_dossier_gets_one_pick_up_ticket_carrying_its_code(workdir: Path) -> None:
+    port = free_port()
+    config = load(site(workdir, port))
+
+    async def scenario() -> None:
+        async with queue_server(config, workdir / "lobby.db", port, Clock(config.site.tz)) as hub:
+            await ask(port, INTEGRATION_TOKEN, "dossier.upsert", code="H12-0201", status="ready", collect_at="Quầy 1")
+            await ask(port, INTEGRATION_TOKEN, "dossier.upsert", code="H12-0202", status="processing")
+            await ask(port, INTEGRATION_TOKEN, "dossier.upsert", code="H12-0203", status="ready")
+            assert (await ask(port, KIOSK_TOKEN, "dossier.get", code="H12-0201"))["pickup"] is True
+            assert (await ask(port, KIOSK_TOKEN, "dossier.get", code="H12-0202"))["pickup"] is False
+            first = await ask(port, KIOSK_TOKEN, "dossier.pickup", code="h12-0201")
+            ticket = first["ticket"]
+            assert (ticket["service"], ticket["dossier"], ticket["label"], first["existing"]) == ("KQ", "H12-0201", "K001", False)
+            again = await ask(port, KIOSK_TOKEN, "dossier.pickup", code="H12-0201")
+            assert again["existing"] and again["ticket"]["id"] == ticket["id"]  # a second scan: the same ticket
+            assert hub.lobby.state.tickets[ticket["id"]].dossier == "H12-0201"
+            for code, error in (("H12-0202", "dossier_not_ready"), ("H12-0299", "dossier_unknown"),
+                                ("H12-0203", "service_full")):  # fmt: skip
+                with pytest.raises(RequestFailed) as info:
+                    await ask(port, KIOSK_TOKEN, "dossier.pickup", code=code)
+                assert info.value.code == error
+            assert len([t for t in hub.lobby.state.tickets.values() if t.service == "KQ"]) == 1  # nothing else issued
+
+    asyncio.run(scenario())
+
+
+def test_without_a_pick_up_field_no_pick_up_ticket_is_offered(workdir: Path) -> None:
+    port = free_port()
+    config = load(write_site(workdir, port, "sim://k1"))
+
+    async def scenario() -> None:
+        async with queue_server(config, workdir / "lobby.db", port, Clock(config.site.tz)):
+            await ask(port, INTEGRATION_TOKEN, "dossier.upsert", code="H12-0301", status="ready")
+            assert (await ask(port, KIOSK_TOKEN, "dossier.get", code="H12-0301"))["pickup"] is False
+            with pytest.raises(RequestFailed) as info:
+                await ask(port, KIOSK_TOKEN, "dossier.pickup", code="H12-0301")
+            assert info.value.code == "pickup_unavailable"
+
+    asyncio.run(scenario())

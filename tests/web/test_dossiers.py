@@ -10,14 +10,16 @@ import urllib.error
 import urllib.request
 import zoneinfo
 
+from queue_server.config import load_config
 from queue_server.dossiers.workdays import WorkCalendar
 
-from .conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
+from .conftest import DEMO_TOKENS, ROOT, Listener, Server, new_browser, screenshot
 from .pages import click, enter_token, text_of, wait
 
 PHONE = (412, 915)
 INTEGRATION = "demo-integration-token"
-CALENDAR = WorkCalendar()  # the demo site has no [dossiers]: Saturdays and Sundays off
+_DEMO = load_config(ROOT / "assets" / "demo.toml").dossiers
+CALENDAR = WorkCalendar(holidays=_DEMO.holidays, weekend=_DEMO.weekend, make_up_days=_DEMO.make_up_days)
 
 
 def today() -> dt.date:
