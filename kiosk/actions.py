@@ -55,7 +55,13 @@ class KioskActions:
         return Issued(reply["ticket"], late=bool(reply.get("late")))
 
     async def lookup(self, code: str) -> dict[str, Any]:
-        return (await self.context.client.request("dossier.get", code=code))["dossier"]
+        """The dossier, with ``pickup``: whether a pick-up ticket may be offered."""
+        reply = await self.context.client.request("dossier.get", code=code)
+        return {**reply["dossier"], "pickup": bool(reply.get("pickup"))}
+
+    async def pickup(self, code: str) -> Issued:
+        reply = await self.context.client.request("dossier.pickup", code=code)
+        return Issued(reply["ticket"])
 
     async def follow(self, code: str) -> dict[str, Any]:
         return (await self.context.client.request("ticket.get", code=code))["ticket"]
@@ -80,7 +86,8 @@ class KioskActions:
             label: str | None = self.context.texts.text("ticket.appointment", Language.VI)
         else:
             label = names.get(priority, priority) if priority else None
-        return await self.print(documents.queue_ticket(self.centre, ticket, label))
+        footer = documents.ticket_footer(ticket, self.context.texts)
+        return await self.print(documents.queue_ticket(self.centre, ticket, label, footer))
 
     async def print(self, document: Document) -> str | None:
         """Print once, after the job before it; returns None when printed, else the fault (also

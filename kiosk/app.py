@@ -293,6 +293,10 @@ class KioskApp(TicketFlows, AdminFlows, App):
         self.go("dossier_result")
         self.screen("dossier_result").show(dossier)
 
+    def pickup_dossier(self) -> None:
+        if self.dossier is not None and self.dossier.get("pickup"):
+            self.take_pickup(self.dossier["code"])
+
     def print_dossier(self) -> None:
         if self.dossier is not None:
             dossier = self.dossier

@@ -50,6 +50,8 @@ class TicketScreen(KioskScreen):
             kind = texts("ticket.priority")
         self.ids.kind.text = kind
         lines = [texts("ticket.service", name=name)]
+        if t.get("dossier"):
+            lines.append(texts("pickup.ticket", code=t["dossier"]))
         lines.append(texts("ticket.people_ahead", count=t.get("people_ahead", 0)))
         wait = t.get("estimated_wait_minutes")
         lines.append(texts("ticket.wait", minutes=round(wait)) if wait is not None else texts("ticket.wait_unknown"))
