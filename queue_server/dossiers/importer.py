@@ -46,7 +46,9 @@ def import_csv(db_path: Path, csv_path: Path, now: dt.datetime, busy_timeout_ms:
         try:
             conn.execute("BEGIN IMMEDIATE")
             conn.executemany(
-                "INSERT OR REPLACE INTO dossiers (code, data, source, updated_at, version) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO dossiers (code, data, source, updated_at, version) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (code) DO UPDATE SET data = excluded.data, source = excluded.source,"
+                " updated_at = excluded.updated_at, version = excluded.version",  # the applicant's ID hash stays
                 [(r["code"], r["data"], r["source"], r["updated_at"], r["version"]) for r in rows],
             )
             conn.execute("COMMIT")

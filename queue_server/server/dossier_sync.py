@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import logging
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..dossiers.errors import InvalidDossier
@@ -58,9 +58,12 @@ def _stored_versions(hub: Hub, codes: Sequence[str]) -> dict[str, int | None]:
     return found
 
 
-async def store_dossiers(hub: Hub, dossiers: Sequence[Dossier], source: str) -> list[str]:
-    """Write the dossiers (the writer keeps only newer versions); returns the codes that
-    changed what was stored. Raises ``StoreUnavailable`` when nothing could be written."""
+async def store_dossiers(
+    hub: Hub, dossiers: Sequence[Dossier], source: str, id_hashes: Mapping[str, str] | None = None
+) -> list[str]:
+    """Write the dossiers (the writer keeps only newer versions), with the keyed hash of
+    their applicant's ID number when given; returns the codes that changed what was stored.
+    Raises ``StoreUnavailable`` when nothing could be written."""
     stored = _stored_versions(hub, [d.code for d in dossiers])
     applied = [
         d.code
@@ -68,7 +71,8 @@ async def store_dossiers(hub: Hub, dossiers: Sequence[Dossier], source: str) -> 
         if d.code not in stored or d.version is None or stored[d.code] is None or d.version > stored[d.code]  # type: ignore[operator]
     ]
     now = hub.now()
-    await hub.write(Batch(dossiers=[dossier_row(d, source, now) for d in dossiers]))
+    hashes = id_hashes or {}
+    await hub.write(Batch(dossiers=[{**dossier_row(d, source, now), "id_hash": hashes.get(d.code)} for d in dossiers]))
     return applied
 
 

@@ -29,6 +29,7 @@ from ..protocol.messages import Field
 from ..settings import Role
 from .common import ticket_for_issuer, with_new_code
 from .dossier_sync import dossier_view, store_dossiers
+from .op_citizens import citizen_hash
 from .ops import operation
 from .session import Session
 
@@ -100,15 +101,18 @@ async def dossier_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[
         "collect_at": TEXT,
         "steps": Field(list, required=False, max_length=MAX_STEPS),
         "version": Field(int, required=False, minimum=0, maximum=MAX_VERSION),
+        "applicant_id": Field(str, required=False, max_length=12),
     },
 )
 async def dossier_upsert(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    applicant = args.pop("applicant_id")
+    id_hash = citizen_hash(hub, applicant, "applicant_id") if applicant is not None else None
     try:
         dossier = Dossier.from_mapping({k: v for k, v in args.items() if v is not None})
     except InvalidDossier as exc:
         raise _invalid(exc) from None
     source = session.device.id if session.device else "integration"
-    applied = await store_dossiers(hub, [dossier], source)
+    applied = await store_dossiers(hub, [dossier], source, {dossier.code: id_hash} if id_hash else None)
     return {"dossier": dossier_view(hub, dossier), "applied": bool(applied)}
 
 
