@@ -59,6 +59,10 @@ class KioskActions:
         reply = await self.context.client.request("dossier.get", code=code)
         return {**reply["dossier"], "pickup": bool(reply.get("pickup"))}
 
+    async def find_citizen(self, id_number: str) -> dict[str, Any]:
+        """Today's appointments and the dossiers of a card's ID number (sent, never kept)."""
+        return (await self.context.client.request("citizen.find", id_number=id_number))["citizen"]
+
     async def pickup(self, code: str) -> Issued:
         reply = await self.context.client.request("dossier.pickup", code=code)
         return Issued(reply["ticket"])

@@ -162,6 +162,7 @@ def dossier_refusal(code: str, typed: str) -> Notice:
 class ScanKind(enum.Enum):
     CHECK_IN = "check_in"
     LOOKUP_DOSSIER = "lookup_dossier"
+    CITIZEN_CARD = "citizen_card"
     FOLLOW_TICKET = "follow_ticket"
     REJECT = "reject"
 
@@ -194,6 +195,8 @@ def scan_action(result: ClassifiedCode | RejectedCode) -> ScanAction:
         return ScanAction(ScanKind.CHECK_IN, result.value)
     if result.kind is CodeKind.DOSSIER:
         return ScanAction(ScanKind.LOOKUP_DOSSIER, result.value)
+    if result.kind is CodeKind.CITIZEN_CARD:
+        return ScanAction(ScanKind.CITIZEN_CARD, result.value)
     return ScanAction(ScanKind.FOLLOW_TICKET, result.value)
 
 

@@ -142,6 +142,25 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Ki-ốt này chưa cấp số nhận kết quả. Mời đến quầy trả kết quả.",
         "This kiosk gives no numbers to collect results. Please go to the results desk.",
     ),
+    "citizen.title": ("Thẻ căn cước công dân", "Citizen ID card"),
+    "citizen.ask": (
+        "Ki-ốt sẽ dùng số căn cước {masked} để tìm lịch hẹn hôm nay và hồ sơ của bạn. "
+        "Số căn cước không được lưu lại, không hiện lên màn hình. Bạn đồng ý chứ?",
+        "The kiosk will use ID number {masked} to find today's appointments and your dossiers. "
+        "The number is not kept and not shown. Do you agree?",
+    ),
+    "citizen.consent": ("Đồng ý", "I agree"),
+    "citizen.found": ("Thẻ {masked}: chạm vào lịch hẹn để nhận số, vào hồ sơ để xem.", "Card {masked}: tap an appointment to check in, a dossier to see it."),
+    "citizen.none": (
+        "Không tìm thấy lịch hẹn hôm nay hay hồ sơ nào với thẻ {masked}.",
+        "No appointment today and no dossier for card {masked}.",
+    ),
+    "citizen.appointment": ("Lịch hẹn {time} – {name}: nhận số", "Appointment {time} – {name}: check in"),
+    "citizen.dossier": ("Hồ sơ {code}: {status}", "Dossier {code}: {status}"),
+    "card.unreadable": (
+        "Không đọc được thẻ căn cước. Vui lòng đưa mặt trước của thẻ (có mã QR) vào máy quét lại.",
+        "The ID card could not be read. Please hold the front of the card (with the QR code) to the scanner again.",
+    ),
     "status.returned": ("Hồ sơ được trả lại – mời liên hệ bộ phận một cửa", "Returned – please ask at the desk"),
     "status.received": ("Đã tiếp nhận", "Received"),
     "status.processing": ("Đang xử lý", "Being processed"),
