@@ -14,7 +14,7 @@ from queue_server.config import load_config
 from queue_server.dossiers.workdays import WorkCalendar
 
 from .conftest import DEMO_TOKENS, ROOT, Listener, Server, new_browser, screenshot
-from .pages import click, enter_token, text_of, wait
+from .pages import click, enter_token, text_of, type_into, wait
 
 PHONE = (412, 915)
 INTEGRATION = "demo-integration-token"
@@ -133,3 +133,26 @@ def test_the_dashboard_lists_late_dossiers_and_counts_them_on_time(server: Serve
     assert lines[1].startswith("Đất đai Văn phòng ĐKĐĐ 1 " + ("0 0 1 0 0 0" if first < t else "0 1 0 0 0 0")), lines
     assert lines[2].startswith("Tổng cộng 4 ") and early_or_on_time in lines[2]
     screenshot(driver, "dashboard-dossiers")
+
+
+def test_booking_with_an_id_card_number_keeps_only_its_keyed_hash(server: Server, browsers: list) -> None:
+    import sqlite3
+
+    phone = new_browser(width=PHONE[0], height=PHONE[1])
+    browsers.append(phone)
+    phone.get(f"{server.url}/book")
+    wait(phone, "#service")
+    slot = wait(phone, "#slots button:enabled")
+    click(phone, f'#slots button[data-start="{slot.get_attribute("data-start")}"]')
+    type_into(phone, "#id-number", "12345")
+    click(phone, "#book")
+    assert "Số căn cước gồm 12 chữ số" in text_of(phone, "#book-error")  # refused: nothing booked
+    type_into(phone, "#id-number", "001099012345", clear=True)
+    screenshot(phone, "phone-book-id-number")
+    click(phone, "#book")
+    code = text_of(phone, "#booking-code").replace("-", "")
+    with sqlite3.connect(server.db) as db:
+        rows = db.execute("SELECT booking, id_hash FROM contacts").fetchall()
+    assert len(rows) == 1 and rows[0][0] == code and len(rows[0][1]) == 64
+    stored = b"".join(p.read_bytes() for p in server.db.parent.glob("lobby.db*") if not p.name.endswith("citizen-key"))
+    assert b"001099012345" not in stored
