@@ -156,3 +156,41 @@ def test_booking_with_an_id_card_number_keeps_only_its_keyed_hash(server: Server
     assert len(rows) == 1 and rows[0][0] == code and len(rows[0][1]) == 64
     stored = b"".join(p.read_bytes() for p in server.db.parent.glob("lobby.db*") if not p.name.endswith("citizen-key"))
     assert b"001099012345" not in stored
+
+
+def test_a_one_stop_system_that_is_down_is_said_on_the_phone_and_the_dashboard(
+    server: Server, listeners: list[Listener], browsers: list
+) -> None:
+    from .conftest import free_port
+
+    down = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    server.stop()
+    server.config.write_text(
+        server.config.read_text(encoding="utf-8")
+        + f'\n[dossier_lookup]\nurl_template = "{down}/api/hoso/{{code}}"\ntimeout_seconds = 1\n'
+        + '[dossier_lookup.fields]\nstatus = "trangThai"\n'
+        + f'\n[dossier_pull]\nurl_template = "{down}/api/thay-doi?tu={{since}}&trang={{page}}"\nitems = "danhSach"\n'
+        + 'every_seconds = 1\ntimeout_seconds = 1\n[dossier_pull.fields]\ncode = "soHoSo"\nstatus = "trangThai"\nversion = "phienBan"\n',
+        encoding="utf-8",
+    )
+    server.start()
+
+    phone = new_browser(width=PHONE[0], height=PHONE[1])
+    browsers.append(phone)
+    phone.get(f"{server.url}/d/000.00.16.H12-261120-0003")  # not pushed: the one-stop system is asked, and is down
+    wait(phone, "#unknown", "Chưa tra cứu được hồ sơ")
+    assert "không trả lời" in text_of(phone, "#unknown")
+    screenshot(phone, "phone-dossier-source-down")
+    code, body = status_json(server, "000.00.16.H12-261120-0003")
+    assert code == 503 and body["error"]["code"] == "dossier_source_failed"
+
+    driver = new_browser()
+    browsers.append(driver)
+    driver.get(f"{server.url}/dashboard")
+    wait(driver, "#token-form")
+    enter_token(driver, "manager")
+    wait(driver, "#tab-dossiers")
+    click(driver, "#tab-dossiers")
+    assert "Không lấy được dữ liệu từ hệ thống một cửa" in wait(driver, "#dossier-pull", "cannot reach").text
+    assert "lần thành công gần nhất: chưa có" in text_of(driver, "#dossier-pull")
+    screenshot(driver, "dashboard-dossiers-pull-down")
