@@ -31,6 +31,7 @@ PULL_KEYS = (
     "url_template", "items", "next_page", "page_size", "first_page", "max_pages", "every_seconds",
     "timeout_seconds", "fields", "statuses", "headers",
 )  # fmt: skip
+PULL_FIELDS = (*SCALAR_FIELDS, "applicant_id")  # the applicant's ID number: kept only as its keyed hash
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -104,8 +105,8 @@ def read_pull(root: Table) -> DossierPullSettings | None:
     if template and (problem := check_pull_template(template)):
         table.report("url_template", problem)
     fields: dict[str, str] = {}
-    fields_table = table.table("fields", SCALAR_FIELDS)
-    for name in SCALAR_FIELDS if fields_table is not None else ():
+    fields_table = table.table("fields", PULL_FIELDS)
+    for name in PULL_FIELDS if fields_table is not None else ():
         path = _path(fields_table, name)  # type: ignore[arg-type]
         if path is not None:
             fields[name] = path

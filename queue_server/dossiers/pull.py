@@ -4,8 +4,9 @@
 
 Each page is ``url_template`` with ``{since}`` (the highest version pulled so far) and
 ``{page}``; its list of dossiers is at the ``items`` path, each item mapped by ``fields``. A
-page's good dossiers are handed to ``store`` before the next page is asked for; an item that
-cannot be used is rejected (named in the run, the others kept). A page that fails (slow, HTTP
+page's good dossiers are handed to ``store`` before the next page is asked for, with their
+applicants' ID numbers when ``applicant_id`` is mapped (the store keeps only their keyed
+hash); an item that cannot be used is rejected (named in the run, the others kept). A page that fails (slow, HTTP
 error, not JSON, cut short, no list at ``items``) ends the run: what came before it is kept
 (dossiers are idempotent by code and version), and the next run asks again from the highest
 version kept. Pages must come in ascending version order for that to lose nothing.
@@ -19,8 +20,9 @@ import logging
 import unicodedata
 import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
+from ..citizens.card import CardInvalid, check_id_number
 from ..settings import DossierPullSettings
 from .errors import DossierSourceFailed, InvalidDossier
 from .http_source import extract, fetch_json
@@ -52,10 +54,35 @@ class PullRun:
         }
 
 
+class Page(NamedTuple):
+    dossiers: list[Dossier]
+    applicants: dict[str, str]  # dossier code → its applicant's ID number (to hash at once, never keep)
+    rejected: list[str]
+    more: bool  # another page follows
+
+
+def applicant_of(item: Mapping[str, Any], fields: Mapping[str, str]) -> str | None:
+    """The applicant's ID number when ``applicant_id`` is mapped and present (checked)."""
+    path = fields.get("applicant_id")
+    if path is None:
+        return None
+    try:
+        value = extract(item, path)
+    except KeyError:
+        return None
+    if value in (None, ""):
+        return None
+    try:
+        return check_id_number(str(value))
+    except CardInvalid as exc:
+        raise InvalidDossier("applicant_id", exc.message) from None
+
+
 def map_item(item: Any, fields: Mapping[str, str], statuses: Mapping[str, str]) -> Dossier:
     """One item of a page → a dossier (pure); :class:`InvalidDossier` names what is wrong."""
     if not isinstance(item, Mapping):
         raise InvalidDossier("item", "is not a JSON object")
+    fields = {ours: path for ours, path in fields.items() if ours != "applicant_id"}
     data: dict[str, Any] = {}
     for ours, path in fields.items():
         try:
@@ -71,10 +98,9 @@ def map_item(item: Any, fields: Mapping[str, str], statuses: Mapping[str, str]) 
     return Dossier.from_mapping(data)
 
 
-def read_page(
-    answer: Any, page: int, settings: DossierPullSettings, source: str
-) -> tuple[list[Dossier], list[str], bool]:
-    """A page's answer → (dossiers, rejections, whether another page follows) (pure)."""
+def read_page(answer: Any, page: int, settings: DossierPullSettings, source: str) -> Page:
+    """A page's answer → its dossiers, their applicants, rejections, whether another page
+    follows (pure)."""
     try:
         items = extract(answer, settings.items)
     except KeyError:
@@ -82,12 +108,18 @@ def read_page(
     if not isinstance(items, list):
         raise DossierSourceFailed(source, f"page {page}: {settings.items!r} is not a list")
     dossiers: list[Dossier] = []
+    applicants: dict[str, str] = {}
     rejected: list[str] = []
     for index, item in enumerate(items, start=1):
         try:
-            dossiers.append(map_item(item, settings.fields, settings.statuses))
+            dossier = map_item(item, settings.fields, settings.statuses)
+            applicant = applicant_of(item, settings.fields)
         except InvalidDossier as exc:
             rejected.append(f"page {page}, item {index}: {exc.field}: {exc.message}")
+            continue
+        dossiers.append(dossier)
+        if applicant is not None:
+            applicants[dossier.code] = applicant
     if settings.next_page is not None:
         try:
             more = bool(extract(answer, settings.next_page))
@@ -95,7 +127,7 @@ def read_page(
             more = False
     else:
         more = len(items) >= settings.page_size
-    return dossiers, rejected, more
+    return Page(dossiers, applicants, rejected, more)
 
 
 def page_url(settings: DossierPullSettings, since: int, page: int) -> str:
@@ -103,7 +135,9 @@ def page_url(settings: DossierPullSettings, since: int, page: int) -> str:
 
 
 async def pull_changes(
-    settings: DossierPullSettings, since: int, store: Callable[[Sequence[Dossier]], Awaitable[None]]
+    settings: DossierPullSettings,
+    since: int,
+    store: Callable[[Sequence[Dossier], Mapping[str, str]], Awaitable[None]],
 ) -> PullRun:
     source = urllib.parse.urlsplit(settings.url_template).netloc or "one-stop system"
     cursor, stored, pages = since, 0, 0
@@ -115,12 +149,12 @@ async def pull_changes(
             answer = await asyncio.to_thread(fetch_json, url, settings.headers, settings.timeout_seconds, source)
             if answer is None:
                 raise DossierSourceFailed(source, f"HTTP 404 Not Found from {url}")
-            dossiers, bad, more = read_page(answer, page, settings, source)
+            dossiers, applicants, bad, more = read_page(answer, page, settings, source)
         except DossierSourceFailed as exc:
             log.warning("dossier pull stopped at page %d: %s", page, exc)
             return PullRun(pages, stored, tuple(rejected), cursor, exc.message, complete=False)
         if dossiers:
-            await store(dossiers)
+            await store(dossiers, applicants)
         pages += 1
         stored += len(dossiers)
         rejected += bad

@@ -134,8 +134,11 @@ async def pull_once(hub: Hub) -> PullRun:
     assert settings is not None, "pull_once needs [dossier_pull]"
     status = _pulls.setdefault(hub, PullStatus(settings.every_seconds))
 
-    async def keep(dossiers: Sequence[Dossier]) -> None:
-        await store_dossiers(hub, dossiers, PULL_SOURCE)
+    async def keep(dossiers: Sequence[Dossier], applicants: Mapping[str, str]) -> None:
+        from .op_citizens import citizen_hash  # it imports this module
+
+        hashes = {code: citizen_hash(hub, number) for code, number in applicants.items()}
+        await store_dossiers(hub, dossiers, PULL_SOURCE, hashes)
 
     status.last_run_at = hub.now()
     try:

@@ -82,6 +82,6 @@ def item(code: str, version: int, status: str = "Đang xử lý", **more: Any) -
 FIELDS = {
     "code": "soHoSo", "status": "trangThai", "version": "phienBan", "procedure": "tenThuTuc",
     "field": "linhVuc", "department": "donViXuLy", "due_date": "ngayHenTra", "received_date": "ngayTiepNhan",
-    "result_date": "ngayCoKetQua",
+    "result_date": "ngayCoKetQua", "applicant_id": "soCCCD",
 }  # fmt: skip
 STATUSES = {"Đang xử lý": "processing", "Đã có kết quả": "ready", "Chờ bổ sung": "supplement"}

@@ -57,10 +57,11 @@ def test_the_exchanges_run_as_shown(tmp_path: Path) -> None:
 def test_the_pull_configuration_parses_and_the_sample_page_reads_as_described() -> None:
     pull = parse_config(MINIMAL + block("toml"), "site.toml").dossier_pull
     assert pull is not None and pull.every_seconds == 300
-    dossiers, rejected, more = read_page(json.loads(block("json")), 1, pull, "motcua")
+    dossiers, applicants, rejected, more = read_page(json.loads(block("json")), 1, pull, "motcua")
     assert [(d.code, d.status.value, d.version) for d in dossiers] == [
         ("000.00.16.H12-261118-0101", "processing", 1732500001),
         ("000.00.16.H12-261118-0102", "ready", 1732500007),
     ]
     assert dossiers[0].due_date.isoformat() == "2026-11-25" and dossiers[0].field == "Hộ tịch"  # type: ignore[union-attr]
+    assert applicants == {"000.00.16.H12-261118-0101": "001099012345"}
     assert more and len(rejected) == 1 and rejected[0].startswith("page 1, item 3: status: 'Không rõ' is not one of")

@@ -6,7 +6,7 @@ what came before, and resuming from there the next time."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pytest
 
@@ -28,8 +28,10 @@ class Table:
 
     def __init__(self) -> None:
         self.rows: dict[str, Dossier] = {}
+        self.applicants: dict[str, str] = {}
 
-    async def keep(self, dossiers: Sequence[Dossier]) -> None:
+    async def keep(self, dossiers: Sequence[Dossier], applicants: Mapping[str, str]) -> None:
+        self.applicants.update(applicants)
         for d in dossiers:
             old = self.rows.get(d.code)
             if old is None or (d.version or 0) > (old.version or 0):
@@ -115,3 +117,16 @@ def test_an_unreachable_one_stop_system_fails_the_run_with_nothing_stored() -> N
     run = pull(settings(f"http://127.0.0.1:{free_port()}/x?tu={{since}}&trang={{page}}"), 7, table)
     assert (run.pages, run.stored, run.cursor, run.complete) == (0, 0, 7, False)
     assert "cannot reach" in (run.failure or "") and not table.rows
+
+
+def test_an_applicant_s_id_number_is_handed_on_checked_and_a_bad_one_rejects_its_item() -> None:
+    changes, table = Changes([
+        item("H12-011", 11, soCCCD="001099012345"),
+        item("H12-012", 12, soCCCD="12345"),  # not an ID number: the item is rejected, named
+        item("H12-013", 13, soCCCD=""),  # none given
+    ]), Table()  # fmt: skip
+    with one_stop_changes(changes) as url:
+        run = pull(settings(url, page_size=10), 0, table)
+    assert sorted(table.rows) == ["H12-011", "H12-013"] and table.applicants == {"H12-011": "001099012345"}
+    assert run.rejected == ("page 1, item 2: applicant_id: must be 12 digits",)
+    assert "12345" not in repr(table.rows)

@@ -105,13 +105,14 @@ def test_the_on_time_report_on_a_server_matches_the_hand_count(workdir: Path) ->
 
 
 def test_the_server_pulls_on_its_schedule_and_a_failing_one_stop_system_is_reported(workdir: Path) -> None:
-    changes = Changes([item("H12-0101", 1001, ngayHenTra="2026-11-24"), item("H12-0102", 1002, "Đã có kết quả"),
+    changes = Changes([item("H12-0101", 1001, ngayHenTra="2026-11-24"), item("H12-0102", 1002, "Đã có kết quả", soCCCD="001099012345"),
                        item("H12-0103", 1003, ngayHenTra="2026-11-20")])  # fmt: skip
     port = free_port()
     with one_stop_changes(changes) as url:
         pull = (f'\n[dossier_pull]\nurl_template = "{url}"\nitems = "ketQua.danhSach"\nnext_page = "ketQua.conTiep"\n'
                 'every_seconds = 0.2\ntimeout_seconds = 0.5\n'
                 '[dossier_pull.fields]\ncode = "soHoSo"\nstatus = "trangThai"\nversion = "phienBan"\ndue_date = "ngayHenTra"\n'
+                'applicant_id = "soCCCD"\n'
                 '[dossier_pull.statuses]\n"Đang xử lý" = "processing"\n"Đã có kết quả" = "ready"\n')  # fmt: skip
         config = load(site(workdir, port, pull))
 
@@ -129,6 +130,8 @@ def test_the_server_pulls_on_its_schedule_and_a_failing_one_stop_system_is_repor
                 assert alarms["counts"] == {"overdue": 1, "due_soon": 1}
                 got = (await ask(port, KIOSK_TOKEN, "dossier.get", code="H12-0102"))["dossier"]
                 assert got["status"] == "ready" and got["version"] == 1002
+                found = (await ask(port, KIOSK_TOKEN, "citizen.find", id_number="001099012345"))["citizen"]
+                assert [d["code"] for d in found["dossiers"]] == ["H12-0102"]  # the pulled applicant, by hash
                 # a push newer than the pull wins; the pull's older copy changes nothing
                 await ask(port, INTEGRATION_TOKEN, "dossier.upsert", code="H12-0103", status="ready", version=2000)
                 changes.items.append(item("H12-0103", 1004, ngayHenTra="2026-11-20"))
