@@ -23,6 +23,7 @@ from .actions import Issued
 from .core import decisions
 from .core.decisions import Notice
 from .core.shown_ticket import ShownTicket
+from .core.texts import Both
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ class TicketFlows:
 
         self.spawn(self._issue(lambda: self.actions.pickup(dossier), name, refuse))
 
-    async def _issue(self, ask: Any, name: str | None, refuse: Any = None) -> None:
+    async def _issue(self, ask: Any, name: Both | None, refuse: Any = None) -> None:
         """Ask for the ticket, show its number as soon as the server answers, then print it
         while it is on screen; the guard holds until the paper is out (or failed)."""
         log.info("issuing (%s)", name or "check-in")
@@ -96,7 +97,7 @@ class TicketFlows:
             self.issuing.finish(time.monotonic())
         self._show_printed(shown, fault)
 
-    def _refusal(self, exc: RequestFailed, name: str | None) -> Notice:
+    def _refusal(self, exc: RequestFailed, name: Both | None) -> Notice:
         tz = self.context.settings.config.site.tz
         if name is not None:
             return decisions.issue_refusal(exc.code, exc.details, name, tz)

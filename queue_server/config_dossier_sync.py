@@ -23,6 +23,7 @@ import datetime as dt
 import urllib.parse
 
 from .config_checks import Table, check_json_path, kind_of
+from .config_dossier_lookup import HEADER_NAME, free_table  # the same rules as the look-up's
 from .dossiers.model import SCALAR_FIELDS, DossierStatus
 from .settings import DossierPullSettings, DossierSettings
 
@@ -96,8 +97,6 @@ def _path(table: Table, name: str, *, required: bool = False) -> str | None:
 
 
 def read_pull(root: Table) -> DossierPullSettings | None:
-    from .config import _HEADER_NAME, _free_table  # config imports this module: read at call time
-
     table = root.table("dossier_pull", PULL_KEYS)
     if table is None:
         return None
@@ -113,15 +112,15 @@ def read_pull(root: Table) -> DossierPullSettings | None:
     for need in ("code", "status", "version"):
         if need not in fields and not (fields_table is not None and fields_table.has(need)):
             table.problems.add(table.at("fields") + (need,), f"missing (required): the JSON path of the {need}")
-    statuses = _free_table(table, "statuses", "a status of the one-stop system")
+    statuses = free_table(table, "statuses", "a status of the one-stop system")
     choices = [s.value for s in DossierStatus]
     for theirs, ours in list(statuses.items()):
         if ours not in choices:
             table.problems.add(table.at("statuses") + (theirs,), f"must be one of {', '.join(choices)}, not {ours!r}")
             del statuses[theirs]
-    headers = _free_table(table, "headers", "an HTTP header")
+    headers = free_table(table, "headers", "an HTTP header")
     for name in list(headers):
-        if not _HEADER_NAME.fullmatch(name) or not headers[name].isprintable():
+        if not HEADER_NAME.fullmatch(name) or not headers[name].isprintable():
             table.problems.add(table.at("headers") + (name,), "must be an HTTP header name with a printable value")
             del headers[name]
     d = DossierPullSettings(url_template="", items="", fields={})

@@ -2,7 +2,7 @@
 // the booking's page /b/CODE with its code and QR code. No name or phone is asked for; the ID
 // card number is optional (scanning the card at the kiosk then finds the booking; the server
 // keeps only its keyed hash).
-import { $, QueueConnection, dmy, el, errorText, hhmm, showStatus } from "/static/mc.js";
+import { $, QueueConnection, dmy, el, errorText, fill, hhmm, showStatus } from "/static/mc.js";
 
 const main = $("#main");
 let conn = null;
@@ -37,9 +37,13 @@ function render(today) {
   const slots = el("div", { id: "slots" });
   const error = el("p", { class: "error", id: "book-error" });
   const idNumber = el("input", { id: "id-number", inputmode: "numeric", maxlength: 12, autocomplete: "off", placeholder: "12 chữ số" });
-  const book = el("button", { class: "big primary", id: "book", disabled: true, onclick: () => submit(service.value, idNumber.value.trim(), error) }, "Đặt lịch ", el("span", { class: "en" }, "Book"));
+  // the button stays in sight below a long list of times (style.css), and names the time chosen
+  const book = el("button", { class: "big primary", id: "book", disabled: true, onclick: () => submit(service.value, idNumber.value.trim(), error) });
+  const label = (start) => fill(book, start ? `Đặt lịch lúc ${hhmm(start)} ` : "Đặt lịch ", el("span", { class: "en" }, "Book"));
+  label(null);
   const load = async () => {
     chosen = null;
+    label(null);
     book.disabled = true;
     error.textContent = "";
     slots.replaceChildren(el("p", {}, "Đang tải các khung giờ…"));
@@ -53,6 +57,7 @@ function render(today) {
           for (const b of slots.querySelectorAll("button")) b.setAttribute("aria-pressed", "false");
           event.currentTarget.setAttribute("aria-pressed", "true");
           chosen = slot.start;
+          label(slot.start);
           book.disabled = false;
         },
       }, hhmm(slot.start), slot.quiet ? el("small", { class: "tag" }, "Giờ vắng") : null, el("small", {}, slot.free ? `còn ${slot.free} chỗ` : "hết chỗ"));
