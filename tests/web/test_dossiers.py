@@ -1,6 +1,7 @@
 """Dossiers in Chromium against a real server: the phone page /d/CODE (in progress, late,
-then ready while the citizen watches; unknown and malformed codes) and the dashboard's
-dossier tab (late-dossier alarms in working days, on-time figures per field and unit)."""
+then ready while the citizen watches; unknown and malformed codes), the console that calls a
+pick-up ticket, and the dashboard's dossier tab (late-dossier alarms in working days, on-time
+figures per field and unit)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from queue_server.config import load_config
 from queue_server.dossiers.workdays import WorkCalendar
 
 from .conftest import DEMO_TOKENS, ROOT, Listener, Server, new_browser, screenshot
-from .pages import click, enter_token, text_of, type_into, wait
+from .pages import click, enter_token, press, sign_in, text_of, type_into, wait
 
 PHONE = (412, 915)
 INTEGRATION = "demo-integration-token"
@@ -56,7 +57,7 @@ def test_the_phone_page_says_where_the_dossier_is_and_sees_its_result_become_rea
     phone.get(f"{server.url}/d/000.00.16.H12-261201-0001?every=2")
     wait(phone, "#state-text", "Đang xử lý")
     assert "Hồ sơ đang ở Phòng Tư pháp, cán bộ Trần Thị Bình." in text_of(phone, "#where")
-    assert f"còn 3 ngày làm việc" in text_of(phone, "#due") and due.strftime("%d/%m/%Y") in text_of(phone, "#due")
+    assert "còn 3 ngày làm việc" in text_of(phone, "#due") and due.strftime("%d/%m/%Y") in text_of(phone, "#due")
     assert "Phòng Tư pháp" in text_of(phone, "#steps") and "Đã tiếp nhận hồ sơ" in text_of(phone, "#steps")
     assert text_of(phone, "#procedure") == "Đăng ký khai sinh"
     screenshot(phone, "phone-dossier-processing")
@@ -85,6 +86,28 @@ def test_the_phone_page_says_where_the_dossier_is_and_sees_its_result_become_rea
     assert code == 400 and body["error"]["code"] == "dossier_invalid"
     code, body = status_json(server, "000.00.16.H12-261120-0002")
     assert code == 200 and body["dossier"]["standing"] == {"progress": "overdue", "days_late": days_late, "days_left": None}
+
+
+def test_the_console_that_calls_a_pickup_ticket_shows_its_dossier(server: Server, listeners: list[Listener], browsers: list) -> None:
+    portal = Listener(server.ws_url, token=INTEGRATION)
+    kiosk = Listener(server.ws_url, token=DEMO_TOKENS["kiosk-1"])
+    listeners += [portal, kiosk]
+    portal.request("dossier.upsert", code="000.00.16.H12-261201-0007", status="ready", department="Phòng Tư pháp")
+    label = kiosk.request("dossier.pickup", code="000.00.16.H12-261201-0007")["ticket"]["label"]
+
+    driver = new_browser()
+    browsers.append(driver)
+    driver.get(f"{server.url}/console?device=counter-10")
+    enter_token(driver, "counter-10")
+    wait(driver, "#sign-in-form")
+    sign_in(driver, "quang.do", "1008")
+    click(driver, "#open")
+    wait(driver, "#counter-state", "Đang mở")
+    press(driver, "n")  # call next: the only number of the result-collection field
+    wait(driver, "#current-label", label)
+    assert wait(driver, "#current-dossier").text == "000.00.16.H12-261201-0007"
+    assert "Nhận kết quả hồ sơ" in text_of(driver, "#current")
+    screenshot(driver, "console-pickup-dossier")
 
 
 def test_the_dashboard_lists_late_dossiers_and_counts_them_on_time(server: Server, listeners: list[Listener], browsers: list) -> None:
