@@ -54,7 +54,17 @@ class KioskActions:
         return Issued(reply["ticket"], late=bool(reply.get("late")))
 
     async def lookup(self, code: str) -> dict[str, Any]:
-        return (await self.context.client.request("dossier.get", code=code))["dossier"]
+        """The dossier, with ``pickup``: whether a pick-up ticket may be offered."""
+        reply = await self.context.client.request("dossier.get", code=code)
+        return {**reply["dossier"], "pickup": bool(reply.get("pickup"))}
+
+    async def find_citizen(self, id_number: str) -> dict[str, Any]:
+        """Today's appointments and the dossiers of a card's ID number (sent, never kept)."""
+        return (await self.context.client.request("citizen.find", id_number=id_number))["citizen"]
+
+    async def pickup(self, code: str) -> Issued:
+        reply = await self.context.client.request("dossier.pickup", code=code)
+        return Issued(reply["ticket"])
 
     async def follow(self, code: str) -> dict[str, Any]:
         return (await self.context.client.request("ticket.get", code=code))["ticket"]
@@ -74,7 +84,8 @@ class KioskActions:
     async def print_ticket(self, ticket: dict[str, Any]) -> str | None:
         """Print an issued ticket; None when printed, else the fault (also reported)."""
         mark = documents.ticket_mark(ticket, self.context.settings.config.site.priorities, self.context.texts)
-        return await self.print(documents.queue_ticket(self.centre, ticket, mark))
+        footer = documents.ticket_footer(ticket, self.context.texts)
+        return await self.print(documents.queue_ticket(self.centre, ticket, mark, footer))
 
     async def print(self, document: Document) -> str | None:
         """Print once, after the job before it; returns None when printed, else the fault (also

@@ -34,6 +34,7 @@ from kivy.properties import NumericProperty, StringProperty  # noqa: E402
 from kivy.uix.screenmanager import NoTransition, ScreenManager  # noqa: E402
 
 from hardware.scanner import ScanStream  # noqa: E402
+from queue_server.citizens import CitizenCard  # noqa: E402
 from queue_server.client import ConnectionStatus, NotConnected, RequestFailed  # noqa: E402
 
 from .actions import KioskActions  # noqa: E402
@@ -43,6 +44,7 @@ from .core import decisions  # noqa: E402
 from .core.decisions import Notice, ScanKind  # noqa: E402
 from .core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter  # noqa: E402
 from .core.shown_ticket import ShownTicket  # noqa: E402
+from .citizens import CitizenFlows  # noqa: E402
 from .tickets import TicketFlows  # noqa: E402
 from .core.options import KioskOptions, parse_window_size  # noqa: E402
 from .core.texts import Both, Catalogue  # noqa: E402
@@ -78,7 +80,7 @@ def register_fonts() -> None:
     log.warning("Noto Sans not found in %s: Vietnamese may show with missing marks", FONT_DIRS)
 
 
-class KioskApp(TicketFlows, AdminFlows, App):
+class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
     u = NumericProperty(1.0)  # the window's height / 1080: every size is scaled by it
     centre = StringProperty("")
 
@@ -100,6 +102,7 @@ class KioskApp(TicketFlows, AdminFlows, App):
         self.misreads = 0
         self.tasks: set[asyncio.Task[Any]] = set()
         self.dossier: dict[str, Any] | None = None
+        self.card: CitizenCard | None = None  # a scanned ID card, until the citizen agrees or leaves
         self.centre = self.context.settings.config.site.name
         self.title = f"Một Cửa Queue – {self.context.settings.device.name or device_id}"
         self._return_home: Any = None
@@ -125,6 +128,7 @@ class KioskApp(TicketFlows, AdminFlows, App):
         from .screens import load_kv
         from .screens.admin import AdminScreen
         from .screens.checkin import CheckinScreen
+        from .screens.citizen import CitizenScreen
         from .screens.dossier import DossierScreen
         from .screens.dossier_result import DossierResultScreen
         from .screens.home import HomeScreen
@@ -142,7 +146,7 @@ class KioskApp(TicketFlows, AdminFlows, App):
         manager = ScreenManager(transition=NoTransition())
         for screen in (
             OfflineScreen, HomeScreen, PriorityScreen, TicketScreen, CheckinScreen, DossierScreen,
-            DossierResultScreen, MessageScreen, AdminScreen,
+            DossierResultScreen, CitizenScreen, MessageScreen, AdminScreen,
         ):  # fmt: skip
             manager.add_widget(screen())
         manager.current = OFFLINE
@@ -210,6 +214,7 @@ class KioskApp(TicketFlows, AdminFlows, App):
         """Back home; everything a citizen entered or was shown is forgotten."""
         self._cancel_return()
         self.dossier = None
+        self.card = None
         self.shown_ticket = None
         for screen in self.root.screens:
             if screen.name != OFFLINE:
@@ -299,6 +304,10 @@ class KioskApp(TicketFlows, AdminFlows, App):
         self.go("dossier_result")
         self.screen("dossier_result").show(dossier)
 
+    def pickup_dossier(self) -> None:
+        if self.dossier is not None and self.dossier.get("pickup"):
+            self.take_pickup(self.dossier["code"])
+
     def print_dossier(self) -> None:
         if self.dossier is not None:
             dossier = self.dossier
@@ -351,6 +360,8 @@ class KioskApp(TicketFlows, AdminFlows, App):
             self.check_in(action.value)
         elif action.kind is ScanKind.LOOKUP_DOSSIER:
             self.lookup_dossier(action.value)
+        elif action.kind is ScanKind.CITIZEN_CARD:
+            self.citizen_card(action.value)
         else:
             self.spawn(self._follow(action.value))
 

@@ -55,7 +55,21 @@ class TicketFlows:
             return
         self.spawn(self._issue(lambda: self.actions.check_in(booking), None))
 
-    async def _issue(self, ask: Any, name: Both | None) -> None:
+    def take_pickup(self, dossier: str) -> None:
+        """One tap on a ready dossier: a number in the result-collection field."""
+        if not self.issuing.try_start(time.monotonic()):
+            log.info("pick-up ignored: a ticket is being issued")
+            return
+        service = self.context.settings.config.dossiers.pickup_service or ""
+        name = self.service_name(service)
+        tz = self.context.settings.config.site.tz
+
+        def refuse(exc: RequestFailed) -> Notice:
+            return decisions.pickup_refusal(exc.code, exc.details, dossier, name, tz)
+
+        self.spawn(self._issue(lambda: self.actions.pickup(dossier), name, refuse))
+
+    async def _issue(self, ask: Any, name: Both | None, refuse: Any = None) -> None:
         """Ask for the ticket, show its number as soon as the server answers, then print it
         while it is on screen; the guard holds until the paper is out (or failed)."""
         log.info("issuing (%s)", name or "check-in")
@@ -63,7 +77,7 @@ class TicketFlows:
         try:
             issued = await ask()
         except RequestFailed as exc:
-            self.show_notice(self._refusal(exc, name))
+            self.show_notice(refuse(exc) if refuse is not None else self._refusal(exc, name))
             return
         except NotConnected:
             self.on_connection(ConnectionStatus.DISCONNECTED)

@@ -3,10 +3,11 @@
 One file per site (``docs/configuration.md`` describes every key)::
 
     [site]  [policy]  [[priority]]  [[rating]]  [hours]
-    [[service]]  [[counter]]  [[device]]  [[officer]]  [dossier_lookup]
+    [[service]]  [[counter]]  [[device]]  [[officer]]  [dossier_lookup]  [dossiers]  [dossier_pull]
 
 This module reads the site, its policy, services and counters; :mod:`.config_devices` reads the
-devices and officers, :mod:`.config_dossier_lookup` the dossier look-up.
+devices and officers, :mod:`.config_dossier_lookup` the dossier look-up, :mod:`.config_dossier_sync`
+the dossiers' working days and the scheduled pull.
 
 Everything wrong with a file is reported at once in one :class:`ConfigError`, one problem a
 line, each naming the file, the line when it can be found, and the key path::
@@ -44,6 +45,7 @@ from .config_checks import (
 )
 from .config_devices import read_devices, read_officers
 from .config_dossier_lookup import read_dossier_lookup
+from .config_dossier_sync import read_dossiers, read_pull
 from .config_lines import LineFinder
 from .core.site import (
     DEFAULT_PAUSE_REASONS,
@@ -65,7 +67,7 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 _TOP_KEYS = (
     "site", "policy", "priority", "rating", "hours", "service", "counter", "device", "officer",
-    "dossier_lookup", "central", "pause_reason",
+    "dossier_lookup", "central", "pause_reason", "dossiers", "dossier_pull",
 )  # fmt: skip
 _SITE_KEYS = (
     "id", "name", "timezone", "language", "public_url", "server_url", "retention_days", "session_minutes",
@@ -175,6 +177,8 @@ def _read_config(data: dict[str, Any], problems: Problems, path: Path | None) ->
         path=path,
         dossier_lookup=read_dossier_lookup(root),
         central=read_central(root),
+        dossiers=read_dossiers(root, {s.code for s in services}),
+        dossier_pull=read_pull(root),
     )
 
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 import re
 
 from .config_checks import Table, check_json_path, check_url_template, format_key, kind_of, nfc
-from .dossiers.model import FIELDS as DOSSIER_FIELDS
+from .dossiers.model import SCALAR_FIELDS as DOSSIER_FIELDS
 from .dossiers.model import DossierStatus
 from .settings import DossierLookupSettings
 
-__all__ = ["DOSSIER_LOOKUP_KEYS", "read_dossier_lookup"]
+__all__ = ["DOSSIER_LOOKUP_KEYS", "HEADER_NAME", "free_table", "read_dossier_lookup"]
 
 DOSSIER_LOOKUP_KEYS = ("url_template", "timeout_seconds", "fields", "statuses", "headers")
-_HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")
+HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")
 
 
 def read_dossier_lookup(root: Table) -> DossierLookupSettings:
@@ -37,7 +37,7 @@ def read_dossier_lookup(root: Table) -> DossierLookupSettings:
             fields[name] = path
     if fields_table is None or not fields_table.has("status"):
         table.problems.add(table.at("fields") + ("status",), "missing (required): the JSON path of the status")
-    statuses = _free_table(table, "statuses", "a status of the one-stop system")
+    statuses = free_table(table, "statuses", "a status of the one-stop system")
     choices = [s.value for s in DossierStatus]
     for theirs, ours in list(statuses.items()):
         if ours not in choices:
@@ -45,9 +45,9 @@ def read_dossier_lookup(root: Table) -> DossierLookupSettings:
                 table.at("statuses") + (theirs,), f"must be one of {', '.join(choices)}, not {ours!r}"
             )
             del statuses[theirs]
-    headers = _free_table(table, "headers", "an HTTP header")
+    headers = free_table(table, "headers", "an HTTP header")
     for name in list(headers):
-        if not _HEADER_NAME.fullmatch(name) or not headers[name].isprintable():
+        if not HEADER_NAME.fullmatch(name) or not headers[name].isprintable():
             table.problems.add(table.at("headers") + (name,), "must be an HTTP header name with a printable value")
             del headers[name]
     return DossierLookupSettings(
@@ -59,7 +59,7 @@ def read_dossier_lookup(root: Table) -> DossierLookupSettings:
     )
 
 
-def _free_table(table: Table, name: str, what: str) -> dict[str, str]:
+def free_table(table: Table, name: str, what: str) -> dict[str, str]:
     """A table whose keys are the user's own (``{"Đang xử lý" = "processing"}``): text values."""
     data = table.data.get(name)
     if data is None:

@@ -7,6 +7,7 @@ Built by :mod:`queue_server.config` from the site's TOML file; see ``docs/config
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import enum
 from collections.abc import Mapping
 from pathlib import Path
@@ -95,6 +96,35 @@ class DossierLookupSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class DossierSettings:
+    """``[dossiers]``: the working-day calendar due dates are counted in, the alarm threshold,
+    and the field (service) where results are collected."""
+
+    warn_working_days: int = 1  # alarm "due soon" this many working days before the due date
+    weekend: frozenset[int] = frozenset({5, 6})  # date.weekday() numbers: Saturday, Sunday
+    holidays: frozenset[dt.date] = frozenset()
+    make_up_days: frozenset[dt.date] = frozenset()  # weekend days worked (ngày làm bù)
+    pickup_service: str | None = None  # the service code of "trả kết quả"; None: no pick-up tickets
+
+
+@dataclasses.dataclass(frozen=True)
+class DossierPullSettings:
+    """``[dossier_pull]``: the one-stop system's list of changed dossiers, read on a schedule."""
+
+    url_template: str  # http(s)://…{since}…{page}…
+    items: str  # dotted JSON path of a page's list of dossiers
+    fields: Mapping[str, str]  # our field → dotted path inside one item (code and status required)
+    next_page: str | None = None  # dotted path of "there is another page" (true / a number); None: a page shorter than page_size is the last
+    page_size: int = 100
+    first_page: int = 1
+    max_pages: int = 100
+    every_seconds: float = 300.0
+    timeout_seconds: float = 10.0
+    statuses: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
 class CentralSettings:
     """Where and how the site ships its event log to the province's central PostgreSQL."""
 
@@ -118,6 +148,8 @@ class SiteConfig:
     path: Path | None = None
     dossier_lookup: DossierLookupSettings = DossierLookupSettings()
     central: CentralSettings | None = None  # None: the site ships its log nowhere
+    dossiers: DossierSettings = DossierSettings()
+    dossier_pull: DossierPullSettings | None = None  # None: dossiers are only pushed or looked up
 
     def device_by_token(self, token: str) -> Device | None:
         return next((d for d in self.devices if d.token == token), None)

@@ -25,6 +25,7 @@ import re
 import urllib.parse
 from collections.abc import Iterable
 
+from queue_server.citizens.card import looks_like_card
 from queue_server.core.codes import (
     BOOKING_CODE_LENGTH,
     BOOKING_PATH,
@@ -54,6 +55,7 @@ class CodeKind(enum.Enum):
     TICKET = "ticket"
     BOOKING = "booking"
     DOSSIER = "dossier"
+    CITIZEN_CARD = "citizen-card"  # a chip ID card's QR code: value is its text, to parse at once and forget
 
 
 class RejectReason(enum.Enum):
@@ -143,6 +145,8 @@ class CodeClassifier:
             return RejectedCode(RejectReason.EMPTY, raw)
         if len(text) > MAX_CODE_LENGTH:
             return RejectedCode(RejectReason.TOO_LONG, raw)
+        if looks_like_card(text):
+            return ClassifiedCode(CodeKind.CITIZEN_CARD, text, raw)
         if not text.isascii():
             return RejectedCode(RejectReason.NOT_ASCII, raw)
         if not text.isprintable():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import enum
+import re
 
 from hardware.scanner.events import Symbology
 
@@ -189,14 +190,29 @@ class LineParser:
             return DiscardReason.EMPTY
         if len(line) > settings.max_length:
             return DiscardReason.TOO_LONG
-        if any(byte >= 0x80 for byte in line):
+        if any(byte >= 0x80 for byte in line) and not _is_utf8_card(line):
             return DiscardReason.NOT_ASCII
         if any(byte < 0x20 or byte == 0x7F for byte in line):
             return DiscardReason.CONTROL_CHARACTER
-        text = line.decode("ascii")
+        text = line.decode("utf-8")  # ASCII, or a chip ID card's UTF-8 (checked above)
         if settings.aim:
             symbology, text = aim_symbology(text)
             if not text:
                 return DiscardReason.EMPTY
             return ScannedCode(text, symbology)
         return ScannedCode(text)
+
+
+_CARD_START = re.compile(rb"[0-9]{12}\|")
+
+
+def _is_utf8_card(line: bytes) -> bool:
+    """A chip ID card's QR code (12 digits, ``|``, then UTF-8 text with Vietnamese names): the
+    one kind of code that is not ASCII (queue_server/citizens/card.py)."""
+    if not _CARD_START.match(line):
+        return False
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -141,6 +141,29 @@ def checkin_refusal(code: str, details: Mapping[str, Any], tz: dt.tzinfo | None 
     return Notice("issue.failed", tone=Tone.ERROR)
 
 
+def pickup_refusal(code: str, details: Mapping[str, Any], dossier: str, name: str | Both, tz: dt.tzinfo | None = None) -> Notice:
+    """Why no pick-up ticket was issued for ``dossier`` (in the field called ``name``)."""
+    if code == "dossier_not_ready":
+        return Notice("pickup.not_ready", {"code": dossier})
+    if code == "pickup_unavailable":
+        return Notice("pickup.unavailable")
+    if code.startswith("dossier_"):
+        return dossier_refusal(code, dossier)
+    return issue_refusal(code, details, name, tz)
+
+
+def due_line(standing: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The catalogue key and values of the sentence about the due date, or None."""
+    progress = standing.get("progress")
+    if progress == "overdue":
+        late = standing.get("days_late")
+        return ("dossier.late", {"days": late}) if late else ("dossier.late_today", {})
+    if progress in ("in_time", "due_soon"):
+        left = standing.get("days_left")
+        return ("dossier.due_left", {"days": left}) if left else ("dossier.due_today", {})
+    return None
+
+
 def dossier_refusal(code: str, typed: str) -> Notice:
     if code == "dossier_unknown":
         return Notice("dossier.unknown", {"code": typed})
@@ -152,6 +175,7 @@ def dossier_refusal(code: str, typed: str) -> Notice:
 class ScanKind(enum.Enum):
     CHECK_IN = "check_in"
     LOOKUP_DOSSIER = "lookup_dossier"
+    CITIZEN_CARD = "citizen_card"
     FOLLOW_TICKET = "follow_ticket"
     REJECT = "reject"
 
@@ -184,6 +208,8 @@ def scan_action(result: ClassifiedCode | RejectedCode) -> ScanAction:
         return ScanAction(ScanKind.CHECK_IN, result.value)
     if result.kind is CodeKind.DOSSIER:
         return ScanAction(ScanKind.LOOKUP_DOSSIER, result.value)
+    if result.kind is CodeKind.CITIZEN_CARD:
+        return ScanAction(ScanKind.CITIZEN_CARD, result.value)
     return ScanAction(ScanKind.FOLLOW_TICKET, result.value)
 
 

@@ -50,6 +50,11 @@ def queue_ticket(centre: str, ticket: Mapping[str, Any], mark: str | None, foote
     )
 
 
+def ticket_footer(ticket: Mapping[str, Any], texts: Catalogue) -> str:
+    """The line under a ticket: the dossier of a pick-up ticket (Vietnamese, as the paper is)."""
+    return texts.text("pickup.footer", Language.VI, code=ticket["dossier"]) if ticket.get("dossier") else ""
+
+
 def _minutes(value: Any) -> int | None:
     return None if value is None else max(0, round(value))
 

@@ -130,6 +130,41 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Hệ thống một cửa điện tử đang không trả lời. Vui lòng thử lại sau ít phút.",
         "The one-stop system is not answering. Please try again in a few minutes.",
     ),
+    "dossier.due_left": ("Còn {days} ngày làm việc đến ngày hẹn trả.", "{days} working day(s) left."),
+    "dossier.due_today": ("Hôm nay là ngày hẹn trả kết quả.", "The result is due today."),
+    "dossier.late": ("Đã quá hạn {days} ngày làm việc.", "{days} working day(s) late."),
+    "dossier.late_today": ("Đã quá ngày hẹn trả.", "Past its due date."),
+    "dossier.pickup": ("Lấy số nhận kết quả", "Number to collect"),
+    "pickup.footer": ("Nhận kết quả hồ sơ {code}", "Result of dossier {code}"),
+    "pickup.ticket": ("Hồ sơ: {code}", "Dossier: {code}"),
+    "pickup.not_ready": (
+        "Hồ sơ {code} chưa có kết quả, nên chưa cấp số nhận kết quả.",
+        "Dossier {code} has no result yet: no number to collect it.",
+    ),
+    "pickup.unavailable": (
+        "Ki-ốt này chưa cấp số nhận kết quả. Mời đến quầy trả kết quả.",
+        "This kiosk gives no numbers to collect results. Please go to the results desk.",
+    ),
+    "citizen.title": ("Thẻ căn cước công dân", "Citizen ID card"),
+    "citizen.ask": (
+        "Ki-ốt sẽ dùng số căn cước {masked} để tìm lịch hẹn hôm nay và hồ sơ của bạn. "
+        "Số căn cước không được lưu lại, không hiện lên màn hình. Bạn đồng ý chứ?",
+        "The kiosk will use ID number {masked} to find today's appointments and your dossiers. "
+        "The number is not kept and not shown. Do you agree?",
+    ),
+    "citizen.consent": ("Đồng ý", "I agree"),
+    "citizen.found": ("Thẻ {masked}: chạm vào lịch hẹn để nhận số, vào hồ sơ để xem.", "Card {masked}: tap an appointment to check in, a dossier to see it."),
+    "citizen.none": (
+        "Không tìm thấy lịch hẹn hôm nay hay hồ sơ nào với thẻ {masked}.",
+        "No appointment today and no dossier for card {masked}.",
+    ),
+    "citizen.appointment": ("Lịch hẹn {time} – {name}: nhận số", "Appointment {time} – {name}: check in"),
+    "citizen.dossier": ("Hồ sơ {code}: {status}", "Dossier {code}: {status}"),
+    "card.unreadable": (
+        "Không đọc được thẻ căn cước. Vui lòng đưa mặt trước của thẻ (có mã QR) vào máy quét lại.",
+        "The ID card could not be read. Please hold the front of the card (with the QR code) to the scanner again.",
+    ),
+    "status.returned": ("Hồ sơ được trả lại – mời liên hệ bộ phận một cửa", "Returned – please ask at the desk"),
     "status.received": ("Đã tiếp nhận", "Received"),
     "status.processing": ("Đang xử lý", "Being processed"),
     "status.supplement": ("Cần bổ sung giấy tờ", "Documents to add"),

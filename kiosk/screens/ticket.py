@@ -51,6 +51,8 @@ class TicketScreen(KioskScreen):
             kind = texts("ticket.priority")
         self.ids.kind.text = kind
         lines = [texts("ticket.service", name=name)]
+        if t.get("dossier"):
+            lines.append(texts("pickup.ticket", code=t["dossier"]))
         lines.append(texts("ticket.people_ahead", count=t.get("people_ahead", 0)))
         wait = decisions.ticket_wait(t.get("estimated_wait_minutes"))
         lines.append(texts(wait.key, **wait.params))

@@ -23,6 +23,7 @@ class IssueTicket(Command):
     code: str
     priority: str | None = None
     source: str | None = None
+    dossier: str | None = None  # a result pick-up: the dossier whose result the citizen collects
 
 
 @dataclasses.dataclass(frozen=True)

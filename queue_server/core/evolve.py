@@ -62,6 +62,7 @@ def _issued(state: LobbyState, event: Event) -> None:
         appointment=d.get("appointment"),
         slot_start=dt.datetime.fromisoformat(slot) if slot else None,
         source=d.get("source"),
+        dossier=d.get("dossier"),
     )
     _add(state, ticket)
     state.start_waiting(ticket)

@@ -71,6 +71,7 @@ class Ticket:
     transferred_to: int | None = None
     rating: int | None = None
     alarmed: bool = False
+    dossier: str | None = None  # a result pick-up: the dossier's receipt code
 
     def as_dict(self) -> dict[str, object]:
         """Plain values, for the store and the protocol edge."""

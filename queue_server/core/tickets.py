@@ -21,7 +21,9 @@ def issue(state: LobbyState, cmd: IssueTicket) -> list[Event]:
         )
     check_open(state, service, cmd.now)
     check_cap(state, service, cmd.now)
-    return [issued_event(state, service, cmd.code, cmd.now, priority=cmd.priority, source=cmd.source)]
+    return [
+        issued_event(state, service, cmd.code, cmd.now, priority=cmd.priority, source=cmd.source, dossier=cmd.dossier)
+    ]
 
 
 def check_open(state: LobbyState, service: Service, now: dt.datetime) -> None:
@@ -58,6 +60,7 @@ def issued_event(
     appointment: str | None = None,
     slot_start: dt.datetime | None = None,
     source: str | None = None,
+    dossier: str | None = None,
 ) -> Event:
     if not codes.is_ticket_code(code):
         raise DomainError(ErrorCode.CODE_INVALID, "The ticket code is not of the right form.")
@@ -65,6 +68,7 @@ def issued_event(
         raise DomainError(ErrorCode.CODE_TAKEN, "The ticket code is taken; make another.")
     day = state.site.local(now).date()
     number = state.last_number.get((service.code, day), service.number_start - 1) + 1
+    extra = {"dossier": dossier} if dossier is not None else {}
     return Event(
         EventType.TICKET_ISSUED,
         now,
@@ -79,6 +83,7 @@ def issued_event(
             "appointment": appointment,
             "slot_start": slot_start.isoformat() if slot_start else None,
             "source": source,
+            **extra,
         },
     )
 

@@ -10,7 +10,7 @@ import csv
 import io
 
 from .errors import InvalidDossier
-from .model import FIELDS, Dossier
+from .model import SCALAR_FIELDS as FIELDS, Dossier
 
 MAX_ROWS = 1_000_000
 

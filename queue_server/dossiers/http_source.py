@@ -10,6 +10,7 @@ that says what went wrong.
 from __future__ import annotations
 
 import asyncio
+import http.client
 import json
 import logging
 import socket
@@ -82,28 +83,39 @@ class HttpDossierSource:
         return map_answer(answer, code, self.settings.fields, self.settings.statuses, self.name)
 
     def _fetch(self, code: str) -> Any:
-        url = self.url_for(code)
-        request = urllib.request.Request(url, headers={"Accept": "application/json", **self.settings.headers})
-        timeout = self.settings.timeout_seconds
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - configured http(s)
-                body = response.read(MAX_BODY + 1)
-        except urllib.error.HTTPError as exc:
-            if exc.code == 404:
-                return None
-            raise DossierSourceFailed(self.name, f"HTTP {exc.code} {exc.reason} from {url}") from None
-        except (TimeoutError, socket.timeout):
-            raise DossierSourceFailed(self.name, f"no answer within {timeout:g} s from {url}") from None
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, TimeoutError | socket.timeout):
-                raise DossierSourceFailed(self.name, f"no answer within {timeout:g} s from {url}") from None
-            raise DossierSourceFailed(self.name, f"cannot reach {url}: {reason}") from None
-        except (OSError, ValueError) as exc:
-            raise DossierSourceFailed(self.name, f"cannot read {url}: {exc}") from None
-        if len(body) > MAX_BODY:
-            raise DossierSourceFailed(self.name, f"the answer from {url} is over {MAX_BODY} bytes")
-        try:
-            return json.loads(body.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError):
-            raise DossierSourceFailed(self.name, f"the answer from {url} is not JSON") from None
+        return fetch_json(self.url_for(code), self.settings.headers, self.settings.timeout_seconds, self.name)
+
+
+def fetch_json(url: str, headers: Mapping[str, str], timeout: float, source: str) -> Any:
+    """GET ``url`` and decode its JSON (blocking: run it in a thread); ``None`` for a 404.
+    Every other failure is a :class:`DossierSourceFailed` saying what went wrong."""
+    request = urllib.request.Request(url, headers={"Accept": "application/json", **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - configured http(s)
+            body = response.read(MAX_BODY + 1)
+            missing = response.length  # what the Content-Length promised and did not come
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            return None
+        raise DossierSourceFailed(source, f"HTTP {exc.code} {exc.reason} from {url}") from None
+    except (TimeoutError, socket.timeout):
+        raise DossierSourceFailed(source, f"no answer within {timeout:g} s from {url}") from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, TimeoutError | socket.timeout):
+            raise DossierSourceFailed(source, f"no answer within {timeout:g} s from {url}") from None
+        raise DossierSourceFailed(source, f"cannot reach {url}: {reason}") from None
+    except http.client.IncompleteRead as exc:
+        raise DossierSourceFailed(
+            source, f"the answer from {url} was cut short ({len(exc.partial)} bytes of {exc.expected} more)"
+        ) from None
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        raise DossierSourceFailed(source, f"cannot read {url}: {exc!r}") from None
+    if len(body) > MAX_BODY:
+        raise DossierSourceFailed(source, f"the answer from {url} is over {MAX_BODY} bytes")
+    if missing:
+        raise DossierSourceFailed(source, f"the answer from {url} was cut short ({missing} bytes missing)")
+    try:
+        return json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        raise DossierSourceFailed(source, f"the answer from {url} is not JSON") from None

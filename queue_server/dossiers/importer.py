@@ -1,6 +1,7 @@
 """``motcua-server import-dossiers``: a CSV file into the ``dossiers`` table, safe while the
 server runs (one transaction; SQLite's WAL lets one writer at a time, the busy timeout waits
-for the server's writer to finish its commit)."""
+for the server's writer to finish its commit). The file is the operator's word: its rows
+replace what is stored whatever their versions."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .lookup import dossier_row
 log = logging.getLogger(__name__)
 
 SOURCE = "csv"
+VERSIONED = 4  # the schema version that gave dossiers their version column
 
 
 class ImportRefused(Exception):
@@ -35,17 +37,19 @@ def import_csv(db_path: Path, csv_path: Path, now: dt.datetime, busy_timeout_ms:
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version < 2 or version > len(MIGRATIONS):
+        if version < VERSIONED or version > len(MIGRATIONS):
             raise ImportRefused(
-                f"{db_path}: schema version {version}; this import needs version 2 to {len(MIGRATIONS)}"
+                f"{db_path}: schema version {version}; this import needs version {VERSIONED} to {len(MIGRATIONS)}"
                 " (start the server once to update it)"
             )
         rows = [dossier_row(d, SOURCE, now) for d in dossiers]
         try:
             conn.execute("BEGIN IMMEDIATE")
             conn.executemany(
-                "INSERT OR REPLACE INTO dossiers (code, data, source, updated_at) VALUES (?, ?, ?, ?)",
-                [(r["code"], r["data"], r["source"], r["updated_at"]) for r in rows],
+                "INSERT INTO dossiers (code, data, source, updated_at, version) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (code) DO UPDATE SET data = excluded.data, source = excluded.source,"
+                " updated_at = excluded.updated_at, version = excluded.version",  # the applicant's ID hash stays
+                [(r["code"], r["data"], r["source"], r["updated_at"], r["version"]) for r in rows],
             )
             conn.execute("COMMIT")
         except sqlite3.Error as exc:

@@ -56,17 +56,20 @@ def dossier_row(dossier: Dossier, source: str, now: dt.datetime) -> dict[str, An
     """A row of the ``dossiers`` table."""
     data = dossier.as_dict()
     data.pop("code")
+    data.pop("version")
     return {
         "code": dossier.code,
         "data": json.dumps(data, ensure_ascii=False, sort_keys=True),
         "source": source,
         "updated_at": now.isoformat(),
+        "version": dossier.version,
     }
 
 
 def dossier_from_row(row: Sequence[Any]) -> Dossier:
-    code, data = row
-    return Dossier.from_mapping({"code": code, **json.loads(data)})
+    """From ``(code, data)`` or ``(code, data, version)``."""
+    code, data, *version = row
+    return Dossier.from_mapping({"code": code, **json.loads(data), "version": version[0] if version else None})
 
 
 class LocalDossierSource:
@@ -78,7 +81,7 @@ class LocalDossierSource:
         self.db = db
 
     async def find(self, code: str) -> Dossier | None:
-        row = self.db.execute("SELECT code, data FROM dossiers WHERE code = ?", [code]).fetchone()
+        row = self.db.execute("SELECT code, data, version FROM dossiers WHERE code = ?", [code]).fetchone()
         if row is None:
             return None
         try:

@@ -35,6 +35,9 @@ class ProtocolErrorCode(enum.StrEnum):
     DOSSIER_UNKNOWN = "dossier_unknown"
     DOSSIER_INVALID = "dossier_invalid"
     DOSSIER_SOURCE_FAILED = "dossier_source_failed"
+    DOSSIER_NOT_READY = "dossier_not_ready"  # a pick-up ticket for a dossier whose result is not ready
+    PICKUP_UNAVAILABLE = "pickup_unavailable"  # no [dossiers] pickup_service
+    CARD_INVALID = "card_invalid"  # an ID card's number that cannot be one (the field is named, never the value)
     INTERNAL_ERROR = "internal_error"
 
 

@@ -25,7 +25,8 @@ MAX_TEXT = 500
 
 @dataclasses.dataclass(frozen=True)
 class Field:
-    """A request field: its type (str, int, bool), whether it is required, and limits."""
+    """A request field: its type (str, int, bool, list), whether it is required, and limits
+    (``max_length``: characters of a string, items of a list)."""
 
     type: type
     required: bool = True
@@ -121,6 +122,12 @@ def _check(name: str, value: Any, spec: Field) -> Any:
             raise _bad(name, "text without control characters")
         if spec.choices and value not in spec.choices:
             raise _bad(name, "one of " + ", ".join(spec.choices))
+        return value
+    if spec.type is list:  # the items are checked by the operation (e.g. a dossier's steps)
+        if not isinstance(value, list):
+            raise _bad(name, "a list")
+        if len(value) > spec.max_length:
+            raise _bad(name, f"a list of at most {spec.max_length} items")
         return value
     raise TypeError(f"unsupported field type {spec.type!r}")  # a programming error
 

@@ -3,7 +3,8 @@
 The central copy carries what reports need. By default it drops:
 
 - the follow code of a ticket (``ticket.issued``'s ``code``): it lets anyone follow that
-  citizen's ticket on a phone;
+  citizen's ticket on a phone; and a pick-up ticket's ``dossier``: the receipt's code opens
+  the dossier's page (``/d/CODE``);
 - the booking code of an appointment (``appointment.*``'s ``code``): it checks that citizen in;
 - any personal value an event may carry (names, phone numbers, ID numbers and their hashes),
   wherever it appears in ``data``.
@@ -25,7 +26,7 @@ PERSONAL_KEYS = frozenset({"citizen_name", "phone", "id_number", "id_hash", "con
 
 # Keys that are a citizen's secret in events of these types.
 SECRET_KEYS: Mapping[str, frozenset[str]] = {
-    EventType.TICKET_ISSUED.value: frozenset({"code"}),
+    EventType.TICKET_ISSUED.value: frozenset({"code", "dossier"}),
     EventType.APPOINTMENT_BOOKED.value: frozenset({"code"}),
     EventType.APPOINTMENT_CHECKED_IN.value: frozenset({"code"}),
     EventType.APPOINTMENT_CANCELLED.value: frozenset({"code"}),

@@ -260,5 +260,15 @@ async def start(
         close_timeout=limits.close_seconds,
         server_header="motcua-queue",
     )
-    clock = asyncio.create_task(hub.run_clock(tick_seconds), name="clock")
+    clock = asyncio.create_task(_background(hub, tick_seconds), name="clock")
     return server, clock
+
+
+async def _background(hub: Hub, tick_seconds: float) -> None:
+    """The clock, and the dossier pull when configured; cancelling this cancels both."""
+    async with asyncio.TaskGroup() as group:
+        group.create_task(hub.run_clock(tick_seconds), name="tick")
+        if hub.config.dossier_pull is not None:
+            from .dossier_sync import run_pulls
+
+            group.create_task(run_pulls(hub), name="dossier-pull")

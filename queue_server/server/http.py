@@ -1,4 +1,5 @@
-"""Plain HTTP on the websocket port: ``/healthz``, ``/metrics`` and the web pages
+"""Plain HTTP on the websocket port: ``/healthz``, ``/metrics``, a dossier's
+``/d/CODE/status.json`` (:mod:`.dossier_page`) and the web pages
 (:mod:`queue_server.web.pages`: officer console, manager dashboard, rating tablet, citizens'
 ticket and booking pages, their scripts and styles)."""
 
@@ -14,6 +15,7 @@ from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
 from ..web.pages import SECURITY_HEADERS, Page, page_for, reason
+from .dossier_page import dossier_status, is_status_path
 
 if TYPE_CHECKING:
     from .hub import Hub
@@ -32,6 +34,9 @@ def make_process_request(hub: Hub):  # type: ignore[no-untyped-def]
             return _response(connection, 200, metrics_text(hub), "text/plain; version=0.0.4; charset=utf-8")
         if path in ("/", "/ws"):
             return _response(connection, 426, "This is a websocket endpoint (see docs/protocol.md).\n", "text/plain")
+        if is_status_path(path):
+            status, body = await dossier_status(hub, path)
+            return _response(connection, status, json.dumps(body, ensure_ascii=False), "application/json; charset=utf-8")
         page = page_for(path, hub.config.settings.public_url, request.headers.get("If-None-Match"))
         if page is not None:
             return page_response(page)

@@ -9,6 +9,7 @@ from ..core import codes, commands
 from ..protocol.errors import ProtocolError, ProtocolErrorCode
 from ..protocol.messages import Field
 from ..settings import Role
+from .op_citizens import citizen_hash
 from .common import booking_url, ticket_for_issuer, with_new_code
 from .op_planning import slot_loads
 from .ops import operation
@@ -40,6 +41,7 @@ async def slots(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, A
         "slot_start": Field(str, max_length=40),
         "name": Field(str, required=False, max_length=100),
         "phone": Field(str, required=False, max_length=20),
+        "id_number": Field(str, required=False, max_length=12),
     },
 )
 async def book(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
@@ -56,11 +58,14 @@ async def book(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, An
     if args["phone"] is not None and not all(ch.isdigit() or ch in "+ " for ch in args["phone"]):
         raise ProtocolError(ProtocolErrorCode.BAD_FIELD, '"phone" may hold digits, spaces and "+".', field="phone")
 
+    id_hash = citizen_hash(hub, args["id_number"]) if args["id_number"] is not None else None
+
     async def run(code: str) -> Any:
         contacts = []
-        if args["name"] or args["phone"]:
+        if args["name"] or args["phone"] or id_hash:
             contacts = [
-                {"booking": code, "name": args["name"], "phone": args["phone"], "created_at": hub.now().isoformat()}
+                {"booking": code, "name": args["name"], "phone": args["phone"], "created_at": hub.now().isoformat(),
+                 "id_hash": id_hash}  # fmt: skip
             ]
         cmd = commands.BookAppointment(now=hub.now(), service=args["service"], slot_start=slot, code=code)
         await hub.execute(cmd, contacts=contacts)

@@ -1,9 +1,11 @@
 """Operations on dossiers (hồ sơ): a kiosk looks one up by its receipt code; the centre's
-one-stop system pushes them.
+one-stop system pushes them; a ready dossier's receipt gets a pick-up ticket.
 
 The lookup asks the local ``dossiers`` table first, then the one-stop system over HTTP when
 ``[dossier_lookup]`` is configured (:mod:`queue_server.dossiers`). Dossiers hold no personal
-data, and pushing one makes no event: it is reference data, not a change of the queue.
+data, and pushing one makes no event: it is reference data, not a change of the queue. A push
+is idempotent by code and version: one whose version is not above the stored one changes
+nothing (``applied: false``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import weakref
 from typing import TYPE_CHECKING, Any
 
+from ..core import codes, commands
+from ..core.model import TicketState
 from ..dossiers import (
     Dossier,
     DossierLookup,
@@ -19,11 +23,13 @@ from ..dossiers import (
     normalize_dossier_code,
 )
 from ..dossiers.lookup import LocalDossierSource, dossier_row
-from ..dossiers.model import DossierStatus
+from ..dossiers.model import MAX_STEPS, MAX_VERSION, DossierStatus
 from ..protocol.errors import ProtocolError, ProtocolErrorCode
 from ..protocol.messages import Field
 from ..settings import Role
-from ..store.writer import Batch
+from .common import ticket_for_issuer, with_new_code
+from .dossier_sync import dossier_view, store_dossiers
+from .op_citizens import citizen_hash
 from .ops import operation
 from .session import Session
 
@@ -32,6 +38,7 @@ if TYPE_CHECKING:
 
 CODE = Field(str, max_length=64)
 TEXT = Field(str, required=False, max_length=200)
+DATE = Field(str, required=False, max_length=25)
 
 _lookups: weakref.WeakKeyDictionary[Hub, DossierLookup] = weakref.WeakKeyDictionary()
 
@@ -53,10 +60,10 @@ def _invalid(exc: InvalidDossier) -> ProtocolError:
     return ProtocolError(ProtocolErrorCode.DOSSIER_INVALID, str(exc), field=exc.field)
 
 
-@operation("dossier.get", (Role.KIOSK, Role.MANAGER, Role.INTEGRATION), {"code": CODE})
-async def dossier_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+async def find_dossier(hub: Hub, typed: str) -> Dossier:
+    """The dossier with this receipt code, or the protocol error the kiosk and phone show."""
     try:
-        code = normalize_dossier_code(args["code"])
+        code = normalize_dossier_code(typed)
     except InvalidDossier as exc:
         raise _invalid(exc) from None
     try:
@@ -68,10 +75,14 @@ async def dossier_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[
             dossier=code,
         ) from None
     if dossier is None:
-        raise ProtocolError(
-            ProtocolErrorCode.DOSSIER_UNKNOWN, f"No dossier has the code {code}.", dossier=code
-        )
-    return {"dossier": dossier.as_dict(hub.now().date())}
+        raise ProtocolError(ProtocolErrorCode.DOSSIER_UNKNOWN, f"No dossier has the code {code}.", dossier=code)
+    return dossier
+
+
+@operation("dossier.get", (Role.KIOSK, Role.MANAGER, Role.INTEGRATION), {"code": CODE})
+async def dossier_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    dossier = await find_dossier(hub, args["code"])
+    return {"dossier": dossier_view(hub, dossier), "pickup": pickup_possible(hub, dossier)}
 
 
 @operation(
@@ -81,16 +92,73 @@ async def dossier_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[
         "code": CODE,
         "status": Field(str, max_length=20, choices=tuple(s.value for s in DossierStatus)),
         "procedure": TEXT,
+        "field": TEXT,
         "department": TEXT,
-        "due_date": Field(str, required=False, max_length=25),
+        "officer": TEXT,
+        "received_date": DATE,
+        "due_date": DATE,
+        "result_date": DATE,
         "collect_at": TEXT,
+        "steps": Field(list, required=False, max_length=MAX_STEPS),
+        "version": Field(int, required=False, minimum=0, maximum=MAX_VERSION),
+        "applicant_id": Field(str, required=False, max_length=12),
     },
 )
 async def dossier_upsert(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    applicant = args.pop("applicant_id")
+    id_hash = citizen_hash(hub, applicant, "applicant_id") if applicant is not None else None
     try:
         dossier = Dossier.from_mapping({k: v for k, v in args.items() if v is not None})
     except InvalidDossier as exc:
         raise _invalid(exc) from None
     source = session.device.id if session.device else "integration"
-    await hub.write(Batch(dossiers=[dossier_row(dossier, source, hub.now())]))
-    return {"dossier": dossier.as_dict(hub.now().date())}
+    applied = await store_dossiers(hub, [dossier], source, {dossier.code: id_hash} if id_hash else None)
+    return {"dossier": dossier_view(hub, dossier), "applied": bool(applied)}
+
+
+
+
+def pickup_possible(hub: Hub, dossier: Dossier) -> bool:
+    """Whether the kiosk may offer a pick-up ticket for this dossier."""
+    return dossier.status is DossierStatus.READY and hub.config.dossiers.pickup_service is not None
+
+
+@operation(
+    "dossier.pickup",
+    (Role.KIOSK, Role.MANAGER),
+    {"code": CODE, "priority": Field(str, required=False, max_length=40)},
+)
+async def dossier_pickup(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    """A ticket in the result-collection field for a ready dossier, carrying its code; the
+    same ticket again while one for that dossier is still waiting or at a counter today."""
+    service = hub.config.dossiers.pickup_service
+    if service is None:
+        raise ProtocolError(
+            ProtocolErrorCode.PICKUP_UNAVAILABLE, "This centre gives no pick-up tickets ([dossiers] pickup_service)."
+        )
+    dossier = await find_dossier(hub, args["code"])
+    if dossier.status is not DossierStatus.READY:
+        raise ProtocolError(
+            ProtocolErrorCode.DOSSIER_NOT_READY,
+            f"The result of dossier {dossier.code} is not ready (it is {dossier.status.value}).",
+            dossier=dossier.code,
+            status=dossier.status.value,
+        )
+    today = hub.now().date()
+    for ticket in hub.lobby.state.tickets.values():
+        if ticket.dossier == dossier.code and ticket.day == today and ticket.state in _OPEN:
+            return {"ticket": ticket_for_issuer(hub, ticket), "dossier": dossier_view(hub, dossier), "existing": True}
+    source = session.device.id if session.device else None
+
+    async def issue(code: str) -> Any:
+        cmd = commands.IssueTicket(
+            now=hub.now(), service=service, code=code, priority=args["priority"], source=source, dossier=dossier.code
+        )
+        return await hub.execute(cmd)
+
+    events = await with_new_code(issue, codes.TICKET_CODE_LENGTH)
+    ticket = hub.lobby.state.tickets[events[-1].data["ticket"]]
+    return {"ticket": ticket_for_issuer(hub, ticket), "dossier": dossier_view(hub, dossier), "existing": False}
+
+
+_OPEN = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING)

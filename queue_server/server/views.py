@@ -40,7 +40,8 @@ _PAD_EVENTS = frozenset(
 )
 
 _SECRET = ("code",)
-_PERSONAL = ("code", "appointment", "officer", "priority", "source", "note", "reason")  # reason: why a counter paused or a ticket ended
+# reason: why a counter paused or a ticket ended; dossier: the dossier a pick-up ticket collects
+_PERSONAL = ("code", "appointment", "officer", "priority", "source", "note", "reason", "dossier")
 
 VISIBLE: dict[Role, frozenset[EventType]] = {
     Role.MANAGER: frozenset(EventType),
@@ -180,7 +181,7 @@ def waiting_list(lobby: Lobby, now: dt.datetime, services: set[str] | None = Non
 
 def public_ticket(lobby: Lobby, ticket: Ticket) -> dict[str, Any]:
     view = lobby.ticket_view(ticket)
-    for key in ("officer", "source", "code", "appointment"):
+    for key in ("officer", "source", "code", "appointment", "dossier"):
         view.pop(key, None)
     return view
 

@@ -3,9 +3,11 @@
 - ``events``: the append-only log, ``seq`` monotonic, with the site id; the source of truth.
 - ``tickets``, ``appointments``, ``ratings``: tables kept from the log in the same
   transaction, for listings and reports.
-- ``contacts``: the only personal data (an appointment's name and phone), kept apart so it
-  can be purged after the retention period without touching the log.
-- ``dossiers``: dossier statuses pushed by the one-stop system (JSON per dossier code).
+- ``contacts``: the only personal data (an appointment's name and phone, the keyed hash of
+  an ID number given at booking), kept apart so it can be purged after the retention period
+  without touching the log.
+- ``dossiers``: dossier statuses pushed by the one-stop system (JSON per dossier code, with
+  the one-stop system's ``version`` of it).
 - ``meta``: the site id and a health probe row.
 - ``snapshots``: the state as the log made it at a seq, so a restart replays only what follows.
 """
@@ -72,7 +74,18 @@ def _v3(db: sqlite_utils.Database) -> None:
     db["snapshots"].create({"seq": int, "fingerprint": str, "taken_at": str, "state": bytes}, pk="seq")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3)
+def _v4(db: sqlite_utils.Database) -> None:
+    """Dossiers carry the one-stop system's version (an older or equal push changes nothing);
+    dossiers and bookings may carry the keyed hash of their citizen's ID number (never the
+    number itself: queue_server/citizens/keyed.py)."""
+    db.execute("ALTER TABLE dossiers ADD COLUMN version INTEGER")
+    db.execute("ALTER TABLE dossiers ADD COLUMN id_hash TEXT")
+    db.execute("ALTER TABLE contacts ADD COLUMN id_hash TEXT")
+    db["dossiers"].create_index(["id_hash"])
+    db["contacts"].create_index(["id_hash"])
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4)
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -180,8 +180,9 @@ class Writer:
         for batch in batches:  # after the events: a snapshot is of a seq the log has
             if batch.snapshot is not None:
                 snapshots.write(conn, *batch.snapshot, dt.datetime.now(dt.UTC).isoformat())
-        for table in ("tickets", "appointments", "contacts", "dossiers"):
+        for table in ("tickets", "appointments", "contacts"):
             _upsert(conn, table, [row for batch in batches for row in getattr(batch, table)])
+        _upsert_dossiers(conn, [row for batch in batches for row in batch.dossiers])
         for event in events:  # after the tickets' rows: a new day's expiry marks the rows as they are now
             if event.type is EventType.DAY_OPENED and event.data["expired"]:
                 marks = ",".join("?" * len(event.data["expired"]))
@@ -241,3 +242,17 @@ def _upsert(conn: sqlite3.Connection, table: str, rows: Sequence[Mapping[str, An
         f"VALUES ({', '.join('?' * len(columns))})"
     )
     conn.executemany(sql, [[row[c] for c in columns] for row in rows])
+
+
+def _upsert_dossiers(conn: sqlite3.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Idempotent by code and version: a row replaces the stored one unless both have a
+    version and the stored one is not older. A row without a version (or an ID hash) keeps
+    the stored one."""
+    conn.executemany(
+        "INSERT INTO dossiers (code, data, source, updated_at, version, id_hash) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (code) DO UPDATE SET data = excluded.data, source = excluded.source,"
+        " updated_at = excluded.updated_at, version = coalesce(excluded.version, dossiers.version),"
+        " id_hash = coalesce(excluded.id_hash, dossiers.id_hash)"
+        " WHERE excluded.version IS NULL OR dossiers.version IS NULL OR excluded.version > dossiers.version",
+        [(r["code"], r["data"], r["source"], r["updated_at"], r.get("version"), r.get("id_hash")) for r in rows],
+    )

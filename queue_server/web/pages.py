@@ -15,6 +15,7 @@ ticket page's address holds its secret code) and no framing.
 | ``/t/CODE`` | a citizen's phone following a ticket (the ticket's QR code) |
 | ``/book`` | booking an appointment |
 | ``/b/CODE`` | one booking (its QR code); ``/b/CODE/qr.svg`` the QR code itself |
+| ``/d/CODE`` | a citizen's phone following a dossier (the receipt's QR code) |
 | ``/static/NAME`` | scripts, styles |
 """
 
@@ -24,10 +25,13 @@ import dataclasses
 import functools
 import hashlib
 import http
+import urllib.parse
 from collections.abc import Mapping
 from importlib import resources
 
 from ..core import codes
+from ..dossiers.errors import InvalidDossier
+from ..dossiers.model import DOSSIER_PATH, normalize_dossier_code
 from .qr import qr_svg
 
 CONTENT_TYPES = {
@@ -96,6 +100,8 @@ def page_for(path: str, public_url: str, if_none_match: str | None = None) -> Pa
     if path.startswith(codes.TICKET_PATH):
         code = path.removeprefix(codes.TICKET_PATH)
         return _file("ticket.html", if_none_match) if codes.is_ticket_code(code) else not_found()
+    if path.startswith(DOSSIER_PATH):
+        return _file("dossier.html", if_none_match) if _is_dossier_code(path.removeprefix(DOSSIER_PATH)) else not_found()
     if path.startswith(codes.BOOKING_PATH):
         rest = path.removeprefix(codes.BOOKING_PATH)
         code, _, tail = rest.partition("/")
@@ -111,6 +117,13 @@ def page_for(path: str, public_url: str, if_none_match: str | None = None) -> Pa
 def asset(name: str, if_none_match: str | None = None) -> Page:
     """A file of ``static/`` by its name (404 for any other name): for other servers' pages."""
     return _file(name, if_none_match)
+
+
+def _is_dossier_code(text: str) -> bool:
+    try:
+        return normalize_dossier_code(urllib.parse.unquote(text)) != ""
+    except InvalidDossier:
+        return False
 
 
 def _file(name: str, if_none_match: str | None) -> Page:

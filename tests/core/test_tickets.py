@@ -25,6 +25,15 @@ def test_an_issued_ticket_waits_with_its_label_code_and_arrival(centre):
     assert ticket.priority is None
 
 
+def test_a_pick_up_ticket_carries_its_dossier_and_others_say_nothing_of_one(centre):
+    code = centre.codes.ticket()
+    (event,) = centre.run(c.IssueTicket(centre.now, "HT", code, dossier="000.00.16.H12-261118-0101"))
+    assert event.data["dossier"] == "000.00.16.H12-261118-0101"
+    assert centre.lobby.state.ticket_by_code(code).dossier == "000.00.16.H12-261118-0101"
+    (plain,) = centre.run(c.IssueTicket(centre.now, "HT", centre.codes.ticket()))
+    assert "dossier" not in plain.data and centre.lobby.state.tickets[plain.data["ticket"]].dossier is None
+
+
 def test_numbers_follow_each_other_within_a_service(centre):
     labels = [centre.issue("HT").label for _ in range(3)]
     assert labels == ["A001", "A002", "A003"]

@@ -70,6 +70,7 @@ def test_a_snapshot_keeps_every_part_of_the_state() -> None:
         c.IssueTicket(now, "HT", codes.ticket()),
         c.IssueTicket(now, "HT", codes.ticket()),
         c.IssueTicket(now, "DD", codes.ticket()),
+        c.IssueTicket(now, "HT", codes.ticket(), dossier="000.00.16.H12-261118-0101"),
         c.CallNext(now, 1),
         c.Transfer(now, 1, to_counter=2),
         c.CallNext(now, 1),
@@ -87,6 +88,7 @@ def test_a_snapshot_keeps_every_part_of_the_state() -> None:
     empty = [name for name, value in vars(state).items() if not value and not isinstance(value, int)]
     assert empty == [], "the scenario must fill every part of the state"
     assert any(state.targeted.values()) and any(state.queues.values()) and any(state.service_seconds.values())
+    assert any(t.dossier for t in state.tickets.values())
     restored = snapshots.load(snapshots.dump(state), state.site)
     for name in vars(state):
         assert getattr(restored, name) == getattr(state, name), name

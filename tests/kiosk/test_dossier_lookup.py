@@ -37,12 +37,21 @@ ANSWERS = {
     "/api/hoso/000.00.16.H12-261120-0006": (200, {"data": {"trangThai": "Đang xử lý", "ngayHenTra": "hôm qua"}}),
 }  # fmt: skip
 SLOW = "/api/hoso/000.00.16.H12-261120-0009"
+CUT_SHORT = "/api/hoso/000.00.16.H12-261120-0008"  # says 400 bytes, sends 20 and closes
 
 
 class OneStop(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         if self.path == SLOW:
             time.sleep(1.5)
+        if self.path == CUT_SHORT:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "400")
+            self.end_headers()
+            self.wfile.write(b'{"data": {"trangThai"')
+            self.close_connection = True
+            return
         status, body = ANSWERS.get(self.path, (404, {"error": "not found"}))
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(status)
@@ -99,6 +108,7 @@ def test_the_http_adapter_maps_the_one_stop_answer(one_stop: str) -> None:
         ("000.00.16.H12-261120-0005", "the answer's status is unusable"),
         ("000.00.16.H12-261120-0006", "the answer's due_date is unusable"),
         ("000.00.16.H12-261120-0009", "no answer within 0.5 s"),
+        ("000.00.16.H12-261120-0008", "was cut short"),
     ],
 )
 def test_the_http_adapter_fails_clearly(one_stop: str, code: str, message: str) -> None:
@@ -142,11 +152,12 @@ def test_csv_rows_are_all_good_or_none_kept() -> None:
     assert [d.code for d in read_dossiers("\ufeff" + good)] == ["A.1-261120-001"]
     with pytest.raises(CsvProblems) as info:
         read_dossiers("code,status,colour\nA.1-261120-001,lost,red\nX,ready\n")
-    assert str(info.value) == "line 1: unknown column 'colour' (known: code, procedure, status, department, due_date, collect_at)"
+    assert str(info.value) == ("line 1: unknown column 'colour' (known: code, procedure, status, department, due_date, collect_at, "
+        "field, officer, received_date, result_date, version)")
     with pytest.raises(CsvProblems) as info:
         read_dossiers("code,status\nA.1-261120-001,lost\nx y,ready\nA.2-261120-001\nA.3-261120-001,ready,extra\n")
     assert info.value.problems == [
-        "line 2: status: 'lost' is not one of received, processing, supplement, ready, collected, overdue",
+        "line 2: status: 'lost' is not one of received, processing, supplement, ready, collected, overdue, returned",
         "line 3: code: 'x y' is not a receipt code (3–64 of A–Z, 0–9, '.', '-', '/', '_')",
         "line 4: 1 cells, the header has 2",
         "line 5: 3 cells, the header has 2",
@@ -174,7 +185,10 @@ def test_dossier_operations_and_the_csv_import_on_a_running_server(workdir: Path
             assert stored["dossier"]["code"] == "A.1-261120-001"
             got = await ask(port, KIOSK_TOKEN, "dossier.get", code="A.1-261120-001")
             assert got["dossier"] == {"code": "A.1-261120-001", "procedure": "Chứng thực bản sao", "status": "ready",
-                                      "department": "", "due_date": None, "collect_at": "Quầy 10", "overdue": False}  # fmt: skip
+                                      "department": "", "due_date": None, "collect_at": "Quầy 10", "overdue": False,
+                                      "field": "", "officer": "", "received_date": None, "result_date": None,
+                                      "steps": [], "version": None,
+                                      "standing": {"progress": "done", "days_left": None, "days_late": None}}  # fmt: skip
             # not pushed: asked of the one-stop system
             remote = await ask(port, KIOSK_TOKEN, "dossier.get", code="000.00.16.H12-261120-0001")
             assert remote["dossier"]["status"] == "processing" and remote["dossier"]["procedure"] == "Cấp phép"

@@ -15,6 +15,12 @@ def test_a_tickets_follow_code_stays_at_the_site() -> None:
     assert central_data("ticket.issued", data) == {"ticket": 7, "label": "A007", "service": "HT"}
 
 
+def test_a_pickup_tickets_dossier_code_stays_at_the_site() -> None:
+    # the receipt's code opens the dossier's page (/d/CODE) for whoever holds it
+    data = {"ticket": 8, "label": "K001", "code": "K7Q2M9X4PB", "service": "TKQ", "dossier": "000.00.16.H57-261201-0002"}
+    assert central_data("ticket.issued", data) == {"ticket": 8, "label": "K001", "service": "TKQ"}
+
+
 @pytest.mark.parametrize("kind", ["appointment.booked", "appointment.checked_in", "appointment.cancelled"])
 def test_a_booking_code_stays_at_the_site(kind: str) -> None:
     assert central_data(kind, {"code": "ABCDEFGH", "service": "HT"}) == {"service": "HT"}

@@ -30,6 +30,7 @@ DEMO_TOKENS = {
     "manager": "demo-manager-token",
     "counter-1": "demo-counter-1-token",
     "counter-3": "demo-counter-3-token",
+    "counter-10": "demo-counter-10-token",
     "board-hall": "demo-board-hall-token",
     "kiosk-1": "demo-kiosk-1-token",
     "pad-1": "demo-pad-1-token",

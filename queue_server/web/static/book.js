@@ -1,5 +1,7 @@
 // Booking an appointment from a phone: /book → field, day, a slot with free places →
-// the booking's page /b/CODE with its code and QR code. No name or phone is asked for.
+// the booking's page /b/CODE with its code and QR code. No name or phone is asked for; the ID
+// card number is optional (scanning the card at the kiosk then finds the booking; the server
+// keeps only its keyed hash).
 import { $, QueueConnection, dmy, el, errorText, fill, hhmm, showStatus } from "/static/mc.js";
 
 const main = $("#main");
@@ -34,8 +36,9 @@ function render(today) {
     el("option", { value: d }, `${["CN", "T2", "T3", "T4", "T5", "T6", "T7"][new Date(`${d}T12:00:00Z`).getUTCDay()]} ${dmy(d)}${i === 0 ? " (hôm nay)" : ""}`)));
   const slots = el("div", { id: "slots" });
   const error = el("p", { class: "error", id: "book-error" });
+  const idNumber = el("input", { id: "id-number", inputmode: "numeric", maxlength: 12, autocomplete: "off", placeholder: "12 chữ số" });
   // the button stays in sight below a long list of times (style.css), and names the time chosen
-  const book = el("button", { class: "big primary", id: "book", disabled: true, onclick: () => submit(service.value, error) });
+  const book = el("button", { class: "big primary", id: "book", disabled: true, onclick: () => submit(service.value, idNumber.value.trim(), error) });
   const label = (start) => fill(book, start ? `Đặt lịch lúc ${hhmm(start)} ` : "Đặt lịch ", el("span", { class: "en" }, "Book"));
   label(null);
   const load = async () => {
@@ -80,17 +83,19 @@ function render(today) {
     el("div", { class: "card" },
       el("label", { for: "service" }, "Lĩnh vực ", el("span", { class: "en" }, "Field")), service,
       el("label", { for: "day" }, "Ngày ", el("span", { class: "en" }, "Day")), day,
-      el("label", {}, "Giờ hẹn ", el("span", { class: "en" }, "Time")), slots),
+      el("label", {}, "Giờ hẹn ", el("span", { class: "en" }, "Time")), slots,
+      el("label", { for: "id-number" }, "Số căn cước (không bắt buộc) ", el("span", { class: "en" }, "ID card number (optional)")), idNumber,
+      el("p", { class: "en" }, "Để quét thẻ căn cước tại ki-ốt thay cho mã đặt lịch. Hệ thống chỉ giữ dạng mã hóa, không lưu số căn cước.")),
     error, book,
     el("p", {}, "Không cần tên hay số điện thoại: mã đặt lịch là đủ để làm thủ tục tại ki-ốt."));
   if (services.length) load();
   else slots.replaceChildren(el("p", {}, "Hiện không có lĩnh vực nhận lịch hẹn."));
 }
 
-async function submit(service, error) {
+async function submit(service, idNumber, error) {
   if (!chosen) return;
   try {
-    const reply = await conn.request("appointment.book", { service, slot_start: chosen });
+    const reply = await conn.request("appointment.book", { service, slot_start: chosen, ...(idNumber ? { id_number: idNumber } : {}) });
     location.assign(`/b/${reply.appointment.code}`);
   } catch (e) {
     error.textContent = errorText(e);

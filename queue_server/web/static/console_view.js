@@ -51,6 +51,7 @@ function drawCurrent(status) {
         el("dt", {}, "Gọi lúc"), el("dd", {}, hhmm(t.called_at), t.recalls ? ` · gọi lại ${t.recalls} lần` : ""),
         el("dt", {}, "Lịch hẹn"), el("dd", {}, t.slot_start ? `Có, lúc ${hhmm(t.slot_start)}` : "Không"),
         el("dt", {}, "Ưu tiên"), el("dd", {}, t.priority ? el("span", { class: "badge prio" }, status.priorities[t.priority] || t.priority) : "Không"),
+        t.dossier ? [el("dt", {}, "Nhận kết quả hồ sơ"), el("dd", { id: "current-dossier" }, el("b", {}, t.dossier))] : null,
       ),
     ) : el("div", { class: "idle", id: "current-label" }, IDLE_VI[status.counter.state]),
   );

@@ -5,6 +5,7 @@ import {
 import { barChart } from "/static/charts.js";
 import { buildInsight, insightLive, pauseReasonName, showInsight } from "/static/insight.js";
 import { buildPlanning } from "/static/planning.js";
+import { buildDossiers } from "/static/dossiers.js";
 
 const device = deviceParam("manager");
 const main = $("#main");
@@ -14,6 +15,7 @@ let summary = null;
 let tab = "live";
 let report = null;
 let planning = null;
+let dossiers = null;
 
 const COUNTER_VI = { open: "Đang mở", paused: "Tạm dừng", closed: "Đóng" };
 const COMPONENT_VI = { printer: "Máy in", scanner: "Máy quét", camera: "Camera", pad: "Bàn phím đánh giá", display: "Màn hình", audio: "Âm thanh", network: "Mạng" };
@@ -63,7 +65,7 @@ async function refresh() {
 }
 
 function layout() {
-  const tabs = [["live", "Trực tiếp", "Live"], ["reports", "Báo cáo", "Reports"], ["insight", "Chất lượng", "Quality"], ["planning", "Kế hoạch", "Planning"], ["devices", "Thiết bị", "Devices"], ["ticker", "Bảng tin", "Ticker"]];
+  const tabs = [["live", "Trực tiếp", "Live"], ["reports", "Báo cáo", "Reports"], ["insight", "Chất lượng", "Quality"], ["planning", "Kế hoạch", "Planning"], ["dossiers", "Hồ sơ", "Dossiers"], ["devices", "Thiết bị", "Devices"], ["ticker", "Bảng tin", "Ticker"]];
   main.replaceChildren(
     el("nav", { class: "tabs", role: "tablist" }, tabs.map(([id, vi, en]) =>
       el("button", { id: `tab-${id}`, role: "tab", "aria-selected": String(tab === id), onclick: () => show(id) }, vi, " ", el("span", { class: "en" }, en)))),
@@ -71,23 +73,31 @@ function layout() {
     el("section", { id: "reports", hidden: tab !== "reports" }),
     el("section", { id: "insight", hidden: tab !== "insight" }),
     el("section", { id: "planning", hidden: tab !== "planning" }),
+    el("section", { id: "dossiers", hidden: tab !== "dossiers" }),
     el("section", { id: "devices", hidden: tab !== "devices" }),
     el("section", { id: "ticker", hidden: tab !== "ticker" }),
   );
   buildReports();
   buildInsight($("#insight"), conn, snapshot.day);
   planning = buildPlanning($("#planning"), conn, snapshot.day);
+  dossiers = buildDossiers($("#dossiers"), conn, snapshot.day, (counts) => {
+    const late = counts.overdue + counts.due_soon;
+    $("#tab-dossiers").classList.toggle("alarm", counts.overdue > 0);
+    $("#tab-dossiers").dataset.alarms = String(late);
+    $("#tab-dossiers").title = `${counts.overdue} quá hạn, ${counts.due_soon} sắp đến hạn`;
+  });
 }
 
 function show(id) {
   tab = id;
-  for (const name of ["live", "reports", "insight", "planning", "devices", "ticker"]) {
+  for (const name of ["live", "reports", "insight", "planning", "dossiers", "devices", "ticker"]) {
     $(`#${name}`).hidden = name !== id;
     $(`#tab-${name}`).setAttribute("aria-selected", String(name === id));
   }
   if (id === "reports" && !report) loadReport();
   if (id === "insight") showInsight();
   if (id === "planning") planning.load();
+  if (id === "dossiers") dossiers.load();
 }
 
 // ---- live ----

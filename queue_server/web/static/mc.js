@@ -247,6 +247,7 @@ export function errorText(error) {
     rating_duplicate: "Số này đã được đánh giá.",
     rating_closed: "Đã hết thời gian đánh giá.",
     slot_full: "Khung giờ này đã kín chỗ.",
+    card_invalid: "Số căn cước gồm 12 chữ số, in trên thẻ.",
     store_unavailable: "Máy chủ không ghi được dữ liệu; chưa có gì thay đổi.",
   };
   if (error.code === "not_connected" || error.code === "timeout") return `${known.not_connected} ${error.message}`;

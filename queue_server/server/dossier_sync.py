@@ -1,0 +1,167 @@
+"""The server's side of dossiers beyond one look-up: storing pushed and pulled dossiers
+(idempotent by code and version), the schedule that pulls changes from the one-stop system
+(``[dossier_pull]``), and reading the table for alarms and on-time reports.
+
+The pure parts are in :mod:`queue_server.dossiers` (model, working days, standing, on-time
+figures, the pull's pages); this module only does the I/O around them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import logging
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..dossiers.errors import InvalidDossier
+from ..dossiers.lookup import dossier_from_row, dossier_row
+from ..dossiers.model import FINISHED, Dossier
+from ..dossiers.pull import PullRun, pull_changes
+from ..dossiers.standing import Standing, stand
+from ..dossiers.workdays import WorkCalendar
+from ..store.writer import Batch, StoreUnavailable
+
+if TYPE_CHECKING:
+    from .hub import Hub
+
+log = logging.getLogger(__name__)
+
+PULL_SOURCE = "pull"
+
+
+def calendar_for(hub: Hub) -> WorkCalendar:
+    s = hub.config.dossiers
+    return WorkCalendar(holidays=s.holidays, weekend=s.weekend, make_up_days=s.make_up_days)
+
+
+def standing_of(hub: Hub, dossier: Dossier) -> Standing:
+    return stand(dossier, hub.now().date(), calendar_for(hub), hub.config.dossiers.warn_working_days)
+
+
+def dossier_view(hub: Hub, dossier: Dossier) -> dict[str, Any]:
+    """A dossier as the protocol shows it: its values, ``overdue`` and its ``standing``."""
+    return {**dossier.as_dict(hub.now().date()), "standing": standing_of(hub, dossier).as_dict()}
+
+
+def _stored_versions(hub: Hub, codes: Sequence[str]) -> dict[str, int | None]:
+    found: dict[str, int | None] = {}
+    for start in range(0, len(codes), 500):
+        chunk = codes[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for code, version in hub.reader.execute(
+            f"SELECT code, version FROM dossiers WHERE code IN ({marks})", list(chunk)
+        ).fetchall():
+            found[code] = version
+    return found
+
+
+async def store_dossiers(
+    hub: Hub, dossiers: Sequence[Dossier], source: str, id_hashes: Mapping[str, str] | None = None
+) -> list[str]:
+    """Write the dossiers (the writer keeps only newer versions), with the keyed hash of
+    their applicant's ID number when given; returns the codes that changed what was stored.
+    Raises ``StoreUnavailable`` when nothing could be written."""
+    stored = _stored_versions(hub, [d.code for d in dossiers])
+    applied = [
+        d.code
+        for d in dossiers
+        if d.code not in stored or d.version is None or stored[d.code] is None or d.version > stored[d.code]  # type: ignore[operator]
+    ]
+    now = hub.now()
+    hashes = id_hashes or {}
+    await hub.write(Batch(dossiers=[{**dossier_row(d, source, now), "id_hash": hashes.get(d.code)} for d in dossiers]))
+    return applied
+
+
+_FINISHED = tuple(s.value for s in FINISHED)
+
+
+def read_dossiers(hub: Hub, since: dt.date | None = None) -> Iterator[Dossier]:
+    """The stored dossiers still open, and (with ``since``) those received or settled since
+    then or with no settling date; an unreadable row is logged and left out."""
+    marks = ",".join("?" * len(_FINISHED))
+    sql = f"SELECT code, data, version FROM dossiers WHERE json_extract(data, '$.status') NOT IN ({marks})"
+    params: list[Any] = list(_FINISHED)
+    if since is not None:
+        sql += (
+            " OR json_extract(data, '$.result_date') IS NULL OR json_extract(data, '$.result_date') >= ?"
+            " OR json_extract(data, '$.received_date') >= ?"
+        )
+        params += [since.isoformat(), since.isoformat()]
+    for row in hub.reader.execute(sql, params).fetchall():
+        try:
+            yield dossier_from_row(row)
+        except (InvalidDossier, ValueError) as exc:
+            log.warning("stored dossier %s is unreadable: %s", row[0], exc)
+
+
+@dataclasses.dataclass
+class PullStatus:
+    """What the manager's dashboard shows of the pull: when it last ran and how it went."""
+
+    every_seconds: float
+    last_run_at: dt.datetime | None = None
+    last_ok_at: dt.datetime | None = None
+    last_run: PullRun | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "every_seconds": self.every_seconds,
+            "last_run_at": self.last_run_at.isoformat() if self.last_run_at else None,
+            "last_ok_at": self.last_ok_at.isoformat() if self.last_ok_at else None,
+            "last_run": self.last_run.as_dict() if self.last_run else None,
+        }
+
+
+_pulls: weakref.WeakKeyDictionary[Hub, PullStatus] = weakref.WeakKeyDictionary()
+
+
+def pull_status(hub: Hub) -> PullStatus | None:
+    return _pulls.get(hub)
+
+
+def pull_cursor(hub: Hub) -> int:
+    """Where the pull resumes: the highest version it stored (0 on a fresh database)."""
+    row = hub.reader.execute("SELECT max(version) FROM dossiers WHERE source = ?", [PULL_SOURCE]).fetchone()
+    return int(row[0] or 0)
+
+
+async def pull_once(hub: Hub) -> PullRun:
+    settings = hub.config.dossier_pull
+    assert settings is not None, "pull_once needs [dossier_pull]"
+    status = _pulls.setdefault(hub, PullStatus(settings.every_seconds))
+
+    async def keep(dossiers: Sequence[Dossier], applicants: Mapping[str, str]) -> None:
+        from .op_citizens import citizen_hash  # it imports this module
+
+        hashes = {code: citizen_hash(hub, number) for code, number in applicants.items()}
+        await store_dossiers(hub, dossiers, PULL_SOURCE, hashes)
+
+    status.last_run_at = hub.now()
+    try:
+        run = await pull_changes(settings, pull_cursor(hub), keep)
+    except StoreUnavailable as exc:
+        run = PullRun(0, 0, (), pull_cursor(hub), f"the database could not be written: {exc}", complete=False)
+    status.last_run = run
+    if run.failure is None:
+        status.last_ok_at = status.last_run_at
+    if run.rejected:
+        log.warning("dossier pull rejected %d item(s), first: %s", len(run.rejected), run.rejected[0])
+    log.info("dossier pull: %d page(s), %d dossier(s), failure: %s", run.pages, run.stored, run.failure)
+    return run
+
+
+async def run_pulls(hub: Hub) -> None:
+    """Pull every ``every_seconds`` until cancelled; a failed run is reported, never fatal."""
+    settings = hub.config.dossier_pull
+    assert settings is not None, "run_pulls needs [dossier_pull]"
+    _pulls.setdefault(hub, PullStatus(settings.every_seconds))
+    while True:
+        try:
+            await pull_once(hub)
+        except Exception:  # a bug in a pull must not stop the server's clock
+            log.exception("dossier pull failed")
+        await asyncio.sleep(settings.every_seconds)

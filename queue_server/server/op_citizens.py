@@ -1,0 +1,77 @@
+"""A citizen's chip ID card at the kiosk (``citizen.find``): today's appointments booked with
+that ID number, and the dossiers the one-stop system pushed with it.
+
+The kiosk reads the card's QR code (:mod:`queue_server.citizens.card`), shows the citizen
+what it will do, and sends only the 12-digit number once the citizen agrees. Here the number
+becomes its keyed hash at once (:mod:`queue_server.citizens.keyed`, the key in a file beside
+the database); it is not stored, logged, or sent back (the reply masks it), and no event
+carries it.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING, Any
+
+from ..citizens import CardInvalid, CitizenKey, mask_id
+from ..core import codes
+from ..core.model import AppointmentState
+from ..dossiers.lookup import dossier_from_row
+from ..protocol.errors import ProtocolError, ProtocolErrorCode
+from ..protocol.messages import Field
+from ..settings import Role
+from .dossier_sync import dossier_view
+from .ops import operation
+from .session import Session
+
+if TYPE_CHECKING:
+    from .hub import Hub
+
+_keys: weakref.WeakKeyDictionary[Hub, CitizenKey] = weakref.WeakKeyDictionary()
+MAX_FOUND = 20
+
+
+def citizen_hash(hub: Hub, id_number: str, field: str = "id_number") -> str:
+    """The keyed hash of ``id_number``; a ``card_invalid`` error naming ``field`` for a bad one."""
+    key = _keys.get(hub)
+    if key is None:
+        key = _keys[hub] = CitizenKey.beside(hub.writer.path)
+    try:
+        return key.hash(id_number)
+    except CardInvalid as exc:
+        raise ProtocolError(ProtocolErrorCode.CARD_INVALID, f"{field}: {exc.message}.", field=field) from None
+
+
+@operation("citizen.find", (Role.KIOSK,), {"id_number": Field(str, max_length=12)})
+async def citizen_find(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    from .op_dossiers import pickup_possible
+
+    id_hash = citizen_hash(hub, args["id_number"])
+    today = hub.now().date()
+    site = hub.config.site
+    bookings = [row[0] for row in hub.reader.execute("SELECT booking FROM contacts WHERE id_hash = ?", [id_hash])]
+    appointments = []
+    for code in bookings:
+        appointment = hub.lobby.state.appointments.get(code)
+        if appointment is None or site.local(appointment.slot_start).date() != today:
+            continue
+        if appointment.state is not AppointmentState.BOOKED:
+            continue
+        service = site.service(appointment.service)
+        appointments.append(
+            appointment.as_dict()
+            | {
+                "code_display": codes.format_booking_code(code),
+                "service_name_vi": service.name_vi if service else appointment.service,
+                "service_name_en": service.name_en if service else appointment.service,
+            }
+        )
+    appointments.sort(key=lambda a: a["slot_start"])
+    dossiers = []
+    rows = hub.reader.execute(
+        "SELECT code, data, version FROM dossiers WHERE id_hash = ? ORDER BY updated_at DESC LIMIT ?", [id_hash, MAX_FOUND]
+    ).fetchall()
+    for row in rows:
+        dossier = dossier_from_row(row)
+        dossiers.append({**dossier_view(hub, dossier), "pickup": pickup_possible(hub, dossier)})
+    return {"citizen": {"id_masked": mask_id(args["id_number"]), "appointments": appointments, "dossiers": dossiers}}

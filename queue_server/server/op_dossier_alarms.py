@@ -1,0 +1,71 @@
+"""Dossiers for the manager: the late-dossier alarms (``dossier.alarms``) and the on-time
+figures per field and unit (``dossier.report``), as the one-stop statistics count them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from ..dossiers.ontime import on_time_report
+from ..dossiers.standing import Progress, alarms
+from ..protocol.errors import ProtocolError, ProtocolErrorCode
+from ..protocol.messages import Field
+from ..settings import Role
+from ..store.reports import Period, period_bounds
+from .dossier_sync import calendar_for, pull_status, read_dossiers
+from .ops import operation
+from .session import Session
+
+if TYPE_CHECKING:
+    from .hub import Hub
+
+MAX_ALARMS_SHOWN = 200
+
+
+@operation("dossier.alarms", (Role.MANAGER, Role.INTEGRATION), {})
+async def dossier_alarms(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    today = hub.now().date()
+    warn = hub.config.dossiers.warn_working_days
+    found = alarms(read_dossiers(hub), today, calendar_for(hub), warn)
+    status = pull_status(hub)
+    return {
+        "today": today.isoformat(),
+        "warn_working_days": warn,
+        "counts": {p.value: sum(1 for _, s in found if s.progress is p) for p in (Progress.OVERDUE, Progress.DUE_SOON)},
+        "alarms": [
+            {**d.as_dict(today), "standing": s.as_dict()} for d, s in found[:MAX_ALARMS_SHOWN]
+        ],
+        "pull": status.as_dict() if status else None,
+    }
+
+
+@operation(
+    "dossier.report",
+    (Role.MANAGER, Role.INTEGRATION),
+    {
+        "period": Field(str, required=False, choices=tuple(p.value for p in Period)),
+        "date": Field(str, required=False, max_length=10),
+    },
+)
+async def dossier_report(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    period = Period(args["period"] or Period.MONTH.value)
+    day = hub.now().date()
+    if args["date"] is not None:
+        try:
+            day = dt.date.fromisoformat(args["date"])
+        except ValueError:
+            raise ProtocolError(
+                ProtocolErrorCode.BAD_FIELD, 'The field "date" must be a date like 2026-11-23.', field="date"
+            ) from None
+    first, last = period_bounds(period, day)
+    rows, total = on_time_report(read_dossiers(hub, since=first), first, last, as_of=hub.now().date())
+    return {
+        "report": {
+            "period": period.value,
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "as_of": min(last, hub.now().date()).isoformat(),
+            "rows": [row.as_dict() for row in rows],
+            "total": {k: v for k, v in total.as_dict().items() if k not in ("field", "unit")},
+        }
+    }
