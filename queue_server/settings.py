@@ -101,6 +101,16 @@ class CentralSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class PaymentSettings:
+    """``[payment]``: the centre's account for fees paid by VietQR, and each field's fee."""
+
+    bank_bin: str  # the bank's 6-digit BIN (NAPAS)
+    account: str
+    account_name: str = ""
+    fees: Mapping[str, int] = dataclasses.field(default_factory=dict)  # field code → đồng
+
+
+@dataclasses.dataclass(frozen=True)
 class SiteConfig:
     site: Site
     devices: tuple[Device, ...]
@@ -109,6 +119,7 @@ class SiteConfig:
     path: Path | None = None
     dossier_lookup: DossierLookupSettings = DossierLookupSettings()
     central: CentralSettings | None = None  # None: the site ships its log nowhere
+    payment: PaymentSettings | None = None  # None: no fee is paid by VietQR here
 
     def device_by_token(self, token: str) -> Device | None:
         return next((d for d in self.devices if d.token == token), None)

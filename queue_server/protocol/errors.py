@@ -35,6 +35,8 @@ class ProtocolErrorCode(enum.StrEnum):
     DOSSIER_UNKNOWN = "dossier_unknown"
     DOSSIER_INVALID = "dossier_invalid"
     DOSSIER_SOURCE_FAILED = "dossier_source_failed"
+    NO_FEE = "no_fee"
+    PRINTER_FAILED = "printer_failed"
     INTERNAL_ERROR = "internal_error"
 
 

@@ -14,6 +14,7 @@ from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
 from ..web.pages import SECURITY_HEADERS, Page, page_for, reason
+from .op_payments import fee_page
 
 if TYPE_CHECKING:
     from .hub import Hub
@@ -32,7 +33,7 @@ def make_process_request(hub: Hub):  # type: ignore[no-untyped-def]
             return _response(connection, 200, metrics_text(hub), "text/plain; version=0.0.4; charset=utf-8")
         if path in ("/", "/ws"):
             return _response(connection, 426, "This is a websocket endpoint (see docs/protocol.md).\n", "text/plain")
-        page = page_for(path, hub.config.settings.public_url, request.headers.get("If-None-Match"))
+        page = fee_page(hub, path) or page_for(path, hub.config.settings.public_url, request.headers.get("If-None-Match"))
         if page is not None:
             return page_response(page)
         return _response(connection, 404, "Not found.\n", "text/plain")

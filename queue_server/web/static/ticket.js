@@ -10,6 +10,7 @@ let ticket = null;
 let audio = null; // AudioContext, made on the citizen's tap (browsers allow sound only then)
 let rated = null;
 let lastAlert = null;
+let fee = undefined; // the field's fee by VietQR: undefined = not asked yet, null = none
 
 const RATING = [[4, "Rất hài lòng", "Very satisfied"], [3, "Hài lòng", "Satisfied"], [2, "Bình thường", "Neutral"], [1, "Không hài lòng", "Dissatisfied"]];
 
@@ -30,6 +31,7 @@ function start() {
     onHello: (hello) => {
       ticket = hello.snapshot.ticket;
       render();
+      loadFee();
     },
     onEvent: (event) => {
       if (!ticket) return;
@@ -98,12 +100,32 @@ function render() {
   } else if (t.state === "cancelled") {
     parts.push(el("div", { class: "card", id: "cancelled" }, el("h2", {}, "Số này đã bị hủy")));
   }
+  if (fee && t.state !== "cancelled") parts.push(feeCard());
   if (t.state === "waiting" || t.state === "called") {
     parts.push(audio
       ? el("p", { class: "notice", id: "sound-on" }, "Âm báo đã bật. Sound on.")
       : el("button", { class: "big", id: "sound", onclick: enableSound }, "Bật âm báo khi đến lượt ", el("span", { class: "en" }, "Turn on the sound")));
   }
   main.replaceChildren(...parts);
+}
+
+async function loadFee() {
+  if (fee !== undefined) return;
+  try {
+    fee = (await conn.request("fee.qr")).fee;
+  } catch {
+    fee = null; // no fee for this field, or none paid by VietQR here
+  }
+  if (fee) render();
+}
+
+function feeCard() {
+  const amount = `${fee.amount.toLocaleString("vi-VN")} đ`;
+  return el("div", { class: "card", id: "fee" },
+    el("h2", {}, "Phí, lệ phí ", el("span", { class: "en" }, "Fee")),
+    el("p", {}, el("b", { id: "fee-amount" }, amount), " · Nội dung: ", el("b", { id: "fee-reference" }, fee.reference)),
+    el("img", { id: "fee-qr", src: `/t/${code}/vietqr.svg`, alt: `VietQR ${amount}`, width: 240, height: 240 }),
+    el("p", {}, "Quét mã VietQR bằng ứng dụng ngân hàng để nộp phí. ", el("span", { class: "en" }, "Scan with your bank app to pay.")));
 }
 
 async function rate(score) {
