@@ -26,6 +26,7 @@ from typing import Any
 
 from . import pins
 from .config_central import read_central
+from .config_outreach import read_outreach
 from .config_payment import read_payment
 from .config_lines import LineFinder
 from .config_checks import (
@@ -65,7 +66,7 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 _TOP_KEYS = (
     "site", "policy", "priority", "rating", "hours", "service", "counter", "device", "officer",
-    "dossier_lookup", "central", "payment",
+    "dossier_lookup", "central", "payment", "outbox", "notifications", "webhook",
 )  # fmt: skip
 _SITE_KEYS = (
     "id", "name", "timezone", "language", "public_url", "server_url", "retention_days", "session_minutes",
@@ -187,6 +188,7 @@ def _read_config(data: dict[str, Any], problems: Problems, path: Path | None) ->
         dossier_lookup=_read_dossier_lookup(root),
         central=read_central(root),
         payment=read_payment(root, [s.code for s in services if s.code]),
+        outreach=read_outreach(root),
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .core.site import Site
+from .settings_outreach import OutreachSettings
 
 
 class Role(enum.StrEnum):
@@ -120,6 +121,7 @@ class SiteConfig:
     dossier_lookup: DossierLookupSettings = DossierLookupSettings()
     central: CentralSettings | None = None  # None: the site ships its log nowhere
     payment: PaymentSettings | None = None  # None: no fee is paid by VietQR here
+    outreach: OutreachSettings = OutreachSettings()  # notifications, webhooks, their outbox
 
     def device_by_token(self, token: str) -> Device | None:
         return next((d for d in self.devices if d.token == token), None)

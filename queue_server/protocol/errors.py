@@ -36,6 +36,8 @@ class ProtocolErrorCode(enum.StrEnum):
     DOSSIER_INVALID = "dossier_invalid"
     DOSSIER_SOURCE_FAILED = "dossier_source_failed"
     NO_FEE = "no_fee"
+    NOTIFICATIONS_OFF = "notifications_off"
+    CONSENT_REQUIRED = "consent_required"
     PRINTER_FAILED = "printer_failed"
     INTERNAL_ERROR = "internal_error"
 

@@ -31,7 +31,9 @@ from ..protocol.messages import encode
 from ..replication.status import ShippingStatus
 from ..store import snapshots
 from ..store.reader import ticket_row
+from ..store import outbox
 from ..store.writer import Batch, StoreUnavailable, Writer
+from ..outreach.plan import Planner
 from . import views
 from .auth import PinThrottle
 from .metrics import Metrics
@@ -102,6 +104,14 @@ class Hub:
         self._outbox: dict[Session, list[bytes]] = {}  # frames to write at the end of this loop turn
         self._settling: list[tuple[Batch, asyncio.Future[None]]] = []
         self._settling_lock = threading.Lock()  # the writer's thread adds, the event loop takes
+        # notifications and webhooks (queue_server/outreach): planned with each event, sent by
+        # the delivery thread (set by bootstrap), woken after each commit that has some
+        self.planner = Planner(config, lambda event: views.stripped(event, Role.INTEGRATION))
+        self.deliverer: Any = None
+        self._load_outreach()
+
+    def _load_outreach(self) -> None:
+        self.planner.load(*outbox.today_phones(self.reader.conn, self.lobby.state.tickets))
 
     def snapshot(self, session: Session) -> dict[str, Any]:
         """What ``session`` sees of the lobby now (call after :meth:`settled`)."""
@@ -134,11 +144,13 @@ class Hub:
         events = self.lobby.execute(command)
         if not events:
             return events
+        deliveries = self.planner.plan(events, self.lobby.state)
         batch = Batch(
             events=events,
             tickets=self._ticket_rows(events),
             appointments=self._appointment_rows(events),
             contacts=contacts,
+            outbox=[d.row(outbox.utc(command.now)) for d in deliveries],
             epoch=self.epoch,
             snapshot=snapshots.on_new_day(self.lobby.state, events),
         )
@@ -146,7 +158,13 @@ class Hub:
         batch.on_settled = functools.partial(self._settled, answered)
         self.writer.submit(batch)
         await answered
+        if deliveries:
+            self.wake_deliverer()
         return events
+
+    def wake_deliverer(self) -> None:
+        if self.deliverer is not None:
+            self.deliverer.wake.set()
 
     async def write(self, batch: Batch) -> None:
         """A batch with no events (health probe, purge)."""
@@ -202,6 +220,7 @@ class Hub:
         self.metrics.rebuilds += 1
         self.epoch = self.writer.epoch
         self.lobby, tail = self._load_lobby()
+        self._load_outreach()
         self.recent.clear()
         self.recent.extend(tail)
         self.published_seq = self.lobby.seq

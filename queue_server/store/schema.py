@@ -8,6 +8,8 @@
 - ``dossiers``: dossier statuses pushed by the one-stop system (JSON per dossier code).
 - ``meta``: the site id and a health probe row.
 - ``snapshots``: the state as the log made it at a seq, so a restart replays only what follows.
+- ``outbox``, ``ticket_phones``: deliveries to phones and webhooks, and the phone numbers
+  left for notifications (personal data, purged like ``contacts``).
 """
 
 from __future__ import annotations
@@ -72,7 +74,36 @@ def _v3(db: sqlite_utils.Database) -> None:
     db["snapshots"].create({"seq": int, "fingerprint": str, "taken_at": str, "state": bytes}, pk="seq")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3)
+def _v4(db: sqlite_utils.Database) -> None:
+    """The outbox (store/outbox.py): notifications and webhooks, written with their events;
+    and the phone numbers citizens left for notifications (personal data, purged)."""
+    db["outbox"].create(
+        {
+            "id": int,
+            "key": str,
+            "channel": str,
+            "target": str,
+            "seq": int,
+            "kind": str,
+            "ticket": int,
+            "phone": str,
+            "payload": str,
+            "state": str,
+            "attempts": int,
+            "next_at": str,
+            "last_error": str,
+            "created_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        not_null={"key", "channel", "target", "state"},
+    )
+    db["outbox"].create_index(["target", "key"], unique=True)
+    db["outbox"].create_index(["state", "next_at"])
+    db["ticket_phones"].create({"ticket": int, "phone": str, "created_at": str}, pk="ticket")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4)
 
 
 def migrate(db: sqlite_utils.Database) -> int:

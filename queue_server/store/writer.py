@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.events import Event, EventType
-from . import snapshots
+from . import outbox, snapshots
 from .database import connect
 from .schema import migrate
 
@@ -53,6 +53,11 @@ class Batch:
     # future, it makes no reference cycle (batch -> future -> callback -> batch) for the
     # garbage collector to find, once a request
     on_settled: Callable[[Batch], None] | None = None
+    # the outbox (store/outbox.py): deliveries caused by the events, in their transaction;
+    # attempts' outcomes; phone numbers left for notifications (rows of ticket_phones)
+    outbox: Sequence[Mapping[str, Any]] = ()
+    outbox_marks: Sequence[outbox.Mark] = ()
+    phones: Sequence[Mapping[str, Any]] = ()
 
 
 _STOP = object()
@@ -172,6 +177,7 @@ class Writer:
                 )
             if batch.purge_contacts_before is not None:
                 conn.execute("DELETE FROM contacts WHERE created_at < ?", [batch.purge_contacts_before.isoformat()])
+                outbox.purge(conn, outbox.utc(batch.purge_contacts_before))
         events = [e for batch in batches for e in batch.events]
         conn.executemany(
             "INSERT INTO events (seq, site, type, at, data) VALUES (?, ?, ?, ?, ?)",
@@ -182,6 +188,9 @@ class Writer:
                 snapshots.write(conn, *batch.snapshot, dt.datetime.now(dt.UTC).isoformat())
         for table in ("tickets", "appointments", "contacts", "dossiers"):
             _upsert(conn, table, [row for batch in batches for row in getattr(batch, table)])
+        for batch in batches:  # after the events: a delivery is never kept without its event
+            if batch.outbox or batch.outbox_marks or batch.phones:
+                outbox.write(conn, batch.outbox, batch.outbox_marks, batch.phones)
         for event in events:  # after the tickets' rows: a new day's expiry marks the rows as they are now
             if event.type is EventType.DAY_OPENED and event.data["expired"]:
                 marks = ",".join("?" * len(event.data["expired"]))
