@@ -66,7 +66,7 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 _TOP_KEYS = (
     "site", "policy", "priority", "rating", "hours", "service", "counter", "device", "officer",
-    "dossier_lookup", "central", "payment", "outbox", "notifications", "webhook",
+    "dossier_lookup", "central", "payment", "outbox", "notifications", "webhook", "phone_queue",
 )  # fmt: skip
 _SITE_KEYS = (
     "id", "name", "timezone", "language", "public_url", "server_url", "retention_days", "session_minutes",
@@ -188,7 +188,7 @@ def _read_config(data: dict[str, Any], problems: Problems, path: Path | None) ->
         dossier_lookup=_read_dossier_lookup(root),
         central=read_central(root),
         payment=read_payment(root, [s.code for s in services if s.code]),
-        outreach=read_outreach(root),
+        outreach=read_outreach(root, {s.code for s in services if s.code}),
     )
 
 

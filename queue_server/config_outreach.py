@@ -27,6 +27,7 @@ from .settings_outreach import (
     NotificationSettings,
     OutboxSettings,
     OutreachSettings,
+    PhoneQueueSettings,
     SmsGateway,
     Webhook,
     ZaloGateway,
@@ -37,14 +38,41 @@ NOTIFICATION_KEYS = ("channel", "near_people", "sms", "zalo")
 SMS_KEYS = ("url", "method", "body", "content_type", "headers")
 ZALO_KEYS = ("url", "access_token", "template_near", "template_called")
 WEBHOOK_KEYS = ("name", "url", "secret", "events")
+PHONE_QUEUE_KEYS = (
+    "per_device_per_day", "per_phone_per_day", "share_percent", "confirm_minutes", "rejoin_minutes", "services",
+)  # fmt: skip
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _SECRET = re.compile(r"[!-~]{16,256}")
 _HEADER = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")
 
 
-def read_outreach(root: Table) -> OutreachSettings:
+def read_outreach(root: Table, service_codes: set[str] = frozenset()) -> OutreachSettings:  # type: ignore[assignment]
     return OutreachSettings(
-        outbox=_read_outbox(root), notifications=_read_notifications(root), webhooks=_read_webhooks(root)
+        outbox=_read_outbox(root),
+        notifications=_read_notifications(root),
+        webhooks=_read_webhooks(root),
+        phone_queue=_read_phone_queue(root, service_codes),
+    )
+
+
+def _read_phone_queue(root: Table, service_codes: set[str]) -> PhoneQueueSettings | None:
+    table = root.table("phone_queue", PHONE_QUEUE_KEYS)
+    if table is None:
+        return None
+    d = PhoneQueueSettings()
+    services = []
+    for key, code in table.texts("services"):
+        if code not in service_codes:
+            table.problems.add(key, f"no service has the code {code!r}")
+        else:
+            services.append(code)
+    return PhoneQueueSettings(
+        per_device_per_day=table.integer("per_device_per_day", d.per_device_per_day, low=1, high=20),
+        per_phone_per_day=table.integer("per_phone_per_day", d.per_phone_per_day, low=1, high=20),
+        share_percent=table.integer("share_percent", d.share_percent, low=1, high=100),
+        confirm_minutes=table.integer("confirm_minutes", d.confirm_minutes, low=1, high=120),
+        rejoin_minutes=table.integer("rejoin_minutes", d.rejoin_minutes, low=1, high=240),
+        services=frozenset(services),
     )
 
 

@@ -81,7 +81,23 @@ class Webhook:
 
 
 @dataclasses.dataclass(frozen=True)
+class PhoneQueueSettings:
+    """``[phone_queue]``: taking a number from the phone (``/q``) and its limits."""
+
+    per_device_per_day: int = 1  # numbers one browser may take in a day
+    per_phone_per_day: int = 1  # numbers one phone number may take in a day
+    share_percent: int = 20  # at most this share of a field's daily_cap is taken from phones
+    confirm_minutes: int = 5  # not confirmed this long after being called: a no-show
+    rejoin_minutes: int = 15  # a no-show may put itself back once within this
+    services: frozenset[str] = frozenset()  # the fields offered (empty: every field)
+
+    def offers(self, service: str) -> bool:
+        return not self.services or service in self.services
+
+
+@dataclasses.dataclass(frozen=True)
 class OutreachSettings:
     outbox: OutboxSettings = OutboxSettings()
     notifications: NotificationSettings | None = None  # None: no phone is ever told anything
     webhooks: tuple[Webhook, ...] = ()
+    phone_queue: PhoneQueueSettings | None = None  # None: no number is taken from a phone

@@ -38,6 +38,9 @@ class ProtocolErrorCode(enum.StrEnum):
     NO_FEE = "no_fee"
     NOTIFICATIONS_OFF = "notifications_off"
     CONSENT_REQUIRED = "consent_required"
+    REMOTE_OFF = "remote_off"
+    REMOTE_LIMIT = "remote_limit"
+    REJOIN_CLOSED = "rejoin_closed"
     PRINTER_FAILED = "printer_failed"
     INTERNAL_ERROR = "internal_error"
 

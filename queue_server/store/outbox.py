@@ -58,6 +58,7 @@ def purge(conn: sqlite3.Connection, before: str) -> None:
     """Personal data past its retention: the numbers left, and those of undelivered rows."""
     conn.execute("DELETE FROM ticket_phones WHERE created_at < ?", [before])
     conn.execute("UPDATE outbox SET phone = NULL WHERE phone IS NOT NULL AND created_at < ?", [before])
+    conn.execute("UPDATE remote_tickets SET phone_hash = NULL WHERE created_at < ?", [before])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -137,6 +138,20 @@ def today_phones(conn: sqlite3.Connection, ticket_ids: Iterable[int]) -> tuple[d
             r[0] for r in conn.execute(f"SELECT ticket FROM outbox WHERE kind = 'near' AND ticket IN ({marks})", chunk)
         )
     return phones, told
+
+
+def remote_rows(conn: sqlite3.Connection, ticket_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """The remote_tickets rows of these tickets (today's)."""
+    ids = list(ticket_ids)
+    rows: list[dict[str, Any]] = []
+    columns = ("ticket", "day", "service", "device", "phone_hash", "created_at", "confirmed_at")
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        found = conn.execute(
+            f"SELECT {', '.join(columns)} FROM remote_tickets WHERE ticket IN ({','.join('?' * len(chunk))})", chunk
+        )
+        rows += [dict(zip(columns, row, strict=True)) for row in found]
+    return rows
 
 
 def utc(moment: dt.datetime) -> str:

@@ -58,6 +58,7 @@ class Batch:
     outbox: Sequence[Mapping[str, Any]] = ()
     outbox_marks: Sequence[outbox.Mark] = ()
     phones: Sequence[Mapping[str, Any]] = ()
+    remote: Sequence[Mapping[str, Any]] = ()  # rows of remote_tickets (numbers taken from a phone)
 
 
 _STOP = object()
@@ -191,6 +192,7 @@ class Writer:
         for batch in batches:  # after the events: a delivery is never kept without its event
             if batch.outbox or batch.outbox_marks or batch.phones:
                 outbox.write(conn, batch.outbox, batch.outbox_marks, batch.phones)
+            _upsert(conn, "remote_tickets", batch.remote)
         for event in events:  # after the tickets' rows: a new day's expiry marks the rows as they are now
             if event.type is EventType.DAY_OPENED and event.data["expired"]:
                 marks = ",".join("?" * len(event.data["expired"]))

@@ -4,6 +4,7 @@ import {
 } from "/static/mc.js";
 import { barChart } from "/static/charts.js";
 import { buildPlanning } from "/static/planning.js";
+import { buildOutbox } from "/static/outbox.js";
 
 const device = deviceParam("manager");
 const main = $("#main");
@@ -13,6 +14,7 @@ let summary = null;
 let tab = "live";
 let report = null;
 let planning = null;
+let outboxTab = null;
 
 const COUNTER_VI = { open: "Đang mở", paused: "Tạm dừng", closed: "Đóng" };
 const COMPONENT_VI = { printer: "Máy in", scanner: "Máy quét", camera: "Camera", pad: "Bàn phím đánh giá", display: "Màn hình", audio: "Âm thanh", network: "Mạng" };
@@ -58,7 +60,7 @@ async function refresh() {
 }
 
 function layout() {
-  const tabs = [["live", "Trực tiếp", "Live"], ["reports", "Báo cáo", "Reports"], ["planning", "Kế hoạch", "Planning"], ["devices", "Thiết bị", "Devices"], ["ticker", "Bảng tin", "Ticker"]];
+  const tabs = [["live", "Trực tiếp", "Live"], ["reports", "Báo cáo", "Reports"], ["planning", "Kế hoạch", "Planning"], ["devices", "Thiết bị", "Devices"], ["ticker", "Bảng tin", "Ticker"], ["outbox", "Tin nhắn", "Outbox"]];
   main.replaceChildren(
     el("nav", { class: "tabs", role: "tablist" }, tabs.map(([id, vi, en]) =>
       el("button", { id: `tab-${id}`, role: "tab", "aria-selected": String(tab === id), onclick: () => show(id) }, vi, " ", el("span", { class: "en" }, en)))),
@@ -67,19 +69,22 @@ function layout() {
     el("section", { id: "planning", hidden: tab !== "planning" }),
     el("section", { id: "devices", hidden: tab !== "devices" }),
     el("section", { id: "ticker", hidden: tab !== "ticker" }),
+    el("section", { id: "outbox", hidden: tab !== "outbox" }),
   );
   buildReports();
   planning = buildPlanning($("#planning"), conn, snapshot.day);
+  outboxTab = buildOutbox($("#outbox"), conn);
 }
 
 function show(id) {
   tab = id;
-  for (const name of ["live", "reports", "planning", "devices", "ticker"]) {
+  for (const name of ["live", "reports", "planning", "devices", "ticker", "outbox"]) {
     $(`#${name}`).hidden = name !== id;
     $(`#tab-${name}`).setAttribute("aria-selected", String(name === id));
   }
   if (id === "reports" && !report) loadReport();
   if (id === "planning") planning.load();
+  if (id === "outbox") outboxTab.load();
 }
 
 // ---- live ----
