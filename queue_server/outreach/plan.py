@@ -88,11 +88,18 @@ class Planner:
                 if ticket_id in self.phones:
                     out.append(self.called(state.tickets[ticket_id], event.data["counter"], event.seq))
         if self.notifications is not None and self.phones and events:
-            out += self.near(state, events[-1].seq)
+            if any(e.type is EventType.DAY_OPENED or "service" not in e.data for e in events):
+                out += self.near(state, events[-1].seq)
+            else:  # only the queues these events touched can have moved
+                services = {e.data["service"] for e in events} | {e.data.get("to_service") for e in events}
+                out += self.near(state, events[-1].seq, services=services)
         return out
 
-    def near(self, state: LobbyState, seq: int, only: Iterable[int] | None = None) -> list[Delivery]:
-        """The "your turn is near" deliveries now due (once a ticket)."""
+    def near(
+        self, state: LobbyState, seq: int, only: Iterable[int] | None = None, services: set[str] | None = None
+    ) -> list[Delivery]:
+        """The "your turn is near" deliveries now due (once a ticket), of ``only`` these tickets
+        or of those waiting in ``services`` (default: every ticket with a phone)."""
         assert self.notifications is not None
         out = []
         for ticket_id in list(self.phones if only is None else only):
@@ -100,6 +107,8 @@ class Planner:
                 continue
             ticket = state.tickets.get(ticket_id)
             if ticket is None or ticket.state is not TicketState.WAITING:
+                continue
+            if services is not None and ticket.service not in services:
                 continue
             ahead = state.people_ahead(ticket)
             if ahead <= self.notifications.near_people:

@@ -17,7 +17,7 @@ from bench.clients import Device, close_all, connect_all
 from bench.server import ServerProcess, free_port
 from bench.site import PIN, BenchSite
 from queue_server.client import NotConnected, RequestFailed
-from tests.outreach.gateways import Answer, Gateway
+from bench.gateways import Answer, Gateway
 
 SITE = BenchSite(counters=2, boards=0, kiosks=2, site_id="outbox-kill")
 KILLS = 8

@@ -7,7 +7,7 @@ import pytest
 
 from tests.integration.conftest import clock, db_path  # noqa: F401 (fixtures)
 
-from .gateways import Gateway
+from bench.gateways import Gateway
 
 
 @pytest.fixture

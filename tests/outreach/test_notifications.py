@@ -19,7 +19,7 @@ from queue_server.settings_outreach import (
 from tests.integration.conftest import Clock, running_lobby, run
 from tests.integration.sites import site_config
 
-from .gateways import Answer, Gateway
+from bench.gateways import Answer, Gateway
 
 FAST = OutboxSettings(max_attempts=4, retry_first_seconds=0.05, retry_max_seconds=0.2, timeout_seconds=1.0, workers=4)
 

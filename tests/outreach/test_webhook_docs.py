@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.integration.conftest import Clock, running_lobby, run
 
-from .gateways import Gateway
+from bench.gateways import Gateway
 from .test_webhooks import SECRET, Webhook, hook_site
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "notifications.md").read_text("utf-8")

@@ -12,7 +12,7 @@ from queue_server.settings_outreach import OutreachSettings, Webhook
 from tests.integration.conftest import Clock, running_lobby, run
 from tests.integration.sites import site_config
 
-from .gateways import Answer, Gateway
+from bench.gateways import Answer, Gateway
 from .test_notifications import FAST
 
 SECRET = "whsec-portal-0123456789abcdef"

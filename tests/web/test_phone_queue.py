@@ -26,7 +26,7 @@ from queue_server.settings_outreach import (
 )
 from tests.integration.conftest import Clock
 from tests.integration.sites import PIN, TOKENS, site_config
-from tests.outreach.gateways import Answer, Gateway
+from bench.gateways import Answer, Gateway
 
 from .conftest import Listener, free_port, new_browser, screenshot
 from .pages import click, text_of, type_into, wait
