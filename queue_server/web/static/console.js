@@ -10,6 +10,7 @@
 import {
   $, QueueConnection, deviceParam, el, errorText, forgetToken, hhmm, number, showStatus, storedToken, tokenForm,
 } from "/static/mc.js";
+import { feeBox } from "/static/fee.js";
 
 const WAITING_ROWS = 30; // rows of the waiting list drawn: about what fits the screen
 const REFRESH_DELAY = 100; // ms from the first need of a counter.status to asking it
@@ -368,6 +369,7 @@ function drawCurrent() {
         el("dt", {}, "Lịch hẹn"), el("dd", {}, t.slot_start ? `Có, lúc ${hhmm(t.slot_start)}` : "Không"),
         el("dt", {}, "Ưu tiên"), el("dd", {}, t.priority ? el("span", { class: "badge prio" }, status.priorities[t.priority] || t.priority) : "Không"),
       ),
+      feeBox(conn, t),
     ) : el("div", { class: "idle", id: "current-label" }, IDLE_VI[status.counter.state]),
   );
 }
