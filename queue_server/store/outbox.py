@@ -55,8 +55,10 @@ def write(conn: sqlite3.Connection, rows: Sequence[Mapping[str, Any]], marks: Se
 
 
 def purge(conn: sqlite3.Connection, before: str) -> None:
-    """Personal data past its retention: the numbers left, and those of undelivered rows."""
+    """Past the retention period: the numbers left, those of undelivered rows, and the rows
+    sent (a webhook's row a subscription an event: the table would grow without end)."""
     conn.execute("DELETE FROM ticket_phones WHERE created_at < ?", [before])
+    conn.execute("DELETE FROM outbox WHERE state = 'sent' AND created_at < ?", [before])
     conn.execute("UPDATE outbox SET phone = NULL WHERE phone IS NOT NULL AND created_at < ?", [before])
     conn.execute("UPDATE remote_tickets SET phone_hash = NULL WHERE created_at < ?", [before])
 

@@ -8,6 +8,7 @@ import dataclasses
 import sqlite3
 import unicodedata
 
+from queue_server.store.writer import Batch
 from queue_server.settings_outreach import (
     Channel,
     NotificationSettings,
@@ -196,10 +197,12 @@ def test_phone_numbers_are_purged_after_the_retention_period(db_path, clock: Clo
             assert db.execute("SELECT phone FROM ticket_phones").fetchall() == [("84912345678",)]
             await lobby.hub.purge()
             assert db.execute("SELECT count(*) FROM ticket_phones").fetchone()[0] == 1  # not old yet
+            sent = {"key": "old", "channel": "webhook", "target": "portal", "state": "sent", "created_at": "2026-01-01T00:00:00+00:00"}
+            await lobby.hub.write(Batch(outbox=[sent]))
             clock.advance(days=91)
             await lobby.hub.purge()
             assert db.execute("SELECT count(*) FROM ticket_phones").fetchone()[0] == 0
-            assert db.execute("SELECT phone FROM outbox").fetchall() == [(None,)]
+            assert db.execute("SELECT phone, state FROM outbox").fetchall() == [(None, "dead")]  # the dead letter stays
 
     run(scenario())
 
