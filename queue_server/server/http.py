@@ -58,6 +58,13 @@ def metrics_text(hub: Hub) -> str:
     text = hub.metrics.render(tickets, roles, hub.writer.commits, hub.writer.batches, hub.lobby.seq)
     if hub.shipping is not None:
         text += "\n".join(hub.shipping.lines(site_seq=hub.lobby.seq)) + "\n"
+    if hub.deliverer is not None:  # notifications and webhooks (docs/notifications.md)
+        text += (
+            "# TYPE motcua_outbox_sent_total counter\n"
+            f"motcua_outbox_sent_total {hub.deliverer.sent}\n"
+            "# TYPE motcua_outbox_failed_attempts_total counter\n"
+            f"motcua_outbox_failed_attempts_total {hub.deliverer.failed}\n"
+        )
     return text
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import sqlite3
+import urllib.request
 
 from queue_server.settings_outreach import OutreachSettings, Webhook
 
@@ -16,6 +17,11 @@ from bench.gateways import Answer, Gateway
 from .test_notifications import FAST
 
 SECRET = "whsec-portal-0123456789abcdef"
+
+
+def _metrics(port: int) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as reply:
+        return reply.read().decode()
 
 
 def hook_site(*hooks: Webhook):
@@ -78,5 +84,7 @@ def test_a_refused_delivery_is_a_dead_letter_and_the_next_goes_on(db_path, clock
             status = (await manager.ok("outbox.status"))["outbox"]
             assert status["counts"] == {"webhook": {"dead": 1, "sent": 1}}
             assert status["dead"][0]["target"] == "portal" and status["dead"][0]["phone"] == ""
+            metrics = await asyncio.to_thread(_metrics, lobby.port)
+            assert "motcua_outbox_sent_total 1\n" in metrics and "motcua_outbox_failed_attempts_total 1\n" in metrics
 
     run(scenario())
