@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import sqlite3
 import urllib.request
 
 from queue_server.settings_outreach import OutreachSettings, Webhook
@@ -14,7 +13,7 @@ from tests.integration.conftest import Clock, running_lobby, run
 from tests.integration.sites import site_config
 
 from bench.gateways import Answer, Gateway
-from .test_notifications import FAST
+from .test_notifications import FAST, rows_become
 
 SECRET = "whsec-portal-0123456789abcdef"
 
@@ -78,8 +77,8 @@ def test_a_refused_delivery_is_a_dead_letter_and_the_next_goes_on(db_path, clock
             await kiosk.ok("ticket.issue", service="HT")
             [second] = await asyncio.to_thread(receiver.wait_accepted, 1)
             assert second.json["label"] == "A002"
-            rows = sqlite3.connect(db_path).execute("SELECT seq, state, last_error FROM outbox ORDER BY seq").fetchall()
-            assert [(state, error) for _, state, error in rows] == [("dead", "HTTP 410"), ("sent", None)]
+            query = "SELECT state, last_error FROM outbox ORDER BY seq"
+            await rows_become(db_path, query, [("dead", "HTTP 410"), ("sent", None)])
             manager = await lobby.client("manager")
             status = (await manager.ok("outbox.status"))["outbox"]
             assert status["counts"] == {"webhook": {"dead": 1, "sent": 1}}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -150,8 +151,9 @@ def test_the_dashboard_shows_a_dead_letter_with_the_phone_masked(lobby, listener
     type_into(manager, "#device-token", TOKENS["manager"])
     click(manager, "#token-save")
     click(manager, "#tab-outbox")
-    for _ in range(50):
+    for _ in range(50):  # the dead letter is there once the gateway's 400 is on disk
         click(manager, "#outbox-refresh")
+        time.sleep(0.1)
         if manager.find_elements("css selector", "#outbox-dead"):
             break
     row = wait(manager, "#outbox-dead")
