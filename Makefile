@@ -14,12 +14,13 @@ PORT   ?= 8765
 # offline Vietnamese speech (espeak-ng, sox), a Vietnamese-capable system font, and a
 # browser for the web pages' tests (Debian's chromium; no browser downloads); FUSE 3 (libfuse3 for
 # mfusepy, fusermount3) for the disk that turns read-only under the server (tests/faults/test_readonly.py);
-# PostgreSQL, the province's central database (tests start a throwaway cluster of their own).
+# PostgreSQL, the province's central database (tests start a throwaway cluster of their own);
+# x11-utils (xwininfo) for motcua-lobby to measure the screen it puts the kiosk and the board on side by side.
 DEB_PACKAGES := python3-venv xvfb xauth libgl1-mesa-dri libmtdev1 libzbar0 zbar-tools espeak-ng sox fonts-noto-core \
-                chromium chromium-driver fuse3 postgresql
+                chromium chromium-driver fuse3 postgresql x11-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run test bench bench-faults voice clean
+.PHONY: setup run province test bench bench-faults voice clean
 
 setup: $(STAMP)/venv
 
@@ -42,6 +43,11 @@ $(STAMP)/venv: $(STAMP)/deb setup.cfg pyproject.toml
 run: setup
 	@mkdir -p $(dir $(DB))
 	$(BIN)/motcua-lobby --config $(CONFIG) --db $(DB) --host $(HOST) --port $(PORT)
+
+# A province on this machine: a PostgreSQL cluster in var/province/pg, two demo sites shipping
+# to it, the province dashboard on http://127.0.0.1:8780/province (docs/province.md).
+province: setup
+	$(BIN)/motcua-central demo
 
 # The core's own tests must cover every branch of it; then the whole suite runs. Kivy's
 # windows need a screen: the tests run on a virtual one (Xvfb, Mesa's llvmpipe).

@@ -21,6 +21,7 @@ import datetime as dt
 import logging
 import os
 import re
+import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -105,7 +106,12 @@ class BoardApp(App):
             self._wake()
 
     async def run_with_client(self) -> None:
-        """The app and its connection to the server, in one loop, until the window closes."""
+        """The app and its connection to the server, in one loop, until the window closes or
+        SIGTERM or SIGINT comes (set before the window: SDL would otherwise turn SIGTERM into
+        a close request, and Ctrl-C would end the board with a traceback)."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, self.stop)
         client_task = asyncio.create_task(self.client.run())
         refresh_task = asyncio.create_task(self._refresh_services())
         try:
@@ -165,8 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BoardSetupError as exc:
         print(f"motcua-display: {exc}", file=sys.stderr)
         return 2
-    prepare_kivy(setup, args.size)
-    app = build_app(setup)
+    sound_card = prepare_kivy(setup, args.size)
+    app = build_app(setup, sound_card=sound_card)
     asyncio.run(app.run_with_client())
     return 0
 

@@ -80,7 +80,7 @@ def write_wav(pcm: Pcm, path: Path) -> None:
     data = array.array("h", pcm.samples)
     if sys.byteorder == "big":
         data.byteswap()
-    with wave.open(str(path), "wb") as wav:
+    with open(path, "wb") as file, wave.open(file, "wb") as wav:  # the file first: an OSError is plain
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(pcm.rate)

@@ -1,8 +1,8 @@
 """The one place that wires a board: configuration, options, voice pack, player, client, app.
 
     setup = load_setup(Path("site.toml"), "board-hall")      # no Kivy yet: errors are plain
-    prepare_kivy(setup, size=None)                             # window and audio, before Kivy starts
-    app = build_app(setup)                                     # the App, its controller and client
+    sound_card = prepare_kivy(setup, size=None)                # window and audio, before Kivy starts
+    app = build_app(setup, sound_card=sound_card)              # the App, its controller and client
     asyncio.run(app.run_with_client())
 """
 
@@ -65,12 +65,15 @@ def load_setup(config_path: Path, device_id: str, server_url: str | None = None,
     return BoardSetup(config, device, options, server_url or config.settings.server_url, var, config.site.tz)
 
 
-def prepare_kivy(setup: BoardSetup, size: tuple[int, int] | None = None) -> None:
-    """Window and audio settings; must run before Kivy's window and sound are imported."""
+def prepare_kivy(setup: BoardSetup, size: tuple[int, int] | None = None) -> bool:
+    """Window and audio settings; must run before Kivy's window and sound are imported.
+    False when no sound card was found (the calls then play into SDL's dummy driver)."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")
+    sound_card = True
     if "SDL_AUDIODRIVER" not in os.environ and not _has_sound_card():
         os.environ["SDL_AUDIODRIVER"] = "dummy"  # calls keep their pace with no sound card
         log.warning("no sound card found: using SDL's dummy audio driver (calls are shown, not heard)")
+        sound_card = False
     from kivy.config import Config
 
     Config.set("kivy", "exit_on_escape", "0")
@@ -83,6 +86,7 @@ def prepare_kivy(setup: BoardSetup, size: tuple[int, int] | None = None) -> None
     elif setup.options.fullscreen:
         Config.set("graphics", "fullscreen", "auto")
         Config.set("graphics", "show_cursor", "0")
+    return sound_card
 
 
 def _has_sound_card() -> bool:
@@ -94,8 +98,9 @@ def _has_sound_card() -> bool:
     )
 
 
-def build_app(setup: BoardSetup, *, monotonic=time.monotonic) -> BoardApp:
-    """The app with everything it uses; Kivy is imported from here on."""
+def build_app(setup: BoardSetup, *, monotonic=time.monotonic, sound_card: bool = True) -> BoardApp:
+    """The app with everything it uses; Kivy is imported from here on. Faults of the sound
+    (``sound_card`` False: none was found) are reported to the server (:mod:`.faults`)."""
     from kivy.core.text import LabelBase
     from kivy.lang import Builder
 
@@ -103,6 +108,7 @@ def build_app(setup: BoardSetup, *, monotonic=time.monotonic) -> BoardApp:
 
     from .app import BoardApp
     from .controller import BoardController, Speaker
+    from .faults import AudioFault, AudioReporter
     from .player import SoundPlayer
     from .voice import VoicePack, VoicePackError
     from .voicegen import CHIME, VoiceBuildError, ensure_pack
@@ -148,14 +154,26 @@ def build_app(setup: BoardSetup, *, monotonic=time.monotonic) -> BoardApp:
         wall_clock=lambda: dt.datetime.now(dt.timezone.utc),
         schedule=lambda seconds, fn: Clock.schedule_once(lambda _dt: fn(), seconds),
     )
+
+    def on_status(status: object) -> None:
+        controller.on_status(status)
+        reporter.on_status(status)  # what could not be reported goes once connected
+
     client = QueueClient(
         setup.server_url,
         token=device.token,
         on_event=controller.on_event,
         on_snapshot=controller.on_snapshot,
-        on_status=controller.on_status,
+        on_status=on_status,
         backoff=RECONNECT_BACKOFF,
     )
+    reporter = AudioReporter(client)
+    if options.voice:  # a board with its voice turned off has no sound to report
+        controller.on_audio = reporter.call_said
+        if speaker is None:
+            reporter.standing(AudioFault.VOICE_UNAVAILABLE)
+        elif not sound_card:
+            reporter.standing(AudioFault.NO_SOUND_CARD)
     app = BoardApp(setup=setup, controller=controller, client=client, layout=options.layout, monotonic=monotonic)
     controller.on_change = app.refresh_soon  # every change is on screen from the next frame
     return app

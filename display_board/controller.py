@@ -6,6 +6,10 @@ is offered as not live: the announcer says it only if it is recent (see :mod:`.a
 
 Whatever changes the board (a snapshot, an event, the connection, the next call featured)
 ends in ``on_change()``: the app redraws on the next frame rather than on a timer.
+
+How each spoken call went ends in ``on_audio(fault)`` (None: said in full), for the manager
+(:mod:`.faults`): a call whose sound cannot be written or played is still shown, for as long
+as a call with no voice, and the next one follows.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any, Protocol
 from .announcer import Announcement, Announcer, Decision
 from .audio import write_wav
 from .board import Board
+from .faults import AudioFault
 from .numbers import VietnameseStyle
 from .speech import call_steps, call_text
 from .voice import Rendering, VoicePack
@@ -59,18 +64,29 @@ class Speaker:
         self.english = english
         self.style = style
         self._count = 0
+        self._lacking: set[tuple[str, str]] = set()  # clips calls needed and the pack lacked
         folder.mkdir(parents=True, exist_ok=True)
 
-    def say(self, item: Announcement, on_done: Callable[[], None]) -> tuple[Rendering, Path]:
+    def say(self, item: Announcement, on_done: Callable[[], None]) -> tuple[Rendering, Path, bool]:
+        """Render and start the call; False when the player could not play it (``on_done`` is
+        still called, at the sound's length). Raises OSError if its WAV cannot be written."""
         call = item.call
         rendering = self.pack.render(
             call_steps(call.label, call.counter, repeat=item.repeat, english=self.english, style=self.style)
         )
+        for name in rendering.missing:  # "vi:năm"
+            language, _, text = name.partition(":")
+            self._lacking.add((language, text))
         self._count += 1
         path = self.folder / f"call-{self._count % 4}.wav"  # a few files in turn: none is rewritten while it plays
         write_wav(rendering.pcm, path)
-        self.player.play(path, rendering.pcm.seconds, on_done)
-        return rendering, path
+        played = self.player.play(path, rendering.pcm.seconds, on_done)
+        return rendering, path, played
+
+    def lacking(self) -> list[tuple[str, str]]:
+        """The clips calls needed that the pack still lacks (one put back is forgotten)."""
+        self._lacking = set(self.pack.missing(sorted(self._lacking)))
+        return sorted(self._lacking)
 
 
 class BoardController:
@@ -85,6 +101,7 @@ class BoardController:
         silent_seconds: float = 4.0,
         schedule: Callable[[float, Callable[[], None]], Any] | None = None,
         on_change: Callable[[], None] = lambda: None,
+        on_audio: Callable[[AudioFault | None], None] = lambda fault: None,
     ) -> None:
         self.board = board
         self.announcer = announcer
@@ -94,6 +111,7 @@ class BoardController:
         self.silent_seconds = silent_seconds  # without a voice, how long each call stays featured
         self.schedule = schedule
         self.on_change = on_change  # the board changed: show it
+        self.on_audio = on_audio  # how the last spoken call went: None = said in full
         self.live = False
         self.spoken: collections.deque[Spoken] = collections.deque(maxlen=500)
         self.finished: collections.deque[float] = collections.deque(maxlen=500)  # monotonic, per spoken
@@ -137,18 +155,33 @@ class BoardController:
         log.info("announcing: %s", call_text(call.label, call.counter))
         if self.speaker is None:
             self.spoken.append(Spoken(call.label, call.counter, call.recall, item.repeat, (), (), 0.0, now, ""))
-            if self.schedule is not None:
-                self.schedule(self.silent_seconds, self._done)
-            else:
-                self._done()
+            self._silent()
             return
-        rendering, path = self.speaker.say(item, self._done)
+        try:
+            rendering, path, played = self.speaker.say(item, self._done)
+        except OSError as exc:
+            log.error("the sound of %s could not be written (%s): the call is shown only", call.label, exc)
+            self.spoken.append(Spoken(call.label, call.counter, call.recall, item.repeat, (), (), 0.0, now, ""))
+            self.on_audio(AudioFault.FILE_FAILED)
+            self._silent()
+            return
         self.spoken.append(
             Spoken(
                 call.label, call.counter, call.recall, item.repeat, rendering.clips, rendering.missing,
                 rendering.pcm.seconds, now, str(path),
             )
         )  # fmt: skip
+        if not played:
+            self.on_audio(AudioFault.PLAYER_FAILED)
+        else:  # a clip found missing stays a fault until it is back, whatever the calls between
+            self.on_audio(AudioFault.CLIPS_MISSING if self.speaker.lacking() else None)
+
+    def _silent(self) -> None:
+        """A call with no sound stays featured ``silent_seconds``, then the next one comes."""
+        if self.schedule is not None:
+            self.schedule(self.silent_seconds, self._done)
+        else:
+            self._done()
 
     def _done(self) -> None:
         self.finished.append(self.monotonic())

@@ -3,6 +3,10 @@
 The player says when a sound has finished (``on_stop``), with a watchdog at the WAV's length
 in case the audio driver never reports it: the next call never starts over the previous one,
 and a board with no sound card (SDL's ``dummy`` driver) keeps the same pace.
+
+Kivy's SDL2 loader gives a sound object even when it could not load the file or open the
+output (its ``length`` is then 0, and ``play()`` leaves it stopped): such a sound counts as
+not played, so that the board can report it (:mod:`.faults`).
 """
 
 from __future__ import annotations
@@ -33,16 +37,26 @@ class SoundPlayer:
             self._release()
         self._done = on_done
         sound = SoundLoader.load(str(path))
-        if sound is None:
-            log.warning("no audio output could play %s: the call is shown only", path)
-            self._watchdog = Clock.schedule_once(lambda _dt: self._finish(), seconds)
-            return False
+        if sound is None or not sound.length:
+            return self._not_played(path, seconds, sound)
         self._sound = sound
         sound.volume = self.volume
         sound.bind(on_stop=lambda *_args: Clock.schedule_once(lambda _dt: self._finish(sound), 0))
         self._watchdog = Clock.schedule_once(lambda _dt: self._finish(sound), seconds + WATCHDOG_MARGIN)
         sound.play()
+        if sound.state != "play":
+            self._release()
+            self._done = on_done
+            return self._not_played(path, seconds, None)
         return True
+
+    def _not_played(self, path: Path, seconds: float, sound: Sound | None) -> bool:
+        """The output would not take the sound: the call is shown for as long, then the next."""
+        log.warning("the sound output could not play %s: the call is shown only", path)
+        if sound is not None:
+            sound.unload()
+        self._watchdog = Clock.schedule_once(lambda _dt: self._finish(), seconds)
+        return False
 
     def _finish(self, sound: Sound | None = None) -> None:
         if sound is not None and sound is not self._sound:

@@ -124,8 +124,10 @@ class VoicePack:
         return self._chime
 
     def clip(self, language: str, text: str) -> Pcm | None:
+        """The clip, or None when the pack lacks it. A clip that was missing is looked for
+        again at the next call: one put back in the pack is used without a restart."""
         key = (language, _key(text))
-        if key not in self._cache:
+        if self._cache.get(key) is None:
             self._cache[key] = self._load(key)
         return self._cache[key]
 

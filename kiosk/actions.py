@@ -21,7 +21,6 @@ from queue_server.client import NotConnected, RequestFailed
 
 from .bootstrap import KioskContext
 from .core import documents
-from .core.texts import Language
 
 log = logging.getLogger(__name__)
 
@@ -75,13 +74,8 @@ class KioskActions:
 
     async def print_ticket(self, ticket: dict[str, Any]) -> str | None:
         """Print an issued ticket; None when printed, else the fault (also reported)."""
-        priority = ticket.get("priority")
-        names = {p.code: p.name_vi for p in self.context.settings.config.site.priorities}
-        if ticket.get("appointment"):
-            label: str | None = self.context.texts.text("ticket.appointment", Language.VI)
-        else:
-            label = names.get(priority, priority) if priority else None
-        return await self.print(documents.queue_ticket(self.centre, ticket, label))
+        mark = documents.ticket_mark(ticket, self.context.settings.config.site.priorities, self.context.texts)
+        return await self.print(documents.queue_ticket(self.centre, ticket, mark))
 
     async def print(self, document: Document) -> str | None:
         """Print once, after the job before it; returns None when printed, else the fault (also

@@ -18,8 +18,10 @@ os.environ.setdefault("KIVY_LOG_MODE", "MIXED")  # Kivy logs its own; the -v opt
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
+import dataclasses  # noqa: E402
 import datetime as dt  # noqa: E402
 import logging  # noqa: E402
+import signal  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Coroutine, Sequence  # noqa: E402
@@ -42,8 +44,8 @@ from .core.decisions import Notice, ScanKind  # noqa: E402
 from .core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter  # noqa: E402
 from .core.shown_ticket import ShownTicket  # noqa: E402
 from .tickets import TicketFlows  # noqa: E402
-from .core.options import KioskOptions  # noqa: E402
-from .core.texts import Catalogue  # noqa: E402
+from .core.options import KioskOptions, parse_window_size  # noqa: E402
+from .core.texts import Both, Catalogue  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +162,12 @@ class KioskApp(TicketFlows, AdminFlows, App):
         return self.root.get_screen(name)
 
     async def serve(self, *extra: Coroutine[Any, Any, Any]) -> None:
-        """Run the app, the queue client and the scanners until the app stops."""
+        """Run the app, the queue client and the scanners until the app stops, or until SIGTERM
+        or SIGINT. The handlers are set before the window: SDL would otherwise turn SIGTERM into
+        a window close request, which kiosk mode ignores (motcua-lobby then killed the kiosk)."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, self.stop)
         background = [asyncio.create_task(self.context.client.run(), name="queue client")]
         background.append(asyncio.create_task(self._scan_loop(), name="scans"))
         background += [asyncio.create_task(coroutine) for coroutine in extra]
@@ -265,11 +272,10 @@ class KioskApp(TicketFlows, AdminFlows, App):
     def home_tiles(self) -> list[decisions.ServiceTile]:
         return decisions.tiles(self.services, self.kiosk_options.services)
 
-    def service_name(self, code: str) -> str:
+    def service_name(self, code: str) -> Both:
+        """The field's name in each language, for a notice shown in both."""
         service = self.context.settings.config.site.service(code)
-        if service is None:
-            return code
-        return service.name_vi if self.texts.language.value == "vi" else service.name_en
+        return Both(service.name_vi, service.name_en) if service is not None else Both(code, code)
 
     # --- flows -----------------------------------------------------------------------------
 
@@ -311,7 +317,7 @@ class KioskApp(TicketFlows, AdminFlows, App):
             return
         except NotConnected:
             return
-        self.show_notice(decisions.followed_ticket(ticket, self.texts.language.value))
+        self.show_notice(decisions.followed_ticket(ticket))
 
     # --- scans -----------------------------------------------------------------------------
 
@@ -349,6 +355,13 @@ class KioskApp(TicketFlows, AdminFlows, App):
             self.spawn(self._follow(action.value))
 
 
+def _window_size(text: str) -> tuple[int, int]:
+    size = parse_window_size(text)
+    if size is None:
+        raise argparse.ArgumentTypeError(f"{text!r}: write the size as WIDTHxHEIGHT from 480x270, e.g. 960x540")
+    return size
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="motcua-kiosk",
@@ -358,6 +371,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, required=True, help="the site's TOML file")
     parser.add_argument("--device", required=True, help="this kiosk's device id in the file (e.g. kiosk-1)")
     parser.add_argument("--server", help="the queue server's ws:// address (default: the configuration's server_url)")
+    parser.add_argument(
+        "--size", type=_window_size, help="a window of WIDTHxHEIGHT, whatever the options say (motcua-lobby uses it)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more (INFO)")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -366,7 +382,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         settings = read_settings(args.config, args.device)
-        configure_kivy(settings.options)
+        options = settings.options
+        if args.size is not None:
+            options = dataclasses.replace(options, fullscreen=False, window_size=args.size)
+        configure_kivy(options)
         app = KioskApp(args.config, args.device, server_url=args.server)
     except KioskSetupError as exc:
         print(f"motcua-kiosk: {exc}", file=sys.stderr)

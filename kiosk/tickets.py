@@ -23,6 +23,7 @@ from .actions import Issued
 from .core import decisions
 from .core.decisions import Notice
 from .core.shown_ticket import ShownTicket
+from .core.texts import Both
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class TicketFlows:
             return
         self.spawn(self._issue(lambda: self.actions.check_in(booking), None))
 
-    async def _issue(self, ask: Any, name: str | None) -> None:
+    async def _issue(self, ask: Any, name: Both | None) -> None:
         """Ask for the ticket, show its number as soon as the server answers, then print it
         while it is on screen; the guard holds until the paper is out (or failed)."""
         log.info("issuing (%s)", name or "check-in")
@@ -82,7 +83,7 @@ class TicketFlows:
             self.issuing.finish(time.monotonic())
         self._show_printed(shown, fault)
 
-    def _refusal(self, exc: RequestFailed, name: str | None) -> Notice:
+    def _refusal(self, exc: RequestFailed, name: Both | None) -> Notice:
         tz = self.context.settings.config.site.tz
         if name is not None:
             return decisions.issue_refusal(exc.code, exc.details, name, tz)

@@ -4,6 +4,7 @@ the state from the log, serve until SIGTERM or SIGINT."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
 import logging
 import signal
@@ -88,6 +89,9 @@ async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=N
         hub.reader.close()
 
 
-def run(config_path: Path, db_path: Path, host: str, port: int) -> None:
+def run(config_path: Path, db_path: Path, host: str, port: int, public_url: str | None = None) -> None:
+    """Serve until stopped; ``public_url`` (motcua-server --public-url) replaces the configuration's."""
     config = load_config(config_path)
+    if public_url is not None:
+        config = dataclasses.replace(config, settings=dataclasses.replace(config.settings, public_url=public_url))
     asyncio.run(serve(config, db_path, host, port))

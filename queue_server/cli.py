@@ -1,12 +1,13 @@
 """``motcua-server``: run a centre's queue server, and look after its configuration and data.
 
-    motcua-server --config site.toml --db var/lobby.db [--host H] [--port N]   run it
+    motcua-server --config site.toml --db var/lobby.db [--host H] [--port N] [--public-url U]   run it
     motcua-server check --config site.toml                                       check a configuration
     motcua-server hash-pin                                                      hash an officer's PIN
     motcua-server tickets --config site.toml --db var/lobby.db [--day D]         list a day's tickets
     motcua-server export-events --db var/lobby.db [--since SEQ] [--out F]        the event log as CSV
     motcua-server backup --db var/lobby.db --to backup.db                        online backup
     motcua-server import-dossiers --db var/lobby.db --csv dossiers.csv           dossiers for the kiosk's lookup
+    motcua-server book --service HT [--server ws://127.0.0.1:8765/]              book today's next free slot
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import datetime as dt
 import getpass
 import logging
 import sys
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -61,6 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dossiers.add_argument("--db", type=Path, required=True, help="the database file")
     dossiers.add_argument("--csv", type=Path, required=True, help="the CSV file (UTF-8, header row first)")
+
+    book = commands.add_parser(
+        "book",
+        help="book a field's next free slot today through the running server and print the booking code",
+        description="Books as a citizen's phone does (appointment.slots, appointment.book). The code goes to "
+        "standard output (ABCD-2345), what was booked to standard error; scan the code at a kiosk to check in.",
+    )
+    book.add_argument("--service", required=True, help="the field's code, e.g. HT")
+    book.add_argument(
+        "--server", default="ws://127.0.0.1:8765/", help="the queue server (default ws://127.0.0.1:8765/)"
+    )
     return parser
 
 
@@ -70,6 +83,19 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=default, help="the SQLite database file (made if missing)")
     parser.add_argument("--host", default=default, help="the address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=default, help="the port (default 8765)")
+    parser.add_argument(
+        "--public-url",
+        type=_public_url,
+        default=default,
+        help="what phones open, printed in ticket QR codes (default: the configuration's public_url)",
+    )
+
+
+def _public_url(text: str) -> str:
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"{text!r}: give an http:// or https:// address, e.g. http://10.0.0.2:8765")
+    return text.rstrip("/")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -97,7 +123,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.config is None or args.db is None:
         raise _Usage("give --config FILE and --db FILE (see --help)")
     try:
-        run(args.config, args.db, args.host or "127.0.0.1", args.port or 8765)
+        run(args.config, args.db, args.host or "127.0.0.1", args.port or 8765, getattr(args, "public_url", None))
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -201,6 +227,25 @@ def _import_dossiers(args: argparse.Namespace) -> int:
     return 0
 
 
+def _book(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .booker import BookingFailed, book_next_slot
+
+    try:
+        booked = asyncio.run(book_next_slot(args.server, args.service))
+    except BookingFailed as exc:
+        print(f"motcua-server book: {exc}", file=sys.stderr)
+        return 1
+    print(booked.code_display)
+    print(
+        f"booked {booked.service} at {booked.slot_start:%H:%M} on {booked.slot_start:%d/%m/%Y}: "
+        f"scan {booked.code_display} at a kiosk, or open {booked.url}",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _require_file(path: Path) -> None:
     if not path.is_file():
         raise _Usage(f"{path}: no such database file")
@@ -214,6 +259,7 @@ _COMMANDS = {
     "export-events": _export,
     "backup": _backup,
     "import-dossiers": _import_dossiers,
+    "book": _book,
 }
 
 

@@ -3,7 +3,10 @@
 One file per site (``docs/configuration.md`` describes every key)::
 
     [site]  [policy]  [[priority]]  [[rating]]  [hours]
-    [[service]]  [[counter]]  [[device]]  [[officer]]
+    [[service]]  [[counter]]  [[device]]  [[officer]]  [dossier_lookup]
+
+This module reads the site, its policy, services and counters; :mod:`.config_devices` reads the
+devices and officers, :mod:`.config_dossier_lookup` the dossier look-up.
 
 Everything wrong with a file is reported at once in one :class:`ConfigError`, one problem a
 line, each naming the file, the line when it can be found, and the key path::
@@ -24,41 +27,39 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import pins
 from .config_central import read_central
-from .config_outreach import read_outreach
-from .config_payment import read_payment
-from .config_lines import LineFinder
 from .config_checks import (
     DEFAULT_HOURS,
-    check_json_path,
-    check_url_template,
     HOURS_KEYS,
+    MAX_COUNTER,
     HoursSpec,
-    KeyPath,
     Problem,
     Problems,
     Table,
     format_key,
-    kind_of,
-    nfc,
+    keyed,
+    known_service,
     positive_number,
     report_duplicates,
-    suggest,
 )
+from .config_devices import read_devices, read_officers
+from .config_dossier_lookup import read_dossier_lookup
+from .config_lines import LineFinder
+from .config_outreach import read_outreach
+from .config_payment import read_payment
 from .core.site import (
+    DEFAULT_PAUSE_REASONS,
     DEFAULT_PRIORITIES,
     DEFAULT_RATING_SCALE,
     CounterSpec,
+    PauseReason,
     Policy,
     PriorityCategory,
     RatingLevel,
     Service,
     Site,
 )
-from .dossiers.model import FIELDS as DOSSIER_FIELDS
-from .dossiers.model import DossierStatus
-from .settings import Device, DossierLookupSettings, Officer, Role, ServerSettings, SiteConfig
+from .settings import ServerSettings, SiteConfig
 
 __all__ = ["ConfigError", "Problem", "load_config", "parse_config"]
 
@@ -66,7 +67,8 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 _TOP_KEYS = (
     "site", "policy", "priority", "rating", "hours", "service", "counter", "device", "officer",
-    "dossier_lookup", "central", "payment", "outbox", "notifications", "webhook", "phone_queue",
+    "dossier_lookup", "central", "pause_reason", "payment", "outbox", "notifications", "webhook",
+    "phone_queue",
 )  # fmt: skip
 _SITE_KEYS = (
     "id", "name", "timezone", "language", "public_url", "server_url", "retention_days", "session_minutes",
@@ -80,27 +82,16 @@ _POLICY_KEYS = (
 _NAMES = ("name_vi", "name_en")
 _SERVICE_KEYS = (
     "code", "prefix", *_NAMES, "daily_cap", "max_wait_minutes", "target_wait_minutes", "number_start", "number_width",
-    "slot_minutes", "slot_capacity", "hours",
+    "slot_minutes", "slot_capacity", "hours", "unit",
 )  # fmt: skip
 _COUNTER_KEYS = ("number", "name", "services")
-_DEVICE_KEYS = (
-    "id", "role", "token", "name", "counter", "services", "counters", "printer", "scanner", "pad",
-    "pad_address", "options",
-)  # fmt: skip
-_OFFICER_KEYS = ("user", "name", "pin_hash", "counters", "manager")
-_DOSSIER_LOOKUP_KEYS = ("url_template", "timeout_seconds", "fields", "statuses", "headers")
-_HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")
 
 _SITE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-_NAME_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _SERVICE_CODE = re.compile(r"[A-Z][A-Z0-9_]{0,15}")
 _PREFIX = re.compile(r"[A-Z]{1,2}")
 _PRIORITY_CODE = re.compile(r"[a-z][a-z0-9_]{0,31}")
-_TOKEN = re.compile(r"[!-~]{16,256}")
-_DEVICE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
 _TOML_LOCATION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
-MAX_COUNTER = 9999
 DAY_MINUTES = 24 * 60
 
 
@@ -181,11 +172,11 @@ def _read_config(data: dict[str, Any], problems: Problems, path: Path | None) ->
     )
     return SiteConfig(
         site=site,
-        devices=_read_devices(root, site),
-        officers=_read_officers(root, {c.number for c in counters}),
+        devices=read_devices(root, site),
+        officers=read_officers(root, {c.number for c in counters}),
         settings=_read_settings(site_table),
         path=path,
-        dossier_lookup=_read_dossier_lookup(root),
+        dossier_lookup=read_dossier_lookup(root),
         central=read_central(root),
         payment=read_payment(root, [s.code for s in services if s.code]),
         outreach=read_outreach(root, {s.code for s in services if s.code}),
@@ -286,7 +277,19 @@ def _read_policy(root: Table) -> Policy:
         ),
         recent_services=whole("recent_services", 1, 1000),
         service_level_percent=whole("service_level_percent", 1, 100),
+        pause_reasons=_read_pause_reasons(root),
     )
+
+
+def _read_pause_reasons(root: Table) -> tuple[PauseReason, ...]:
+    """``[[pause_reason]]`` tables replace the default list (họp, nghỉ trưa…)."""
+    tables = root.tables("pause_reason", ("code", *_NAMES))
+    if tables is None:
+        return DEFAULT_PAUSE_REASONS
+    hint = "lower-case letters, digits and '_' (e.g. 'lunch')"
+    codes = [t.code("code", _PRIORITY_CODE, hint) for t in tables]
+    report_duplicates(root.problems, keyed(tables, "code", codes), "pause reason code")
+    return tuple(PauseReason(code, *_names(t)) for t, code in zip(tables, codes, strict=True))
 
 
 def _read_priorities(root: Table) -> tuple[PriorityCategory, ...]:
@@ -295,7 +298,7 @@ def _read_priorities(root: Table) -> tuple[PriorityCategory, ...]:
         return DEFAULT_PRIORITIES
     hint = "lower-case letters, digits and '_' (e.g. 'elderly')"
     codes = [t.code("code", _PRIORITY_CODE, hint) for t in tables]
-    report_duplicates(root.problems, _keyed(tables, "code", codes), "priority code")
+    report_duplicates(root.problems, keyed(tables, "code", codes), "priority code")
     return tuple(PriorityCategory(code, *_names(t)) for t, code in zip(tables, codes, strict=True))
 
 
@@ -306,7 +309,7 @@ def _read_rating_scale(root: Table) -> tuple[RatingLevel, ...]:
     if len(tables) < 2:
         root.report("rating", "a rating scale needs at least 2 levels ([[rating]] tables)")
     scores = [t.integer("score", required=True, low=1, high=10) for t in tables]
-    report_duplicates(root.problems, _keyed(tables, "score", scores), "rating score")
+    report_duplicates(root.problems, keyed(tables, "score", scores), "rating score")
     return tuple(
         RatingLevel(score or 0, *_names(t)) for t, score in zip(tables, scores, strict=True)
     )
@@ -314,11 +317,6 @@ def _read_rating_scale(root: Table) -> tuple[RatingLevel, ...]:
 
 def _names(table: Table) -> tuple[str, str]:
     return table.text("name_vi", "", required=True), table.text("name_en", "", required=True)
-
-
-def _keyed(tables: Sequence[Table], name: str, values: Sequence[Any]) -> list[tuple[KeyPath, Any]]:
-    """``(key path of name in each table, value)`` for the values that were read."""
-    return [(t.at(name), v) for t, v in zip(tables, values, strict=True) if v not in (None, "")]
 
 
 # --- [[service]], [[counter]] -------------------------------------------------------------------
@@ -331,10 +329,10 @@ def _read_services(root: Table, hours: HoursSpec) -> tuple[Service, ...]:
         return ()
     services = tuple(_read_service(t, hours) for t in tables)
     report_duplicates(
-        root.problems, _keyed(tables, "code", [s.code for s in services]), "service code"
+        root.problems, keyed(tables, "code", [s.code for s in services]), "service code"
     )
     report_duplicates(
-        root.problems, _keyed(tables, "prefix", [s.prefix for s in services]), "prefix"
+        root.problems, keyed(tables, "prefix", [s.prefix for s in services]), "prefix"
     )
     return services
 
@@ -362,6 +360,7 @@ def _read_service(t: Table, default_hours: HoursSpec) -> Service:
         number_width=width,
         slot_minutes=t.integer("slot_minutes", 15, low=1, high=DAY_MINUTES),
         slot_capacity=t.integer("slot_capacity", 0, low=0, high=1000),
+        unit=t.text("unit", "") or None,
     )
 
 
@@ -372,7 +371,7 @@ def _read_counters(root: Table, service_codes: set[str]) -> tuple[CounterSpec, .
         return ()
     counters = tuple(_read_counter(t, service_codes) for t in tables)
     numbers = [c.number or None for c in counters]
-    report_duplicates(root.problems, _keyed(tables, "number", numbers), "counter number")
+    report_duplicates(root.problems, keyed(tables, "number", numbers), "counter number")
     return counters
 
 
@@ -387,26 +386,19 @@ def _read_counter(t: Table, service_codes: set[str]) -> CounterSpec:
             checked = positive_number(weight)
             if isinstance(checked, str):
                 t.problems.add(t.at("services") + (code,), f"weight {checked}")
-            elif _known_service(t, t.at("services") + (code,), code, service_codes):
+            elif known_service(t, t.at("services") + (code,), code, service_codes):
                 weights[code] = checked
     elif isinstance(value, list):
         for key, code in t.texts("services"):
             if code in weights:
                 t.problems.add(key, f"{code!r} is listed twice")
-            elif _known_service(t, key, code, service_codes):
+            elif known_service(t, key, code, service_codes):
                 weights[code] = 1.0
     elif value is not None:
         t.report("services", "must be a table { CODE = weight } or an array of service codes")
     if isinstance(value, (dict, list)) and not value:
         t.report("services", "serves no service")
     return CounterSpec(number, t.text("name", f"Quầy {number}"), weights)
-
-
-def _known_service(t: Table, key: KeyPath, code: str, service_codes: set[str]) -> bool:
-    if code in service_codes:
-        return True
-    t.problems.add(key, f"no service has the code {code!r}{suggest(code, service_codes)}")
-    return False
 
 
 def _check_every_service_served(
@@ -418,208 +410,3 @@ def _check_every_service_served(
     for index, service in enumerate(services, start=1):
         if service.code and service.code not in served:
             root.problems.add(("service", index, "code"), f"no [[counter]] serves {service.code!r}")
-
-
-# --- [[device]], [[officer]] --------------------------------------------------------------------
-
-
-def _read_devices(root: Table, site: Site) -> tuple[Device, ...]:
-    tables = root.tables("device", _DEVICE_KEYS) or []
-    devices = [_read_device(t, site) for t in tables]
-    problems = root.problems
-    report_duplicates(problems, _keyed(tables, "id", [d and d.id for d in devices]), "device id")
-    tokens = [t.data.get("token") if isinstance(t.data.get("token"), str) else None for t in tables]
-    report_duplicates(problems, _keyed(tables, "token", tokens), "token", show=False)
-    pads = [(d.pad, d.pad_address) if d and d.pad_address is not None else None for d in devices]
-    report_duplicates(problems, _keyed(tables, "pad_address", pads), "pad address on this pad bus")
-    return tuple(d for d in devices if d is not None)
-
-
-def _read_device(t: Table, site: Site) -> Device | None:
-    device_id = t.code("id", _NAME_ID, "letters, digits, '.', '-' and '_' (e.g. 'kiosk-1')")
-    role = _read_role(t)
-    token = _read_token(t)
-    counter = _read_device_counter(t, role, site)
-    known_services = {s.code for s in site.services}
-    services = t.texts("services")
-    for key, code in services:
-        _known_service(t, key, code, known_services)
-    known_counters = {c.number for c in site.counters}
-    counters = t.integers("counters", low=1, high=MAX_COUNTER)
-    for key, number in counters:
-        if number not in known_counters:
-            t.problems.add(key, f"no [[counter]] has the number {number}")
-    urls = {name: _read_device_url(t, name) for name in ("printer", "scanner", "pad")}
-    pad_address = t.integer("pad_address", low=1, high=247)
-    if pad_address is not None and urls["pad"] is None:
-        t.report("pad_address", "needs a pad URL (pad = 'serial:///dev/ttyUSB0' or 'sim://…')")
-    if role is None or not device_id or not token:
-        return None
-    return Device(
-        id=device_id,
-        role=role,
-        token=token,
-        name=t.text("name", "", empty=True),
-        counter=counter,
-        services=tuple(code for _, code in services),
-        counters=tuple(number for _, number in counters),
-        printer=urls["printer"],
-        scanner=urls["scanner"],
-        pad=urls["pad"],
-        pad_address=pad_address,
-        options=_read_options(t),
-    )
-
-
-def _read_options(t: Table) -> dict[str, str | int | float | bool]:
-    """A device's own settings (``[device.options]``), read by its app: plain values only."""
-    data = t.data.get("options", {})
-    if not isinstance(data, dict):
-        t.report("options", f"must be a table ([device.options]), not {kind_of(data)}")
-        return {}
-    options: dict[str, str | int | float | bool] = {}
-    for name, value in data.items():
-        if isinstance(value, str | int | float | bool):
-            options[name] = nfc(value) if isinstance(value, str) else value
-        else:
-            t.problems.add(t.at("options") + (name,), f"must be a text, number or true/false, not {kind_of(value)}")
-    return options
-
-
-def _read_role(t: Table) -> Role | None:
-    value = t.text("role", required=True)
-    if value is None:
-        return None
-    try:
-        return Role(value.lower())
-    except ValueError:
-        t.report("role", f"unknown role {value!r}{suggest(value.lower(), [r.value for r in Role])}")
-        return None
-
-
-def _read_token(t: Table) -> str:
-    value = t.text("token", required=True)
-    if value is None:
-        return ""
-    if len(value) < 16:
-        t.report("token", f"must be at least 16 characters long (it has {len(value)})")
-    elif not _TOKEN.fullmatch(value):
-        t.report("token", "must be at most 256 printable ASCII characters with no spaces")
-    else:
-        return value
-    return ""
-
-
-def _read_device_counter(t: Table, role: Role | None, site: Site) -> int | None:
-    counter = t.integer("counter", low=1, high=MAX_COUNTER)
-    needs_counter = role in (Role.COUNTER, Role.PAD)
-    if counter is None and needs_counter and not t.has("counter"):
-        t.report("counter", f"missing (required): a {role} device belongs to a counter")
-    elif counter is not None and role is not None and not needs_counter:
-        t.report("counter", f"only counter and pad devices belong to a counter, not a {role}")
-    elif counter is not None and site.counter(counter) is None:
-        t.report("counter", f"no [[counter]] has the number {counter}")
-    return counter
-
-
-def _read_device_url(t: Table, name: str) -> str | None:
-    url = t.text(name)
-    if url is not None and not _DEVICE_URL.fullmatch(url):
-        t.report(
-            name,
-            f"must be a device URL like 'serial:///dev/ttyUSB0' or 'sim://{name}', not {url!r}",
-        )
-        return None
-    return url
-
-
-def _read_officers(root: Table, counter_numbers: set[int]) -> tuple[Officer, ...]:
-    tables = root.tables("officer", _OFFICER_KEYS) or []
-    officers = [_read_officer(t, counter_numbers) for t in tables]
-    users = [o.user.casefold() if o.user else None for o in officers]
-    report_duplicates(root.problems, _keyed(tables, "user", users), "officer user")
-    return tuple(officers)
-
-
-def _read_officer(t: Table, counter_numbers: set[int]) -> Officer:
-    pin_hash = t.text("pin_hash", "", required=True)
-    if pin_hash:
-        try:
-            pins.parse_pin_hash(pin_hash)
-        except pins.InvalidPinHash as exc:
-            t.report("pin_hash", str(exc))
-    counters = t.integers("counters", low=1, high=MAX_COUNTER)
-    for key, number in counters:
-        if number not in counter_numbers:
-            t.problems.add(key, f"no [[counter]] has the number {number}")
-    return Officer(
-        user=t.code("user", _NAME_ID, "letters, digits, '.', '-' and '_' (e.g. 'lan.nguyen')"),
-        name=t.text("name", "", required=True),
-        pin_hash=pin_hash,
-        counters=tuple(number for _, number in counters),
-        manager=t.flag("manager", False),
-    )
-
-
-# --- [dossier_lookup] ---------------------------------------------------------------------------
-
-
-def _read_dossier_lookup(root: Table) -> DossierLookupSettings:
-    """The HTTP adapter to the one-stop system; absent: dossiers pushed to the server only."""
-    table = root.table("dossier_lookup", _DOSSIER_LOOKUP_KEYS)
-    if table is None:
-        return DossierLookupSettings()
-    template = table.text("url_template", required=True)
-    if template is not None and (problem := check_url_template(template)):
-        table.report("url_template", problem)
-    fields: dict[str, str] = {}
-    known = tuple(f for f in DOSSIER_FIELDS if f != "code")
-    fields_table = table.table("fields", known)
-    for name in known if fields_table is not None else ():
-        path = fields_table.text(name)  # type: ignore[union-attr]
-        if path is not None and (problem := check_json_path(path)):
-            fields_table.report(name, problem)  # type: ignore[union-attr]
-        elif path is not None:
-            fields[name] = path
-    if fields_table is None or not fields_table.has("status"):
-        table.problems.add(table.at("fields") + ("status",), "missing (required): the JSON path of the status")
-    statuses = _free_table(table, "statuses", "a status of the one-stop system")
-    choices = [s.value for s in DossierStatus]
-    for theirs, ours in list(statuses.items()):
-        if ours not in choices:
-            table.problems.add(
-                table.at("statuses") + (theirs,), f"must be one of {', '.join(choices)}, not {ours!r}"
-            )
-            del statuses[theirs]
-    headers = _free_table(table, "headers", "an HTTP header")
-    for name in list(headers):
-        if not _HEADER_NAME.fullmatch(name) or not headers[name].isprintable():
-            table.problems.add(table.at("headers") + (name,), "must be an HTTP header name with a printable value")
-            del headers[name]
-    return DossierLookupSettings(
-        url_template=template,
-        timeout_seconds=table.number("timeout_seconds", 5.0, high=60.0),
-        fields=fields,
-        statuses=statuses,
-        headers=headers,
-    )
-
-
-def _free_table(table: Table, name: str, what: str) -> dict[str, str]:
-    """A table whose keys are the user's own (``{"Đang xử lý" = "processing"}``): text values."""
-    data = table.data.get(name)
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        table.report(name, f"must be a table ([{format_key(table.at(name))}]), not {kind_of(data)}")
-        return {}
-    sub = Table(data, table.at(name), table.problems, tuple(data))  # keys are free: each is known
-    values: dict[str, str] = {}
-    for key in data:
-        if not nfc(key):
-            sub.report(key, f"must be {what}, not empty")
-            continue
-        value = sub.text(key)
-        if value is not None:
-            values[nfc(key)] = value
-    return values

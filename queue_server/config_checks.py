@@ -22,6 +22,8 @@ from .core.site import OpeningHours, TimeRange
 KeyPart = str | int  # a table key, or the 1-based position in an array
 KeyPath = tuple[KeyPart, ...]
 
+MAX_COUNTER = 9999  # the highest counter number
+
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -119,6 +121,19 @@ def report_duplicates(
             )
         else:
             seen[value] = key
+
+
+def keyed(tables: Sequence[Table], name: str, values: Sequence[Any]) -> list[tuple[KeyPath, Any]]:
+    """``(key path of name in each table, value)`` for the values that were read."""
+    return [(t.at(name), v) for t, v in zip(tables, values, strict=True) if v not in (None, "")]
+
+
+def known_service(t: Table, key: KeyPath, code: str, service_codes: set[str]) -> bool:
+    """Whether ``code`` names a service; if not, report it at ``key`` with a suggestion."""
+    if code in service_codes:
+        return True
+    t.problems.add(key, f"no service has the code {code!r}{suggest(code, service_codes)}")
+    return False
 
 
 class Table:

@@ -2,7 +2,8 @@
 
 It starts, as child processes: the queue server; a simulator for every ``sim://`` scanner
 and rating-pad bus in the configuration; the pad agent when there are rating pads; and,
-when there is a screen, the first kiosk and the first display board. Ctrl-C or SIGTERM stops
+when there is a screen, the first kiosk and the first display board, side by side on it
+(:mod:`.lobby_windows`). Ctrl-C or SIGTERM stops
 them all (last started, first stopped). If the server stops, everything stops.
 """
 
@@ -17,11 +18,13 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
 from .config import ConfigError, load_config
+from .lobby_windows import DEFAULT_SCREEN, Size, screen_size, side_by_side
 from .settings import Role, SiteConfig
 
 log = logging.getLogger(__name__)
@@ -33,20 +36,26 @@ PYTHON = sys.executable
 class Child:
     name: str
     argv: tuple[str, ...]
+    env: tuple[tuple[str, str], ...] = ()  # added to the lobby's environment
 
 
-def plan(config: SiteConfig, config_path: Path, db: Path, host: str, port: int, windows: bool) -> list[Child]:
+def plan(
+    config: SiteConfig,
+    config_path: Path,
+    db: Path,
+    host: str,
+    port: int,
+    windows: bool,
+    screen: Size = DEFAULT_SCREEN,
+) -> list[Child]:
     """The processes that make up the lobby, in the order they start. The apps connect to the
-    server started here, whatever ``server_url`` the configuration names."""
+    server started here, whatever ``server_url`` the configuration names; their windows share
+    ``screen`` side by side."""
     reach = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     server = ("--server", f"ws://{reach}:{port}/")
-    children = [
-        Child(
-            "server",
-            (PYTHON, "-m", "queue_server.cli", "--config", str(config_path), "--db", str(db),
-             "--host", host, "--port", str(port)),
-        )
-    ]  # fmt: skip
+    serve = (PYTHON, "-m", "queue_server.cli", "--config", str(config_path), "--db", str(db), "--host", host,
+             "--port", str(port), *_public_url(config.settings.public_url, port))  # fmt: skip
+    children = [Child("server", serve)]
     scanners = sorted({_sim_name(d.scanner) for d in config.devices if _sim_name(d.scanner)})
     pads = sorted({_sim_name(d.pad) for d in config.devices if _sim_name(d.pad)})
     for name in scanners:
@@ -57,17 +66,28 @@ def plan(config: SiteConfig, config_path: Path, db: Path, host: str, port: int, 
         children.append(
             Child("pad agent", (PYTHON, "-m", "hardware.pad.agent", "--config", str(config_path), *server))
         )
+    apps = []
     if windows:
         for role, module in ((Role.KIOSK, "kiosk.app"), (Role.DISPLAY, "display_board.app")):
             device = next((d for d in config.devices if d.role is role), None)
             if device is not None and _has(module):
-                children.append(
-                    Child(
-                        device.id,
-                        (PYTHON, "-m", module, "--config", str(config_path), "--device", device.id, *server),
-                    )
-                )
+                apps.append((device.id, module))
+    for (device_id, module), place in zip(apps, side_by_side(screen, len(apps)), strict=True):
+        argv = (PYTHON, "-m", module, "--config", str(config_path), "--device", device_id, *server)
+        argv += ("--size", str(place.size))
+        children.append(Child(device_id, argv, tuple(place.kivy_env().items())))
     return children
+
+
+def _public_url(configured: str, port: int) -> tuple[str, ...]:
+    """A ``public_url`` on this machine (127.0.0.1, localhost) can only mean this lobby's server,
+    so it follows ``--port``: the tickets' QR codes then open the pages of the lobby that printed
+    them (``make run PORT=9000``). An address on the network is the site's to set."""
+    parts = urllib.parse.urlsplit(configured)
+    if parts.hostname not in ("127.0.0.1", "localhost", "::1") or parts.port == port:
+        return ()
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return ("--public-url", urllib.parse.urlunsplit(parts._replace(netloc=f"{host}:{port}")))
 
 
 def _sim_name(url: str | None) -> str | None:
@@ -108,7 +128,7 @@ def run(children: Sequence[Child], port: int) -> int:
     try:
         for child in children:
             print(f"motcua-lobby: starting {child.name}", flush=True)
-            process = subprocess.Popen(child.argv)
+            process = subprocess.Popen(child.argv, env={**os.environ, **dict(child.env)} if child.env else None)
             running.append((child, process))
             if child.name == "server" and not _wait_healthy(port, process):
                 print("motcua-lobby: the server did not start; see its messages above", file=sys.stderr)
@@ -159,7 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     windows = not args.no_windows and bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if not windows and not args.no_windows:
         print("motcua-lobby: no screen here (DISPLAY is not set): starting no kiosk or board window", flush=True)
-    return run(plan(config, args.config, args.db, args.host, args.port, windows), args.port)
+    screen = screen_size() if windows else DEFAULT_SCREEN
+    return run(plan(config, args.config, args.db, args.host, args.port, windows, screen), args.port)
 
 
 if __name__ == "__main__":

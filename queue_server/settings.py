@@ -27,6 +27,9 @@ class Role(enum.StrEnum):
     PUBLIC = "public"
 
 
+PAD_TIMEOUT_OPTION = "timeout_seconds"  # a pad's option: seconds it waits for a press
+
+
 @dataclasses.dataclass(frozen=True)
 class Device:
     """A kiosk, display board, counter PC, rating pad, manager screen or integration client."""
@@ -43,6 +46,12 @@ class Device:
     pad: str | None = None
     pad_address: int | None = None
     options: Mapping[str, str | int | float | bool] = dataclasses.field(default_factory=dict)  # the app's own
+
+    @property
+    def pad_timeout(self) -> float | None:
+        """A pad's own seconds to wait for a press (option ``timeout_seconds``), if it sets one."""
+        value = self.options.get(PAD_TIMEOUT_OPTION) if self.role is Role.PAD else None
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 class DeviceNotFound(LookupError):

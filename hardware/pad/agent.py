@@ -8,7 +8,8 @@ per pad device on it (role ``pad``, with its token; the server sends it the even
 counter only). Then:
 
 - ``ticket.completed`` at a pad's counter arms the pad for that ticket (its LED lights where
-  it has one); an arming nobody answers disarms itself after the timeout (30 s by default);
+  it has one); an arming nobody answers disarms itself after the pad's timeout (its device's
+  ``timeout_seconds`` option; else ``--timeout``, 30 s by default);
 - the first valid press (:class:`~hardware.pad.events.RatingAccepted`) is sent as
   ``rating.submit``; the server keeps one rating per ticket (a second one is refused);
 - a new call at the counter, or a rating given elsewhere (the tablet, the phone), disarms it;
@@ -48,6 +49,7 @@ class PadSpec:
     token: str
     counter: int
     address: int
+    timeout: float = 30.0  # seconds the pad waits for a press once armed
 
 
 ClientFactory = Callable[..., QueueClient]
@@ -62,12 +64,10 @@ class PadAgent:
         pads: Sequence[PadSpec],
         server_url: str,
         *,
-        timeout: float = 30.0,
         client_factory: ClientFactory = QueueClient,
     ) -> None:
         self.bus = bus
         self.pads = {pad.counter: pad for pad in pads}
-        self.timeout = timeout
         self.submitted: set[int] = set()  # tickets this agent rated
         self.link_ok: bool | None = None
         self.clients = {
@@ -103,7 +103,7 @@ class PadAgent:
             return
         kind = event.get("ev")
         if kind == "ticket.completed":
-            if self._stale(event):
+            if self._stale(event, pad.timeout):
                 logger.info("pad %s: completion of %s is too old to arm for", pad.device, event.get("label"))
                 return
             logger.info("pad %s: armed for %s", pad.device, event.get("label"))
@@ -117,12 +117,12 @@ class PadAgent:
         if status is ConnectionStatus.CONNECTED and self.link_ok is not None:
             self._spawn(self._report(pad, self.link_ok))
 
-    def _stale(self, event: dict[str, Any]) -> bool:
+    def _stale(self, event: dict[str, Any], timeout: float) -> bool:
         try:
             at = dt.datetime.fromisoformat(event["at"])
         except (KeyError, TypeError, ValueError):
             return False
-        return (dt.datetime.now(dt.UTC) - at).total_seconds() > self.timeout
+        return (dt.datetime.now(dt.UTC) - at).total_seconds() > timeout
 
     # from the pads
 
@@ -189,7 +189,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", required=True, help="the site's TOML file (its pad devices and their pad URLs)")
     parser.add_argument("--server", help="the queue server's websocket address (default: server_url of the config)")
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds a pad waits for a press (default 30)")
+    parser.add_argument(
+        "--timeout", type=float, default=30.0,
+        help="seconds a pad waits for a press, for pads whose device sets no timeout_seconds option (default 30)",
+    )  # fmt: skip
     parser.add_argument("-v", "--verbose", action="store_true", help="log more (INFO)")
     return parser
 

@@ -1,5 +1,8 @@
 """The pad agent's one wiring place: read the site's configuration, open one pad bus per
-``pad`` URL, run a :class:`~hardware.pad.agent.PadAgent` for each until SIGTERM or SIGINT."""
+``pad`` URL, run a :class:`~hardware.pad.agent.PadAgent` for each until SIGTERM or SIGINT.
+
+Each pad waits for a press as long as its device's ``timeout_seconds`` option says; pads
+that set none take ``timeout`` (``motcua-pads --timeout``)."""
 
 from __future__ import annotations
 
@@ -25,14 +28,16 @@ class AgentSetupError(Exception):
 
 
 def build_agents(config: SiteConfig, server_url: str | None = None, timeout: float = 30.0) -> list[PadAgent]:
-    """One agent per pad bus; nothing is opened until an agent runs."""
+    """One agent per pad bus; nothing is opened until an agent runs. ``timeout``: for pads
+    whose device sets no ``timeout_seconds``."""
     buses: dict[str, list[PadSpec]] = {}
     for device in config.devices:
         if device.role is not Role.PAD or not device.pad:
             continue
         if device.counter is None:
             raise AgentSetupError(f"pad device {device.id} has no counter")
-        spec = PadSpec(device.id, device.token, device.counter, device.pad_address or 1)
+        own = device.pad_timeout
+        spec = PadSpec(device.id, device.token, device.counter, device.pad_address or 1, own or timeout)
         buses.setdefault(device.pad, []).append(spec)
     if not buses:
         raise AgentSetupError("no pad device with a pad URL in the configuration")
@@ -47,11 +52,14 @@ def build_agents(config: SiteConfig, server_url: str | None = None, timeout: flo
                 url,
                 counters={pad.address: str(pad.counter) for pad in pads},
                 arming=ArmingSettings(timeout=timeout, scale=scale),
+                timeouts={pad.address: pad.timeout for pad in pads},
             )
         except InvalidDeviceURL as exc:
             raise AgentSetupError(str(exc)) from None
-        agents.append(PadAgent(bus, pads, server_url or config.settings.server_url, timeout=timeout))
-        logger.info("pad bus %s: %s", url, ", ".join(f"{p.device}@{p.address}→counter {p.counter}" for p in pads))
+        agents.append(PadAgent(bus, pads, server_url or config.settings.server_url))
+        logger.info(
+            "pad bus %s: %s", url, ", ".join(f"{p.device}@{p.address}→counter {p.counter} ({p.timeout:g} s)" for p in pads)
+        )
     return agents
 
 

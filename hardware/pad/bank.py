@@ -5,11 +5,14 @@
     bank.receive_press(KeyPress(2, 4), now)    # RatingAccepted for ticket A1023
 
 ``counters=None`` accepts any address (no counter attached): for checking a bus by hand.
+``timeouts`` gives pads their own arming timeout (address → seconds; the others take the
+settings' ``timeout``): a pad device's ``timeout_seconds`` option.
 """
 
 from __future__ import annotations
 
 import collections
+import dataclasses
 from collections.abc import Mapping
 
 from hardware.pad.arming import ArmingSettings, PadArming
@@ -27,17 +30,30 @@ class UnknownPad(KeyError):
 
 class PadBank:
     def __init__(
-        self, counters: Mapping[int, str] | None, settings: ArmingSettings = ArmingSettings()
+        self,
+        counters: Mapping[int, str] | None,
+        settings: ArmingSettings = ArmingSettings(),
+        timeouts: Mapping[int, float] | None = None,
     ) -> None:
         self.settings = settings
         self.open = counters is None
+        timeouts = timeouts or {}
+        unknown = sorted(set(timeouts) - set(counters or {}))
+        if unknown:
+            raise ValueError(f"a timeout is given for pads that are not configured: {unknown}")
         self.pads: dict[int, PadArming] = {
-            address: PadArming(address, counter, settings) for address, counter in (counters or {}).items()
+            address: PadArming(address, counter, self._settings_of(address, timeouts))
+            for address, counter in (counters or {}).items()
         }
         self._by_counter = {pad.counter: address for address, pad in self.pads.items()}
         if len(self._by_counter) != len(self.pads):
             raise ValueError("two pads are mapped to the same counter")
         self.unknown_presses: collections.Counter[int] = collections.Counter()
+
+    def _settings_of(self, address: int, timeouts: Mapping[int, float]) -> ArmingSettings:
+        if address not in timeouts:
+            return self.settings
+        return dataclasses.replace(self.settings, timeout=timeouts[address])
 
     def address_of(self, counter: str) -> int:
         try:

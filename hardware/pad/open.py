@@ -38,12 +38,14 @@ def open_pad_bus(
     *,
     counters: Mapping[int, str] | None = None,
     arming: ArmingSettings = ArmingSettings(),
+    timeouts: Mapping[int, float] | None = None,
     name: str | None = None,
     on_press: Callable[[KeyPress], None] | None = None,
 ) -> PadBus:
     """The pad bus ``url`` names, its pads mapped to counters; nothing opens until it starts.
 
     ``counters`` maps pad addresses to counter ids; ``None`` accepts every address.
+    ``timeouts`` maps pad addresses to their own arming timeout (others: ``arming.timeout``).
     """
     parsed = parse_device_url(url, PAD_SCHEMES)
     scores = parsed.param("scores")
@@ -53,7 +55,7 @@ def open_pad_bus(
         except ValueError as exc:
             raise InvalidDeviceURL(f"{url}: scores: {exc}") from None
     transport = open_pad_transport(parsed, name=name or url.partition("?")[0])
-    return PadBus(transport, PadBank(counters, arming), on_press=on_press)
+    return PadBus(transport, PadBank(counters, arming, timeouts), on_press=on_press)
 
 
 def open_pad_transport(url: DeviceURL, *, name: str) -> PadTransport:

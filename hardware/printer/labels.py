@@ -28,6 +28,7 @@ class Labels:
     people_ahead: Bilingual = Bilingual("Số người chờ trước", "People ahead of you")
     estimated_wait: Bilingual = Bilingual("Thời gian chờ dự kiến", "Estimated wait")
     wait_unknown: Bilingual = Bilingual("chưa xác định", "not known yet")
+    wait_short: Bilingual = Bilingual("dưới 1 phút", "under 1 min")  # not "~0 phút"
     minutes: Bilingual = Bilingual("phút", "min")
     issued: Bilingual = Bilingual("Giờ lấy số", "Issued at")
     scan_to_follow: Bilingual = Bilingual(

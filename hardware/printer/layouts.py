@@ -100,6 +100,8 @@ def _counters(counters: Sequence[str]) -> str:
 def _wait(minutes: int | None, labels: Labels) -> str:
     if minutes is None:
         return f"{labels.wait_unknown.vi} / {labels.wait_unknown.en}"
+    if minutes == 0:
+        return f"{labels.wait_short.vi} / {labels.wait_short.en}"
     return f"~{minutes} {labels.minutes.vi} / {labels.minutes.en}"
 
 

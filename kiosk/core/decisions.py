@@ -15,6 +15,8 @@ from typing import Any
 from hardware.scanner import ClassifiedCode, CodeKind, RejectedCode, RejectReason
 from hardware.scanner.lines import DiscardReason
 
+from .texts import Both
+
 
 class Tone(enum.Enum):
     INFO = "info"
@@ -59,7 +61,18 @@ class ServiceTile:
             return Notice("tile.full")
         if self.wait_minutes is None:
             return Notice("tile.wait_unknown", tone=Tone.INFO)
+        if self.wait_minutes == 0:
+            return Notice("tile.wait_short", tone=Tone.INFO)  # not "About 0 min"
         return Notice("tile.wait", {"minutes": self.wait_minutes}, Tone.INFO)
+
+
+def ticket_wait(minutes: float | None) -> Notice:
+    """The ticket screen's wait line: unknown (no counter open), under a minute, or about N minutes."""
+    if minutes is None:
+        return Notice("ticket.wait_unknown", tone=Tone.INFO)
+    if round(minutes) == 0:
+        return Notice("ticket.wait_short", tone=Tone.INFO)
+    return Notice("ticket.wait", {"minutes": round(minutes)}, Tone.INFO)
 
 
 def tiles(services: Iterable[Mapping[str, Any]], only: Sequence[str] = ()) -> list[ServiceTile]:
@@ -98,7 +111,7 @@ def local_day(text: str) -> str:
     return f"{dt.date.fromisoformat(text[:10]):%d/%m/%Y}"
 
 
-def issue_refusal(code: str, details: Mapping[str, Any], name: str, tz: dt.tzinfo | None = None) -> Notice:
+def issue_refusal(code: str, details: Mapping[str, Any], name: str | Both, tz: dt.tzinfo | None = None) -> Notice:
     """Why no ticket was issued for the service called ``name``."""
     if code == "service_closed":
         opens = details.get("opens_at")
@@ -174,9 +187,10 @@ def scan_action(result: ClassifiedCode | RejectedCode) -> ScanAction:
     return ScanAction(ScanKind.FOLLOW_TICKET, result.value)
 
 
-def followed_ticket(ticket: Mapping[str, Any], language: str) -> Notice:
+def followed_ticket(ticket: Mapping[str, Any]) -> Notice:
     """A scanned ticket's place in the queue."""
-    name = ticket.get("service_name_vi" if language == "vi" else "service_name_en", ticket.get("service", ""))
+    code = ticket.get("service", "")
+    name = Both(ticket.get("service_name_vi") or code, ticket.get("service_name_en") or code)
     if ticket.get("state") != "waiting":
         return Notice("scan.ticket_done", {"label": ticket.get("label", "")}, Tone.INFO)
     return Notice(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from hardware.printer import (
@@ -16,11 +16,24 @@ from hardware.printer import (
     PrinterTimeout,
     QueueTicket,
 )
+from queue_server.core.site import PriorityCategory
 
 from .texts import Catalogue, Language
 
 
-def queue_ticket(centre: str, ticket: Mapping[str, Any], priority_vi: str | None, footer: str = "") -> QueueTicket:
+def ticket_mark(ticket: Mapping[str, Any], priorities: Iterable[PriorityCategory], texts: Catalogue) -> str | None:
+    """The line under the printed "ƯU TIÊN · PRIORITY" band, in both languages like the rest of
+    the ticket: the appointment, or the priority category (``Người cao tuổi · Elderly``)."""
+    if ticket.get("appointment"):
+        return f"{texts.text('ticket.appointment', Language.VI)} · {texts.text('ticket.appointment', Language.EN)}"
+    code = ticket.get("priority")
+    if not code:
+        return None
+    category = next((p for p in priorities if p.code == code), None)
+    return f"{category.name_vi} · {category.name_en}" if category else code
+
+
+def queue_ticket(centre: str, ticket: Mapping[str, Any], mark: str | None, footer: str = "") -> QueueTicket:
     """The paper ticket for an issued (or checked-in) ticket; its QR code is the ticket's ``url``."""
     return QueueTicket(
         centre_name=centre,
@@ -32,7 +45,7 @@ def queue_ticket(centre: str, ticket: Mapping[str, Any], priority_vi: str | None
         estimated_wait_minutes=_minutes(ticket.get("estimated_wait_minutes")),
         counters=[str(n) for n in ticket.get("counters") or ()],
         qr_payload=ticket["url"],
-        priority=priority_vi,
+        priority=mark,
         footer=footer,
     )
 

@@ -129,7 +129,16 @@ def _size(values: Mapping[str, object], default: tuple[int, int]) -> tuple[int, 
     value = _text(values, "window_size")
     if value is None:
         return default
-    match = _SIZE.fullmatch(value)
-    if not match or not (640 <= int(match[1]) <= 7680 and 480 <= int(match[2]) <= 4320):
+    size = parse_window_size(value)
+    if size is None:
         raise KioskOptionError("window_size", f"must be WIDTHxHEIGHT like '1920x1080', not {value!r}")
+    return size
+
+
+def parse_window_size(text: str) -> tuple[int, int] | None:
+    """``"960x540"`` → ``(960, 540)``: from 480x270 (a quarter of a 1920x1080 screen, where
+    ``motcua-lobby`` puts the kiosk beside the board) to 7680x4320; None for anything else."""
+    match = _SIZE.fullmatch(text)
+    if not match or not (480 <= int(match[1]) <= 7680 and 270 <= int(match[2]) <= 4320):
+        return None
     return int(match[1]), int(match[2])

@@ -10,6 +10,7 @@ both, NFC-normalised, with the same ``{placeholders}`` (a test checks).
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import string
 import unicodedata
@@ -42,6 +43,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # tiles
     "tile.waiting": ("Đang chờ: {count}", "Waiting: {count}"),
     "tile.wait": ("Chờ khoảng {minutes} phút", "About {minutes} min"),
+    "tile.wait_short": ("Chờ dưới 1 phút", "Under a minute"),
     "tile.wait_unknown": ("Chưa có quầy mở", "No counter open yet"),
     "tile.closed": ("Ngoài giờ phục vụ", "Closed now"),
     "tile.full": ("Hết số hôm nay", "No numbers left today"),
@@ -58,6 +60,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ticket.people_ahead": ("Số người đang chờ trước bạn: {count}", "People ahead of you: {count}"),
     "ticket.wait": ("Thời gian chờ dự kiến: khoảng {minutes} phút", "Estimated wait: about {minutes} min"),
     "ticket.wait_unknown": ("Thời gian chờ: chưa xác định", "Estimated wait: not known yet"),
+    "ticket.wait_short": ("Thời gian chờ dự kiến: dưới 1 phút", "Estimated wait: under a minute"),
     "ticket.counters": ("Quầy phục vụ: {counters}", "Counters: {counters}"),
     "ticket.priority": ("Vé ưu tiên", "Priority ticket"),
     "ticket.appointment": ("Vé theo lịch hẹn", "Appointment ticket"),
@@ -161,7 +164,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "scan.bad_booking": ("Mã lịch hẹn bị hỏng hoặc không đầy đủ.", "The booking code is damaged or incomplete."),
     "scan.ticket": (
         "Số {label} ({name}): còn {count} người trước bạn.",
-        "Number {label} ({name}): {count} people ahead of you.",
+        "Number {label} ({name}): people ahead of you: {count}.",
     ),
     "scan.ticket_done": ("Số {label} không còn trong hàng chờ.", "Number {label} is no longer waiting."),
     # messages and the offline screen
@@ -212,6 +215,18 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in _FIELDS.parse(text) if name}
 
 
+@dataclasses.dataclass(frozen=True)
+class Both:
+    """A parameter said differently in each language (a field's name): the Vietnamese text
+    takes ``vi``, the English one ``en``, so the second-language line is all in that language."""
+
+    vi: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.vi
+
+
 class Catalogue:
     """The texts in one first language; :meth:`other` gives the second one."""
 
@@ -228,7 +243,8 @@ class Catalogue:
         except KeyError:
             raise UnknownText(key) from None
         template = pair[0] if language is Language.VI else pair[1]
-        return unicodedata.normalize("NFC", template.format(**params))
+        said = {k: (v.vi if language is Language.VI else v.en) if isinstance(v, Both) else v for k, v in params.items()}
+        return unicodedata.normalize("NFC", template.format(**said))
 
     def __call__(self, key: str, **params: object) -> str:
         return self.text(key, self.language, **params)

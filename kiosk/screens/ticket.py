@@ -9,6 +9,7 @@ from typing import Any
 from kivy.app import App
 from kivy.properties import BooleanProperty, DictProperty, ObjectProperty
 
+from ..core import decisions
 from .widgets import KioskScreen, escape
 
 
@@ -51,8 +52,8 @@ class TicketScreen(KioskScreen):
         self.ids.kind.text = kind
         lines = [texts("ticket.service", name=name)]
         lines.append(texts("ticket.people_ahead", count=t.get("people_ahead", 0)))
-        wait = t.get("estimated_wait_minutes")
-        lines.append(texts("ticket.wait", minutes=round(wait)) if wait is not None else texts("ticket.wait_unknown"))
+        wait = decisions.ticket_wait(t.get("estimated_wait_minutes"))
+        lines.append(texts(wait.key, **wait.params))
         if t.get("counters"):
             lines.append(texts("ticket.counters", counters=", ".join(str(c) for c in t["counters"])))
         if self.late:

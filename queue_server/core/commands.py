@@ -44,6 +44,7 @@ class OpenCounter(Command):
 @dataclasses.dataclass(frozen=True)
 class PauseCounter(Command):
     counter: int
+    reason: str | None = None  # a pause reason's code; None from consoles that do not ask
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,6 +137,15 @@ class SubmitRating(Command):
     ticket: int
     score: int
     source: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class CloseFollowUp(Command):
+    """A manager closes the follow-up of a "Không hài lòng" rating with a note."""
+
+    item: int  # the follow-up's id: the rated ticket's id
+    note: str
+    by: str  # who closes it (the manager's device or user)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -6,6 +6,8 @@ nothing, so a console that retries after a dropped connection is safe.
 
 from __future__ import annotations
 
+import dataclasses
+
 from .commands import CloseCounter, OpenCounter, PauseCounter, SignIn, SignOut
 from .errors import DomainError, ErrorCode
 from .events import Event, EventType
@@ -55,11 +57,19 @@ def open_counter(state: LobbyState, cmd: OpenCounter) -> list[Event]:
 
 def pause_counter(state: LobbyState, cmd: PauseCounter) -> list[Event]:
     counter = state.counter(cmd.counter)
+    reasons = state.site.policy.pause_reasons
+    if cmd.reason is not None and state.site.policy.pause_reason(cmd.reason) is None:
+        raise DomainError(
+            ErrorCode.PAUSE_REASON_UNKNOWN,
+            f"A pause reason is one of {', '.join(r.code for r in reasons)}, not {cmd.reason!r}.",
+            reason=cmd.reason,
+        )
     if counter.state is CounterState.PAUSED:
         return []
     if counter.state is not CounterState.OPEN:
         raise DomainError(ErrorCode.COUNTER_NOT_OPEN, f"Counter {counter.number} is closed; only an open counter pauses.")
-    return [_changed(cmd, counter, CounterState.PAUSED, counter.officer)]
+    event = _changed(cmd, counter, CounterState.PAUSED, counter.officer)
+    return [dataclasses.replace(event, data={**event.data, "reason": cmd.reason})]
 
 
 def close_counter(state: LobbyState, cmd: CloseCounter) -> list[Event]:

@@ -31,6 +31,7 @@ class ErrorCode(enum.StrEnum):
     COUNTER_TAKEN = "counter_taken"
     OFFICER_ELSEWHERE = "officer_elsewhere"
     NOT_SIGNED_IN = "not_signed_in"
+    PAUSE_REASON_UNKNOWN = "pause_reason_unknown"
     QUEUE_EMPTY = "queue_empty"
     # tickets
     TICKET_UNKNOWN = "ticket_unknown"
@@ -51,6 +52,10 @@ class ErrorCode(enum.StrEnum):
     RATING_INVALID = "rating_invalid"
     RATING_CLOSED = "rating_closed"
     RATING_DUPLICATE = "rating_duplicate"
+    # follow-ups of dissatisfied ratings
+    FOLLOW_UP_UNKNOWN = "follow_up_unknown"
+    FOLLOW_UP_CLOSED = "follow_up_closed"
+    NOTE_REQUIRED = "note_required"
     # notices
     TEXT_TOO_LONG = "text_too_long"
     COMPONENT_UNKNOWN = "component_unknown"

@@ -27,6 +27,8 @@ class EventType(enum.StrEnum):
     TICKET_CANCELLED = "ticket.cancelled"
     COUNTER_CHANGED = "counter.changed"
     RATING_RECORDED = "rating.recorded"
+    FOLLOW_UP_OPENED = "follow_up.opened"
+    FOLLOW_UP_CLOSED = "follow_up.closed"
     ALARM_WAIT_EXCEEDED = "alarm.wait_exceeded"
     APPOINTMENT_BOOKED = "appointment.booked"
     APPOINTMENT_CHECKED_IN = "appointment.checked_in"

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from .events import Event, EventType
-from .model import Appointment, AppointmentState, CounterState, DeviceStatus, Ticket, TicketState
+from .model import Appointment, AppointmentState, CounterState, DeviceStatus, FollowUp, Ticket, TicketState
 from .state import LobbyState
 
 
@@ -43,6 +43,7 @@ def _day_opened(state: LobbyState, event: Event) -> None:
         counter.officer = None
         counter.current = None
         counter.priority_streak = 0
+        counter.pause_reason = None
 
 
 def _issued(state: LobbyState, event: Event) -> None:
@@ -161,12 +162,33 @@ def _counter_changed(state: LobbyState, event: Event) -> None:
     counter = state.counters[event.data["counter"]]
     counter.state = CounterState(event.data["state"])
     counter.officer = event.data["officer"]
+    counter.pause_reason = event.data.get("reason") if counter.state is CounterState.PAUSED else None
     if counter.state is CounterState.CLOSED:
         counter.priority_streak = 0
 
 
 def _rated(state: LobbyState, event: Event) -> None:
     state.tickets[event.data["ticket"]].rating = event.data["score"]
+
+
+def _follow_up_opened(state: LobbyState, event: Event) -> None:
+    d = event.data
+    state.follow_ups[d["item"]] = FollowUp(
+        id=d["item"],
+        label=d["label"],
+        service=d["service"],
+        counter=d["counter"],
+        officer=d["officer"],
+        score=d["score"],
+        opened_at=event.at,
+    )
+
+
+def _follow_up_closed(state: LobbyState, event: Event) -> None:
+    item = state.follow_ups[event.data["item"]]
+    item.closed_at = event.at
+    item.closed_by = event.data["by"]
+    item.note = event.data["note"]
 
 
 def _alarm(state: LobbyState, event: Event) -> None:
@@ -215,6 +237,8 @@ _APPLY: dict[EventType, Callable[[LobbyState, Event], None]] = {
     EventType.TICKET_CANCELLED: _cancelled,
     EventType.COUNTER_CHANGED: _counter_changed,
     EventType.RATING_RECORDED: _rated,
+    EventType.FOLLOW_UP_OPENED: _follow_up_opened,
+    EventType.FOLLOW_UP_CLOSED: _follow_up_closed,
     EventType.ALARM_WAIT_EXCEEDED: _alarm,
     EventType.APPOINTMENT_BOOKED: _booked,
     EventType.APPOINTMENT_CHECKED_IN: _checked_in,

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import appointments, calls, clock, commands, counters, notices, ratings, tickets
+from . import appointments, calls, clock, commands, counters, followups, notices, ratings, tickets
 from .events import Event
 from .evolve import apply
 from .model import Ticket, TicketState
@@ -41,6 +41,7 @@ _DECIDE: dict[type[commands.Command], Callable[[LobbyState, Any], list[Event]]] 
     commands.CancelAppointment: appointments.cancel,
     commands.CheckIn: appointments.check_in,
     commands.SubmitRating: ratings.submit,
+    commands.CloseFollowUp: followups.close,
     commands.Tick: clock.tick,
     commands.SetAnnouncement: notices.set_announcement,
     commands.ReportDevice: notices.report_device,
@@ -123,6 +124,36 @@ class Lobby:
     def announcement_view(self) -> dict[str, str]:
         text_vi, text_en = self.state.announcement
         return {"text_vi": text_vi, "text_en": text_en}
+
+    def follow_ups_view(self) -> list[dict[str, Any]]:
+        """The open follow-ups, oldest first."""
+        items = sorted((f for f in self.state.follow_ups.values() if f.is_open), key=lambda f: f.id)
+        return [item.as_dict() for item in items]
+
+    def service_levels_view(self, now: dt.datetime) -> list[dict[str, Any]]:
+        """Each field's target wait and today's service level so far: the share of the
+        citizens called today (but the closed half of a transfer) whose wait from arrival
+        to the call was within the field's target."""
+        day = self.site.local(now).date()
+        called: dict[str, list[float]] = {s.code: [] for s in self.site.services}
+        for ticket in self.state.tickets.values():
+            if ticket.day == day and ticket.called_at is not None and ticket.state is not TicketState.TRANSFERRED:
+                called.setdefault(ticket.service, []).append((ticket.called_at - ticket.arrival_at).total_seconds())
+        views = []
+        for service in self.site.services:
+            waits = called[service.code]
+            within = sum(1 for seconds in waits if seconds <= service.target_wait_minutes * 60)
+            views.append(
+                {
+                    "service": service.code,
+                    "target_wait_minutes": service.target_wait_minutes,
+                    "aim_percent": self.site.policy.service_level_percent,
+                    "called": len(waits),
+                    "within_target": within,
+                    "service_level_percent": round(within / len(waits) * 100, 1) if waits else None,
+                }
+            )
+        return views
 
     def devices_view(self) -> list[dict[str, Any]]:
         return [status.as_dict() for _, status in sorted(self.state.devices.items())]

@@ -95,6 +95,7 @@ class Counter:
     officer: str | None = None
     current: int | None = None  # the ticket called or being served here
     priority_streak: int = 0  # priority calls in a row, for fairness
+    pause_reason: str | None = None  # while paused: the reason's code, if the officer gave one
 
     @property
     def number(self) -> int:
@@ -111,6 +112,7 @@ class Counter:
             "state": self.state.value,
             "officer": self.officer,
             "current": self.current,
+            "pause_reason": self.pause_reason,
         }
 
 
@@ -153,4 +155,41 @@ class DeviceStatus:
             "ok": self.ok,
             "detail": self.detail,
             "since": self.since.isoformat(),
+        }
+
+
+@dataclasses.dataclass
+class FollowUp:
+    """A "Không hài lòng" rating for a manager to look into, until closed with a note.
+
+    Its ``id`` is the rated ticket's id (one rating per ticket, ids never reused)."""
+
+    id: int
+    label: str
+    service: str
+    counter: int | None
+    officer: str | None
+    score: int
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None = None
+    closed_by: str | None = None
+    note: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "ticket": self.id,
+            "label": self.label,
+            "service": self.service,
+            "counter": self.counter,
+            "officer": self.officer,
+            "score": self.score,
+            "opened_at": self.opened_at.isoformat(),
+            "closed_at": self.closed_at.isoformat() if self.closed_at else None,
+            "closed_by": self.closed_by,
+            "note": self.note,
         }

@@ -26,18 +26,16 @@ def submit(state: LobbyState, cmd: SubmitRating) -> list[Event]:
     assert ticket.done_at is not None
     if cmd.now - ticket.done_at > policy.rating_window:
         raise DomainError(ErrorCode.RATING_CLOSED, f"The time to rate ticket {ticket.label} has passed.")
-    return [
-        Event(
-            EventType.RATING_RECORDED,
-            cmd.now,
-            {
-                "ticket": ticket.id,
-                "label": ticket.label,
-                "service": ticket.service,
-                "counter": ticket.counter,
-                "officer": ticket.officer,
-                "score": cmd.score,
-                "source": cmd.source,
-            },
-        )
-    ]
+    who = {
+        "ticket": ticket.id,
+        "label": ticket.label,
+        "service": ticket.service,
+        "counter": ticket.counter,
+        "officer": ticket.officer,
+        "score": cmd.score,
+    }
+    events = [Event(EventType.RATING_RECORDED, cmd.now, {**who, "source": cmd.source})]
+    if cmd.score == policy.lowest_rating:
+        # "Không hài lòng": a follow-up item for the manager, named by the ticket's id
+        events.append(Event(EventType.FOLLOW_UP_OPENED, cmd.now, {"item": ticket.id, **who}))
+    return events

@@ -71,6 +71,7 @@ class Service:
     number_width: int = 3
     slot_minutes: int = 15
     slot_capacity: int = 0  # appointments per slot; 0: this service takes no bookings
+    unit: str | None = None  # the agency (đơn vị) the field belongs to; None: the centre itself
 
     def label(self, number: int) -> str:
         return f"{self.prefix}{number:0{self.number_width}d}"
@@ -101,6 +102,15 @@ class RatingLevel:
     name_en: str
 
 
+@dataclasses.dataclass(frozen=True)
+class PauseReason:
+    """Why an officer pauses a counter (họp, nghỉ trưa…), picked in the console."""
+
+    code: str
+    name_vi: str
+    name_en: str
+
+
 DEFAULT_PRIORITIES = (
     PriorityCategory("elderly", "Người cao tuổi", "Elderly"),
     PriorityCategory("disabled", "Người khuyết tật", "Person with a disability"),
@@ -114,6 +124,15 @@ DEFAULT_RATING_SCALE = (
     RatingLevel(3, "Hài lòng", "Satisfied"),
     RatingLevel(2, "Bình thường", "Neutral"),
     RatingLevel(1, "Không hài lòng", "Dissatisfied"),
+)
+
+DEFAULT_PAUSE_REASONS = (
+    PauseReason("meeting", "Họp", "Meeting"),
+    PauseReason("lunch", "Nghỉ trưa", "Lunch break"),
+    PauseReason("helping", "Hỗ trợ quầy khác", "Helping another counter"),
+    PauseReason("paperwork", "Xử lý hồ sơ", "Processing dossiers"),
+    PauseReason("personal", "Việc riêng", "Personal matter"),
+    PauseReason("other", "Lý do khác", "Other"),
 )
 
 
@@ -132,6 +151,14 @@ class Policy:
     default_service_minutes: float = 6.0
     recent_services: int = 20
     service_level_percent: int = 80  # the share of citizens to call within their field's target wait
+    pause_reasons: tuple[PauseReason, ...] = DEFAULT_PAUSE_REASONS
+
+    def pause_reason(self, code: str) -> PauseReason | None:
+        return next((r for r in self.pause_reasons if r.code == code), None)
+
+    @property
+    def lowest_rating(self) -> int:
+        return min(level.score for level in self.rating_scale)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -152,6 +179,10 @@ class Site:
 
     def priority(self, code: str) -> PriorityCategory | None:
         return next((p for p in self.priorities if p.code == code), None)
+
+    def unit_of(self, service: Service) -> str:
+        """The agency a field belongs to; the centre itself when none is named."""
+        return service.unit or self.name
 
     def local(self, moment: dt.datetime) -> dt.datetime:
         return moment.astimezone(self.tz)

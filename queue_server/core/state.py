@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterator
 
 from .errors import DomainError, ErrorCode
-from .model import Appointment, AppointmentState, Counter, CounterState, DeviceStatus, Ticket, TicketState
+from .model import Appointment, AppointmentState, Counter, CounterState, DeviceStatus, FollowUp, Ticket, TicketState
 from .ordering import QUEUE_PARTS, QueueKey, can_call_at, queue_key
 from .site import Service, Site
 
@@ -29,6 +29,9 @@ class LobbyState:
     service_seconds: dict[str, collections.deque[float]] = dataclasses.field(default_factory=dict)
     announcement: tuple[str, str] = ("", "")  # Vietnamese, English
     devices: dict[tuple[str, str], DeviceStatus] = dataclasses.field(default_factory=dict)
+    # follow-ups of "Không hài lòng" ratings, open and closed, by id (the rated ticket's id);
+    # kept across days: a manager may close one days later
+    follow_ups: dict[int, FollowUp] = dataclasses.field(default_factory=dict)
     # the waiting tickets of each service and day, as their queue keys in calling order:
     # "people ahead" is a binary search, not a scan of the day's tickets
     queues: dict[tuple[str, dt.date], list[QueueKey]] = dataclasses.field(default_factory=dict)

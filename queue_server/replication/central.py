@@ -3,6 +3,8 @@
     migrate(conn)                                   # versioned, like the site's store
     last = append(conn, "tay-ninh", after=0, rows)  # → the site's new last seq centrally
 
+``tickets`` holds the current row of each ticket the shipped events touched, as the site's own
+``tickets`` table has it (the reports' rows: the same figures centrally as at the site).
 ``events`` is partitioned by month of the event's time (UTC); a month's partition is made
 the first time an event of that month arrives. ``sites`` holds each site's tracking row: the
 last sequence number the central copy has, updated in the same transaction as the events, so
@@ -18,13 +20,25 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import orjson
 import psycopg
 
 SCHEMA_LOCK = 7_131_013  # pg_advisory_xact_lock key: one migration or partition maker at a time
+
+# A ticket's wait (arrival to call, the closed half of a transfer left out) and service time
+# (start of service, or the call, to completion), as the sites' reports count them
+# (queue_server/store/reports.py), in whole microseconds.
+WAIT_US = (
+    "CASE WHEN called_at IS NOT NULL AND state <> 'transferred' THEN"
+    " (extract(epoch FROM called_at::timestamptz - arrival_at::timestamptz) * 1000000)::bigint END"
+)
+SERVICE_US = (
+    "CASE WHEN state = 'done' AND done_at IS NOT NULL AND coalesce(served_at, called_at) IS NOT NULL THEN"
+    " (extract(epoch FROM done_at::timestamptz - coalesce(served_at, called_at)::timestamptz) * 1000000)::bigint END"
+)
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -51,7 +65,36 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (site, taken_at)
     );
     """,
+    # the tickets as the site's own table has them (the reports' rows), and how far the site's
+    # log goes, as the site last said
+    """
+    CREATE TABLE tickets (
+        site text NOT NULL,
+        id bigint NOT NULL,
+        day date NOT NULL,
+        label text, code text, service text, number int, state text, priority text,
+        appointment text, slot_start text, target_counter int, source text, counter int,
+        officer text, issued_at text, arrival_at text, called_at text, served_at text,
+        done_at text, recalls int, returns int, transferred_from bigint, transferred_to bigint,
+        rating int,
+        PRIMARY KEY (site, id)
+    );
+    CREATE INDEX tickets_day ON tickets (day, site);
+    ALTER TABLE sites ADD COLUMN site_seq bigint NOT NULL DEFAULT 0;
+    """,
+    # each ticket's wait and service time in whole microseconds, kept with its row, so that the
+    # province's reports sum them exactly without reading every time again
+    f"""
+    ALTER TABLE tickets ADD COLUMN wait_us bigint, ADD COLUMN service_us bigint;
+    UPDATE tickets SET wait_us = {WAIT_US}, service_us = {SERVICE_US};
+    CREATE INDEX tickets_site_day ON tickets (site, day);
+    """,
 )
+
+TICKET_COLUMNS = (
+    "id day label code service number state priority appointment slot_start target_counter source counter "
+    "officer issued_at arrival_at called_at served_at done_at recalls returns transferred_from transferred_to rating"
+).split()
 
 
 class Gap(Exception):
@@ -77,6 +120,11 @@ class SiteStatus:
     last_event_at: dt.datetime | None
     last_contact: dt.datetime | None
     events_total: int
+    site_seq: int  # how far the site's own log went, as it last said
+
+    @property
+    def lag_events(self) -> int:
+        return max(0, self.site_seq - self.last_seq)
 
 
 def connect(dsn: str, timeout: float = 10.0) -> psycopg.Connection[Any]:
@@ -122,9 +170,16 @@ def ensure_partitions(conn: psycopg.Connection[Any], months: Iterable[dt.date], 
 
 
 def append(
-    conn: psycopg.Connection[Any], site: str, after: int, rows: Sequence[Row], known_months: set[dt.date]
+    conn: psycopg.Connection[Any],
+    site: str,
+    after: int,
+    rows: Sequence[Row],
+    known_months: set[dt.date],
+    tickets: Sequence[Mapping[str, Any]] = (),
+    site_seq: int = 0,
 ) -> int:
-    """Append a batch of the site's log that follows seq ``after``; returns the central last seq."""
+    """Append a batch of the site's log that follows seq ``after``, with the current rows of
+    the tickets its events touch and how far the site's log goes; returns the central last seq."""
     ensure_partitions(conn, {month_of(r.at) for r in rows}, known_months)
     with conn.transaction():
         conn.execute("INSERT INTO sites (site) VALUES (%s) ON CONFLICT (site) DO NOTHING", [site])
@@ -133,17 +188,40 @@ def append(
             raise Gap(site, last, after)
         fresh = [r for r in rows if r.seq > last]
         if not fresh:
-            conn.execute("UPDATE sites SET last_contact = now() WHERE site = %s", [site])
+            conn.execute(
+                "UPDATE sites SET last_contact = now(), site_seq = greatest(site_seq, %s) WHERE site = %s",
+                [site_seq, site],
+            )
             return int(last)
         with conn.cursor().copy("COPY events (site, seq, type, at, data) FROM STDIN") as copy:
             for r in fresh:
                 copy.write_row((site, r.seq, r.type, r.at, orjson.dumps(r.data).decode()))
+        _upsert_tickets(conn, site, tickets)
         conn.execute(
             "UPDATE sites SET last_seq = %s, last_event_at = %s, last_contact = now(),"
-            " events_total = events_total + %s WHERE site = %s",
-            [fresh[-1].seq, fresh[-1].at, len(fresh), site],
+            " events_total = events_total + %s, site_seq = greatest(site_seq, %s) WHERE site = %s",
+            [fresh[-1].seq, fresh[-1].at, len(fresh), site_seq, site],
         )
         return fresh[-1].seq
+
+
+def _upsert_tickets(conn: psycopg.Connection[Any], site: str, tickets: Sequence[Mapping[str, Any]]) -> None:
+    if not tickets:
+        return
+    columns = ", ".join(TICKET_COLUMNS)
+    conn.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS incoming_tickets AS SELECT site, {columns} FROM tickets WITH NO DATA"
+    )
+    conn.execute("TRUNCATE incoming_tickets")
+    with conn.cursor().copy(f"COPY incoming_tickets (site, {columns}) FROM STDIN") as copy:
+        for ticket in tickets:
+            copy.write_row((site, *(ticket[c] for c in TICKET_COLUMNS)))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in (*TICKET_COLUMNS, "wait_us", "service_us") if c != "id")
+    conn.execute(
+        f"INSERT INTO tickets (site, {columns}, wait_us, service_us)"
+        f" SELECT site, {columns}, {WAIT_US}, {SERVICE_US} FROM incoming_tickets"
+        f" ON CONFLICT (site, id) DO UPDATE SET {updates}"
+    )
 
 
 def last_seq(conn: psycopg.Connection[Any], site: str) -> int:
@@ -167,6 +245,6 @@ def record_config(conn: psycopg.Connection[Any], site: str, config: dict[str, An
 
 def site_statuses(conn: psycopg.Connection[Any]) -> list[SiteStatus]:
     rows = conn.execute(
-        "SELECT site, last_seq, last_event_at, last_contact, events_total FROM sites ORDER BY site"
+        "SELECT site, last_seq, last_event_at, last_contact, events_total, site_seq FROM sites ORDER BY site"
     ).fetchall()
     return [SiteStatus(*row) for row in rows]

@@ -8,7 +8,9 @@ The central copy carries what reports need. By default it drops:
 - any personal value an event may carry (names, phone numbers, ID numbers and their hashes),
   wherever it appears in ``data``.
 
-``personal_data = true`` in the site's ``[central]`` table ships events as they are.
+A ticket's row shipped with the events that touch it leaves its follow code and booking code
+(``code``, ``appointment``) empty. ``personal_data = true`` in the site's ``[central]`` table
+ships events and rows as they are.
 """
 
 from __future__ import annotations
@@ -28,6 +30,25 @@ SECRET_KEYS: Mapping[str, frozenset[str]] = {
     EventType.APPOINTMENT_CHECKED_IN.value: frozenset({"code"}),
     EventType.APPOINTMENT_CANCELLED.value: frozenset({"code"}),
 }
+
+
+# Columns of a ticket's row that are a citizen's secret: its follow code and booking code.
+SECRET_TICKET_COLUMNS = frozenset({"code", "appointment"})
+
+
+def central_ticket(row: Mapping[str, Any], personal_data: bool = False) -> dict[str, Any]:
+    """A row of the site's ``tickets`` table as it may leave the site (secrets emptied)."""
+    if personal_data:
+        return dict(row)
+    return {key: (None if key in SECRET_TICKET_COLUMNS else value) for key, value in row.items()}
+
+
+def ticket_ids(event_type: str, data: Mapping[str, Any]) -> list[int]:
+    """The tickets whose rows an event changes: its ticket(s), and those a new day expired."""
+    ids = [data[key] for key in ("ticket", "new_ticket") if isinstance(data.get(key), int)]
+    if event_type == EventType.DAY_OPENED.value:
+        ids += [i for i in data.get("expired", ()) if isinstance(i, int)]
+    return ids
 
 
 def central_data(event_type: str, data: Mapping[str, Any], personal_data: bool = False) -> dict[str, Any]:

@@ -15,19 +15,19 @@ what the central side says it has. When it has caught up it looks again every
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
+import orjson
 import psycopg
 
 from ..settings import CentralSettings
 from ..store.database import connect as connect_site
 from . import backoff, central
-from .redact import central_data
+from .redact import central_data, central_ticket, ticket_ids
 from .status import ShippingStatus
 
 log = logging.getLogger(__name__)
@@ -98,31 +98,51 @@ class Shipper:
         conn = self._connection()
         if self._position is None:
             self._position = central.last_seq(conn, self.site)
-        rows = self._read(self._position)
+        site_last = self._observe_site()
+        rows, raw = self._read(self._position)
         if rows:
-            self._position = central.append(conn, self.site, self._position, rows, self._months)
+            tickets = self._tickets({i for seq, type_, data in raw for i in ticket_ids(type_, data)})
+            self._position = central.append(conn, self.site, self._position, rows, self._months, tickets, site_last)
         self.status.shipped(self._position)
         self._observe_site()
         return len(rows)
 
-    def _observe_site(self) -> None:
+    def _observe_site(self) -> int:
         """The site's side of the lag: its last seq and the oldest event not known central."""
         assert self._log is not None
         position = self._position if self._position is not None else self.status.shipped_seq
         site_last = self._log.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
         oldest = self._log.execute("SELECT at FROM events WHERE seq > ? ORDER BY seq LIMIT 1", [position]).fetchone()
         self.status.observed(site_last, oldest[0] if oldest else None)
+        return int(site_last)
 
-    def _read(self, after: int) -> list[central.Row]:
+    def _read(self, after: int) -> tuple[list[central.Row], list[tuple[int, str, dict[str, Any]]]]:
+        """The next events as they leave the site, and as the site has them."""
         assert self._log is not None
         cursor = self._log.execute(
             "SELECT seq, type, at, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
             [after, self.settings.batch_events],
         )
-        return [
-            central.Row(seq, type_, at, central_data(type_, json.loads(data), self.settings.personal_data))
-            for seq, type_, at, data in cursor
+        raw = [(seq, type_, at, orjson.loads(data)) for seq, type_, at, data in cursor]
+        rows = [
+            central.Row(seq, type_, at, central_data(type_, data, self.settings.personal_data))
+            for seq, type_, at, data in raw
         ]
+        return rows, [(seq, type_, data) for seq, type_, _, data in raw]
+
+    def _tickets(self, ids: set[int]) -> list[dict[str, Any]]:
+        """The current rows of these tickets in the site's table (the reports' rows)."""
+        assert self._log is not None
+        rows: list[dict[str, Any]] = []
+        ordered = sorted(ids)
+        columns = ", ".join(central.TICKET_COLUMNS)
+        for start in range(0, len(ordered), 500):  # SQLite's limit on bound values
+            chunk = ordered[start : start + 500]
+            cursor = self._log.execute(
+                f"SELECT {columns} FROM tickets WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
+            rows += [central_ticket(dict(zip(central.TICKET_COLUMNS, row, strict=True)), self.settings.personal_data) for row in cursor]
+        return rows
 
     def _connection(self) -> psycopg.Connection[Any]:
         if self._central is None:

@@ -211,6 +211,8 @@ class QueueServer:
             "counter": device.counter if device else None,
             "seq": self.hub.lobby.seq,
         }
+        if role is Role.PAD:  # the /rate tablet waits as long as its pad device says (or null)
+            result["timeout_seconds"] = device.pad_timeout if device else None
         missed = self.hub.events_since(args["since"]) if args["since"] is not None else None
         if missed is None:
             result["snapshot"] = self.hub.snapshot(session)

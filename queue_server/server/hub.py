@@ -133,6 +133,8 @@ class Hub:
                 }
                 for device in self.config.devices
             ]
+            # the counters name their officer by user id: the names to show beside them
+            result["officers"] = [{"user": o.user, "name": o.name} for o in self.config.officers]
         return result
 
     def now(self) -> dt.datetime:

@@ -28,12 +28,17 @@ async def appointment_get(hub: Hub, session: Session, args: dict[str, Any]) -> d
     if appointment is None:
         raise DomainError(ErrorCode.BOOKING_UNKNOWN, "No booking has this code.")
     service = hub.config.site.service(appointment.service)
+    site = hub.config.site
+    slot = site.local(appointment.slot_start)
     return {
         "appointment": appointment.as_dict()
         | {
             "code_display": codes.format_booking_code(code),
             "service_name_vi": service.name_vi if service else appointment.service,
             "service_name_en": service.name_en if service else appointment.service,
+            # the kiosk gives a ticket that goes first from this time to that (the site's policy)
+            "checkin_from": (slot - site.policy.checkin_early).isoformat(),
+            "checkin_until": (slot + site.policy.checkin_late).isoformat(),
         },
         "url": booking_url(hub, code),
     }

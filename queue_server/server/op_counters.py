@@ -65,7 +65,7 @@ async def sign_out(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str
     return {"counter": _counter(hub, counter)}
 
 
-def _counter_state(name: str, command: type[commands.OpenCounter | commands.PauseCounter | commands.CloseCounter]) -> None:
+def _counter_state(name: str, command: type[commands.OpenCounter | commands.CloseCounter]) -> None:
     @operation(name, (Role.COUNTER,), officer=True)
     async def change(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
         counter = counter_of(session)
@@ -74,8 +74,15 @@ def _counter_state(name: str, command: type[commands.OpenCounter | commands.Paus
 
 
 _counter_state("counter.open", commands.OpenCounter)
-_counter_state("counter.pause", commands.PauseCounter)
 _counter_state("counter.close", commands.CloseCounter)
+
+
+@operation("counter.pause", (Role.COUNTER,), {"reason": Field(str, required=False, max_length=32)}, officer=True)
+async def pause(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    """Stop new calls, with the reason the officer picked (a code of the site's pause reasons)."""
+    counter = counter_of(session)
+    await hub.execute(commands.PauseCounter(now=hub.now(), counter=counter, reason=args["reason"]))
+    return {"counter": _counter(hub, counter)}
 
 
 def _counter(hub: Hub, number: int) -> dict[str, Any]:

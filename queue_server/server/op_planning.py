@@ -21,7 +21,8 @@ from ..protocol.errors import ProtocolError, ProtocolErrorCode
 from ..protocol.messages import Field
 from ..settings import Role
 from ..store.history import arrival_cells, booked_by_slot, service_minutes, walk_ins_by_slot
-from ..web.planning_exports import heat_map_sheets, staffing_sheets, to_csv, to_xlsx
+from ..web.planning_exports import heat_map_sheets, staffing_sheets
+from ..web.sheets import sheets_to_csv, sheets_to_xlsx
 from .op_reports import FORMATS
 from .ops import operation
 from .session import Session
@@ -70,7 +71,7 @@ async def planning_export(hub: Hub, session: Session, args: dict[str, Any]) -> d
             _refuse_field(args, name, "a heat map")
         view = await _heat_map_view(hub, args)
         sheets, filename = heat_map_sheets(view, site_name), f"gio-cao-diem_{view['from']}_{view['to']}"
-    data = to_csv(sheets) if args["format"] == "csv" else to_xlsx(sheets)
+    data = sheets_to_csv(sheets) if args["format"] == "csv" else sheets_to_xlsx(sheets)
     return {
         "filename": f"{filename}.{args['format']}",
         "content_type": FORMATS[args["format"]],

@@ -40,7 +40,7 @@ _PAD_EVENTS = frozenset(
 )
 
 _SECRET = ("code",)
-_PERSONAL = ("code", "appointment", "officer", "priority", "source", "note")
+_PERSONAL = ("code", "appointment", "officer", "priority", "source", "note", "reason")  # reason: why a counter paused or a ticket ended
 
 VISIBLE: dict[Role, frozenset[EventType]] = {
     Role.MANAGER: frozenset(EventType),
@@ -216,8 +216,14 @@ def snapshot(session: Session, lobby: Lobby, now: dt.datetime) -> dict[str, Any]
         if role is Role.COUNTER and session.counter is not None:
             mine = {s for s, w in lobby.site.counter(session.counter).services.items() if w > 0}  # type: ignore[union-attr]
         result["waiting"] = waiting_list(lobby, now, mine)
+    if role in (Role.COUNTER, Role.MANAGER, Role.INTEGRATION):
+        result["pause_reasons"] = [
+            {"code": r.code, "name_vi": r.name_vi, "name_en": r.name_en} for r in lobby.site.policy.pause_reasons
+        ]
     if role in (Role.MANAGER, Role.INTEGRATION):
         result["device_status"] = lobby.devices_view()
+        result["service_levels"] = lobby.service_levels_view(now)
+        result["follow_ups"] = lobby.follow_ups_view()
     return result
 
 

@@ -13,6 +13,8 @@ transaction as the events. They count as ``stats.summary`` does:
 - *service time*: from the start of service (or the call) to completion, for completed tickets;
 - *satisfaction index*: the mean score placed on 0–100 between the lowest and highest score of
   the scale (1→0, 2→33.3, 3→66.7, 4→100 on the default scale);
+- averages are taken of whole microseconds and whole scores (one division at the end), so the
+  province's reports, summed in PostgreSQL, give a site's figures to the last digit;
 - *arrivals per hour*: issued tickets by the local hour they were issued.
 """
 
@@ -148,36 +150,58 @@ def figures(rows: Iterable[dict[str, Any]], scale: Sequence[int] = (1, 2, 3, 4))
     for row in rows:
         states[row["state"]] = states.get(row["state"], 0) + 1
     waits = sorted(
-        _minutes(r["arrival_at"], r["called_at"]) for r in rows if r["called_at"] and r["state"] != "transferred"
+        _micros(r["arrival_at"], r["called_at"]) for r in rows if r["called_at"] and r["state"] != "transferred"
     )
     services = [
-        _minutes(r["served_at"] or r["called_at"], r["done_at"])
+        _micros(r["served_at"] or r["called_at"], r["done_at"])
         for r in rows
         if r["state"] == "done" and r["done_at"] and (r["served_at"] or r["called_at"])
     ]
     scores = [r["rating"] for r in rows if r["rating"] is not None]
-    low, high = min(scale), max(scale)
     ratings = {score: 0 for score in sorted(scale)}
     for score in scores:
         ratings[score] = ratings.get(score, 0) + 1
-    return Figures(
+    return assemble(
+        states,
         issued=sum(1 for r in rows if r["state"] != "transferred"),
+        waits=(sum(waits), len(waits), waits[math.ceil(0.9 * len(waits)) - 1] if waits else None),
+        services=(sum(services), len(services)),
+        ratings=ratings,
+        scale=scale,
+    )
+
+
+def assemble(
+    states: Mapping[str, int],
+    *,
+    issued: int,
+    waits: tuple[int, int, int | None],
+    services: tuple[int, int],
+    ratings: Mapping[int, int],
+    scale: Sequence[int],
+) -> Figures:
+    """The figures from exact sums: ``waits`` (total µs, count, the nearest-rank 90th
+    percentile in µs), ``services`` (total µs, count), ``ratings`` (score → count). Every
+    average is one division of whole numbers, so the same rows give the same figures to the
+    last digit wherever they are summed (here, or in PostgreSQL for the province)."""
+    low, high = min(scale), max(scale)
+    count = sum(ratings.values())
+    points = sum(score * n for score, n in ratings.items())
+    above_low = sum((score - low) * n for score, n in ratings.items())
+    return Figures(
+        issued=issued,
         served=states.get("done", 0),
         no_show=states.get("no_show", 0),
         cancelled=states.get("cancelled", 0),
         transferred=states.get("transferred", 0),
         waiting=states.get("waiting", 0),
-        average_wait_minutes=_mean(waits),
-        p90_wait_minutes=round(waits[math.ceil(0.9 * len(waits)) - 1], 2) if waits else None,
-        average_service_minutes=_mean(services),
-        ratings=ratings,
-        rating_count=len(scores),
-        average_rating=_mean(scores),
-        satisfaction_index=(
-            round(sum((s - low) / (high - low) for s in scores) / len(scores) * 100, 1)
-            if scores and high > low
-            else None
-        ),
+        average_wait_minutes=round(waits[0] / waits[1] / MICROS_PER_MINUTE, 2) if waits[1] else None,
+        p90_wait_minutes=round(waits[2] / MICROS_PER_MINUTE, 2) if waits[2] is not None else None,
+        average_service_minutes=round(services[0] / services[1] / MICROS_PER_MINUTE, 2) if services[1] else None,
+        ratings=dict(ratings),
+        rating_count=count,
+        average_rating=round(points / count, 2) if count else None,
+        satisfaction_index=round(100 * above_low / ((high - low) * count), 1) if count and high > low else None,
     )
 
 
@@ -189,9 +213,9 @@ def arrivals_by_hour(rows: Iterable[dict[str, Any]], tz: ZoneInfo) -> tuple[int,
     return tuple(hours)
 
 
-def _minutes(start: str, end: str) -> float:
-    return (dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)).total_seconds() / 60
+MICROS_PER_MINUTE = 60_000_000
 
 
-def _mean(values: Sequence[float]) -> float | None:
-    return round(sum(values) / len(values), 2) if values else None
+def _micros(start: str, end: str) -> int:
+    """Whole microseconds from ``start`` to ``end`` (ISO 8601 times): exact, unlike floats."""
+    return (dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)) // dt.timedelta(microseconds=1)

@@ -37,8 +37,17 @@ def report_table(
     report: Report, name_of: Callable[[Any], str], levels: Sequence[tuple[int, str]], site_name: str = ""
 ) -> Table:
     """``levels``: (score, Vietnamese name) of the rating scale, best first."""
-    headings = (
-        GROUP_HEADINGS[report.by],
+    headings = (GROUP_HEADINGS[report.by], *figure_headings(levels))
+    body = [(name_of(row.key), *figure_values(row.figures, levels)) for row in report.rows]
+    body.append((TOTAL, *figure_values(report.total, levels)))
+    period = report.first.isoformat() if report.first == report.last else f"{report.first} – {report.last}"
+    title = f"Báo cáo {period}" + (f" — {site_name}" if site_name else "")
+    return Table(title, headings, tuple(body), report.arrivals_by_hour)
+
+
+def figure_headings(levels: Sequence[tuple[int, str]]) -> tuple[str, ...]:
+    """The headings of a report's figures, in the order of :func:`figure_values`."""
+    return (
         "Số đã cấp (Issued)",
         "Đã phục vụ (Served)",
         "Vắng mặt (No-shows)",
@@ -51,14 +60,9 @@ def report_table(
         "Lượt đánh giá (Ratings)",
         "Chỉ số hài lòng 0–100 (Satisfaction index)",
     )
-    body = [(name_of(row.key), *_values(row.figures, levels)) for row in report.rows]
-    body.append((TOTAL, *_values(report.total, levels)))
-    period = report.first.isoformat() if report.first == report.last else f"{report.first} – {report.last}"
-    title = f"Báo cáo {period}" + (f" — {site_name}" if site_name else "")
-    return Table(title, headings, tuple(body), report.arrivals_by_hour)
 
 
-def _values(figures: Figures, levels: Sequence[tuple[int, str]]) -> tuple[Any, ...]:
+def figure_values(figures: Figures, levels: Sequence[tuple[int, str]]) -> tuple[Any, ...]:
     return (
         figures.issued,
         figures.served,

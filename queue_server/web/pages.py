@@ -110,6 +110,11 @@ def page_for(path: str, public_url: str, if_none_match: str | None = None) -> Pa
     return None
 
 
+def asset(name: str, if_none_match: str | None = None) -> Page:
+    """A file of ``static/`` by its name (404 for any other name): for other servers' pages."""
+    return _file(name, if_none_match)
+
+
 def _file(name: str, if_none_match: str | None) -> Page:
     asset = _assets().get(name)
     if asset is None:

@@ -1,8 +1,8 @@
-"""The planning tables as files, the way ``exports.py`` writes reports: CSV (UTF-8 with a
-byte-order mark, so Excel shows Vietnamese right) and Excel .xlsx (openpyxl), one sheet each.
+"""The planning tables (:class:`~queue_server.web.sheets.Sheet`), written as CSV or Excel by
+:mod:`queue_server.web.sheets`.
 
-    sheets = staffing_sheets(plan_view)     # or heat_map_sheets(heat_view)
-    to_csv(sheets), to_xlsx(sheets)         # bytes
+    sheets = staffing_sheets(plan_view)             # or heat_map_sheets(heat_view)
+    sheets_to_csv(sheets), sheets_to_xlsx(sheets)   # bytes
 
 The views are the JSON-ready dicts the ``planning.*`` operations reply with, so a file holds
 exactly what the dashboard shows.
@@ -10,23 +10,14 @@ exactly what the dashboard shows.
 
 from __future__ import annotations
 
-import csv
-import dataclasses
-import io
 from collections.abc import Sequence
 from typing import Any
+
+from .sheets import Sheet
 
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 FIELD = "Lĩnh vực (Field)"
 TOTAL = "Tổng cộng (Total)"
-
-
-@dataclasses.dataclass(frozen=True)
-class Sheet:
-    name: str  # an Excel sheet name: at most 31 characters
-    title: str
-    headings: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
 
 
 def staffing_sheets(view: dict[str, Any], site_name: str = "") -> tuple[Sheet, ...]:
@@ -71,41 +62,6 @@ def heat_map_sheets(view: dict[str, Any], site_name: str = "") -> tuple[Sheet, .
         sheet("Lượt đến mỗi ngày", "Lượt đến trung bình mỗi ngày (Arrivals per day)", "arrivals_per_day"),
         sheet("Chờ trung bình", "Phút chờ trung bình (Average wait, min)", "average_wait"),
     )
-
-
-def to_csv(sheets: Sequence[Sheet]) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    for number, sheet in enumerate(sheets):
-        if number:
-            writer.writerow([])
-        writer.writerow([sheet.title])
-        writer.writerow(sheet.headings)
-        for row in sheet.rows:
-            writer.writerow(["" if value is None else value for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    book.remove(book.active)
-    for sheet in sheets:
-        page = book.create_sheet(sheet.name)
-        page.append([sheet.title])
-        page["A1"].font = Font(bold=True, size=14)
-        page.append(list(sheet.headings))
-        for cell in page[2]:
-            cell.font = Font(bold=True)
-        for row in sheet.rows:
-            page.append(list(row))
-        page.column_dimensions["A"].width = 30
-        page.freeze_panes = "B3"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _sum(values: Sequence[float]) -> float:

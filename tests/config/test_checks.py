@@ -253,6 +253,14 @@ CASES = [
     Case("duplicate-rating", append('[[rating]]\nscore = 2\nname_vi = "A"\nname_en = "A"\n\n'
                                     '[[rating]]\nscore = 2\nname_vi = "B"\nname_en = "B"'),
          "rating[2].score", "duplicate rating score 2", "score = 2", 2),
+    Case("duplicate-pause-reason", append('[[pause_reason]]\ncode = "lunch"\nname_vi = "Nghỉ trưa"\n'
+                                          'name_en = "Lunch"\n\n[[pause_reason]]\ncode = "lunch"\n'
+                                          'name_vi = "Ăn trưa"\nname_en = "Lunch"'),
+         "pause_reason[2].code", "duplicate pause reason code 'lunch'", 'code = "lunch"', 2),
+    Case("bad-pause-reason-code", append('[[pause_reason]]\ncode = "Nghỉ"\nname_vi = "Nghỉ"\nname_en = "Off"'),
+         "pause_reason[1].code", "lower-case letters, digits and '_'", 'code = "Nghỉ"'),
+    Case("pause-reason-without-name", append('[[pause_reason]]\ncode = "lunch"\nname_en = "Lunch"'),
+         "pause_reason[1].name_vi", "missing (required)", "[[pause_reason]]"),
     # officers
     Case("bad-pin-hash", change('pin_hash = "scrypt', 'pin_hash = "1234" # "scrypt'),
          "officer[1].pin_hash", "not a PIN hash", "pin_hash"),

@@ -35,15 +35,16 @@ def test_the_error_example_gives_the_error_shown(example: str, expected: str) ->
 
 
 def test_every_key_is_documented() -> None:
-    from queue_server import config, config_checks
+    from queue_server import config, config_checks, config_devices
 
     for keys in (
         config._SITE_KEYS,
         config._POLICY_KEYS,
         config._SERVICE_KEYS,
         config._COUNTER_KEYS,
-        config._DEVICE_KEYS,
-        config._OFFICER_KEYS,
+        config_devices.DEVICE_KEYS,
+        config_devices.OFFICER_KEYS,
+        config_devices.PAD_OPTIONS,
         config_checks.HOURS_KEYS,
     ):
         for key in keys:

@@ -86,9 +86,9 @@ def test_each_problem_names_its_key_and_line(table: str, problem: str) -> None:
 def test_the_documentation_lists_every_key() -> None:
     from pathlib import Path
 
-    from queue_server import config
+    from queue_server import config_dossier_lookup
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text("utf-8")
-    for key in config._DOSSIER_LOOKUP_KEYS:
+    for key in config_dossier_lookup.DOSSIER_LOOKUP_KEYS:
         assert f"`{key}`" in doc, key
     assert "`[dossier_lookup]`" in doc

@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from queue_server import config, config_checks
+from queue_server import config, config_checks, config_devices
 from queue_server.config import ConfigError, parse_config
 
 from .helpers import BASE
@@ -26,8 +26,8 @@ KEYS = sorted(
         *config._POLICY_KEYS,
         *config._SERVICE_KEYS,
         *config._COUNTER_KEYS,
-        *config._DEVICE_KEYS,
-        *config._OFFICER_KEYS,
+        *config_devices.DEVICE_KEYS,
+        *config_devices.OFFICER_KEYS,
         *config_checks.HOURS_KEYS,
         "score", "name_vi", "name_en", "sat", "mon-fri", "HT", "DD",
     }

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from queue_server.config import ConfigError, load_config, parse_config
-from queue_server.core.site import DEFAULT_PRIORITIES, DEFAULT_RATING_SCALE, Policy, TimeRange
+from queue_server.core.site import DEFAULT_PAUSE_REASONS, DEFAULT_PRIORITIES, DEFAULT_RATING_SCALE, Policy, TimeRange
 from queue_server.settings import Role, ServerSettings
 
 from .helpers import BASE, MINIMAL, PIN_HASH, parse, swap
@@ -21,6 +21,8 @@ def test_a_minimal_file_gets_the_defaults() -> None:
     assert site.priorities == DEFAULT_PRIORITIES
     assert site.policy == Policy()
     assert site.policy.rating_scale == DEFAULT_RATING_SCALE
+    assert site.policy.pause_reasons == DEFAULT_PAUSE_REASONS
+    assert site.services[0].unit is None and site.unit_of(site.services[0]) == site.name
     assert config.settings == ServerSettings()
     assert config.devices == () and config.officers == ()
     service = site.services[0]
@@ -87,6 +89,24 @@ def test_custom_priorities_and_rating_scale_replace_the_defaults() -> None:
     config = parse(text)
     assert [p.code for p in config.site.priorities] == ["elderly"]
     assert [r.score for r in config.site.policy.rating_scale] == [2, 1]
+
+
+def test_pause_reasons_replace_the_defaults_in_their_order() -> None:
+    text = BASE + (
+        '\n[[pause_reason]]\ncode = "training"\nname_vi = "Tập huấn"\nname_en = "Training"\n'
+        '\n[[pause_reason]]\ncode = "lunch"\nname_vi = "Nghỉ trưa"\nname_en = "Lunch break"\n'
+    )
+    reasons = parse(text).site.policy.pause_reasons
+    assert [(r.code, r.name_vi, r.name_en) for r in reasons] == [
+        ("training", "Tập huấn", "Training"), ("lunch", "Nghỉ trưa", "Lunch break"),
+    ]
+
+
+def test_a_field_names_its_unit() -> None:
+    text = BASE.replace('prefix = "A"', 'prefix = "A"\nunit = "Sở Tư pháp"', 1)
+    site = parse(text).site
+    assert site.services[0].unit == "Sở Tư pháp" and site.unit_of(site.services[0]) == "Sở Tư pháp"
+    assert site.services[1].unit is None
 
 
 def test_no_priority_categories_at_all() -> None:
@@ -225,3 +245,31 @@ def test_a_site_ships_its_log_only_when_it_says_where() -> None:
     assert central is not None and central.dsn.endswith("/motcua")
     assert (central.personal_data, central.batch_events, central.poll_seconds) == (False, 500, 0.25)
     assert "s3cret" not in repr(central)
+
+
+PAD = '\n[[device]]\nid = "pad-2"\nrole = "pad"\ntoken = "test-pad-2-token-x"\ncounter = 1\npad = "sim://pads"\npad_address = 2\n'
+
+
+def test_a_pad_may_set_how_long_it_waits_for_a_press() -> None:
+    config = parse(BASE + PAD + "options = { timeout_seconds = 45 }\n")
+    assert config.device("pad-2").pad_timeout == 45.0
+    assert config.device("pad-1").pad_timeout is None  # the agent's --timeout, the tablet's ?timeout=
+    assert parse(BASE + PAD + "options = { timeout_seconds = 7.5 }\n").device("pad-2").pad_timeout == 7.5
+
+
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        ("timeout_seconds = 0", "options.timeout_seconds: must be a number greater than 0, not 0"),
+        ("timeout_seconds = -3", "options.timeout_seconds: must be a number greater than 0, not -3"),
+        ("timeout_seconds = 601", "options.timeout_seconds: must be at most 600, not 601"),
+        ('timeout_seconds = "30"', "options.timeout_seconds: must be a number"),
+        ("timeout = 30", "options.timeout: unknown key 'timeout' (expected one of: timeout_seconds)"),
+    ],
+)
+def test_a_pad_option_that_is_wrong_is_named_with_its_line(options: str, problem: str) -> None:
+    text = BASE + PAD + f"options = {{ {options} }}\n"
+    with pytest.raises(ConfigError) as caught:
+        parse(text)
+    line = text.count("\n")  # the options line is the last one
+    assert f"<config>:{line}: device[" in str(caught.value) and problem in str(caught.value), str(caught.value)

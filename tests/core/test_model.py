@@ -47,6 +47,7 @@ def test_a_counter_as_a_dict_names_its_services_in_order():
     counter = Counter(COUNTERS[2], officer="lan")
     assert counter.as_dict() == {
         "number": 3, "name": "Quầy 3", "services": ["DD", "KD"], "state": "closed", "officer": "lan", "current": None,
+        "pause_reason": None,
     }
 
 

@@ -25,8 +25,9 @@ def done(centre):
 
 @pytest.mark.parametrize("score", [1, 2, 3, 4])
 def test_a_citizen_rates_a_completed_ticket_on_the_four_level_scale(centre, done, score):
-    (event,) = centre.run(c.SubmitRating(centre.later(1), done.id, score, source="pad-1"))
+    event, *follow_up = centre.run(c.SubmitRating(centre.later(1), done.id, score, source="pad-1"))
     assert event.type is EventType.RATING_RECORDED
+    assert [e.type for e in follow_up] == ([EventType.FOLLOW_UP_OPENED] if score == 1 else [])
     assert event.data == {
         "ticket": done.id,
         "label": "A001",

@@ -90,7 +90,7 @@ def test_the_counters_view_shows_each_counter_and_its_current_label(centre):
     views = centre.lobby.counters_view()
     assert views[0] == {
         "number": 1, "name": "Quầy 1", "services": ["HT"], "state": "open", "officer": "lan", "current": 1,
-        "current_label": "A001",
+        "current_label": "A001", "pause_reason": None,
     }
     assert views[2]["current"] is None and views[2]["current_label"] is None
 

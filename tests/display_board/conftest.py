@@ -153,13 +153,14 @@ class BoardProcess:
 
     @classmethod
     async def start(
-        cls, server: ServerProcess, device: str, size: str, var: Path, pack: Path, layout: str | None = None
+        cls, server: ServerProcess, device: str, size: str, var: Path, pack: Path, layout: str | None = None,
+        audio_driver: str = "dummy",
     ) -> BoardProcess:
         (var / "voice").mkdir(parents=True, exist_ok=True)
         link = var / "voice" / "vi-espeak"
         if not link.exists():
             link.symlink_to(pack, target_is_directory=True)
-        env = dict(os.environ, KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1", SDL_AUDIODRIVER="dummy",
+        env = dict(os.environ, KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1", SDL_AUDIODRIVER=audio_driver,
                    KIVY_HOME=str(var / "kivy-home"))  # fmt: skip
         command = [sys.executable, "-m", "tests.display_board.harness", "--config", str(server.config),
                    "--device", device, "--server", server.url, "--size", size, "--var", str(var)]  # fmt: skip

@@ -18,7 +18,7 @@ from queue_server.server.app import Limits, start
 from queue_server.server.hub import Hub
 from queue_server.settings import SiteConfig
 
-from integration.sites import site_config
+from tests.integration.sites import site_config
 
 
 @contextlib.asynccontextmanager

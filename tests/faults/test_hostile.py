@@ -22,7 +22,7 @@ from queue_server.protocol.errors import ProtocolErrorCode
 from queue_server.server.app import Limits
 from queue_server.server.ops import load
 
-from integration.sites import TOKENS
+from tests.integration.sites import TOKENS
 from .conftest import ThreadedServer
 
 MESSAGES = 10_000

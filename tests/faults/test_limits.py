@@ -15,9 +15,9 @@ from websockets.exceptions import ConnectionClosed
 
 from queue_server.server.app import Limits
 
-from integration.client import Client
-from integration.conftest import run
-from integration.sites import PIN, TOKENS
+from tests.integration.client import Client
+from tests.integration.conftest import run
+from tests.integration.sites import PIN, TOKENS
 from .conftest import serving
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import zoneinfo
 
 from queue_server import pins
@@ -10,6 +11,16 @@ from queue_server.core.site import CounterSpec, OpeningHours, Policy, Service, S
 from queue_server.settings import Device, Officer, Role, ServerSettings, SiteConfig
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def midday_zone() -> str:
+    """A fixed-offset zone where it is now between 08:00 and 20:00: for tests that run a real
+    server on the real clock and book the next slot, so that it is one the kiosk checks in
+    today (near midnight, tomorrow's first slot is on another day: the kiosk rightly refuses
+    it) — such a test must not depend on when it runs."""
+    hour = time.gmtime().tm_hour
+    offset = next(o for o in range(-12, 15) if 8 <= (hour + o) % 24 < 20)
+    return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"  # Etc/GMT-7 is UTC+7
 ALWAYS = OpeningHours(frozenset(range(7)), (TimeRange(dt.time(0, 0), dt.time.max),))
 PIN = "2468"
 _PIN_HASH = pins.hash_pin(PIN)

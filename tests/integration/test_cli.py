@@ -104,7 +104,15 @@ def test_commands_on_a_missing_database_say_so(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
-    for command in ("serve", "check", "hash-pin", "tickets", "export-events", "backup"):
+    for command in ("serve", "check", "hash-pin", "tickets", "export-events", "backup", "import-dossiers", "book"):
         with pytest.raises(SystemExit):
             main([command, "--help"])
         assert "usage: motcua-server" in capsys.readouterr().out
+
+
+def test_a_public_url_that_is_not_http_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--config", str(DEMO), "--db", str(tmp_path / "x.db"), "--public-url", "ftp://x"])
+    assert info.value.code == 2
+    assert "'ftp://x': give an http:// or https:// address" in capsys.readouterr().err
+    assert not (tmp_path / "x.db").exists()

@@ -235,3 +235,26 @@ def test_the_manager_sets_the_ticker_and_sees_device_faults(db_path, clock: Cloc
             assert all(e["ev"] != "device.status" for e in board.drain())
 
     run(scenario())
+
+
+def test_only_the_manager_and_integration_snapshots_name_the_officers(db_path, clock: Clock) -> None:
+    async def scenario() -> None:
+        async with running_lobby(db_path, clock=clock) as lobby:
+            counter = await lobby.officer("counter-1", user="lan")
+            manager = await lobby.client("manager")
+            snapshot = (await manager.ok("queue.snapshot"))["snapshot"]
+            assert snapshot["officers"] == [
+                {"user": "lan", "name": "Nguyễn Thị Lan"},
+                {"user": "minh", "name": "Trần Văn Minh"},
+                {"user": "hoa", "name": "Lê Thị Hoa"},
+            ]
+            assert snapshot["counters"][0]["officer"] == "lan"
+            assert "officers" in (await lobby.client("integration")).hello["snapshot"]
+            for device in ("kiosk", "display", "pad-1"):
+                seen = (await lobby.client(device)).hello["snapshot"]
+                assert "officers" not in seen and "officer" not in seen["counters"][0], device
+            assert "officers" not in (await counter.ok("queue.snapshot"))["snapshot"]
+            phone = await lobby.client()
+            assert "officers" not in (await phone.ok("hello"))["snapshot"]
+
+    run(scenario())

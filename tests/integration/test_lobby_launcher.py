@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import os
 import signal
 import socket
@@ -13,6 +15,8 @@ from pathlib import Path
 
 from queue_server.config import load_config
 from queue_server.lobby import plan
+
+from .client import Client
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "assets" / "demo.toml"
@@ -33,13 +37,34 @@ def test_with_a_screen_the_lobby_opens_a_kiosk_and_a_board_on_its_own_server() -
     apps = {c.name: c.argv for c in children if c.name in ("kiosk-1", "board-hall")}
     assert set(apps) == {"kiosk-1", "board-hall"}
     for argv in apps.values():
-        assert argv[-2:] == ("--server", "ws://127.0.0.1:9100/")
+        assert argv[-4:-2] == ("--server", "ws://127.0.0.1:9100/")
+
+
+def test_a_public_url_on_this_machine_follows_the_lobbys_port() -> None:
+    config = load_config(DEMO)  # public_url = "http://127.0.0.1:8765"
+
+    def server_argv(config, port: int) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+        return plan(config, DEMO, Path("var/lobby.db"), "127.0.0.1", port, windows=False)[0].argv
+
+    assert server_argv(config, 9000)[-2:] == ("--public-url", "http://127.0.0.1:9000")
+    assert "--public-url" not in server_argv(config, 8765)
+    lan = dataclasses.replace(config, settings=dataclasses.replace(config.settings, public_url="http://10.0.0.2:8765"))
+    assert "--public-url" not in server_argv(lan, 9000)  # the site's own address is left alone
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+async def _issue(url: str) -> dict:  # type: ignore[type-arg]
+    client = await Client.open(url)
+    try:
+        await client.ok("hello", token="demo-kiosk-1-token")
+        return (await client.ok("ticket.issue", service="HT"))["ticket"]
+    finally:
+        await client.close()
 
 
 def test_the_lobby_runs_and_stops_cleanly(tmp_path: Path) -> None:
@@ -66,6 +91,8 @@ def test_the_lobby_runs_and_stops_cleanly(tmp_path: Path) -> None:
         while time.monotonic() < deadline and not all((sim / f"{n}.tty").exists() for n in ("kiosk-1", "pads")):
             time.sleep(0.1)
         assert (sim / "kiosk-1.tty").exists() and (sim / "pads.tty").exists()
+        ticket = asyncio.run(_issue(f"ws://127.0.0.1:{port}/"))
+        assert ticket["url"].startswith(f"http://127.0.0.1:{port}/t/")  # the QR code opens this lobby's pages
     finally:
         process.send_signal(signal.SIGTERM)
         out, _ = process.communicate(timeout=20)

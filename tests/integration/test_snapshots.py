@@ -11,13 +11,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.conftest import Codes, at, make_site
-from core.test_properties import NEXT_DAY, action, command_for, next_morning, opening_morning
+from tests.core.conftest import Codes, at, make_site
+from tests.core.test_properties import NEXT_DAY, action, command_for, next_morning, opening_morning
 from queue_server import bootstrap
 from queue_server.bootstrap import build_hub
 from queue_server.core.errors import DomainError
 from queue_server.core.events import EventType
 from queue_server.core.lobby import Lobby
+from queue_server.core.model import TicketState
 from queue_server.core.site import CounterSpec
 from queue_server.store import snapshots
 from queue_server.store.database import connect
@@ -78,7 +79,11 @@ def test_a_snapshot_keeps_every_part_of_the_state() -> None:
         c.ReportDevice(now, "kiosk-1", "printer", False, "paper_out"),
     ]:
         lobby.execute(command)
+    served = next(t for t in lobby.state.tickets.values() if t.state is TicketState.DONE)
+    lobby.execute(c.SubmitRating(now + dt.timedelta(minutes=5), served.id, 1))  # "Không hài lòng": a follow-up
+    lobby.execute(c.PauseCounter(now + dt.timedelta(minutes=6), 1, reason="lunch"))
     state = lobby.state
+    assert state.follow_ups[served.id].is_open and state.counters[1].pause_reason == "lunch"
     empty = [name for name, value in vars(state).items() if not value and not isinstance(value, int)]
     assert empty == [], "the scenario must fill every part of the state"
     assert any(state.targeted.values()) and any(state.queues.values()) and any(state.service_seconds.values())

@@ -16,7 +16,7 @@ from kiosk.core.decisions import ScanKind, TileState
 from kiosk.core.documents import fault_detail
 from kiosk.core.idle import IdleTimer, Issuing, OneAtATime, PinThrottle, TapCounter
 from kiosk.core.shown_ticket import PRINT_PATIENCE, Paper, ShownTicket
-from kiosk.core.options import KioskOptionError, parse_options
+from kiosk.core.options import KioskOptionError, parse_options, parse_window_size
 from kiosk.core.texts import TEXTS, Catalogue, Language, UnknownText, placeholders
 
 from .support import ADMIN_PIN_HASH
@@ -216,3 +216,62 @@ def test_idle_timer_admin_taps_and_pin_throttle() -> None:
     for _ in range(3):
         throttle.failed(100)
     assert throttle.locked_for(130) == 30 and throttle.locked_for(161) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("960x540", (960, 540)), ("480x270", (480, 270)), ("7680x4320", (7680, 4320)),
+     ("479x270", None), ("480x269", None), ("960 x 540", None), ("big", None)],
+)  # fmt: skip
+def test_a_window_size_is_read_within_its_bounds(text: str, size: tuple[int, int] | None) -> None:
+    assert parse_window_size(text) == size
+
+
+def test_the_kiosks_size_argument_names_a_bad_size(capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.app import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["--config", "site.toml", "--device", "kiosk-1", "--size", "300x200"])
+    assert info.value.code == 2
+    assert "'300x200': write the size as WIDTHxHEIGHT from 480x270" in capsys.readouterr().err
+
+
+def test_the_printed_mark_is_in_both_languages_like_the_rest_of_the_ticket() -> None:
+    from kiosk.core.documents import ticket_mark
+    from queue_server.core.site import PriorityCategory
+
+    priorities = [PriorityCategory("elderly", "Người cao tuổi", "Elderly")]
+    assert ticket_mark({"priority": "elderly"}, priorities, Catalogue()) == "Người cao tuổi · Elderly"
+    assert ticket_mark({"priority": "elderly", "appointment": "ABCD2345"}, priorities, Catalogue()) == (
+        "Vé theo lịch hẹn · Appointment ticket"
+    )
+    assert ticket_mark({"priority": "veteran"}, priorities, Catalogue()) == "veteran"  # a category the site dropped
+    assert ticket_mark({"priority": None}, priorities, Catalogue()) is None
+
+
+def test_a_wait_under_half_a_minute_reads_under_a_minute_not_about_0_min() -> None:
+    short = decisions.tiles([{"code": "TP", "name_vi": "Tư pháp", "name_en": "Justice", "open": True,
+                              "estimated_wait_minutes": 0.4}])[0].status()  # fmt: skip
+    assert Catalogue(Language.EN)(short.key, **short.params) == "Under a minute"
+    assert Catalogue()(short.key, **short.params) == "Chờ dưới 1 phút"
+    waits = [decisions.ticket_wait(m) for m in (None, 0.0, 0.4, 0.6, 12.4)]
+    assert [Catalogue(Language.EN)(n.key, **n.params) for n in waits] == [
+        "Estimated wait: not known yet",
+        "Estimated wait: under a minute",
+        "Estimated wait: under a minute",
+        "Estimated wait: about 1 min",
+        "Estimated wait: about 12 min",
+    ]
+
+
+def test_a_notice_names_the_field_in_each_language_it_is_shown_in() -> None:
+    from kiosk.core.texts import Both
+
+    ticket = {"label": "A002", "state": "waiting", "people_ahead": 1, "service": "HT",
+              "service_name_vi": "Hộ tịch", "service_name_en": "Civil status"}  # fmt: skip
+    notice = decisions.followed_ticket(ticket)
+    assert Catalogue()(notice.key, **notice.params) == "Số A002 (Hộ tịch): còn 1 người trước bạn."
+    assert Catalogue().other(notice.key, **notice.params) == "Number A002 (Civil status): people ahead of you: 1."
+    full = decisions.issue_refusal("service_full", {}, Both("Hộ tịch", "Civil status"))
+    assert Catalogue(Language.EN)(full.key, **full.params).startswith("Civil status")
+    assert Catalogue(Language.EN).other(full.key, **full.params).startswith("Hộ tịch")

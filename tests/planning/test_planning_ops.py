@@ -18,7 +18,7 @@ from queue_server.planning.erlang import counters_needed
 from queue_server.store.database import connect
 from queue_server.store.schema import migrate
 
-from integration.conftest import Clock, run, running_lobby
+from tests.integration.conftest import Clock, run, running_lobby
 
 from .simulated import TZ, hand_walk_ins, local
 

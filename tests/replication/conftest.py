@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from .cluster import Cluster
+from queue_server.province.cluster import Cluster
+from .province_data import province  # noqa: F401 - a fixture
 
 _numbers = itertools.count(1)
 

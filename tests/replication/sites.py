@@ -11,8 +11,9 @@ from typing import Any
 
 import psycopg
 
-from integration.sites import site_config
-from queue_server.replication.redact import central_data
+from tests.integration.sites import site_config
+from queue_server.replication.central import TICKET_COLUMNS
+from queue_server.replication.redact import central_data, central_ticket
 from queue_server.settings import CentralSettings, SiteConfig
 
 
@@ -42,3 +43,20 @@ def central_log(dsn: str, site: str) -> list[tuple[int, str, dt.datetime, dict[s
             tuple(row)  # type: ignore[misc]
             for row in conn.execute("SELECT seq, type, at, data FROM events WHERE site = %s ORDER BY seq", [site])
         ]
+
+
+def site_tickets(db_path: Path, personal_data: bool = False) -> list[dict[str, Any]]:
+    """The site's tickets as the central copy should hold them."""
+    with sqlite3.connect(db_path) as db:
+        rows = db.execute(f"SELECT {', '.join(TICKET_COLUMNS)} FROM tickets ORDER BY id").fetchall()
+    return [central_ticket(dict(zip(TICKET_COLUMNS, row, strict=True)), personal_data) for row in rows]
+
+
+def central_tickets(dsn: str, site: str) -> list[dict[str, Any]]:
+    with psycopg.connect(dsn) as conn:
+        rows = conn.execute(
+            f"SELECT {', '.join(TICKET_COLUMNS)} FROM tickets WHERE site = %s ORDER BY id", [site]
+        ).fetchall()
+    return [
+        {c: (v.isoformat() if c == "day" else v) for c, v in zip(TICKET_COLUMNS, row, strict=True)} for row in rows
+    ]

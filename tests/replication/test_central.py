@@ -112,3 +112,20 @@ def test_a_sites_configuration_is_kept_when_it_changes(central_dsn: str) -> None
         assert conn.execute("SELECT count(*) FROM site_configs").fetchone() == (2,)
         (kept,) = conn.execute("SELECT config FROM site_configs ORDER BY taken_at LIMIT 1").fetchone()
         assert kept["services"][0]["name_vi"] == "Hộ tịch"
+
+
+def test_a_tickets_row_follows_its_latest_state(central_dsn: str) -> None:
+    def ticket(state: str, called_at: str | None) -> dict:
+        row = dict.fromkeys(central.TICKET_COLUMNS)
+        return row | {"id": 1, "day": "2026-11-23", "label": "A001", "service": "HT", "state": state, "called_at": called_at}
+
+    with central.connect(central_dsn) as conn:
+        central.migrate(conn)
+        months: set[dt.date] = set()
+        central.append(conn, "xa-a", 0, rows(1, 1), months, [ticket("waiting", None)], site_seq=2)
+        assert central.site_statuses(conn)[0].lag_events == 1
+        central.append(conn, "xa-a", 1, rows(2, 2), months, [ticket("called", "2026-11-23T09:05:00+07:00")], site_seq=2)
+        assert conn.execute("SELECT state, called_at, day FROM tickets").fetchall() == [
+            ("called", "2026-11-23T09:05:00+07:00", dt.date(2026, 11, 23))
+        ]
+        assert central.site_statuses(conn)[0].lag_events == 0

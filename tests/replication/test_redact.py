@@ -7,7 +7,7 @@ import random
 import pytest
 
 from queue_server.replication.backoff import delay
-from queue_server.replication.redact import central_data
+from queue_server.replication.redact import central_data, central_ticket, ticket_ids
 
 
 def test_a_tickets_follow_code_stays_at_the_site() -> None:
@@ -48,3 +48,16 @@ def test_the_back_off_grows_to_its_ceiling_with_jitter() -> None:
     waits = [delay(5, first=1, ceiling=60, uniform=rng.uniform) for _ in range(2000)]
     assert 0 <= min(waits) < 0.5 and 15.5 < max(waits) <= 16
     assert 7 < sum(waits) / len(waits) < 9, "full jitter: on average half the bound"
+
+
+def test_a_tickets_row_leaves_without_its_codes() -> None:
+    row = {"id": 7, "label": "A007", "code": "K7Q2M9X4PA", "appointment": "ABCDEFGH", "officer": "lan"}
+    assert central_ticket(row) == {"id": 7, "label": "A007", "code": None, "appointment": None, "officer": "lan"}
+    assert central_ticket(row, personal_data=True) == row
+
+
+def test_the_tickets_an_event_changes() -> None:
+    assert ticket_ids("ticket.transferred", {"ticket": 3, "new_ticket": 9, "counter": 2}) == [3, 9]
+    assert ticket_ids("day.opened", {"day": "2026-11-24", "expired": [4, 5], "closed": [1]}) == [4, 5]
+    assert ticket_ids("counter.changed", {"counter": 1}) == []
+    assert ticket_ids("ticket.called", {"ticket": "7"}) == [], "only whole numbers are ticket ids"

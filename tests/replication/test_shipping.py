@@ -10,11 +10,11 @@ from pathlib import Path
 
 import psycopg
 
-from integration.conftest import running_lobby
+from tests.integration.conftest import running_lobby
 from queue_server.replication.shipper import Shipper, wait_caught_up
 
-from .cluster import Cluster
-from .sites import central_log, named_site, quick, site_log
+from queue_server.province.cluster import Cluster
+from .sites import central_log, central_tickets, named_site, quick, site_log, site_tickets
 
 SITES = ("xa-an-binh", "xa-phuoc-dong", "huyen-go-dau")
 
@@ -70,6 +70,7 @@ def test_three_sites_ship_through_a_crash_and_a_cut_link(tmp_path: Path, pg_clus
         expected = site_log(tmp_path / f"{site}.db")
         assert len(expected) > 200
         assert central_log(central_dsn, site) == expected, site
+        assert central_tickets(central_dsn, site) == site_tickets(tmp_path / f"{site}.db"), site
         assert shipper.status.failures > 0, "the faults were seen"
 
 
@@ -101,10 +102,17 @@ def test_nothing_personal_leaves_the_site_unless_allowed(tmp_path: Path, central
         finally:
             shipper.stop()
         assert central_log(central_dsn, site) == site_log(db, personal_data=allowed)
+        assert central_tickets(central_dsn, site) == site_tickets(db, personal_data=allowed)
 
     with psycopg.connect(central_dsn) as conn:
-        closed = conn.execute("SELECT data::text FROM events WHERE site = 'xa-kin'").fetchall()
-        opened = conn.execute("SELECT data::text FROM events WHERE site = 'xa-mo'").fetchall()
+        closed = conn.execute(
+            "SELECT data::text FROM events WHERE site = 'xa-kin' UNION ALL"
+            " SELECT row_to_json(t)::text FROM tickets t WHERE site = 'xa-kin'"
+        ).fetchall()
+        opened = conn.execute(
+            "SELECT data::text FROM events WHERE site = 'xa-mo' UNION ALL"
+            " SELECT row_to_json(t)::text FROM tickets t WHERE site = 'xa-mo'"
+        ).fetchall()
     closed_text, opened_text = " ".join(r[0] for r in closed), " ".join(r[0] for r in opened)
     for secret in secrets["xa-kin"]:
         assert secret not in closed_text

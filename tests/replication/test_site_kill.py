@@ -10,9 +10,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from integration.test_crash import SITE, _free_port, _issue_until_killed, _start
+from tests.integration.test_crash import SITE, _free_port, _issue_until_killed, _start
 
-from .sites import central_log, site_log
+from .sites import central_log, central_tickets, site_log, site_tickets
 
 
 def metric(port: int, name: str) -> float:
@@ -52,6 +52,7 @@ def test_a_site_killed_mid_batch_resumes_exactly(tmp_path: Path, central_dsn: st
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
     assert central_log(central_dsn, "crash-test") == site_log(db)
+    assert central_tickets(central_dsn, "crash-test") == site_tickets(db)
 
 
 def test_a_site_whose_central_side_is_away_reports_the_lag(tmp_path: Path) -> None:
@@ -63,7 +64,7 @@ def test_a_site_whose_central_side_is_away_reports_the_lag(tmp_path: Path) -> No
     try:
 
         async def issue() -> None:
-            from integration.client import Client
+            from tests.integration.client import Client
 
             client = await Client.open(f"ws://127.0.0.1:{port}")
             await client.ok("hello", token="crash-test-kiosk-token")

@@ -33,6 +33,7 @@ DEMO_TOKENS = {
     "board-hall": "demo-board-hall-token",
     "kiosk-1": "demo-kiosk-1-token",
     "pad-1": "demo-pad-1-token",
+    "pad-3": "demo-pad-3-token",
 }
 
 
@@ -45,7 +46,7 @@ def free_port() -> int:
 class Server:
     """``python -m queue_server.cli`` on the demo configuration, its public URL on this port."""
 
-    def __init__(self, tmp: Path, sim_dir: Path | None = None) -> None:
+    def __init__(self, tmp: Path, sim_dir: Path | None = None, timezone: str | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}/"
@@ -55,6 +56,8 @@ class Server:
         text = text.replace('public_url = "http://127.0.0.1:8765"', f'public_url = "{self.url}"')
         if sim_dir is not None:
             text = text.replace('pad = "sim://pads"', f'pad = "sim://pads?dir={sim_dir}"')
+        if timezone is not None:
+            text = text.replace('timezone = "Asia/Ho_Chi_Minh"', f'timezone = "{timezone}"', 1)
         self.config.write_text(text, encoding="utf-8")
         self.log_path = tmp / "server.log"
         self.start()
@@ -138,6 +141,17 @@ class Listener:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     running = Server(tmp_path)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def midday_server(tmp_path: Path) -> Iterator[Server]:
+    """The demo server in a zone where it is now mid-day (tests/integration/sites.midday_zone):
+    for the tests that book the next free slot on the real clock."""
+    from tests.integration.sites import midday_zone
+
+    running = Server(tmp_path, timezone=midday_zone())
     yield running
     running.stop()
 

@@ -85,8 +85,12 @@ def test_a_call_from_the_console_reaches_the_board_and_every_control_works(
     press(driver, "v")  # no-show
     board.wait_for("ticket.no_show", label="A002")
     wait(driver, "#tally-no-show", "1")
-    press(driver, "p")
-    wait(driver, "#counter-state", "Tạm dừng")
+    press(driver, "p")  # asks why: 2 is Nghỉ trưa
+    wait(driver, "#pause-dialog", "Lý do tạm dừng")
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(driver).send_keys("2").perform()
+    wait(driver, "#counter-state", "Tạm dừng – Nghỉ trưa")
     assert not enabled(driver, "#call-next")
     screenshot(driver, "console-paused")
 
@@ -96,7 +100,7 @@ def test_a_call_from_the_console_reaches_the_board_and_every_control_works(
     screenshot(driver, "console-disconnected")
     server.start()
     wait(driver, "#status.connected", "Đã kết nối", timeout=20)
-    wait(driver, "#counter-state", "Tạm dừng")
+    wait(driver, "#counter-state", "Tạm dừng – Nghỉ trưa")
     assert enabled(driver, "#open")
 
     # signing out closes the counter

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from integration.conftest import Clock, run, running_lobby
+from tests.integration.conftest import Clock, run, running_lobby
 
 
 def test_counter_status_and_resuming_a_sign_in(tmp_path: Path) -> None:
@@ -80,6 +80,10 @@ def test_appointment_get_reads_the_booking_named_and_nothing_else(tmp_path: Path
             for form in (code, code.lower(), f"{code[:4]}-{code[4:]}", booked["url"]):
                 got = (await reader.ok("appointment.get", booking=form))["appointment"]
                 assert got["code"] == code and got["service_name_vi"] == "Hộ tịch" and got["state"] == "booked"
+                assert got["slot_start"] == slot == "2026-11-23T10:00:00+07:00"
+                assert (got["checkin_from"], got["checkin_until"]) == (  # the policy's 15 min early, 10 min late
+                    "2026-11-23T09:45:00+07:00", "2026-11-23T10:10:00+07:00"
+                )
             guesser = await lobby.client(None)  # a phone has 10 requests at once, then 2 a second
             await guesser.ok("hello")
             for bad in ("", "ABCD", "ABCD0000", "http://x/b/", "Z" * 200, code[:-1] + ("2" if code[-1] != "2" else "3")):

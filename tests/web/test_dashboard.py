@@ -40,6 +40,7 @@ def test_the_dashboard_shows_the_centre_live_edits_the_ticker_and_exports_report
     counter.request("ticket.call_next")
     counter.request("ticket.no_show")
     kiosk.request("device.report", component="printer", ok=False, detail="paper_out")
+    board.request("device.report", component="audio", ok=False, detail="clips_missing")  # as a board does
 
     downloads = tmp_path / "downloads"
     downloads.mkdir()
@@ -57,8 +58,10 @@ def test_the_dashboard_shows_the_centre_live_edits_the_ticker_and_exports_report
     wait(driver, "#live-served", "1")
     wait(driver, "#live-open", "1/10")
     wait(driver, "#alarms", "Máy in lỗi (hết giấy)")
+    wait(driver, "#alarms", "Âm thanh lỗi (thiếu tệp giọng đọc)")
     counters = text_of(driver, "#live-counters")
-    assert "hung.tran" in counters and "Đang mở" in counters
+    assert "Trần Văn Hùng" in counters and "Đang mở" in counters
+    assert "hung.tran" not in counters  # the officer's name, not the user id
     screenshot(driver, "dashboard-live")
 
     # the ticker reaches the boards
@@ -88,6 +91,15 @@ def test_the_dashboard_shows_the_centre_live_edits_the_ticker_and_exports_report
     screenshot(driver, "dashboard-report")
     driver.execute_script("document.querySelector('#chart-arrivals').scrollIntoView()")
     screenshot(driver, "dashboard-report-charts")
+
+    # by officer: the officers' names, as in the live table
+    Select(wait(driver, "#report-by")).select_by_value("officer")
+    click(driver, "#report-show")
+    table = text_of(driver, "#report-table", "Cán bộ")
+    assert "Trần Văn Hùng" in table and "hung.tran" not in table
+    Select(wait(driver, "#report-by")).select_by_value("service")
+    click(driver, "#report-show")
+    text_of(driver, "#report-table", "Lĩnh vực")
 
     click(driver, "#export-xlsx")
     book = openpyxl.load_workbook(downloaded(downloads, ".xlsx"))

@@ -4,6 +4,7 @@ an appointment whose QR code decodes back to the booking's address."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from pathlib import Path
 
@@ -36,6 +37,7 @@ def test_the_ticket_page_follows_the_ticket_until_called_and_rates_it(
     counter.request("counter.open")
     counter.request("ticket.call_next")  # A001: my place moves up
     wait(phone, "#ahead", "0")
+    assert text_of(phone, "#eta") == "<1′"  # not "~0′"
     counter.request("ticket.complete")
     counter.request("ticket.call_next")  # A002: called
     alert = wait(phone, "#called", "Quầy 1 – Hộ tịch")
@@ -61,8 +63,9 @@ def test_a_wrong_ticket_address_says_so_and_a_malformed_one_is_not_found(server:
 
 
 def test_booking_gives_a_code_whose_qr_code_decodes_to_the_booking(
-    server: Server, browsers: list, tmp_path: Path
+    midday_server: Server, browsers: list, tmp_path: Path
 ) -> None:
+    server = midday_server
     phone = new_browser(width=PHONE[0], height=PHONE[1])
     browsers.append(phone)
     phone.get(f"{server.url}/book")
@@ -78,6 +81,9 @@ def test_booking_gives_a_code_whose_qr_code_decodes_to_the_booking(
     assert phone.current_url == f"{server.url}/b/{code}"
     assert text_of(phone, "#booking-service") == "Hộ tịch"
     assert text_of(phone, "#booking-time") == slot_start[11:16]
+    slot = dt.datetime.fromisoformat(slot_start)  # the demo checks in from 15 min early to 10 min late
+    window = f"Từ {slot - dt.timedelta(minutes=15):%H:%M} đến {slot + dt.timedelta(minutes=10):%H:%M} ngày {slot:%d/%m/%Y}"
+    assert text_of(phone, "#checkin-window").startswith(window)
     wait(phone, "#qr")
     phone.execute_script("return document.querySelector('#qr').decode()")
     screenshot(phone, "phone-booking")
@@ -93,3 +99,53 @@ def test_booking_gives_a_code_whose_qr_code_decodes_to_the_booking(
         assert booked["state"] == "booked" and booked["slot_start"] == slot_start
     finally:
         kiosk.close()
+
+    # cancelled from the page: it says so, with no cancel button and nothing stray in its place
+    click(phone, "#cancel")
+    phone.switch_to.alert.accept()
+    wait(phone, "#booking-state", "Đã hủy")
+    assert not phone.find_elements("css selector", "#cancel")
+    assert "null" not in text_of(phone, "#main")
+
+def test_a_used_or_cancelled_booking_shows_its_state_and_no_cancel_button(midday_server: Server, browsers: list) -> None:
+    server = midday_server
+    import asyncio
+
+    from queue_server.booker import book_next_slot
+
+    used = asyncio.run(book_next_slot(server.ws_url, "HT"))
+    cancelled = asyncio.run(book_next_slot(server.ws_url, "HT"))
+    kiosk = Listener(server.ws_url, token=DEMO_TOKENS["kiosk-1"])
+    manager = Listener(server.ws_url, token=DEMO_TOKENS["manager"])
+    try:
+        kiosk.request("appointment.check_in", booking=used.code)
+        manager.request("appointment.cancel", booking=cancelled.code)
+    finally:
+        kiosk.close()
+        manager.close()
+    phone = new_browser(width=PHONE[0], height=PHONE[1])
+    browsers.append(phone)
+    for booking, state in ((used, "Đã làm thủ tục tại ki-ốt"), (cancelled, "Đã hủy")):
+        phone.get(f"{server.url}/b/{booking.code}")
+        wait(phone, "#booking-state", state)
+        page = phone.find_element("tag name", "main").text
+        assert "null" not in page and "undefined" not in page, page  # the DOM writes a left-out child as "null"
+        assert not phone.find_elements("css selector", "#cancel")
+        assert not phone.find_elements("css selector", "#checkin-window")  # no "scan this code" any more
+    screenshot(phone, "phone-booking-used")
+
+
+def test_the_book_button_stays_in_sight_below_a_long_list_of_times(server: Server, browsers: list) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    phone = new_browser(width=PHONE[0], height=PHONE[1])
+    browsers.append(phone)
+    phone.get(f"{server.url}/book")
+    wait(phone, "#slots button:enabled")
+    Select(phone.find_element("css selector", "#day")).select_by_index(1)  # tomorrow: the demo's 96 times of a day
+    wait(phone, '#slots button[data-start$="T00:00:00+07:00"]')
+    click(phone, '#slots button[data-start$="T00:00:00+07:00"]')
+    in_sight = "const r = document.querySelector('#book').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight;"
+    assert phone.execute_script(in_sight)
+    assert text_of(phone, "#book").startswith("Đặt lịch lúc 00:00")
+    screenshot(phone, "phone-book-chosen")

@@ -19,11 +19,11 @@ from queue_server.planning.erlang import counters_needed
 from queue_server.store.database import connect
 from queue_server.store.schema import migrate
 
+from tests.planning.simulated import TZ, hand_walk_ins, local
+
 from .conftest import Server, new_browser, screenshot
 from .pages import click, enter_token, text_of, wait
 from .test_dashboard import downloaded
-
-from planning.simulated import TZ, hand_walk_ins, local
 
 CENTRE = SimulatedCentre()
 TODAY = dt.datetime.now(TZ).date()

@@ -159,6 +159,43 @@ def test_a_pad_press_after_complete_is_recorded_once_and_shows_in_the_report(
         server.stop()
 
 
+def test_the_tablet_waits_as_long_as_its_pad_device_says(server: Server, listeners: list[Listener], browsers: list) -> None:
+    """pad-3 sets timeout_seconds = 45 in the demo: that, not the address's ?timeout=, counts;
+    pad-1 sets none: its ?timeout= counts (the default for pads without the option)."""
+    kiosk = Listener(server.ws_url, token=DEMO_TOKENS["kiosk-1"])
+    counter = Listener(server.ws_url, token=DEMO_TOKENS["counter-3"])
+    listeners += [kiosk, counter]
+    kiosk.request("ticket.issue", service="DD")
+    tablet = new_browser(width=1280, height=800)
+    browsers.append(tablet)
+    tablet.get(f"{server.url}/rate?device=pad-3&timeout=10")
+    enter_token(tablet, "pad-3")
+    wait(tablet, "#idle", "Quầy 3")
+    counter.request("officer.sign_in", user="hung.tran", pin="1002")
+    counter.request("counter.open")
+    counter.request("ticket.call_next")
+    counter.request("ticket.complete")
+    wait(tablet, "#ask", "B001")
+    seconds = int(text_of(tablet, "#countdown").split()[1])
+    assert 40 <= seconds <= 45, seconds
+
+    other = new_browser(width=1280, height=800)
+    browsers.append(other)
+    other.get(f"{server.url}/rate?device=pad-1&timeout=12")
+    enter_token(other, "pad-1")
+    wait(other, "#idle", "Quầy 1")
+    kiosk.request("ticket.issue", service="HT")
+    officer = Listener(server.ws_url, token=DEMO_TOKENS["counter-1"])
+    listeners.append(officer)
+    officer.request("officer.sign_in", user="lan.nguyen", pin="1001")
+    officer.request("counter.open")
+    officer.request("ticket.call_next")
+    officer.request("ticket.complete")
+    wait(other, "#ask", "A001")
+    seconds = int(text_of(other, "#countdown").split()[1])
+    assert 8 <= seconds <= 12, seconds
+
+
 def wait_for_log(path: Path, text: str, timeout: float = 10) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

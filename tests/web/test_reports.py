@@ -26,7 +26,7 @@ from queue_server.store.reports import (
 from queue_server.store.schema import migrate
 from queue_server.web.exports import report_table, to_csv, to_xlsx
 
-from integration.conftest import Clock, run, running_lobby
+from tests.integration.conftest import Clock, run, running_lobby
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 DAY = dt.date(2026, 11, 23)

@@ -1,6 +1,6 @@
 // Booking an appointment from a phone: /book → field, day, a slot with free places →
 // the booking's page /b/CODE with its code and QR code. No name or phone is asked for.
-import { $, QueueConnection, dmy, el, errorText, hhmm, showStatus } from "/static/mc.js";
+import { $, QueueConnection, dmy, el, errorText, fill, hhmm, showStatus } from "/static/mc.js";
 
 const main = $("#main");
 let conn = null;
@@ -34,9 +34,13 @@ function render(today) {
     el("option", { value: d }, `${["CN", "T2", "T3", "T4", "T5", "T6", "T7"][new Date(`${d}T12:00:00Z`).getUTCDay()]} ${dmy(d)}${i === 0 ? " (hôm nay)" : ""}`)));
   const slots = el("div", { id: "slots" });
   const error = el("p", { class: "error", id: "book-error" });
-  const book = el("button", { class: "big primary", id: "book", disabled: true, onclick: () => submit(service.value, error) }, "Đặt lịch ", el("span", { class: "en" }, "Book"));
+  // the button stays in sight below a long list of times (style.css), and names the time chosen
+  const book = el("button", { class: "big primary", id: "book", disabled: true, onclick: () => submit(service.value, error) });
+  const label = (start) => fill(book, start ? `Đặt lịch lúc ${hhmm(start)} ` : "Đặt lịch ", el("span", { class: "en" }, "Book"));
+  label(null);
   const load = async () => {
     chosen = null;
+    label(null);
     book.disabled = true;
     error.textContent = "";
     slots.replaceChildren(el("p", {}, "Đang tải các khung giờ…"));
@@ -50,6 +54,7 @@ function render(today) {
           for (const b of slots.querySelectorAll("button")) b.setAttribute("aria-pressed", "false");
           event.currentTarget.setAttribute("aria-pressed", "true");
           chosen = slot.start;
+          label(slot.start);
           book.disabled = false;
         },
       }, hhmm(slot.start), slot.quiet ? el("small", { class: "tag" }, "Giờ vắng") : null, el("small", {}, slot.free ? `còn ${slot.free} chỗ` : "hết chỗ"));

@@ -1,6 +1,6 @@
 // One booking: /b/CODE (what the booking's QR code opens): the code, its QR code to scan at
 // the kiosk, the field and time; cancelling it.
-import { $, QueueConnection, dmy, el, errorText, hhmm, showStatus } from "/static/mc.js";
+import { $, QueueConnection, dmy, el, errorText, fill, hhmm, showStatus } from "/static/mc.js";
 
 const code = (location.pathname.split("/b/")[1] || "").split("/")[0];
 const main = $("#main");
@@ -30,7 +30,7 @@ async function load() {
   }
   const a = reply.appointment;
   const cancel = el("button", { class: "danger", id: "cancel", onclick: () => doCancel() }, "Hủy lịch hẹn ", el("span", { class: "en" }, "Cancel"));
-  main.replaceChildren(
+  fill(main,
     el("h1", {}, "Lịch hẹn của bạn ", el("span", { class: "en" }, "Your appointment")),
     el("div", { class: "card" },
       el("div", { class: "code", id: "booking-code" }, a.code_display),
@@ -40,9 +40,11 @@ async function load() {
         el("dt", {}, "Ngày"), el("dd", { id: "booking-day" }, dmy(a.slot_start)),
         el("dt", {}, "Giờ"), el("dd", { id: "booking-time" }, hhmm(a.slot_start)),
         el("dt", {}, "Tình trạng"), el("dd", { id: "booking-state" }, STATE_VI[a.state] || a.state))),
-    el("p", {}, "Đến trước giờ hẹn đến 15 phút, quét mã QR này (hoặc nhập mã) tại ki-ốt để lấy số ưu tiên. Chụp màn hình để giữ mã."),
-    el("p", { class: "en" }, "Scan this code at the kiosk up to 15 minutes before your time."),
-    a.state === "booked" ? cancel : null,
+    a.state === "booked" ? [
+      el("p", { id: "checkin-window" }, `Từ ${hhmm(a.checkin_from)} đến ${hhmm(a.checkin_until)} ngày ${dmy(a.slot_start)}, quét mã QR này (hoặc nhập mã) tại ki-ốt để lấy số ưu tiên. Chụp màn hình để giữ mã.`),
+      el("p", { class: "en" }, `Scan this code at the kiosk from ${hhmm(a.checkin_from)} to ${hhmm(a.checkin_until)} for a priority number.`),
+      cancel,
+    ] : null,
     el("p", { class: "error", id: "cancel-error" }));
 }
 

@@ -7,12 +7,16 @@
 // list stays in the model, for calling any number with G). counter.status is asked again only
 // for what the events do not carry (a new ticket's place in the list, today's averages), a
 // moment after the screen shows the change, and several such needs make one request.
+//
+// console_model.js keeps the model (no DOM); console_view.js draws its parts; this file holds
+// the connection, signing in, the officer's actions, the keyboard.
 import {
-  $, QueueConnection, deviceParam, el, errorText, forgetToken, hhmm, number, showStatus, storedToken, tokenForm,
+  $, QueueConnection, deviceParam, el, errorText, fill, forgetToken, hhmm, showStatus, storedToken, tokenForm,
 } from "/static/mc.js";
+import { ASK, apply, took } from "/static/console_model.js";
+import { button, draw, drawCounter } from "/static/console_view.js";
 import { feeBox } from "/static/fee.js";
 
-const WAITING_ROWS = 30; // rows of the waiting list drawn: about what fits the screen
 const REFRESH_DELAY = 100; // ms from the first need of a counter.status to asking it
 const REFRESH_EVERY = 60_000; // ms: the list's waits grow; ask again once a minute anyway
 
@@ -28,14 +32,10 @@ let acting = 0; // the officer's requests awaiting their reply
 let loading = null; // the counter.status request on its way
 let refreshTimer = null;
 let stale = false; // something happened while counter.status was on its way: ask again
+let pauseReasons = []; // the site's pause reasons (code, name_vi, name_en), from the snapshot
 
-const STATE_VI = { waiting: "Đang chờ", called: "Đã gọi", serving: "Đang phục vụ", done: "Hoàn thành" };
-const COUNTER_VI = { open: "Đang mở", paused: "Tạm dừng", closed: "Đóng" };
-const IDLE_VI = {
-  open: "Chưa gọi số nào. Nhấn “Gọi số tiếp theo”.",
-  paused: "Quầy đang tạm dừng. Nhấn “Mở quầy” để gọi tiếp.",
-  closed: "Quầy chưa mở. Nhấn “Mở quầy”.",
-};
+// The current ticket's fee and its receipt (fee.js), under the ticket's facts.
+const feeOf = (ticket) => feeBox(conn, ticket);
 
 function start(token) {
   conn = new QueueConnection({
@@ -52,6 +52,7 @@ function start(token) {
         conn.stop();
         return;
       }
+      if (hello.snapshot && hello.snapshot.pause_reasons) pauseReasons = hello.snapshot.pause_reasons;
       const resume = sessionStorage.getItem(resumeKey);
       if (resume) {
         try {
@@ -102,13 +103,10 @@ async function load() {
     return;
   }
   if (status.resume) sessionStorage.setItem(resumeKey, status.resume);
-  drawCounter();
+  drawCounter(status, pauseReasons);
   if (status.signed_in) renderWork();
   else if (view !== "sign-in") renderSignIn(); // never wipe a PIN being typed
 }
-
-const SHOWN = 1; // the event changed the page, and it is drawn
-const ASK = 2; // the event says something changed that only counter.status tells in full
 
 function onEvent(event) {
   if (!status) {
@@ -119,132 +117,10 @@ function onEvent(event) {
     if (event.ev === "counter.changed" && event.counter === status.counter.number) refreshLater();
     return;
   }
-  const outcome = apply(event);
+  const { outcome, draw: parts } = apply(status, event, acting > 0);
+  draw(status, parts, callTicket, pauseReasons, feeOf);
   if (outcome && loading) stale = true; // the reply on its way may be older than this event
   if (outcome === ASK) refreshLater();
-}
-
-// Bring the model up to date with one event; draw what changed. Applying an event the model
-// already reflects changes nothing (each change is keyed on the ticket it names).
-function apply(event) {
-  const me = status.counter.number;
-  const current = status.current;
-  const isCurrent = current !== null && current.id === event.ticket;
-  switch (event.ev) {
-    case "ticket.called": {
-      const row = takeWaiting(event.ticket);
-      if (event.counter === me && !isCurrent) {
-        status.current = calledFrom(event, row);
-        status.tally.called += 1;
-        drawWork();
-        return acting ? SHOWN : ASK; // called by another screen of this counter: fetch the details
-      }
-      if (row) drawWaiting();
-      return row ? SHOWN : 0;
-    }
-    case "ticket.recalled":
-    case "ticket.serving":
-      if (!isCurrent) return 0;
-      if (event.ev === "ticket.recalled") current.recalls = event.recalls;
-      else current.state = "serving";
-      drawCurrent();
-      drawActions();
-      return SHOWN;
-    case "ticket.no_show":
-    case "ticket.completed":
-    case "ticket.transferred":
-    case "ticket.cancelled": {
-      const row = takeWaiting(event.ticket); // a waiting ticket cancelled
-      let outcome = row ? SHOWN : 0;
-      if (isCurrent) {
-        status.current = null;
-        const counted = { "ticket.no_show": "no_show", "ticket.completed": "served", "ticket.transferred": "transferred" }[event.ev];
-        if (counted) status.tally[counted] += 1;
-        outcome = event.ev === "ticket.completed" ? ASK : SHOWN; // the average service time
-        drawWork();
-        drawTally();
-      } else if (row) {
-        drawWaiting();
-      }
-      if (event.ev === "ticket.transferred" && (event.to_counter === me || serves(event.to_service))) outcome = ASK; // a new row here
-      return outcome;
-    }
-    case "ticket.issued":
-      return serves(event.service) ? ASK : 0; // its place in the list: counter.status
-    case "ticket.returned":
-    case "day.opened":
-      return ASK;
-    case "counter.changed":
-      if (event.counter !== me) {
-        const other = status.targets.counters.find((c) => c.number === event.counter);
-        if (other) other.state = event.state;
-        return 0;
-      }
-      if ((event.officer || null) !== (status.officer ? status.officer.user : null)) return ASK; // signed in or out
-      status.counter.state = event.state;
-      drawCounter();
-      drawActions();
-      drawWaiting();
-      return SHOWN;
-    case "rating.recorded":
-      return event.counter === me ? ASK : 0;
-    case "alarm.wait_exceeded": {
-      const at = status.waiting.findIndex((w) => w.ticket === event.ticket);
-      if (at < 0) return 0;
-      status.waiting[at].waited_minutes = Math.max(status.waiting[at].waited_minutes, event.waited_minutes);
-      if (at < WAITING_ROWS) drawWaiting();
-      return SHOWN;
-    }
-    default:
-      return 0;
-  }
-}
-
-// The model follows the reply of one of the officer's actions (its events came just before).
-function took(reply) {
-  const ticket = reply.ticket;
-  if (reply.counter) {
-    status.counter = { ...status.counter, ...reply.counter };
-    drawCounter();
-  }
-  if (ticket && (ticket.state === "called" || ticket.state === "serving") && ticket.counter === status.counter.number) {
-    takeWaiting(ticket.id);
-    status.current = { ...ticket, waited_minutes: minutesBetween(ticket.arrival_at, ticket.called_at) };
-  } else if (ticket && status.current && (status.current.id === ticket.id || status.current.id === reply.transferred_from)) {
-    status.current = null;
-  }
-  drawWork();
-}
-
-function takeWaiting(id) {
-  const at = status.waiting.findIndex((w) => w.ticket === id);
-  return at < 0 ? null : status.waiting.splice(at, 1)[0];
-}
-
-// The current ticket as far as its ticket.called event and its row in the list tell.
-function calledFrom(event, row) {
-  return {
-    id: event.ticket,
-    label: event.label,
-    service: event.service,
-    service_name_vi: serviceName(event.service),
-    state: "called",
-    priority: event.priority !== undefined ? event.priority : row ? row.priority : null,
-    arrival_at: row ? row.arrival_at : null,
-    called_at: event.at,
-    recalls: 0,
-    slot_start: null,
-    waited_minutes: row ? minutesBetween(row.arrival_at, event.at) : null,
-  };
-}
-
-function minutesBetween(from, to) {
-  const ms = (iso) => Date.parse(iso.replace(/(\.\d{3})\d+/, "$1"));
-  return from && to ? Math.max(0, Math.floor((ms(to) - ms(from)) / 60000)) : null;
-}
-
-function serves(service) {
-  return !!service && status.counter.services.includes(service);
 }
 
 function say(text, error = false) {
@@ -309,8 +185,7 @@ function renderWork() {
   $("#sign-out").hidden = false;
   $("#expires").textContent = status.expires_at ? `Phiên đến ${hhmm(status.expires_at)}` : "";
   scheduleExpiry(status.expires_at);
-  drawWork();
-  drawTally();
+  draw(status, ["work", "tally"], callTicket, pauseReasons, feeOf);
 }
 
 function buildWork() {
@@ -322,7 +197,7 @@ function buildWork() {
       button("no-show", "Vắng mặt", "No-show", "V", () => act("ticket.no_show", { ticket: status.current.id }, (r) => `Số ${r.ticket.label} vắng mặt.`), "danger"),
       button("transfer", "Chuyển", "Transfer", "T", () => openTransfer()),
       button("complete", "Hoàn thành", "Complete", "H", () => act("ticket.complete", { ticket: status.current.id }, (r) => `Đã hoàn thành số ${r.ticket.label}. Mời công dân đánh giá.`), "good wide"),
-      button("pause", "Tạm dừng", "Pause", "P", () => act("counter.pause", {}, () => "Quầy tạm dừng nhận số mới.")),
+      button("pause", "Tạm dừng", "Pause", "P", () => openPause()),
       button("open", "Mở quầy", "Open", "P", () => act("counter.open", {}, () => "Quầy đã mở.")),
       button("close", "Đóng quầy", "Close", null, () => act("counter.close", {}, () => "Quầy đã đóng.")),
     ),
@@ -342,104 +217,12 @@ function buildWork() {
   ));
 }
 
-// The called ticket first: it is what the officer waits to see.
-function drawWork() {
-  drawCurrent();
-  drawActions();
-  drawWaiting();
-}
-
-function drawCounter() {
-  const state = status.counter.state;
-  $("#counter-name").replaceChildren(status.counter.name, " ", el("span", { class: "badge " + state, id: "counter-state" }, COUNTER_VI[state]));
-  document.title = `${status.counter.name} – Một Cửa`;
-}
-
-function drawCurrent() {
-  const t = status.current;
-  $("#current").replaceChildren(
-    el("h2", {}, "Số đang phục vụ ", el("span", { class: "en" }, "Current ticket")),
-    t ? el("div", { class: "now" },
-      el("div", { class: "label", id: "current-label" }, t.label),
-      el("dl", { class: "facts" },
-        el("dt", {}, "Lĩnh vực"), el("dd", {}, t.service_name_vi),
-        el("dt", {}, "Trạng thái"), el("dd", { id: "current-state" }, STATE_VI[t.state] || t.state),
-        el("dt", {}, "Đã chờ"), el("dd", {}, t.waited_minutes === null ? "—" : `${t.waited_minutes} phút`),
-        el("dt", {}, "Gọi lúc"), el("dd", {}, hhmm(t.called_at), t.recalls ? ` · gọi lại ${t.recalls} lần` : ""),
-        el("dt", {}, "Lịch hẹn"), el("dd", {}, t.slot_start ? `Có, lúc ${hhmm(t.slot_start)}` : "Không"),
-        el("dt", {}, "Ưu tiên"), el("dd", {}, t.priority ? el("span", { class: "badge prio" }, status.priorities[t.priority] || t.priority) : "Không"),
-      ),
-      feeBox(conn, t),
-    ) : el("div", { class: "idle", id: "current-label" }, IDLE_VI[status.counter.state]),
-  );
-}
-
-function drawActions() {
-  const t = status.current;
-  const called = !!t && t.state === "called";
-  const state = status.counter.state;
-  const enable = { "call-next": state === "open" && !t, recall: called, serve: called, "no-show": called, transfer: !!t, complete: !!t, pause: true, open: true, close: !t && state !== "closed" };
-  for (const [id, on] of Object.entries(enable)) $(`#${id}`).disabled = !on;
-  $("#pause").hidden = state !== "open";
-  $("#open").hidden = state === "open";
-}
-
-// The first WAITING_ROWS rows (the next to be called) and how many more: drawing costs the
-// same whatever the queue's length. Any number in the list can still be called with G.
-function drawWaiting() {
-  const waiting = status.waiting;
-  const shown = waiting.slice(0, WAITING_ROWS);
-  const callable = status.counter.state === "open" && !status.current;
-  const rows = shown.map((w) => el("tr", { class: w.waited_minutes >= 30 ? "late" : "" },
-    el("td", {}, el("b", {}, w.label)),
-    el("td", {}, serviceName(w.service)),
-    el("td", { class: "num" }, `${w.waited_minutes}′`),
-    el("td", {}, w.priority ? el("span", { class: "badge prio" }, status.priorities[w.priority] || w.priority) : "", w.appointment ? el("span", { class: "badge" }, "Hẹn") : ""),
-    el("td", {}, el("button", { onclick: () => callTicket(w), disabled: !callable, "data-label": w.label }, "Gọi")),
-  ));
-  const more = waiting.length - shown.length;
-  $("#waiting").replaceChildren(
-    el("h2", {}, `Đang chờ (${number(waiting.length, 0)}) `, el("span", { class: "en" }, "Waiting")),
-    shown.length
-      ? el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "Số"), el("th", {}, "Lĩnh vực"), el("th", { class: "num" }, "Chờ"), el("th", {}, ""), el("th", {}, ""))), el("tbody", {}, rows))
-      : el("p", {}, "Không có ai đang chờ."),
-    more > 0
-      ? el("p", { class: "more", id: "waiting-more" }, `… và ${number(more, 0)} số khác đang chờ. Gọi số bất kỳ: phím G. `,
-        el("span", { class: "en" }, `and ${more.toLocaleString("en-GB")} more waiting; G calls any number`))
-      : null,
-  );
-}
-
-function drawTally() {
-  const tally = status.tally;
-  $("#tally").replaceChildren(
-    el("h2", {}, "Hôm nay tại quầy ", el("span", { class: "en" }, "Today")),
-    el("div", { class: "tally" },
-      el("div", {}, el("b", { id: "tally-served" }, tally.served), "Đã phục vụ"),
-      el("div", {}, el("b", { id: "tally-no-show" }, tally.no_show), "Vắng mặt"),
-      el("div", {}, el("b", { id: "tally-transferred" }, tally.transferred), "Chuyển tiếp"),
-      el("div", {}, el("b", {}, tally.average_service_minutes === null ? "—" : number(tally.average_service_minutes)), "Phút/lượt TB"),
-    ),
-    el("p", {}, `Đánh giá: ${tally.rated} lượt`, tally.average_rating !== null ? `, điểm trung bình ${number(tally.average_rating, 2)}/4` : ""),
-  );
-}
-
-function button(id, vi, en, key, onclick, kind = "") {
-  return el("button", { id, class: `big ${kind}`, onclick, "data-key": key || "" },
-    vi, " ", el("span", { class: "en" }, en), key ? el("span", { class: "key" }, key) : null);
-}
-
-function serviceName(code) {
-  const s = status.targets.services.find((x) => x.code === code);
-  return s ? s.name_vi : code;
-}
-
 // One of the officer's requests; the model follows its reply at once.
 async function perform(op, fields) {
   acting += 1;
   try {
     const reply = await conn.request(op, fields);
-    took(reply);
+    draw(status, took(status, reply), callTicket, pauseReasons, feeOf);
     return reply;
   } finally {
     acting -= 1;
@@ -519,10 +302,38 @@ function setUpTransfer() {
   });
 }
 
+// ---- pausing, with the reason the officer picks (the site's list; keys 1–9 pick) ----
+
+function openPause() {
+  if (!pauseReasons.length) return act("counter.pause", {}, () => "Quầy tạm dừng nhận số mới.");
+  const dialog = $("#pause-dialog");
+  fill(dialog.querySelector("#pause-reasons"), pauseReasons.map((r, i) =>
+    button(`pause-${r.code}`, r.name_vi, r.name_en, i < 9 ? String(i + 1) : null, () => {
+      dialog.close();
+      act("counter.pause", { reason: r.code }, () => `Quầy tạm dừng nhận số mới: ${r.name_vi}.`);
+    })));
+  dialog.showModal();
+}
+
+function setUpPause() {
+  const dialog = el("dialog", { id: "pause-dialog" },
+    el("h2", {}, "Lý do tạm dừng ", el("span", { class: "en" }, "Why pause?")),
+    el("div", { class: "actions", id: "pause-reasons" }),
+    el("button", { type: "button", id: "pause-cancel", onclick: () => dialog.close() }, "Huỷ ", el("span", { class: "en" }, "Cancel")));
+  dialog.addEventListener("keydown", (event) => {
+    const pick = dialog.querySelector(`#pause-reasons button[data-key="${event.key}"]`);
+    if (pick) {
+      event.preventDefault();
+      pick.click();
+    }
+  });
+  document.body.append(dialog);
+}
+
 // ---- keyboard, expiry, signing out ----
 
 function onKey(event) {
-  if (view !== "work" || event.ctrlKey || event.altKey || event.metaKey || $("#transfer-dialog").open) return;
+  if (view !== "work" || event.ctrlKey || event.altKey || event.metaKey || $("#transfer-dialog").open || $("#pause-dialog").open) return;
   const target = event.target;
   if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) {
     if (event.key === "Escape") target.blur();
@@ -566,6 +377,7 @@ async function signOut() {
 document.addEventListener("keydown", onKey);
 $("#sign-out").addEventListener("click", signOut);
 setUpTransfer();
+setUpPause();
 setInterval(() => {
   if (view === "work" && conn && conn.status === "connected") refreshLater();
 }, REFRESH_EVERY);

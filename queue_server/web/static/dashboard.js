@@ -3,6 +3,7 @@ import {
   $, QueueConnection, debounce, deviceParam, dmy, el, errorText, forgetToken, hhmm, minutes, number, showStatus, storedToken, tokenForm,
 } from "/static/mc.js";
 import { barChart } from "/static/charts.js";
+import { buildInsight, insightLive, pauseReasonName, showInsight } from "/static/insight.js";
 import { buildPlanning } from "/static/planning.js";
 import { buildOutbox } from "/static/outbox.js";
 
@@ -18,7 +19,11 @@ let outboxTab = null;
 
 const COUNTER_VI = { open: "Đang mở", paused: "Tạm dừng", closed: "Đóng" };
 const COMPONENT_VI = { printer: "Máy in", scanner: "Máy quét", camera: "Camera", pad: "Bàn phím đánh giá", display: "Màn hình", audio: "Âm thanh", network: "Mạng" };
-const DETAIL_VI = { paper_out: "hết giấy", offline: "mất kết nối", cover_open: "nắp mở", paper_near_end: "sắp hết giấy" };
+const DETAIL_VI = {
+  paper_out: "hết giấy", offline: "mất kết nối", cover_open: "nắp mở", paper_near_end: "sắp hết giấy",
+  voice_unavailable: "không có giọng đọc", no_sound_card: "không có card âm thanh", player_failed: "không phát được",
+  file_failed: "không ghi được tệp âm thanh", clips_missing: "thiếu tệp giọng đọc",
+};
 const BY_VI = { service: "Lĩnh vực", counter: "Quầy", officer: "Cán bộ", day: "Ngày" };
 
 function start(token) {
@@ -60,29 +65,32 @@ async function refresh() {
 }
 
 function layout() {
-  const tabs = [["live", "Trực tiếp", "Live"], ["reports", "Báo cáo", "Reports"], ["planning", "Kế hoạch", "Planning"], ["devices", "Thiết bị", "Devices"], ["ticker", "Bảng tin", "Ticker"], ["outbox", "Tin nhắn", "Outbox"]];
+  const tabs = [["live", "Trực tiếp", "Live"], ["reports", "Báo cáo", "Reports"], ["insight", "Chất lượng", "Quality"], ["planning", "Kế hoạch", "Planning"], ["devices", "Thiết bị", "Devices"], ["ticker", "Bảng tin", "Ticker"], ["outbox", "Tin nhắn", "Outbox"]];
   main.replaceChildren(
     el("nav", { class: "tabs", role: "tablist" }, tabs.map(([id, vi, en]) =>
       el("button", { id: `tab-${id}`, role: "tab", "aria-selected": String(tab === id), onclick: () => show(id) }, vi, " ", el("span", { class: "en" }, en)))),
     el("section", { id: "live", hidden: tab !== "live" }),
     el("section", { id: "reports", hidden: tab !== "reports" }),
+    el("section", { id: "insight", hidden: tab !== "insight" }),
     el("section", { id: "planning", hidden: tab !== "planning" }),
     el("section", { id: "devices", hidden: tab !== "devices" }),
     el("section", { id: "ticker", hidden: tab !== "ticker" }),
     el("section", { id: "outbox", hidden: tab !== "outbox" }),
   );
   buildReports();
+  buildInsight($("#insight"), conn, snapshot.day);
   planning = buildPlanning($("#planning"), conn, snapshot.day);
   outboxTab = buildOutbox($("#outbox"), conn);
 }
 
 function show(id) {
   tab = id;
-  for (const name of ["live", "reports", "planning", "devices", "ticker", "outbox"]) {
+  for (const name of ["live", "reports", "insight", "planning", "devices", "ticker", "outbox"]) {
     $(`#${name}`).hidden = name !== id;
     $(`#tab-${name}`).setAttribute("aria-selected", String(name === id));
   }
   if (id === "reports" && !report) loadReport();
+  if (id === "insight") showInsight();
   if (id === "planning") planning.load();
   if (id === "outbox") outboxTab.load();
 }
@@ -138,15 +146,15 @@ function renderLive() {
 
   const counterRows = snapshot.counters.map((c) => el("tr", {},
     el("td", {}, c.name),
-    el("td", {}, el("span", { class: `badge ${c.state}` }, COUNTER_VI[c.state])),
-    el("td", {}, c.officer || "—"),
+    el("td", {}, el("span", { class: `badge ${c.state}` }, COUNTER_VI[c.state]), c.pause_reason ? ` ${pauseReasonName(snapshot, c.pause_reason)}` : null),
+    el("td", {}, c.officer ? officerName(c.officer) : "—"),
     el("td", {}, c.current_label || "—"),
   ));
   const counters = el("div", { class: "card" },
     el("h2", {}, "Quầy ", el("span", { class: "en" }, "Counters")),
     el("table", { id: "live-counters" }, el("thead", {}, el("tr", {}, ["Quầy", "Trạng thái", "Cán bộ", "Đang phục vụ"].map((h) => el("th", {}, h)))), el("tbody", {}, counterRows)));
 
-  $("#live").replaceChildren(cards, alarmCard, el("div", { class: "two" }, services, counters));
+  $("#live").replaceChildren(cards, alarmCard, insightLive(snapshot, conn), el("div", { class: "two" }, services, counters));
 }
 
 function serviceName(code) {
@@ -157,6 +165,11 @@ function serviceName(code) {
 function limitOf(code) {
   const s = snapshot.services.find((x) => x.code === code);
   return s ? s.max_wait_minutes : "?";
+}
+
+function officerName(user) {
+  const o = (snapshot.officers || []).find((x) => x.user === user);
+  return o ? o.name : user;
 }
 
 function deviceName(id) {
@@ -256,14 +269,16 @@ function renderReport() {
   const r = report;
   const t = r.total;
   const levels = r.scale;
+  // the cards say the figures as the table does (1,2 phút), not rounded to whole minutes
+  const exactMinutes = (value) => (value === null || value === undefined ? "—" : `${number(value)} phút`);
   const span = r.from === r.to ? dmy(r.from) : `${dmy(r.from)} – ${dmy(r.to)}`;
   const cards = el("div", { class: "cards", id: "report-cards" },
     el("div", { class: "card" }, el("b", { id: "report-issued" }, t.issued), "Số đã cấp"),
     el("div", { class: "card" }, el("b", { id: "report-served" }, t.served), "Đã phục vụ"),
     el("div", { class: "card" }, el("b", {}, t.no_show), "Vắng mặt"),
-    el("div", { class: "card" }, el("b", {}, minutes(t.average_wait_minutes)), "Chờ trung bình"),
-    el("div", { class: "card" }, el("b", {}, minutes(t.p90_wait_minutes)), "Chờ P90"),
-    el("div", { class: "card" }, el("b", {}, minutes(t.average_service_minutes)), "Phục vụ trung bình"),
+    el("div", { class: "card" }, el("b", { id: "report-wait" }, exactMinutes(t.average_wait_minutes)), "Chờ trung bình"),
+    el("div", { class: "card" }, el("b", { id: "report-p90" }, exactMinutes(t.p90_wait_minutes)), "Chờ P90"),
+    el("div", { class: "card" }, el("b", { id: "report-service" }, exactMinutes(t.average_service_minutes)), "Phục vụ trung bình"),
     el("div", { class: "card" }, el("b", { id: "report-satisfaction" }, t.satisfaction_index === null ? "—" : number(t.satisfaction_index)), `Chỉ số hài lòng (${t.rating_count} lượt)`),
   );
   const head = [BY_VI[r.by], "Cấp", "Phục vụ", "Vắng", "Chờ TB", "Chờ P90", "Phục vụ TB", ...levels.map((l) => l.name_vi), "Chỉ số HL"];

@@ -169,11 +169,22 @@ export function el(tag, attrs = {}, ...children) {
     if (name.startsWith("on") && typeof value === "function") node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
+  node.append(...nodes(children));
   return node;
+}
+
+// fill(node, child…): node.replaceChildren with el's rules. The DOM's own replaceChildren
+// (like append) writes null, undefined and false as the text "null", "undefined", "false";
+// here they mean "nothing", so a part drawn only sometimes can be written `cond ? x : null`.
+export function fill(node, ...children) {
+  node.replaceChildren(...nodes(children));
+  return node;
+}
+
+function nodes(children) {
+  return children.flat()
+    .filter((child) => child !== null && child !== undefined && child !== false)
+    .map((child) => (child instanceof Node ? child : document.createTextNode(String(child))));
 }
 
 export function $(selector) {

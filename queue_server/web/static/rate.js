@@ -1,12 +1,14 @@
 // On-screen rating at a counter: /rate?device=pad-1 on a tablet facing the citizen. It is a
 // rating pad (role pad, bound to its counter): when the counter completes a ticket it shows
-// four big buttons for `?timeout=` seconds (default 30); the first touch is the rating.
+// four big buttons for the pad device's `timeout_seconds` (the server says it on hello), or
+// for `?timeout=` seconds when the device sets none (default 30); the first touch rates.
 import { $, QueueConnection, deviceParam, el, errorText, forgetToken, showStatus, storedToken, tokenForm } from "/static/mc.js";
 
 const device = deviceParam();
 const main = $("#main");
 const params = new URLSearchParams(location.search);
-const timeout = Math.min(Math.max(Number(params.get("timeout")) || 30, 5), 600);
+const urlTimeout = Math.min(Math.max(Number(params.get("timeout")) || 30, 5), 600);
+let timeout = urlTimeout; // seconds the buttons wait: the device's own, once the server said it
 let conn = null;
 let counter = null;
 let armed = null; // {ticket, label, until}
@@ -32,6 +34,7 @@ function start(token) {
         conn.stop();
         return;
       }
+      timeout = hello.timeout_seconds || urlTimeout;
       counter = hello.snapshot.counters.find((c) => c.number === hello.counter);
       idle();
     },

@@ -146,7 +146,7 @@ function render() {
     parts.push(
       el("div", { class: "card big-figures", id: "waiting" },
         el("div", {}, el("b", { id: "ahead" }, t.people_ahead), "người trước bạn", el("br"), el("span", { class: "en" }, "people ahead")),
-        el("div", {}, el("b", { id: "eta" }, t.estimated_wait_minutes === null || t.estimated_wait_minutes === undefined ? "—" : `~${t.estimated_wait_minutes}′`), "phút chờ ước tính", el("br"), el("span", { class: "en" }, "estimated wait"))),
+        el("div", {}, el("b", { id: "eta" }, waitText(t.estimated_wait_minutes)), "phút chờ ước tính", el("br"), el("span", { class: "en" }, "estimated wait"))),
       el("p", {}, t.counters && t.counters.length ? `Quầy phục vụ: ${t.counters.join(", ")}.` : "Chưa có quầy nào đang mở cho lĩnh vực này."),
       el("p", {}, "Giữ trang này mở. Khi đến lượt, điện thoại sẽ báo. ", el("span", { class: "en" }, "Keep this page open; it alerts you when called.")),
     );
@@ -257,4 +257,10 @@ if (!/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10}$/.test(code)) {
   main.replaceChildren(el("p", { class: "error" }, "Địa chỉ không đúng."));
 } else {
   start();
+}
+
+// The estimated wait in whole minutes: "—" while no counter serves the field, "<1′" for 0 (not "~0′").
+function waitText(minutes) {
+  if (minutes === null || minutes === undefined) return "—";
+  return minutes === 0 ? "<1′" : `~${minutes}′`;
 }

@@ -175,3 +175,18 @@ def test_a_bad_key_map_is_refused() -> None:
     for text in ("", "a=1", "ab:1", "a:one"):
         with pytest.raises(ValueError):
             parse_key_map(text)
+
+
+def test_a_pad_may_have_its_own_timeout() -> None:
+    bank = PadBank({2: "5", 3: "6"}, ArmingSettings(timeout=10), timeouts={3: 45.0})
+    assert (bank.pad(2).settings.timeout, bank.pad(3).settings.timeout) == (10, 45.0)
+    bank.arm(2, "A", now=0.0)
+    bank.arm(3, "B", now=0.0)
+    assert [e.address for e in bank.poll(11.0).events] == [2]
+    assert bank.receive_press(KeyPress(3, 4), now=44.0).events == (RatingAccepted(3, "6", "B", 4, 44.0),)
+
+
+@pytest.mark.parametrize(("timeouts", "problem"), [({9: 5.0}, r"not configured: \[9\]"), ({2: 0.0}, "must be positive")])
+def test_a_pad_timeout_must_name_a_configured_pad_and_be_positive(timeouts: dict[int, float], problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        PadBank({2: "5"}, timeouts=timeouts)

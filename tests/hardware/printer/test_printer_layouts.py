@@ -121,6 +121,14 @@ def test_unknown_wait_and_no_priority() -> None:
     assert render(ticket, 576).width == 576
 
 
+def test_a_wait_under_half_a_minute_prints_as_under_a_minute() -> None:
+    ticket = dataclasses.replace(sample_queue_ticket(), estimated_wait_minutes=0)
+    other = dataclasses.replace(DEFAULT_LABELS, wait_short=Bilingual("ngay", "now"))
+    assert not same(render_queue_ticket(ticket, 576, other), render_queue_ticket(ticket, 576))  # the label is used
+    longer = dataclasses.replace(sample_queue_ticket(), estimated_wait_minutes=7)
+    assert same(render_queue_ticket(longer, 576, other), render_queue_ticket(longer, 576))  # only for 0
+
+
 def test_labels_can_be_replaced_by_the_translation_catalogue() -> None:
     labels = dataclasses.replace(DEFAULT_LABELS, people_ahead=Bilingual("Còn", "Ahead"))
     ticket = sample_queue_ticket()

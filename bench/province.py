@@ -1,0 +1,234 @@
+"""``python -m bench.province``: the province layer under load, against a real PostgreSQL.
+
+- **catch-up**: ``--sites`` sites (50), each with a compressed full day (``--tickets``
+  3,000) already in its log, start shipping at once to one PostgreSQL on this machine; the
+  events a second until the central copy holds every log.
+- **live lag**: the same sites live — each writing ``--rate`` tickets a second through the
+  store's real writer while its shipper runs — and each event's lag: from its time in the
+  site's log to the moment the central side had it (p50, p99).
+- **the site's own speed**: a site's ticket issue p99 at 200 a second (``bench.scenarios``,
+  ``--site-clients`` connected) with its shipper off and on, alternating runs.
+- **a month's report**: a month of ``--sites`` sites generated straight into the central
+  tables (``--month-tickets`` a day each; ≥ 10 million events), then the province report for
+  the month by site and by field, as ``province.report`` builds it.
+
+The sites' shippers run in ``--processes`` processes (``bench/province_sites.py``), as the
+sites' servers would each run their own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+
+from queue_server.province.cluster import Cluster
+from queue_server.province.reports import By, build
+from queue_server.replication import central
+
+from . import report
+from .figures import Latency
+from .site import BenchSite
+from .year import COUNTERS, write_year
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _split(items: list[Path], parts: int) -> list[list[Path]]:
+    return [items[i::parts] for i in range(parts) if items[i::parts]]
+
+
+def _run_sites(args: list[str], groups: list[list[Path]]) -> list[dict]:
+    processes = [
+        subprocess.Popen([sys.executable, "-m", "bench.province_sites", *args, *map(str, group)], stdout=subprocess.PIPE)
+        for group in groups
+    ]
+    return [json.loads(p.communicate()[0]) for p in processes]
+
+
+def catch_up(dsn: str, folder: Path, sites: int, tickets: int, processes: int) -> dict:
+    config = BenchSite(counters=COUNTERS, kiosks=2, boards=1).write(folder / "site.toml")
+    day = folder / "day.db"
+    events = write_year(config, day, days=1, tickets=tickets)
+    files = []
+    for n in range(sites):
+        copy = folder / f"site-{n:02d}.db"
+        shutil.copyfile(day, copy)
+        files.append(copy)
+    started = time.perf_counter()
+    results = _run_sites(["catchup", dsn], _split(files, processes))
+    seconds = time.perf_counter() - started
+    total = sum(r["events"] for r in results)
+    return {
+        "sites": sites,
+        "events_per_site": events,
+        "events": total,
+        "seconds": round(seconds, 2),
+        "events_per_second": round(total / seconds),
+    }, files, config
+
+
+def live_lag(dsn: str, files: list[Path], config: Path, seconds: float, rate: float, processes: int) -> dict:
+    results = _run_sites(["live", dsn, str(seconds), str(rate), str(config)], _split(files, processes))
+    lags = [lag for r in results for lag in r["lags"]]
+    latency = Latency.of(lags)
+    return {
+        "sites": len(files),
+        "tickets_per_second_per_site": rate,
+        "seconds": seconds,
+        "events": latency.count,
+        "lag_ms": {"p50": latency.p50, "p99": latency.p99, "max": latency.max},
+    }
+
+
+GENERATE = """
+INSERT INTO tickets (site, id, day, label, service, number, state, counter, officer,
+                     issued_at, arrival_at, called_at, served_at, done_at, recalls, returns, rating,
+                     wait_us, service_us)
+SELECT 'm-' || lpad(s::text, 2, '0'), d * 100000 + t, day, 'A' || t, svc, t,
+       CASE WHEN t %% 20 = 0 THEN 'no_show' ELSE 'done' END, 1 + t %% 10, 'officer.' || (1 + t %% 10),
+       to_char(issued, 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"'),
+       to_char(issued, 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"'),
+       to_char(issued + wait, 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"'),
+       to_char(issued + wait + interval '1 minute', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"'),
+       CASE WHEN t %% 20 = 0 THEN NULL ELSE to_char(issued + wait + interval '1 minute' + serve, 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"') END,
+       0, 0, CASE WHEN t %% 3 = 0 THEN 1 + (t * 7 + s) %% 4 END,
+       (extract(epoch FROM wait) * 1000000)::bigint,
+       CASE WHEN t %% 20 = 0 THEN NULL ELSE (extract(epoch FROM serve) * 1000000)::bigint END
+FROM generate_series(0, %(sites)s - 1) s,
+     generate_series(0, %(days)s - 1) d,
+     LATERAL (SELECT %(first)s::date + d AS day) dd,
+     generate_series(1, %(tickets)s) t,
+     LATERAL (SELECT (ARRAY['HT','DD','KD','TP'])[1 + t %% 4] AS svc,
+                     (dd.day + time '07:30' + (t * interval '1 second' * 32400 / %(tickets)s))::timestamp AS issued,
+                     ((t * 37 + s * 11 + d) %% 3600) * interval '1 second' AS wait,
+                     ((t * 53 + s) %% 900 + 60) * interval '1 second' AS serve) x
+"""
+
+EVENTS = """
+INSERT INTO events (site, seq, type, at, data)
+SELECT site, row_number() OVER (PARTITION BY site ORDER BY id, k), kind, (issued_at::timestamptz), jsonb_build_object('ticket', id, 'service', service)
+FROM tickets, LATERAL unnest(ARRAY['ticket.issued', 'ticket.called', 'ticket.serving', 'ticket.completed']) WITH ORDINALITY AS e(kind, k)
+WHERE site LIKE 'm-%%'
+"""
+
+
+def month_report(dsn: str, sites: int, tickets: int, first: dt.date) -> dict:
+    days = 30
+    with central.connect(dsn) as conn:
+        central.migrate(conn)
+        following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        central.ensure_partitions(conn, {first, following}, set())
+        started = time.perf_counter()
+        conn.execute(GENERATE, {"sites": sites, "days": days, "tickets": tickets, "first": first})
+        conn.execute(EVENTS)
+        conn.execute("ANALYZE tickets")
+        conn.execute("ANALYZE events")
+        generated = time.perf_counter() - started
+        (events,) = conn.execute("SELECT count(*) FROM events WHERE site LIKE 'm-%'").fetchone()
+        names = [f"m-{n:02d}" for n in range(sites)]
+        last = first + dt.timedelta(days=days - 1)
+        timings, rows = {}, {}
+        for by in (By.SITE, By.SERVICE):
+            runs = []
+            for _ in range(3):
+                started = time.perf_counter()
+                made = build(conn, names, first, last, by, TZ)
+                runs.append(time.perf_counter() - started)
+            timings[by.value] = [round(s, 3) for s in runs]
+            rows[by.value] = len(made.rows)
+        return {
+            "sites": sites,
+            "days": days,
+            "tickets": sites * days * tickets,
+            "events": events,
+            "generated_seconds": round(generated, 1),
+            "report_seconds": timings,
+            "report_rows": rows,
+            "served": made.total.served,
+        }
+
+
+def shipping_cost(dsn: str, folder: Path, seconds: float, clients: int, rounds: int) -> dict:
+    """The site's ticket issue p99 at 200/s with its shipper off and on, alternating: the same
+    server, the same load (``bench.scenarios.connected_clients``), ``rounds`` of each."""
+    import asyncio
+
+    from .scenarios import connected_clients
+    from .server import ServerProcess
+
+    site = BenchSite()
+    plain = site.write(folder / "alone.toml")
+    shipping = folder / "shipping.toml"
+    shipping.write_text(plain.read_text(encoding="utf-8") + f'\n[central]\ndsn = "{dsn}"\n', encoding="utf-8")
+    runs: dict[str, list[dict]] = {"off": [], "on": []}
+    for n in range(rounds):
+        for mode, config in (("off", plain), ("on", shipping)):
+            with ServerProcess(config, folder / f"{mode}-{n}.db") as server:
+                figures = asyncio.run(connected_clients(server, site, clients=clients, seconds=seconds))
+            runs[mode].append({"issue_ms": figures["issue_latency_ms"], "call_to_board_ms": figures["call_to_board_ms"],
+                               "load_average": report.load_average()})
+            print(f"  shipping {mode}, round {n + 1}: issue {figures['issue_latency_ms']}", flush=True)
+    p99 = {mode: [r["issue_ms"]["p99"] for r in rs] for mode, rs in runs.items()}
+    return {
+        "clients": clients,
+        "seconds": seconds,
+        "runs": runs,
+        "issue_p99_ms": p99,
+        "ratio_on_to_off": round(sum(p99["on"]) / sum(p99["off"]), 2) if all(p99["off"]) else None,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.province", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sites", type=int, default=50)
+    parser.add_argument("--tickets", type=int, default=3000, help="tickets in each site's day (catch-up)")
+    parser.add_argument("--processes", type=int, default=4, help="processes the sites' shippers run in")
+    parser.add_argument("--live-seconds", type=float, default=30.0)
+    parser.add_argument("--rate", type=float, default=1.0, help="tickets a second per site, live")
+    parser.add_argument("--month-tickets", type=int, default=2000, help="tickets a day per site in the month")
+    parser.add_argument("--site-seconds", type=float, default=15.0, help="shipping on/off: each phase's length")
+    parser.add_argument("--site-clients", type=int, default=300, help="shipping on/off: connected clients")
+    parser.add_argument("--site-rounds", type=int, default=2, help="shipping on/off: alternating runs of each")
+    parser.add_argument("--skip", default="", help="parts to leave out: catchup, live, month, site")
+    args = parser.parse_args(argv)
+    skip = set(args.skip.split(","))
+    results: dict = {"when": dt.datetime.now().isoformat(timespec="seconds"), "commit": report.commit(), "load_average": report.load_average()}
+    cluster = Cluster.create()
+    cluster.start()
+    try:
+        dsn = cluster.create_database("bench")
+        with tempfile.TemporaryDirectory(prefix="bench-province-") as tmp:
+            folder = Path(tmp)
+            if "catchup" not in skip or "live" not in skip:
+                results["catch_up"], files, config = catch_up(dsn, folder, args.sites, args.tickets, args.processes)
+                print(f"catch-up: {results['catch_up']}", flush=True)
+                if "live" not in skip:
+                    results["live"] = live_lag(dsn, files, config, args.live_seconds, args.rate, args.processes)
+                    print(f"live: {results['live']}", flush=True)
+        if "site" not in skip:
+            with tempfile.TemporaryDirectory(prefix="bench-province-site-") as tmp:
+                results["site"] = shipping_cost(cluster.create_database("site"), Path(tmp), args.site_seconds, args.site_clients, args.site_rounds)
+            print(f"site: {results['site']['issue_p99_ms']} (on/off {results['site']['ratio_on_to_off']})", flush=True)
+        if "month" not in skip:
+            month_dsn = cluster.create_database("month")
+            results["month"] = month_report(month_dsn, args.sites, args.month_tickets, dt.date(2026, 11, 1))
+            print(f"month: {results['month']}", flush=True)
+    finally:
+        cluster.destroy()
+    results["load_average_after"] = report.load_average()
+    path = report.save({"province": results, "machine": report.machine()}, name="province")
+    print(f"figures written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,37 @@
+"""The province's configuration as values."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+
+@dataclasses.dataclass(frozen=True)
+class Manager:
+    """A person who reads the province's figures: the whole province (``sites`` None) or
+    only the listed sites (a district's offices, say)."""
+
+    user: str
+    name: str
+    token: str
+    sites: frozenset[str] | None = None
+
+    def sees(self, site: str) -> bool:
+        return self.sites is None or site in self.sites
+
+    def __repr__(self) -> str:  # the token is a secret
+        return f"Manager(user={self.user!r}, sites={sorted(self.sites) if self.sites else 'all'})"
+
+
+@dataclasses.dataclass(frozen=True)
+class ProvinceConfig:
+    name: str
+    tz: dt.tzinfo
+    dsn: str
+    managers: tuple[Manager, ...]
+
+    def manager_by_token(self, token: str) -> Manager | None:
+        return next((m for m in self.managers if m.token == token), None)
+
+    def __repr__(self) -> str:
+        return f"ProvinceConfig(name={self.name!r}, managers={len(self.managers)})"

@@ -1,0 +1,170 @@
+"""The figures a director takes to the province: service level, visits and transactions,
+no-show and recall rates, satisfaction — per field, counter, officer, unit, hour or day.
+
+    insight = build_insight(db, first, last, InsightGrouping.UNIT, tz, targets, units, scale)
+    insight.total.service_level_percent, insight.rows[0].quality.satisfaction_index
+
+From the ``tickets`` table (the final state of each ticket; a transfer is two rows sharing
+the ticket's code: the closed half, state ``transferred``, and the new half):
+
+- *visits*: citizens who came, one per ticket code and day, however many fields they went
+  through (a transferred citizen is one visit);
+- *transactions*: services delivered at a counter: tickets that ended ``done`` or
+  ``transferred`` (a citizen served in Hộ tịch then transferred to Đất đai makes two);
+- *called*: the tickets called, but the closed half of a transfer (the same tickets as the
+  reports' waits); *within target*: those whose wait, arrival to call, is at most their
+  field's ``target_wait_minutes``; *service level* = within target / called × 100;
+- *outcomes*: tickets whose call ended at a counter (done, no-show or transferred);
+  *no-show rate* = no-shows / outcomes × 100; *recall rate* = outcomes recalled at least once
+  / outcomes × 100;
+- ratings and the *satisfaction index* as :func:`queue_server.store.reports.figures` counts them.
+
+Grouping by *unit* puts each ticket in its field's agency; by *hour*, in the local hour of its
+arrival. Visits are counted within each row, so a citizen who visited two fields counts once
+in each of their rows and once in the total.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from .officer_time import OfficerDay, officer_days
+from .reports import check_range, figures
+
+_COLUMNS = (
+    "id, day, code, state, service, counter, officer, issued_at, arrival_at, called_at, served_at, done_at,"
+    " recalls, rating"
+)
+
+
+class InsightGrouping(enum.StrEnum):
+    SERVICE = "service"
+    COUNTER = "counter"
+    OFFICER = "officer"
+    UNIT = "unit"
+    HOUR = "hour"
+    DAY = "day"
+
+
+@dataclasses.dataclass(frozen=True)
+class Quality:
+    visits: int
+    transactions: int
+    called: int
+    within_target: int
+    service_level_percent: float | None
+    outcomes: int
+    no_show: int
+    no_show_rate: float | None
+    recalled: int
+    recall_rate: float | None
+    ratings: Mapping[int, int]  # score → count, every score of the scale present
+    rating_count: int
+    satisfaction_index: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        values = dataclasses.asdict(self)
+        values["ratings"] = {str(score): count for score, count in self.ratings.items()}
+        return values
+
+
+@dataclasses.dataclass(frozen=True)
+class InsightRow:
+    key: str | int | None  # service code, counter, officer, unit name, local hour or ISO day
+    quality: Quality
+
+
+@dataclasses.dataclass(frozen=True)
+class Insight:
+    first: dt.date
+    last: dt.date
+    by: InsightGrouping
+    total: Quality
+    rows: tuple[InsightRow, ...]
+    officer_days: tuple[OfficerDay, ...]
+
+
+def build_insight(
+    db: sqlite_utils.Database,
+    first: dt.date,
+    last: dt.date,
+    by: InsightGrouping,
+    tz: ZoneInfo,
+    targets: Mapping[str, int],
+    units: Mapping[str, str],
+    scale: Sequence[int] = (1, 2, 3, 4),
+    until: dt.datetime | None = None,
+) -> Insight:
+    """The figures of the days ``first``..``last`` (raises ReportRangeError).
+
+    ``targets``: each field's target wait in minutes; ``units``: each field's agency (a field
+    missing from it is reported under its own code). ``until``: the officer time of a day
+    still going ends now rather than at midnight.
+    """
+    check_range(first, last)
+    rows = list(
+        db.query(
+            f"SELECT {_COLUMNS} FROM tickets WHERE day BETWEEN ? AND ? ORDER BY id",
+            [first.isoformat(), last.isoformat()],
+        )
+    )
+    groups: dict[str | int | None, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(_key(row, by, tz, units), []).append(row)
+    ordered = sorted(groups, key=lambda key: (key is None, str(type(key)), key if key is not None else 0))
+    return Insight(
+        first=first,
+        last=last,
+        by=by,
+        total=quality(rows, targets, scale),
+        rows=tuple(InsightRow(key, quality(groups[key], targets, scale)) for key in ordered),
+        officer_days=officer_days(db, first, last, tz, rows, until),
+    )
+
+
+def _key(row: Mapping[str, Any], by: InsightGrouping, tz: ZoneInfo, units: Mapping[str, str]) -> str | int | None:
+    if by is InsightGrouping.UNIT:
+        return units.get(row["service"], row["service"])
+    if by is InsightGrouping.HOUR:
+        return dt.datetime.fromisoformat(row["arrival_at"]).astimezone(tz).hour
+    return row[by.value]  # type: ignore[no-any-return]
+
+
+def quality(rows: Iterable[Mapping[str, Any]], targets: Mapping[str, int], scale: Sequence[int]) -> Quality:
+    rows = list(rows)
+    called = [r for r in rows if r["called_at"] and r["state"] != "transferred" and r["service"] in targets]
+    within = sum(1 for r in called if _wait_seconds(r) <= targets[r["service"]] * 60)
+    outcomes = [r for r in rows if r["called_at"] and r["state"] in ("done", "no_show", "transferred")]
+    no_show = sum(1 for r in outcomes if r["state"] == "no_show")
+    recalled = sum(1 for r in outcomes if r["recalls"])
+    rated = figures(rows, scale)
+    return Quality(
+        visits=len({(r["day"], r["code"]) for r in rows}),
+        transactions=sum(1 for r in rows if r["state"] in ("done", "transferred")),
+        called=len(called),
+        within_target=within,
+        service_level_percent=percent(within, len(called)),
+        outcomes=len(outcomes),
+        no_show=no_show,
+        no_show_rate=percent(no_show, len(outcomes)),
+        recalled=recalled,
+        recall_rate=percent(recalled, len(outcomes)),
+        ratings=rated.ratings,
+        rating_count=rated.rating_count,
+        satisfaction_index=rated.satisfaction_index,
+    )
+
+
+def percent(part: int, whole: int) -> float | None:
+    return round(part / whole * 100, 1) if whole else None
+
+
+def _wait_seconds(row: Mapping[str, Any]) -> float:
+    return (dt.datetime.fromisoformat(row["called_at"]) - dt.datetime.fromisoformat(row["arrival_at"])).total_seconds()
