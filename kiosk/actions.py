@@ -67,7 +67,8 @@ class KioskActions:
         return Issued(reply["ticket"])
 
     async def follow(self, code: str) -> dict[str, Any]:
-        return (await self.context.client.request("ticket.get", code=code))["ticket"]
+        # a number taken from a phone is confirmed by this scan (docs/notifications.md)
+        return (await self.context.client.request("ticket.confirm", code=code))["ticket"]
 
     async def print_dossier(self, dossier: dict[str, Any]) -> str | None:
         now = dt.datetime.now().astimezone(self.context.settings.config.site.tz)

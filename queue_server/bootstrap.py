@@ -13,6 +13,7 @@ from pathlib import Path
 from .config import load_config
 from .core.events import Event
 from .core.lobby import Lobby
+from .outreach.delivery import Deliverer
 from .replication.shipper import Shipper
 from .replication.site_record import describe_site
 from .server.app import start
@@ -49,6 +50,9 @@ def build_hub(config: SiteConfig, db_path: Path, clock=None, busy_timeout_ms: in
 
     kwargs = {"clock": clock} if clock is not None else {}
     hub = Hub(config, writer, load_lobby, reader, **kwargs)
+    if config.outreach.notifications is not None or config.outreach.webhooks:
+        hub.deliverer = Deliverer(db_path, config.outreach, writer.submit)
+        hub.deliverer.start()
     log.info("state rebuilt from %s: %d events", db_path, hub.lobby.seq)
     return hub
 
@@ -77,6 +81,8 @@ async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=N
         server.close()
         await server.wait_closed()
         clock.cancel()
+        if hub.deliverer is not None:
+            hub.deliverer.stop()
         if shipper is not None:
             shipper.stop()
         hub.writer.stop()

@@ -47,6 +47,8 @@ from .config_devices import read_devices, read_officers
 from .config_dossier_lookup import read_dossier_lookup
 from .config_dossier_sync import read_dossiers, read_pull
 from .config_lines import LineFinder
+from .config_outreach import read_outreach
+from .config_payment import read_payment
 from .core.site import (
     DEFAULT_PAUSE_REASONS,
     DEFAULT_PRIORITIES,
@@ -67,7 +69,8 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 _TOP_KEYS = (
     "site", "policy", "priority", "rating", "hours", "service", "counter", "device", "officer",
-    "dossier_lookup", "central", "pause_reason", "dossiers", "dossier_pull",
+    "dossier_lookup", "central", "pause_reason", "dossiers", "dossier_pull", "payment", "outbox",
+    "notifications", "webhook", "phone_queue",
 )  # fmt: skip
 _SITE_KEYS = (
     "id", "name", "timezone", "language", "public_url", "server_url", "retention_days", "session_minutes",
@@ -179,6 +182,8 @@ def _read_config(data: dict[str, Any], problems: Problems, path: Path | None) ->
         central=read_central(root),
         dossiers=read_dossiers(root, {s.code for s in services}),
         dossier_pull=read_pull(root),
+        payment=read_payment(root, [s.code for s in services if s.code]),
+        outreach=read_outreach(root, {s.code for s in services if s.code}),
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .core.site import Site
+from .settings_outreach import OutreachSettings
 
 
 class Role(enum.StrEnum):
@@ -140,6 +141,16 @@ class CentralSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class PaymentSettings:
+    """``[payment]``: the centre's account for fees paid by VietQR, and each field's fee."""
+
+    bank_bin: str  # the bank's 6-digit BIN (NAPAS)
+    account: str
+    account_name: str = ""
+    fees: Mapping[str, int] = dataclasses.field(default_factory=dict)  # field code → đồng
+
+
+@dataclasses.dataclass(frozen=True)
 class SiteConfig:
     site: Site
     devices: tuple[Device, ...]
@@ -150,6 +161,8 @@ class SiteConfig:
     central: CentralSettings | None = None  # None: the site ships its log nowhere
     dossiers: DossierSettings = DossierSettings()
     dossier_pull: DossierPullSettings | None = None  # None: dossiers are only pushed or looked up
+    payment: PaymentSettings | None = None  # None: no fee is paid by VietQR here
+    outreach: OutreachSettings = OutreachSettings()  # notifications, webhooks, their outbox
 
     def device_by_token(self, token: str) -> Device | None:
         return next((d for d in self.devices if d.token == token), None)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from hardware.printer.errors import InvalidTicket
 
-__all__ = ["CheckInSlip", "Document", "DossierSlip", "QueueTicket", "check_qr_payload"]
+__all__ = ["CheckInSlip", "Document", "DossierSlip", "FeeReceipt", "QueueTicket", "check_qr_payload"]
 
 MAX_QR_PAYLOAD = 512
 
@@ -108,4 +108,27 @@ class DossierSlip:
             check_qr_payload(self.qr_payload)
 
 
-Document = QueueTicket | CheckInSlip | DossierSlip
+@dataclasses.dataclass(frozen=True)
+class FeeReceipt:
+    """A procedure's fee, printed at the counter with its VietQR code to pay it by bank app.
+
+    ``vietqr_payload`` is the EMVCo payload (``queue_server.payments.vietqr.build``)."""
+
+    centre_name: str
+    number: str
+    procedure: str
+    reference: str  # the dossier or ticket code the payment carries
+    amount: int  # đồng
+    account: str  # the account as printed: bank, number, name
+    vietqr_payload: str
+    printed_at: dt.datetime
+    counter: str = ""
+    footer: str = ""
+
+    def __post_init__(self) -> None:
+        check_qr_payload(self.vietqr_payload)
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int) or self.amount <= 0:
+            raise InvalidTicket(f"the fee must be a positive whole number of đồng, not {self.amount!r}")
+
+
+Document = QueueTicket | CheckInSlip | DossierSlip | FeeReceipt

@@ -46,6 +46,14 @@ class Labels:
     collect_at: Bilingual = Bilingual("Nơi nhận kết quả", "Collect at")
     scan_dossier: Bilingual = Bilingual("Quét mã để tra cứu hồ sơ", "Scan to look up the dossier")
     printed: Bilingual = Bilingual("In lúc", "Printed at")
+    fee: Bilingual = Bilingual("PHIẾU THU PHÍ, LỆ PHÍ", "FEE TO PAY")
+    amount: Bilingual = Bilingual("Số tiền", "Amount")
+    payment_reference: Bilingual = Bilingual("Nội dung", "Reference")
+    pay_to: Bilingual = Bilingual("Tài khoản nhận", "Pay to")
+    counter: Bilingual = Bilingual("Quầy", "Counter")
+    scan_to_pay: Bilingual = Bilingual(
+        "Quét mã VietQR bằng ứng dụng ngân hàng để nộp phí", "Scan with any Vietnamese bank app to pay"
+    )
 
 
 DEFAULT_LABELS = Labels()

@@ -13,11 +13,13 @@ from collections.abc import Sequence
 from PIL import Image
 
 from hardware.printer.canvas import QR, Block, Field, Rule, Space, Text, clean_text, render_blocks
-from hardware.printer.documents import CheckInSlip, Document, DossierSlip, QueueTicket
+from hardware.printer.documents import CheckInSlip, Document, DossierSlip, FeeReceipt, QueueTicket
 from hardware.printer.fonts import Weight, font
 from hardware.printer.labels import DEFAULT_LABELS, Bilingual, Labels
 
-__all__ = ["MIN_WIDTH", "render", "render_check_in_slip", "render_dossier_slip", "render_queue_ticket"]
+__all__ = [
+    "MIN_WIDTH", "render", "render_check_in_slip", "render_dossier_slip", "render_fee_receipt", "render_queue_ticket",
+]
 
 MIN_WIDTH = 128
 REFERENCE_WIDTH = 576
@@ -183,6 +185,34 @@ def render_dossier_slip(slip: DossierSlip, width: int, labels: Labels = DEFAULT_
     return render_blocks(blocks, width, scale.margin)
 
 
+def dong(amount: int) -> str:
+    """An amount as Vietnamese write it: dots between thousands, then "đồng" (50.000 đ)."""
+    return f"{amount:,}".replace(",", ".") + " đ"
+
+
+def render_fee_receipt(receipt: FeeReceipt, width: int, labels: Labels = DEFAULT_LABELS) -> Image.Image:
+    scale = _Scale(width)
+    blocks: list[Block] = _heading(receipt.centre_name, scale)
+    blocks += _title(labels.fee, scale, inverted=True)
+    blocks += [
+        Space(scale(6)),
+        _fitted(dong(receipt.amount), scale(60), scale, scale(28)),
+        Space(scale(6)),
+        Rule(1),
+        Space(scale(6)),
+        _field(labels.procedure, receipt.procedure, scale),
+        _field(labels.your_number, receipt.number, scale),
+        _field(labels.payment_reference, receipt.reference, scale),
+        _field(labels.pay_to, receipt.account, scale),
+    ]
+    if receipt.counter:
+        blocks.append(_field(labels.counter, receipt.counter, scale))
+    blocks.append(_field(labels.printed, _when(receipt.printed_at), scale))
+    blocks += _qr(receipt.vietqr_payload, labels.scan_to_pay, scale)
+    blocks += _footer(receipt.footer, scale)
+    return render_blocks(blocks, width, scale.margin)
+
+
 def render(document: Document, width: int, labels: Labels = DEFAULT_LABELS) -> Image.Image:
     """Render any printable document at ``width`` dots."""
     if isinstance(document, QueueTicket):
@@ -191,4 +221,6 @@ def render(document: Document, width: int, labels: Labels = DEFAULT_LABELS) -> I
         return render_check_in_slip(document, width, labels)
     if isinstance(document, DossierSlip):
         return render_dossier_slip(document, width, labels)
+    if isinstance(document, FeeReceipt):
+        return render_fee_receipt(document, width, labels)
     raise TypeError(f"cannot print a {type(document).__name__}")

@@ -38,6 +38,13 @@ class ProtocolErrorCode(enum.StrEnum):
     DOSSIER_NOT_READY = "dossier_not_ready"  # a pick-up ticket for a dossier whose result is not ready
     PICKUP_UNAVAILABLE = "pickup_unavailable"  # no [dossiers] pickup_service
     CARD_INVALID = "card_invalid"  # an ID card's number that cannot be one (the field is named, never the value)
+    NO_FEE = "no_fee"
+    NOTIFICATIONS_OFF = "notifications_off"
+    CONSENT_REQUIRED = "consent_required"
+    REMOTE_OFF = "remote_off"
+    REMOTE_LIMIT = "remote_limit"
+    REJOIN_CLOSED = "rejoin_closed"
+    PRINTER_FAILED = "printer_failed"
     INTERNAL_ERROR = "internal_error"
 
 

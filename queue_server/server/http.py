@@ -16,6 +16,7 @@ from websockets.http11 import Request, Response
 
 from ..web.pages import SECURITY_HEADERS, Page, page_for, reason
 from .dossier_page import dossier_status, is_status_path
+from .op_payments import fee_page
 
 if TYPE_CHECKING:
     from .hub import Hub
@@ -37,7 +38,7 @@ def make_process_request(hub: Hub):  # type: ignore[no-untyped-def]
         if is_status_path(path):
             status, body = await dossier_status(hub, path)
             return _response(connection, status, json.dumps(body, ensure_ascii=False), "application/json; charset=utf-8")
-        page = page_for(path, hub.config.settings.public_url, request.headers.get("If-None-Match"))
+        page = fee_page(hub, path) or page_for(path, hub.config.settings.public_url, request.headers.get("If-None-Match"))
         if page is not None:
             return page_response(page)
         return _response(connection, 404, "Not found.\n", "text/plain")
@@ -62,6 +63,13 @@ def metrics_text(hub: Hub) -> str:
     text = hub.metrics.render(tickets, roles, hub.writer.commits, hub.writer.batches, hub.lobby.seq)
     if hub.shipping is not None:
         text += "\n".join(hub.shipping.lines(site_seq=hub.lobby.seq)) + "\n"
+    if hub.deliverer is not None:  # notifications and webhooks (docs/notifications.md)
+        text += (
+            "# TYPE motcua_outbox_sent_total counter\n"
+            f"motcua_outbox_sent_total {hub.deliverer.sent}\n"
+            "# TYPE motcua_outbox_failed_attempts_total counter\n"
+            f"motcua_outbox_failed_attempts_total {hub.deliverer.failed}\n"
+        )
     return text
 
 

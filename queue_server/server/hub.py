@@ -22,7 +22,8 @@ from typing import Any
 
 from websockets.protocol import State
 
-from ..core.commands import Command, Tick
+from ..core.commands import Command, MarkNoShow, Tick
+from ..core.errors import DomainError
 from ..core.events import Event, EventType
 from ..core.lobby import Lobby
 from .. import pins
@@ -31,7 +32,10 @@ from ..protocol.messages import encode
 from ..replication.status import ShippingStatus
 from ..store import snapshots
 from ..store.reader import ticket_row
+from ..store import outbox
 from ..store.writer import Batch, StoreUnavailable, Writer
+from ..outreach.plan import Planner
+from ..outreach.remote import RemoteDesk
 from . import views
 from .auth import PinThrottle
 from .metrics import Metrics
@@ -102,6 +106,16 @@ class Hub:
         self._outbox: dict[Session, list[bytes]] = {}  # frames to write at the end of this loop turn
         self._settling: list[tuple[Batch, asyncio.Future[None]]] = []
         self._settling_lock = threading.Lock()  # the writer's thread adds, the event loop takes
+        # notifications and webhooks (queue_server/outreach): planned with each event, sent by
+        # the delivery thread (set by bootstrap), woken after each commit that has some
+        self.planner = Planner(config, lambda event: views.stripped(event, Role.INTEGRATION))
+        self.deliverer: Any = None
+        self.remote = RemoteDesk(config.outreach.phone_queue)  # numbers taken from phones (/q)
+        self._load_outreach()
+
+    def _load_outreach(self) -> None:
+        self.planner.load(*outbox.today_phones(self.reader.conn, self.lobby.state.tickets))
+        self.remote.load(outbox.remote_rows(self.reader.conn, self.lobby.state.tickets))
 
     def snapshot(self, session: Session) -> dict[str, Any]:
         """What ``session`` sees of the lobby now (call after :meth:`settled`)."""
@@ -128,27 +142,43 @@ class Hub:
 
     # commands
 
-    async def execute(self, command: Command, contacts: Sequence[dict[str, Any]] = ()) -> list[Event]:
+    async def execute(
+        self,
+        command: Command,
+        contacts: Sequence[dict[str, Any]] = (),
+        more: Callable[[list[Event]], dict[str, Any]] | None = None,
+    ) -> list[Event]:
         """Decide, make durable, publish. Raises DomainError (nothing changed) or
-        StoreUnavailable (nothing kept)."""
+        StoreUnavailable (nothing kept). ``more(events)`` gives rows of the batch that depend
+        on the decision (``remote``, ``phones``, extra ``outbox``): one transaction with it."""
         if not isinstance(command, Tick) and self.lobby.state.day != self.config.site.local(command.now).date():
             await self.tick()  # a new day opens before anything else happens in it
         events = self.lobby.execute(command)
         if not events:
             return events
+        deliveries = self.planner.plan(events, self.lobby.state)
         batch = Batch(
             events=events,
             tickets=self._ticket_rows(events),
             appointments=self._appointment_rows(events),
             contacts=contacts,
+            outbox=[d.row(outbox.utc(command.now)) for d in deliveries],
             epoch=self.epoch,
             snapshot=snapshots.on_new_day(self.lobby.state, events),
         )
+        for name, rows in (more(events) if more is not None else {}).items():
+            setattr(batch, name, [*getattr(batch, name), *rows])
         answered = asyncio.get_running_loop().create_future()
         batch.on_settled = functools.partial(self._settled, answered)
         self.writer.submit(batch)
         await answered
+        if batch.outbox:
+            self.wake_deliverer()
         return events
+
+    def wake_deliverer(self) -> None:
+        if self.deliverer is not None:
+            self.deliverer.wake.set()
 
     async def write(self, batch: Batch) -> None:
         """A batch with no events (health probe, purge)."""
@@ -204,6 +234,7 @@ class Hub:
         self.metrics.rebuilds += 1
         self.epoch = self.writer.epoch
         self.lobby, tail = self._load_lobby()
+        self._load_outreach()
         self.recent.clear()
         self.recent.extend(tail)
         self.published_seq = self.lobby.seq
@@ -370,10 +401,19 @@ class Hub:
         last_purge = 0.0
         while True:
             await self.tick()
+            await self.expire_remote()
             if time.monotonic() - last_purge >= purge_every:
                 last_purge = time.monotonic()
                 await self.purge()
             await asyncio.sleep(interval)
+
+    async def expire_remote(self) -> None:
+        """Numbers taken from a phone, called and not confirmed in time: no-shows."""
+        for ticket in self.remote.to_expire(self.lobby.state.tickets, self.now()):
+            try:
+                await self.execute(MarkNoShow(now=self.now(), counter=ticket.counter, ticket=ticket.id))  # type: ignore[arg-type]
+            except (DomainError, StoreUnavailable) as exc:
+                log.warning("%s not expired: %s", ticket.label, exc)
 
     async def purge(self) -> None:
         """Delete personal data (appointment contacts) past the retention period."""

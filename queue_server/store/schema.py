@@ -10,6 +10,10 @@
   the one-stop system's ``version`` of it).
 - ``meta``: the site id and a health probe row.
 - ``snapshots``: the state as the log made it at a seq, so a restart replays only what follows.
+- ``outbox``, ``ticket_phones``: deliveries to phones and webhooks, and the phone numbers
+  left for notifications (personal data, purged like ``contacts``).
+- ``remote_tickets``: the numbers taken from a phone (``/q``): the browser that took each, a
+  hash of its phone number (for the daily limits; purged), and when it was confirmed.
 """
 
 from __future__ import annotations
@@ -85,7 +89,41 @@ def _v4(db: sqlite_utils.Database) -> None:
     db["contacts"].create_index(["id_hash"])
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4)
+def _v5(db: sqlite_utils.Database) -> None:
+    """The outbox (store/outbox.py): notifications and webhooks, written with their events;
+    and the phone numbers citizens left for notifications (personal data, purged)."""
+    db["outbox"].create(
+        {
+            "id": int,
+            "key": str,
+            "channel": str,
+            "target": str,
+            "seq": int,
+            "kind": str,
+            "ticket": int,
+            "phone": str,
+            "payload": str,
+            "state": str,
+            "attempts": int,
+            "next_at": str,
+            "last_error": str,
+            "created_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        not_null={"key", "channel", "target", "state"},
+    )
+    db["outbox"].create_index(["target", "key"], unique=True)
+    db["outbox"].create_index(["state", "next_at"])
+    db["ticket_phones"].create({"ticket": int, "phone": str, "created_at": str}, pk="ticket")
+    db["remote_tickets"].create(
+        {"ticket": int, "day": str, "service": str, "device": str, "phone_hash": str, "confirmed_at": str, "created_at": str},
+        pk="ticket",
+    )
+    db["remote_tickets"].create_index(["day", "device"])
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5)
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.events import Event, EventType
-from . import snapshots
+from . import outbox, snapshots
 from .database import connect
 from .schema import migrate
 
@@ -53,6 +53,12 @@ class Batch:
     # future, it makes no reference cycle (batch -> future -> callback -> batch) for the
     # garbage collector to find, once a request
     on_settled: Callable[[Batch], None] | None = None
+    # the outbox (store/outbox.py): deliveries caused by the events, in their transaction;
+    # attempts' outcomes; phone numbers left for notifications (rows of ticket_phones)
+    outbox: Sequence[Mapping[str, Any]] = ()
+    outbox_marks: Sequence[outbox.Mark] = ()
+    phones: Sequence[Mapping[str, Any]] = ()
+    remote: Sequence[Mapping[str, Any]] = ()  # rows of remote_tickets (numbers taken from a phone)
 
 
 _STOP = object()
@@ -172,6 +178,7 @@ class Writer:
                 )
             if batch.purge_contacts_before is not None:
                 conn.execute("DELETE FROM contacts WHERE created_at < ?", [batch.purge_contacts_before.isoformat()])
+                outbox.purge(conn, outbox.utc(batch.purge_contacts_before))
         events = [e for batch in batches for e in batch.events]
         conn.executemany(
             "INSERT INTO events (seq, site, type, at, data) VALUES (?, ?, ?, ?, ?)",
@@ -183,6 +190,10 @@ class Writer:
         for table in ("tickets", "appointments", "contacts"):
             _upsert(conn, table, [row for batch in batches for row in getattr(batch, table)])
         _upsert_dossiers(conn, [row for batch in batches for row in batch.dossiers])
+        for batch in batches:  # after the events: a delivery is never kept without its event
+            if batch.outbox or batch.outbox_marks or batch.phones:
+                outbox.write(conn, batch.outbox, batch.outbox_marks, batch.phones)
+            _upsert(conn, "remote_tickets", batch.remote)
         for event in events:  # after the tickets' rows: a new day's expiry marks the rows as they are now
             if event.type is EventType.DAY_OPENED and event.data["expired"]:
                 marks = ",".join("?" * len(event.data["expired"]))

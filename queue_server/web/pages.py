@@ -14,6 +14,7 @@ ticket page's address holds its secret code) and no framing.
 | ``/rate?device=ID`` | on-screen rating tablet at a counter |
 | ``/t/CODE`` | a citizen's phone following a ticket (the ticket's QR code) |
 | ``/book`` | booking an appointment |
+| ``/q`` | taking a number from a phone (the same queue as the kiosk's) |
 | ``/b/CODE`` | one booking (its QR code); ``/b/CODE/qr.svg`` the QR code itself |
 | ``/d/CODE`` | a citizen's phone following a dossier (the receipt's QR code) |
 | ``/static/NAME`` | scripts, styles |
@@ -60,6 +61,7 @@ PAGES = {
     "/dashboard": "dashboard.html",
     "/rate": "rate.html",
     "/book": "book.html",
+    "/q": "q.html",
 }
 
 

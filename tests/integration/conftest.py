@@ -82,6 +82,8 @@ async def running_lobby(
         ticker.cancel()
         server.close()
         await server.wait_closed()
+        if hub.deliverer is not None:
+            hub.deliverer.stop()
         hub.writer.stop()
         hub.reader.close()
 

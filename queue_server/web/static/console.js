@@ -15,6 +15,7 @@ import {
 } from "/static/mc.js";
 import { ASK, apply, took } from "/static/console_model.js";
 import { button, draw, drawCounter } from "/static/console_view.js";
+import { feeBox } from "/static/fee.js";
 
 const REFRESH_DELAY = 100; // ms from the first need of a counter.status to asking it
 const REFRESH_EVERY = 60_000; // ms: the list's waits grow; ask again once a minute anyway
@@ -32,6 +33,9 @@ let loading = null; // the counter.status request on its way
 let refreshTimer = null;
 let stale = false; // something happened while counter.status was on its way: ask again
 let pauseReasons = []; // the site's pause reasons (code, name_vi, name_en), from the snapshot
+
+// The current ticket's fee and its receipt (fee.js), under the ticket's facts.
+const feeOf = (ticket) => feeBox(conn, ticket);
 
 function start(token) {
   conn = new QueueConnection({
@@ -114,7 +118,7 @@ function onEvent(event) {
     return;
   }
   const { outcome, draw: parts } = apply(status, event, acting > 0);
-  draw(status, parts, callTicket, pauseReasons);
+  draw(status, parts, callTicket, pauseReasons, feeOf);
   if (outcome && loading) stale = true; // the reply on its way may be older than this event
   if (outcome === ASK) refreshLater();
 }
@@ -181,7 +185,7 @@ function renderWork() {
   $("#sign-out").hidden = false;
   $("#expires").textContent = status.expires_at ? `Phiên đến ${hhmm(status.expires_at)}` : "";
   scheduleExpiry(status.expires_at);
-  draw(status, ["work", "tally"], callTicket, pauseReasons);
+  draw(status, ["work", "tally"], callTicket, pauseReasons, feeOf);
 }
 
 function buildWork() {
@@ -218,7 +222,7 @@ async function perform(op, fields) {
   acting += 1;
   try {
     const reply = await conn.request(op, fields);
-    draw(status, took(status, reply), callTicket, pauseReasons);
+    draw(status, took(status, reply), callTicket, pauseReasons, feeOf);
     return reply;
   } finally {
     acting -= 1;

@@ -13,15 +13,16 @@ const IDLE_VI = {
 
 // Draw `parts` again ("counter", "current", "actions", "waiting", "tally"; "work" is the
 // called ticket first, it is what the officer waits to see, then actions and the list).
-// `onCall(row)`: a row's Gọi button; `pauseReasons`: the site's (code, name_vi, name_en).
-export function draw(status, parts, onCall, pauseReasons = []) {
+// `onCall(row)`: a row's Gọi button; `pauseReasons`: the site's (code, name_vi, name_en);
+// `feeOf(ticket)`: the box drawn under the current ticket's facts (its fee, fee.js), or null.
+export function draw(status, parts, onCall, pauseReasons = [], feeOf = () => null) {
   for (const part of parts) {
     if (part === "work") {
-      drawCurrent(status);
+      drawCurrent(status, feeOf);
       drawActions(status);
       drawWaiting(status, onCall);
     } else if (part === "counter") drawCounter(status, pauseReasons);
-    else if (part === "current") drawCurrent(status);
+    else if (part === "current") drawCurrent(status, feeOf);
     else if (part === "actions") drawActions(status);
     else if (part === "waiting") drawWaiting(status, onCall);
     else if (part === "tally") drawTally(status);
@@ -38,7 +39,7 @@ export function drawCounter(status, pauseReasons = []) {
   document.title = `${status.counter.name} – Một Cửa`;
 }
 
-function drawCurrent(status) {
+function drawCurrent(status, feeOf) {
   const t = status.current;
   fill($("#current"),
     el("h2", {}, "Số đang phục vụ ", el("span", { class: "en" }, "Current ticket")),
@@ -53,6 +54,7 @@ function drawCurrent(status) {
         el("dt", {}, "Ưu tiên"), el("dd", {}, t.priority ? el("span", { class: "badge prio" }, status.priorities[t.priority] || t.priority) : "Không"),
         t.dossier ? [el("dt", {}, "Nhận kết quả hồ sơ"), el("dd", { id: "current-dossier" }, el("b", {}, t.dossier))] : null,
       ),
+      feeOf(t),
     ) : el("div", { class: "idle", id: "current-label" }, IDLE_VI[status.counter.state]),
   );
 }

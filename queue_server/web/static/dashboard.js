@@ -6,6 +6,7 @@ import { barChart } from "/static/charts.js";
 import { buildInsight, insightLive, pauseReasonName, showInsight } from "/static/insight.js";
 import { buildPlanning } from "/static/planning.js";
 import { buildDossiers } from "/static/dossiers.js";
+import { buildOutbox } from "/static/outbox.js";
 
 const device = deviceParam("manager");
 const main = $("#main");
@@ -16,6 +17,7 @@ let tab = "live";
 let report = null;
 let planning = null;
 let dossiers = null;
+let outboxTab = null;
 
 const COUNTER_VI = { open: "Đang mở", paused: "Tạm dừng", closed: "Đóng" };
 const COMPONENT_VI = { printer: "Máy in", scanner: "Máy quét", camera: "Camera", pad: "Bàn phím đánh giá", display: "Màn hình", audio: "Âm thanh", network: "Mạng" };
@@ -65,7 +67,7 @@ async function refresh() {
 }
 
 function layout() {
-  const tabs = [["live", "Trực tiếp", "Live"], ["reports", "Báo cáo", "Reports"], ["insight", "Chất lượng", "Quality"], ["planning", "Kế hoạch", "Planning"], ["dossiers", "Hồ sơ", "Dossiers"], ["devices", "Thiết bị", "Devices"], ["ticker", "Bảng tin", "Ticker"]];
+  const tabs = [["live", "Trực tiếp", "Live"], ["reports", "Báo cáo", "Reports"], ["insight", "Chất lượng", "Quality"], ["planning", "Kế hoạch", "Planning"], ["dossiers", "Hồ sơ", "Dossiers"], ["outbox", "Tin nhắn", "Outbox"], ["devices", "Thiết bị", "Devices"], ["ticker", "Bảng tin", "Ticker"]];
   main.replaceChildren(
     el("nav", { class: "tabs", role: "tablist" }, tabs.map(([id, vi, en]) =>
       el("button", { id: `tab-${id}`, role: "tab", "aria-selected": String(tab === id), onclick: () => show(id) }, vi, " ", el("span", { class: "en" }, en)))),
@@ -76,6 +78,7 @@ function layout() {
     el("section", { id: "dossiers", hidden: tab !== "dossiers" }),
     el("section", { id: "devices", hidden: tab !== "devices" }),
     el("section", { id: "ticker", hidden: tab !== "ticker" }),
+    el("section", { id: "outbox", hidden: tab !== "outbox" }),
   );
   buildReports();
   buildInsight($("#insight"), conn, snapshot.day);
@@ -86,11 +89,12 @@ function layout() {
     $("#tab-dossiers").dataset.alarms = String(late);
     $("#tab-dossiers").title = `${counts.overdue} quá hạn, ${counts.due_soon} sắp đến hạn`;
   });
+  outboxTab = buildOutbox($("#outbox"), conn);
 }
 
 function show(id) {
   tab = id;
-  for (const name of ["live", "reports", "insight", "planning", "dossiers", "devices", "ticker"]) {
+  for (const name of ["live", "reports", "insight", "planning", "dossiers", "outbox", "devices", "ticker"]) {
     $(`#${name}`).hidden = name !== id;
     $(`#tab-${name}`).setAttribute("aria-selected", String(name === id));
   }
@@ -98,6 +102,7 @@ function show(id) {
   if (id === "insight") showInsight();
   if (id === "planning") planning.load();
   if (id === "dossiers") dossiers.load();
+  if (id === "outbox") outboxTab.load();
 }
 
 // ---- live ----

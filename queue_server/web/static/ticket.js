@@ -10,6 +10,9 @@ let ticket = null;
 let audio = null; // AudioContext, made on the citizen's tap (browsers allow sound only then)
 let rated = null;
 let lastAlert = null;
+let fee = undefined; // the field's fee by VietQR: undefined = not asked yet, null = none
+let remote = { remote: false }; // a number taken from a phone (/q): confirmation, rejoin
+let notify = false; // a phone number was left for messages
 
 const RATING = [[4, "Rất hài lòng", "Very satisfied"], [3, "Hài lòng", "Satisfied"], [2, "Bình thường", "Neutral"], [1, "Không hài lòng", "Dissatisfied"]];
 
@@ -30,6 +33,8 @@ function start() {
     onHello: (hello) => {
       ticket = hello.snapshot.ticket;
       render();
+      loadFee();
+      loadRemote();
     },
     onEvent: (event) => {
       if (!ticket) return;
@@ -56,6 +61,75 @@ async function reload() {
     return;
   }
   render();
+  loadRemote();
+}
+
+async function loadRemote() {
+  try {
+    const reply = await conn.request("remote.status");
+    remote = reply.remote;
+    notify = reply.notify;
+  } catch {
+    return;
+  }
+  render();
+}
+
+async function act(op, args, errorNode) {
+  try {
+    const reply = await conn.request(op, args);
+    if (reply.remote) remote = reply.remote;
+    if (reply.ticket) ticket = { ...ticket, ...reply.ticket };
+    return reply;
+  } catch (error) {
+    $(errorNode).textContent = errorText(error);
+    return null;
+  } finally {
+    render();
+  }
+}
+
+function remoteParts(t) {
+  const parts = [];
+  if (remote.remote && !remote.confirmed && t.state === "waiting") {
+    parts.push(el("p", { class: "notice", id: "remote-unconfirmed" },
+      "Số lấy từ điện thoại: khi đến trung tâm, quét mã QR của số này tại ki-ốt, hoặc bấm \"Tôi đã đến\" khi được gọi ",
+      `(trong ${remote.confirm_minutes} phút). `, el("span", { class: "en" }, "Confirm at the centre: scan at a kiosk, or tap when called.")));
+  }
+  if (remote.remote && !remote.confirmed && t.state === "called") {
+    parts.push(el("button", { class: "big primary", id: "confirm", onclick: () => act("ticket.confirm", {}, "#remote-error") },
+      "Tôi đã đến, đang tới quầy ", el("span", { class: "en" }, "I am here")),
+    el("p", {}, `Bấm trong ${remote.confirm_minutes} phút kể từ khi được gọi, nếu không số sẽ bị coi là vắng mặt.`));
+  }
+  if (remote.remote && remote.confirmed && (t.state === "waiting" || t.state === "called")) {
+    parts.push(el("p", { class: "notice", id: "remote-confirmed" }, "Đã xác nhận có mặt. ", el("span", { class: "en" }, "Confirmed.")));
+  }
+  if (t.state === "no_show" && remote.rejoin_until) {
+    parts.push(el("button", { class: "big primary", id: "rejoin", onclick: () => act("ticket.rejoin", {}, "#remote-error") },
+      "Tôi cần thêm thời gian: xếp lại vào hàng chờ ", el("span", { class: "en" }, "I need more time: rejoin the queue")),
+    el("p", {}, "Chỉ được xếp lại một lần; số sẽ về cuối hàng chờ."));
+  }
+  if (t.state === "waiting" && !notify && !remote.remote) parts.push(notifyBox());
+  if (notify && (t.state === "waiting" || t.state === "called")) {
+    parts.push(el("p", { class: "notice", id: "notify-done" }, "Bạn sẽ nhận tin nhắn khi sắp đến lượt và khi được gọi."));
+  }
+  parts.push(el("p", { class: "error", id: "remote-error", role: "alert" }));
+  return parts;
+}
+
+function notifyBox() {
+  const phone = el("input", { id: "notify-phone", type: "tel", inputmode: "tel", placeholder: "0912 345 678" });
+  const consent = el("input", { id: "notify-consent", type: "checkbox" });
+  return el("div", { class: "card", id: "notify-box" },
+    el("label", { for: "notify-phone" }, "Nhận tin nhắn khi sắp đến lượt ", el("span", { class: "en" }, "Get a message when your turn is near")),
+    phone,
+    el("label", { class: "consent" }, consent, " Tôi đồng ý nhận tin nhắn và cho lưu số điện thoại đến hết thời hạn lưu trữ."),
+    el("button", { id: "notify-save", onclick: async () => {
+      if (await act("ticket.notify", { phone: phone.value.trim(), consent: consent.checked }, "#remote-error")) {
+        notify = true;
+        render();
+      }
+    } }, "Nhận tin nhắn ", el("span", { class: "en" }, "Notify me")));
 }
 
 function counterText() {
@@ -98,12 +172,33 @@ function render() {
   } else if (t.state === "cancelled") {
     parts.push(el("div", { class: "card", id: "cancelled" }, el("h2", {}, "Số này đã bị hủy")));
   }
+  parts.push(...remoteParts(t));
+  if (fee && t.state !== "cancelled") parts.push(feeCard());
   if (t.state === "waiting" || t.state === "called") {
     parts.push(audio
       ? el("p", { class: "notice", id: "sound-on" }, "Âm báo đã bật. Sound on.")
       : el("button", { class: "big", id: "sound", onclick: enableSound }, "Bật âm báo khi đến lượt ", el("span", { class: "en" }, "Turn on the sound")));
   }
   main.replaceChildren(...parts);
+}
+
+async function loadFee() {
+  if (fee !== undefined) return;
+  try {
+    fee = (await conn.request("fee.qr")).fee;
+  } catch {
+    fee = null; // no fee for this field, or none paid by VietQR here
+  }
+  if (fee) render();
+}
+
+function feeCard() {
+  const amount = `${fee.amount.toLocaleString("vi-VN")} đ`;
+  return el("div", { class: "card", id: "fee" },
+    el("h2", {}, "Phí, lệ phí ", el("span", { class: "en" }, "Fee")),
+    el("p", {}, el("b", { id: "fee-amount" }, amount), " · Nội dung: ", el("b", { id: "fee-reference" }, fee.reference)),
+    el("img", { id: "fee-qr", src: `/t/${code}/vietqr.svg`, alt: `VietQR ${amount}`, width: 240, height: 240 }),
+    el("p", {}, "Quét mã VietQR bằng ứng dụng ngân hàng để nộp phí. ", el("span", { class: "en" }, "Scan with your bank app to pay.")));
 }
 
 async function rate(score) {

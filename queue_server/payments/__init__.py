@@ -1,0 +1,1 @@
+"""Fees: VietQR codes (NAPAS / EMVCo merchant-presented QR) for a procedure's fee. No I/O."""

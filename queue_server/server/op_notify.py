@@ -1,0 +1,90 @@
+"""A citizen's phone number for notifications ("còn N người nữa", "mời bạn đến quầy …"),
+and the outbox's state for the manager (dead letters included, phones masked)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from ..core.model import TicketState
+from ..outreach import phones
+from ..protocol.errors import ProtocolError, ProtocolErrorCode
+from ..protocol.messages import Field
+from ..settings import Role
+from ..store import outbox
+from ..store.writer import Batch
+from .op_tickets import _own_or_given
+from .ops import operation
+from .session import Session
+
+if TYPE_CHECKING:
+    from .hub import Hub
+
+log = logging.getLogger(__name__)
+
+
+async def leave_phone(hub: Hub, ticket_id: int, phone: str) -> None:
+    """Keep ``phone`` for the ticket, and send "near" at once if it is near already."""
+    hub.planner.phones[ticket_id] = phone
+    deliveries = hub.planner.near(hub.lobby.state, hub.lobby.seq, only=[ticket_id])
+    ticket = hub.lobby.state.tickets[ticket_id]
+    if ticket.state is TicketState.CALLED and ticket.counter is not None:
+        deliveries.append(hub.planner.called(ticket, ticket.counter, hub.lobby.seq))
+    created = outbox.utc(hub.now())
+    batch = Batch(
+        phones=[{"ticket": ticket_id, "phone": phone, "created_at": created}],
+        outbox=[d.row(created) for d in deliveries],
+    )
+    try:
+        await hub.write(batch)
+    except BaseException:
+        hub.planner.phones.pop(ticket_id, None)  # nothing was kept: the phone is not known
+        hub.planner.told_near.discard(ticket_id)
+        raise
+    if deliveries:
+        hub.wake_deliverer()
+
+
+def checked_phone(hub: Hub, phone: str, consent: bool) -> str:
+    if hub.config.outreach.notifications is None:
+        raise ProtocolError(ProtocolErrorCode.NOTIFICATIONS_OFF, "This centre sends no notifications.")
+    if consent is not True:
+        raise ProtocolError(
+            ProtocolErrorCode.CONSENT_REQUIRED,
+            "Cần đồng ý nhận tin nhắn và cho lưu số điện thoại (xóa sau thời hạn lưu trữ).",
+            field="consent",
+        )
+    try:
+        return phones.normalize(phone)
+    except phones.BadPhone as exc:
+        raise ProtocolError(ProtocolErrorCode.BAD_FIELD, str(exc), field="phone") from None
+
+
+@operation(
+    "ticket.notify",
+    (Role.PUBLIC, Role.KIOSK, Role.INTEGRATION),
+    {"ticket": Field(int, required=False, minimum=1), "phone": Field(str, max_length=30), "consent": Field(bool)},
+)
+async def ticket_notify(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    phone = checked_phone(hub, args["phone"], args["consent"])
+    ticket = hub.lobby.state.ticket(_own_or_given(hub, session, args["ticket"]))
+    if ticket.state not in (TicketState.WAITING, TicketState.CALLED):
+        raise ProtocolError(ProtocolErrorCode.FORBIDDEN, f"Ticket {ticket.label} is {ticket.state.value}: nothing to tell.")
+    await leave_phone(hub, ticket.id, phone)
+    return {"notify": {"ticket": ticket.id, "phone": phones.mask(phone)}}
+
+
+@operation("outbox.status", (Role.MANAGER, Role.INTEGRATION))
+async def outbox_status(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    return {"outbox": await asyncio.to_thread(_status, hub)}
+
+
+def _status(hub: Hub) -> dict[str, Any]:
+    from ..store.database import connect
+
+    db = connect(hub.writer.path, "NORMAL")
+    try:
+        return outbox.status(db.conn)
+    finally:
+        db.close()

@@ -1,0 +1,90 @@
+"""Fees by VietQR through the real server: the counter's code and printed receipt, the phone's
+code, and the refusals (no fee, a bad dossier code, no printer)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import subprocess
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from hardware.printer.sim import list_jobs
+from queue_server.payments import vietqr
+from queue_server.settings import PaymentSettings
+
+from .conftest import Clock, running_lobby, run
+from .sites import site_config
+
+PAYMENT = PaymentSettings(bank_bin="970436", account="0011000012345", account_name="TTPVHCC", fees={"HT": 50_000})
+
+
+def fee_site(printer_dir: Path):
+    config = site_config()
+    devices = tuple(
+        dataclasses.replace(d, printer=f"sim://{printer_dir}?width=576") if d.id == "counter-1" else d
+        for d in config.devices
+    )
+    return dataclasses.replace(config, devices=devices, payment=PAYMENT)
+
+
+def get(url: str) -> tuple[int, str, bytes]:
+    """A GET from another thread (the server runs in the test's event loop)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as reply:
+            return reply.status, reply.headers["Content-Type"], reply.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers["Content-Type"], exc.read()
+
+
+def test_the_counter_prints_a_fee_receipt_whose_code_reads_back(db_path, clock: Clock, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_lobby(db_path, fee_site(tmp_path / "printer"), clock=clock) as lobby:
+            kiosk = await lobby.client("kiosk")
+            issued = (await kiosk.ok("ticket.issue", service="HT"))["ticket"]
+            other = (await kiosk.ok("ticket.issue", service="DD"))["ticket"]
+            officer = await lobby.officer("counter-1", "lan")
+            await officer.ok("ticket.call_next")
+
+            fee = (await officer.ok("fee.qr", ticket=issued["id"]))["fee"]
+            assert fee["amount"] == 50_000 and fee["reference"] == "A001-261123"
+            assert issued["code"] not in fee["vietqr"]  # the follow code is a secret: never to a bank
+            printed = (await officer.ok("fee.print", ticket=issued["id"], dossier="HS-2026-000123"))["fee"]
+            assert printed["reference"] == "HS-2026-000123"
+            [job] = list_jobs(tmp_path / "printer")
+            read = subprocess.run(["zbarimg", "--quiet", "--raw", str(job.png)], capture_output=True, text=True)
+            assert read.stdout.splitlines() == [printed["vietqr"]]
+            assert vietqr.parse(printed["vietqr"]).amount == 50_000
+
+            await officer.error("fee.qr", "no_fee", ticket=other["id"])
+            bad = await officer.error("fee.print", "bad_field", ticket=issued["id"], dossier="HỒ SƠ 1")
+            assert "dossier code" in bad["message"]
+            assert len(list_jobs(tmp_path / "printer")) == 1  # nothing printed for the refusals
+
+            second = await lobby.officer("counter-2", "minh")
+            no_printer = await second.error("fee.print", "printer_failed", ticket=issued["id"])
+            assert "no printer" in no_printer["message"]
+
+            phone = await lobby.client(ticket=issued["code"])
+            mine = (await phone.ok("fee.qr", dossier="HS-1"))["fee"]
+            assert mine["reference"] == "A001-261123"  # a phone cannot set the reference
+            base = f"http://127.0.0.1:{lobby.port}/t/"
+            status, kind, body = await asyncio.to_thread(get, base + issued["code"] + "/vietqr.svg")
+            assert (status, kind) == (200, "image/svg+xml") and b"<svg" in body
+            assert (await asyncio.to_thread(get, base + other["code"] + "/vietqr.svg"))[0] == 404
+            assert (await asyncio.to_thread(get, base + "ABCDEFGH23/vietqr.svg"))[0] == 404
+
+    run(scenario())
+
+
+def test_a_site_without_payment_has_no_fee(db_path, clock: Clock) -> None:
+    async def scenario() -> None:
+        async with running_lobby(db_path, clock=clock) as lobby:
+            kiosk = await lobby.client("kiosk")
+            issued = (await kiosk.ok("ticket.issue", service="HT"))["ticket"]
+            manager = await lobby.client("manager")
+            error = await manager.error("fee.qr", "no_fee", ticket=issued["id"])
+            assert "[payment]" in error["message"]
+
+    run(scenario())
