@@ -62,7 +62,9 @@ async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=N
     gc.freeze()  # the day's replayed state stays out of the garbage collector's scans
     shipper = None
     if config.central is not None:
-        shipper = Shipper(db_path, config.site.site_id, config.central, describe_site(config))
+        shipper = Shipper(
+            db_path, config.site.site_id, config.central, describe_site(config), config.dossiers, config.site.tz
+        )
         hub.shipping = shipper.status
         shipper.start()
     server, clock = await start(hub, host, port)

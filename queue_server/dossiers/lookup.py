@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from .errors import DossierSourceFailed, InvalidDossier
-from .model import Dossier
+from .model import FINISHED, Dossier
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,28 @@ def dossier_from_row(row: Sequence[Any]) -> Dossier:
     """From ``(code, data)`` or ``(code, data, version)``."""
     code, data, *version = row
     return Dossier.from_mapping({"code": code, **json.loads(data), "version": version[0] if version else None})
+
+
+_FINISHED = tuple(s.value for s in FINISHED)
+
+
+def stored_dossiers(db: Any, since: dt.date | None = None) -> Iterator[Dossier]:
+    """The ``dossiers`` table's dossiers still open, and (with ``since``) those received or
+    settled since then or with no settling date; an unreadable row is logged and left out."""
+    marks = ",".join("?" * len(_FINISHED))
+    sql = f"SELECT code, data, version FROM dossiers WHERE json_extract(data, '$.status') NOT IN ({marks})"
+    params: list[Any] = list(_FINISHED)
+    if since is not None:
+        sql += (
+            " OR json_extract(data, '$.result_date') IS NULL OR json_extract(data, '$.result_date') >= ?"
+            " OR json_extract(data, '$.received_date') >= ?"
+        )
+        params += [since.isoformat(), since.isoformat()]
+    for row in db.execute(sql, params).fetchall():
+        try:
+            yield dossier_from_row(row)
+        except (InvalidDossier, ValueError) as exc:
+            log.warning("stored dossier %s is unreadable: %s", row[0], exc)
 
 
 class LocalDossierSource:

@@ -2,8 +2,9 @@
 
 For each site: its name (from its newest configuration snapshot), last contact and lag; and
 today's (the site's local day) people waiting, the longest wait, served, counters open, and
-alarms — waits past their field's limit still waiting, devices reporting a fault. One site's
-drill-down adds the same per field and per counter.
+alarms — waits past their field's limit still waiting, devices reporting a fault — and its
+dossiers overdue or due soon, as the site counts them. One site's drill-down adds the same
+per field and per counter, and the late dossiers themselves (without their codes).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class SiteNow:
     counters_open: int
     counters: int
     alarms: int
+    dossiers_overdue: int  # the site's late-dossier alarms, as it last counted them
+    dossiers_due_soon: int
 
     def as_dict(self) -> dict[str, Any]:
         values = dataclasses.asdict(self)
@@ -45,12 +48,19 @@ def configs(conn: psycopg.Connection[Any], sites: Iterable[str]) -> dict[str, di
     return {site: config for site, config in rows}
 
 
+def dossier_summaries(conn: psycopg.Connection[Any], sites: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Each site's late-dossier alarms as it last sent them (replication/dossier_alarms.py)."""
+    rows = conn.execute("SELECT site, summary FROM site_dossiers WHERE site = ANY(%s)", [list(sites)]).fetchall()
+    return {site: summary for site, summary in rows}
+
+
 def known_sites(conn: psycopg.Connection[Any]) -> list[str]:
     return [site for (site,) in conn.execute("SELECT site FROM sites UNION SELECT site FROM site_configs ORDER BY 1")]
 
 
 def sites_now(conn: psycopg.Connection[Any], sites: list[str], now: dt.datetime) -> list[SiteNow]:
     named = configs(conn, sites)
+    dossiers = dossier_summaries(conn, sites)
     status = {
         site: (contact, lag)
         for site, contact, lag in conn.execute(
@@ -78,6 +88,8 @@ def sites_now(conn: psycopg.Connection[Any], sites: list[str], now: dt.datetime)
                 counters_open=sum(1 for state in counters.values() if state == "open"),
                 counters=len(config.get("counters", ())),
                 alarms=len(alarms(conn, site, today, tz)),
+                dossiers_overdue=dossiers.get(site, {}).get("overdue", 0),
+                dossiers_due_soon=dossiers.get(site, {}).get("due_soon", 0),
             )
         )
     return out
@@ -203,4 +215,5 @@ def site_detail(conn: psycopg.Connection[Any], site: str, now: dt.datetime) -> d
         "fields": per_field,
         "counters": per_counter,
         "alarms": alarms(conn, site, today, tz),
+        "dossiers": dossier_summaries(conn, [site]).get(site, {"overdue": 0, "due_soon": 0, "items": []}),
     }

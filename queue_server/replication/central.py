@@ -89,6 +89,14 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE tickets SET wait_us = {WAIT_US}, service_us = {SERVICE_US};
     CREATE INDEX tickets_site_day ON tickets (site, day);
     """,
+    # each site's late-dossier alarms as it last counted them (replication/dossier_alarms.py)
+    """
+    CREATE TABLE site_dossiers (
+        site text PRIMARY KEY,
+        taken_at timestamptz NOT NULL DEFAULT now(),
+        summary jsonb NOT NULL
+    );
+    """,
 )
 
 TICKET_COLUMNS = (
@@ -241,6 +249,16 @@ def record_config(conn: psycopg.Connection[Any], site: str, config: dict[str, An
             "INSERT INTO site_configs (site, config) VALUES (%s, %s)", [site, orjson.dumps(config).decode()]
         )
         return True
+
+
+def record_dossiers(conn: psycopg.Connection[Any], site: str, summary: dict[str, Any]) -> None:
+    """Keep the site's late-dossier alarms as it counts them now (one row a site)."""
+    conn.execute(
+        "INSERT INTO site_dossiers (site, summary) VALUES (%s, %s)"
+        " ON CONFLICT (site) DO UPDATE SET summary = excluded.summary, taken_at = now()"
+        " WHERE site_dossiers.summary IS DISTINCT FROM excluded.summary",
+        [site, orjson.dumps(summary).decode()],
+    )
 
 
 def site_statuses(conn: psycopg.Connection[Any]) -> list[SiteStatus]:

@@ -24,13 +24,17 @@ from typing import Any
 import orjson
 import psycopg
 
-from ..settings import CentralSettings
+from ..dossiers.lookup import stored_dossiers
+from ..settings import CentralSettings, DossierSettings
 from ..store.database import connect as connect_site
 from . import backoff, central
+from .dossier_alarms import dossier_summary
 from .redact import central_data, central_ticket, ticket_ids
 from .status import ShippingStatus
 
 log = logging.getLogger(__name__)
+
+DOSSIER_SECONDS = 30.0  # how often the site's late-dossier alarms are counted again and sent
 
 
 class Shipper:
@@ -40,11 +44,16 @@ class Shipper:
         site: str,
         settings: CentralSettings,
         site_record: dict[str, Any] | None = None,
+        dossiers: DossierSettings | None = None,
+        tz: dt.tzinfo = dt.UTC,
     ) -> None:
         self.db_path = db_path
         self.site = site
         self.settings = settings
         self.site_record = site_record
+        self.dossiers = dossiers  # None: the site's dossier alarms are not sent
+        self.tz = tz
+        self._dossiers_at = -DOSSIER_SECONDS  # monotonic time the alarms were last sent
         self.status = ShippingStatus()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -105,7 +114,17 @@ class Shipper:
             self._position = central.append(conn, self.site, self._position, rows, self._months, tickets, site_last)
         self.status.shipped(self._position)
         self._observe_site()
+        self._send_dossiers(conn)
         return len(rows)
+
+    def _send_dossiers(self, conn: psycopg.Connection[Any]) -> None:
+        """Every ``DOSSIER_SECONDS``: the late-dossier alarms as the site counts them now."""
+        if self.dossiers is None or time.monotonic() - self._dossiers_at < DOSSIER_SECONDS:
+            return
+        assert self._log is not None
+        today = dt.datetime.now(self.tz).date()
+        central.record_dossiers(conn, self.site, dossier_summary(stored_dossiers(self._log), today, self.dossiers))
+        self._dossiers_at = time.monotonic()
 
     def _observe_site(self) -> int:
         """The site's side of the lag: its last seq and the oldest event not known central."""
@@ -153,6 +172,7 @@ class Shipper:
                 central.record_config(conn, self.site, self.site_record)
             self._central = conn
             self._position = None  # ask the central side again where it stands
+            self._dossiers_at = -DOSSIER_SECONDS  # and tell it the dossiers' alarms at once
             self.status.connected()
             log.info("shipping %s's log to the central database", self.site)
         return self._central

@@ -16,9 +16,8 @@ import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..dossiers.errors import InvalidDossier
-from ..dossiers.lookup import dossier_from_row, dossier_row
-from ..dossiers.model import FINISHED, Dossier
+from ..dossiers.lookup import dossier_row, stored_dossiers
+from ..dossiers.model import Dossier
 from ..dossiers.pull import PullRun, pull_changes
 from ..dossiers.standing import Standing, stand
 from ..dossiers.workdays import WorkCalendar
@@ -76,26 +75,10 @@ async def store_dossiers(
     return applied
 
 
-_FINISHED = tuple(s.value for s in FINISHED)
-
-
 def read_dossiers(hub: Hub, since: dt.date | None = None) -> Iterator[Dossier]:
     """The stored dossiers still open, and (with ``since``) those received or settled since
-    then or with no settling date; an unreadable row is logged and left out."""
-    marks = ",".join("?" * len(_FINISHED))
-    sql = f"SELECT code, data, version FROM dossiers WHERE json_extract(data, '$.status') NOT IN ({marks})"
-    params: list[Any] = list(_FINISHED)
-    if since is not None:
-        sql += (
-            " OR json_extract(data, '$.result_date') IS NULL OR json_extract(data, '$.result_date') >= ?"
-            " OR json_extract(data, '$.received_date') >= ?"
-        )
-        params += [since.isoformat(), since.isoformat()]
-    for row in hub.reader.execute(sql, params).fetchall():
-        try:
-            yield dossier_from_row(row)
-        except (InvalidDossier, ValueError) as exc:
-            log.warning("stored dossier %s is unreadable: %s", row[0], exc)
+    then or with no settling date (:func:`queue_server.dossiers.lookup.stored_dossiers`)."""
+    return stored_dossiers(hub.reader, since)
 
 
 @dataclasses.dataclass

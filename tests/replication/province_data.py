@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ import pytest
 from queue_server.province.config import parse_province
 from queue_server.replication.shipper import Shipper, wait_caught_up
 from queue_server.replication.site_record import describe_site
+from queue_server.settings import DossierSettings
 from tests.integration.conftest import running_lobby
+from tests.integration.sites import TZ
 
 from .sites import named_site, quick
 
@@ -40,6 +43,25 @@ def site_named(site: str):  # type: ignore[no-untyped-def]
     return dataclasses.replace(config, site=dataclasses.replace(config.site, name=SITES[site]))
 
 
+DOSSIER_CODES = ("000.00.16.H12-261101-0001", "000.00.16.H12-261101-0002", "000.00.16.H12-261101-0003")
+
+
+async def late_dossiers(lobby) -> None:  # type: ignore[no-untyped-def]
+    """The one-stop system pushes three dossiers: one overdue, one due tomorrow, one in time."""
+    portal = await lobby.client("integration")
+    today = dt.datetime.now(TZ).date()
+    for code, due, procedure in zip(
+        DOSSIER_CODES,
+        (today - dt.timedelta(days=21), today + dt.timedelta(days=1), today + dt.timedelta(days=40)),
+        ("Cấp giấy phép xây dựng", "Đăng ký khai sinh", "Chứng thực bản sao"),
+        strict=True,
+    ):
+        await portal.ok(
+            "dossier.upsert", code=code, status="processing", procedure=procedure, field="Hộ tịch",
+            department="Phòng Tư pháp", due_date=due.isoformat(), received_date=(today - dt.timedelta(days=30)).isoformat(),
+        )  # fmt: skip
+
+
 async def a_morning(lobby, serve: int) -> None:  # type: ignore[no-untyped-def]
     """Tickets issued; some called, served, completed and rated; the rest left waiting."""
     kiosk = await lobby.client("kiosk")
@@ -66,10 +88,12 @@ def province(tmp_path: Path, central_dsn: str):  # type: ignore[no-untyped-def]
         for serve, (site, db) in zip((5, 3), dbs.items(), strict=True):
             async with running_lobby(db, site_named(site)) as lobby:
                 await a_morning(lobby, serve)
+                if site == "xa-an-binh":
+                    await late_dossiers(lobby)
 
     asyncio.run(mornings())
     for site, db in dbs.items():
-        shipper = Shipper(db, site, quick(central_dsn), describe_site(site_named(site)))
+        shipper = Shipper(db, site, quick(central_dsn), describe_site(site_named(site)), DossierSettings(), TZ)
         shipper.start()
         try:
             assert wait_caught_up(shipper, 20)

@@ -22,7 +22,7 @@ from tests.integration.client import Client
 from tests.integration.sites import TZ
 
 from queue_server.province.cluster import Cluster
-from .province_data import SITES
+from .province_data import DOSSIER_CODES, SITES
 
 
 def run_with_server(config, scenario) -> Any:  # type: ignore[no-untyped-def]
@@ -60,6 +60,13 @@ def test_the_director_sees_every_site_live_and_drills_down(province) -> None:  #
             assert (row["name"], row["waiting"], row["served"], row["issued"]) == (SITES[site], waiting, served, 8)
             assert row["counters_open"] == 1 and row["counters"] == 3 and row["lag_events"] == 0
             assert row["longest_wait_minutes"] is not None and row["last_contact"] is not None
+        assert (live["xa-an-binh"]["dossiers_overdue"], live["xa-an-binh"]["dossiers_due_soon"]) == (1, 1)
+        assert (live["phuong-1"]["dossiers_overdue"], live["phuong-1"]["dossiers_due_soon"]) == (0, 0)
+        late = (await client.ok("province.site", site="xa-an-binh"))["site"]["dossiers"]
+        assert [(d["procedure"], d["progress"]) for d in late["items"]] == [
+            ("Cấp giấy phép xây dựng", "overdue"), ("Đăng ký khai sinh", "due_soon")
+        ]
+        assert late["items"][0]["days_late"] >= 10 and late["items"][1]["days_left"] in (0, 1)
         detail = (await client.ok("province.site", site="phuong-1"))["site"]
         assert detail["name"] == "UBND phường 1"
         assert {f["service"]: f["issued"] for f in detail["fields"]} == {"HT": 5, "DD": 3}
@@ -91,6 +98,19 @@ def test_a_sites_figures_are_the_same_centrally(province, by: str, grouping: Gro
         await client.close()
 
     run_with_server(config, scenario)
+
+
+def test_a_dossiers_code_never_leaves_its_site(province, central_dsn: str) -> None:  # type: ignore[no-untyped-def]
+    import psycopg
+
+    with psycopg.connect(central_dsn) as conn:
+        tables = [t for (t,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+        text = " ".join(
+            str(row) for table in tables for row in conn.execute(f"SELECT * FROM {table}")  # noqa: S608 - our own tables
+        )
+    assert "Cấp giấy phép xây dựng" in text, "the late dossier is there"
+    for code in DOSSIER_CODES:
+        assert code not in text
 
 
 def test_a_district_manager_never_sees_another_districts_site(province) -> None:  # type: ignore[no-untyped-def]

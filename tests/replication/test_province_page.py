@@ -60,6 +60,9 @@ def test_the_director_reads_the_province_in_the_browser(province, tmp_path: Path
         row.find_element(By.TAG_NAME, "a").click()
         wait(driver, "#detail-fields", "Hộ tịch")
         wait(driver, "#detail-counters", "Tạm dừng")
+        wait(driver, "#detail-dossiers", "Cấp giấy phép xây dựng")  # the site's late dossiers
+        assert "Quá hạn" in driver.find_element(By.ID, "detail-dossiers").text
+        assert cells[6] == "1 / 1", "overdue / due soon"
         driver.find_element(By.ID, "by").send_keys("Cán bộ")
         driver.find_element(By.ID, "report-show").click()
         table = wait(driver, "#report-table", "Nguyễn Thị Lan")

@@ -40,7 +40,7 @@ function build(hello) {
         el("thead", {}, el("tr", {},
           el("th", {}, "Đơn vị"), el("th", { class: "num" }, "Đang chờ"), el("th", { class: "num" }, "Chờ lâu nhất"),
           el("th", { class: "num" }, "Đã phục vụ"), el("th", { class: "num" }, "Quầy mở"), el("th", { class: "num" }, "Cảnh báo"),
-          el("th", {}, "Liên lạc cuối"), el("th", { class: "num" }, "Chưa gửi (sự kiện)"))),
+          el("th", { class: "num" }, "Hồ sơ quá hạn / sắp hạn"), el("th", {}, "Liên lạc cuối"), el("th", { class: "num" }, "Chưa gửi (sự kiện)"))),
         el("tbody", {})),
       el("p", { class: "error", id: "live-error" })),
     el("section", { class: "card", id: "detail", hidden: true }),
@@ -82,11 +82,12 @@ function ago(iso) {
 
 function drawSites(sites) {
   fill($("#sites tbody"), sites.map((s) =>
-    el("tr", { "data-site": s.site, class: s.alarms ? "late" : null },
+    el("tr", { "data-site": s.site, class: s.alarms || s.dossiers_overdue ? "late" : null },
       el("td", {}, el("a", { href: "#", onclick: (e) => { e.preventDefault(); chosen = s.site; refresh(); } }, s.name)),
       el("td", { class: "num" }, s.waiting), el("td", { class: "num" }, minutes(s.longest_wait_minutes)),
       el("td", { class: "num" }, s.served), el("td", { class: "num" }, `${s.counters_open}/${s.counters}`),
       el("td", { class: "num" }, s.alarms ? el("span", { class: "badge bad" }, s.alarms) : "0"),
+      el("td", { class: "num dossiers" }, s.dossiers_overdue ? el("span", { class: "badge bad" }, s.dossiers_overdue) : "0", ` / ${s.dossiers_due_soon}`),
       el("td", {}, ago(s.last_contact)), el("td", { class: "num" }, s.lag_events))));
 }
 
@@ -111,7 +112,14 @@ function drawDetail(site) {
     el("h3", {}, "Cảnh báo"),
     site.alarms.length ? el("ul", { id: "detail-alarms" }, site.alarms.map((a) => el("li", {},
       a.kind === "wait" ? `Số ${a.label} chờ quá ${a.limit_minutes} phút` : `Thiết bị ${a.device}: ${a.component} — ${a.detail}`)))
-      : el("p", {}, "Không có cảnh báo."));
+      : el("p", {}, "Không có cảnh báo."),
+    el("h3", {}, `Hồ sơ quá hạn ${site.dossiers.overdue}, sắp đến hạn ${site.dossiers.due_soon}`),
+    site.dossiers.items.length ? el("table", { id: "detail-dossiers" },
+      el("tr", {}, el("th", {}, "Thủ tục"), el("th", {}, "Lĩnh vực"), el("th", {}, "Đơn vị xử lý"), el("th", {}, "Hẹn trả"), el("th", {}, "Tình trạng")),
+      site.dossiers.items.map((d) => el("tr", { class: d.progress === "overdue" ? "late" : null },
+        el("td", {}, d.procedure || "—"), el("td", {}, d.field || "—"), el("td", {}, d.unit || "—"), el("td", {}, d.due_date || "—"),
+        el("td", {}, d.progress === "overdue" ? `Quá hạn ${d.days_late} ngày làm việc` : `Còn ${d.days_left} ngày làm việc`))))
+      : el("p", {}, "Không có hồ sơ trễ hạn."));
 }
 
 function reportArgs() {
