@@ -107,19 +107,21 @@ class ServerProcess:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "queue_server.cli", "--config", str(self.config), "--db", str(self.db),
-             "--port", str(self.port)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
+        log = self.db.with_name(self.db.name + ".server.log")
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "queue_server.cli", "--config", str(self.config), "--db", str(self.db),
+                 "--port", str(self.port)],
+                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=out,
+            )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
                 return
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError("the queue server did not start")
+        raise RuntimeError(f"the queue server did not start: {log.read_text(errors='replace')[-2000:]}")
 
     def kill(self) -> None:
         if self.process is not None:
