@@ -31,7 +31,8 @@ from websockets.http11 import Request, Response
 
 from ..protocol.errors import ProtocolError, ProtocolErrorCode
 from ..protocol.messages import Field, encode, error_reply, parse_request, reply, validate
-from ..store.reports import Period, ReportRangeError, period_bounds
+from ..server.periods import PERIOD_FIELDS, asked_days
+from ..store.reports import ReportRangeError
 from ..web.pages import SECURITY_HEADERS, asset, reason
 from . import exports, live
 from .database import Database, DatabaseAway
@@ -43,8 +44,7 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE = 64 * 1024
 PAGES = {"/": "province.html", "/province": "province.html"}
 REPORT_FIELDS = {
-    "period": Field(str, required=False, choices=tuple(p.value for p in Period)),
-    "date": Field(str, required=False, max_length=10),
+    **PERIOD_FIELDS,
     "by": Field(str, required=False, choices=tuple(b.value for b in By)),
     "sites": Field(str, required=False, max_length=4000),  # site ids, comma-separated; none: all the manager sees
 }
@@ -91,15 +91,8 @@ async def op_site(province: Province, manager: Manager, args: dict[str, Any]) ->
 
 
 async def _report(province: Province, manager: Manager, args: dict[str, Any]):  # type: ignore[no-untyped-def]
-    period = Period(args["period"] or Period.DAY.value)
+    period, first, last = asked_days(args, province.clock().astimezone(province.config.tz).date())
     by = By(args["by"] or By.SITE.value)
-    day = province.clock().astimezone(province.config.tz).date()
-    if args["date"] is not None:
-        try:
-            day = dt.date.fromisoformat(args["date"])
-        except ValueError:
-            raise ProtocolError(ProtocolErrorCode.BAD_FIELD, 'The field "date" must be a date like 2026-11-23.', field="date") from None
-    first, last = period_bounds(period, day)
     sites = await province.chosen_sites(manager, args["sites"])
     try:
         report = await province.database.query(lambda conn: build(conn, sites, first, last, by, province.config.tz))

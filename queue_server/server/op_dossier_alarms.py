@@ -3,17 +3,15 @@ figures per field and unit (``dossier.report``), as the one-stop statistics coun
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from ..dossiers.ontime import on_time_report
 from ..dossiers.standing import Progress, alarms
-from ..protocol.errors import ProtocolError, ProtocolErrorCode
-from ..protocol.messages import Field
 from ..settings import Role
-from ..store.reports import Period, period_bounds
+from ..store.reports import Period
 from .dossier_sync import calendar_for, pull_status, read_dossiers
 from .ops import operation
+from .periods import PERIOD_FIELDS, asked_days
 from .session import Session
 
 if TYPE_CHECKING:
@@ -42,22 +40,10 @@ async def dossier_alarms(hub: Hub, session: Session, args: dict[str, Any]) -> di
 @operation(
     "dossier.report",
     (Role.MANAGER, Role.INTEGRATION),
-    {
-        "period": Field(str, required=False, choices=tuple(p.value for p in Period)),
-        "date": Field(str, required=False, max_length=10),
-    },
+    PERIOD_FIELDS,
 )
 async def dossier_report(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
-    period = Period(args["period"] or Period.MONTH.value)
-    day = hub.now().date()
-    if args["date"] is not None:
-        try:
-            day = dt.date.fromisoformat(args["date"])
-        except ValueError:
-            raise ProtocolError(
-                ProtocolErrorCode.BAD_FIELD, 'The field "date" must be a date like 2026-11-23.', field="date"
-            ) from None
-    first, last = period_bounds(period, day)
+    period, first, last = asked_days(args, hub.now().date(), default=Period.MONTH)
     rows, total = on_time_report(read_dossiers(hub, since=first), first, last, as_of=hub.now().date())
     return {
         "report": {

@@ -7,22 +7,21 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import datetime as dt
 import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core import commands
-from ..protocol.errors import ProtocolError, ProtocolErrorCode
 from ..protocol.messages import Field
 from ..settings import Role
 from ..store.database import connect
 from ..store.insight import Insight, InsightGrouping, build_insight
-from ..store.reports import Period, period_bounds
+from ..store.reports import Period
 from ..web.insight_exports import Names, insight_tables
 from ..web.sheets import sheets_to_csv, sheets_to_xlsx
 from .op_reports import FORMATS, NOT_CALLED
 from .ops import operation
+from .periods import asked_days
 from .session import Session
 
 if TYPE_CHECKING:
@@ -97,17 +96,8 @@ def pause_reasons(hub: Hub) -> list[dict[str, str]]:
 
 
 async def _insight(hub: Hub, args: dict[str, Any]) -> Insight:
-    period = Period(args["period"] or Period.DAY.value)
+    _, first, last = asked_days(args, hub.now().date())
     by = InsightGrouping(args["by"] or InsightGrouping.SERVICE.value)
-    day = hub.now().date()
-    if args["date"] is not None:
-        try:
-            day = dt.date.fromisoformat(args["date"])
-        except ValueError:
-            raise ProtocolError(
-                ProtocolErrorCode.BAD_FIELD, 'The field "date" must be a date like 2026-11-23.', field="date"
-            ) from None
-    first, last = period_bounds(period, day)
     await hub.settled()
     site = hub.config.site
     build = functools.partial(

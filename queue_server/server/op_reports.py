@@ -4,23 +4,21 @@ day (``report.get``), and the same as a CSV or Excel file (``report.export``).""
 from __future__ import annotations
 
 import base64
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from ..protocol.errors import ProtocolError, ProtocolErrorCode
 from ..protocol.messages import Field
 from ..settings import Role
-from ..store.reports import Grouping, Period, Report, build_report, period_bounds
+from ..store.reports import Grouping, Period, Report, build_report
 from ..web.exports import report_table, to_csv, to_xlsx
 from .ops import operation
+from .periods import PERIOD_FIELDS, asked_days
 from .session import Session
 
 if TYPE_CHECKING:
     from .hub import Hub
 
 FIELDS = {
-    "period": Field(str, required=False, choices=tuple(p.value for p in Period)),
-    "date": Field(str, required=False, max_length=10),
+    **PERIOD_FIELDS,
     "by": Field(str, required=False, choices=tuple(g.value for g in Grouping)),
 }
 FORMATS = {
@@ -70,17 +68,8 @@ async def report_export(hub: Hub, session: Session, args: dict[str, Any]) -> dic
 
 
 async def _report(hub: Hub, args: dict[str, Any]) -> Report:
-    period = Period(args["period"] or Period.DAY.value)
+    _, first, last = asked_days(args, hub.now().date())
     by = Grouping(args["by"] or Grouping.SERVICE.value)
-    day = hub.now().date()
-    if args["date"] is not None:
-        try:
-            day = dt.date.fromisoformat(args["date"])
-        except ValueError:
-            raise ProtocolError(
-                ProtocolErrorCode.BAD_FIELD, 'The field "date" must be a date like 2026-11-23.', field="date"
-            ) from None
-    first, last = period_bounds(period, day)
     await hub.settled()
     scale = [level.score for level in hub.config.site.policy.rating_scale]
     return build_report(hub.reader, first, last, by, hub.config.site.tz, scale)

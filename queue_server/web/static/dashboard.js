@@ -1,6 +1,6 @@
 // Manager dashboard: /dashboard (device "manager" by default, or ?device=ID). docs/web.md.
 import {
-  $, QueueConnection, debounce, deviceParam, dmy, el, errorText, forgetToken, hhmm, minutes, number, showStatus, storedToken, tokenForm,
+  $, QueueConnection, debounce, deviceParam, dmy, el, errorText, forgetToken, hhmm, minutes, number, saveFile, showStatus, storedToken, tokenForm,
 } from "/static/mc.js";
 import { barChart } from "/static/charts.js";
 import { buildInsight, insightLive, pauseReasonName, showInsight } from "/static/insight.js";
@@ -314,13 +314,7 @@ function renderReport() {
 async function exportReport(format) {
   try {
     const reply = await conn.request("report.export", { ...reportArgs(), format });
-    const bytes = Uint8Array.from(atob(reply.data), (c) => c.charCodeAt(0));
-    const url = URL.createObjectURL(new Blob([bytes], { type: reply.content_type }));
-    const link = el("a", { href: url, download: reply.filename, hidden: true });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    saveFile(reply);
     $("#report-error").textContent = "";
   } catch (error) {
     $("#report-error").textContent = errorText(error);

@@ -2,7 +2,7 @@
 // field and the open follow-ups on the live view; the quality reports (service level, visits
 // and transactions, no-show and recall rates, satisfaction, officer time) with charts and
 // downloads. dashboard.js owns the connection and the tabs and calls in here.
-import { $, dmy, el, errorText, number } from "/static/mc.js";
+import { $, dmy, el, errorText, number, saveFile } from "/static/mc.js";
 import { barChart } from "/static/charts.js";
 
 const FOLLOW_UP_VI = {
@@ -210,13 +210,7 @@ function drawInsight() {
 async function download(format) {
   try {
     const reply = await conn.request("insight.export", { ...insightArgs(), format });
-    const bytes = Uint8Array.from(atob(reply.data), (c) => c.charCodeAt(0));
-    const url = URL.createObjectURL(new Blob([bytes], { type: reply.content_type }));
-    const link = el("a", { href: url, download: reply.filename, hidden: true });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    saveFile(reply);
     $("#insight-error").textContent = "";
   } catch (error) {
     $("#insight-error").textContent = errorText(error);

@@ -187,6 +187,17 @@ function nodes(children) {
     .map((child) => (child instanceof Node ? child : document.createTextNode(String(child))));
 }
 
+// A file the server sent in a reply ({filename, content_type, data: base64}), saved by the browser.
+export function saveFile(reply) {
+  const bytes = Uint8Array.from(atob(reply.data), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: reply.content_type }));
+  const link = el("a", { href: url, download: reply.filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
 export function $(selector) {
   return document.querySelector(selector);
 }

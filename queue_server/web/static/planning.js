@@ -1,7 +1,7 @@
 // The dashboard's planning tab ("Kế hoạch"): a day's forecast arrivals and the counters each
 // field needs per half-hour (planning.forecast), the weekday × hour heat maps of arrivals and
 // waits (planning.heatmap), and both as CSV / Excel files (planning.export). docs/web.md.
-import { $, dmy, el, errorText, number } from "/static/mc.js";
+import { $, dmy, el, errorText, number, saveFile } from "/static/mc.js";
 import { barChart } from "/static/charts.js";
 
 const NS = "http://www.w3.org/2000/svg";
@@ -34,7 +34,7 @@ export function buildPlanning(section, conn, today) {
   }
   const loadForecast = () => run("planning.forecast", forecastArgs(), (r) => renderForecast(r.forecast));
   const loadHeat = () => run("planning.heatmap", heatArgs(), (r) => renderHeat(r.heatmap));
-  const exportTable = (table, format) => run("planning.export", { table, format, ...(table === "staffing" ? forecastArgs() : heatArgs()) }, download);
+  const exportTable = (table, format) => run("planning.export", { table, format, ...(table === "staffing" ? forecastArgs() : heatArgs()) }, saveFile);
 
   const forecastForm = el("form", { class: "card controls", id: "planning-form" },
     el("div", {}, el("label", { for: "planning-date" }, "Ngày cần dự báo"), date),
@@ -122,12 +122,3 @@ function svg(tag, attrs = {}, text = null) {
   return node;
 }
 
-function download(reply) {
-  const bytes = Uint8Array.from(atob(reply.data), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: reply.content_type }));
-  const link = el("a", { href: url, download: reply.filename, hidden: true });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60000);
-}

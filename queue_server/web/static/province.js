@@ -1,7 +1,7 @@
 // The province dashboard (motcua-central, docs/province.md): every site the manager sees,
 // live; one site's drill-down; reports across sites with CSV and Excel downloads.
 import { barChart } from "./charts.js";
-import { $, el, errorText, fill, forgetToken, minutes, number, QueueConnection, showStatus, storedToken, tokenForm } from "./mc.js";
+import { $, el, errorText, fill, forgetToken, minutes, number, QueueConnection, saveFile, showStatus, storedToken, tokenForm } from "./mc.js";
 
 const DEVICE = "province";
 const REFRESH_MS = 5000;
@@ -150,13 +150,7 @@ async function showReport() {
 async function download(format) {
   try {
     const reply = await conn.request("province.export", { ...reportArgs(), format });
-    const bytes = Uint8Array.from(atob(reply.data), (c) => c.charCodeAt(0));
-    const url = URL.createObjectURL(new Blob([bytes], { type: reply.content_type }));
-    const link = el("a", { href: url, download: reply.filename, hidden: true });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    saveFile(reply);
     $("#report-error").textContent = "";
   } catch (error) {
     $("#report-error").textContent = errorText(error);
