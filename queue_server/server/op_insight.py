@@ -19,7 +19,7 @@ from ..store.insight import Insight, InsightGrouping, build_insight
 from ..store.reports import Period
 from ..web.insight_exports import Names, insight_tables
 from ..web.sheets import sheets_to_csv, sheets_to_xlsx
-from .op_reports import FORMATS, NOT_CALLED
+from .op_reports import FORMATS, group_name
 from .ops import operation
 from .periods import asked_days
 from .session import Session
@@ -140,19 +140,9 @@ def _names(hub: Hub, by: InsightGrouping) -> Names:
         return known.name if known else user
 
     def group(key: Any) -> str:
-        if key is None:
-            return NOT_CALLED
-        if by is InsightGrouping.SERVICE:
-            service = site.service(key)
-            return service.name_vi if service else str(key)
-        if by is InsightGrouping.COUNTER:
-            counter = site.counter(key)
-            return counter.name if counter else f"Quầy {key}"
-        if by is InsightGrouping.OFFICER:
-            return officer(key)
-        if by is InsightGrouping.HOUR:
+        if by is InsightGrouping.HOUR and key is not None:
             return f"{key:02d}:00–{key:02d}:59"
-        return str(key)
+        return group_name(hub, by.value, key)
 
     def target(key: Any) -> int | str:
         minutes = _target(hub, by, key)

@@ -76,20 +76,22 @@ async def _report(hub: Hub, args: dict[str, Any]) -> Report:
 
 
 def _namer(hub: Hub, by: Grouping):  # type: ignore[no-untyped-def]
+    return lambda key: group_name(hub, by.value, key)
+
+
+def group_name(hub: Hub, kind: str, key: Any) -> str:
+    """A report row's key as people read it: a field's, counter's or officer's name (``kind``
+    is the grouping's value: service, counter, officer; any other key is written as it is)."""
     site = hub.config.site
-
-    def name_of(key: Any) -> str:
-        if key is None:
-            return NOT_CALLED
-        if by is Grouping.SERVICE:
-            service = site.service(key)
-            return service.name_vi if service else str(key)
-        if by is Grouping.COUNTER:
-            counter = site.counter(key)
-            return counter.name if counter else f"Quầy {key}"
-        if by is Grouping.OFFICER:
-            officer = hub.config.officer(key)
-            return officer.name if officer else str(key)
-        return str(key)
-
-    return name_of
+    if key is None:
+        return NOT_CALLED
+    if kind == "service":
+        service = site.service(key)
+        return service.name_vi if service else str(key)
+    if kind == "counter":
+        counter = site.counter(key)
+        return counter.name if counter else f"Quầy {key}"
+    if kind == "officer":
+        officer = hub.config.officer(key)
+        return officer.name if officer else str(key)
+    return str(key)

@@ -8,23 +8,9 @@ from pathlib import Path
 import pytest
 
 from queue_server.config import ConfigError, parse_config
+from tests.config.helpers import MINIMAL as BASE  # one service, one counter
 from queue_server.settings_outreach import Channel
 
-BASE = """
-[site]
-id = "xa-an-binh"
-name = "Bộ phận Một cửa UBND xã An Bình"
-
-[[service]]
-code = "HT"
-prefix = "A"
-name_vi = "Hộ tịch"
-name_en = "Civil status"
-
-[[counter]]
-number = 1
-services = ["HT"]
-"""
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "notifications.md").read_text("utf-8")
 
 

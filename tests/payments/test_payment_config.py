@@ -5,22 +5,8 @@ from __future__ import annotations
 import pytest
 
 from queue_server.config import ConfigError, parse_config
+from tests.config.helpers import MINIMAL as BASE  # one service, one counter
 
-BASE = """
-[site]
-id = "xa-an-binh"
-name = "Bộ phận Một cửa UBND xã An Bình"
-
-[[service]]
-code = "HT"
-prefix = "A"
-name_vi = "Hộ tịch"
-name_en = "Civil status"
-
-[[counter]]
-number = 1
-services = ["HT"]
-"""
 
 
 def test_a_payment_table_is_read() -> None:
