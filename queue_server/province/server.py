@@ -38,6 +38,7 @@ from . import exports, live
 from .database import Database, DatabaseAway
 from .reports import By, build
 from .settings import Manager, ProvinceConfig
+from .summing import keep_summing
 
 log = logging.getLogger(__name__)
 
@@ -224,6 +225,8 @@ async def run(province: Province, host: str, port: int, ready: Callable[[Server]
     import signal
 
     server = await start(province, host, port)
+    summer = Database(province.database.dsn, province.database.timeout_seconds)
+    summing = asyncio.create_task(keep_summing(summer, province.config.tz, province.clock))
     stop = asyncio.get_running_loop().create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
@@ -234,7 +237,9 @@ async def run(province: Province, host: str, port: int, ready: Callable[[Server]
     try:
         await stop
     finally:
+        summing.cancel()
         server.close()
         await server.wait_closed()
         province.database.close()
+        summer.close()
 

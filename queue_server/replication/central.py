@@ -26,6 +26,8 @@ from typing import Any
 import orjson
 import psycopg
 
+from .summaries import SCHEMA as SUMMARY_SCHEMA
+
 SCHEMA_LOCK = 7_131_013  # pg_advisory_xact_lock key: one migration or partition maker at a time
 
 # A ticket's wait (arrival to call, the closed half of a transfer left out) and service time
@@ -97,6 +99,8 @@ MIGRATIONS: tuple[str, ...] = (
         summary jsonb NOT NULL
     );
     """,
+    # each site's days summed once for the reports (replication/summaries.py)
+    SUMMARY_SCHEMA,
 )
 
 TICKET_COLUMNS = (
@@ -205,6 +209,7 @@ def append(
             for r in fresh:
                 copy.write_row((site, r.seq, r.type, r.at, orjson.dumps(r.data).decode()))
         _upsert_tickets(conn, site, tickets)
+        touch_days(conn, site, {ticket["day"] for ticket in tickets})
         conn.execute(
             "UPDATE sites SET last_seq = %s, last_event_at = %s, last_contact = now(),"
             " events_total = events_total + %s, site_seq = greatest(site_seq, %s) WHERE site = %s",
@@ -229,6 +234,19 @@ def _upsert_tickets(conn: psycopg.Connection[Any], site: str, tickets: Sequence[
         f"INSERT INTO tickets (site, {columns}, wait_us, service_us)"
         f" SELECT site, {columns}, {WAIT_US}, {SERVICE_US} FROM incoming_tickets"
         f" ON CONFLICT (site, id) DO UPDATE SET {updates}"
+    )
+
+
+def touch_days(conn: psycopg.Connection[Any], site: str, days: Iterable[str | dt.date]) -> None:
+    """The site's tickets of these days have changed: their summaries are gone and the days
+    are summed again (replication/summaries.py). In the transaction that changes them."""
+    if not (days := sorted({str(day) for day in days})):
+        return
+    conn.execute(
+        "WITH gone AS (DELETE FROM report_days WHERE site = %(site)s AND day = ANY(%(days)s::date[]))"
+        " INSERT INTO site_days (site, day) SELECT %(site)s, unnest(%(days)s::date[])"
+        " ON CONFLICT (site, day) DO UPDATE SET dirty = true WHERE NOT site_days.dirty",
+        {"site": site, "days": days},
     )
 
 

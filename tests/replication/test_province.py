@@ -12,10 +12,12 @@ import urllib.request
 from typing import Any
 
 import openpyxl
+import psycopg
 import pytest
 
 from queue_server.province.database import Database
 from queue_server.province.server import Province, start
+from queue_server.province.summing import keep_summing, sum_closed_days
 from queue_server.store.database import connect
 from queue_server.store.reports import Grouping, build_report
 from tests.integration.client import Client
@@ -84,14 +86,18 @@ def test_a_sites_figures_are_the_same_centrally(province, by: str, grouping: Gro
 
     async def scenario(url: str, port: int) -> None:
         client, _ = await manager(url, "province-director-token")
-        for site, db in dbs.items():
-            central = (await client.ok("province.report", by=by, sites=site, date=today.isoformat()))["report"]
-            own = build_report(connect(db, readonly=True), today, today, grouping, TZ)
-            assert central["total"] == own.total.as_dict()
-            assert [(r["key"], {k: v for k, v in r.items() if k not in ("site", "key", "name")}) for r in central["rows"]] == [
-                (row.key, row.figures.as_dict()) for row in own.rows
-            ]
-            assert central["arrivals_by_hour"] == list(own.arrivals_by_hour)
+        for summed in (False, True):  # today's tickets, then the day summed as once closed
+            if summed:
+                tomorrow = today + dt.timedelta(days=1)
+                assert await sum_closed_days(Database(config.dsn), config.tz, tomorrow) == 2
+            for site, db in dbs.items():
+                central = (await client.ok("province.report", by=by, sites=site, date=today.isoformat()))["report"]
+                own = build_report(connect(db, readonly=True), today, today, grouping, TZ)
+                assert central["total"] == own.total.as_dict()
+                assert [(r["key"], {k: v for k, v in r.items() if k not in ("site", "key", "name")}) for r in central["rows"]] == [
+                    (row.key, row.figures.as_dict()) for row in own.rows
+                ]
+                assert central["arrivals_by_hour"] == list(own.arrivals_by_hour)
         both = (await client.ok("province.report", by="site", date=today.isoformat()))["report"]
         assert [r["name"] for r in both["rows"]] == [SITES["phuong-1"], SITES["xa-an-binh"]]
         assert both["total"]["issued"] == 16 and both["total"]["served"] == 8
@@ -189,3 +195,32 @@ def test_the_database_away_is_said_and_survived(province, pg_cluster: Cluster) -
         await client.close()
 
     run_with_server(config, scenario)
+
+
+def test_the_server_sums_closed_days_and_waits_out_the_database_away(province, pg_cluster: Cluster) -> None:  # type: ignore[no-untyped-def]
+    config, _ = province
+    tomorrow = dt.datetime.now(TZ) + dt.timedelta(days=1)  # today's tickets are a closed day's
+
+    def dirty_days() -> int:
+        with psycopg.connect(config.dsn) as conn:
+            return conn.execute("SELECT count(*) FROM site_days WHERE dirty").fetchone()[0]
+
+    async def main() -> None:
+        await asyncio.to_thread(pg_cluster.stop, "fast")
+        summer = Database(config.dsn, timeout_seconds=2)
+        task = asyncio.create_task(keep_summing(summer, config.tz, lambda: tomorrow, every=0.05))
+        try:
+            await asyncio.sleep(0.5)
+            assert not task.done()  # the database away: waited out
+            await asyncio.to_thread(pg_cluster.start)
+            for _ in range(200):
+                if await asyncio.to_thread(dirty_days) == 0:
+                    break
+                await asyncio.sleep(0.05)
+            assert await asyncio.to_thread(dirty_days) == 0
+        finally:
+            task.cancel()
+            summer.close()
+
+    assert dirty_days() == 2
+    asyncio.run(main())
