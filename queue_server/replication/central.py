@@ -101,6 +101,29 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # each site's days summed once for the reports (replication/summaries.py)
     SUMMARY_SCHEMA,
+    # each site's role keeps to its own rows (docs/province.md, "Deployment"); a month's
+    # partition made by a function of the schema's owner, so a site's role needs no DDL
+    "CREATE TABLE site_roles (role name PRIMARY KEY, site text NOT NULL);"
+    " ALTER TABLE site_roles ENABLE ROW LEVEL SECURITY;"
+    " CREATE POLICY own_role ON site_roles USING (role = current_user);"
+    " GRANT SELECT ON site_roles TO PUBLIC;"
+    + "".join(
+        f" ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;"
+        f" CREATE POLICY own_site ON {table} USING (site = (SELECT site FROM site_roles WHERE role = current_user));"
+        for table in ("events", "tickets", "sites", "site_configs", "site_dossiers", "site_days", "report_days")
+    )
+    + f"""
+    CREATE FUNCTION event_partition(month date) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE
+        first date := date_trunc('month', month)::date;
+    BEGIN
+        PERFORM pg_advisory_xact_lock({SCHEMA_LOCK});
+        EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF events FOR VALUES FROM (%L) TO (%L)',
+                       'events_' || to_char(first, 'YYYY_MM'), to_char(first, 'YYYY-MM-DD "00:00+00"'),
+                       to_char(first + interval '1 month', 'YYYY-MM-DD "00:00+00"'));
+    END $$;
+    """,
 )
 
 TICKET_COLUMNS = (
@@ -145,7 +168,11 @@ def connect(dsn: str, timeout: float = 10.0) -> psycopg.Connection[Any]:
 
 
 def migrate(conn: psycopg.Connection[Any]) -> int:
-    """Bring the central schema up to date; returns its version."""
+    """Bring the central schema up to date; returns its version. A schema already up to date
+    is only read (a site's role may not change it: docs/province.md, "Deployment")."""
+    if conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone() == (True,):
+        if conn.execute("SELECT version FROM schema_version").fetchone() == (len(MIGRATIONS),):
+            return len(MIGRATIONS)
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
         conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version int NOT NULL)")
@@ -164,20 +191,10 @@ def month_of(at: str) -> dt.date:
     return dt.date(moment.year, moment.month, 1)
 
 
-def partition_name(month: dt.date) -> str:
-    return f"events_{month.year:04d}_{month.month:02d}"
-
-
 def ensure_partitions(conn: psycopg.Connection[Any], months: Iterable[dt.date], known: set[dt.date]) -> None:
     """Make the months' partitions that are not there yet (``known`` caches what exists)."""
     for month in sorted(set(months) - known):
-        following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
-            conn.execute(
-                f"CREATE TABLE IF NOT EXISTS {partition_name(month)} PARTITION OF events "
-                f"FOR VALUES FROM ('{month.isoformat()} 00:00+00') TO ('{following.isoformat()} 00:00+00')"
-            )
+        conn.execute("SELECT event_partition(%s)", [month])  # the owner's function: a site needs no DDL
         known.add(month)
 
 
@@ -195,7 +212,9 @@ def append(
     ensure_partitions(conn, {month_of(r.at) for r in rows}, known_months)
     with conn.transaction():
         conn.execute("INSERT INTO sites (site) VALUES (%s) ON CONFLICT (site) DO NOTHING", [site])
-        (last,) = conn.execute("SELECT last_seq FROM sites WHERE site = %s FOR UPDATE", [site]).fetchone()  # type: ignore[misc]
+        (last, guarded) = conn.execute(  # type: ignore[misc]
+            "SELECT last_seq, row_security_active('events') FROM sites WHERE site = %s FOR UPDATE", [site]
+        ).fetchone()
         if after > last:
             raise Gap(site, last, after)
         fresh = [r for r in rows if r.seq > last]
@@ -205,9 +224,16 @@ def append(
                 [site_seq, site],
             )
             return int(last)
-        with conn.cursor().copy("COPY events (site, seq, type, at, data) FROM STDIN") as copy:
+        # COPY cannot write through row-level security: a site's role copies into a table of
+        # its session and inserts from there (the policy checks every row)
+        target = "incoming_events" if guarded else "events"
+        if guarded:
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS incoming_events (LIKE events) ON COMMIT DELETE ROWS")
+        with conn.cursor().copy(f"COPY {target} (site, seq, type, at, data) FROM STDIN") as copy:
             for r in fresh:
                 copy.write_row((site, r.seq, r.type, r.at, orjson.dumps(r.data).decode()))
+        if guarded:
+            conn.execute("INSERT INTO events SELECT * FROM incoming_events")
         _upsert_tickets(conn, site, tickets)
         touch_days(conn, site, {ticket["day"] for ticket in tickets})
         conn.execute(
