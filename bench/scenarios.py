@@ -6,7 +6,6 @@ Each takes a running :class:`~bench.server.ServerProcess` and returns its figure
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import os
 import subprocess

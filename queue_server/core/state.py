@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterator
 
 from .errors import DomainError, ErrorCode
-from .model import Appointment, AppointmentState, Counter, CounterState, DeviceStatus, FollowUp, Ticket, TicketState
+from .model import Appointment, AppointmentState, Counter, CounterState, DeviceStatus, FollowUp, Ticket
 from .ordering import QUEUE_PARTS, QueueKey, can_call_at, queue_key
 from .site import Service, Site
 

@@ -22,7 +22,7 @@ from ..dossiers import (
     InvalidDossier,
     normalize_dossier_code,
 )
-from ..dossiers.lookup import LocalDossierSource, dossier_row
+from ..dossiers.lookup import LocalDossierSource
 from ..dossiers.model import MAX_STEPS, MAX_VERSION, DossierStatus
 from ..protocol.errors import ProtocolError, ProtocolErrorCode
 from ..protocol.messages import Field

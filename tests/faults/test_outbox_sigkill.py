@@ -11,7 +11,6 @@ import random
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any
 
 from bench.clients import Device, close_all, connect_all
 from bench.server import ServerProcess, free_port
