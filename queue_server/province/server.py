@@ -43,6 +43,7 @@ from .summing import keep_summing
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 64 * 1024
+SUMMING_TIMEOUT = 120.0  # seconds a statement of the days' summing may take (a month of a big site)
 PAGES = {"/": "province.html", "/province": "province.html"}
 REPORT_FIELDS = {
     **PERIOD_FIELDS,
@@ -225,7 +226,7 @@ async def run(province: Province, host: str, port: int, ready: Callable[[Server]
     import signal
 
     server = await start(province, host, port)
-    summer = Database(province.database.dsn, province.database.timeout_seconds)
+    summer = Database(province.database.dsn, max(SUMMING_TIMEOUT, province.database.timeout_seconds))
     summing = asyncio.create_task(keep_summing(summer, province.config.tz, province.clock))
     stop = asyncio.get_running_loop().create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):

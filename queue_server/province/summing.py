@@ -1,8 +1,9 @@
 """The province server's background round: each site's closed days summed for the reports
 (replication/summaries.py), on a connection of its own so that no request waits for it.
 
-One site's days at a time (a chunk takes a moment even after a long outage), every
-``every`` seconds; the database away is waited out like any request's.
+One site's days at a time (a month's days a transaction, so a long outage's backlog never
+holds a site's shipping for long), every ``every`` seconds; the database away is waited
+out like any request's.
 """
 
 from __future__ import annotations
@@ -35,8 +36,14 @@ async def keep_summing(
 
 
 async def sum_closed_days(database: Database, tz: dt.tzinfo, today: dt.date) -> int:
-    """Every dirty day before ``today``, one site's chunk a query; how many were summed."""
-    total = 0
-    while (done := await database.query(lambda conn: summaries.summarize(conn, tz, today))) is not None:
-        total += done
+    """Every day to sum before ``today``, a site at a time; a site whose days fail to sum is
+    logged and passed over (the others are not held up by it). How many days were summed."""
+    total, site = 0, ""
+    while (site := await database.query(lambda conn: summaries.next_site(conn, tz, today, site))) is not None:
+        try:
+            total += await database.query(lambda conn: summaries.summarize_site(conn, site, tz, today))
+        except DatabaseAway:
+            raise
+        except Exception:
+            log.exception("summing the days of %s failed; the other sites go on", site)
     return total

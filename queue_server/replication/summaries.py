@@ -129,45 +129,53 @@ def parameters(tz: dt.tzinfo) -> dict[str, Any]:
     return {"below": [threshold - 1 for threshold in LADDER], "tz": str(tz)}
 
 
-def summarize(conn: psycopg.Connection[Any], tz: dt.tzinfo, today: dt.date, limit: int = 62) -> int | None:
-    """Sum the dirty days before ``today`` (or summed in another zone) of one site — the
-    first that has some — at most ``limit`` of them; returns how many days were summed, None
-    when there was nothing left to sum."""
+def next_site(conn: psycopg.Connection[Any], tz: dt.tzinfo, today: dt.date, after: str = "") -> str | None:
+    """The first site after ``after`` (in name order) with a day to sum: a dirty day before
+    ``today``, or one summed in another zone."""
     found = conn.execute(
-        "SELECT site FROM site_days WHERE (dirty OR tz IS DISTINCT FROM %(tz)s) AND day < %(today)s LIMIT 1",
-        {"tz": str(tz), "today": today},
+        "SELECT site FROM site_days WHERE (dirty OR tz IS DISTINCT FROM %(tz)s) AND day < %(today)s"
+        " AND site > %(after)s ORDER BY site LIMIT 1",
+        {"tz": str(tz), "today": today, "after": after},
     ).fetchone()
-    if found is None:
-        return None
-    (site,) = found
-    with conn.transaction():
-        conn.execute("SELECT 1 FROM sites WHERE site = %s FOR UPDATE", [site])  # the shipper waits
-        conn.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        days = [
-            day
-            for (day,) in conn.execute(
-                "SELECT day FROM site_days WHERE site = %(site)s AND (dirty OR tz IS DISTINCT FROM %(tz)s)"
-                " AND day < %(today)s ORDER BY day LIMIT %(limit)s",
-                {"site": site, "tz": str(tz), "today": today, "limit": limit},
-            )
-        ]
-        params = {**parameters(tz), "site": site, "days": days}
-        conn.execute("DELETE FROM report_days WHERE site = %(site)s AND day = ANY(%(days)s)", params)
-        for dim in Dim:
+    return found[0] if found else None
+
+
+def summarize_site(conn: psycopg.Connection[Any], site: str, tz: dt.tzinfo, today: dt.date, limit: int = 31) -> int:
+    """Sum the site's days to sum, ``limit`` days a transaction, each under the site's row
+    lock (the shipper's append waits meanwhile); returns how many days were summed."""
+    total = 0
+    while True:
+        with conn.transaction():
+            conn.execute("SELECT 1 FROM sites WHERE site = %s FOR UPDATE", [site])
+            conn.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+            days = [
+                day
+                for (day,) in conn.execute(
+                    "SELECT day FROM site_days WHERE site = %(site)s AND (dirty OR tz IS DISTINCT FROM %(tz)s)"
+                    " AND day < %(today)s ORDER BY day LIMIT %(limit)s",
+                    {"site": site, "tz": str(tz), "today": today, "limit": limit},
+                )
+            ]
+            params = {**parameters(tz), "site": site, "days": days}
+            conn.execute("DELETE FROM report_days WHERE site = %(site)s AND day = ANY(%(days)s)", params)
+            for dim in Dim:
+                conn.execute(
+                    f"INSERT INTO report_days ({COLUMNS}) {summary_sql(dim, 'site = %(site)s AND day = ANY(%(days)s)')}",
+                    params,
+                )
             conn.execute(
-                f"INSERT INTO report_days ({COLUMNS}) {summary_sql(dim, 'site = %(site)s AND day = ANY(%(days)s)')}",
-                params,
+                "UPDATE site_days SET dirty = false, tz = %(tz)s WHERE site = %(site)s AND day = ANY(%(days)s)", params
             )
-        conn.execute(
-            "UPDATE site_days SET dirty = false, tz = %(tz)s WHERE site = %(site)s AND day = ANY(%(days)s)", params
-        )
-    log.info("summed %d day(s) of %s for the reports", len(days), site)
-    return len(days)
+        total += len(days)
+        if len(days) < limit:
+            break
+    log.info("summed %d day(s) of %s for the reports", total, site)
+    return total
 
 
 def summarize_all(conn: psycopg.Connection[Any], tz: dt.tzinfo, today: dt.date) -> int:
-    """Every dirty day before ``today``, site after site; returns how many were summed."""
-    total = 0
-    while (done := summarize(conn, tz, today)) is not None:
-        total += done
+    """Every day to sum before ``today``, site after site; returns how many were summed."""
+    total, site = 0, ""
+    while (site := next_site(conn, tz, today, site)) is not None:
+        total += summarize_site(conn, site, tz, today)
     return total

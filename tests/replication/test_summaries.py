@@ -3,6 +3,7 @@ whatever is summed already, shipped late or still today's — against a real Pos
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
@@ -13,7 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from queue_server.province.database import Database
 from queue_server.province.reports import By, build
+from queue_server.province.summing import sum_closed_days
 from queue_server.replication import central, summaries
 from queue_server.replication.central import Row
 from queue_server.store.reports import arrivals_by_hour, figures
@@ -193,3 +196,18 @@ def test_the_90th_percentile_is_the_nearest_rank_across_summed_and_fresh_days(co
     nearest = sorted(waits)[-(-9 * count // 10) - 1]
     assert report.total.p90_wait_minutes == round(nearest / MINUTE, 2)
     assert report.rows[0].figures.p90_wait_minutes == round(nearest / MINUTE, 2)
+
+
+def test_a_site_whose_days_fail_to_sum_holds_up_no_other(conn, central_dsn: str, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+    ship = Ship(conn)
+    for site in ("xa-a", "xa-b"):
+        ship(site, [full_row(1, {"day": DAYS[0].isoformat(), "service": "HT", "state": "waiting",
+                                 "issued_at": "2026-11-02T08:00:00+07:00", "arrival_at": "2026-11-02T08:00:00+07:00"})])  # fmt: skip
+    conn.execute("UPDATE tickets SET issued_at = 'không phải giờ' WHERE site = 'xa-a'")  # a row gone bad
+    database = Database(central_dsn)
+    try:
+        assert asyncio.run(sum_closed_days(database, TZ, DAYS[1])) == 1
+    finally:
+        database.close()
+    assert conn.execute("SELECT site, dirty FROM site_days ORDER BY site").fetchall() == [("xa-a", True), ("xa-b", False)]
+    assert "summing the days of xa-a failed; the other sites go on" in caplog.text
