@@ -118,7 +118,7 @@ class Row:
     seq: int
     type: str
     at: str  # ISO 8601 with its offset, as the site's log has it
-    data: dict[str, Any]
+    data: dict[str, Any] | str  # or its JSON text (the shipper's: redact.central_json)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -203,7 +203,8 @@ def append(
             return int(last)
         with conn.cursor().copy("COPY events (site, seq, type, at, data) FROM STDIN") as copy:
             for r in fresh:
-                copy.write_row((site, r.seq, r.type, r.at, orjson.dumps(r.data).decode()))
+                text = r.data if isinstance(r.data, str) else orjson.dumps(r.data).decode()
+                copy.write_row((site, r.seq, r.type, r.at, text))
         _upsert_tickets(conn, site, tickets)
         conn.execute(
             "UPDATE sites SET last_seq = %s, last_event_at = %s, last_contact = now(),"
