@@ -46,9 +46,11 @@ SECRET_TICKET_COLUMNS = frozenset({"code", "appointment"})
 
 def central_ticket(row: Mapping[str, Any], personal_data: bool = False) -> dict[str, Any]:
     """A row of the site's ``tickets`` table as it may leave the site (secrets emptied)."""
-    if personal_data:
-        return dict(row)
-    return {key: (None if key in SECRET_TICKET_COLUMNS else value) for key, value in row.items()}
+    left = dict(row)
+    if not personal_data:
+        for key in SECRET_TICKET_COLUMNS & left.keys():
+            left[key] = None
+    return left
 
 
 def ticket_ids(event_type: str, data: Mapping[str, Any]) -> list[int]:
