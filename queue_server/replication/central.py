@@ -229,10 +229,12 @@ def _upsert_tickets(conn: psycopg.Connection[Any], site: str, tickets: Sequence[
     if not tickets:
         return
     columns = ", ".join(TICKET_COLUMNS)
+    # emptied by each commit (or rollback): no TRUNCATE, which would give it a new file (and
+    # every other connection a catalog message to read) each batch
     conn.execute(
-        f"CREATE TEMP TABLE IF NOT EXISTS incoming_tickets AS SELECT site, {columns} FROM tickets WITH NO DATA"
+        "CREATE TEMP TABLE IF NOT EXISTS incoming_tickets ON COMMIT DELETE ROWS"
+        f" AS SELECT site, {columns} FROM tickets WITH NO DATA"
     )
-    conn.execute("TRUNCATE incoming_tickets")
     values = operator.itemgetter(*TICKET_COLUMNS)
     with conn.cursor().copy(f"COPY incoming_tickets (site, {columns}) FROM STDIN") as copy:
         for ticket in tickets:
