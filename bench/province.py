@@ -2,7 +2,8 @@
 
 - **catch-up**: ``--sites`` sites (50), each with a compressed full day (``--tickets``
   3,000) already in its log, start shipping at once to one PostgreSQL on this machine; the
-  events a second until the central copy holds every log.
+  events a second until the central copy holds every log, and the CPU per event of the
+  shippers' processes and of the rest of the machine (PostgreSQL, and whatever else runs).
 - **live lag**: the same sites live — each writing ``--rate`` tickets a second through the
   store's real writer while its shipper runs — and each event's lag: from its time in the
   site's log to the moment the central side had it (p50, p99).
@@ -13,7 +14,7 @@
   the month by site and by field, as ``province.report`` builds it.
 
 The sites' shippers run in ``--processes`` processes (``bench/province_sites.py``), as the
-sites' servers would each run their own.
+sites' servers would each run their own; each imports and sets up, then all start together.
 """
 
 from __future__ import annotations
