@@ -162,13 +162,18 @@ def month_of(at: str) -> dt.date:
 
 
 def months_of(ats: Collection[str]) -> set[dt.date]:
-    """The UTC months of these times. A time on a month's 2nd to 27th (its own date) is in that
-    month in UTC too, whatever its offset (−12 to +14 hours): read off its date; the others are
-    worked out in full."""
-    days = {at[:10] for at in ats}
-    if all(len(d) == 10 and d[4] == d[7] == "-" and "02" <= d[8:] <= "27" for d in days):
-        return {dt.date(int(d[:4]), int(d[5:7]), 1) for d in days}
-    return {month_of(at) for at in ats}
+    """The UTC months of these times, each worked out once for a date, hour and offset."""
+    return {month_of(at) for at in {_hour_and_offset(at): at for at in ats}.values()}
+
+
+def _hour_and_offset(at: str) -> str:
+    """What a time's UTC month depends on: ``2025-12-01T07:30:05.250+07:00`` →
+    ``2025-12-01T07+07:00``; a time without its seconds or its offset is kept whole."""
+    if len(at) > 19 and at[13] == at[16] == ":":
+        offset = at[19:].lstrip(".0123456789")
+        if offset:
+            return at[:13] + offset
+    return at
 
 
 def partition_name(month: dt.date) -> str:

@@ -148,3 +148,5 @@ def test_a_batchs_months_are_its_times_months_in_utc() -> None:
     assert central.months_of(["2026-11-30T20:00:00-05:00"]) == {dt.date(2026, 12, 1)}
     assert central.months_of(["2026-02-28T20:00:00-05:00"]) == {dt.date(2026, 3, 1)}  # a 28th may be the last
     assert central.months_of(["2026-11-15T10:00:00+07:00", "2026-12-02T01:00:00+14:00"]) == {dt.date(2026, 11, 1), dt.date(2026, 12, 1)}
+    # the same date and offset, another hour: another month
+    assert central.months_of(["2026-12-01T06:59:59.999999+07:00", "2026-12-01T07:00:00+07:00"]) == {dt.date(2026, 11, 1), dt.date(2026, 12, 1)}
