@@ -2,7 +2,8 @@
 
 - **catch-up**: ``--sites`` sites (50), each with a compressed full day (``--tickets``
   3,000) already in its log, start shipping at once to one PostgreSQL on this machine; the
-  events a second until the central copy holds every log.
+  events a second until the central copy holds every log, and the CPU per event of the
+  shippers' processes and of the rest of the machine (PostgreSQL, and whatever else runs).
 - **live lag**: the same sites live — each writing ``--rate`` tickets a second through the
   store's real writer while its shipper runs — and each event's lag: from its time in the
   site's log to the moment the central side had it (p50, p99).
@@ -13,7 +14,7 @@
   the month by site and by field, as ``province.report`` builds it.
 
 The sites' shippers run in ``--processes`` processes (``bench/province_sites.py``), as the
-sites' servers would each run their own.
+sites' servers would each run their own; each imports and sets up, then all start together.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -46,12 +48,29 @@ def _split(items: list[Path], parts: int) -> list[list[Path]]:
     return [items[i::parts] for i in range(parts) if items[i::parts]]
 
 
-def _run_sites(args: list[str], groups: list[list[Path]]) -> list[dict]:
+def _machine_cpu_seconds() -> float:
+    """CPU time the whole machine has spent (all cores, ``/proc/stat``: user to softirq)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:8]
+    return sum(int(f) for i, f in enumerate(fields) if i != 3 and i != 4) / os.sysconf("SC_CLK_TCK")  # not idle, iowait
+
+
+def _run_sites(args: list[str], groups: list[list[Path]]) -> tuple[list[dict], float, float]:
+    """Each group's process started and set up, then all told to go at once; their results,
+    the seconds from the word go to the last result, and the machine's CPU seconds meanwhile."""
     processes = [
-        subprocess.Popen([sys.executable, "-m", "bench.province_sites", *args, *map(str, group)], stdout=subprocess.PIPE)
+        subprocess.Popen([sys.executable, "-m", "bench.province_sites", *args, *map(str, group)],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         for group in groups
     ]
-    return [json.loads(p.communicate()[0]) for p in processes]
+    for p in processes:
+        assert p.stdout is not None and p.stdout.readline() == b"ready\n"
+    started, cpu = time.perf_counter(), _machine_cpu_seconds()
+    for p in processes:
+        assert p.stdin is not None
+        p.stdin.write(b"go\n")
+        p.stdin.flush()
+    results = [json.loads(p.communicate()[0]) for p in processes]
+    return results, time.perf_counter() - started, _machine_cpu_seconds() - cpu
 
 
 def catch_up(dsn: str, folder: Path, sites: int, tickets: int, processes: int) -> dict:
@@ -63,21 +82,27 @@ def catch_up(dsn: str, folder: Path, sites: int, tickets: int, processes: int) -
         copy = folder / f"site-{n:02d}.db"
         shutil.copyfile(day, copy)
         files.append(copy)
-    started = time.perf_counter()
-    results = _run_sites(["catchup", dsn], _split(files, processes))
-    seconds = time.perf_counter() - started
+    results, seconds, machine_cpu = _run_sites(["catchup", dsn], _split(files, processes))
     total = sum(r["events"] for r in results)
+    shippers_cpu = sum(r["cpu_seconds"] for r in results)
     return {
         "sites": sites,
+        "processes": len(results),
         "events_per_site": events,
         "events": total,
         "seconds": round(seconds, 2),
         "events_per_second": round(total / seconds),
+        # CPU per event: the shippers' processes, and the rest of the machine meanwhile
+        # (PostgreSQL, and whatever else runs on a shared machine)
+        "cpu_us_per_event": {
+            "shippers": round(shippers_cpu / total * 1e6, 1),
+            "rest": round((machine_cpu - shippers_cpu) / total * 1e6, 1),
+        },
     }, files, config
 
 
 def live_lag(dsn: str, files: list[Path], config: Path, seconds: float, rate: float, processes: int) -> dict:
-    results = _run_sites(["live", dsn, str(seconds), str(rate), str(config)], _split(files, processes))
+    results, _, _ = _run_sites(["live", dsn, str(seconds), str(rate), str(config)], _split(files, processes))
     lags = [lag for r in results for lag in r["lags"]]
     latency = Latency.of(lags)
     return {

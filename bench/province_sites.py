@@ -1,8 +1,12 @@
 """One process of the province benchmark's sites (``bench/province.py`` starts several): the
 shippers of some sites' log files, in threads, as each site's server runs its own.
 
-    python -m bench.province_sites catchup DSN FILE… → JSON: events shipped, seconds
+    python -m bench.province_sites catchup DSN FILE… → JSON: events shipped, seconds, CPU seconds
     python -m bench.province_sites live DSN SECONDS RATE FILE… → JSON: each event's lag
+
+Each process prints ``ready`` once it has imported and set up, and starts when it reads a line
+on its standard input: the processes start together, their start-up left out of the figures
+(a site's server is running already when its shipper catches up).
 
 In ``live`` each site also writes new events through the store's real writer (tickets issued,
 called and completed, ``RATE`` tickets a second per site) while its shipper runs.
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import resource
 import sys
 import threading
 import time
@@ -55,22 +60,35 @@ def settings(dsn: str, poll: float) -> CentralSettings:
     return CentralSettings(dsn=dsn, batch_events=5000, poll_seconds=poll, retry_max_seconds=2)
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _ready() -> None:
+    """Tell the bench this process is set up, and wait for its word to start."""
+    print("ready", flush=True)
+    sys.stdin.readline()
+
+
 def catchup(dsn: str, files: list[Path]) -> dict:
     totals = {f: connect(f, readonly=True).execute("SELECT max(seq) FROM events").fetchone()[0] for f in files}
     shippers = [Shipper(f, f.stem, settings(dsn, 0.05)) for f in files]
-    started = time.perf_counter()
+    _ready()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     for shipper in shippers:
         shipper.start()
     while any(s.status.shipped_seq < totals[s.db_path] for s in shippers):
         time.sleep(0.01)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     for shipper in shippers:
         shipper.stop()
-    return {"events": sum(totals.values()), "seconds": seconds}
+    return {"events": sum(totals.values()), "seconds": seconds, "cpu_seconds": cpu}
 
 
 def live(dsn: str, seconds: float, rate: float, files: list[Path], config_path: Path) -> dict:
     shippers = [TimedShipper(f, f.stem, settings(dsn, 0.25)) for f in files]
+    _ready()
     for shipper in shippers:
         shipper.start()
     stop = threading.Event()

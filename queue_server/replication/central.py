@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import operator
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -124,6 +125,9 @@ MIGRATIONS: tuple[str, ...] = (
                        to_char(first + interval '1 month', 'YYYY-MM-DD "00:00+00"'));
     END $$;
     """,
+    # nothing looks events up by (site, seq) (the primary key starts with the site): the index
+    # cost every batch ~2 µs an event (docs/performance.md, "The province")
+    "DROP INDEX IF EXISTS events_site_seq",
 )
 
 TICKET_COLUMNS = (
@@ -140,12 +144,12 @@ class Gap(Exception):
         self.last_seq = last_seq
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)  # not frozen: a frozen one takes 4 times as long to make, once an event
 class Row:
     seq: int
     type: str
     at: str  # ISO 8601 with its offset, as the site's log has it
-    data: dict[str, Any]
+    data: dict[str, Any] | str  # or its JSON text (the shipper's: redact.central_json)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -191,6 +195,21 @@ def month_of(at: str) -> dt.date:
     return dt.date(moment.year, moment.month, 1)
 
 
+def months_of(ats: Collection[str]) -> set[dt.date]:
+    """The UTC months of these times, each worked out once for a date, hour and offset."""
+    return {month_of(at) for at in {_hour_and_offset(at): at for at in ats}.values()}
+
+
+def _hour_and_offset(at: str) -> str:
+    """What a time's UTC month depends on: ``2025-12-01T07:30:05.250+07:00`` →
+    ``2025-12-01T07+07:00``; a time without its seconds or its offset is kept whole."""
+    if len(at) > 19 and at[13] == at[16] == ":":
+        offset = at[19:].lstrip(".0123456789")
+        if offset:
+            return at[:13] + offset
+    return at
+
+
 def ensure_partitions(conn: psycopg.Connection[Any], months: Iterable[dt.date], known: set[dt.date]) -> None:
     """Make the months' partitions that are not there yet (``known`` caches what exists)."""
     for month in sorted(set(months) - known):
@@ -209,7 +228,7 @@ def append(
 ) -> int:
     """Append a batch of the site's log that follows seq ``after``, with the current rows of
     the tickets its events touch and how far the site's log goes; returns the central last seq."""
-    ensure_partitions(conn, {month_of(r.at) for r in rows}, known_months)
+    ensure_partitions(conn, months_of([r.at for r in rows]), known_months)
     with conn.transaction():
         conn.execute("INSERT INTO sites (site) VALUES (%s) ON CONFLICT (site) DO NOTHING", [site])
         (last, guarded) = conn.execute(  # type: ignore[misc]
@@ -231,7 +250,8 @@ def append(
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS incoming_events (LIKE events) ON COMMIT DELETE ROWS")
         with conn.cursor().copy(f"COPY {target} (site, seq, type, at, data) FROM STDIN") as copy:
             for r in fresh:
-                copy.write_row((site, r.seq, r.type, r.at, orjson.dumps(r.data).decode()))
+                text = r.data if isinstance(r.data, str) else orjson.dumps(r.data).decode()
+                copy.write_row((site, r.seq, r.type, r.at, text))
         if guarded:
             conn.execute("INSERT INTO events SELECT * FROM incoming_events")
         _upsert_tickets(conn, site, tickets)
@@ -248,13 +268,16 @@ def _upsert_tickets(conn: psycopg.Connection[Any], site: str, tickets: Sequence[
     if not tickets:
         return
     columns = ", ".join(TICKET_COLUMNS)
+    # emptied by each commit (or rollback): no TRUNCATE, which would give it a new file (and
+    # every other connection a catalog message to read) each batch
     conn.execute(
-        f"CREATE TEMP TABLE IF NOT EXISTS incoming_tickets AS SELECT site, {columns} FROM tickets WITH NO DATA"
+        "CREATE TEMP TABLE IF NOT EXISTS incoming_tickets ON COMMIT DELETE ROWS"
+        f" AS SELECT site, {columns} FROM tickets WITH NO DATA"
     )
-    conn.execute("TRUNCATE incoming_tickets")
+    values = operator.itemgetter(*TICKET_COLUMNS)
     with conn.cursor().copy(f"COPY incoming_tickets (site, {columns}) FROM STDIN") as copy:
         for ticket in tickets:
-            copy.write_row((site, *(ticket[c] for c in TICKET_COLUMNS)))
+            copy.write_row((site, *values(ticket)))
     updates = ", ".join(f"{c} = excluded.{c}" for c in (*TICKET_COLUMNS, "wait_us", "service_us") if c != "id")
     conn.execute(
         f"INSERT INTO tickets (site, {columns}, wait_us, service_us)"

@@ -29,7 +29,7 @@ from ..settings import CentralSettings, DossierSettings
 from ..store.database import connect as connect_site
 from . import backoff, central
 from .dossier_alarms import dossier_summary
-from .redact import central_data, central_ticket, ticket_ids
+from .redact import central_json, central_ticket, ticket_ids
 from .status import ShippingStatus
 
 log = logging.getLogger(__name__)
@@ -142,12 +142,13 @@ class Shipper:
             "SELECT seq, type, at, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
             [after, self.settings.batch_events],
         )
-        raw = [(seq, type_, at, orjson.loads(data)) for seq, type_, at, data in cursor]
-        rows = [
-            central.Row(seq, type_, at, central_data(type_, data, self.settings.personal_data))
-            for seq, type_, at, data in raw
-        ]
-        return rows, [(seq, type_, data) for seq, type_, _, data in raw]
+        personal_data = self.settings.personal_data
+        rows, raw = [], []
+        for seq, type_, at, text in cursor:
+            data = orjson.loads(text)
+            rows.append(central.Row(seq, type_, at, central_json(type_, text, data, personal_data)))
+            raw.append((seq, type_, data))
+        return rows, raw
 
     def _tickets(self, ids: set[int]) -> list[dict[str, Any]]:
         """The current rows of these tickets in the site's table (the reports' rows)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import threading
 
 import psycopg
@@ -129,3 +130,23 @@ def test_a_tickets_row_follows_its_latest_state(central_dsn: str) -> None:
             ("called", "2026-11-23T09:05:00+07:00", dt.date(2026, 11, 23))
         ]
         assert central.site_statuses(conn)[0].lag_events == 0
+
+
+def test_a_batchs_months_are_its_times_months_in_utc() -> None:
+    rng = random.Random(5)
+    for _ in range(1000):
+        ats = []
+        start = dt.datetime(2026, 1, 1) + dt.timedelta(minutes=rng.randrange(366 * 24 * 60))
+        spread = rng.choice([180, 3 * 24 * 60, 366 * 24 * 60])  # a batch of hours, days, a year
+        for _ in range(rng.randrange(1, 40)):
+            local = start + dt.timedelta(minutes=rng.randrange(spread))
+            offset = dt.timedelta(minutes=15 * rng.randrange(-12 * 4, 14 * 4 + 1))
+            ats.append(local.replace(tzinfo=dt.timezone(offset)).isoformat(timespec=rng.choice(["seconds", "microseconds"])))
+        assert central.months_of(ats) == {central.month_of(at) for at in ats}, ats
+    # a month's first and last days: the offset decides
+    assert central.months_of(["2026-12-01T05:00:00+07:00"]) == {dt.date(2026, 11, 1)}
+    assert central.months_of(["2026-11-30T20:00:00-05:00"]) == {dt.date(2026, 12, 1)}
+    assert central.months_of(["2026-02-28T20:00:00-05:00"]) == {dt.date(2026, 3, 1)}  # a 28th may be the last
+    assert central.months_of(["2026-11-15T10:00:00+07:00", "2026-12-02T01:00:00+14:00"]) == {dt.date(2026, 11, 1), dt.date(2026, 12, 1)}
+    # the same date and offset, another hour: another month
+    assert central.months_of(["2026-12-01T06:59:59.999999+07:00", "2026-12-01T07:00:00+07:00"]) == {dt.date(2026, 11, 1), dt.date(2026, 12, 1)}
