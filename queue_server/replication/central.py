@@ -128,6 +128,9 @@ MIGRATIONS: tuple[str, ...] = (
     # nothing looks events up by (site, seq) (the primary key starts with the site): the index
     # cost every batch ~2 µs an event (docs/performance.md, "The province")
     "DROP INDEX IF EXISTS events_site_seq",
+    # the province's live view asks each site's newest device reports (province/live.py
+    # alarms(), every refresh): without this it read the site's whole history each time
+    "CREATE INDEX events_device_status ON events (site, seq) WHERE type = 'device.status'",
 )
 
 TICKET_COLUMNS = (

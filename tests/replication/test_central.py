@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import threading
 
 import psycopg
@@ -150,3 +151,22 @@ def test_a_batchs_months_are_its_times_months_in_utc() -> None:
     assert central.months_of(["2026-11-15T10:00:00+07:00", "2026-12-02T01:00:00+14:00"]) == {dt.date(2026, 11, 1), dt.date(2026, 12, 1)}
     # the same date and offset, another hour: another month
     assert central.months_of(["2026-12-01T06:59:59.999999+07:00", "2026-12-01T07:00:00+07:00"]) == {dt.date(2026, 11, 1), dt.date(2026, 12, 1)}
+
+
+def test_the_live_views_device_alarms_read_the_device_reports_only(central_dsn: str) -> None:
+    """A site's newest device reports come from the partial index, not from its whole log."""
+    with central.connect(central_dsn) as conn:
+        central.migrate(conn)
+        central.append(conn, "xa-a", 0, rows(1, 3), set())
+        with conn.transaction():
+            conn.execute("SET LOCAL enable_seqscan = off")
+            plan = "\n".join(
+                line
+                for (line,) in conn.execute(
+                    "EXPLAIN SELECT seq FROM events WHERE site = 'xa-a' AND type = 'device.status' ORDER BY seq"
+                )
+            )
+        used = re.search(r"Index (?:Only )?Scan using (\w+)", plan)
+        assert used is not None, plan
+        (definition,) = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [used.group(1)]).fetchone()
+        assert "WHERE (type = 'device.status'::text)" in definition, definition
