@@ -175,6 +175,9 @@ def test_today_is_never_summed(conn) -> None:  # type: ignore[no-untyped-def]
                                   "issued_at": "2026-11-04T08:00:00+07:00"})])
     assert summaries.summarize_all(conn, TZ, DAYS[2]) == 0
     assert conn.execute("SELECT count(*) FROM report_days").fetchone() == (0,)
+    for by in By:  # and a manager who sees no site yet gets an empty report
+        empty = build(conn, [], DAYS[0], DAYS[-1], by, TZ)
+        assert (empty.rows, empty.total.issued, empty.total.p90_wait_minutes, sum(empty.arrivals_by_hour)) == ((), 0, None, 0)
 
 
 @pytest.mark.parametrize("count", [1, 7, 9, 10, 11, 19, 101])
