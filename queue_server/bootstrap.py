@@ -83,6 +83,7 @@ async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=N
         server.close()
         await server.wait_closed()
         clock.cancel()
+        hub.close()
         if hub.deliverer is not None:
             hub.deliverer.stop()
         if shipper is not None:

@@ -335,6 +335,15 @@ class Hub:
             if self._positions_wanted:  # the queue moved again while this round went on
                 self._positions_soon()
 
+    def close(self) -> None:
+        """Drop what the hub has scheduled on the event loop (the phones' next places), when
+        the server stops: nothing is left to run, or to be lost half-run, on a closed loop."""
+        if self._positions_due is not None:
+            self._positions_due.cancel()
+            self._positions_due = None
+        for task in list(self._tasks):
+            task.cancel()
+
     def answer(self, session: Session, reply: bytes) -> None:
         """Send a reply (UTF-8 JSON) after the events already queued for the session."""
         self._queue(session, text_frame(reply))

@@ -66,6 +66,8 @@ class InProcessLobby:
             self.ticker.cancel()
             self.server.close()
             await self.server.wait_closed()
+            self.hub.close()
+            await asyncio.sleep(0)  # the cancelled tasks end on the loop, not when it is gone
 
         self.run(stop())
         self.hub.deliverer.stop()
