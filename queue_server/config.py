@@ -29,11 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from .config_central import read_central
+from .config_hours import DEFAULT_HOURS, HOURS_KEYS, HoursSpec
 from .config_checks import (
-    DEFAULT_HOURS,
-    HOURS_KEYS,
     MAX_COUNTER,
-    HoursSpec,
     Problem,
     Problems,
     Table,

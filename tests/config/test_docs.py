@@ -35,7 +35,7 @@ def test_the_error_example_gives_the_error_shown(example: str, expected: str) ->
 
 
 def test_every_key_is_documented() -> None:
-    from queue_server import config, config_checks, config_devices
+    from queue_server import config, config_devices, config_hours
 
     for keys in (
         config._SITE_KEYS,
@@ -45,7 +45,7 @@ def test_every_key_is_documented() -> None:
         config_devices.DEVICE_KEYS,
         config_devices.OFFICER_KEYS,
         config_devices.PAD_OPTIONS,
-        config_checks.HOURS_KEYS,
+        config_hours.HOURS_KEYS,
     ):
         for key in keys:
             assert f"`{key}`" in DOC, key

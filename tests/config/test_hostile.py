@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from queue_server import config, config_checks, config_devices
+from queue_server import config, config_devices, config_hours
 from queue_server.config import ConfigError, parse_config
 
 from .helpers import BASE
@@ -28,7 +28,7 @@ KEYS = sorted(
         *config._COUNTER_KEYS,
         *config_devices.DEVICE_KEYS,
         *config_devices.OFFICER_KEYS,
-        *config_checks.HOURS_KEYS,
+        *config_hours.HOURS_KEYS,
         "score", "name_vi", "name_en", "sat", "mon-fri", "HT", "DD",
     }
 )  # fmt: skip
