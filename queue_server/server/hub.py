@@ -12,7 +12,6 @@ import asyncio
 import collections
 import datetime as dt
 import functools
-import itertools
 import logging
 import struct
 import threading
@@ -39,14 +38,13 @@ from ..outreach.remote import RemoteDesk
 from . import views
 from .auth import PinThrottle
 from .metrics import Metrics
+from .places import Places
 from .session import Session
 
 log = logging.getLogger(__name__)
 
 RECENT_EVENTS = 10_000
 SLOW_CLIENT_BYTES = 1 << 20  # events a client has left unread before it is cut off
-POSITION_SECONDS = 1.0  # a phone is told its place in the queue at most this often
-POSITION_CHUNK = 100  # phones told in one turn of the event loop
 
 
 def text_frame(payload: bytes) -> bytes:
@@ -99,10 +97,7 @@ class Hub:
         self._waiters: list[tuple[int, asyncio.Future[None]]] = []
         self.last_seen: dict[str, dt.datetime] = {}  # device id → its last message
         self.slow_client_bytes = SLOW_CLIENT_BYTES
-        self._positions_at = -POSITION_SECONDS  # when the phones were last told their places
-        self._positions_due: asyncio.TimerHandle | None = None
-        self._positions_wanted = False
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.places = Places(lambda: views.position_updates(self.followers, self.lobby), self._tell_places)
         self._outbox: dict[Session, list[bytes]] = {}  # frames to write at the end of this loop turn
         self._settling: list[tuple[Batch, asyncio.Future[None]]] = []
         self._settling_lock = threading.Lock()  # the writer's thread adds, the event loop takes
@@ -300,49 +295,17 @@ class Hub:
                     for session in self.followers.get(code, ()):
                         self._queue(session, frame(event, Role.PUBLIC))
             if any(views.moves_queue(e) for e in events):
-                self._positions_soon()
+                self.places.soon()
         self._wake()
 
-    def _positions_soon(self) -> None:
-        """Tell the phones their new places now, or, if they were told less than
-        ``POSITION_SECONDS`` ago, once that much time has passed: at a busy moment thousands
-        of phones are not sent a message for every call."""
-        self._positions_wanted = True
-        if self._positions_due is not None:
-            return
-        wait = max(0.0, self._positions_at + POSITION_SECONDS - time.monotonic())
-        self._positions_due = asyncio.get_running_loop().call_later(wait, self._start_positions)
-
-    def _start_positions(self) -> None:
-        task = asyncio.create_task(self._send_positions(), name="positions")
-        self._tasks.add(task)  # the loop keeps only a weak reference to a task
-        task.add_done_callback(self._tasks.discard)
-
-    async def _send_positions(self) -> None:
-        """Queue the phones' new places, ``POSITION_CHUNK`` at a time with a turn of the
-        event loop in between, so that a thousand phones do not hold up a counter's call."""
-        self._positions_at = time.monotonic()
-        self._positions_wanted = False
-        try:
-            updates = views.position_updates(self.followers, self.lobby)
-            while chunk := list(itertools.islice(updates, POSITION_CHUNK)):
-                for session, update in chunk:
-                    if session in self.sessions:  # it may have gone meanwhile
-                        self._queue(session, text_frame(encode(update)))
-                await asyncio.sleep(0)
-        finally:
-            self._positions_due = None
-            if self._positions_wanted:  # the queue moved again while this round went on
-                self._positions_soon()
+    def _tell_places(self, updates: Iterable[tuple[Session, dict[str, Any]]]) -> None:
+        for session, update in updates:
+            if session in self.sessions:  # it may have gone meanwhile
+                self._queue(session, text_frame(encode(update)))
 
     def close(self) -> None:
-        """Drop what the hub has scheduled on the event loop (the phones' next places), when
-        the server stops: nothing is left to run, or to be lost half-run, on a closed loop."""
-        if self._positions_due is not None:
-            self._positions_due.cancel()
-            self._positions_due = None
-        for task in list(self._tasks):
-            task.cancel()
+        """When the server stops: drop what is scheduled on the event loop."""
+        self.places.close()
 
     def answer(self, session: Session, reply: bytes) -> None:
         """Send a reply (UTF-8 JSON) after the events already queued for the session."""
