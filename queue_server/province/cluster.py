@@ -49,6 +49,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def home(root: Path) -> Path:
+    """Where a cluster asked for at ``root`` lives: there, or — run as root, with a folder the
+    postgres user cannot get to (under /root, a private temp folder) — a folder of the temp
+    directory named after ``root``, so that the same ``root`` finds the same cluster again."""
+    root = root.resolve()
+    if os.geteuid() == 0 and not _reachable_by_postgres(root):
+        return Path(tempfile.gettempdir()) / f"motcua-pg-{hashlib.sha1(str(root).encode()).hexdigest()[:12]}"
+    return root
+
+
 class Cluster:
     def __init__(self, root: Path, port: int) -> None:
         self.root = root
@@ -60,12 +70,9 @@ class Cluster:
     def create(cls, root: Path | None = None, port: int | None = None) -> Cluster:
         if root is None:
             root = Path(tempfile.mkdtemp(prefix="motcua-pg-"))
-        root = root.resolve()
-        if os.geteuid() == 0 and not _reachable_by_postgres(root):
-            # e.g. under /root or a private temp folder: the postgres user cannot get there
-            moved = Path(tempfile.gettempdir()) / f"motcua-pg-{hashlib.sha1(str(root).encode()).hexdigest()[:12]}"
-            log.warning("the postgres user cannot reach %s: the cluster lives in %s", root, moved)
-            root = moved
+        asked, root = root.resolve(), home(root)
+        if root != asked:
+            log.warning("the postgres user cannot reach %s: the cluster lives in %s", asked, root)
         root.mkdir(parents=True, exist_ok=True)
         cluster = cls(root.resolve(), port or _free_port())
         if os.geteuid() == 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import signal
 import socket
 import subprocess
@@ -13,7 +14,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from queue_server.province.cluster import _free_port
+from queue_server.province.cluster import _free_port, home
 from tests.integration.client import Client
 
 
@@ -60,6 +61,7 @@ def test_the_demo_province_comes_up_with_two_sites_and_stops_on_ctrl_c(tmp_path:
     finally:
         demo.send_signal(signal.SIGINT)
         out = demo.communicate(timeout=60)[0].decode()
+        shutil.rmtree(home(folder / "pg"), ignore_errors=True)  # the demo keeps its cluster; a test does not
     assert demo.returncode == 0, out
     assert f"http://127.0.0.1:{port}/province" in out and "demo-province-token" in out
     for stopped in (pg_port, a, b):  # the cluster and both sites
