@@ -113,8 +113,8 @@ class Cluster:
                 conn.execute(f'CREATE DATABASE "{name}"')
         return self.dsn(name)
 
-    def dsn(self, database: str = "postgres") -> str:
-        return f"postgresql://{USER}@127.0.0.1:{self.port}/{database}"
+    def dsn(self, database: str = "postgres", user: str = USER) -> str:
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
 
     def destroy(self) -> None:
         if self.running():

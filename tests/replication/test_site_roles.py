@@ -39,10 +39,6 @@ def deployment_sql(database: str) -> list[str]:
     return common
 
 
-def as_role(cluster: Cluster, database: str, role: str) -> str:
-    return cluster.dsn(database).replace(f"//{cluster.dsn().split('//')[1].split('@')[0]}@", f"//{role}@")
-
-
 def sites_seen(dsn: str) -> dict[str, set[str]]:
     with psycopg.connect(dsn) as conn:
         return {table: {s for (s,) in conn.execute(f"SELECT DISTINCT site FROM {table}")} for table in TABLES}
@@ -56,7 +52,7 @@ def test_each_sites_role_reads_and_writes_its_own_rows_only(province, pg_cluster
         central.migrate(conn)  # as motcua-central does when it starts
         for statement in deployment_sql(database):
             conn.execute(statement)
-    dsns = {site: as_role(pg_cluster, database, role) for site, role in ROLES.items()}
+    dsns = {site: pg_cluster.dsn(database, user=role) for site, role in ROLES.items()}
 
     for site, db in dbs.items():  # each site ships with its own role; the month's partition made by the owner's function
         shipper = Shipper(db, site, quick(dsns[site]), describe_site(site_named(site)), DossierSettings(), TZ)
@@ -78,7 +74,7 @@ def test_each_sites_role_reads_and_writes_its_own_rows_only(province, pg_cluster
     with psycopg.connect(owner, autocommit=True) as conn:
         conn.execute("CREATE ROLE site_nobody LOGIN IN ROLE motcua_site")
     try:
-        assert sites_seen(as_role(pg_cluster, database, "site_nobody")) == {table: set() for table in TABLES}
+        assert sites_seen(pg_cluster.dsn(database, user="site_nobody")) == {table: set() for table in TABLES}
     finally:
         with psycopg.connect(owner, autocommit=True) as conn:
             conn.execute("DROP OWNED BY site_nobody")
