@@ -23,13 +23,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import report
-from .day import full_day
-from .scenarios import connected_clients, durable_throughput
-from .server import ServerProcess
-from .site import BenchSite
-from .soak import soak
-from .store import store_throughput
+from bench import report
+from bench.day import full_day
+from bench.scenarios import connected_clients, durable_throughput
+from bench.server import ServerProcess
+from bench.site import BenchSite
+from bench.soak import soak
+from bench.store import store_throughput
 
 # The throughput part's centre: at 2,000 changes a second, 20 counters would each send more
 # than a device may (50 requests a second, docs/protocol.md "Limits"); 40 counters and 32
@@ -149,7 +149,7 @@ def _run(part: str, args: argparse.Namespace, site: BenchSite, config: Path, fol
 
 
 def _apps(args: argparse.Namespace, site: BenchSite, folder: Path, profile: Path | None) -> dict[str, Any]:
-    from .apps.scenario import AppFailed, AppOptions, run_apps  # the apps' processes, Selenium: only when asked
+    from bench.apps.scenario import AppFailed, AppOptions, run_apps  # the apps' processes, Selenium: only when asked
 
     options = AppOptions(
         tickets=args.app_tickets,

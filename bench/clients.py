@@ -13,9 +13,9 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from queue_server.client import QueueClient
+from queue_server.protocol.client import QueueClient
 
-from .site import PIN, BenchSite
+from bench.site import PIN, BenchSite
 
 
 class Device:

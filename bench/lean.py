@@ -24,7 +24,7 @@ from typing import Any
 
 from websockets.speedups import apply_mask
 
-from queue_server.client import RequestFailed
+from queue_server.protocol.client import RequestFailed
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 §1.3
 REPLY = b'{"re":'

@@ -20,10 +20,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from queue_server.client import RequestFailed
+from queue_server.protocol.client import RequestFailed
 
-from .figures import Latency, own_cpu_seconds
-from .lean import LeanClient
+from bench.figures import Latency, own_cpu_seconds
+from bench.lean import LeanClient
 
 
 class Load:

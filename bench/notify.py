@@ -27,11 +27,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .clients import Device, close_all, connect_all
-from .figures import Latency
-from .gateways import Gateway
-from .server import ServerProcess, free_port
-from .site import PIN, BenchSite
+from bench.clients import Device, close_all, connect_all
+from bench.figures import Latency
+from bench.gateways import Gateway
+from bench.server import ServerProcess, free_port
+from bench.site import PIN, BenchSite
 
 RESULTS = Path(__file__).parent / "results"
 SITE = BenchSite(counters=20, boards=0, kiosks=10, site_id="bench-notify")

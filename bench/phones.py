@@ -16,8 +16,8 @@ import logging
 import sys
 from pathlib import Path
 
-from .clients import Device, close_all, connect_all
-from .figures import own_cpu_seconds
+from bench.clients import Device, close_all, connect_all
+from bench.figures import own_cpu_seconds
 
 
 async def main(url: str, listing: Path) -> None:

@@ -32,14 +32,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 
-from queue_server.province.cluster import Cluster
-from queue_server.province.reports import By, build
-from queue_server.replication import central, summaries
+from province.cluster import Cluster
+from province.reports import By, build
+from central import schema as central
+from central import summaries
 
-from . import report
-from .figures import Latency
-from .site import BenchSite
-from .year import COUNTERS, write_year
+from bench import report
+from bench.figures import Latency
+from bench.site import BenchSite
+from bench.year import COUNTERS, write_year
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -210,8 +211,8 @@ def shipping_cost(dsn: str, folder: Path, seconds: float, clients: int, rounds: 
     server, the same load (``bench.scenarios.connected_clients``), ``rounds`` of each."""
     import asyncio
 
-    from .scenarios import connected_clients
-    from .server import ServerProcess
+    from bench.scenarios import connected_clients
+    from bench.server import ServerProcess
 
     site = BenchSite()
     plain = site.write(folder / "alone.toml")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from queue_server import pins
+from queue_server.core import pins
 
 PIN = "2468"
 SERVICES = (

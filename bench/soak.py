@@ -15,13 +15,13 @@ import random
 import time
 from typing import Any
 
-from queue_server.client import RequestFailed
+from queue_server.protocol.client import RequestFailed
 from websockets.asyncio.client import connect
 
-from .clients import Device, close_all, connect_all, open_counters
-from .figures import slope_per_minute
-from .server import ServerProcess
-from .site import BenchSite
+from bench.clients import Device, close_all, connect_all, open_counters
+from bench.figures import slope_per_minute
+from bench.server import ServerProcess
+from bench.site import BenchSite
 
 async def soak(
     server: ServerProcess,

@@ -18,7 +18,7 @@ from typing import Any
 from queue_server.core.events import Event, EventType
 from queue_server.store.writer import Batch, Writer
 
-from .figures import Latency
+from bench.figures import Latency
 
 
 async def store_throughput(submitters: int = 64, seconds: float = 5.0, folder: Path | None = None) -> dict[str, Any]:

@@ -37,12 +37,12 @@ from kivy.app import App  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
 
 if TYPE_CHECKING:
-    from queue_server.client import QueueClient
+    from queue_server.protocol.client import QueueClient
 
-    from .bootstrap import BoardSetup
-    from .controller import BoardController
-    from .options import Layout
-    from .screen import BoardScreen
+    from display_board.bootstrap import BoardSetup
+    from display_board.controller import BoardController
+    from display_board.options import Layout
+    from display_board.screen import BoardScreen
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +78,8 @@ class BoardApp(App):
     def build(self) -> BoardScreen:
         from kivy.core.window import Window
 
-        from .options import Layout
-        from .screen import LandscapeBoard, PortraitBoard
+        from display_board.options import Layout
+        from display_board.screen import LandscapeBoard, PortraitBoard
 
         layout = self.layout
         if layout is Layout.AUTO:
@@ -123,7 +123,7 @@ class BoardApp(App):
             await asyncio.gather(client_task, refresh_task, return_exceptions=True)
 
     async def _refresh_services(self) -> None:
-        from queue_server.client import NotConnected, RequestFailed
+        from queue_server.protocol.client import NotConnected, RequestFailed
 
         while True:
             await asyncio.sleep(SERVICES_REFRESH_SECONDS)
@@ -164,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
-    from .bootstrap import BoardSetupError, build_app, load_setup, prepare_kivy
+    from display_board.bootstrap import BoardSetupError, build_app, load_setup, prepare_kivy
 
     try:
         setup = load_setup(args.config, args.device, args.server, args.var)

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from .announcer import Call
+from display_board.announcer import Call
 
 _CALL_EVENTS = ("ticket.called", "ticket.recalled")
 _ENDS = ("ticket.no_show", "ticket.completed", "ticket.transferred")

@@ -16,16 +16,16 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from queue_server.config import ConfigError, load_config
-from queue_server.settings import Device, DeviceNotFound, Role, SiteConfig
+from queue_server.config.site import ConfigError, load_config
+from queue_server.config.settings import Device, DeviceNotFound, Role, SiteConfig
 
-from .announcer import Announcer
-from .board import Board
-from .numbers import NORTH, SOUTH
-from .options import BoardOptionError, BoardOptions, Layout, NumberStyle, parse_options
+from display_board.announcer import Announcer
+from display_board.board import Board
+from display_board.numbers import NORTH, SOUTH
+from display_board.options import BoardOptionError, BoardOptions, Layout, NumberStyle, parse_options
 
 if TYPE_CHECKING:
-    from .app import BoardApp
+    from display_board.app import BoardApp
 
 log = logging.getLogger(__name__)
 
@@ -104,14 +104,14 @@ def build_app(setup: BoardSetup, *, monotonic=time.monotonic, sound_card: bool =
     from kivy.core.text import LabelBase
     from kivy.lang import Builder
 
-    from queue_server.client import QueueClient
+    from queue_server.protocol.client import QueueClient
 
-    from .app import BoardApp
-    from .controller import BoardController, Speaker
-    from .faults import AudioFault, AudioReporter
-    from .player import SoundPlayer
-    from .voice import VoicePack, VoicePackError
-    from .voicegen import CHIME, VoiceBuildError, ensure_pack
+    from display_board.app import BoardApp
+    from display_board.controller import BoardController, Speaker
+    from display_board.faults import AudioFault, AudioReporter
+    from display_board.player import SoundPlayer
+    from display_board.voice import VoicePack, VoicePackError
+    from display_board.voicegen import CHIME, VoiceBuildError, ensure_pack
 
     LabelBase.register("NotoSans", str(FONTS / "NotoSans-Regular.ttf"), fn_bold=str(FONTS / "NotoSans-Bold.ttf"))
     for name in KV_FILES:

@@ -16,7 +16,7 @@ import math
 from collections.abc import Hashable, Sequence
 from typing import Any
 
-from .board import CallRow, CounterRow, FieldRow
+from display_board.board import CallRow, CounterRow, FieldRow
 
 COUNTER_STATES_VI = {"open": "Đang mở", "paused": "Tạm dừng", "closed": "Đóng"}
 

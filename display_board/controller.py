@@ -22,13 +22,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from .announcer import Announcement, Announcer, Decision
-from .audio import write_wav
-from .board import Board
-from .faults import AudioFault
-from .numbers import VietnameseStyle
-from .speech import call_steps, call_text
-from .voice import Rendering, VoicePack
+from display_board.announcer import Announcement, Announcer, Decision
+from display_board.audio import write_wav
+from display_board.board import Board
+from display_board.faults import AudioFault
+from display_board.numbers import VietnameseStyle
+from display_board.speech import call_steps, call_text
+from display_board.voice import Rendering, VoicePack
 
 log = logging.getLogger(__name__)
 

@@ -82,7 +82,7 @@ class AudioReporter:
         self._sending = loop.create_task(self._send())
 
     async def _send(self) -> None:
-        from queue_server.client import NotConnected, RequestFailed
+        from queue_server.protocol.client import NotConnected, RequestFailed
 
         while self.fault is not _NOTHING and self.fault != self._told:
             fault = self.fault

@@ -19,8 +19,8 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 
-from .board import BoardView
-from .cells import Cell, call_cells, counter_cells, field_cells, grid, reuse
+from display_board.board import BoardView
+from display_board.cells import Cell, call_cells, counter_cells, field_cells, grid, reuse
 
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 

@@ -25,8 +25,8 @@ import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
-from .audio import Pcm, write_wav
-from .voice import LANGUAGES, MANIFEST
+from display_board.audio import Pcm, write_wav
+from display_board.voice import LANGUAGES, MANIFEST
 
 log = logging.getLogger(__name__)
 

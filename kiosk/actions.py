@@ -17,10 +17,10 @@ import logging
 from typing import Any
 
 from hardware.printer import Document, PaperState, PrinterError, QueueTicket
-from queue_server.client import NotConnected, RequestFailed
+from queue_server.protocol.client import NotConnected, RequestFailed
 
-from .bootstrap import KioskContext
-from .core import documents
+from kiosk.bootstrap import KioskContext
+from kiosk.core import documents
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ import logging
 import time
 from typing import Any
 
-from queue_server import pins
-from queue_server.client import ConnectionStatus
+from queue_server.core import pins
+from queue_server.protocol.client import ConnectionStatus
 
-from .bootstrap import KioskSetupError, open_printer, read_settings
-from .core.texts import Catalogue
+from kiosk.bootstrap import KioskSetupError, open_printer, read_settings
+from kiosk.core.texts import Catalogue
 
 log = logging.getLogger(__name__)
 

@@ -34,20 +34,20 @@ from kivy.properties import NumericProperty, StringProperty  # noqa: E402
 from kivy.uix.screenmanager import NoTransition, ScreenManager  # noqa: E402
 
 from hardware.scanner import ScanStream  # noqa: E402
-from queue_server.citizens import CitizenCard  # noqa: E402
-from queue_server.client import ConnectionStatus, NotConnected, RequestFailed  # noqa: E402
+from queue_server.core.citizens import CitizenCard  # noqa: E402
+from queue_server.protocol.client import ConnectionStatus, NotConnected, RequestFailed  # noqa: E402
 
-from .actions import KioskActions  # noqa: E402
-from .admin import AdminFlows  # noqa: E402
-from .bootstrap import KioskContext, KioskSetupError, build, read_settings  # noqa: E402
-from .core import decisions  # noqa: E402
-from .core.decisions import Notice, ScanKind  # noqa: E402
-from .core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter  # noqa: E402
-from .core.shown_ticket import ShownTicket  # noqa: E402
-from .citizens import CitizenFlows  # noqa: E402
-from .tickets import TicketFlows  # noqa: E402
-from .core.options import KioskOptions, parse_window_size  # noqa: E402
-from .core.texts import Both, Catalogue  # noqa: E402
+from kiosk.actions import KioskActions  # noqa: E402
+from kiosk.admin import AdminFlows  # noqa: E402
+from kiosk.bootstrap import KioskContext, KioskSetupError, build, read_settings  # noqa: E402
+from kiosk.core import decisions  # noqa: E402
+from kiosk.core.decisions import Notice, ScanKind  # noqa: E402
+from kiosk.core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter  # noqa: E402
+from kiosk.core.shown_ticket import ShownTicket  # noqa: E402
+from kiosk.citizens import CitizenFlows  # noqa: E402
+from kiosk.tickets import TicketFlows  # noqa: E402
+from kiosk.core.options import KioskOptions, parse_window_size  # noqa: E402
+from kiosk.core.texts import Both, Catalogue  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -125,17 +125,17 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
     def build(self) -> ScreenManager:
         from kivy.core.window import Window
 
-        from .screens import load_kv
-        from .screens.admin import AdminScreen
-        from .screens.checkin import CheckinScreen
-        from .screens.citizen import CitizenScreen
-        from .screens.dossier import DossierScreen
-        from .screens.dossier_result import DossierResultScreen
-        from .screens.home import HomeScreen
-        from .screens.message import MessageScreen
-        from .screens.offline import OfflineScreen
-        from .screens.priority import PriorityScreen
-        from .screens.ticket import TicketScreen
+        from kiosk.screens import load_kv
+        from kiosk.screens.admin import AdminScreen
+        from kiosk.screens.checkin import CheckinScreen
+        from kiosk.screens.citizen import CitizenScreen
+        from kiosk.screens.dossier import DossierScreen
+        from kiosk.screens.dossier_result import DossierResultScreen
+        from kiosk.screens.home import HomeScreen
+        from kiosk.screens.message import MessageScreen
+        from kiosk.screens.offline import OfflineScreen
+        from kiosk.screens.priority import PriorityScreen
+        from kiosk.screens.ticket import TicketScreen
 
         register_fonts()
         Window.allow_screensaver = False

@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from hardware.printer import TicketPrinter, printer_from_url
-from hardware.scanner import CodeClassifier, ScanSource, open_scanner
+from hardware.scanner import ScanSource, open_scanner
+from kiosk.core.scans import CodeClassifier
 from hardware.urls import InvalidDeviceURL
-from queue_server.client import ConnectionStatus, QueueClient
-from queue_server.config import ConfigError, load_config
-from queue_server.settings import Device, DeviceNotFound, Role, SiteConfig
+from queue_server.protocol.client import ConnectionStatus, QueueClient
+from queue_server.config.site import ConfigError, load_config
+from queue_server.config.settings import Device, DeviceNotFound, Role, SiteConfig
 
-from .core.options import KioskOptionError, KioskOptions, parse_options
-from .core.texts import Catalogue, Language
+from kiosk.core.options import KioskOptionError, KioskOptions, parse_options
+from kiosk.core.texts import Catalogue, Language
 
 log = logging.getLogger(__name__)
 

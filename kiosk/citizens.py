@@ -1,5 +1,5 @@
 """A chip ID card (CCCD) scanned at the kiosk, a part of the kiosk app: the card's QR code is
-read here (:mod:`queue_server.citizens.card`), its number shown masked with the consent
+read here (:mod:`queue_server.core.citizens.card`), its number shown masked with the consent
 question, and sent (``citizen.find``) only when the citizen agrees, then forgotten. The
 name, address and dates on the card never leave this process; nothing of it is logged."""
 
@@ -9,10 +9,10 @@ import datetime as dt
 import logging
 from typing import Any
 
-from queue_server.citizens import CardInvalid, CitizenCard, parse_card
-from queue_server.client import ConnectionStatus, NotConnected, RequestFailed
+from queue_server.core.citizens import CardInvalid, CitizenCard, parse_card
+from queue_server.protocol.client import ConnectionStatus, NotConnected, RequestFailed
 
-from .core.decisions import Notice, Tone
+from kiosk.core.decisions import Notice, Tone
 
 log = logging.getLogger(__name__)
 

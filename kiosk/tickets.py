@@ -17,13 +17,13 @@ from typing import Any
 
 from kivy.clock import Clock
 
-from queue_server.client import ConnectionStatus, NotConnected, RequestFailed
+from queue_server.protocol.client import ConnectionStatus, NotConnected, RequestFailed
 
-from .actions import Issued
-from .core import decisions
-from .core.decisions import Notice
-from .core.shown_ticket import ShownTicket
-from .core.texts import Both
+from kiosk.actions import Issued
+from kiosk.core import decisions
+from kiosk.core.decisions import Notice
+from kiosk.core.shown_ticket import ShownTicket
+from kiosk.core.texts import Both
 
 log = logging.getLogger(__name__)
 

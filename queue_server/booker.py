@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 import logging
 
-from .client import QueueClient, RequestFailed
+from queue_server.protocol.client import QueueClient, RequestFailed
 
 log = logging.getLogger(__name__)
 

@@ -10,19 +10,19 @@ import logging
 import signal
 from pathlib import Path
 
-from .config import load_config
-from .core.events import Event
-from .core.lobby import Lobby
-from .outreach.delivery import Deliverer
-from .replication.shipper import Shipper
-from .replication.site_record import describe_site
-from .server.app import start
-from .server.hub import RECENT_EVENTS, Hub
-from .settings import SiteConfig
-from .store.database import connect
-from .store import snapshots
-from .store.reader import load_events
-from .store.writer import Batch, Writer
+from queue_server.config.site import load_config
+from queue_server.core.events import Event
+from queue_server.core.lobby import Lobby
+from queue_server.outreach.delivery import Deliverer
+from queue_server.shipping.shipper import Shipper
+from queue_server.shipping.site_record import describe_site
+from queue_server.server.app import start
+from queue_server.server.hub import RECENT_EVENTS, Hub
+from queue_server.config.settings import SiteConfig
+from queue_server.store.database import connect
+from queue_server.store import snapshots
+from queue_server.store.reader import load_events
+from queue_server.store.writer import Batch, Writer
 
 log = logging.getLogger(__name__)
 

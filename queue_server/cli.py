@@ -117,8 +117,8 @@ class _Usage(Exception):
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .bootstrap import run
-    from .config import ConfigError
+    from queue_server.bootstrap import run
+    from queue_server.config.site import ConfigError
 
     if args.config is None or args.db is None:
         raise _Usage("give --config FILE and --db FILE (see --help)")
@@ -131,7 +131,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .config import ConfigError, load_config
+    from queue_server.config.site import ConfigError, load_config
 
     try:
         config = load_config(args.config)
@@ -147,7 +147,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _hash_pin(args: argparse.Namespace) -> int:
-    from . import pins
+    from queue_server.core import pins
 
     pin = args.pin if args.pin is not None else getpass.getpass("PIN: ")
     if not pins.pin_is_valid(pin):
@@ -158,9 +158,9 @@ def _hash_pin(args: argparse.Namespace) -> int:
 
 
 def _tickets(args: argparse.Namespace) -> int:
-    from .config import load_config
-    from .store.database import connect
-    from .store.reader import tickets_on
+    from queue_server.config.site import load_config
+    from queue_server.store.database import connect
+    from queue_server.store.reader import tickets_on
 
     _require_file(args.db)
     tz = load_config(args.config).site.tz if args.config else dt.datetime.now().astimezone().tzinfo
@@ -182,8 +182,8 @@ def _hhmm(value: str | None) -> str:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .store.database import connect
-    from .store.reader import export_events_csv
+    from queue_server.store.database import connect
+    from queue_server.store.reader import export_events_csv
 
     _require_file(args.db)
     db = connect(args.db, readonly=True)
@@ -197,7 +197,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from .store.reader import backup
+    from queue_server.store.reader import backup
 
     _require_file(args.db)
     try:
@@ -209,8 +209,8 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _import_dossiers(args: argparse.Namespace) -> int:
-    from .dossiers.csv_rows import CsvProblems
-    from .dossiers.importer import ImportRefused, import_csv
+    from queue_server.core.dossiers.csv_rows import CsvProblems
+    from queue_server.dossiers.importer import ImportRefused, import_csv
 
     try:
         count = import_csv(args.db, args.csv, dt.datetime.now().astimezone())
@@ -230,7 +230,7 @@ def _import_dossiers(args: argparse.Namespace) -> int:
 def _book(args: argparse.Namespace) -> int:
     import asyncio
 
-    from .booker import BookingFailed, book_next_slot
+    from queue_server.booker import BookingFailed, book_next_slot
 
     try:
         booked = asyncio.run(book_next_slot(args.server, args.service))

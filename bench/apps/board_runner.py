@@ -33,15 +33,7 @@ from typing import Any
 
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 
-from .window import (  # noqa: E402
-    after_each_frame,
-    label_drawn,
-    labels_in,
-    quiet,
-    screenshot,
-    serve_commands,
-    wait_until,
-)
+from bench.apps.window import after_each_frame, label_drawn, labels_in, quiet, screenshot, serve_commands, wait_until
 
 
 class BoardProbe:

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .processes import AppFailed
+from bench.apps.processes import AppFailed
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"

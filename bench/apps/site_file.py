@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..site import BenchSite
+from bench.site import BenchSite
 
 KIOSK = "app-kiosk"
 KIOSK_TOKEN = "bench-app-kiosk-token-0001"

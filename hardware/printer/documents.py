@@ -112,7 +112,7 @@ class DossierSlip:
 class FeeReceipt:
     """A procedure's fee, printed at the counter with its VietQR code to pay it by bank app.
 
-    ``vietqr_payload`` is the EMVCo payload (``queue_server.payments.vietqr.build``)."""
+    ``vietqr_payload`` is the EMVCo payload (``queue_server.core.payments.vietqr.build``)."""
 
     centre_name: str
     number: str

@@ -1,16 +1,15 @@
 """Barcode and QR scanners: serial, keyboard-wedge (HID) and camera, in one scan stream.
 
-    from hardware.scanner import CodeClassifier, ScanStream, open_scanner
+    from hardware.scanner import ScanStream, open_scanner
 
-    classifier = CodeClassifier(["https://hcc.example.gov.vn"])
     async with ScanStream([open_scanner(url) for url in scanner_urls]) as scans:
         async for event in scans:                     # ScanEvent(code, symbology, source, time)
-            result = classifier.classify(event.code)  # ClassifiedCode | RejectedCode
+            ...                                       # what the code means is the app's (kiosk/core/scans.py)
 
 Pure parts (no I/O): :mod:`~hardware.scanner.lines` (serial bytes → codes),
 :mod:`~hardware.scanner.keymap` (key events → text), :mod:`~hardware.scanner.camera`
 (frames → codes, through zbar), :mod:`~hardware.scanner.dedup`,
-:mod:`~hardware.scanner.classify`. Transports: :mod:`~hardware.scanner.sources` (serial),
+:mod:`~kiosk.core.scans`. Transports: :mod:`~hardware.scanner.sources` (serial),
 :mod:`~hardware.scanner.hid` (evdev), :mod:`~hardware.scanner.folder` (camera frames from
 the kiosk, or a folder of images). Nothing opens a device before its source runs.
 """
@@ -18,13 +17,6 @@ the kiosk, or a folder of images). Nothing opens a device before its source runs
 from __future__ import annotations
 
 from hardware.scanner.camera import FrameDecoding, GreyFrame, decode_frame
-from hardware.scanner.classify import (
-    ClassifiedCode,
-    CodeClassifier,
-    CodeKind,
-    RejectedCode,
-    RejectReason,
-)
 from hardware.scanner.events import ScanEvent, Symbology
 from hardware.scanner.folder import FolderCamera, FrameFeed
 from hardware.scanner.open import open_scanner
@@ -32,15 +24,10 @@ from hardware.scanner.sources import ScanSource
 from hardware.scanner.stream import ScanStream, ScanStreamClosed
 
 __all__ = [
-    "ClassifiedCode",
-    "CodeClassifier",
-    "CodeKind",
     "FolderCamera",
     "FrameDecoding",
     "FrameFeed",
     "GreyFrame",
-    "RejectReason",
-    "RejectedCode",
     "ScanEvent",
     "ScanSource",
     "ScanStream",

@@ -15,7 +15,7 @@ import contextlib
 import sys
 from typing import Any
 
-from hardware.scanner.classify import DEFAULT_DOSSIER_PATTERN, ClassifiedCode, CodeClassifier
+from kiosk.core.scans import DEFAULT_DOSSIER_PATTERN, ClassifiedCode, CodeClassifier
 from hardware.scanner.dedup import DEFAULT_WINDOW
 from hardware.scanner.events import ScanEvent
 from hardware.scanner.lines import Terminator

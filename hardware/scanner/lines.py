@@ -208,7 +208,7 @@ _CARD_START = re.compile(rb"[0-9]{12}\|")
 
 def _is_utf8_card(line: bytes) -> bool:
     """A chip ID card's QR code (12 digits, ``|``, then UTF-8 text with Vietnamese names): the
-    one kind of code that is not ASCII (queue_server/citizens/card.py)."""
+    one kind of code that is not ASCII (queue_server/core/citizens/card.py)."""
     if not _CARD_START.match(line):
         return False
     try:

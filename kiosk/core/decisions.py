@@ -12,10 +12,10 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from hardware.scanner import ClassifiedCode, CodeKind, RejectedCode, RejectReason
+from kiosk.core.scans import ClassifiedCode, CodeKind, RejectedCode, RejectReason
 from hardware.scanner.lines import DiscardReason
 
-from .texts import Both
+from kiosk.core.texts import Both
 
 
 class Tone(enum.Enum):

@@ -18,7 +18,7 @@ from hardware.printer import (
 )
 from queue_server.core.site import PriorityCategory
 
-from .texts import Catalogue, Language
+from kiosk.core.texts import Catalogue, Language
 
 
 def ticket_mark(ticket: Mapping[str, Any], priorities: Iterable[PriorityCategory], texts: Catalogue) -> str | None:

@@ -20,9 +20,9 @@ import difflib
 import re
 from collections.abc import Mapping
 
-from queue_server import pins
+from queue_server.core import pins
 
-from .texts import Language
+from kiosk.core.texts import Language
 
 PRINTER_WIDTHS = (384, 512, 576)
 _SIZE = re.compile(r"(\d{3,4})x(\d{3,4})")

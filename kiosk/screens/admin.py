@@ -6,7 +6,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import BooleanProperty, StringProperty
 
-from .widgets import KioskScreen, escape
+from kiosk.screens.widgets import KioskScreen, escape
 
 
 class AdminScreen(KioskScreen):

@@ -7,7 +7,7 @@ from kivy.properties import NumericProperty, StringProperty
 
 from queue_server.core.codes import ALPHABET, BOOKING_CODE_LENGTH
 
-from .widgets import KioskScreen, two_lines
+from kiosk.screens.widgets import KioskScreen, two_lines
 
 
 class CodeEntryScreen(KioskScreen):

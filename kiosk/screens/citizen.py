@@ -10,8 +10,8 @@ from typing import Any
 from kivy.app import App
 from kivy.properties import BooleanProperty, DictProperty, StringProperty
 
-from ..core.decisions import local_time
-from .widgets import KioskButton, KioskScreen, escape, two_lines
+from kiosk.core.decisions import local_time
+from kiosk.screens.widgets import KioskButton, KioskScreen, escape, two_lines
 
 
 class CitizenScreen(KioskScreen):

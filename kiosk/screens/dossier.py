@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kivy.app import App
 
-from .checkin import CodeEntryScreen
+from kiosk.screens.checkin import CodeEntryScreen
 
 DOSSIER_KEYS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.-"
 

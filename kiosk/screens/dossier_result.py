@@ -9,8 +9,8 @@ from typing import Any
 from kivy.app import App
 from kivy.properties import BooleanProperty, DictProperty
 
-from ..core.decisions import due_line, local_day
-from .widgets import KioskScreen, escape
+from kiosk.core.decisions import due_line, local_day
+from kiosk.screens.widgets import KioskScreen, escape
 
 STATUS_COLOURS = {
     "ready": (0.05, 0.40, 0.22, 1),

@@ -8,8 +8,8 @@ import datetime as dt
 from kivy.app import App
 from kivy.properties import ListProperty, StringProperty
 
-from ..core.decisions import ServiceTile, Tone
-from .widgets import KioskButton, KioskScreen, two_lines
+from kiosk.core.decisions import ServiceTile, Tone
+from kiosk.screens.widgets import KioskButton, KioskScreen, two_lines
 
 OPEN = [0.04, 0.24, 0.57, 1]  # white on this: 10:1
 SHUT = [0.33, 0.35, 0.38, 1]  # white on this: 7.5:1

@@ -6,8 +6,8 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import ObjectProperty
 
-from ..core.decisions import Notice, Tone
-from .widgets import KioskScreen
+from kiosk.core.decisions import Notice, Tone
+from kiosk.screens.widgets import KioskScreen
 
 TONE_COLOURS = {
     Tone.INFO: (0.04, 0.24, 0.57, 1),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kivy.app import App
 
-from .widgets import KioskScreen
+from kiosk.screens.widgets import KioskScreen
 
 
 class OfflineScreen(KioskScreen):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import ObjectProperty
 
-from .home import OPEN, SHUT
-from .widgets import KioskButton, KioskScreen, two_lines
+from kiosk.screens.home import OPEN, SHUT
+from kiosk.screens.widgets import KioskButton, KioskScreen, two_lines
 
 
 class PriorityScreen(KioskScreen):

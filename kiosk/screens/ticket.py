@@ -9,8 +9,8 @@ from typing import Any
 from kivy.app import App
 from kivy.properties import BooleanProperty, DictProperty, ObjectProperty
 
-from ..core import decisions
-from .widgets import KioskScreen, escape
+from kiosk.core import decisions
+from kiosk.screens.widgets import KioskScreen, escape
 
 
 class TicketScreen(KioskScreen):

@@ -5,8 +5,8 @@ by applying events (:mod:`.evolve`), so replaying the log rebuilds it exactly. T
 point is :class:`.lobby.Lobby`.
 """
 
-from .errors import DomainError, ErrorCode
-from .events import Event, EventType
-from .lobby import Lobby
+from queue_server.core.errors import DomainError, ErrorCode
+from queue_server.core.events import Event, EventType
+from queue_server.core.lobby import Lobby
 
 __all__ = ["DomainError", "ErrorCode", "Event", "EventType", "Lobby"]

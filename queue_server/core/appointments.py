@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import codes
-from .commands import BookAppointment, CancelAppointment, CheckIn
-from .errors import DomainError, ErrorCode
-from .events import Event, EventType
-from .model import AppointmentState
-from .site import Service
-from .state import LobbyState
-from .tickets import check_cap, check_open, issued_event
+from queue_server.core import codes
+from queue_server.core.commands import BookAppointment, CancelAppointment, CheckIn
+from queue_server.core.errors import DomainError, ErrorCode
+from queue_server.core.events import Event, EventType
+from queue_server.core.model import AppointmentState
+from queue_server.core.site import Service
+from queue_server.core.state import LobbyState
+from queue_server.core.tickets import check_cap, check_open, issued_event
 
 
 def slots(service: Service, day: dt.date, tz: dt.tzinfo) -> list[dt.datetime]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .commands import CallNext, CallTicket, Complete, CounterAction, MarkNoShow, Recall, StartServing, Transfer
-from .errors import DomainError, ErrorCode
-from .events import Event, EventType
-from .model import Counter, CounterState, Ticket, TicketState
-from .ordering import can_call_at, next_ticket
-from .state import LobbyState
+from queue_server.core.commands import CallNext, CallTicket, Complete, CounterAction, MarkNoShow, Recall, StartServing, Transfer
+from queue_server.core.errors import DomainError, ErrorCode
+from queue_server.core.events import Event, EventType
+from queue_server.core.model import Counter, CounterState, Ticket, TicketState
+from queue_server.core.ordering import can_call_at, next_ticket
+from queue_server.core.state import LobbyState
 
 
 def call_next(state: LobbyState, cmd: CallNext) -> list[Event]:

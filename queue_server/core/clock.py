@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .commands import Tick
-from .events import Event, EventType
-from .model import CounterState
-from .state import LobbyState
+from queue_server.core.commands import Tick
+from queue_server.core.events import Event, EventType
+from queue_server.core.model import CounterState
+from queue_server.core.state import LobbyState
 
 
 def tick(state: LobbyState, cmd: Tick) -> list[Event]:

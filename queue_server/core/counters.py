@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from .commands import CloseCounter, OpenCounter, PauseCounter, SignIn, SignOut
-from .errors import DomainError, ErrorCode
-from .events import Event, EventType
-from .model import Counter, CounterState
-from .state import LobbyState
+from queue_server.core.commands import CloseCounter, OpenCounter, PauseCounter, SignIn, SignOut
+from queue_server.core.errors import DomainError, ErrorCode
+from queue_server.core.events import Event, EventType
+from queue_server.core.model import Counter, CounterState
+from queue_server.core.state import LobbyState
 
 
 def sign_in(state: LobbyState, cmd: SignIn) -> list[Event]:

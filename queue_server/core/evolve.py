@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from .events import Event, EventType
-from .model import Appointment, AppointmentState, CounterState, DeviceStatus, FollowUp, Ticket, TicketState
-from .state import LobbyState
+from queue_server.core.events import Event, EventType
+from queue_server.core.model import Appointment, AppointmentState, CounterState, DeviceStatus, FollowUp, Ticket, TicketState
+from queue_server.core.state import LobbyState
 
 
 def apply(state: LobbyState, event: Event) -> None:

@@ -8,10 +8,10 @@ tells the province nothing.
 
 from __future__ import annotations
 
-from .commands import CloseFollowUp
-from .errors import DomainError, ErrorCode
-from .events import Event, EventType
-from .state import LobbyState
+from queue_server.core.commands import CloseFollowUp
+from queue_server.core.errors import DomainError, ErrorCode
+from queue_server.core.events import Event, EventType
+from queue_server.core.state import LobbyState
 
 MAX_NOTE = 500
 

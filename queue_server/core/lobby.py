@@ -14,12 +14,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import appointments, calls, clock, commands, counters, followups, notices, ratings, tickets
-from .events import Event
-from .evolve import apply
-from .model import Ticket, TicketState
-from .site import Site
-from .state import LobbyState
+from queue_server.core import appointments, calls, clock, commands, counters, followups, notices, ratings, tickets
+from queue_server.core.events import Event
+from queue_server.core.evolve import apply
+from queue_server.core.model import Ticket, TicketState
+from queue_server.core.site import Site
+from queue_server.core.state import LobbyState
 
 _DECIDE: dict[type[commands.Command], Callable[[LobbyState, Any], list[Event]]] = {
     commands.IssueTicket: tickets.issue,

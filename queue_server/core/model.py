@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import enum
 
-from .site import CounterSpec
+from queue_server.core.site import CounterSpec
 
 
 class TicketState(enum.StrEnum):

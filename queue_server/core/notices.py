@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .commands import ReportDevice, SetAnnouncement
-from .errors import DomainError, ErrorCode
-from .events import Event, EventType
-from .state import LobbyState
+from queue_server.core.commands import ReportDevice, SetAnnouncement
+from queue_server.core.errors import DomainError, ErrorCode
+from queue_server.core.events import Event, EventType
+from queue_server.core.state import LobbyState
 
 MAX_ANNOUNCEMENT = 500
 COMPONENTS = ("printer", "scanner", "camera", "pad", "display", "audio", "network")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from .model import Counter, Ticket
+from queue_server.core.model import Counter, Ticket
 
 
 QueueKey = tuple[int, int, dt.datetime, dt.datetime, int]  # ends with the ticket's id

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .commands import SubmitRating
-from .errors import DomainError, ErrorCode
-from .events import Event, EventType
-from .model import TicketState
-from .state import LobbyState
+from queue_server.core.commands import SubmitRating
+from queue_server.core.errors import DomainError, ErrorCode
+from queue_server.core.events import Event, EventType
+from queue_server.core.model import TicketState
+from queue_server.core.state import LobbyState
 
 
 def submit(state: LobbyState, cmd: SubmitRating) -> list[Event]:

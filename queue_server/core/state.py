@@ -9,10 +9,10 @@ import datetime as dt
 import math
 from collections.abc import Iterator
 
-from .errors import DomainError, ErrorCode
-from .model import Appointment, AppointmentState, Counter, CounterState, DeviceStatus, FollowUp, Ticket
-from .ordering import QUEUE_PARTS, QueueKey, can_call_at, queue_key
-from .site import Service, Site
+from queue_server.core.errors import DomainError, ErrorCode
+from queue_server.core.model import Appointment, AppointmentState, Counter, CounterState, DeviceStatus, FollowUp, Ticket
+from queue_server.core.ordering import QUEUE_PARTS, QueueKey, can_call_at, queue_key
+from queue_server.core.site import Service, Site
 
 
 @dataclasses.dataclass

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import codes
-from .commands import CancelTicket, IssueTicket, ReturnNoShow
-from .errors import DomainError, ErrorCode
-from .events import Event, EventType
-from .model import TicketState
-from .site import Service
-from .state import LobbyState
+from queue_server.core import codes
+from queue_server.core.commands import CancelTicket, IssueTicket, ReturnNoShow
+from queue_server.core.errors import DomainError, ErrorCode
+from queue_server.core.events import Event, EventType
+from queue_server.core.model import TicketState
+from queue_server.core.site import Service
+from queue_server.core.state import LobbyState
 
 
 def issue(state: LobbyState, cmd: IssueTicket) -> list[Event]:

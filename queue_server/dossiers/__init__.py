@@ -8,9 +8,9 @@ adapter to the one-stop system itself (:mod:`.http_source`).
 
 from __future__ import annotations
 
-from .errors import DossierError, DossierSourceFailed, InvalidDossier
-from .lookup import DossierLookup, DossierSource
-from .model import Dossier, DossierStatus, normalize_dossier_code
+from queue_server.core.dossiers.errors import DossierError, DossierSourceFailed, InvalidDossier
+from queue_server.dossiers.lookup import DossierLookup, DossierSource
+from queue_server.core.dossiers.model import Dossier, DossierStatus, normalize_dossier_code
 
 __all__ = [
     "Dossier",

@@ -21,9 +21,9 @@ import urllib.request
 from collections.abc import Mapping
 from typing import Any
 
-from ..settings import DossierLookupSettings
-from .errors import DossierSourceFailed, InvalidDossier
-from .model import Dossier
+from queue_server.config.settings import DossierLookupSettings
+from queue_server.core.dossiers.errors import DossierSourceFailed, InvalidDossier
+from queue_server.core.dossiers.model import Dossier
 
 log = logging.getLogger(__name__)
 

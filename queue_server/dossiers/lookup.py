@@ -17,8 +17,8 @@ import logging
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
-from .errors import DossierSourceFailed, InvalidDossier
-from .model import FINISHED, Dossier
+from queue_server.core.dossiers.errors import DossierSourceFailed, InvalidDossier
+from queue_server.core.dossiers.model import FINISHED, Dossier
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ import json
 import urllib.parse
 from collections.abc import Mapping
 
-from ..settings_outreach import Channel, OutreachSettings
-from ..store.outbox import Pending
-from . import phones, signing
+from queue_server.config.settings_outreach import Channel, OutreachSettings
+from queue_server.store.outbox import Pending
+from queue_server.outreach import phones, signing
 
 USER_AGENT = "motcua-queue/outbox"
 # Zalo ZNS errors that no retry mends: the phone number is not valid (-108), it has no Zalo

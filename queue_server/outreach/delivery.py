@@ -24,13 +24,13 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from ..replication import backoff
-from ..settings_outreach import OutreachSettings
-from ..store import outbox
-from ..store.database import connect
-from ..store.writer import Batch, StoreUnavailable
-from .adapters import HttpRequest, NotDeliverable, Outcome, outcome_of, request_for
-from .phones import mask
+from queue_server.protocol import backoff
+from queue_server.config.settings_outreach import OutreachSettings
+from queue_server.store import outbox
+from queue_server.store.database import connect
+from queue_server.store.writer import Batch, StoreUnavailable
+from queue_server.outreach.adapters import HttpRequest, NotDeliverable, Outcome, outcome_of, request_for
+from queue_server.outreach.phones import mask
 
 log = logging.getLogger(__name__)
 

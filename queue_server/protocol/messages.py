@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from .errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 
 MAX_ID_LENGTH = 64
 MAX_TEXT = 500

@@ -19,19 +19,19 @@ from typing import Any
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from ..core import codes
-from ..core.errors import DomainError
-from ..protocol.errors import ProtocolError, ProtocolErrorCode
-from ..protocol.messages import Field, Request, encode, error_reply, parse_request, reply, request_id_of, validate
-from ..settings import Role
-from ..store.writer import StoreUnavailable
-from . import views
-from .auth import device_for_token
-from .http import make_process_request
-from .hub import SLOW_CLIENT_BYTES, Hub
-from .ops import Operation, load
-from .ratelimit import TokenBucket
-from .session import Session
+from queue_server.core import codes
+from queue_server.core.errors import DomainError
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.messages import Field, Request, encode, error_reply, parse_request, reply, request_id_of, validate
+from queue_server.config.settings import Role
+from queue_server.store.writer import StoreUnavailable
+from queue_server.server import views
+from queue_server.server.auth import device_for_token
+from queue_server.server.http import make_process_request
+from queue_server.server.hub import SLOW_CLIENT_BYTES, Hub
+from queue_server.server.ops import Operation, load
+from queue_server.server.ratelimit import TokenBucket
+from queue_server.server.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -269,6 +269,6 @@ async def _background(hub: Hub, tick_seconds: float) -> None:
     async with asyncio.TaskGroup() as group:
         group.create_task(hub.run_clock(tick_seconds), name="tick")
         if hub.config.dossier_pull is not None:
-            from .dossier_sync import run_pulls
+            from queue_server.server.dossier_sync import run_pulls
 
             group.create_task(run_pulls(hub), name="dossier-pull")

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import hmac
 
-from ..settings import Device, SiteConfig
+from queue_server.config.settings import Device, SiteConfig
 
 
 def device_for_token(config: SiteConfig, token: str) -> Device | None:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from ..core import codes
-from ..core.errors import DomainError, ErrorCode
-from ..core.model import Ticket
-from ..protocol.errors import ProtocolError, ProtocolErrorCode
-from .session import Session
-from .views import public_ticket
+from queue_server.core import codes
+from queue_server.core.errors import DomainError, ErrorCode
+from queue_server.core.model import Ticket
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.server.session import Session
+from queue_server.server.views import public_ticket
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 CODE_ATTEMPTS = 5
 
@@ -64,7 +64,7 @@ def booking_url(hub: Hub, code: str) -> str:
 
 
 def ticket_for(hub: Hub, session: Session, ticket: Ticket) -> dict[str, Any]:
-    from ..settings import Role
+    from queue_server.config.settings import Role
 
     if session.role is Role.PUBLIC:
         return public_ticket(hub.lobby, ticket)

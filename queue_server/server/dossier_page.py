@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..dossiers.model import DOSSIER_PATH
-from ..protocol.errors import ProtocolError, ProtocolErrorCode
-from .dossier_sync import dossier_view
+from queue_server.core.dossiers.model import DOSSIER_PATH
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.server.dossier_sync import dossier_view
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 STATUS_SUFFIX = "/status.json"
 HTTP_STATUS = {
@@ -30,7 +30,7 @@ async def dossier_status(hub: Hub, path: str) -> tuple[int, dict[str, Any]]:
     """(HTTP status, body) for ``/d/CODE/status.json``."""
     from urllib.parse import unquote
 
-    from .op_dossiers import find_dossier
+    from queue_server.server.op_dossiers import find_dossier
 
     code = unquote(path.removeprefix(DOSSIER_PATH).removesuffix(STATUS_SUFFIX))
     try:

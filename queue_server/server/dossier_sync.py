@@ -16,15 +16,15 @@ import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..dossiers.lookup import dossier_row, stored_dossiers
-from ..dossiers.model import Dossier
-from ..dossiers.pull import PullRun, pull_changes
-from ..dossiers.standing import Standing, stand
-from ..dossiers.workdays import WorkCalendar
-from ..store.writer import Batch, StoreUnavailable
+from queue_server.dossiers.lookup import dossier_row, stored_dossiers
+from queue_server.core.dossiers.model import Dossier
+from queue_server.dossiers.pull import PullRun, pull_changes
+from queue_server.core.dossiers.standing import Standing, stand
+from queue_server.core.dossiers.workdays import WorkCalendar
+from queue_server.store.writer import Batch, StoreUnavailable
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ async def pull_once(hub: Hub) -> PullRun:
     status = _pulls.setdefault(hub, PullStatus(settings.every_seconds))
 
     async def keep(dossiers: Sequence[Dossier], applicants: Mapping[str, str]) -> None:
-        from .op_citizens import citizen_hash  # it imports this module
+        from queue_server.server.op_citizens import citizen_hash  # it imports this module
 
         hashes = {code: citizen_hash(hub, number) for code, number in applicants.items()}
         await store_dossiers(hub, dossiers, PULL_SOURCE, hashes)

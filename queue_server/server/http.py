@@ -14,12 +14,12 @@ from websockets.asyncio.server import ServerConnection
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
-from ..web.pages import SECURITY_HEADERS, Page, page_for, reason
-from .dossier_page import dossier_status, is_status_path
-from .op_payments import fee_page
+from queue_server.web.pages import SECURITY_HEADERS, Page, page_for, reason
+from queue_server.server.dossier_page import dossier_status, is_status_path
+from queue_server.server.op_payments import fee_page
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 
 def make_process_request(hub: Hub):  # type: ignore[no-untyped-def]

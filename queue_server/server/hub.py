@@ -21,25 +21,25 @@ from typing import Any
 
 from websockets.protocol import State
 
-from ..core.commands import Command, MarkNoShow, Tick
-from ..core.errors import DomainError
-from ..core.events import Event, EventType
-from ..core.lobby import Lobby
-from .. import pins
-from ..settings import Role, SiteConfig
-from ..protocol.messages import encode
-from ..replication.status import ShippingStatus
-from ..store import snapshots
-from ..store.reader import ticket_row
-from ..store import outbox
-from ..store.writer import Batch, StoreUnavailable, Writer
-from ..outreach.plan import Planner
-from ..outreach.remote import RemoteDesk
-from . import views
-from .auth import PinThrottle
-from .metrics import Metrics
-from .places import Places
-from .session import Session
+from queue_server.core.commands import Command, MarkNoShow, Tick
+from queue_server.core.errors import DomainError
+from queue_server.core.events import Event, EventType
+from queue_server.core.lobby import Lobby
+from queue_server.core import pins
+from queue_server.config.settings import Role, SiteConfig
+from queue_server.protocol.messages import encode
+from queue_server.shipping.status import ShippingStatus
+from queue_server.store import snapshots
+from queue_server.store.reader import ticket_row
+from queue_server.store import outbox
+from queue_server.store.writer import Batch, StoreUnavailable, Writer
+from queue_server.outreach.plan import Planner
+from queue_server.outreach.remote import RemoteDesk
+from queue_server.server import views
+from queue_server.server.auth import PinThrottle
+from queue_server.server.metrics import Metrics
+from queue_server.server.places import Places
+from queue_server.server.session import Session
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import bisect
 import collections
 from collections.abc import Iterable, Mapping
 
-from ..core.events import Event
+from queue_server.core.events import Event
 
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 

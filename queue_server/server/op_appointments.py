@@ -5,18 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from ..core import codes, commands
-from ..protocol.errors import ProtocolError, ProtocolErrorCode
-from ..protocol.messages import Field
-from ..settings import Role
-from .op_citizens import citizen_hash
-from .common import booking_url, ticket_for_issuer, with_new_code
-from .op_planning import slot_loads
-from .ops import operation
-from .session import Session
+from queue_server.core import codes, commands
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.messages import Field
+from queue_server.config.settings import Role
+from queue_server.server.op_citizens import citizen_hash
+from queue_server.server.common import booking_url, ticket_for_issuer, with_new_code
+from queue_server.server.op_planning import slot_loads
+from queue_server.server.ops import operation
+from queue_server.server.session import Session
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 BOOKERS = (Role.PUBLIC, Role.KIOSK, Role.MANAGER, Role.INTEGRATION)
 BOOKING = Field(str, max_length=20)

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..core import codes
-from ..core.errors import DomainError, ErrorCode
-from ..protocol.messages import Field
-from ..settings import Role
-from .common import booking_url
-from .ops import operation
-from .session import Session
+from queue_server.core import codes
+from queue_server.core.errors import DomainError, ErrorCode
+from queue_server.protocol.messages import Field
+from queue_server.config.settings import Role
+from queue_server.server.common import booking_url
+from queue_server.server.ops import operation
+from queue_server.server.session import Session
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 
 @operation(

@@ -1,9 +1,9 @@
 """A citizen's chip ID card at the kiosk (``citizen.find``): today's appointments booked with
 that ID number, and the dossiers the one-stop system pushed with it.
 
-The kiosk reads the card's QR code (:mod:`queue_server.citizens.card`), shows the citizen
+The kiosk reads the card's QR code (:mod:`queue_server.core.citizens.card`), shows the citizen
 what it will do, and sends only the 12-digit number once the citizen agrees. Here the number
-becomes its keyed hash at once (:mod:`queue_server.citizens.keyed`, the key in a file beside
+becomes its keyed hash at once (:mod:`queue_server.core.citizens.keyed`, the key in a file beside
 the database); it is not stored, logged, or sent back (the reply masks it), and no event
 carries it.
 """
@@ -13,19 +13,19 @@ from __future__ import annotations
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from ..citizens import CardInvalid, CitizenKey, mask_id
-from ..core import codes
-from ..core.model import AppointmentState
-from ..dossiers.lookup import dossier_from_row
-from ..protocol.errors import ProtocolError, ProtocolErrorCode
-from ..protocol.messages import Field
-from ..settings import Role
-from .dossier_sync import dossier_view
-from .ops import operation
-from .session import Session
+from queue_server.core.citizens import CardInvalid, CitizenKey, mask_id
+from queue_server.core import codes
+from queue_server.core.model import AppointmentState
+from queue_server.dossiers.lookup import dossier_from_row
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.messages import Field
+from queue_server.config.settings import Role
+from queue_server.server.dossier_sync import dossier_view
+from queue_server.server.ops import operation
+from queue_server.server.session import Session
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 _keys: weakref.WeakKeyDictionary[Hub, CitizenKey] = weakref.WeakKeyDictionary()
 MAX_FOUND = 20
@@ -44,7 +44,7 @@ def citizen_hash(hub: Hub, id_number: str, field: str = "id_number") -> str:
 
 @operation("citizen.find", (Role.KIOSK,), {"id_number": Field(str, max_length=12)})
 async def citizen_find(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
-    from .op_dossiers import pickup_possible
+    from queue_server.server.op_dossiers import pickup_possible
 
     id_hash = citizen_hash(hub, args["id_number"])
     today = hub.now().date()

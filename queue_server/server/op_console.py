@@ -18,17 +18,17 @@ import hashlib
 import hmac
 from typing import TYPE_CHECKING, Any
 
-from ..core.model import TicketState
-from ..protocol.errors import ProtocolError, ProtocolErrorCode
-from ..protocol.messages import Field
-from ..settings import Role, SiteConfig
-from .common import counter_of, ticket_for
-from .ops import operation
-from .session import Session
-from .views import waiting_list
+from queue_server.core.model import TicketState
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.messages import Field
+from queue_server.config.settings import Role, SiteConfig
+from queue_server.server.common import counter_of, ticket_for
+from queue_server.server.ops import operation
+from queue_server.server.session import Session
+from queue_server.server.views import waiting_list
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 def _key(config: SiteConfig) -> bytes:
     secrets = [d.token for d in config.devices] + [o.pin_hash for o in config.officers]

@@ -6,17 +6,17 @@ import asyncio
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from .. import pins
-from ..core import commands
-from ..protocol.errors import ProtocolError, ProtocolErrorCode
-from ..protocol.messages import Field
-from ..settings import Role
-from .common import counter_of
-from .ops import operation
-from .session import Session
+from queue_server.core import pins
+from queue_server.core import commands
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.messages import Field
+from queue_server.config.settings import Role
+from queue_server.server.common import counter_of
+from queue_server.server.ops import operation
+from queue_server.server.session import Session
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 
 @operation(

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..dossiers.ontime import on_time_report
-from ..dossiers.standing import Progress, alarms
-from ..settings import Role
-from ..store.reports import Period
-from .dossier_sync import calendar_for, pull_status, read_dossiers
-from .ops import operation
-from .periods import PERIOD_FIELDS, asked_days
-from .session import Session
+from queue_server.core.dossiers.ontime import on_time_report
+from queue_server.core.dossiers.standing import Progress, alarms
+from queue_server.config.settings import Role
+from queue_server.store.reports import Period
+from queue_server.server.dossier_sync import calendar_for, pull_status, read_dossiers
+from queue_server.server.ops import operation
+from queue_server.protocol.periods import PERIOD_FIELDS, asked_days
+from queue_server.server.session import Session
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 MAX_ALARMS_SHOWN = 200
 

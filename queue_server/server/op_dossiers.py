@@ -13,28 +13,22 @@ from __future__ import annotations
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from ..core import codes, commands
-from ..core.model import TicketState
-from ..dossiers import (
-    Dossier,
-    DossierLookup,
-    DossierSourceFailed,
-    InvalidDossier,
-    normalize_dossier_code,
-)
-from ..dossiers.lookup import LocalDossierSource
-from ..dossiers.model import MAX_STEPS, MAX_VERSION, DossierStatus
-from ..protocol.errors import ProtocolError, ProtocolErrorCode
-from ..protocol.messages import Field
-from ..settings import Role
-from .common import ticket_for_issuer, with_new_code
-from .dossier_sync import dossier_view, store_dossiers
-from .op_citizens import citizen_hash
-from .ops import operation
-from .session import Session
+from queue_server.core import codes, commands
+from queue_server.core.model import TicketState
+from queue_server.dossiers import Dossier, DossierLookup, DossierSourceFailed, InvalidDossier, normalize_dossier_code
+from queue_server.dossiers.lookup import LocalDossierSource
+from queue_server.core.dossiers.model import MAX_STEPS, MAX_VERSION, DossierStatus
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.messages import Field
+from queue_server.config.settings import Role
+from queue_server.server.common import ticket_for_issuer, with_new_code
+from queue_server.server.dossier_sync import dossier_view, store_dossiers
+from queue_server.server.op_citizens import citizen_hash
+from queue_server.server.ops import operation
+from queue_server.server.session import Session
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 CODE = Field(str, max_length=64)
 TEXT = Field(str, required=False, max_length=200)
@@ -47,7 +41,7 @@ def lookup_for(hub: Hub) -> DossierLookup:
     """The hub's lookup, made on first use from its configuration."""
     lookup = _lookups.get(hub)
     if lookup is None:
-        from ..dossiers.http_source import HttpDossierSource
+        from queue_server.dossiers.http_source import HttpDossierSource
 
         sources: list[Any] = [LocalDossierSource(hub.reader)]
         if hub.config.dossier_lookup.url_template:

@@ -11,21 +11,21 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core import commands
-from ..protocol.messages import Field
-from ..settings import Role
-from ..store.database import connect
-from ..store.insight import Insight, InsightGrouping, build_insight
-from ..store.reports import Period
-from ..web.insight_exports import Names, insight_tables
-from ..web.sheets import sheets_to_csv, sheets_to_xlsx
-from .op_reports import FORMATS, group_name
-from .ops import operation
-from .periods import asked_days
-from .session import Session
+from queue_server.core import commands
+from queue_server.protocol.messages import Field
+from queue_server.config.settings import Role
+from queue_server.store.database import connect
+from queue_server.store.insight import Insight, InsightGrouping, build_insight
+from queue_server.store.reports import Period
+from queue_server.web.insight_exports import Names, insight_tables
+from queue_server.web.sheets import sheets_to_csv, sheets_to_xlsx
+from queue_server.server.op_reports import FORMATS, group_name
+from queue_server.server.ops import operation
+from queue_server.protocol.periods import asked_days
+from queue_server.server.session import Session
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 FIELDS = {
     "period": Field(str, required=False, choices=tuple(p.value for p in Period)),

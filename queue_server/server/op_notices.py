@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..core import commands
-from ..protocol.messages import Field
-from ..settings import Role
-from .ops import operation
-from .session import Session
+from queue_server.core import commands
+from queue_server.protocol.messages import Field
+from queue_server.config.settings import Role
+from queue_server.server.ops import operation
+from queue_server.server.session import Session
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 DEVICES = (Role.KIOSK, Role.DISPLAY, Role.COUNTER, Role.PAD)
 

@@ -7,19 +7,19 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
-from ..core.model import TicketState
-from ..outreach import phones
-from ..protocol.errors import ProtocolError, ProtocolErrorCode
-from ..protocol.messages import Field
-from ..settings import Role
-from ..store import outbox
-from ..store.writer import Batch
-from .op_tickets import _own_or_given
-from .ops import operation
-from .session import Session
+from queue_server.core.model import TicketState
+from queue_server.outreach import phones
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.messages import Field
+from queue_server.config.settings import Role
+from queue_server.store import outbox
+from queue_server.store.writer import Batch
+from queue_server.server.op_tickets import _own_or_given
+from queue_server.server.ops import operation
+from queue_server.server.session import Session
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ async def outbox_status(hub: Hub, session: Session, args: dict[str, Any]) -> dic
 
 
 def _status(hub: Hub) -> dict[str, Any]:
-    from ..store.database import connect
+    from queue_server.store.database import connect
 
     db = connect(hub.writer.path, "NORMAL")
     try:

@@ -10,20 +10,20 @@ from hardware.printer.documents import FeeReceipt
 from hardware.printer.errors import PrinterError
 from hardware.urls import InvalidDeviceURL
 
-from ..core import codes
-from ..payments import vietqr
-from ..payments.fees import Fee, NoFee, fee_for
-from ..protocol.errors import ProtocolError, ProtocolErrorCode
-from ..protocol.messages import Field
-from ..settings import Role
-from ..web.pages import CONTENT_TYPES, Page, not_found
-from ..web.qr import qr_svg
-from .ops import operation
-from .op_tickets import _own_or_given
-from .session import Session
+from queue_server.core import codes
+from queue_server.core.payments import vietqr
+from queue_server.core.payments.fees import Fee, NoFee, fee_for
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.messages import Field
+from queue_server.config.settings import Role
+from queue_server.web.pages import CONTENT_TYPES, Page, not_found
+from queue_server.web.qr import qr_svg
+from queue_server.server.ops import operation
+from queue_server.server.op_tickets import _own_or_given
+from queue_server.server.session import Session
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ half-hour (``planning.forecast``), arrivals and waits by weekday × hour over a 
 (``planning.heatmap``), and both as CSV or Excel files (``planning.export``).
 
 The history comes from the store (``store/history.py``); the figures from the pure
-``queue_server/planning`` package. docs/web.md explains each figure.
+``queue_server/core/planning`` package. docs/web.md explains each figure.
 """
 
 from __future__ import annotations
@@ -12,23 +12,23 @@ import base64
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from ..planning.forecast import DEFAULT_WEEKS, MAX_WEEKS, forecast, history_days, plannable
-from ..planning.heatmap import heat_map
-from ..planning.offpeak import quiet_slots, slot_load
-from ..planning.slots import busy_span, slot_label, slot_of
-from ..planning.staffing import staffing
-from ..protocol.errors import ProtocolError, ProtocolErrorCode
-from ..protocol.messages import Field
-from ..settings import Role
-from ..store.history import arrival_cells, booked_by_slot, service_minutes, walk_ins_by_slot
-from ..web.planning_exports import heat_map_sheets, staffing_sheets
-from ..web.sheets import sheets_to_csv, sheets_to_xlsx
-from .op_reports import FORMATS
-from .ops import operation
-from .session import Session
+from queue_server.core.planning.forecast import DEFAULT_WEEKS, MAX_WEEKS, forecast, history_days, plannable
+from queue_server.core.planning.heatmap import heat_map
+from queue_server.core.planning.offpeak import quiet_slots, slot_load
+from queue_server.core.planning.slots import busy_span, slot_label, slot_of
+from queue_server.core.planning.staffing import staffing
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.messages import Field
+from queue_server.config.settings import Role
+from queue_server.store.history import arrival_cells, booked_by_slot, service_minutes, walk_ins_by_slot
+from queue_server.web.planning_exports import heat_map_sheets, staffing_sheets
+from queue_server.web.sheets import sheets_to_csv, sheets_to_xlsx
+from queue_server.server.op_reports import FORMATS
+from queue_server.server.ops import operation
+from queue_server.server.session import Session
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 ROLES = (Role.MANAGER, Role.INTEGRATION)
 HEAT_MAP_DAYS = 28  # the default period: the four weeks up to today

@@ -10,24 +10,24 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from ..core import codes, commands
-from ..core.events import Event
-from ..core.model import TicketState
-from ..outreach.remote import RemoteRefused, RemoteTicket, phone_hash
-from ..protocol.errors import ProtocolError, ProtocolErrorCode
-from ..protocol.messages import Field
-from ..settings import Role
-from ..store import outbox
-from ..store.writer import Batch
-from .common import ticket_for_issuer, with_new_code
-from .op_notify import checked_phone
-from .op_tickets import _own_or_given
-from .ops import operation
-from .session import Session
-from .views import public_ticket
+from queue_server.core import codes, commands
+from queue_server.core.events import Event
+from queue_server.core.model import TicketState
+from queue_server.outreach.remote import RemoteRefused, RemoteTicket, phone_hash
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.messages import Field
+from queue_server.config.settings import Role
+from queue_server.store import outbox
+from queue_server.store.writer import Batch
+from queue_server.server.common import ticket_for_issuer, with_new_code
+from queue_server.server.op_notify import checked_phone
+from queue_server.server.op_tickets import _own_or_given
+from queue_server.server.ops import operation
+from queue_server.server.session import Session
+from queue_server.server.views import public_ticket
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 SOURCE = "phone"
 _DEVICE = re.compile(r"[A-Za-z0-9_-]{16,64}")

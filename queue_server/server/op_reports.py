@@ -6,16 +6,16 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING, Any
 
-from ..protocol.messages import Field
-from ..settings import Role
-from ..store.reports import Grouping, Period, Report, build_report
-from ..web.exports import report_table, to_csv, to_xlsx
-from .ops import operation
-from .periods import PERIOD_FIELDS, asked_days
-from .session import Session
+from queue_server.protocol.messages import Field
+from queue_server.config.settings import Role
+from queue_server.store.reports import Grouping, Period, Report, build_report
+from queue_server.web.exports import report_table, to_csv, to_xlsx
+from queue_server.server.ops import operation
+from queue_server.protocol.periods import PERIOD_FIELDS, asked_days
+from queue_server.server.session import Session
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 FIELDS = {
     **PERIOD_FIELDS,

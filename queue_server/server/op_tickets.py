@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..core import codes, commands
-from ..core.events import EventType
-from ..protocol.errors import ProtocolError, ProtocolErrorCode
-from ..protocol.messages import Field
-from ..settings import Role
-from .common import counter_of, ticket_for, ticket_for_issuer, with_new_code
-from .ops import operation
-from .session import Session
+from queue_server.core import codes, commands
+from queue_server.core.events import EventType
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.messages import Field
+from queue_server.config.settings import Role
+from queue_server.server.common import counter_of, ticket_for, ticket_for_issuer, with_new_code
+from queue_server.server.ops import operation
+from queue_server.server.session import Session
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from queue_server.server.hub import Hub
 
 TICKET = Field(int, required=False, minimum=1)
 

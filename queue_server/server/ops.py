@@ -12,12 +12,12 @@ import pkgutil
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..protocol.messages import Field
-from ..settings import Role
+from queue_server.protocol.messages import Field
+from queue_server.config.settings import Role
 
 if TYPE_CHECKING:
-    from .hub import Hub
-    from .session import Session
+    from queue_server.server.hub import Hub
+    from queue_server.server.session import Session
 
 Handler = Callable[["Hub", "Session", dict[str, Any]], Awaitable[dict[str, Any]]]
 

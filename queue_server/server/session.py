@@ -7,8 +7,8 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from ..settings import Device, Role
-from .ratelimit import TokenBucket
+from queue_server.config.settings import Device, Role
+from queue_server.server.ratelimit import TokenBucket
 
 REMEMBERED_IDS = 1024
 

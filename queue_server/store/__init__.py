@@ -1,5 +1,5 @@
 """SQLite storage through sqlite-utils: one writer thread with group commit, WAL, and readers."""
 
-from .writer import Batch, StoreUnavailable, Writer
+from queue_server.store.writer import Batch, StoreUnavailable, Writer
 
 __all__ = ["Batch", "StoreUnavailable", "Writer"]

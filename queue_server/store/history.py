@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from ..planning.heatmap import ArrivalCell
-from ..planning.slots import slot_of
+from queue_server.core.planning.heatmap import ArrivalCell
+from queue_server.core.planning.slots import slot_of
 
 # "2026-11-23T08:41:07.5+07:00" → its hour "2026-11-23T08", its offset "+07:00" (or "Z")
 _HOUR = "substr({column}, 1, 13)"

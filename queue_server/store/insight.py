@@ -35,8 +35,8 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from .officer_time import OfficerDay, officer_days
-from .reports import check_range, figures
+from queue_server.store.officer_time import OfficerDay, officer_days
+from queue_server.store.reports import check_range, figures
 
 _COLUMNS = (
     "id, day, code, state, service, counter, officer, issued_at, arrival_at, called_at, served_at, done_at,"

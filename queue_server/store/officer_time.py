@@ -31,8 +31,8 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from ..core.events import Event, EventType
-from ..wire import event_from_row
+from queue_server.core.events import Event, EventType
+from queue_server.protocol.wire import event_from_row
 
 NO_REASON = ""  # the key of paused time without a reason
 

@@ -12,10 +12,10 @@ from typing import IO, Any
 
 import sqlite_utils
 
-from ..core.events import Event
-from ..core.model import Ticket
-from ..wire import event_from_row
-from .reports import figures, ticket_rows
+from queue_server.core.events import Event
+from queue_server.core.model import Ticket
+from queue_server.protocol.wire import event_from_row
+from queue_server.store.reports import figures, ticket_rows
 
 TICKET_COLUMNS = (
     "id day label code service number state priority appointment slot_start target_counter source counter "

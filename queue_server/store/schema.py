@@ -81,7 +81,7 @@ def _v3(db: sqlite_utils.Database) -> None:
 def _v4(db: sqlite_utils.Database) -> None:
     """Dossiers carry the one-stop system's version (an older or equal push changes nothing);
     dossiers and bookings may carry the keyed hash of their citizen's ID number (never the
-    number itself: queue_server/citizens/keyed.py)."""
+    number itself: queue_server/core/citizens/keyed.py)."""
     db.execute("ALTER TABLE dossiers ADD COLUMN version INTEGER")
     db.execute("ALTER TABLE dossiers ADD COLUMN id_hash TEXT")
     db.execute("ALTER TABLE contacts ADD COLUMN id_hash TEXT")

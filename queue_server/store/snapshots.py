@@ -24,9 +24,9 @@ from typing import Any
 
 import sqlite_utils
 
-from ..core.events import Event, EventType
-from ..core.site import Site
-from ..core.state import LobbyState
+from queue_server.core.events import Event, EventType
+from queue_server.core.site import Site
+from queue_server.core.state import LobbyState
 
 KEEP = 3  # the newest snapshots kept; older ones are deleted as new ones are written
 _CORE = Path(__file__).resolve().parents[1] / "core"

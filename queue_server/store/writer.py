@@ -25,10 +25,10 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..core.events import Event, EventType
-from . import outbox, snapshots
-from .database import connect
-from .schema import migrate
+from queue_server.core.events import Event, EventType
+from queue_server.store import outbox, snapshots
+from queue_server.store.database import connect
+from queue_server.store.schema import migrate
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..store.reports import Figures, Grouping, Report
+from queue_server.store.reports import Figures, Grouping, Report
 
 GROUP_HEADINGS = {
     Grouping.SERVICE: "Lĩnh vực (Field)",

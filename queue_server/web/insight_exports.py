@@ -12,9 +12,9 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..store.insight import Insight, InsightGrouping, Quality
-from ..store.officer_time import NO_REASON, OfficerDay
-from .sheets import Sheet
+from queue_server.store.insight import Insight, InsightGrouping, Quality
+from queue_server.store.officer_time import NO_REASON, OfficerDay
+from queue_server.web.sheets import Sheet
 
 GROUP_HEADINGS = {
     InsightGrouping.SERVICE: "Lĩnh vực (Field)",

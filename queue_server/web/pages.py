@@ -30,10 +30,10 @@ import urllib.parse
 from collections.abc import Mapping
 from importlib import resources
 
-from ..core import codes
-from ..dossiers.errors import InvalidDossier
-from ..dossiers.model import DOSSIER_PATH, normalize_dossier_code
-from .qr import qr_svg
+from queue_server.core import codes
+from queue_server.core.dossiers.errors import InvalidDossier
+from queue_server.core.dossiers.model import DOSSIER_PATH, normalize_dossier_code
+from queue_server.web.qr import qr_svg
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",

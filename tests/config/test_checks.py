@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from queue_server.config import ConfigError, parse_config
+from queue_server.config.site import ConfigError, parse_config
 
-from .helpers import BASE, error_of, line_of, message_lines, parse, swap
+from tests.config.helpers import BASE, error_of, line_of, message_lines, parse, swap
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from queue_server.config import ConfigError, parse_config
+from queue_server.config.site import ConfigError, parse_config
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text("utf-8")
 BLOCKS = re.findall(r"(<!-- invalid -->\n)?```toml\n(.*?)```", DOC, re.S)
@@ -35,7 +35,9 @@ def test_the_error_example_gives_the_error_shown(example: str, expected: str) ->
 
 
 def test_every_key_is_documented() -> None:
-    from queue_server import config, config_devices, config_hours
+    from queue_server.config import site as config
+    from queue_server.config import devices as config_devices
+    from queue_server.config import hours as config_hours
 
     for keys in (
         config._SITE_KEYS,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from queue_server.config import ConfigError, parse_config
+from queue_server.config.site import ConfigError, parse_config
 
-from .helpers import MINIMAL
+from tests.config.helpers import MINIMAL
 
 GOOD = """
 [dossier_lookup]
@@ -86,7 +86,7 @@ def test_each_problem_names_its_key_and_line(table: str, problem: str) -> None:
 def test_the_documentation_lists_every_key() -> None:
     from pathlib import Path
 
-    from queue_server import config_dossier_lookup
+    from queue_server.config import dossier_lookup as config_dossier_lookup
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text("utf-8")
     for key in config_dossier_lookup.DOSSIER_LOOKUP_KEYS:

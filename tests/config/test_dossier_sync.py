@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from queue_server.config import ConfigError, parse_config
-from queue_server.config_dossier_sync import DOSSIERS_KEYS, PULL_KEYS
+from queue_server.config.site import ConfigError, parse_config
+from queue_server.config.dossier_sync import DOSSIERS_KEYS, PULL_KEYS
 
-from .helpers import MINIMAL
+from tests.config.helpers import MINIMAL
 
 GOOD = """
 [dossiers]

@@ -11,10 +11,12 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from queue_server import config, config_devices, config_hours
-from queue_server.config import ConfigError, parse_config
+from queue_server.config import site as config
+from queue_server.config import devices as config_devices
+from queue_server.config import hours as config_hours
+from queue_server.config.site import ConfigError, parse_config
 
-from .helpers import BASE
+from tests.config.helpers import BASE
 
 DEMO = (Path(__file__).resolve().parents[2] / "assets" / "demo.toml").read_text("utf-8")
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

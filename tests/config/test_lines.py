@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from queue_server.config_checks import KeyPath, format_key
-from queue_server.config_lines import LineFinder
+from queue_server.config.checks import KeyPath, format_key
+from queue_server.config.lines import LineFinder
 
 TEXT = """\
 top = 1                       # 1

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from queue_server.config import ConfigError, load_config, parse_config
+from queue_server.config.site import ConfigError, load_config, parse_config
 from queue_server.core.site import DEFAULT_PAUSE_REASONS, DEFAULT_PRIORITIES, DEFAULT_RATING_SCALE, Policy, TimeRange
-from queue_server.settings import Role, ServerSettings
+from queue_server.config.settings import Role, ServerSettings
 
-from .helpers import BASE, MINIMAL, PIN_HASH, parse, swap
+from tests.config.helpers import BASE, MINIMAL, PIN_HASH, parse, swap
 
 def test_a_minimal_file_gets_the_defaults() -> None:
     config = parse_config(MINIMAL)
@@ -219,7 +219,7 @@ def test_the_apps_connect_to_the_server_url() -> None:
 
 
 def test_an_app_finds_its_own_device_and_nobody_elses() -> None:
-    from queue_server.settings import DeviceNotFound
+    from queue_server.config.settings import DeviceNotFound
 
     config = parse(BASE)
     kiosk = next(d for d in config.devices if d.role is Role.KIOSK)

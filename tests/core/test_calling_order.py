@@ -8,7 +8,7 @@ import pytest
 
 from queue_server.core import commands as c
 
-from .conftest import at
+from tests.core.conftest import at
 
 
 def test_a_priority_ticket_is_called_before_earlier_ordinary_ones(centre):

@@ -10,7 +10,7 @@ from queue_server.core import commands as c
 from queue_server.core.events import EventType
 from queue_server.core.model import CounterState
 
-from .conftest import at
+from tests.core.conftest import at
 
 
 def test_the_first_tick_opens_the_day(unopened):

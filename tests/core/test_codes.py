@@ -6,7 +6,7 @@ import pytest
 
 from queue_server.core import codes
 
-from .conftest import Codes
+from tests.core.conftest import Codes
 
 
 @pytest.mark.parametrize("look_alike", ["0", "O", "1", "I", "L"])

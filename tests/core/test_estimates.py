@@ -8,7 +8,7 @@ import pytest
 
 from queue_server.core import commands as c
 
-from .conftest import at
+from tests.core.conftest import at
 
 
 def serve_for(centre, counter, minutes):

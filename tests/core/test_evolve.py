@@ -13,7 +13,7 @@ from queue_server.core.evolve import apply
 from queue_server.core.lobby import Lobby
 from queue_server.core.state import LobbyState
 
-from .conftest import at
+from tests.core.conftest import at
 
 
 def a_busy_morning(centre):

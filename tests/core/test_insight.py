@@ -15,7 +15,7 @@ from queue_server.core.lobby import Lobby
 from queue_server.core.model import CounterState
 from queue_server.core.site import DEFAULT_PAUSE_REASONS, PauseReason
 
-from .conftest import replace_service
+from tests.core.conftest import replace_service
 
 # --- pause reasons ---
 

@@ -9,7 +9,7 @@ import pytest
 from queue_server.core import DomainError, ErrorCode, Event, EventType
 from queue_server.core.model import Appointment, Counter, Ticket, TicketState
 
-from .conftest import COUNTERS, MONDAY, at
+from tests.core.conftest import COUNTERS, MONDAY, at
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from queue_server.core.errors import ErrorCode
 from queue_server.core.events import EventType
 from queue_server.core.lobby import Lobby
 
-from .conftest import Centre
+from tests.core.conftest import Centre
 
 
 def test_the_manager_sets_and_clears_the_ticker(centre: Centre) -> None:

@@ -20,7 +20,7 @@ from queue_server.core.ordering import next_ticket, queue_key
 from queue_server.core.model import CounterState, TicketState
 from queue_server.core.state import LobbyState
 
-from .conftest import Codes, at, make_site
+from tests.core.conftest import Codes, at, make_site
 
 NEXT_DAY = -1  # a step to the next working morning, 07:30
 KINDS = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from queue_server.core import commands as c
 from queue_server.core.ordering import next_ticket
 
-from .conftest import at
+from tests.core.conftest import at
 
 
 def heads(centre, counter: int) -> list[str]:

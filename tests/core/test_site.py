@@ -8,7 +8,7 @@ import pytest
 
 from queue_server.core.site import DEFAULT_PRIORITIES, DEFAULT_RATING_SCALE, OpeningHours, Policy, TimeRange
 
-from .conftest import AFTERNOON, MORNING, TZ, WEEKDAYS, at, make_services
+from tests.core.conftest import AFTERNOON, MORNING, TZ, WEEKDAYS, at, make_services
 
 HOURS = OpeningHours(WEEKDAYS, (MORNING, AFTERNOON))
 

@@ -9,7 +9,7 @@ from queue_server.core.errors import ErrorCode
 from queue_server.core.events import EventType
 from queue_server.core.model import TicketState
 
-from .conftest import at, replace_service
+from tests.core.conftest import at, replace_service
 
 
 def test_an_issued_ticket_waits_with_its_label_code_and_arrival(centre):

@@ -7,7 +7,7 @@ import pytest
 from queue_server import core
 from queue_server.core import commands as c
 
-from .conftest import at
+from tests.core.conftest import at
 
 
 def test_the_package_exports_its_entry_points():

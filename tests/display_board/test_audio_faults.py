@@ -11,7 +11,7 @@ from typing import Any
 
 from tests.integration.client import Client
 
-from .conftest import OFFICERS, BoardProcess, ServerProcess
+from tests.display_board.conftest import OFFICERS, BoardProcess, ServerProcess
 
 MISSING = "vi/num-nawm.wav"  # "năm": the pack cannot say counter 5
 

@@ -18,9 +18,9 @@ from display_board.faults import AudioFault, AudioReporter
 from display_board.numbers import NORTH
 from display_board.voice import VoicePack
 from display_board.voicegen import CHIME
-from queue_server.client import NotConnected
+from queue_server.protocol.client import NotConnected
 
-from .test_board_model import called, snapshot
+from tests.display_board.test_board_model import called, snapshot
 
 
 class Server:

@@ -8,8 +8,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from .conftest import BoardProcess, ServerProcess
-from .test_board_window import _call, _counter, _issue
+from tests.display_board.conftest import BoardProcess, ServerProcess
+from tests.display_board.test_board_window import _call, _counter, _issue
 
 MOST_FRAMES = 2  # from the event's arrival to the screen's widgets (the 0.25 s poll took ~7)
 HIGHLIGHT = 3  # seconds: the last call's highlight ends on screen then, not at the next clock tick

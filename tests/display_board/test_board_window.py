@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.integration.client import Client
 
-from .conftest import OFFICERS, BoardProcess, ServerProcess
+from tests.display_board.conftest import OFFICERS, BoardProcess, ServerProcess
 
 TICKETS = {"HT": 3, "DD": 2, "DKKD": 2, "GPLX": 2, "CC": 1, "BHXH": 1, "TP": 1, "KQ": 2}
 

@@ -15,7 +15,7 @@ from display_board.controller import BoardController, Speaker
 from display_board.numbers import NORTH
 from display_board.voice import VoicePack
 from display_board.voicegen import CHIME
-from queue_server.client import QueueClient
+from queue_server.protocol.client import QueueClient
 from tests.integration.conftest import Clock, running_lobby
 from tests.integration.sites import TOKENS
 

@@ -9,7 +9,7 @@ from display_board.announcer import Announcer
 from display_board.board import Board
 from display_board.controller import BoardController
 
-from .test_board_model import called, snapshot
+from tests.display_board.test_board_model import called, snapshot
 
 
 def test_every_change_to_the_board_is_reported_with_the_board_already_changed() -> None:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from display_board.bootstrap import BoardSetupError, load_setup
 from display_board.options import BoardOptionError, BoardOptions, Layout, NumberStyle, parse_options
 
-from .conftest import ROOT, site_file
+from tests.display_board.conftest import ROOT, site_file
 
 
 def test_no_options_means_the_defaults() -> None:

@@ -18,7 +18,7 @@ from display_board.speech import PHRASES, Chime, Pause, Say, call_steps
 from display_board.voice import VoicePack, VoicePackError
 from display_board.voicegen import CHIME, TEMPLATE, VoiceBuildError, build_pack
 
-from .conftest import ARTEFACTS
+from tests.display_board.conftest import ARTEFACTS
 
 
 def test_the_template_has_a_clip_for_every_word_a_call_can_say() -> None:

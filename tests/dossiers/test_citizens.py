@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from queue_server.citizens import CardInvalid, CitizenKey, KeyFileError, mask_id, parse_card
-from queue_server.citizens.card import looks_like_card
-from queue_server.client import RequestFailed
+from queue_server.core.citizens import CardInvalid, CitizenKey, KeyFileError, mask_id, parse_card
+from queue_server.core.citizens.card import looks_like_card
+from queue_server.protocol.client import RequestFailed
 from tests.kiosk.support import INTEGRATION_TOKEN, KIOSK_TOKEN, MANAGER_TOKEN, Clock, ask, free_port, load, queue_server, write_site
 
 # Made for these tests in the card's format; no real person's numbers.

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from queue_server.config import load_config, parse_config
+from queue_server.config.site import load_config, parse_config
 from queue_server.dossiers.pull import read_page
 from tests.config.helpers import MINIMAL
 from tests.integration.client import Client

@@ -12,9 +12,9 @@ import pytest
 
 from queue_server.dossiers import Dossier
 from queue_server.dossiers.pull import PullRun, pull_changes
-from queue_server.settings import DossierPullSettings
+from queue_server.config.settings import DossierPullSettings
 
-from .one_stop import FIELDS, PAGE_SIZE, STATUSES, Changes, item, one_stop_changes
+from tests.dossiers.one_stop import FIELDS, PAGE_SIZE, STATUSES, Changes, item, one_stop_changes
 
 
 def settings(url: str, **more: object) -> DossierPullSettings:

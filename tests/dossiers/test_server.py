@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from queue_server.client import RequestFailed
+from queue_server.protocol.client import RequestFailed
 
 from tests.kiosk.support import INTEGRATION_TOKEN, KIOSK_TOKEN, MANAGER_TOKEN, Clock, ask, free_port, load, queue_server, write_site
-from .one_stop import Changes, item, one_stop_changes
-from .test_rules import hand_counted
+from tests.dossiers.one_stop import Changes, item, one_stop_changes
+from tests.core.dossiers.test_rules import hand_counted
 
 CALENDAR = """
 [dossiers]

@@ -23,7 +23,7 @@ from queue_server.server.app import Limits
 from queue_server.server.ops import load
 
 from tests.integration.sites import TOKENS
-from .conftest import ThreadedServer
+from tests.faults.conftest import ThreadedServer
 
 MESSAGES = 10_000
 PER_EXAMPLE = 20

@@ -18,7 +18,7 @@ from queue_server.server.app import Limits
 from tests.integration.client import Client
 from tests.integration.conftest import run
 from tests.integration.sites import PIN, TOKENS
-from .conftest import serving
+from tests.faults.conftest import serving
 
 
 async def _hello(url: str, device: str | None = None, **kwargs) -> Client:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ import pytest
 from bench.clients import Device, close_all, connect_all
 from bench.server import ServerProcess, free_port
 from bench.site import PIN, BenchSite
-from queue_server.client import ConnectionStatus, NotConnected, RequestFailed
+from queue_server.protocol.client import ConnectionStatus, NotConnected, RequestFailed
 
 SITE = BenchSite(counters=2, boards=2, kiosks=3, site_id="sigkill")
 CATCH_UP_SECONDS = 3.0

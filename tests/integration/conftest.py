@@ -14,10 +14,10 @@ import pytest
 from queue_server.bootstrap import build_hub
 from queue_server.server.app import start
 from queue_server.server.hub import Hub
-from queue_server.settings import SiteConfig
+from queue_server.config.settings import SiteConfig
 
-from .client import Client
-from .sites import TOKENS, TZ, site_config
+from tests.integration.client import Client
+from tests.integration.sites import TOKENS, TZ, site_config
 
 
 class Clock:
@@ -54,7 +54,7 @@ class Lobby:
         return client
 
     async def officer(self, device: str = "counter-1", user: str = "lan", open_counter: bool = True) -> Client:
-        from .sites import PIN
+        from tests.integration.sites import PIN
 
         client = await self.client(device)
         await client.ok("officer.sign_in", user=user, pin=PIN)

@@ -31,14 +31,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from queue_server import pins
+from queue_server.core import pins
 from queue_server.bootstrap import build_hub
 from queue_server.core import commands as c
 from queue_server.core.codes import ALPHABET, TICKET_CODE_LENGTH
 from queue_server.core.site import CounterSpec, Policy, Service, Site
-from queue_server.settings import Device, Officer, Role, ServerSettings, SiteConfig
+from queue_server.config.settings import Device, Officer, Role, ServerSettings, SiteConfig
 
-from .sites import ALWAYS, TOKENS, TZ
+from tests.integration.sites import ALWAYS, TOKENS, TZ
 
 FIRST_DAY = dt.date(2026, 10, 5)  # a Monday
 UNITS = {"HT": "Sở Tư pháp", "DD": "Sở Tài nguyên và Môi trường"}
@@ -83,7 +83,7 @@ def default_plan() -> Plan:
 
 def demo_plan() -> Plan:
     """The demo centre (assets/demo.toml): counters 1, 3 and 5, as the web pages' tests see it."""
-    from queue_server.config import load_config
+    from queue_server.config.site import load_config
 
     config = load_config(Path(__file__).resolve().parents[2] / "assets" / "demo.toml")
     quick = dataclasses.replace(config.settings, synchronous="NORMAL")  # a history, not a centre's disk

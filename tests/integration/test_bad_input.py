@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import Clock, running_lobby, run
-from .sites import PIN
+from tests.integration.conftest import Clock, running_lobby, run
+from tests.integration.sites import PIN
 
 BAD_MESSAGES = [
     ("not json", "bad_json"),

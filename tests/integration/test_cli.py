@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from queue_server import pins
+from queue_server.core import pins
 from queue_server.cli import main
 
-from .conftest import Clock, running_lobby, run
+from tests.integration.conftest import Clock, running_lobby, run
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "assets" / "demo.toml"

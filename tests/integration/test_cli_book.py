@@ -10,7 +10,7 @@ import pytest
 
 from queue_server.cli import main
 
-from .conftest import Clock, running_lobby, run
+from tests.integration.conftest import Clock, running_lobby, run
 
 
 async def _book(capsys: pytest.CaptureFixture[str], url: str, service: str) -> tuple[int, str, str]:
@@ -85,7 +85,7 @@ def test_late_in_the_evening_book_takes_tomorrows_first_slot(
 def test_book_says_when_every_slot_left_is_full(db_path: Path, clock: Clock, capsys: pytest.CaptureFixture[str]) -> None:
     import dataclasses
 
-    from .sites import site_config
+    from tests.integration.sites import site_config
 
     clock.now = clock.now.replace(hour=23, minute=16)  # 23:30 is the last slot: 2 places; closed tomorrow
     config = site_config()

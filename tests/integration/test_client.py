@@ -7,10 +7,10 @@ import socket
 
 import pytest
 
-from queue_server.client import ConnectionStatus, NotConnected, QueueClient, RequestFailed
+from queue_server.protocol.client import ConnectionStatus, NotConnected, QueueClient, RequestFailed
 
-from .conftest import Clock, running_lobby, run
-from .sites import TOKENS
+from tests.integration.conftest import Clock, running_lobby, run
+from tests.integration.sites import TOKENS
 
 
 def test_the_client_requests_and_receives_events(db_path, clock: Clock) -> None:
@@ -64,7 +64,7 @@ def test_the_client_reconnects_and_catches_up_without_repeats(tmp_path, clock: C
         from queue_server.bootstrap import build_hub
         from queue_server.server.app import start
 
-        from .sites import site_config
+        from tests.integration.sites import site_config
 
         async def serve_once(issue: int) -> None:
             hub = build_hub(site_config(), db_path, clock=clock)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .client import Client
+from tests.integration.client import Client
 
 SITE = """
 [site]

@@ -7,7 +7,7 @@ import sqlite3
 
 from queue_server.core.model import TicketState
 
-from .conftest import Clock, running_lobby, run
+from tests.integration.conftest import Clock, running_lobby, run
 
 
 def _state_of(lobby) -> dict:  # type: ignore[no-untyped-def]

@@ -19,8 +19,8 @@ from queue_server.store.database import connect
 from queue_server.store.insight import InsightGrouping, build_insight
 from queue_server.store.officer_time import NO_REASON
 
-from .conftest import run, running_lobby
-from .history import CENTRE, SCALE, TARGETS, TZ, UNITS, History, Leg, demo_plan, hand_count, make_history
+from tests.integration.conftest import run, running_lobby
+from tests.integration.history import CENTRE, SCALE, TARGETS, TZ, UNITS, History, Leg, demo_plan, hand_count, make_history
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> History:
@@ -254,7 +254,7 @@ def test_follow_ups_are_the_dissatisfied_ratings_and_close_durably(history: Hist
 
 
 def test_the_pause_reason_reaches_the_manager_and_not_the_lobby(tmp_path: Path) -> None:
-    from .conftest import Clock
+    from tests.integration.conftest import Clock
 
     async def paused(client: Any) -> dict[str, Any]:
         while (event := await client.next_event("counter.changed"))["state"] != "paused":

@@ -9,7 +9,7 @@ from queue_server.core.events import Event, EventType
 from queue_server.store.insight import quality
 from queue_server.store.officer_time import NO_REASON, Activity, walk
 
-from .sites import TZ
+from tests.integration.sites import TZ
 
 DAY = dt.date(2026, 11, 23)
 

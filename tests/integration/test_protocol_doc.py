@@ -16,14 +16,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from queue_server.config import load_config
+from queue_server.config.site import load_config
 from queue_server.core.errors import ErrorCode
 from queue_server.core.events import EventType
 from queue_server.protocol.errors import ProtocolErrorCode
 from queue_server.server.ops import load
 
-from .client import Client
-from .conftest import Clock, running_lobby, run
+from tests.integration.client import Client
+from tests.integration.conftest import Clock, running_lobby, run
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")

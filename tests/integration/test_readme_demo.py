@@ -17,8 +17,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .client import Client
-from .sites import midday_zone
+from tests.integration.client import Client
+from tests.integration.sites import midday_zone
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "assets" / "demo.toml"

@@ -24,8 +24,8 @@ from queue_server.store import snapshots
 from queue_server.store.database import connect
 from queue_server.store.reader import load_events
 
-from .conftest import Clock, run, running_lobby
-from .sites import site_config
+from tests.integration.conftest import Clock, run, running_lobby
+from tests.integration.sites import site_config
 
 
 def days_in_the_lobby(actions) -> tuple[Lobby, list]:  # type: ignore[no-untyped-def]

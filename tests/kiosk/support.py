@@ -15,12 +15,12 @@ from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from queue_server import pins
+from queue_server.core import pins
 from queue_server.bootstrap import build_hub
-from queue_server.config import load_config
+from queue_server.config.site import load_config
 from queue_server.server.app import start
 from queue_server.server.hub import Hub
-from queue_server.settings import SiteConfig
+from queue_server.config.settings import SiteConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "tests" / "artefacts" / "kiosk"
@@ -249,7 +249,7 @@ def load(path: Path) -> SiteConfig:
 
 async def ask(port: int, token: str, op: str, **args: Any) -> dict[str, Any]:
     """One request as another device (a phone booking, the one-stop portal, the manager)."""
-    from queue_server.client import QueueClient
+    from queue_server.protocol.client import QueueClient
 
     client = QueueClient(f"ws://127.0.0.1:{port}/", token=token)
     task = asyncio.create_task(client.run())

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hardware.printer import CoverOpen, PaperOut, PrinterOffline, PrinterTimeout, PrintFailed
-from hardware.scanner import CodeClassifier
+from kiosk.core.scans import CodeClassifier
 from hardware.scanner.lines import DiscardReason
 from kiosk.core import decisions
 from kiosk.core.decisions import ScanKind, TileState
@@ -19,7 +19,7 @@ from kiosk.core.shown_ticket import PRINT_PATIENCE, Paper, ShownTicket
 from kiosk.core.options import KioskOptionError, parse_options, parse_window_size
 from kiosk.core.texts import TEXTS, Catalogue, Language, UnknownText, placeholders
 
-from .support import ADMIN_PIN_HASH
+from tests.kiosk.support import ADMIN_PIN_HASH
 
 
 @pytest.mark.parametrize("key", sorted(TEXTS))

@@ -19,13 +19,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from queue_server.client import RequestFailed
+from queue_server.protocol.client import RequestFailed
 from queue_server.dossiers import Dossier, DossierSourceFailed, DossierStatus, InvalidDossier
-from queue_server.dossiers.csv_rows import CsvProblems, read_dossiers
+from queue_server.core.dossiers.csv_rows import CsvProblems, read_dossiers
 from queue_server.dossiers.http_source import HttpDossierSource, extract
-from queue_server.settings import DossierLookupSettings
+from queue_server.config.settings import DossierLookupSettings
 
-from .support import INTEGRATION_TOKEN, KIOSK_TOKEN, ROOT, Clock, ask, free_port, load, queue_server, write_site
+from tests.kiosk.support import INTEGRATION_TOKEN, KIOSK_TOKEN, ROOT, Clock, ask, free_port, load, queue_server, write_site
 
 ANSWERS = {
     "/api/hoso/000.00.16.H12-261120-0001": (200, {"data": {"trangThai": "Đang xử lý", "tenThuTuc": "Cấp phép",

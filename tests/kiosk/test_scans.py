@@ -11,20 +11,7 @@ from hardware.printer.sim import list_jobs
 from hardware.simulators.scanner import SimulatedScanner
 from queue_server.core.codes import format_booking_code
 
-from .support import (
-    ARTEFACTS,
-    INTEGRATION_TOKEN,
-    PUBLIC_URL,
-    Clock,
-    Kiosk,
-    ask,
-    free_port,
-    load,
-    queue_server,
-    text,
-    write_site,
-    zbar,
-)
+from tests.kiosk.support import ARTEFACTS, INTEGRATION_TOKEN, PUBLIC_URL, Clock, Kiosk, ask, free_port, load, queue_server, text, write_site, zbar
 
 DOSSIER = {
     "code": "000.00.16.H12-261120-0001",
@@ -37,7 +24,7 @@ DOSSIER = {
 
 
 async def book(port: int, slot: str) -> str:
-    from queue_server.client import QueueClient
+    from queue_server.protocol.client import QueueClient
 
     client = QueueClient(f"ws://127.0.0.1:{port}/")  # a citizen's phone: no token
     task = asyncio.create_task(client.run())

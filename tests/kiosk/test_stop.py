@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_stop import DEMO, stop_once_running
+from tests.support.app_stop import DEMO, stop_once_running
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])

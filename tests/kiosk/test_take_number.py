@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hardware.printer.sim import list_jobs
 
-from .support import ARTEFACTS, Clock, Kiosk, free_port, load, queue_server, text, write_site, zbar
+from tests.kiosk.support import ARTEFACTS, Clock, Kiosk, free_port, load, queue_server, text, write_site, zbar
 
 
 def issued(hub, service: str) -> list:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ import sqlite3
 import unicodedata
 
 from queue_server.store.writer import Batch
-from queue_server.settings_outreach import (
+from queue_server.config.settings_outreach import (
     Channel,
     NotificationSettings,
     OutboxSettings,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 
-from queue_server.settings_outreach import (
+from queue_server.config.settings_outreach import (
     Channel,
     NotificationSettings,
     OutreachSettings,
@@ -17,7 +17,7 @@ from queue_server.settings_outreach import (
 from tests.integration.conftest import Clock, running_lobby, run
 from tests.integration.sites import site_config
 
-from .test_notifications import FAST
+from tests.outreach.test_notifications import FAST
 
 QUEUE = PhoneQueueSettings(per_device_per_day=1, per_phone_per_day=1, share_percent=20, confirm_minutes=5, rejoin_minutes=15)
 DEVICE_A, DEVICE_B, DEVICE_C = "a" * 22, "b" * 22, "c" * 22

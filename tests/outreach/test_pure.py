@@ -9,7 +9,7 @@ import pytest
 
 from queue_server.outreach import adapters, phones, signing
 from queue_server.outreach.adapters import Outcome
-from queue_server.settings_outreach import NotificationSettings, OutreachSettings, SmsGateway, Webhook
+from queue_server.config.settings_outreach import NotificationSettings, OutreachSettings, SmsGateway, Webhook
 from queue_server.store.outbox import Pending
 
 

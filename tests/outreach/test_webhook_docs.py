@@ -12,7 +12,7 @@ from pathlib import Path
 from tests.integration.conftest import Clock, running_lobby, run
 
 from bench.gateways import Gateway
-from .test_webhooks import SECRET, Webhook, hook_site
+from tests.outreach.test_webhooks import SECRET, Webhook, hook_site
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "notifications.md").read_text("utf-8")
 

@@ -13,7 +13,7 @@ from hardware.printer.connect import printer_from_url
 from hardware.printer.documents import FeeReceipt
 from hardware.printer.errors import InvalidTicket
 from hardware.printer.sim import list_jobs
-from queue_server.payments import vietqr
+from queue_server.core.payments import vietqr
 
 AT = dt.datetime(2026, 11, 23, 9, 30)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from queue_server.config import ConfigError, parse_config
+from queue_server.config.site import ConfigError, parse_config
 from tests.config.helpers import MINIMAL as BASE  # one service, one counter
 
 

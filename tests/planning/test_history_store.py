@@ -8,13 +8,13 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from queue_server.planning.forecast import forecast, history_days
-from queue_server.planning.heatmap import heat_map, weekday_counts
+from queue_server.core.planning.forecast import forecast, history_days
+from queue_server.core.planning.heatmap import heat_map, weekday_counts
 from queue_server.store.database import connect
 from queue_server.store.history import arrival_cells, booked_by_slot, service_minutes, walk_ins_by_slot
 from queue_server.store.schema import migrate
 
-from .simulated import CENTRE, FIRST, LAST, ROWS, TZ, hand_history, hand_walk_ins, local
+from tests.planning.simulated import CENTRE, FIRST, LAST, ROWS, TZ, hand_history, hand_walk_ins, local
 
 MONDAY = LAST + dt.timedelta(days=1)
 APPOINTMENTS = [  # Monday 23 November: 3 at 08:00–08:30 (slot 16), one at 09:15 (slot 18), one cancelled

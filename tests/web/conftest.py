@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from bench.apps.browser import CHROMEDRIVER, CHROMIUM, chromium_options
-from queue_server.client import QueueClient
+from queue_server.protocol.client import QueueClient
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "tests" / "artefacts" / "web"

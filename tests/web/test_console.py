@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
-from .pages import click, enabled, enter_token, press, sign_in, text_of, type_into, wait
+from tests.web.conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
+from tests.web.pages import click, enabled, enter_token, press, sign_in, text_of, type_into, wait
 
 
 def test_a_call_from_the_console_reaches_the_board_and_every_control_works(

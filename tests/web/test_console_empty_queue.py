@@ -3,8 +3,8 @@ empty queue (issue 15: a literal ``null`` was drawn under “Không có ai đang
 
 from __future__ import annotations
 
-from .conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
-from .pages import click, enter_token, sign_in, text_of, wait
+from tests.web.conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
+from tests.web.pages import click, enter_token, sign_in, text_of, wait
 
 
 def test_the_waiting_list_shows_no_stray_text_empty_or_short(

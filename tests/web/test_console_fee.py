@@ -8,10 +8,10 @@ import subprocess
 from pathlib import Path
 
 from hardware.printer.sim import list_jobs
-from queue_server.payments import vietqr
+from queue_server.core.payments import vietqr
 
-from .conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
-from .pages import click, enter_token, sign_in, text_of, type_into, wait
+from tests.web.conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
+from tests.web.pages import click, enter_token, sign_in, text_of, type_into, wait
 
 
 class PrintingServer(Server):

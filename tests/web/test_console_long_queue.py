@@ -10,8 +10,8 @@ import time
 import unicodedata
 import urllib.request
 
-from .conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
-from .pages import click, enter_token, press, sign_in, text_of, type_into, wait, wait_value
+from tests.web.conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
+from tests.web.pages import click, enter_token, press, sign_in, text_of, type_into, wait, wait_value
 
 ROWS = 30  # WAITING_ROWS in console_model.js
 TICKETS = 230  # over the demo kiosk's burst of 200 requests: two kiosks take turns

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import openpyxl
 
-from .conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
-from .pages import click, text_of, type_into, wait
+from tests.web.conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
+from tests.web.pages import click, text_of, type_into, wait
 
 
 def downloaded(folder: Path, suffix: str, timeout: float = 15) -> Path:

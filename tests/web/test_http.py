@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from .conftest import Server
+from tests.web.conftest import Server
 
 
 @pytest.fixture(scope="module")

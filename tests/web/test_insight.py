@@ -14,9 +14,9 @@ from selenium.webdriver.support.select import Select
 
 from tests.integration.history import demo_plan, hand_count, make_history
 
-from .conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
-from .pages import click, enter_token, press, sign_in, text_of, type_into, wait, wait_gone
-from .test_dashboard import downloaded
+from tests.web.conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
+from tests.web.pages import click, enter_token, press, sign_in, text_of, type_into, wait, wait_gone
+from tests.web.test_dashboard import downloaded
 
 
 def test_the_quality_views_show_the_history_close_a_follow_up_and_download_the_figures(

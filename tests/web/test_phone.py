@@ -8,8 +8,8 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
-from .conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
-from .pages import click, text_of, wait
+from tests.web.conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
+from tests.web.pages import click, text_of, wait
 
 PHONE = (412, 915)
 

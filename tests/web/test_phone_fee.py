@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import subprocess
 
-from queue_server.payments import vietqr
+from queue_server.core.payments import vietqr
 
-from .conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
-from .pages import text_of, wait, wait_value
+from tests.web.conftest import DEMO_TOKENS, Listener, Server, new_browser, screenshot
+from tests.web.pages import text_of, wait, wait_value
 
 PHONE = (412, 915)
 

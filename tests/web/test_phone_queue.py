@@ -16,8 +16,8 @@ import pytest
 
 from queue_server.bootstrap import build_hub
 from queue_server.server.app import start
-from queue_server.settings import ServerSettings
-from queue_server.settings_outreach import (
+from queue_server.config.settings import ServerSettings
+from queue_server.config.settings_outreach import (
     Channel,
     NotificationSettings,
     OutboxSettings,
@@ -29,8 +29,8 @@ from tests.integration.conftest import Clock
 from tests.integration.sites import PIN, TOKENS, site_config
 from bench.gateways import Answer, Gateway
 
-from .conftest import Listener, free_port, new_browser, screenshot
-from .pages import click, text_of, type_into, wait
+from tests.web.conftest import Listener, free_port, new_browser, screenshot
+from tests.web.pages import click, text_of, type_into, wait
 
 PHONE = (412, 915)
 

@@ -15,15 +15,15 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
 from bench.history import SimulatedCentre
-from queue_server.planning.erlang import counters_needed
+from queue_server.core.planning.erlang import counters_needed
 from queue_server.store.database import connect
 from queue_server.store.schema import migrate
 
 from tests.planning.simulated import TZ, hand_walk_ins, local
 
-from .conftest import Server, new_browser, screenshot
-from .pages import click, enter_token, text_of, wait
-from .test_dashboard import downloaded
+from tests.web.conftest import Server, new_browser, screenshot
+from tests.web.pages import click, enter_token, text_of, wait
+from tests.web.test_dashboard import downloaded
 
 CENTRE = SimulatedCentre()
 TODAY = dt.datetime.now(TZ).date()

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DEMO_TOKENS, ROOT, Listener, Server, new_browser, screenshot
-from .pages import click, enter_token, sign_in, text_of, wait
+from tests.web.conftest import DEMO_TOKENS, ROOT, Listener, Server, new_browser, screenshot
+from tests.web.pages import click, enter_token, sign_in, text_of, wait
 
 TIMEOUT = 4  # seconds a pad stays armed in this test (30 by default)
 
@@ -61,7 +61,7 @@ def test_a_pad_press_after_complete_is_recorded_once_and_shows_in_the_report(
     server = Server(tmp_path, sim_dir=sim_dir)
     agent_log = tmp_path / "agent.log"
     agent = subprocess.Popen(
-        [sys.executable, "-m", "hardware.pad.agent", "--config", str(server.config), "--server", server.ws_url,
+        [sys.executable, "-m", "pad_agent.app", "--config", str(server.config), "--server", server.ws_url,
          "--timeout", str(TIMEOUT), "-v"],
         cwd=ROOT, stdout=agent_log.open("w"), stderr=subprocess.STDOUT,
     )

@@ -8,8 +8,8 @@ from selenium.webdriver.support.select import Select
 
 from tests.integration.history import demo_plan, make_history
 
-from .conftest import DEMO_TOKENS, Listener, Server, new_browser
-from .pages import click, enter_token, text_of, wait
+from tests.web.conftest import DEMO_TOKENS, Listener, Server, new_browser
+from tests.web.pages import click, enter_token, text_of, wait
 
 
 def vi(value: float) -> str:

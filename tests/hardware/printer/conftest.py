@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from printer_fakes import PtyPrinter, TcpPrinter
+from tests.hardware.printer.printer_fakes import PtyPrinter, TcpPrinter
 
 ARTEFACTS = Path(__file__).resolve().parents[2] / "artefacts"
 

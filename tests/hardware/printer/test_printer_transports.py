@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from printer_fakes import PtyPrinter, TcpPrinter
+from tests.hardware.printer.printer_fakes import PtyPrinter, TcpPrinter
 
 from hardware.printer import (
     CoverOpen,

@@ -1,0 +1,338 @@
+"""The central PostgreSQL: its schema, and appending one site's batch of events exactly once.
+
+    migrate(conn)                                   # versioned, like the site's store
+    last = append(conn, "tay-ninh", after=0, rows)  # → the site's new last seq centrally
+
+``tickets`` holds the current row of each ticket the shipped events touched, as the site's own
+``tickets`` table has it (the reports' rows: the same figures centrally as at the site).
+``events`` is partitioned by month of the event's time (UTC); a month's partition is made
+the first time an event of that month arrives. ``sites`` holds each site's tracking row: the
+last sequence number the central copy has, updated in the same transaction as the events, so
+a batch is applied once whatever is replayed:
+
+- rows at or below ``last_seq`` are already there and are skipped;
+- a batch whose ``after`` (the seq just before its first row, in the site's log) is beyond
+  ``last_seq`` would leave a gap: :class:`Gap` is raised and the shipper starts again from
+  ``last_seq``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import operator
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
+
+import orjson
+import psycopg
+
+from central.summaries import SCHEMA as SUMMARY_SCHEMA
+
+SCHEMA_LOCK = 7_131_013  # pg_advisory_xact_lock key: one migration or partition maker at a time
+
+# A ticket's wait (arrival to call, the closed half of a transfer left out) and service time
+# (start of service, or the call, to completion), as the sites' reports count them
+# (queue_server/store/reports.py), in whole microseconds.
+WAIT_US = (
+    "CASE WHEN called_at IS NOT NULL AND state <> 'transferred' THEN"
+    " (extract(epoch FROM called_at::timestamptz - arrival_at::timestamptz) * 1000000)::bigint END"
+)
+SERVICE_US = (
+    "CASE WHEN state = 'done' AND done_at IS NOT NULL AND coalesce(served_at, called_at) IS NOT NULL THEN"
+    " (extract(epoch FROM done_at::timestamptz - coalesce(served_at, called_at)::timestamptz) * 1000000)::bigint END"
+)
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE sites (
+        site text PRIMARY KEY,
+        last_seq bigint NOT NULL DEFAULT 0,
+        last_event_at timestamptz,
+        last_contact timestamptz,
+        events_total bigint NOT NULL DEFAULT 0
+    );
+    CREATE TABLE events (
+        site text NOT NULL,
+        seq bigint NOT NULL,
+        type text NOT NULL,
+        at timestamptz NOT NULL,
+        data jsonb NOT NULL,
+        PRIMARY KEY (site, at, seq)
+    ) PARTITION BY RANGE (at);
+    CREATE INDEX events_site_seq ON events (site, seq);
+    CREATE TABLE site_configs (
+        site text NOT NULL,
+        taken_at timestamptz NOT NULL DEFAULT now(),
+        config jsonb NOT NULL,
+        PRIMARY KEY (site, taken_at)
+    );
+    """,
+    # the tickets as the site's own table has them (the reports' rows), and how far the site's
+    # log goes, as the site last said
+    """
+    CREATE TABLE tickets (
+        site text NOT NULL,
+        id bigint NOT NULL,
+        day date NOT NULL,
+        label text, code text, service text, number int, state text, priority text,
+        appointment text, slot_start text, target_counter int, source text, counter int,
+        officer text, issued_at text, arrival_at text, called_at text, served_at text,
+        done_at text, recalls int, returns int, transferred_from bigint, transferred_to bigint,
+        rating int,
+        PRIMARY KEY (site, id)
+    );
+    CREATE INDEX tickets_day ON tickets (day, site);
+    ALTER TABLE sites ADD COLUMN site_seq bigint NOT NULL DEFAULT 0;
+    """,
+    # each ticket's wait and service time in whole microseconds, kept with its row, so that the
+    # province's reports sum them exactly without reading every time again
+    f"""
+    ALTER TABLE tickets ADD COLUMN wait_us bigint, ADD COLUMN service_us bigint;
+    UPDATE tickets SET wait_us = {WAIT_US}, service_us = {SERVICE_US};
+    CREATE INDEX tickets_site_day ON tickets (site, day);
+    """,
+    # each site's late-dossier alarms as it last counted them (replication/dossier_alarms.py)
+    """
+    CREATE TABLE site_dossiers (
+        site text PRIMARY KEY,
+        taken_at timestamptz NOT NULL DEFAULT now(),
+        summary jsonb NOT NULL
+    );
+    """,
+    # each site's days summed once for the reports (replication/summaries.py)
+    SUMMARY_SCHEMA,
+    # each site's role keeps to its own rows (docs/province.md, "Deployment"); a month's
+    # partition made by a function of the schema's owner, so a site's role needs no DDL
+    "CREATE TABLE site_roles (role name PRIMARY KEY, site text NOT NULL);"
+    " ALTER TABLE site_roles ENABLE ROW LEVEL SECURITY;"
+    " CREATE POLICY own_role ON site_roles USING (role = current_user);"
+    " GRANT SELECT ON site_roles TO PUBLIC;"
+    + "".join(
+        f" ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;"
+        f" CREATE POLICY own_site ON {table} USING (site = (SELECT site FROM site_roles WHERE role = current_user));"
+        for table in ("events", "tickets", "sites", "site_configs", "site_dossiers", "site_days", "report_days")
+    )
+    + f"""
+    CREATE FUNCTION event_partition(month date) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE
+        first date := date_trunc('month', month)::date;
+    BEGIN
+        PERFORM pg_advisory_xact_lock({SCHEMA_LOCK});
+        EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF events FOR VALUES FROM (%L) TO (%L)',
+                       'events_' || to_char(first, 'YYYY_MM'), to_char(first, 'YYYY-MM-DD "00:00+00"'),
+                       to_char(first + interval '1 month', 'YYYY-MM-DD "00:00+00"'));
+    END $$;
+    """,
+    # nothing looks events up by (site, seq) (the primary key starts with the site): the index
+    # cost every batch ~2 µs an event (docs/performance.md, "The province")
+    "DROP INDEX IF EXISTS events_site_seq",
+    # the province's live view asks each site's newest device reports (province/live.py
+    # alarms(), every refresh): without this it read the site's whole history each time
+    "CREATE INDEX events_device_status ON events (site, seq) WHERE type = 'device.status'",
+)
+
+TICKET_COLUMNS = (
+    "id day label code service number state priority appointment slot_start target_counter source counter "
+    "officer issued_at arrival_at called_at served_at done_at recalls returns transferred_from transferred_to rating"
+).split()
+
+
+class Gap(Exception):
+    """The batch starts after the central copy's end: resend from :attr:`last_seq`."""
+
+    def __init__(self, site: str, last_seq: int, after: int) -> None:
+        super().__init__(f"site {site}: the central copy ends at seq {last_seq}, the batch follows seq {after}")
+        self.last_seq = last_seq
+
+
+@dataclasses.dataclass(slots=True)  # not frozen: a frozen one takes 4 times as long to make, once an event
+class Row:
+    seq: int
+    type: str
+    at: str  # ISO 8601 with its offset, as the site's log has it
+    data: dict[str, Any] | str  # or its JSON text (the shipper's: redact.central_json)
+
+
+@dataclasses.dataclass(frozen=True)
+class SiteStatus:
+    site: str
+    last_seq: int
+    last_event_at: dt.datetime | None
+    last_contact: dt.datetime | None
+    events_total: int
+    site_seq: int  # how far the site's own log went, as it last said
+
+    @property
+    def lag_events(self) -> int:
+        return max(0, self.site_seq - self.last_seq)
+
+
+def connect(dsn: str, timeout: float = 10.0) -> psycopg.Connection[Any]:
+    """A connection in autocommit mode: each ``transaction()`` block is one transaction."""
+    return psycopg.connect(dsn, autocommit=True, connect_timeout=max(1, round(timeout)))
+
+
+def migrate(conn: psycopg.Connection[Any]) -> int:
+    """Bring the central schema up to date; returns its version. A schema already up to date
+    is only read (a site's role may not change it: docs/province.md, "Deployment")."""
+    if conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone() == (True,):
+        if conn.execute("SELECT version FROM schema_version").fetchone() == (len(MIGRATIONS),):
+            return len(MIGRATIONS)
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version int NOT NULL)")
+        row = conn.execute("SELECT version FROM schema_version").fetchone()
+        if row is None:
+            conn.execute("INSERT INTO schema_version VALUES (0)")
+        version = row[0] if row else 0
+        for number, sql in enumerate(MIGRATIONS[version:], start=version + 1):
+            conn.execute(sql)
+            conn.execute("UPDATE schema_version SET version = %s", [number])
+    return len(MIGRATIONS)
+
+
+def month_of(at: str) -> dt.date:
+    moment = dt.datetime.fromisoformat(at).astimezone(dt.timezone.utc)
+    return dt.date(moment.year, moment.month, 1)
+
+
+def months_of(ats: Collection[str]) -> set[dt.date]:
+    """The UTC months of these times, each worked out once for a date, hour and offset."""
+    return {month_of(at) for at in {_hour_and_offset(at): at for at in ats}.values()}
+
+
+def _hour_and_offset(at: str) -> str:
+    """What a time's UTC month depends on: ``2025-12-01T07:30:05.250+07:00`` →
+    ``2025-12-01T07+07:00``; a time without its seconds or its offset is kept whole."""
+    if len(at) > 19 and at[13] == at[16] == ":":
+        offset = at[19:].lstrip(".0123456789")
+        if offset:
+            return at[:13] + offset
+    return at
+
+
+def ensure_partitions(conn: psycopg.Connection[Any], months: Iterable[dt.date], known: set[dt.date]) -> None:
+    """Make the months' partitions that are not there yet (``known`` caches what exists)."""
+    for month in sorted(set(months) - known):
+        conn.execute("SELECT event_partition(%s)", [month])  # the owner's function: a site needs no DDL
+        known.add(month)
+
+
+def append(
+    conn: psycopg.Connection[Any],
+    site: str,
+    after: int,
+    rows: Sequence[Row],
+    known_months: set[dt.date],
+    tickets: Sequence[Mapping[str, Any]] = (),
+    site_seq: int = 0,
+) -> int:
+    """Append a batch of the site's log that follows seq ``after``, with the current rows of
+    the tickets its events touch and how far the site's log goes; returns the central last seq."""
+    ensure_partitions(conn, months_of([r.at for r in rows]), known_months)
+    with conn.transaction():
+        conn.execute("INSERT INTO sites (site) VALUES (%s) ON CONFLICT (site) DO NOTHING", [site])
+        (last, guarded) = conn.execute(  # type: ignore[misc]
+            "SELECT last_seq, row_security_active('events') FROM sites WHERE site = %s FOR UPDATE", [site]
+        ).fetchone()
+        if after > last:
+            raise Gap(site, last, after)
+        fresh = [r for r in rows if r.seq > last]
+        if not fresh:
+            conn.execute(
+                "UPDATE sites SET last_contact = now(), site_seq = greatest(site_seq, %s) WHERE site = %s",
+                [site_seq, site],
+            )
+            return int(last)
+        # COPY cannot write through row-level security: a site's role copies into a table of
+        # its session and inserts from there (the policy checks every row)
+        target = "incoming_events" if guarded else "events"
+        if guarded:
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS incoming_events (LIKE events) ON COMMIT DELETE ROWS")
+        with conn.cursor().copy(f"COPY {target} (site, seq, type, at, data) FROM STDIN") as copy:
+            for r in fresh:
+                text = r.data if isinstance(r.data, str) else orjson.dumps(r.data).decode()
+                copy.write_row((site, r.seq, r.type, r.at, text))
+        if guarded:
+            conn.execute("INSERT INTO events SELECT * FROM incoming_events")
+        _upsert_tickets(conn, site, tickets)
+        touch_days(conn, site, {ticket["day"] for ticket in tickets})
+        conn.execute(
+            "UPDATE sites SET last_seq = %s, last_event_at = %s, last_contact = now(),"
+            " events_total = events_total + %s, site_seq = greatest(site_seq, %s) WHERE site = %s",
+            [fresh[-1].seq, fresh[-1].at, len(fresh), site_seq, site],
+        )
+        return fresh[-1].seq
+
+
+def _upsert_tickets(conn: psycopg.Connection[Any], site: str, tickets: Sequence[Mapping[str, Any]]) -> None:
+    if not tickets:
+        return
+    columns = ", ".join(TICKET_COLUMNS)
+    # emptied by each commit (or rollback): no TRUNCATE, which would give it a new file (and
+    # every other connection a catalog message to read) each batch
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS incoming_tickets ON COMMIT DELETE ROWS"
+        f" AS SELECT site, {columns} FROM tickets WITH NO DATA"
+    )
+    values = operator.itemgetter(*TICKET_COLUMNS)
+    with conn.cursor().copy(f"COPY incoming_tickets (site, {columns}) FROM STDIN") as copy:
+        for ticket in tickets:
+            copy.write_row((site, *values(ticket)))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in (*TICKET_COLUMNS, "wait_us", "service_us") if c != "id")
+    conn.execute(
+        f"INSERT INTO tickets (site, {columns}, wait_us, service_us)"
+        f" SELECT site, {columns}, {WAIT_US}, {SERVICE_US} FROM incoming_tickets"
+        f" ON CONFLICT (site, id) DO UPDATE SET {updates}"
+    )
+
+
+def touch_days(conn: psycopg.Connection[Any], site: str, days: Iterable[str | dt.date]) -> None:
+    """The site's tickets of these days have changed: their summaries are gone and the days
+    are summed again (replication/summaries.py). In the transaction that changes them."""
+    if not (days := sorted({str(day) for day in days})):
+        return
+    conn.execute(
+        "WITH gone AS (DELETE FROM report_days WHERE site = %(site)s AND day = ANY(%(days)s::date[]))"
+        " INSERT INTO site_days (site, day) SELECT %(site)s, unnest(%(days)s::date[])"
+        " ON CONFLICT (site, day) DO UPDATE SET dirty = true WHERE NOT site_days.dirty",
+        {"site": site, "days": days},
+    )
+
+
+def last_seq(conn: psycopg.Connection[Any], site: str) -> int:
+    row = conn.execute("SELECT last_seq FROM sites WHERE site = %s", [site]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def record_config(conn: psycopg.Connection[Any], site: str, config: dict[str, Any]) -> bool:
+    """Keep the site's configuration snapshot if it differs from the last one; True if kept."""
+    with conn.transaction():
+        row = conn.execute(
+            "SELECT config FROM site_configs WHERE site = %s ORDER BY taken_at DESC LIMIT 1", [site]
+        ).fetchone()
+        if row is not None and row[0] == config:
+            return False
+        conn.execute(
+            "INSERT INTO site_configs (site, config) VALUES (%s, %s)", [site, orjson.dumps(config).decode()]
+        )
+        return True
+
+
+def record_dossiers(conn: psycopg.Connection[Any], site: str, summary: dict[str, Any]) -> None:
+    """Keep the site's late-dossier alarms as it counts them now (one row a site)."""
+    conn.execute(
+        "INSERT INTO site_dossiers (site, summary) VALUES (%s, %s)"
+        " ON CONFLICT (site) DO UPDATE SET summary = excluded.summary, taken_at = now()"
+        " WHERE site_dossiers.summary IS DISTINCT FROM excluded.summary",
+        [site, orjson.dumps(summary).decode()],
+    )
+
+
+def site_statuses(conn: psycopg.Connection[Any]) -> list[SiteStatus]:
+    rows = conn.execute(
+        "SELECT site, last_seq, last_event_at, last_contact, events_total, site_seq FROM sites ORDER BY site"
+    ).fetchall()
+    return [SiteStatus(*row) for row in rows]

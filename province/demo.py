@@ -1,0 +1,183 @@
+"""``motcua-central demo`` (``make province``): a province on this machine in one step.
+
+A PostgreSQL cluster of its own in ``var/province/pg`` (Debian's postgresql, ``initdb`` the
+first time, as the ``postgres`` user when run as root), two demo sites shipping to it — the
+provincial centre of ``assets/demo.toml`` and the district office of
+``assets/demo-district.toml``, each its own ``motcua-server`` — the province server on
+http://127.0.0.1:8780/province, and a little traffic at both sites (citizens taking numbers,
+officers calling and completing them) so that the figures move. Ctrl-C stops it all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import random
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from queue_server.protocol.client import QueueClient, RequestFailed
+from province.cluster import Cluster
+from province.config import parse_province
+from province.database import Database
+from province.server import Province, run
+
+log = logging.getLogger(__name__)
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+DATABASE = "motcua"
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    asset: str
+    site: str
+    kiosk_token: str
+    services: tuple[str, ...]
+    counter_token: str
+    user: str
+    pin: str
+
+
+SITES = (
+    DemoSite("demo.toml", "tayninh-hcc", "demo-kiosk-1-token", ("HT", "DD", "CC"), "demo-counter-1-token", "lan.nguyen", "1001"),
+    DemoSite("demo-district.toml", "huyen-go-dau", "demo-godau-kiosk-token", ("HT", "DD", "CC"), "demo-godau-counter-1-token", "an.pham", "2001"),
+)
+
+PROVINCE = """\
+# Written by `motcua-central demo` — DEMO ONLY, every token below is public.
+[province]
+name = "Tỉnh Tây Ninh (demo)"
+dsn = "{dsn}"
+
+[[manager]]
+user = "giam.doc"
+name = "Trần Văn Giám (demo)"
+token = "demo-province-token"
+sites = ["*"]
+
+[[manager]]
+user = "huyen.go.dau"
+name = "Lê Thị Huyện (demo)"
+token = "demo-district-token"
+sites = ["huyen-go-dau"]
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="motcua-central demo", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dir", default="var/province", help="where the cluster, the sites' files and logs go")
+    parser.add_argument("--pg-port", type=int, default=5433, help="the cluster's port (default 5433)")
+    parser.add_argument("--port", type=int, default=8780, help="the province server's port (default 8780)")
+    parser.add_argument("--site-ports", default="8765,8766", help="the two sites' ports (default 8765,8766)")
+    parser.add_argument("--traffic-seconds", type=float, default=4.0, help="a new citizen at each site about this often (0: none)")
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    folder = Path(args.dir).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    ports = [int(p) for p in args.site_ports.split(",")]
+    cluster = Cluster.create(folder / "pg", args.pg_port)
+    if not cluster.running():
+        cluster.start()
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        dsn = cluster.create_database(DATABASE)
+        for site, port in zip(SITES, ports, strict=True):
+            processes.append(_start_site(folder, site, port, dsn))
+        for port in ports:
+            _wait_healthy(f"http://127.0.0.1:{port}/healthz")
+        (folder / "province.toml").write_text(PROVINCE.format(dsn=dsn), encoding="utf-8")
+        config = parse_province((folder / "province.toml").read_text(encoding="utf-8"), str(folder / "province.toml"))
+        print(
+            f"\nThe province demo is running (Ctrl-C stops it):\n"
+            f"  province dashboard  http://127.0.0.1:{args.port}/province   token demo-province-token"
+            f" (or demo-district-token: the district only)\n"
+            + "".join(f"  site {s.site:<14} http://127.0.0.1:{p}/dashboard\n" for s, p in zip(SITES, ports, strict=True))
+            + f"  files               {folder}\n",
+            flush=True,
+        )
+        asyncio.run(_serve(config, args.port, ports, args.traffic_seconds))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(10)
+        if cluster.running():
+            cluster.stop()
+    return 0
+
+
+def _start_site(folder: Path, site: DemoSite, port: int, dsn: str) -> subprocess.Popen[bytes]:
+    text = (ASSETS / site.asset).read_text(encoding="utf-8")
+    text += f'\n# Added by motcua-central demo: ship the log to the demo province.\n[central]\ndsn = "{dsn}"\n'
+    config = folder / f"{site.site}.toml"
+    config.write_text(text, encoding="utf-8")
+    log_file = (folder / f"{site.site}.log").open("ab")
+    return subprocess.Popen(
+        [sys.executable, "-m", "queue_server.cli", "--config", str(config), "--db", str(folder / f"{site.site}.db"), "--port", str(port)],
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _wait_healthy(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        time.sleep(0.2)
+    raise RuntimeError(f"no answer from {url} after {timeout:.0f} s")
+
+
+async def _serve(config, port: int, site_ports: list[int], every: float) -> None:  # type: ignore[no-untyped-def]
+    traffic = [asyncio.create_task(_traffic(site, p, every)) for site, p in zip(SITES, site_ports, strict=True)] if every > 0 else []
+    try:
+        await run(Province(config, Database(config.dsn)), "127.0.0.1", port)
+    finally:
+        for task in traffic:
+            task.cancel()
+
+
+async def _traffic(site: DemoSite, port: int, every: float) -> None:
+    """Citizens take numbers now and then; the officer at counter 1 calls and completes."""
+    url = f"ws://127.0.0.1:{port}/"
+    kiosk = QueueClient(url, token=site.kiosk_token)
+    counter = QueueClient(url, token=site.counter_token)
+    tasks = [asyncio.create_task(kiosk.run()), asyncio.create_task(counter.run())]
+    rng = random.Random(site.site)
+    try:
+        await kiosk.wait_connected(10)
+        await counter.wait_connected(10)
+        with contextlib.suppress(RequestFailed):
+            await counter.request("officer.sign_in", user=site.user, pin=site.pin)
+            await counter.request("counter.open")
+        serving = False
+        while True:
+            await asyncio.sleep(rng.uniform(0.5, 1.5) * every)
+            with contextlib.suppress(RequestFailed):
+                await kiosk.request("ticket.issue", service=rng.choice(site.services))
+            with contextlib.suppress(RequestFailed):
+                if serving:
+                    await counter.request("ticket.complete")
+                    serving = False
+                elif rng.random() < 0.6:
+                    await counter.request("ticket.call_next")
+                    serving = True
+    finally:
+        await kiosk.close()
+        await counter.close()
+        for task in tasks:
+            task.cancel()

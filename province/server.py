@@ -1,0 +1,247 @@
+"""``motcua-central``'s server: the province dashboard's page and its websocket, on one port.
+
+The protocol is the sites' (docs/protocol.md: ``{"id", "op", …}`` in, ``{"re", "ok", …}``
+out); the operations are the province's (docs/province.md):
+
+| op | does |
+|---|---|
+| ``hello`` ``{token}`` | who is asking: a manager of the province's configuration |
+| ``province.live`` | every site the manager sees, now |
+| ``province.site`` ``{site}`` | one site's fields, counters and alarms, now |
+| ``province.report`` ``{period, date, by, sites}`` | figures across the manager's sites |
+| ``province.export`` ``{…, format}`` | the same as CSV or XLSX |
+
+Every operation is limited to the sites the manager sees: a site outside them is refused
+with ``forbidden`` and nothing of it is read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email.utils
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.http11 import Request, Response
+
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.messages import Field, encode, error_reply, parse_request, reply, validate
+from queue_server.protocol.periods import PERIOD_FIELDS, asked_days
+from queue_server.store.reports import ReportRangeError
+from queue_server.web.pages import SECURITY_HEADERS, asset, reason
+from province import exports
+from province import live
+from province.database import Database, DatabaseAway
+from province.reports import By, build
+from province.settings import Manager, ProvinceConfig
+from province.summing import keep_summing
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE = 64 * 1024
+SUMMING_TIMEOUT = 120.0  # seconds a statement of the days' summing may take (a month of a big site)
+PAGES = {"/": "province.html", "/province": "province.html"}
+REPORT_FIELDS = {
+    **PERIOD_FIELDS,
+    "by": Field(str, required=False, choices=tuple(b.value for b in By)),
+    "sites": Field(str, required=False, max_length=4000),  # site ids, comma-separated; none: all the manager sees
+}
+
+
+class Province:
+    """The server's state: the configuration, the database, the clock."""
+
+    def __init__(self, config: ProvinceConfig, database: Database, clock: Callable[[], dt.datetime] | None = None) -> None:
+        self.config = config
+        self.database = database
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+
+    async def visible_sites(self, manager: Manager) -> list[str]:
+        return [s for s in await self.database.query(live.known_sites) if manager.sees(s)]
+
+    async def chosen_sites(self, manager: Manager, asked: str | None) -> list[str]:
+        visible = await self.visible_sites(manager)
+        if not asked:
+            return visible
+        chosen = [s.strip() for s in asked.split(",") if s.strip()]
+        for site in chosen:
+            if not manager.sees(site):
+                raise ProtocolError(ProtocolErrorCode.FORBIDDEN, f"You do not see the site {site!r}.", site=site)
+            if site not in visible:
+                raise ProtocolError(ProtocolErrorCode.BAD_FIELD, f"No site {site!r} has shipped anything.", field="sites")
+        return list(dict.fromkeys(chosen))
+
+
+Handler = Callable[[Province, Manager, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+async def op_live(province: Province, manager: Manager, args: dict[str, Any]) -> dict[str, Any]:
+    sites = await province.visible_sites(manager)
+    now = province.clock()
+    rows = await province.database.query(lambda conn: live.sites_now(conn, sites, now))
+    return {"at": now.isoformat(), "sites": [row.as_dict() for row in rows]}
+
+
+async def op_site(province: Province, manager: Manager, args: dict[str, Any]) -> dict[str, Any]:
+    (site,) = await province.chosen_sites(manager, args["site"])
+    now = province.clock()
+    return {"site": await province.database.query(lambda conn: live.site_detail(conn, site, now))}
+
+
+async def _report(province: Province, manager: Manager, args: dict[str, Any]):  # type: ignore[no-untyped-def]
+    period, first, last = asked_days(args, province.clock().astimezone(province.config.tz).date())
+    by = By(args["by"] or By.SITE.value)
+    sites = await province.chosen_sites(manager, args["sites"])
+    try:
+        report = await province.database.query(lambda conn: build(conn, sites, first, last, by, province.config.tz))
+    except ReportRangeError as exc:
+        raise ProtocolError(ProtocolErrorCode.BAD_FIELD, str(exc), field="date") from None
+    configs = await province.database.query(lambda conn: live.configs(conn, sites))
+    return period, report, exports.Namer(configs)
+
+
+async def op_report(province: Province, manager: Manager, args: dict[str, Any]) -> dict[str, Any]:
+    period, report, names = await _report(province, manager, args)
+    return {
+        "report": {
+            "period": period.value,
+            "from": report.first.isoformat(),
+            "to": report.last.isoformat(),
+            "by": report.by.value,
+            "sites": [{"site": s, "name": names.site(s)} for s in report.sites],
+            "total": report.total.as_dict(),
+            "rows": [
+                {"site": row.site, "key": row.key, "name": names.row(report.by, row), **row.figures.as_dict()}
+                for row in report.rows
+            ],
+            "arrivals_by_hour": list(report.arrivals_by_hour),
+        }
+    }
+
+
+async def op_export(province: Province, manager: Manager, args: dict[str, Any]) -> dict[str, Any]:
+    fmt = args.pop("format")
+    period, report, names = await _report(province, manager, args)
+    return exports.export(report, names, province.config.name, fmt)
+
+
+OPS: dict[str, tuple[Handler, dict[str, Field]]] = {
+    "province.live": (op_live, {}),
+    "province.site": (op_site, {"site": Field(str, max_length=64)}),
+    "province.report": (op_report, REPORT_FIELDS),
+    "province.export": (op_export, {**REPORT_FIELDS, "format": Field(str, choices=tuple(exports.FORMATS))}),
+}
+
+
+async def handle(province: Province, connection: ServerConnection) -> None:
+    manager: Manager | None = None
+    async for message in connection:
+        request_id = None
+        try:
+            request = parse_request(message)
+            request_id = request.id
+            if request.op == "hello":
+                args = validate(request.args, {"token": Field(str, max_length=256)})
+                if manager is not None:
+                    raise ProtocolError(ProtocolErrorCode.ALREADY_HELLO, "This connection said hello already.")
+                found = province.config.manager_by_token(args["token"])
+                if found is None:
+                    raise ProtocolError(ProtocolErrorCode.BAD_TOKEN, "This token is not a manager's of the province.")
+                manager = found
+                sites = await province.visible_sites(manager)
+                configs = await province.database.query(lambda conn: live.configs(conn, sites))
+                result = {
+                    "province": province.config.name,
+                    "manager": {"user": manager.user, "name": manager.name},
+                    "whole_province": manager.sites is None,
+                    "sites": sites,
+                    "site_names": {site: configs.get(site, {}).get("name", site) for site in sites},
+                }
+            elif request.op in OPS:
+                if manager is None:
+                    raise ProtocolError(ProtocolErrorCode.HELLO_FIRST, "Say hello with a manager's token first.")
+                handler, fields = OPS[request.op]
+                result = await handler(province, manager, validate(request.args, fields))
+            else:
+                raise ProtocolError(ProtocolErrorCode.UNKNOWN_OP, f"There is no operation {request.op!r}.", op=request.op)
+            answer = reply(request_id, result)
+        except ProtocolError as exc:
+            answer = error_reply(request_id, exc.code.value, exc.message, **exc.details)
+        except DatabaseAway as exc:
+            answer = error_reply(request_id, ProtocolErrorCode.STORE_UNAVAILABLE.value, str(exc))
+        except Exception:  # a bug: this request fails, the server goes on
+            log.exception("request failed")
+            answer = error_reply(request_id, ProtocolErrorCode.INTERNAL_ERROR.value, "The server failed on this request.")
+        await connection.send(encode(answer).decode())
+
+
+def process_request(province: Province):  # type: ignore[no-untyped-def]
+    async def respond(connection: ServerConnection, request: Request) -> Response | None:
+        path = request.path.split("?", 1)[0]
+        if request.headers.get("Upgrade", "").lower() == "websocket" and path in ("/", "/ws"):
+            return None
+        if path == "/healthz":
+            try:
+                await province.database.query(lambda conn: conn.execute("SELECT 1").fetchone())
+                body, status = {"status": "ok"}, 200
+            except DatabaseAway:
+                body, status = {"status": "database_away"}, 503
+            return _plain(status, json.dumps(body), "application/json")
+        if path in PAGES:
+            page = asset(PAGES[path], request.headers.get("If-None-Match"))
+        elif path.startswith("/static/"):
+            page = asset(path.removeprefix("/static/"), request.headers.get("If-None-Match"))
+        else:
+            return _plain(404, "Not found.\n", "text/plain")
+        headers = Headers({**SECURITY_HEADERS, **page.headers})
+        headers["Content-Type"] = page.content_type
+        headers["Content-Length"] = str(len(page.body))
+        headers["Date"] = email.utils.formatdate(usegmt=True)
+        return Response(page.status, reason(page.status), headers, page.body)
+
+    return respond
+
+
+def _plain(status: int, body: str, content_type: str) -> Response:
+    data = body.encode()
+    headers = Headers({"Content-Type": content_type, "Content-Length": str(len(data)), "Cache-Control": "no-store"})
+    return Response(status, reason(status), headers, data)
+
+
+async def start(province: Province, host: str, port: int) -> Server:
+    return await serve(
+        lambda connection: handle(province, connection),
+        host,
+        port,
+        process_request=process_request(province),
+        max_size=MAX_MESSAGE,
+    )
+
+
+async def run(province: Province, host: str, port: int, ready: Callable[[Server], None] | None = None) -> None:
+    import signal
+
+    server = await start(province, host, port)
+    summer = Database(province.database.dsn, max(SUMMING_TIMEOUT, province.database.timeout_seconds))
+    summing = asyncio.create_task(keep_summing(summer, province.config.tz, province.clock))
+    stop = asyncio.get_running_loop().create_future()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        asyncio.get_running_loop().add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
+    address = ", ".join(f"{s.getsockname()[0]}:{s.getsockname()[1]}" for s in server.sockets)
+    print(f"motcua-central: {province.config.name} on http://{address}/province", flush=True)
+    if ready is not None:
+        ready(server)
+    try:
+        await stop
+    finally:
+        summing.cancel()
+        server.close()
+        await server.wait_closed()
+        province.database.close()
+        summer.close()
+

@@ -1,0 +1,49 @@
+"""The province server's background round: each site's closed days summed for the reports
+(replication/summaries.py), on a connection of its own so that no request waits for it.
+
+One site's days at a time (a month's days a transaction, so a long outage's backlog never
+holds a site's shipping for long), every ``every`` seconds; the database away is waited
+out like any request's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from central import summaries
+from province.database import Database, DatabaseAway
+
+log = logging.getLogger(__name__)
+
+EVERY_SECONDS = 60.0
+
+
+async def keep_summing(
+    database: Database, tz: dt.tzinfo, clock: Callable[[], dt.datetime], every: float = EVERY_SECONDS
+) -> None:
+    """Runs until cancelled."""
+    while True:
+        try:
+            await sum_closed_days(database, tz, clock().astimezone(tz).date())
+        except DatabaseAway:
+            pass  # said by the database; the next round tries again
+        except Exception:  # a bug: logged, and the next round tries again
+            log.exception("summing the sites' days failed")
+        await asyncio.sleep(every)
+
+
+async def sum_closed_days(database: Database, tz: dt.tzinfo, today: dt.date) -> int:
+    """Every day to sum before ``today``, a site at a time; a site whose days fail to sum is
+    logged and passed over (the others are not held up by it). How many days were summed."""
+    total, site = 0, ""
+    while (site := await database.query(lambda conn: summaries.next_site(conn, tz, today, site))) is not None:
+        try:
+            total += await database.query(lambda conn: summaries.summarize_site(conn, site, tz, today))
+        except DatabaseAway:
+            raise
+        except Exception:
+            log.exception("summing the days of %s failed; the other sites go on", site)
+    return total

@@ -1,0 +1,37 @@
+"""The ``[central]`` table: shipping the site's log to the province's PostgreSQL (optional).
+
+    [central]
+    dsn = "postgresql://site_tay_ninh@central.example.vn:5432/motcua?sslmode=verify-full"
+    personal_data = false
+"""
+
+from __future__ import annotations
+
+import psycopg.conninfo
+
+from queue_server.config.checks import Table
+from queue_server.config.settings import CentralSettings
+
+CENTRAL_KEYS = ("dsn", "personal_data", "batch_events", "poll_seconds", "retry_max_seconds", "timeout_seconds")
+
+
+def read_central(root: Table) -> CentralSettings | None:
+    table = root.table("central", CENTRAL_KEYS)
+    if table is None:
+        return None
+    dsn = table.text("dsn", required=True)
+    if dsn is not None:
+        try:
+            psycopg.conninfo.conninfo_to_dict(dsn)
+        except psycopg.ProgrammingError:
+            # libpq's message may quote the string, password and all: say only what is wrong
+            table.report("dsn", "must be a PostgreSQL connection string or postgresql:// URI")
+    d = CentralSettings(dsn="")
+    return CentralSettings(
+        dsn=dsn or "",
+        personal_data=table.flag("personal_data", d.personal_data),
+        batch_events=table.integer("batch_events", d.batch_events, low=1, high=100_000),
+        poll_seconds=table.number("poll_seconds", d.poll_seconds, high=60.0),
+        retry_max_seconds=table.number("retry_max_seconds", d.retry_max_seconds, high=3600.0),
+        timeout_seconds=table.number("timeout_seconds", d.timeout_seconds, high=600.0),
+    )

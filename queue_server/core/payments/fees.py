@@ -1,0 +1,44 @@
+"""A ticket's fee as a VietQR code: which amount, which reference, which payload. No I/O."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from queue_server.core.model import Ticket
+from queue_server.config.settings import PaymentSettings
+from queue_server.core.payments import vietqr
+
+_DOSSIER = re.compile(r"[0-9A-Za-z-]{1,25}")
+
+
+class NoFee(LookupError):
+    """The ticket's field has no fee here, or the site takes no fee by VietQR."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Fee:
+    amount: int
+    reference: str  # what the bank transfer carries: the dossier code, else the ticket's label and day
+    payload: str  # the VietQR (EMVCo) payload
+
+    def as_dict(self) -> dict[str, object]:
+        return {"amount": self.amount, "reference": self.reference, "vietqr": self.payload}
+
+
+def ticket_reference(ticket: Ticket) -> str:
+    """The ticket's label and day (``A023-261123``): the secret follow code never goes to a bank."""
+    return f"{ticket.label}-{ticket.day:%y%m%d}"
+
+
+def fee_for(payment: PaymentSettings | None, ticket: Ticket, dossier: str | None = None) -> Fee:
+    """The fee of ``ticket``'s field, referenced by ``dossier`` when the counter gives one."""
+    if payment is None:
+        raise NoFee("This centre takes no fee by VietQR (no [payment] in its configuration).")
+    amount = payment.fees.get(ticket.service)
+    if amount is None:
+        raise NoFee(f"The field {ticket.service} has no fee.")
+    if dossier is not None and not _DOSSIER.fullmatch(dossier):
+        raise vietqr.VietQRError(f"the dossier code must be 1 to 25 letters, digits or '-', not {dossier!r}")
+    reference = dossier or ticket_reference(ticket)
+    return Fee(amount, reference, vietqr.build(payment.bank_bin, payment.account, amount, reference))

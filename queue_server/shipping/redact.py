@@ -1,0 +1,103 @@
+"""What of an event leaves the site: personal data and secrets stay unless the site allows.
+
+The central copy carries what reports need. By default it drops:
+
+- the follow code of a ticket (``ticket.issued``'s ``code``): it lets anyone follow that
+  citizen's ticket on a phone; and a pick-up ticket's ``dossier``: the receipt's code opens
+  the dossier's page (``/d/CODE``);
+- the booking code of an appointment (``appointment.*``'s ``code``): it checks that citizen in;
+- any personal value an event may carry (names, phone numbers, ID numbers and their hashes),
+  wherever it appears in ``data``.
+
+A ticket's row shipped with the events that touch it leaves its follow code and booking code
+(``code``, ``appointment``) empty. ``personal_data = true`` in the site's ``[central]`` table
+ships events and rows as they are.
+
+:func:`central_json` gives the JSON text that leaves: most events hold none of the keys
+dropped for their type, and then the site's own text leaves as it is, neither scrubbed nor
+encoded again (the central ``jsonb`` is the same either way: ``tests/shipping/test_redact.py``
+checks it on random events).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+from queue_server.core.events import EventType
+
+# Keys that are personal wherever they stand in an event's data.
+PERSONAL_KEYS = frozenset({"citizen_name", "phone", "id_number", "id_hash", "contact", "email"})
+
+# Keys that are a citizen's secret in events of these types.
+SECRET_KEYS: Mapping[str, frozenset[str]] = {
+    EventType.TICKET_ISSUED.value: frozenset({"code", "dossier"}),
+    EventType.APPOINTMENT_BOOKED.value: frozenset({"code"}),
+    EventType.APPOINTMENT_CHECKED_IN.value: frozenset({"code"}),
+    EventType.APPOINTMENT_CANCELLED.value: frozenset({"code"}),
+}
+
+
+# Columns of a ticket's row that are a citizen's secret: its follow code and booking code.
+SECRET_TICKET_COLUMNS = frozenset({"code", "appointment"})
+
+
+def central_ticket(row: Mapping[str, Any], personal_data: bool = False) -> dict[str, Any]:
+    """A row of the site's ``tickets`` table as it may leave the site (secrets emptied)."""
+    left = dict(row)
+    if not personal_data:
+        for key in SECRET_TICKET_COLUMNS & left.keys():
+            left[key] = None
+    return left
+
+
+def ticket_ids(event_type: str, data: Mapping[str, Any]) -> list[int]:
+    """The tickets whose rows an event changes: its ticket(s), and those a new day expired."""
+    ids = [data[key] for key in ("ticket", "new_ticket") if isinstance(data.get(key), int)]
+    if event_type == EventType.DAY_OPENED.value:
+        ids += [i for i in data.get("expired", ()) if isinstance(i, int)]
+    return ids
+
+
+def central_data(event_type: str, data: Mapping[str, Any], personal_data: bool = False) -> dict[str, Any]:
+    """The part of an event's ``data`` that may leave the site."""
+    if personal_data:
+        return dict(data)
+    dropped = PERSONAL_KEYS | SECRET_KEYS.get(event_type, frozenset())
+    return {key: _scrub(value) for key, value in data.items() if key not in dropped}
+
+
+# What in an event's JSON text may stand for a personal key: the key in quotes, or an escape
+# (``"\\u0070hone"`` spells ``"phone"``). With none of these, no personal key is anywhere in it.
+_PERSONAL_MARKERS = ("\\", *(f'"{key}"' for key in sorted(PERSONAL_KEYS)))
+
+
+def _may_be_personal(text: str) -> bool:
+    for marker in _PERSONAL_MARKERS:  # a loop of `in`: a third of a regular expression's time
+        if marker in text:
+            return True
+    return False
+
+
+def central_json(event_type: str, text: str, data: Mapping[str, Any], personal_data: bool = False) -> str:
+    """The JSON text of what of an event leaves the site (:func:`central_data`), given the
+    site's own ``text`` and the ``data`` decoded from it: that text itself when nothing in it
+    is dropped, else what may leave, encoded anew."""
+    if personal_data:
+        return text
+    if not _may_be_personal(text):  # no personal key anywhere: only the type's secrets go
+        secret = SECRET_KEYS.get(event_type, frozenset())
+        if secret.isdisjoint(data):
+            return text
+        return orjson.dumps({key: value for key, value in data.items() if key not in secret}).decode()
+    return orjson.dumps(central_data(event_type, data)).decode()
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _scrub(inner) for key, inner in value.items() if key not in PERSONAL_KEYS}
+    if isinstance(value, list):
+        return [_scrub(inner) for inner in value]
+    return value

@@ -1,0 +1,204 @@
+"""The thread that ships a site's event log to the central PostgreSQL.
+
+    shipper = Shipper(db_path, "tay-ninh", settings, describe_site(config))
+    shipper.start()          # ... shipper.status.lag_events, shipper.status.lines()
+    shipper.stop()
+
+It reads the log through a read-only connection of its own (the site's writer never waits
+for it), at most ``batch_events`` events at a time (bounded memory), and appends each batch
+centrally (:func:`.central.append`). On any failure — the central side down, slow, or
+refusing — it closes the connection, waits (:func:`.backoff.delay`) and starts again from
+what the central side says it has. When it has caught up it looks again every
+``poll_seconds``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+import psycopg
+
+from queue_server.dossiers.lookup import stored_dossiers
+from queue_server.config.settings import CentralSettings, DossierSettings
+from queue_server.store.database import connect as connect_site
+from queue_server.protocol import backoff
+from central import schema as central
+from queue_server.shipping.dossier_alarms import dossier_summary
+from queue_server.shipping.redact import central_json, central_ticket, ticket_ids
+from queue_server.shipping.status import ShippingStatus
+
+log = logging.getLogger(__name__)
+
+DOSSIER_SECONDS = 30.0  # how often the site's late-dossier alarms are counted again and sent
+
+
+class Shipper:
+    def __init__(
+        self,
+        db_path: Path,
+        site: str,
+        settings: CentralSettings,
+        site_record: dict[str, Any] | None = None,
+        dossiers: DossierSettings | None = None,
+        tz: dt.tzinfo = dt.UTC,
+    ) -> None:
+        self.db_path = db_path
+        self.site = site
+        self.settings = settings
+        self.site_record = site_record
+        self.dossiers = dossiers  # None: the site's dossier alarms are not sent
+        self.tz = tz
+        self._dossiers_at = -DOSSIER_SECONDS  # monotonic time the alarms were last sent
+        self.status = ShippingStatus()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._central: psycopg.Connection[Any] | None = None
+        self._position: int | None = None  # the central copy's last seq, as last heard
+        self._months: set[dt.date] = set()
+        self._log = None  # the site's database, opened in the thread
+
+    # --- life -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name=f"shipper-{self.site}", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        self._log = connect_site(self.db_path, readonly=True)
+        failures = 0
+        try:
+            while not self._stop.is_set():
+                try:
+                    shipped = self.ship_once()
+                    failures = 0
+                except central.Gap as gap:
+                    log.warning("%s; resending from there", gap)
+                    self._position = gap.last_seq
+                    continue
+                except Exception as exc:  # the central side down, slow, refusing: all end here
+                    failures += 1
+                    self._disconnect()
+                    self.status.failed(_describe(exc))
+                    self._observe_site()
+                    wait = backoff.delay(failures, ceiling=self.settings.retry_max_seconds)
+                    log.warning("shipping to the central database failed (%s); again in %.1f s", _describe(exc), wait)
+                    self._stop.wait(wait)
+                    continue
+                if shipped == 0:
+                    self._stop.wait(self.settings.poll_seconds)
+        finally:
+            self._disconnect()
+            self._log.close()
+
+    # --- one step -------------------------------------------------------------------------
+
+    def ship_once(self) -> int:
+        """Ship the next batch; returns how many events it carried (0: caught up)."""
+        conn = self._connection()
+        if self._position is None:
+            self._position = central.last_seq(conn, self.site)
+        site_last = self._observe_site()
+        rows, raw = self._read(self._position)
+        if rows:
+            tickets = self._tickets({i for seq, type_, data in raw for i in ticket_ids(type_, data)})
+            self._position = central.append(conn, self.site, self._position, rows, self._months, tickets, site_last)
+        self.status.shipped(self._position)
+        self._observe_site()
+        self._send_dossiers(conn)
+        return len(rows)
+
+    def _send_dossiers(self, conn: psycopg.Connection[Any]) -> None:
+        """Every ``DOSSIER_SECONDS``: the late-dossier alarms as the site counts them now."""
+        if self.dossiers is None or time.monotonic() - self._dossiers_at < DOSSIER_SECONDS:
+            return
+        assert self._log is not None
+        today = dt.datetime.now(self.tz).date()
+        central.record_dossiers(conn, self.site, dossier_summary(stored_dossiers(self._log), today, self.dossiers))
+        self._dossiers_at = time.monotonic()
+
+    def _observe_site(self) -> int:
+        """The site's side of the lag: its last seq and the oldest event not known central."""
+        assert self._log is not None
+        position = self._position if self._position is not None else self.status.shipped_seq
+        site_last = self._log.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+        oldest = self._log.execute("SELECT at FROM events WHERE seq > ? ORDER BY seq LIMIT 1", [position]).fetchone()
+        self.status.observed(site_last, oldest[0] if oldest else None)
+        return int(site_last)
+
+    def _read(self, after: int) -> tuple[list[central.Row], list[tuple[int, str, dict[str, Any]]]]:
+        """The next events as they leave the site, and as the site has them."""
+        assert self._log is not None
+        cursor = self._log.execute(
+            "SELECT seq, type, at, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+            [after, self.settings.batch_events],
+        )
+        personal_data = self.settings.personal_data
+        rows, raw = [], []
+        for seq, type_, at, text in cursor:
+            data = orjson.loads(text)
+            rows.append(central.Row(seq, type_, at, central_json(type_, text, data, personal_data)))
+            raw.append((seq, type_, data))
+        return rows, raw
+
+    def _tickets(self, ids: set[int]) -> list[dict[str, Any]]:
+        """The current rows of these tickets in the site's table (the reports' rows)."""
+        assert self._log is not None
+        rows: list[dict[str, Any]] = []
+        ordered = sorted(ids)
+        columns = ", ".join(central.TICKET_COLUMNS)
+        for start in range(0, len(ordered), 500):  # SQLite's limit on bound values
+            chunk = ordered[start : start + 500]
+            cursor = self._log.execute(
+                f"SELECT {columns} FROM tickets WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
+            rows += [central_ticket(dict(zip(central.TICKET_COLUMNS, row, strict=True)), self.settings.personal_data) for row in cursor]
+        return rows
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        if self._central is None:
+            conn = central.connect(self.settings.dsn, self.settings.timeout_seconds)
+            conn.execute(f"SET statement_timeout = {int(self.settings.timeout_seconds * 1000)}")
+            central.migrate(conn)
+            if self.site_record is not None:
+                central.record_config(conn, self.site, self.site_record)
+            self._central = conn
+            self._position = None  # ask the central side again where it stands
+            self._dossiers_at = -DOSSIER_SECONDS  # and tell it the dossiers' alarms at once
+            self.status.connected()
+            log.info("shipping %s's log to the central database", self.site)
+        return self._central
+
+    def _disconnect(self) -> None:
+        if self._central is not None:
+            try:
+                self._central.close()
+            except Exception:  # noqa: BLE001 - closing a connection that already broke
+                pass
+            self._central = None
+
+
+def _describe(exc: BaseException) -> str:
+    """A failure's message without the DSN's password (psycopg quotes the DSN in some)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"{type(exc).__name__}: {text}"[:300]
+
+
+def wait_caught_up(shipper: Shipper, timeout: float = 30.0) -> bool:
+    """For tests and tools: True once the central copy holds the whole log as read now."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if shipper.status.lag_events == 0 and shipper.status.last_success is not None:
+            return True
+        time.sleep(0.05)
+    return False

@@ -1,0 +1,35 @@
+"""The site as the central reports name it: fields, counters and officers' display names.
+
+Sent with the first batch after each connection; the central side keeps a new snapshot only
+when it differs from the last. No tokens, PIN hashes or device addresses leave the site.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from queue_server.config.settings import SiteConfig
+
+
+def describe_site(config: SiteConfig) -> dict[str, Any]:
+    site = config.site
+    return {
+        "site": site.site_id,
+        "name": site.name,
+        "timezone": str(site.tz),
+        "service_level_percent": site.policy.service_level_percent,
+        "services": [
+            {
+                "code": s.code,
+                "prefix": s.prefix,
+                "name_vi": s.name_vi,
+                "name_en": s.name_en,
+                "max_wait_minutes": s.max_wait_minutes,
+                "target_wait_minutes": s.target_wait_minutes,
+            }
+            for s in site.services
+        ],
+        "counters": [{"number": c.number, "name": c.name, "services": sorted(c.services)} for c in site.counters],
+        "officers": [{"user": o.user, "name": o.name} for o in config.officers],
+        "rating_scale": [{"score": r.score, "name_vi": r.name_vi} for r in site.policy.rating_scale],
+    }

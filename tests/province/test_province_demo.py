@@ -1,0 +1,69 @@
+"""`make province` as a newcomer runs it: one command, a cluster of its own, two demo sites
+shipping, the province dashboard showing both with figures that move; Ctrl-C stops it all."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from province.cluster import _free_port, home
+from tests.integration.client import Client
+
+
+def test_the_demo_province_comes_up_with_two_sites_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    folder = tmp_path / "province"
+    port, pg_port, a, b = (_free_port() for _ in range(4))
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "province.cli", "demo", "--dir", str(folder), "--pg-port", str(pg_port),
+         "--port", str(port), "--site-ports", f"{a},{b}", "--traffic-seconds", "0.3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                    if json.load(response)["status"] == "ok":
+                        break
+            except OSError:
+                time.sleep(0.3)
+            assert demo.poll() is None, demo.stdout.read().decode() if demo.stdout else ""
+        time.sleep(3)  # a few citizens at each site
+
+        async def look() -> list[dict]:
+            client = await Client.open(f"ws://127.0.0.1:{port}/")
+            hello = await client.ok("hello", token="demo-province-token")
+            assert sorted(hello["sites"]) == ["huyen-go-dau", "tayninh-hcc"]
+            sites = (await client.ok("province.live"))["sites"]
+            district = await Client.open(f"ws://127.0.0.1:{port}/")
+            assert (await district.ok("hello", token="demo-district-token"))["sites"] == ["huyen-go-dau"]
+            await client.close()
+            await district.close()
+            return sites
+
+        sites = asyncio.run(look())
+        assert {s["name"] for s in sites} == {
+            "Trung tâm Phục vụ hành chính công tỉnh Tây Ninh",
+            "Bộ phận Một cửa UBND huyện Gò Dầu",
+        }
+        assert all(s["issued"] > 0 and s["counters_open"] == 1 for s in sites), sites
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/province", timeout=5).read().decode()
+        assert "province.js" in page
+    finally:
+        demo.send_signal(signal.SIGINT)
+        out = demo.communicate(timeout=60)[0].decode()
+        shutil.rmtree(home(folder / "pg"), ignore_errors=True)  # the demo keeps its cluster; a test does not
+    assert demo.returncode == 0, out
+    assert f"http://127.0.0.1:{port}/province" in out and "demo-province-token" in out
+    for stopped in (pg_port, a, b):  # the cluster and both sites
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", stopped)) != 0, f"something still listens on port {stopped}"

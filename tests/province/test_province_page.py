@@ -1,0 +1,82 @@
+"""The province dashboard in a real headless Chromium: the manager's token once, every site
+live, a site's drill-down, a report and its Excel download."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import threading
+import time
+from pathlib import Path
+
+import openpyxl
+from selenium.webdriver.common.by import By
+
+from province.database import Database
+from province.server import Province, start
+from tests.web.conftest import new_browser, screenshot
+from tests.web.pages import wait
+
+from tests.province.province_data import SITES
+
+
+class ProvinceServer:
+    """The province server on its own thread and event loop, on a free port."""
+
+    def __init__(self, config) -> None:  # type: ignore[no-untyped-def]
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.server = asyncio.run_coroutine_threadsafe(start(Province(config, Database(config.dsn)), "127.0.0.1", 0), self.loop).result(20)
+        self.url = f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}"
+
+    def stop(self) -> None:
+        async def close() -> None:
+            self.server.close()
+            await self.server.wait_closed()
+
+        asyncio.run_coroutine_threadsafe(close(), self.loop).result(20)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+def test_the_director_reads_the_province_in_the_browser(province, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config, _ = province
+    server = ProvinceServer(config)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    driver = new_browser(downloads)
+    try:
+        driver.get(f"{server.url}/province")
+        wait(driver, "#device-token").send_keys("province-director-token")
+        driver.find_element(By.ID, "token-save").click()
+        wait(driver, "#province-name", "Tỉnh Tây Ninh")
+        wait(driver, "#status", "Đã kết nối")
+        for name in SITES.values():
+            wait(driver, "#sites tbody", name)
+        row = wait(driver, '#sites tr[data-site="xa-an-binh"]')
+        cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
+        assert cells[0] == "UBND xã An Bình" and cells[1] == "3" and cells[3] == "5" and cells[4] == "1/3"
+        row.find_element(By.TAG_NAME, "a").click()
+        wait(driver, "#detail-fields", "Hộ tịch")
+        wait(driver, "#detail-counters", "Tạm dừng")
+        wait(driver, "#detail-dossiers", "Cấp giấy phép xây dựng")  # the site's late dossiers
+        assert "Quá hạn" in driver.find_element(By.ID, "detail-dossiers").text
+        assert cells[6] == "1 / 1", "overdue / due soon"
+        driver.find_element(By.ID, "by").send_keys("Cán bộ")
+        driver.find_element(By.ID, "report-show").click()
+        table = wait(driver, "#report-table", "Nguyễn Thị Lan")
+        assert "UBND phường 1 — Trần Văn Minh" in table.text and "Tổng cộng" in table.text
+        screenshot(driver, "province-dashboard")
+        driver.find_element(By.ID, "report-xlsx").click()
+        deadline = time.monotonic() + 15
+        while not list(downloads.glob("*.xlsx")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        (book,) = downloads.glob("*.xlsx")
+        rows = [[c.value for c in r] for r in openpyxl.load_workbook(io.BytesIO(book.read_bytes())).active.iter_rows()]
+        assert rows[1][:2] == ["Đơn vị (Site)", "Cán bộ (Officer)"]
+        assert ["UBND xã An Bình", "Nguyễn Thị Lan"] in [r[:2] for r in rows]
+        assert rows[-1][1] == "Tổng cộng (Total)" and rows[-1][2] == 16
+    finally:
+        driver.quit()
+        server.stop()

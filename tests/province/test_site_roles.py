@@ -1,0 +1,100 @@
+"""A site's database role keeps to its own rows: the deployment's SQL (docs/province.md) run
+on a real PostgreSQL, two sites shipping with their own roles, and one trying another's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from province.cluster import Cluster
+from central import schema as central
+from central import summaries
+from queue_server.shipping.shipper import Shipper, wait_caught_up
+from queue_server.shipping.site_record import describe_site
+from queue_server.config.settings import DossierSettings
+from tests.integration.sites import TZ
+
+from tests.province.province_data import site_named
+from tests.shipping.sites import central_log, quick, site_log
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "province.md"
+ROLES = {"xa-an-binh": "site_an_binh", "phuong-1": "site_phuong_1"}
+TABLES = ("events", "tickets", "sites", "site_configs", "site_dossiers", "site_days", "report_days")
+
+
+def deployment_sql(database: str) -> list[str]:
+    """The block of docs/province.md that sets up the sites' roles, for these two sites."""
+    block = re.search(r"```sql\n(  CREATE ROLE motcua_site.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    assert block is not None, "docs/province.md no longer holds the sites' roles' SQL"
+    lines = [line.strip() for line in block.group(1).splitlines() if line.strip()]
+    common = [line.replace("DATABASE motcua ", f"DATABASE {database} ") for line in lines if "site_go_dau" not in line]
+    per_site = [line for line in lines if "site_go_dau" in line]
+    assert len(per_site) == 2, per_site
+    for site, role in ROLES.items():
+        common += [line.replace("site_go_dau", role).replace("'go-dau'", f"'{site}'") for line in per_site]
+    return common
+
+
+def sites_seen(dsn: str) -> dict[str, set[str]]:
+    with psycopg.connect(dsn) as conn:
+        return {table: {s for (s,) in conn.execute(f"SELECT DISTINCT site FROM {table}")} for table in TABLES}
+
+
+def test_each_sites_role_reads_and_writes_its_own_rows_only(province, pg_cluster: Cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _, dbs = province
+    database = "site_roles"
+    owner = pg_cluster.create_database(database)
+    with central.connect(owner) as conn:
+        central.migrate(conn)  # as motcua-central does when it starts
+        for statement in deployment_sql(database):
+            conn.execute(statement)
+    dsns = {site: pg_cluster.dsn(database, user=role) for site, role in ROLES.items()}
+
+    for site, db in dbs.items():  # each site ships with its own role; the month's partition made by the owner's function
+        shipper = Shipper(db, site, quick(dsns[site]), describe_site(site_named(site)), DossierSettings(), TZ)
+        shipper.start()
+        try:
+            assert wait_caught_up(shipper, 20), shipper.status.last_error
+        finally:
+            shipper.stop()
+        assert central_log(owner, site) == site_log(db)
+    with central.connect(owner) as conn:  # the province's role sums the days as motcua-central does
+        assert summaries.summarize_all(conn, TZ, dt.datetime.now(TZ).date() + dt.timedelta(days=1)) == 2
+
+    both = set(ROLES)
+    assert sites_seen(owner) == {table: both for table in TABLES}
+    for site in ROLES:
+        assert sites_seen(dsns[site]) == {table: {site} for table in TABLES}
+
+    # a role with no site (made by the owner, given the same rights) sees nothing
+    with psycopg.connect(owner, autocommit=True) as conn:
+        conn.execute("CREATE ROLE site_nobody LOGIN IN ROLE motcua_site")
+    try:
+        assert sites_seen(pg_cluster.dsn(database, user="site_nobody")) == {table: set() for table in TABLES}
+    finally:
+        with psycopg.connect(owner, autocommit=True) as conn:
+            conn.execute("DROP OWNED BY site_nobody")
+            conn.execute("DROP ROLE site_nobody")
+
+    # An Bình's role writing as Phường 1: refused, nothing written
+    before = central_log(owner, "phuong-1")
+    with psycopg.connect(dsns["xa-an-binh"]) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(
+            "INSERT INTO events (site, seq, type, at, data) VALUES ('phuong-1', 999, 'ticket.issued', now(), '{}')"
+        )
+    impostor = Shipper(dbs["xa-an-binh"], "phuong-1", quick(dsns["xa-an-binh"]))
+    impostor.start()
+    try:
+        deadline = time.monotonic() + 10
+        while impostor.status.failures < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        impostor.stop()
+    assert impostor.status.failures >= 2
+    assert "row-level security" in (impostor.status.last_error or "")
+    assert central_log(owner, "phuong-1") == before
