@@ -29,7 +29,7 @@ from province.database import Database
 from province.server import Province, run
 
 log = logging.getLogger(__name__)
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
 DATABASE = "motcua"
 
 
