@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from display_board.bootstrap import BoardSetup
     from display_board.controller import BoardController
-    from display_board.options import Layout
+    from queue_server.config.board_options import Layout
     from display_board.screen import BoardScreen
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ class BoardApp(App):
     def build(self) -> BoardScreen:
         from kivy.core.window import Window
 
-        from display_board.options import Layout
+        from queue_server.config.board_options import Layout
         from display_board.screen import LandscapeBoard, PortraitBoard
 
         layout = self.layout

@@ -22,7 +22,7 @@ from queue_server.config.settings import Device, DeviceNotFound, Role, SiteConfi
 from display_board.announcer import Announcer
 from display_board.board import Board
 from display_board.numbers import NORTH, SOUTH
-from display_board.options import BoardOptionError, BoardOptions, Layout, NumberStyle, parse_options
+from queue_server.config.board_options import BoardOptionError, BoardOptions, Layout, NumberStyle, parse_options
 
 if TYPE_CHECKING:
     from display_board.app import BoardApp

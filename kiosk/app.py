@@ -46,7 +46,7 @@ from kiosk.core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter  # no
 from kiosk.core.shown_ticket import ShownTicket  # noqa: E402
 from kiosk.citizens import CitizenFlows  # noqa: E402
 from kiosk.tickets import TicketFlows  # noqa: E402
-from kiosk.core.options import KioskOptions, parse_window_size  # noqa: E402
+from queue_server.config.kiosk_options import KioskOptions, parse_window_size  # noqa: E402
 from kiosk.core.texts import Both, Catalogue  # noqa: E402
 
 log = logging.getLogger(__name__)

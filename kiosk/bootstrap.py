@@ -20,7 +20,7 @@ from queue_server.protocol.client import ConnectionStatus, QueueClient
 from queue_server.config.site import ConfigError, load_config
 from queue_server.config.settings import Device, DeviceNotFound, Role, SiteConfig
 
-from kiosk.core.options import KioskOptionError, KioskOptions, parse_options
+from queue_server.config.kiosk_options import KioskOptionError, KioskOptions, parse_options
 from kiosk.core.texts import Catalogue, Language
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ class KioskSettings:
 
     @property
     def language(self) -> Language:
-        return self.options.language or Language(self.config.settings.language)
+        return Language(self.options.language or self.config.settings.language)
 
 
 @dataclasses.dataclass

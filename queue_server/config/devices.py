@@ -8,6 +8,14 @@ from __future__ import annotations
 
 import re
 
+from hardware.pad.open import PAD_SCHEMES
+from hardware.printer.connect import SCHEMES as PRINTER_SCHEMES
+from hardware.scanner.open import SCANNER_SCHEMES
+from hardware.urls import InvalidDeviceURL, parse_device_url
+from queue_server.config.board_options import BoardOptionError
+from queue_server.config.board_options import parse_options as parse_board_options
+from queue_server.config.kiosk_options import KioskOptionError
+from queue_server.config.kiosk_options import parse_options as parse_kiosk_options
 from queue_server.core import pins
 from queue_server.config.checks import MAX_COUNTER, Table, keyed, kind_of, known_service, nfc, report_duplicates, suggest
 from queue_server.core.site import Site
@@ -72,15 +80,16 @@ def _read_device(t: Table, site: Site) -> Device | None:
         scanner=urls["scanner"],
         pad=urls["pad"],
         pad_address=pad_address,
-        options=_read_options(t, role),
+        options=_read_options(t, role, device_id),
     )
 
 
-def _read_options(t: Table, role: Role) -> dict[str, str | int | float | bool]:
-    """A device's own settings (``[device.options]``), read by its app: plain values only.
-
-    A pad's options are checked here: both the pad agent and the ``/rate`` tablet (through
-    the server) read them, and neither has a start-up of its own where a mistake would show.
+def _read_options(t: Table, role: Role, device_id: str) -> dict[str, str | int | float | bool]:
+    """A device's own settings (``[device.options]``), read by its app: plain values, each
+    role's checked here by the very function its app checks them with at start (a kiosk's by
+    :mod:`.kiosk_options`, a board's by :mod:`.board_options`), so that ``check`` refuses
+    what would stop the app. A pad's are checked here alone: both the pad agent and the
+    ``/rate`` tablet (through the server) read them.
     """
     data = t.data.get("options", {})
     if not isinstance(data, dict):
@@ -100,6 +109,19 @@ def _read_options(t: Table, role: Role) -> dict[str, str | int | float | bool]:
                 options[PAD_TIMEOUT_OPTION] = seconds
             else:
                 del options[PAD_TIMEOUT_OPTION]
+    elif role is Role.KIOSK:
+        try:
+            kiosk = parse_kiosk_options(options)
+        except KioskOptionError as exc:
+            t.problems.add(t.at("options") + (exc.option,), exc.reason)
+        else:
+            if kiosk.camera is not None:
+                _check_url(t, ("options", "camera"), kiosk.camera, SCANNER_SCHEMES)
+    elif role is Role.DISPLAY:
+        try:
+            parse_board_options(device_id, options)
+        except BoardOptionError as exc:
+            t.problems.add(t.at("options") + (exc.option,), exc.reason)
     return options
 
 
@@ -139,6 +161,9 @@ def _read_device_counter(t: Table, role: Role | None, site: Site) -> int | None:
     return counter
 
 
+_SCHEMES = {"printer": PRINTER_SCHEMES, "scanner": SCANNER_SCHEMES, "pad": PAD_SCHEMES}
+
+
 def _read_device_url(t: Table, name: str) -> str | None:
     url = t.text(name)
     if url is not None and not _DEVICE_URL.fullmatch(url):
@@ -147,7 +172,20 @@ def _read_device_url(t: Table, name: str) -> str | None:
             f"must be a device URL like 'serial:///dev/ttyUSB0' or 'sim://{name}', not {url!r}",
         )
         return None
+    if url is not None and not _check_url(t, (name,), url, _SCHEMES[name]):
+        return None
     return url
+
+
+def _check_url(t: Table, key: tuple[str, ...], url: str, schemes: tuple[str, ...]) -> bool:
+    """The URL as the device's driver reads it (``hardware.urls``): its scheme one the driver
+    opens, its parameters well formed."""
+    try:
+        parse_device_url(url, schemes)
+    except InvalidDeviceURL as exc:
+        t.problems.add(t.key + key, str(exc))
+        return False
+    return True
 
 
 def read_officers(root: Table, counter_numbers: set[int]) -> tuple[Officer, ...]:

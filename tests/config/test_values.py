@@ -199,9 +199,9 @@ def test_a_device_may_carry_options_for_its_app() -> None:
     config = parse(
         BASE
         + '\n[[device]]\nid = "board-1"\nrole = "display"\ntoken = "board-1-token-0000"\n'
-        + '[device.options]\nlayout = "portrait"\nvoice_repeat = 2\nenglish = true\nname = "Tầng 1"\n'
+        + '[device.options]\nlayout = "portrait"\nvoice_repeat = 2\nenglish_voice = true\nvoice_pack = "Tầng 1"\n'
     )
-    assert config.device("board-1").options == {"layout": "portrait", "voice_repeat": 2, "english": True, "name": "Tầng 1"}
+    assert config.device("board-1").options == {"layout": "portrait", "voice_repeat": 2, "english_voice": True, "voice_pack": "Tầng 1"}
 
 
 def test_device_options_hold_plain_values_only() -> None:

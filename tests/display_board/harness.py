@@ -58,7 +58,7 @@ def main() -> None:
     logging.getLogger("websockets").setLevel(logging.INFO)
 
     from display_board.bootstrap import build_app, load_setup, prepare_kivy
-    from display_board.options import Layout
+    from queue_server.config.board_options import Layout
 
     setup = load_setup(args.config, args.device, args.server, args.var)
     if args.layout:

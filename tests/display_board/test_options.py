@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from display_board.bootstrap import BoardSetupError, load_setup
-from display_board.options import BoardOptionError, BoardOptions, Layout, NumberStyle, parse_options
+from queue_server.config.board_options import BoardOptionError, BoardOptions, Layout, NumberStyle, parse_options
 
 from tests.display_board.conftest import ROOT, site_file
 
@@ -74,7 +74,7 @@ def test_the_error_names_the_line_in_the_file(tmp_path: Path) -> None:
     with pytest.raises(BoardSetupError) as error:
         load_setup(path, "board-floor2")
     line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "voice_repeat = 9" in text)
-    assert str(error.value).startswith(f"{path}:{line}: device 'board-floor2': options.voice_repeat")
+    assert f"{path}:{line}: device[4].options.voice_repeat: must be a whole number from 1 to 5" in str(error.value)
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from kiosk.core.decisions import ScanKind, TileState
 from kiosk.core.documents import fault_detail
 from kiosk.core.idle import IdleTimer, Issuing, OneAtATime, PinThrottle, TapCounter
 from kiosk.core.shown_ticket import PRINT_PATIENCE, Paper, ShownTicket
-from kiosk.core.options import KioskOptionError, parse_options, parse_window_size
+from queue_server.config.kiosk_options import KioskOptionError, parse_options, parse_window_size
 from kiosk.core.texts import TEXTS, Catalogue, Language, UnknownText, placeholders
 
 from tests.kiosk.support import ADMIN_PIN_HASH
@@ -55,7 +55,7 @@ def test_options_default_and_valid() -> None:
         {"idle_seconds": 45, "admin_pin_hash": ADMIN_PIN_HASH, "printer_width": 384, "language": "EN",
          "fullscreen": False, "window_size": "1280x800", "services": "HT, DD"}  # fmt: skip
     )
-    assert options.idle_seconds == 45 and options.language is Language.EN and options.printer_width == 384
+    assert options.idle_seconds == 45 and options.language == Language.EN and options.printer_width == 384
     assert options.window_size == (1280, 800) and options.services == ("HT", "DD")
     assert parse_options({}).idle_seconds == 30 and parse_options({}).fullscreen is True
 

@@ -1,4 +1,5 @@
-"""The kiosk's own settings, from its device's ``[device.options]`` table, checked here.
+"""The kiosk's own settings, from its device's ``[device.options]`` table: checked here, by
+``motcua-server check`` (through :mod:`.devices`) and by the kiosk at start, the same way.
 
     idle_seconds = 30            back home after this long without a touch (5–3600)
     result_seconds = 10          how long a ticket stays on screen (3–120)
@@ -22,8 +23,6 @@ from collections.abc import Mapping
 
 from queue_server.core import pins
 
-from kiosk.core.texts import Language
-
 PRINTER_WIDTHS = (384, 512, 576)
 _SIZE = re.compile(r"(\d{3,4})x(\d{3,4})")
 
@@ -34,6 +33,8 @@ class KioskOptionError(ValueError):
     def __init__(self, key: str, message: str) -> None:
         super().__init__(f"options.{key}: {message}")
         self.key = f"options.{key}"
+        self.option = key
+        self.reason = message
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,7 +43,7 @@ class KioskOptions:
     result_seconds: int = 10
     admin_pin_hash: str | None = None
     printer_width: int | None = None
-    language: Language | None = None
+    language: str | None = None  # "vi" or "en"
     fullscreen: bool = True
     window_size: tuple[int, int] = (1920, 1080)
     camera: str | None = None
@@ -115,14 +116,16 @@ def _printer_width(values: Mapping[str, object]) -> int | None:
     return int(value)  # type: ignore[call-overload]
 
 
-def _language(values: Mapping[str, object]) -> Language | None:
+LANGUAGES = ("vi", "en")
+
+
+def _language(values: Mapping[str, object]) -> str | None:
     value = _text(values, "language")
     if value is None:
         return None
-    try:
-        return Language(value.lower())
-    except ValueError:
-        raise KioskOptionError("language", f"must be 'vi' or 'en', not {value!r}") from None
+    if value.lower() not in LANGUAGES:
+        raise KioskOptionError("language", f"must be 'vi' or 'en', not {value!r}")
+    return value.lower()
 
 
 def _size(values: Mapping[str, object], default: tuple[int, int]) -> tuple[int, int]:

@@ -6,7 +6,8 @@
     token = "…"
     options = { layout = "landscape", voice_repeat = 2, english_voice = true, highlight_seconds = 10 }
 
-Every key is checked here; a wrong one stops the board with a message naming the device and
+Every key is checked here, by ``motcua-server check`` (through :mod:`.devices`) and by the
+board at start; a wrong one stops the board with a message naming the device and
 the key (and the file's line when it can be found). docs/display.md lists them.
 """
 
@@ -33,7 +34,13 @@ class NumberStyle(enum.StrEnum):
 
 
 class BoardOptionError(Exception):
-    """A board option with a wrong name or value; the message names the device and the key."""
+    """A board option with a wrong name or value; the message names the device and the key,
+    ``option`` the key alone and ``reason`` what is wrong with it."""
+
+    def __init__(self, where: str, option: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.option = option
+        self.reason = reason
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,33 +83,33 @@ def parse_options(device_id: str, options: Mapping[str, Any], config_path: Path 
         if key not in _RULES:
             close = difflib.get_close_matches(key, _RULES, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else f"; known: {', '.join(sorted(_RULES))}"
-            raise BoardOptionError(f"{where}: unknown board option{hint}")
+            raise BoardOptionError(where, key, f"unknown board option{hint}")
         kind, arg = _RULES[key]
-        values[key] = _check(where, kind, arg, value)
+        values[key] = _check(where, key, kind, arg, value)
     return BoardOptions(**values)
 
 
-def _check(where: str, kind: str, arg: Any, value: Any) -> Any:
+def _check(where: str, key: str, kind: str, arg: Any, value: Any) -> Any:
     if kind == "bool":
         if not isinstance(value, bool):
-            raise BoardOptionError(f"{where}: must be true or false, not {value!r}")
+            raise BoardOptionError(where, key, f"must be true or false, not {value!r}")
         return value
     if kind == "text":
         if not isinstance(value, str):
-            raise BoardOptionError(f"{where}: must be a text, not {value!r}")
+            raise BoardOptionError(where, key, f"must be a text, not {value!r}")
         return value
     if kind == "choice":
         choices = [member.value for member in arg]
         if not isinstance(value, str) or value not in choices:
-            raise BoardOptionError(f"{where}: must be one of {', '.join(map(repr, choices))}, not {value!r}")
+            raise BoardOptionError(where, key, f"must be one of {', '.join(map(repr, choices))}, not {value!r}")
         return arg(value)
     low, high = arg
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise BoardOptionError(f"{where}: must be a whole number from {low} to {high}, not {value!r}")
+            raise BoardOptionError(where, key, f"must be a whole number from {low} to {high}, not {value!r}")
         return value
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise BoardOptionError(f"{where}: must be a number from {low:g} to {high:g}, not {value!r}")
+        raise BoardOptionError(where, key, f"must be a number from {low:g} to {high:g}, not {value!r}")
     return float(value)
 
 
