@@ -10,7 +10,8 @@ from pathlib import Path
 
 from hardware.printer.sim import list_jobs
 
-from tests.kiosk.support import ARTEFACTS, Clock, Kiosk, free_port, load, queue_server, text, write_site, zbar
+from tests.kiosk.support import ARTEFACTS, Clock, Kiosk, load, queue_server, text, write_site, zbar
+from tests.support.ports import free_port
 
 
 def issued(hub, service: str) -> list:  # type: ignore[no-untyped-def]

@@ -14,13 +14,14 @@ import time
 import urllib.request
 from pathlib import Path
 
-from province.cluster import _free_port, home
+from province.cluster import home
 from tests.integration.client import Client
+from tests.support.ports import free_port
 
 
 def test_the_demo_province_comes_up_with_two_sites_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     folder = tmp_path / "province"
-    port, pg_port, a, b = (_free_port() for _ in range(4))
+    port, pg_port, a, b = (free_port() for _ in range(4))
     demo = subprocess.Popen(
         [sys.executable, "-m", "province.cli", "demo", "--dir", str(folder), "--pg-port", str(pg_port),
          "--port", str(port), "--site-ports", f"{a},{b}", "--traffic-seconds", "0.3"],
