@@ -38,7 +38,6 @@ def test_the_demo_province_comes_up_with_two_sites_and_stops_on_ctrl_c(tmp_path:
             except OSError:
                 time.sleep(0.3)
             assert demo.poll() is None, demo.stdout.read().decode() if demo.stdout else ""
-        time.sleep(3)  # a few citizens at each site
 
         async def look() -> list[dict]:
             client = await Client.open(f"ws://127.0.0.1:{port}/")
@@ -51,7 +50,13 @@ def test_the_demo_province_comes_up_with_two_sites_and_stops_on_ctrl_c(tmp_path:
             await district.close()
             return sites
 
-        sites = asyncio.run(look())
+        deadline = time.monotonic() + 30  # a few citizens at each site, its counter open
+        while True:
+            sites = asyncio.run(look())
+            moving = len(sites) == 2 and all(s["issued"] > 0 and s["counters_open"] == 1 for s in sites)
+            if moving or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
         assert {s["name"] for s in sites} == {
             "Trung tâm Phục vụ hành chính công tỉnh Tây Ninh",
             "Bộ phận Một cửa UBND huyện Gò Dầu",
