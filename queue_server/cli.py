@@ -123,7 +123,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.config is None or args.db is None:
         raise _Usage("give --config FILE and --db FILE (see --help)")
     try:
-        run(args.config, args.db, args.host or "127.0.0.1", args.port or 8765, getattr(args, "public_url", None))
+        run(args.config, args.db, args.host or "127.0.0.1", 8765 if args.port is None else args.port, getattr(args, "public_url", None))
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -1,5 +1,5 @@
 """Fixtures for the display board: the espeak-ng voice pack (made once per session), a short
-recorded-style pack, a queue server in a subprocess, and boards running in their own process."""
+recorded-style pack, a queue server in a subprocess (tests/support/servers.py), and boards running in their own process."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ import json
 import math
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
 import tomllib
@@ -22,17 +19,12 @@ import pytest
 
 from display_board.audio import Pcm
 from display_board.voicegen import TEMPLATE, build_pack
+from tests.support.demo import demo_site
+from tests.support.servers import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "assets" / "demo.toml"
 ARTEFACTS = ROOT / "tests" / "artefacts" / "display_board"
 
-# Demo officers (user, PIN) for counters 1…10, one each.
-OFFICERS = {
-    1: ("lan.nguyen", "1001"), 2: ("ngoc.huynh", "1009"), 3: ("hung.tran", "1002"), 4: ("mai.le", "1003"),
-    5: ("duc.pham", "1004"), 6: ("huong.vo", "1005"), 7: ("khoa.dang", "1006"), 8: ("thao.bui", "1007"),
-    9: ("quang.do", "1008"), 10: ("minh.hoang", "9000"),
-}  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -75,16 +67,10 @@ def _write_stereo(pcm: Pcm, path: Path) -> None:
         wav.writeframes(stereo.tobytes())
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def site_file(tmp_path: Path, port: int, options: dict[str, dict[str, Any]]) -> Path:
-    """The demo centre's configuration with this port and the given boards' options."""
-    text = DEMO.read_text(encoding="utf-8")
-    text = text.replace('public_url = "http://127.0.0.1:8765"', f'public_url = "http://127.0.0.1:{port}"')
+def site_file(tmp_path: Path, port: int | None, options: dict[str, dict[str, Any]]) -> Path:
+    """The demo centre's configuration with the given boards' options (and this port in its
+    public URL; None: the demo's, for a server on port 0 — the boards never show that URL)."""
+    text = demo_site(public_url=None if port is None else f"http://127.0.0.1:{port}")
     blocks = text.split("\n[[device]]\n")
     for device, values in options.items():
         inline = ", ".join(f"{key} = {json.dumps(value)}" for key, value in values.items())
@@ -98,46 +84,12 @@ def site_file(tmp_path: Path, port: int, options: dict[str, dict[str, Any]]) -> 
     return path
 
 
-class ServerProcess:
-    """``python -m queue_server.cli`` on a port, killed and restarted at will (same database)."""
-
-    def __init__(self, config: Path, db: Path, port: int) -> None:
-        self.config, self.db, self.port = config, db, port
-        self.url = f"ws://127.0.0.1:{port}/"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        log = self.db.with_name(self.db.name + ".server.log")
-        with log.open("ab") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "queue_server.cli", "--config", str(self.config), "--db", str(self.db),
-                 "--port", str(self.port)],
-                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=out,
-            )  # fmt: skip
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"the queue server did not start: {log.read_text(errors='replace')[-2000:]}")
-
-    def kill(self) -> None:
-        if self.process is not None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
-            self.process = None
-
-
 @pytest.fixture
 def server_factory(tmp_path: Path):
     servers: list[ServerProcess] = []
 
     def make(options: dict[str, dict[str, Any]]) -> ServerProcess:
-        port = free_port()
-        server = ServerProcess(site_file(tmp_path, port, options), tmp_path / "lobby.db", port)
-        server.start()
+        server = ServerProcess(site_file(tmp_path, None, options), tmp_path / "lobby.db").start()
         servers.append(server)
         return server
 

@@ -11,7 +11,8 @@ from typing import Any
 
 from tests.integration.client import Client
 
-from tests.display_board.conftest import OFFICERS, BoardProcess, ServerProcess
+from tests.display_board.conftest import BoardProcess, ServerProcess
+from tests.support.demo import OFFICERS
 
 MISSING = "vi/num-nawm.wav"  # "năm": the pack cannot say counter 5
 

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from queue_server.core.citizens import CardInvalid, CitizenKey, KeyFileError, mask_id, parse_card
 from queue_server.core.citizens.card import looks_like_card
 from queue_server.protocol.client import RequestFailed
-from tests.kiosk.support import INTEGRATION_TOKEN, KIOSK_TOKEN, MANAGER_TOKEN, Clock, ask, free_port, load, queue_server, write_site
+from tests.kiosk.support import INTEGRATION_TOKEN, KIOSK_TOKEN, MANAGER_TOKEN, Clock, ask, load, queue_server, write_site
+from tests.support.ports import free_port
 
 # Made for these tests in the card's format; no real person's numbers.
 AN = "001099012345|187654321|Nguyễn Văn An|15031999|Nam|Thôn 1, xã Bình An, huyện Thạch Thất, Hà Nội|20042021"

@@ -111,7 +111,7 @@ def test_a_failing_page_ends_the_run_keeps_what_came_before_and_the_next_run_res
 
 
 def test_an_unreachable_one_stop_system_fails_the_run_with_nothing_stored() -> None:
-    from tests.kiosk.support import free_port
+    from tests.support.ports import free_port
 
     table = Table()
     run = pull(settings(f"http://127.0.0.1:{free_port()}/x?tu={{since}}&trang={{page}}"), 7, table)

@@ -11,13 +11,11 @@ from typing import Any
 
 import pytest
 
-from queue_server.bootstrap import build_hub
-from queue_server.server.app import start
-from queue_server.server.hub import Hub
 from queue_server.config.settings import SiteConfig
-
+from queue_server.server.hub import Hub
 from tests.integration.client import Client
 from tests.integration.sites import TOKENS, TZ, site_config
+from tests.support.servers import running_server
 
 
 class Clock:
@@ -70,22 +68,13 @@ async def running_lobby(
     clock: Callable[[], dt.datetime] | None = None,
     busy_timeout_ms: int = 5000,
 ) -> AsyncIterator[Lobby]:
-    hub = build_hub(config or site_config(), db_path, clock=clock, busy_timeout_ms=busy_timeout_ms)
-    server, ticker = await start(hub, "127.0.0.1", 0, tick_seconds=3600)
-    port = server.sockets[0].getsockname()[1]
-    lobby = Lobby(hub, f"ws://127.0.0.1:{port}", port)
-    try:
-        yield lobby
-    finally:
-        for client in lobby.clients:
-            await client.close()
-        ticker.cancel()
-        server.close()
-        await server.wait_closed()
-        if hub.deliverer is not None:
-            hub.deliverer.stop()
-        hub.writer.stop()
-        hub.reader.close()
+    async with running_server(config or site_config(), db_path, clock=clock, busy_timeout_ms=busy_timeout_ms) as running:
+        lobby = Lobby(running.hub, running.url, running.port)
+        try:
+            yield lobby
+        finally:
+            for client in lobby.clients:
+                await client.close()
 
 
 @pytest.fixture

@@ -6,17 +6,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.integration.client import Client
+from tests.support.servers import ServerProcess
 
 SITE = """
 [site]
@@ -52,33 +49,14 @@ token = "crash-test-kiosk-token"
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _start(config: Path, db: Path) -> tuple[int, subprocess.Popen[str]]:
+    """``motcua-server`` on port 0: the port it reports and its process, once /healthz answers."""
+    server = ServerProcess(config, db).start()
+    assert server.process is not None
+    return server.port, server.process
 
 
-def _start(config: Path, db: Path, port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "queue_server.cli", "--config", str(config), "--db", str(db), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(process.stderr.read().decode() if process.stderr else "server exited")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return process
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    raise AssertionError("the server did not come up")
-
-
-async def _issue_until_killed(port: int, process: subprocess.Popen[bytes], kill_after: int) -> list[dict]:
+async def _issue_until_killed(port: int, process: subprocess.Popen[str], kill_after: int) -> list[dict]:
     acknowledged: list[dict] = []
     clients = [await Client.open(f"ws://127.0.0.1:{port}") for _ in range(4)]
     for client in clients:
@@ -108,8 +86,7 @@ def test_sigkill_loses_no_acknowledged_ticket_and_never_reuses_a_number(tmp_path
     db = tmp_path / "lobby.db"
     acknowledged: list[dict] = []
     for kill_after in (25, 40, 15):
-        port = _free_port()
-        process = _start(config, db, port)
+        port, process = _start(config, db)
         acknowledged += asyncio.run(_issue_until_killed(port, process, kill_after))
         process.wait(timeout=10)
         assert process.returncode == -signal.SIGKILL
@@ -122,8 +99,7 @@ def test_sigkill_loses_no_acknowledged_ticket_and_never_reuses_a_number(tmp_path
         numbers = sorted(number for _, _, _, s, number in rows if s == service)
         assert numbers == list(range(1, len(numbers) + 1)), "numbers are unique and gap-free"
 
-    port = _free_port()
-    process = _start(config, db, port)
+    port, process = _start(config, db)
     try:
 
         async def one_more() -> dict:

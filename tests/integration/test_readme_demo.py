@@ -10,7 +10,6 @@ import asyncio
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.integration.client import Client
+from tests.support.ports import free_port
 from tests.integration.sites import midday_zone
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,12 +33,6 @@ def _readme_lines(*needles: str) -> list[str]:
         assert len(found) == 1, f"the README should hold one line with {needle!r}: {found}"
         lines.append(re.sub(r"\s+#.*$", "", found[0]))
     return lines
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait(condition, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
@@ -90,7 +84,7 @@ def test_the_readme_booking_is_checked_in_and_its_dossier_found_at_the_kiosk(tmp
         DEMO.read_text(encoding="utf-8").replace('timezone = "Asia/Ho_Chi_Minh"', f'timezone = "{midday_zone()}"', 1),
         encoding="utf-8",
     )
-    port = _free_port()
+    port = free_port()
     url = f"ws://127.0.0.1:{port}/"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     log = (tmp_path / "lobby.log").open("w")  # a file, not a pipe: the windows' logs would fill a pipe

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.apps.window import find_target, touch
+from bench.apps.window import find_target, laid_out, touch
 from kiosk.app import KioskApp, configure_kivy
 from kiosk.bootstrap import read_settings
 
@@ -113,6 +113,37 @@ class Commands:
         path = self.artefacts / f"{name}.png"
         os.replace(made, path)
         return {"path": str(path)}
+
+    async def cmd_layout(self) -> dict[str, Any]:
+        """The window's size and, for each label the current screen shows, its text, its box and
+        the box of its drawn text, in window coordinates (x, y, right, top; y up), once every
+        layout has run."""
+        from kivy.core.window import Window
+        from kivy.uix.label import Label
+
+        shown: list[Any] = []
+
+        def walk(w: Any) -> None:
+            if w.opacity == 0:
+                return
+            if isinstance(w, Label) and w.text.strip():
+                shown.append(w)
+            for child in w.children:
+                walk(child)
+
+        walk(self.app.root.current_screen)
+        deadline = time.monotonic() + 5
+        while not all(laid_out(w) for w in shown) and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        labels = []
+        for w in shown:
+            x, y = w.to_window(w.x, w.y)
+            right, top = w.to_window(w.right, w.top)
+            cx, cy = w.to_window(*w.center)  # a label draws its text's texture centred on itself
+            tw, th = w.texture_size
+            text_box = [cx - tw / 2, cy - th / 2, cx + tw / 2, cy + th / 2]
+            labels.append({"text": visible_texts(w)[0], "box": [x, y, right, top], "text_box": text_box})
+        return {"window": list(Window.size), "labels": labels}
 
     async def cmd_state(self) -> dict[str, Any]:
         app = self.app

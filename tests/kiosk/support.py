@@ -9,18 +9,16 @@ import contextlib
 import datetime as dt
 import json
 import os
-import socket
 import sys
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from queue_server.core import pins
-from queue_server.bootstrap import build_hub
-from queue_server.config.site import load_config
-from queue_server.server.app import start
-from queue_server.server.hub import Hub
 from queue_server.config.settings import SiteConfig
+from queue_server.config.site import load_config
+from queue_server.core import pins
+from queue_server.server.hub import Hub
+from tests.support.servers import running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "tests" / "artefacts" / "kiosk"
@@ -121,12 +119,6 @@ def write_site(directory: Path, port: int, scanner: str, **options: Any) -> Path
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Clock:
     """A clock the test moves by hand: Monday 2026-11-23 09:00 in Hanoi time."""
 
@@ -143,16 +135,8 @@ class Clock:
 @contextlib.asynccontextmanager
 async def queue_server(config: SiteConfig, db: Path, port: int, clock: Clock) -> AsyncIterator[Hub]:
     """A real server (real SQLite file) on ``port``; stopping it closes every connection."""
-    hub = build_hub(config, db, clock=clock)
-    server, ticker = await start(hub, "127.0.0.1", port, tick_seconds=3600)
-    try:
-        yield hub
-    finally:
-        ticker.cancel()
-        server.close()
-        await server.wait_closed()
-        hub.writer.stop()
-        hub.reader.close()
+    async with running_server(config, db, port, clock) as running:
+        yield running.hub
 
 
 class KioskFailed(AssertionError):

@@ -11,7 +11,8 @@ from pathlib import Path
 from hardware.scanner.dedup import DEFAULT_WINDOW
 from hardware.simulators.scanner import SimulatedScanner
 
-from tests.kiosk.support import ARTEFACTS, INTEGRATION_TOKEN, MANAGER_TOKEN, Clock, Kiosk, ask, free_port, load, queue_server, text, write_site
+from tests.kiosk.support import ARTEFACTS, INTEGRATION_TOKEN, MANAGER_TOKEN, Clock, Kiosk, ask, load, queue_server, text, write_site
+from tests.support.ports import free_port
 
 # Made for these tests in the card's format; no real person's numbers.
 AN = "001099012345|187654321|Nguyễn Văn An|15031999|Nam|Thôn 1, xã Bình An, huyện Thạch Thất, Hà Nội|20042021"

@@ -25,7 +25,8 @@ from queue_server.core.dossiers.csv_rows import CsvProblems, read_dossiers
 from queue_server.dossiers.http_source import HttpDossierSource, extract
 from queue_server.config.settings import DossierLookupSettings
 
-from tests.kiosk.support import INTEGRATION_TOKEN, KIOSK_TOKEN, ROOT, Clock, ask, free_port, load, queue_server, write_site
+from tests.kiosk.support import INTEGRATION_TOKEN, KIOSK_TOKEN, ROOT, Clock, ask, load, queue_server, write_site
+from tests.support.ports import free_port
 
 ANSWERS = {
     "/api/hoso/000.00.16.H12-261120-0001": (200, {"data": {"trangThai": "Đang xử lý", "tenThuTuc": "Cấp phép",

@@ -15,7 +15,8 @@ from kiosk.core.decisions import Notice, due_line, pickup_refusal
 from kiosk.core.documents import ticket_footer
 from kiosk.core.texts import Catalogue, Language
 
-from tests.kiosk.support import ARTEFACTS, INTEGRATION_TOKEN, Clock, Kiosk, ask, free_port, load, queue_server, text, write_site, zbar
+from tests.kiosk.support import ARTEFACTS, INTEGRATION_TOKEN, Clock, Kiosk, ask, load, queue_server, text, write_site, zbar
+from tests.support.ports import free_port
 
 DEDUP = DEFAULT_WINDOW + 0.2  # the same code scanned again within the window counts once
 # Monday 2026-11-23 (the test clock); Wednesday the 25th is a holiday in this site's calendar

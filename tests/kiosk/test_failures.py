@@ -11,7 +11,8 @@ from pathlib import Path
 from hardware.printer.sim import SimState, list_jobs, save_state
 from hardware.printer.status import PaperState
 
-from tests.kiosk.support import ADMIN_PIN, ARTEFACTS, MANAGER_TOKEN, Clock, Kiosk, ask, free_port, load, queue_server, text, write_site, zbar
+from tests.kiosk.support import ADMIN_PIN, ARTEFACTS, MANAGER_TOKEN, Clock, Kiosk, ask, load, queue_server, text, write_site, zbar
+from tests.support.ports import free_port
 
 
 async def printer_status(port: int) -> list[dict]:  # type: ignore[type-arg]

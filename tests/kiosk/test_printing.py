@@ -16,7 +16,8 @@ from hardware.printer.sim import SimState, list_jobs, save_state
 from hardware.printer.status import PaperState
 from hardware.simulators.scanner import SimulatedScanner
 
-from tests.kiosk.support import ARTEFACTS, Clock, Kiosk, free_port, load, queue_server, text, write_site
+from tests.kiosk.support import ARTEFACTS, Clock, Kiosk, load, queue_server, text, write_site
+from tests.support.ports import free_port
 
 SLOW = 3.0  # seconds the simulated printer takes for each job
 

@@ -10,11 +10,37 @@ from pathlib import Path
 
 from hardware.printer.sim import list_jobs
 
-from tests.kiosk.support import ARTEFACTS, Clock, Kiosk, free_port, load, queue_server, text, write_site, zbar
+from tests.kiosk.support import ARTEFACTS, Clock, Kiosk, load, queue_server, text, write_site, zbar
+from tests.support.ports import free_port
 
 
 def issued(hub, service: str) -> list:  # type: ignore[no-untyped-def]
     return [t for t in hub.lobby.state.tickets.values() if t.service == service]
+
+
+def overlap(a: list[float], b: list[float]) -> float:
+    """The area two boxes (x, y, right, top) share."""
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+async def assert_laid_out(kiosk: Kiosk, number: str, shot: Path) -> None:
+    """The ticket screen as drawn in the real window: the number's text inside the window, no two
+    labels' texts on top of each other, and the number's area of the screenshot not blank."""
+    from PIL import Image, ImageStat
+
+    layout = await kiosk.cmd("layout")
+    width, height = layout["window"]
+    labels = layout["labels"]
+    (box,) = [label["text_box"] for label in labels if label["text"] == number]
+    assert 0 <= box[0] < box[2] <= width and 0 <= box[1] < box[3] <= height, (box, layout["window"])
+    for i, one in enumerate(labels):
+        for other in labels[i + 1 :]:
+            shared = overlap(one["text_box"], other["text_box"])
+            assert shared < 1, f"{one['text']!r} and {other['text']!r} overlap: {one['text_box']} {other['text_box']}"
+    with Image.open(shot) as image:
+        sx, sy = image.width / width, image.height / height  # window pixels to the PNG's (y down)
+        area = image.convert("L").crop((box[0] * sx, (height - box[3]) * sy, box[2] * sx, (height - box[1]) * sy))
+        assert ImageStat.Stat(area).stddev[0] > 10, "the ticket number's area of the screen is blank"
 
 
 def test_taking_numbers_priority_closed_full_and_double_tap(workdir: Path, scanner_url: str) -> None:
@@ -43,7 +69,7 @@ def test_taking_numbers_priority_closed_full_and_double_tap(workdir: Path, scann
                 assert "Số người đang chờ trước bạn: 0" in text(shown)
                 assert (await kiosk.wait_printed())["fault"] is None
                 assert "Mời nhận phiếu bên dưới." in text(await kiosk.wait_text("Mời nhận phiếu bên dưới."))
-                await kiosk.shot("02-ticket-A001")
+                await assert_laid_out(kiosk, "A001", await kiosk.shot("02-ticket-A001"))
                 server_ticket = issued(hub, "HT")[0]
                 assert ticket["url"] == f"http://hcc.test/t/{server_ticket.code}"
                 jobs = list_jobs(printer)

@@ -17,6 +17,7 @@ from queue_server.config.site import load_config
 from lobby.launcher import plan
 
 from tests.integration.client import Client
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "assets" / "demo.toml"
@@ -52,12 +53,6 @@ def test_a_public_url_on_this_machine_follows_the_lobbys_port() -> None:
     assert "--public-url" not in server_argv(lan, 9000)  # the site's own address is left alone
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 async def _issue(url: str) -> dict:  # type: ignore[type-arg]
     client = await Client.open(url)
     try:
@@ -68,7 +63,7 @@ async def _issue(url: str) -> dict:  # type: ignore[type-arg]
 
 
 def test_the_lobby_runs_and_stops_cleanly(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("DISPLAY", None)
     process = subprocess.Popen(

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ import pytest
 from queue_server.config.site import load_config
 from lobby.launcher import plan
 from lobby.windows import Place, Size, parse_root_window, side_by_side
+
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "assets" / "demo.toml"
@@ -89,12 +90,6 @@ def test_the_plan_gives_each_app_its_size_and_place() -> None:
     assert dict(board.env)["KCFG_GRAPHICS_LEFT"] == "683"
 
 
-def _free_port() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return str(sock.getsockname()[1])
-
-
 def _windows(display: str) -> dict[str, Place]:
     done = subprocess.run(
         ["xwininfo", "-root", "-tree"], env={**os.environ, "DISPLAY": display}, capture_output=True, text=True
@@ -120,7 +115,7 @@ def test_on_a_screen_without_a_window_manager_the_kiosk_and_the_board_both_show(
         log = (tmp_path / "lobby.log").open("w")
         started = time.monotonic()
         lobby = subprocess.Popen(
-            [sys.executable, "-m", "lobby.launcher", "--config", str(DEMO), "--db", "var/lobby.db", "--port", _free_port()],
+            [sys.executable, "-m", "lobby.launcher", "--config", str(DEMO), "--db", "var/lobby.db", "--port", str(free_port())],
             cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         windows: dict[str, Place] = {}

@@ -14,13 +14,14 @@ import time
 import urllib.request
 from pathlib import Path
 
-from province.cluster import _free_port, home
+from province.cluster import home
 from tests.integration.client import Client
+from tests.support.ports import free_port
 
 
 def test_the_demo_province_comes_up_with_two_sites_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     folder = tmp_path / "province"
-    port, pg_port, a, b = (_free_port() for _ in range(4))
+    port, pg_port, a, b = (free_port() for _ in range(4))
     demo = subprocess.Popen(
         [sys.executable, "-m", "province.cli", "demo", "--dir", str(folder), "--pg-port", str(pg_port),
          "--port", str(port), "--site-ports", f"{a},{b}", "--traffic-seconds", "0.3"],
@@ -37,7 +38,6 @@ def test_the_demo_province_comes_up_with_two_sites_and_stops_on_ctrl_c(tmp_path:
             except OSError:
                 time.sleep(0.3)
             assert demo.poll() is None, demo.stdout.read().decode() if demo.stdout else ""
-        time.sleep(3)  # a few citizens at each site
 
         async def look() -> list[dict]:
             client = await Client.open(f"ws://127.0.0.1:{port}/")
@@ -50,7 +50,13 @@ def test_the_demo_province_comes_up_with_two_sites_and_stops_on_ctrl_c(tmp_path:
             await district.close()
             return sites
 
-        sites = asyncio.run(look())
+        deadline = time.monotonic() + 30  # a few citizens at each site, its counter open
+        while True:
+            sites = asyncio.run(look())
+            moving = len(sites) == 2 and all(s["issued"] > 0 and s["counters_open"] == 1 for s in sites)
+            if moving or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
         assert {s["name"] for s in sites} == {
             "Trung tâm Phục vụ hành chính công tỉnh Tây Ninh",
             "Bộ phận Một cửa UBND huyện Gò Dầu",

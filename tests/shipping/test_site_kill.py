@@ -10,9 +10,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.integration.test_crash import SITE, _free_port, _issue_until_killed, _start
+from tests.integration.test_crash import SITE, _issue_until_killed, _start
 
 from tests.shipping.sites import central_log, central_tickets, site_log, site_tickets
+from tests.support.ports import free_port
 
 
 def metric(port: int, name: str) -> float:
@@ -31,14 +32,12 @@ def test_a_site_killed_mid_batch_resumes_exactly(tmp_path: Path, central_dsn: st
     )
     db = tmp_path / "lobby.db"
     for kill_after in (30, 45, 20):
-        port = _free_port()
-        process = _start(config, db, port)
+        port, process = _start(config, db)
         asyncio.run(_issue_until_killed(port, process, kill_after))
         process.wait(timeout=10)
         assert process.returncode == -signal.SIGKILL
 
-    port = _free_port()
-    process = _start(config, db, port)
+    port, process = _start(config, db)
     try:
         deadline = time.monotonic() + 30
         while metric(port, "motcua_central_lag_events") > 0 and time.monotonic() < deadline:
@@ -57,10 +56,9 @@ def test_a_site_killed_mid_batch_resumes_exactly(tmp_path: Path, central_dsn: st
 
 def test_a_site_whose_central_side_is_away_reports_the_lag(tmp_path: Path) -> None:
     config = tmp_path / "site.toml"
-    unreachable = f"postgresql://motcua@127.0.0.1:{_free_port()}/nowhere"
+    unreachable = f"postgresql://motcua@127.0.0.1:{free_port()}/nowhere"
     config.write_text(SITE + f'\n[central]\ndsn = "{unreachable}"\nretry_max_seconds = 0.2\n', encoding="utf-8")
-    port = _free_port()
-    process = _start(config, tmp_path / "lobby.db", port)
+    port, process = _start(config, tmp_path / "lobby.db")
     try:
 
         async def issue() -> None:
@@ -73,7 +71,11 @@ def test_a_site_whose_central_side_is_away_reports_the_lag(tmp_path: Path) -> No
             await client.close()
 
         asyncio.run(issue())
-        time.sleep(0.5)
+        deadline = time.monotonic() + 10  # the shipper has tried and failed, and the oldest event has aged
+        while time.monotonic() < deadline and not (
+            metric(port, "motcua_central_failures_total") >= 1 and metric(port, "motcua_central_lag_seconds") > 0.4
+        ):
+            time.sleep(0.05)
         assert metric(port, "motcua_central_up") == 0
         assert metric(port, "motcua_central_lag_events") == metric(port, "motcua_event_seq") >= 4
         assert metric(port, "motcua_central_failures_total") >= 1

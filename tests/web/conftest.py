@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import shutil
-import socket
 import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,30 +18,18 @@ import pytest
 
 from bench.apps.browser import CHROMEDRIVER, CHROMIUM, chromium_options
 from queue_server.protocol.client import QueueClient
+from tests.support.demo import (
+    demo_site,
+)
+from tests.support.ports import free_port
+from tests.support.servers import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "tests" / "artefacts" / "web"
 
-DEMO_TOKENS = {
-    "manager": "demo-manager-token",
-    "counter-1": "demo-counter-1-token",
-    "counter-3": "demo-counter-3-token",
-    "counter-10": "demo-counter-10-token",
-    "board-hall": "demo-board-hall-token",
-    "kiosk-1": "demo-kiosk-1-token",
-    "pad-1": "demo-pad-1-token",
-    "pad-3": "demo-pad-3-token",
-}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Server:
-    """``python -m queue_server.cli`` on the demo configuration, its public URL on this port."""
+    """``python -m queue_server.cli`` on the demo configuration, its public URL on its own port
+    (so the port is chosen before it starts: the configuration names it)."""
 
     def __init__(self, tmp: Path, sim_dir: Path | None = None, timezone: str | None = None) -> None:
         self.port = free_port()
@@ -53,46 +37,23 @@ class Server:
         self.ws_url = f"ws://127.0.0.1:{self.port}/"
         self.db = tmp / "lobby.db"
         self.config = tmp / "site.toml"
-        text = (ROOT / "assets" / "demo.toml").read_text(encoding="utf-8")
-        text = text.replace('public_url = "http://127.0.0.1:8765"', f'public_url = "{self.url}"')
+        text = demo_site(public_url=self.url, timezone=timezone)
         if sim_dir is not None:
             text = text.replace('pad = "sim://pads"', f'pad = "sim://pads?dir={sim_dir}"')
-        if timezone is not None:
-            text = text.replace('timezone = "Asia/Ho_Chi_Minh"', f'timezone = "{timezone}"', 1)
         self.config.write_text(text, encoding="utf-8")
         self.log_path = tmp / "server.log"
+        self.child = ServerProcess(self.config, self.db, self.port, log=self.log_path)
         self.start()
 
+    @property
+    def process(self) -> subprocess.Popen[str] | None:
+        return self.child.process
+
     def start(self) -> None:
-        self.log = self.log_path.open("a")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "queue_server.cli", "--config", str(self.config), "--db", str(self.db), "--port", str(self.port)],
-            cwd=ROOT,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
-                    if json.load(response)["writable"]:
-                        break
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start: {self.log_path.read_text()}")
-            time.sleep(0.1)
+        self.child.start()
 
     def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
+        self.child.stop()
 
 
 class Listener:

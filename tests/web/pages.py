@@ -7,7 +7,7 @@ from typing import Any
 
 from selenium.webdriver.common.by import By
 
-from tests.web.conftest import DEMO_TOKENS
+from tests.support.demo import DEMO_TOKENS
 
 
 def wait(driver: Any, css: str, text: str | None = None, timeout: float = 10, visible: bool = True) -> Any:

@@ -14,7 +14,8 @@ import zoneinfo
 from queue_server.config.site import load_config
 from queue_server.core.dossiers.workdays import WorkCalendar
 
-from tests.web.conftest import DEMO_TOKENS, ROOT, Listener, Server, new_browser, screenshot
+from tests.web.conftest import ROOT, Listener, Server, new_browser, screenshot
+from tests.support.demo import DEMO_TOKENS
 from tests.web.pages import click, enter_token, press, sign_in, text_of, type_into, wait
 
 PHONE = (412, 915)
@@ -184,7 +185,7 @@ def test_booking_with_an_id_card_number_keeps_only_its_keyed_hash(server: Server
 def test_a_one_stop_system_that_is_down_is_said_on_the_phone_and_the_dashboard(
     server: Server, listeners: list[Listener], browsers: list
 ) -> None:
-    from tests.web.conftest import free_port
+    from tests.support.ports import free_port
 
     down = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     server.stop()

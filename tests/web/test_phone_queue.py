@@ -29,7 +29,8 @@ from tests.integration.conftest import Clock
 from tests.integration.sites import PIN, TOKENS, site_config
 from bench.gateways import Answer, Gateway
 
-from tests.web.conftest import Listener, free_port, new_browser, screenshot
+from tests.web.conftest import Listener, new_browser, screenshot
+from tests.support.ports import free_port
 from tests.web.pages import click, text_of, type_into, wait
 
 PHONE = (412, 915)
