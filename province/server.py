@@ -35,18 +35,24 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
-from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
-from queue_server.protocol.loop import Application, Limits, Peer, RequestLoop, serve_options
-from queue_server.protocol.messages import Field, validate
-from queue_server.protocol.periods import PERIOD_FIELDS, asked_days
-from queue_server.store.reports import ReportRangeError
-from queue_server.web.pages import SECURITY_HEADERS, asset, reason
-from province import exports
-from province import live
+from province import exports, live
 from province.database import Database, DatabaseAway
 from province.reports import By, build
 from province.settings import Manager, ProvinceConfig
 from province.summing import keep_summing
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.loop import (
+    DEFAULT_LIMITS,
+    Application,
+    Limits,
+    Peer,
+    RequestLoop,
+    serve_options,
+)
+from queue_server.protocol.messages import Field, validate
+from queue_server.protocol.periods import PERIOD_FIELDS, asked_days
+from queue_server.store.reports import ReportRangeError
+from queue_server.web.pages import SECURITY_HEADERS, asset, reason
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +176,7 @@ def manager_by_token(config: ProvinceConfig, token: str) -> Manager | None:
 class ProvinceServer:
     """The province's hello and operations, on the request loop."""
 
-    def __init__(self, province: Province, limits: Limits = Limits(), clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, province: Province, limits: Limits = DEFAULT_LIMITS, clock: Callable[[], float] = time.monotonic) -> None:
         self.province = province
         app: Application[Asker, tuple[Handler, dict[str, Field]]] = Application(
             hello=self.hello, hello_fields=HELLO_FIELDS, operations=OPS, run=self.run, unavailable=(DatabaseAway,)
@@ -238,7 +244,7 @@ def _plain(status: int, body: str, content_type: str) -> Response:
 
 
 async def start(
-    province: Province, host: str, port: int, limits: Limits = Limits(), clock: Callable[[], float] = time.monotonic
+    province: Province, host: str, port: int, limits: Limits = DEFAULT_LIMITS, clock: Callable[[], float] = time.monotonic
 ) -> Server:
     """Serve ``province``; ``clock`` (seconds, monotonic) counts the budgets of requests."""
     server = ProvinceServer(province, limits, clock)

@@ -36,7 +36,15 @@ from websockets.exceptions import ConnectionClosed
 
 from queue_server.core.errors import DomainError
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
-from queue_server.protocol.messages import Field, encode, error_reply, parse_request, reply, request_id_of, validate
+from queue_server.protocol.messages import (
+    Field,
+    encode,
+    error_reply,
+    parse_request,
+    reply,
+    request_id_of,
+    validate,
+)
 from queue_server.protocol.ratelimit import FailedHellos, TokenBucket, address_key
 
 log = logging.getLogger(__name__)
@@ -61,6 +69,9 @@ class Limits:
     pong_seconds: float = 20.0  # …unanswered for this long drops the connection
     close_seconds: float = 5.0  # a closing handshake the peer does not finish is cut after this
     unread_bytes: int = 1 << 20  # the site's: events a client leaves unread before it is cut off
+
+
+DEFAULT_LIMITS = Limits()
 
 
 def serve_options(limits: Limits) -> dict[str, Any]:
@@ -96,7 +107,7 @@ class Peer:
 
 
 P = TypeVar("P", bound=Peer)
-O = TypeVar("O")  # noqa: E741 - an application's operation
+O = TypeVar("O")
 
 
 @dataclasses.dataclass(frozen=True)

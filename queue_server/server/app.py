@@ -18,18 +18,24 @@ from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 
+from queue_server.config.settings import Role
 from queue_server.core import codes
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
-from queue_server.protocol.loop import Application, Limits, RequestLoop, serve_options
+from queue_server.protocol.loop import (
+    DEFAULT_LIMITS,
+    Application,
+    Limits,
+    RequestLoop,
+    serve_options,
+)
 from queue_server.protocol.messages import Field, validate
-from queue_server.config.settings import Role
-from queue_server.store.writer import StoreUnavailable
 from queue_server.server import views
 from queue_server.server.auth import device_for_token
 from queue_server.server.http import make_process_request
 from queue_server.server.hub import Hub
 from queue_server.server.ops import Operation, load
 from queue_server.server.session import Session
+from queue_server.store.writer import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +52,7 @@ __all__ = ["Limits", "QueueServer", "start"]
 
 
 class QueueServer:
-    def __init__(self, hub: Hub, limits: Limits = Limits(), clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, hub: Hub, limits: Limits = DEFAULT_LIMITS, clock: Callable[[], float] = time.monotonic) -> None:
         self.hub = hub
         self.limits = limits
         self.operations = load()
@@ -163,7 +169,7 @@ async def start(
     host: str,
     port: int,
     tick_seconds: float = 5.0,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
     clock: Callable[[], float] = time.monotonic,
 ) -> tuple[Server, asyncio.Task[None]]:
     """Start serving; returns the server and the clock task (cancel it when stopping).

@@ -15,11 +15,10 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from queue_server.server.app import Limits
-
+from tests.faults.conftest import serving
 from tests.integration.client import Client
 from tests.integration.conftest import run
 from tests.integration.sites import PIN, TOKENS
-from tests.faults.conftest import serving
 from tests.support.clock import MonotonicClock
 
 
@@ -159,7 +158,7 @@ def test_guessing_tokens_by_reconnecting_is_slowed_down_for_that_address(db_path
     async def scenario() -> None:
         clock = MonotonicClock()
         limits = Limits()
-        async with serving(db_path, clock=clock) as (hub, url):
+        async with serving(db_path, clock=clock) as (_hub, url):
             for n in range(int(limits.failed_hello_burst)):
                 guesser = await Client.open(url, local_addr=("127.0.0.11", 0))  # a new connection each time
                 guess = {"token": f"guessed-token-{n:04d}"} if n % 2 else {"ticket": f"2345678{n:03d}"}

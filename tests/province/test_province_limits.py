@@ -16,14 +16,14 @@ from websockets.exceptions import ConnectionClosed
 
 from province.database import Database
 from province.server import Province, start
-from queue_server.protocol.loop import Limits
+from queue_server.protocol.loop import DEFAULT_LIMITS, Limits
 from tests.integration.client import Client
 from tests.support.clock import MonotonicClock
 
 DIRECTOR = "province-director-token"
 
 
-def serve(config, scenario: Callable[[str], Awaitable[Any]], limits: Limits = Limits(), clock=None) -> Any:  # type: ignore[no-untyped-def]
+def serve(config, scenario: Callable[[str], Awaitable[Any]], limits: Limits = DEFAULT_LIMITS, clock=None) -> Any:  # type: ignore[no-untyped-def]
     async def main() -> Any:
         server = await start(Province(config, Database(config.dsn)), "127.0.0.1", 0, limits, clock or MonotonicClock())
         port = server.sockets[0].getsockname()[1]
