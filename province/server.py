@@ -12,38 +12,51 @@ out); the operations are the province's (docs/province.md):
 | ``province.export`` ``{…, format}`` | the same as CSV or XLSX |
 
 Every operation is limited to the sites the manager sees: a site outside them is refused
-with ``forbidden`` and nothing of it is read.
+with ``forbidden`` and nothing of it is read. The requests go through the sites' request loop
+(:mod:`queue_server.protocol.loop`): hello first within its deadline, a budget of requests per
+connection and of failed hellos per address, ids unique on a connection, every failure its
+own error code.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import email.utils
+import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
-from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
-from queue_server.protocol.messages import Field, encode, error_reply, parse_request, reply, validate
-from queue_server.protocol.periods import PERIOD_FIELDS, asked_days
-from queue_server.store.reports import ReportRangeError
-from queue_server.web.pages import SECURITY_HEADERS, asset, reason
-from province import exports
-from province import live
+from province import exports, live
 from province.database import Database, DatabaseAway
 from province.reports import By, build
 from province.settings import Manager, ProvinceConfig
 from province.summing import keep_summing
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.loop import (
+    DEFAULT_LIMITS,
+    Application,
+    Limits,
+    Peer,
+    RequestLoop,
+    serve_options,
+)
+from queue_server.protocol.messages import Field, validate
+from queue_server.protocol.periods import PERIOD_FIELDS, asked_days
+from queue_server.store.reports import ReportRangeError
+from queue_server.web.pages import SECURITY_HEADERS, asset, reason
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE = 64 * 1024
+MAX_MESSAGE = 64 * 1024  # larger requests are answered message_too_large
 SUMMING_TIMEOUT = 120.0  # seconds a statement of the days' summing may take (a month of a big site)
 PAGES = {"/": "province.html", "/province": "province.html"}
 REPORT_FIELDS = {
@@ -88,7 +101,10 @@ async def op_live(province: Province, manager: Manager, args: dict[str, Any]) ->
 
 
 async def op_site(province: Province, manager: Manager, args: dict[str, Any]) -> dict[str, Any]:
-    (site,) = await province.chosen_sites(manager, args["site"])
+    site = args["site"].strip()
+    if not site or "," in site:
+        raise ProtocolError(ProtocolErrorCode.BAD_FIELD, 'The field "site" must be one site\'s id.', field="site")
+    (site,) = await province.chosen_sites(manager, site)
     now = province.clock()
     return {"site": await province.database.query(lambda conn: live.site_detail(conn, site, now))}
 
@@ -138,46 +154,60 @@ OPS: dict[str, tuple[Handler, dict[str, Field]]] = {
 }
 
 
-async def handle(province: Province, connection: ServerConnection) -> None:
+HELLO_FIELDS = {"token": Field(str, max_length=256)}
+
+
+@dataclasses.dataclass(eq=False)
+class Asker(Peer):
+    """One connection to the province server: the manager once hello named them."""
+
     manager: Manager | None = None
-    async for message in connection:
-        request_id = None
-        try:
-            request = parse_request(message)
-            request_id = request.id
-            if request.op == "hello":
-                args = validate(request.args, {"token": Field(str, max_length=256)})
-                if manager is not None:
-                    raise ProtocolError(ProtocolErrorCode.ALREADY_HELLO, "This connection said hello already.")
-                found = province.config.manager_by_token(args["token"])
-                if found is None:
-                    raise ProtocolError(ProtocolErrorCode.BAD_TOKEN, "This token is not a manager's of the province.")
-                manager = found
-                sites = await province.visible_sites(manager)
-                configs = await province.database.query(lambda conn: live.configs(conn, sites))
-                result = {
-                    "province": province.config.name,
-                    "manager": {"user": manager.user, "name": manager.name},
-                    "whole_province": manager.sites is None,
-                    "sites": sites,
-                    "site_names": {site: configs.get(site, {}).get("name", site) for site in sites},
-                }
-            elif request.op in OPS:
-                if manager is None:
-                    raise ProtocolError(ProtocolErrorCode.HELLO_FIRST, "Say hello with a manager's token first.")
-                handler, fields = OPS[request.op]
-                result = await handler(province, manager, validate(request.args, fields))
-            else:
-                raise ProtocolError(ProtocolErrorCode.UNKNOWN_OP, f"There is no operation {request.op!r}.", op=request.op)
-            answer = reply(request_id, result)
-        except ProtocolError as exc:
-            answer = error_reply(request_id, exc.code.value, exc.message, **exc.details)
-        except DatabaseAway as exc:
-            answer = error_reply(request_id, ProtocolErrorCode.STORE_UNAVAILABLE.value, str(exc))
-        except Exception:  # a bug: this request fails, the server goes on
-            log.exception("request failed")
-            answer = error_reply(request_id, ProtocolErrorCode.INTERNAL_ERROR.value, "The server failed on this request.")
-        await connection.send(encode(answer).decode())
+
+
+def manager_by_token(config: ProvinceConfig, token: str) -> Manager | None:
+    """The manager with this token, compared in constant time."""
+    found = None
+    for manager in config.managers:
+        if hmac.compare_digest(manager.token.encode(), token.encode()):
+            found = manager
+    return found
+
+
+class ProvinceServer:
+    """The province's hello and operations, on the request loop."""
+
+    def __init__(self, province: Province, limits: Limits = DEFAULT_LIMITS, clock: Callable[[], float] = time.monotonic) -> None:
+        self.province = province
+        app: Application[Asker, tuple[Handler, dict[str, Field]]] = Application(
+            hello=self.hello, hello_fields=HELLO_FIELDS, operations=OPS, run=self.run, unavailable=(DatabaseAway,)
+        )
+        self.loop = RequestLoop(app, limits, MAX_MESSAGE, clock=clock)
+
+    async def handle_connection(self, connection: ServerConnection) -> None:
+        await self.loop.serve(connection, Asker(), lambda asker, data: connection.send(data.decode()))
+
+    async def hello(self, asker: Asker, args: dict[str, Any]) -> dict[str, Any]:
+        province = self.province
+        manager = manager_by_token(province.config, args["token"])
+        if manager is None:
+            raise ProtocolError(ProtocolErrorCode.BAD_TOKEN, "This token is not a manager's of the province.")
+        sites = await province.visible_sites(manager)
+        configs = await province.database.query(lambda conn: live.configs(conn, sites))
+        asker.manager, asker.trusted = manager, True
+        return {
+            "province": province.config.name,
+            "manager": {"user": manager.user, "name": manager.name},
+            "whole_province": manager.sites is None,
+            "sites": sites,
+            "site_names": {site: configs.get(site, {}).get("name", site) for site in sites},
+        }
+
+    async def run(
+        self, asker: Asker, operation: tuple[Handler, dict[str, Field]], args: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        handler, fields = operation
+        assert asker.manager is not None  # the loop lets no operation through before hello
+        return await handler(self.province, asker.manager, validate(args, fields))
 
 
 def process_request(province: Province):  # type: ignore[no-untyped-def]
@@ -213,13 +243,13 @@ def _plain(status: int, body: str, content_type: str) -> Response:
     return Response(status, reason(status), headers, data)
 
 
-async def start(province: Province, host: str, port: int) -> Server:
+async def start(
+    province: Province, host: str, port: int, limits: Limits = DEFAULT_LIMITS, clock: Callable[[], float] = time.monotonic
+) -> Server:
+    """Serve ``province``; ``clock`` (seconds, monotonic) counts the budgets of requests."""
+    server = ProvinceServer(province, limits, clock)
     return await serve(
-        lambda connection: handle(province, connection),
-        host,
-        port,
-        process_request=process_request(province),
-        max_size=MAX_MESSAGE,
+        server.handle_connection, host, port, process_request=process_request(province), **serve_options(limits)
     )
 
 

@@ -1,59 +1,46 @@
-"""The websocket server: one connection, one session; requests in, replies and events out.
+"""The site's websocket server: one connection, one session; requests in, replies and events out.
 
-Each connection's requests are handled one after another, in order. The first request must
-be ``hello``. Every failure is answered with a specific error code and the connection goes
-on; only a frame over the hard limit closes it (websockets answers 1009).
+The request loop (hello first, budgets, request ids, errors to replies) is the protocol's,
+shared with the province's server (:mod:`queue_server.protocol.loop`); this module gives it
+the site's hello and operations. Only a frame over the hard limit closes a connection
+(websockets answers 1009).
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import gc
 import logging
-import math
 import sys
 import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.exceptions import ConnectionClosed
 
-from queue_server.core import codes
-from queue_server.core.errors import DomainError
-from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
-from queue_server.protocol.messages import Field, Request, encode, error_reply, parse_request, reply, request_id_of, validate
 from queue_server.config.settings import Role
-from queue_server.store.writer import StoreUnavailable
+from queue_server.core import codes
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.loop import (
+    DEFAULT_LIMITS,
+    Application,
+    Limits,
+    RequestLoop,
+    serve_options,
+)
+from queue_server.protocol.messages import Field, validate
 from queue_server.server import views
 from queue_server.server.auth import device_for_token
 from queue_server.server.http import make_process_request
-from queue_server.server.hub import SLOW_CLIENT_BYTES, Hub
+from queue_server.server.hub import Hub
 from queue_server.server.ops import Operation, load
-from queue_server.server.ratelimit import TokenBucket
 from queue_server.server.session import Session
+from queue_server.store.writer import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 SWITCH_SECONDS = 0.0005
 GC_THRESHOLDS = (10_000, 10, 10)  # Python's default is (700, 10, 10)
-HARD_FRAME_LIMIT = 1 << 20  # frames over this close the connection; over max_message_bytes get an error
-
-
-@dataclasses.dataclass(frozen=True)
-class Limits:
-    """What one connection may cost the server (docs/protocol.md, "Limits")."""
-
-    public_rate: float = 2.0  # requests a second from a phone (or before hello), after…
-    public_burst: float = 10.0  # …this many at once
-    device_rate: float = 50.0  # the same for a device's connection: generous, but a flood stops
-    device_burst: float = 200.0
-    hello_seconds: float = 10.0  # a connection that has not said hello by then is closed (1008)
-    open_seconds: float = 10.0  # the websocket handshake must be done by then
-    ping_seconds: float = 20.0  # a ping after this much silence…
-    pong_seconds: float = 20.0  # …unanswered for this long drops the connection
-    close_seconds: float = 5.0  # a closing handshake the peer does not finish is cut after this
-    unread_bytes: int = SLOW_CLIENT_BYTES  # events a client leaves unread before it is cut off
 
 HELLO_FIELDS = {
     "token": Field(str, required=False, max_length=200),
@@ -61,107 +48,48 @@ HELLO_FIELDS = {
     "since": Field(int, required=False, minimum=0),
 }
 
+__all__ = ["Limits", "QueueServer", "start"]
+
 
 class QueueServer:
-    def __init__(self, hub: Hub, limits: Limits = Limits()) -> None:
+    def __init__(self, hub: Hub, limits: Limits = DEFAULT_LIMITS, clock: Callable[[], float] = time.monotonic) -> None:
         self.hub = hub
         self.limits = limits
         self.operations = load()
-        self._closing: set[asyncio.Task[None]] = set()
+        app: Application[Session, Operation] = Application(
+            hello=self.hello,
+            hello_fields=HELLO_FIELDS,
+            operations=self.operations,
+            run=self.run,
+            unavailable=(StoreUnavailable,),
+            unavailable_message=lambda exc: f"Nothing was done: the queue's database cannot be written ({exc}).",
+        )
+        self.loop = RequestLoop(app, limits, hub.config.settings.max_message_bytes, self._count, clock)
 
     async def handle_connection(self, connection: ServerConnection) -> None:
-        remote = connection.remote_address
-        session = Session(remote=f"{remote[0]}:{remote[1]}" if remote else "?", connection=connection)
-        session.bucket = TokenBucket(self.limits.public_rate, self.limits.public_burst)
-        no_hello = asyncio.get_running_loop().call_later(self.limits.hello_seconds, self._no_hello, session)
+        session = Session(connection=connection)
         try:
-            async for message in connection:
-                response = await self.handle_message(session, message)
-                self.hub.answer(session, encode(response))
-        except ConnectionClosed:
-            pass
+            await self.loop.serve(connection, session, self.hub.answer)
         finally:
-            no_hello.cancel()
             self.hub.unregister(session)
 
-    def _no_hello(self, session: Session) -> None:
-        if session.role is None and session.connection is not None:
-            log.info("closing %s: no hello in %.0f s", session.remote, self.limits.hello_seconds)
-            closing = asyncio.create_task(session.connection.close(1008, "say hello first"))
-            self._closing.add(closing)  # the loop keeps only a weak reference to a task
-            closing.add_done_callback(self._closing.discard)
+    def _count(self, op: str, outcome: str, seconds: float) -> None:
+        self.hub.metrics.count_request(op, outcome, seconds)
+        if outcome == "rate_limited":
+            self.hub.metrics.rate_limited += 1
 
-    async def handle_message(self, session: Session, message: str | bytes) -> dict[str, Any]:
-        started = time.perf_counter()
+    async def run(self, session: Session, operation: Operation, args: Mapping[str, Any]) -> dict[str, Any]:
         if session.device is not None:
             self.hub.last_seen[session.device.id] = self.hub.now()
-        op_name = "?"
-        request_id = None
-        try:
-            wait = session.bucket.take(time.monotonic()) if session.bucket is not None else 0.0
-            if wait > 0:
-                request_id = request_id_of(message)
-                self.hub.metrics.rate_limited += 1
-                wait = math.ceil(wait * 10) / 10  # never "wait 0.0 s"
-                raise ProtocolError(
-                    ProtocolErrorCode.RATE_LIMITED, f"Too many requests: wait {wait:.1f} s.", retry_after=wait
-                )
-            if len(message) > self.hub.config.settings.max_message_bytes:
-                raise ProtocolError(
-                    ProtocolErrorCode.MESSAGE_TOO_LARGE,
-                    f"A message is at most {self.hub.config.settings.max_message_bytes} bytes.",
-                )
-            try:
-                request = parse_request(message)
-            except ProtocolError:
-                request_id = request_id_of(message)
-                raise
-            request_id = request.id
-            op_name = request.op if request.op in self.operations or request.op == "hello" else "?"
-            if not session.use_id(request.id):
-                raise ProtocolError(
-                    ProtocolErrorCode.DUPLICATE_ID, f"Request id {request.id!r} was used already on this connection."
-                )
-            result = await self.dispatch(session, request)
-            outcome = "ok"
-            return reply(request.id, result)
-        except ProtocolError as exc:
-            outcome = exc.code.value
-            return error_reply(request_id, exc.code.value, exc.message, **exc.details)
-        except DomainError as exc:
-            outcome = exc.code.value
-            return error_reply(request_id, exc.code.value, exc.message, **exc.details)
-        except StoreUnavailable as exc:
-            outcome = ProtocolErrorCode.STORE_UNAVAILABLE.value
-            return error_reply(
-                request_id, outcome, f"Nothing was done: the queue's database cannot be written ({exc})."
-            )
-        except Exception:
-            log.exception("request %r (%s) failed", request_id, op_name)
-            outcome = ProtocolErrorCode.INTERNAL_ERROR.value
-            return error_reply(request_id, outcome, "The server failed on this request; it has been logged.")
-        finally:
-            self.hub.metrics.count_request(op_name, outcome, time.perf_counter() - started)
-
-    async def dispatch(self, session: Session, request: Request) -> dict[str, Any]:
-        if request.op == "hello":
-            if session.role is not None:
-                raise ProtocolError(ProtocolErrorCode.ALREADY_HELLO, "This connection has said hello already.")
-            return await self.hello(session, validate(request.args, HELLO_FIELDS))
-        operation = self.operations.get(request.op)
-        if operation is None:
-            raise ProtocolError(ProtocolErrorCode.UNKNOWN_OP, f"There is no operation {request.op!r}.", op=request.op)
-        if session.role is None:
-            raise ProtocolError(ProtocolErrorCode.HELLO_FIRST, 'Say "hello" with a token first.')
         if session.role not in operation.roles:
             raise ProtocolError(
                 ProtocolErrorCode.FORBIDDEN,
-                f"A {session.role.value} connection may not use {operation.name}.",
+                f"A {session.role.value if session.role else 'stranger'} connection may not use {operation.name}.",
                 op=operation.name,
             )
-        args = validate(request.args, operation.fields)
+        clean = validate(args, operation.fields)
         self.check_officer(session, operation)
-        return await operation.handler(self.hub, session, args)
+        return await operation.handler(self.hub, session, clean)
 
     def check_officer(self, session: Session, operation: Operation) -> None:
         if not operation.officer or session.role is not Role.COUNTER:
@@ -201,10 +129,7 @@ class QueueServer:
         session.role = role
         if device is not None:
             self.hub.last_seen[device.id] = self.hub.now()
-        if role is Role.PUBLIC:
-            session.bucket = TokenBucket(self.limits.public_rate, self.limits.public_burst)
-        else:
-            session.bucket = TokenBucket(self.limits.device_rate, self.limits.device_burst)
+        session.trusted = role is not Role.PUBLIC  # a device's budget of requests
         result: dict[str, Any] = {
             "role": role.value,
             "device": device.id if device else None,
@@ -240,10 +165,16 @@ def tune_for_latency() -> None:
 
 
 async def start(
-    hub: Hub, host: str, port: int, tick_seconds: float = 5.0, limits: Limits = Limits()
+    hub: Hub,
+    host: str,
+    port: int,
+    tick_seconds: float = 5.0,
+    limits: Limits = DEFAULT_LIMITS,
+    clock: Callable[[], float] = time.monotonic,
 ) -> tuple[Server, asyncio.Task[None]]:
-    """Start serving; returns the server and the clock task (cancel it when stopping)."""
-    app = QueueServer(hub, limits)
+    """Start serving; returns the server and the clock task (cancel it when stopping).
+    ``clock`` (seconds, monotonic) is the one the budgets of requests are counted by."""
+    app = QueueServer(hub, limits, clock)
     hub.slow_client_bytes = limits.unread_bytes
     tune_for_latency()
     await hub.tick()  # open the day (and raise due alarms) before the first request
@@ -252,16 +183,12 @@ async def start(
         host,
         port,
         process_request=make_process_request(hub),
-        max_size=HARD_FRAME_LIMIT,
         compression=None,  # small JSON frames on a LAN: deflating each one per client costs more than it saves
-        open_timeout=limits.open_seconds,
-        ping_interval=limits.ping_seconds,
-        ping_timeout=limits.pong_seconds,
-        close_timeout=limits.close_seconds,
         server_header="motcua-queue",
+        **serve_options(limits),
     )
-    clock = asyncio.create_task(_background(hub, tick_seconds), name="clock")
-    return server, clock
+    ticker = asyncio.create_task(_background(hub, tick_seconds), name="clock")
+    return server, ticker
 
 
 async def _background(hub: Hub, tick_seconds: float) -> None:

@@ -7,7 +7,8 @@ import asyncio
 import concurrent.futures
 import contextlib
 import threading
-from collections.abc import AsyncIterator, Coroutine, Iterator
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,16 @@ from tests.integration.sites import site_config
 
 
 @contextlib.asynccontextmanager
-async def serving(db_path: Path, limits: Limits = Limits(), config: SiteConfig | None = None) -> AsyncIterator[tuple[Hub, str]]:
-    """A real server in this event loop with ``limits``; yields the hub and its ws:// URL."""
+async def serving(
+    db_path: Path,
+    limits: Limits = Limits(),
+    config: SiteConfig | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> AsyncIterator[tuple[Hub, str]]:
+    """A real server in this event loop with ``limits``, its budgets counted by ``clock``;
+    yields the hub and its ws:// URL."""
     hub = build_hub(config or site_config(), db_path)
-    server, ticker = await start(hub, "127.0.0.1", 0, tick_seconds=3600, limits=limits)
+    server, ticker = await start(hub, "127.0.0.1", 0, tick_seconds=3600, limits=limits, clock=clock)
     port = server.sockets[0].getsockname()[1]
     try:
         yield hub, f"ws://127.0.0.1:{port}/"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import socket
 import time
 
@@ -14,11 +15,11 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from queue_server.server.app import Limits
-
+from tests.faults.conftest import serving
 from tests.integration.client import Client
 from tests.integration.conftest import run
 from tests.integration.sites import PIN, TOKENS
-from tests.faults.conftest import serving
+from tests.support.clock import MonotonicClock
 
 
 async def _hello(url: str, device: str | None = None, **kwargs) -> Client:  # type: ignore[no-untyped-def]
@@ -123,28 +124,56 @@ def test_a_client_that_leaves_events_unread_is_cut_off_and_catches_up_after(db_p
 @pytest.mark.parametrize("device", ["kiosk", "display", "counter-1", "manager", None])
 def test_a_flood_from_one_connection_of_any_role_is_slowed_down_and_others_go_on(db_path, device) -> None:  # type: ignore[no-untyped-def]
     async def scenario() -> None:
-        async with serving(db_path) as (hub, url):
+        clock = MonotonicClock()  # stands still unless moved: the budget is exactly the burst
+        async with serving(db_path, clock=clock) as (hub, url):
             flooder = await Client.open(url)
             if device is not None:
                 await flooder.ok("hello", token=TOKENS[device])
             else:
                 await flooder.ok("hello")
-            burst = Limits().device_burst if device else Limits().public_burst
+            limits = Limits()
+            burst, rate = (limits.device_burst, limits.device_rate) if device else (limits.public_burst, limits.public_rate)
             for n in range(int(burst) + 50):
                 await flooder.connection.send(json.dumps({"id": n + 10, "op": "services.list"}))
             replies = [await asyncio.wait_for(flooder._unmatched.get(), 5) for _ in range(int(burst) + 50)]
-            limited = [r for r in replies if not r["ok"]]
-            assert len(limited) >= 40
+            assert all(r["ok"] for r in replies[: int(burst)])
+            limited = replies[int(burst) :]
             assert {r["error"]["code"] for r in limited} == {"rate_limited"}
-            assert all(r["error"]["details"]["retry_after"] > 0 for r in limited)
-            assert all(r["re"] is not None for r in limited)
+            retry_after = math.ceil(10 / rate) / 10  # one request's worth of time, rounded up to 0.1 s
+            assert {r["error"]["details"]["retry_after"] for r in limited} == {retry_after}
+            assert [r["re"] for r in limited] == list(range(int(burst) + 10, int(burst) + 60))
             other = await _hello(url, "kiosk")
             assert all([(await other.call("services.list"))["ok"] for _ in range(20)])
-            await asyncio.sleep(limited[-1]["error"]["details"]["retry_after"] + 0.1)
+            await flooder.error("services.list", "rate_limited")  # no time has passed
+            clock.advance(retry_after)
             await flooder.ok("services.list")
-            assert hub.metrics.rate_limited == len(limited)
+            assert hub.metrics.rate_limited == len(limited) + 1
             await flooder.close()
             await other.close()
+
+    run(scenario())
+
+
+def test_guessing_tokens_by_reconnecting_is_slowed_down_for_that_address(db_path) -> None:  # type: ignore[no-untyped-def]
+    async def scenario() -> None:
+        clock = MonotonicClock()
+        limits = Limits()
+        async with serving(db_path, clock=clock) as (_hub, url):
+            for n in range(int(limits.failed_hello_burst)):
+                guesser = await Client.open(url, local_addr=("127.0.0.11", 0))  # a new connection each time
+                guess = {"token": f"guessed-token-{n:04d}"} if n % 2 else {"ticket": f"2345678{n:03d}"}
+                await guesser.error("hello", "bad_token", **guess)
+                await guesser.close()
+            guesser = await Client.open(url, local_addr=("127.0.0.11", 0))
+            refused = await guesser.error("hello", "rate_limited", token=TOKENS["kiosk"])  # not even tried
+            assert refused["details"]["retry_after"] == 1 / limits.failed_hello_rate
+            await guesser.error("hello", "rate_limited", ticket="23456789AB")
+            elsewhere = await Client.open(url, local_addr=("127.0.0.12", 0))
+            await elsewhere.ok("hello", token=TOKENS["kiosk"])  # another address is not held back
+            clock.advance(1 / limits.failed_hello_rate)
+            await guesser.ok("hello", token=TOKENS["kiosk"])
+            await guesser.close()
+            await elsewhere.close()
 
     run(scenario())
 
