@@ -24,7 +24,6 @@ import asyncio
 import dataclasses
 import datetime as dt
 import email.utils
-import hmac
 import json
 import logging
 import time
@@ -164,15 +163,6 @@ class Asker(Peer):
     manager: Manager | None = None
 
 
-def manager_by_token(config: ProvinceConfig, token: str) -> Manager | None:
-    """The manager with this token, compared in constant time."""
-    found = None
-    for manager in config.managers:
-        if hmac.compare_digest(manager.token.encode(), token.encode()):
-            found = manager
-    return found
-
-
 class ProvinceServer:
     """The province's hello and operations, on the request loop."""
 
@@ -188,7 +178,7 @@ class ProvinceServer:
 
     async def hello(self, asker: Asker, args: dict[str, Any]) -> dict[str, Any]:
         province = self.province
-        manager = manager_by_token(province.config, args["token"])
+        manager = province.config.manager_by_token(args["token"])
         if manager is None:
             raise ProtocolError(ProtocolErrorCode.BAD_TOKEN, "This token is not a manager's of the province.")
         sites = await province.visible_sites(manager)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+
 import dataclasses
 import datetime as dt
 
@@ -31,7 +33,12 @@ class ProvinceConfig:
     managers: tuple[Manager, ...]
 
     def manager_by_token(self, token: str) -> Manager | None:
-        return next((m for m in self.managers if m.token == token), None)
+        """The manager with this token, compared in constant time (every token is compared)."""
+        found = None
+        for manager in self.managers:
+            if hmac.compare_digest(manager.token.encode(), token.encode()):
+                found = manager
+        return found
 
     def __repr__(self) -> str:
         return f"ProvinceConfig(name={self.name!r}, managers={len(self.managers)})"
