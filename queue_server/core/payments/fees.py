@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
+from typing import Protocol
 
 from queue_server.core.model import Ticket
-from queue_server.config.settings import PaymentSettings
 from queue_server.core.payments import vietqr
 
 _DOSSIER = re.compile(r"[0-9A-Za-z-]{1,25}")
+
+
+class FeeTerms(Protocol):
+    """The centre's account and each field's fee (the site's ``[payment]``:
+    ``queue_server.config.settings.PaymentSettings``, which the core does not import)."""
+
+    @property
+    def bank_bin(self) -> str: ...
+    @property
+    def account(self) -> str: ...
+    @property
+    def fees(self) -> Mapping[str, int]: ...
 
 
 class NoFee(LookupError):
@@ -31,7 +44,7 @@ def ticket_reference(ticket: Ticket) -> str:
     return f"{ticket.label}-{ticket.day:%y%m%d}"
 
 
-def fee_for(payment: PaymentSettings | None, ticket: Ticket, dossier: str | None = None) -> Fee:
+def fee_for(payment: FeeTerms | None, ticket: Ticket, dossier: str | None = None) -> Fee:
     """The fee of ``ticket``'s field, referenced by ``dossier`` when the counter gives one."""
     if payment is None:
         raise NoFee("This centre takes no fee by VietQR (no [payment] in its configuration).")
