@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from queue_server.core.errors import DomainError, ErrorCode
-from queue_server.core.events import Event, EventType
+from queue_server.core import DomainError, ErrorCode, Event, EventType
 from queue_server.core.model import Appointment, Counter, Ticket, TicketState
+
 from tests.core.conftest import COUNTERS, MONDAY, at
 
 
