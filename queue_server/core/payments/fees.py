@@ -13,9 +13,9 @@ from queue_server.core.payments import vietqr
 _DOSSIER = re.compile(r"[0-9A-Za-z-]{1,25}")
 
 
-class FeeTerms(Protocol):
-    """The centre's account and each field's fee (the site's ``[payment]``:
-    ``queue_server.config.settings.PaymentSettings``, which the core does not import)."""
+class PaymentSettings(Protocol):
+    """What a fee needs of the site's ``[payment]`` (``config.settings.PaymentSettings`` has it):
+    the core reads it without importing the configuration, which sits above it."""
 
     @property
     def bank_bin(self) -> str: ...
@@ -44,7 +44,7 @@ def ticket_reference(ticket: Ticket) -> str:
     return f"{ticket.label}-{ticket.day:%y%m%d}"
 
 
-def fee_for(payment: FeeTerms | None, ticket: Ticket, dossier: str | None = None) -> Fee:
+def fee_for(payment: PaymentSettings | None, ticket: Ticket, dossier: str | None = None) -> Fee:
     """The fee of ``ticket``'s field, referenced by ``dossier`` when the counter gives one."""
     if payment is None:
         raise NoFee("This centre takes no fee by VietQR (no [payment] in its configuration).")
