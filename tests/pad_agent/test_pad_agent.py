@@ -19,7 +19,7 @@ from queue_server.config.site import load_config
 from tests.integration.client import Client
 from tests.integration.conftest import running_lobby
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 FAST = "reconnect_initial=0.02&reconnect_max=0.1"
 
 
