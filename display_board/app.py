@@ -1,11 +1,8 @@
-"""``motcua-display``: the display board on a waiting room's TV.
+"""The display board's Kivy app (:class:`BoardApp`) on a waiting room's TV.
 
-    motcua-display --config site.toml --device board-hall [--server ws://HOST:8765/]
-                   [--size 1920x1080] [--var var] [-v]
-
-Full screen by default (the device's option ``fullscreen``); ``--size`` opens a window of that
-size instead (trying a layout on a desktop). The app shares one asyncio loop with its queue
-client (``App.async_run``); see docs/display.md.
+:mod:`display_board.bootstrap` builds it; ``motcua-display`` (:mod:`display_board.__main__`)
+is its command line. The app shares one asyncio loop with its queue client
+(``App.async_run``); see docs/display.md.
 
 The screen is refreshed (the board's model copied into the widgets) when something changed:
 the controller reports every change and the refresh runs just before the next frame; the board
@@ -15,17 +12,13 @@ and the clock on screen is looked at every second.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import datetime as dt
 import logging
 import os
-import re
 import signal
-import sys
 import time
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 # Before Kivy is imported: the command line is ours, and so are the logging and stderr
@@ -39,7 +32,7 @@ from kivy.clock import Clock  # noqa: E402
 if TYPE_CHECKING:
     from queue_server.protocol.client import QueueClient
 
-    from display_board.bootstrap import BoardSetup
+    from display_board.setup import BoardSetup
     from display_board.controller import BoardController
     from queue_server.config.board_options import Layout
     from display_board.screen import BoardScreen
@@ -134,48 +127,3 @@ class BoardApp(App):
                 continue
             self.controller.board.load_services(reply.get("services", ()))
             self.refresh_soon()
-
-
-def _size(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d{3,5})x(\d{3,5})", text)
-    if not match:
-        raise argparse.ArgumentTypeError(f"{text!r}: write the size as WIDTHxHEIGHT, e.g. 1920x1080")
-    return int(match[1]), int(match[2])
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="motcua-display",
-        description="The display board of a one-stop public service centre: calls shown and spoken.",
-        epilog="Board options go in the device's [device.options]; see docs/display.md.",
-    )
-    parser.add_argument("--config", type=Path, required=True, help="the site's TOML file")
-    parser.add_argument("--device", required=True, help="this board's device id in the configuration")
-    parser.add_argument("--server", help="the queue server's ws:// address (default: the configuration's server_url)")
-    parser.add_argument("--size", type=_size, help="a window of WIDTHxHEIGHT instead of full screen")
-    parser.add_argument("--var", type=Path, default=Path("var"), help="the folder for the voice pack and call audio")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more (INFO)")
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(name)s %(levelname)s %(message)s",
-    )
-    from display_board.bootstrap import BoardSetupError, build_app, load_setup, prepare_kivy
-
-    try:
-        setup = load_setup(args.config, args.device, args.server, args.var)
-    except BoardSetupError as exc:
-        print(f"motcua-display: {exc}", file=sys.stderr)
-        return 2
-    sound_card = prepare_kivy(setup, args.size)
-    app = build_app(setup, sound_card=sound_card)
-    asyncio.run(app.run_with_client())
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import os
@@ -17,12 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from queue_server.config.site import ConfigError, load_config
-from queue_server.config.settings import Device, DeviceNotFound, Role, SiteConfig
+from queue_server.config.settings import DeviceNotFound, Role
 
 from display_board.announcer import Announcer
 from display_board.board import Board
 from display_board.numbers import NORTH, SOUTH
-from queue_server.config.board_options import BoardOptionError, BoardOptions, Layout, NumberStyle, parse_options
+from queue_server.config.board_options import BoardOptionError, Layout, NumberStyle, parse_options
+from display_board.setup import BoardSetup
 
 if TYPE_CHECKING:
     from display_board.app import BoardApp
@@ -37,16 +37,6 @@ RECONNECT_BACKOFF = (0.5, 4.0)  # seconds: a board comes back quickly once the s
 
 class BoardSetupError(Exception):
     """The board cannot start: a wrong configuration, device or option (the message says which)."""
-
-
-@dataclasses.dataclass(frozen=True)
-class BoardSetup:
-    config: SiteConfig
-    device: Device
-    options: BoardOptions
-    server_url: str
-    var: Path  # where the voice pack is made and the calls' WAVs are written
-    tz: dt.tzinfo
 
 
 def load_setup(config_path: Path, device_id: str, server_url: str | None = None, var: Path = Path("var")) -> BoardSetup:

@@ -62,13 +62,13 @@ def plan(
         children.append(Child(f"scanner {name}", (PYTHON, "-m", "hardware.cli", "sim-scanner", "--name", name)))
     for name in pads:
         children.append(Child(f"pad bus {name}", (PYTHON, "-m", "hardware.cli", "sim-pad", "--name", name)))
-    if any(d.role is Role.PAD for d in config.devices) and _has("pad_agent.app"):
+    if any(d.role is Role.PAD for d in config.devices) and _has("pad_agent"):
         children.append(
-            Child("pad agent", (PYTHON, "-m", "pad_agent.app", "--config", str(config_path), *server))
+            Child("pad agent", (PYTHON, "-m", "pad_agent", "--config", str(config_path), *server))
         )
     apps = []
     if windows:
-        for role, module in ((Role.KIOSK, "kiosk.app"), (Role.DISPLAY, "display_board.app")):
+        for role, module in ((Role.KIOSK, "kiosk.app"), (Role.DISPLAY, "display_board")):
             device = next((d for d in config.devices if d.role is role), None)
             if device is not None and _has(module):
                 apps.append((device.id, module))

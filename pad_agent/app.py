@@ -1,6 +1,5 @@
-"""The pad agent: rating pads on a bus, tied to the queue server (``motcua-pads``).
-
-    motcua-pads --config site.toml [--server ws://…] [--timeout 30]
+"""The pad agent: rating pads on a bus, tied to the queue server (``motcua-pads``, whose
+command line is :mod:`pad_agent.__main__`).
 
 For each pad bus named in the configuration (the ``pad`` URL of the pad devices), one
 :class:`PadAgent` opens the bus and connects one :class:`~queue_server.protocol.client.QueueClient`
@@ -20,12 +19,10 @@ Wiring (reading the configuration, opening buses) is in :mod:`pad_agent.bootstra
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import dataclasses
 import datetime as dt
 import logging
-import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -33,7 +30,7 @@ from hardware.pad.bus import PadBus
 from hardware.pad.events import ArmExpired, PadEvent, PressIgnored, RatingAccepted
 from queue_server.protocol.client import ConnectionStatus, NotConnected, QueueClient, RequestFailed
 
-__all__ = ["PadAgent", "PadSpec", "main"]
+__all__ = ["PadAgent", "PadSpec"]
 
 logger = logging.getLogger(__name__)
 
@@ -179,44 +176,3 @@ class PadAgent:
         task = asyncio.create_task(coroutine)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="motcua-pads",
-        description="Run the rating pads of a centre: arm them when a counter completes a ticket, send the ratings.",
-        epilog="See docs/web.md (the pad agent) and docs/hardware.md (pad URLs).",
-    )
-    parser.add_argument("--config", required=True, help="the site's TOML file (its pad devices and their pad URLs)")
-    parser.add_argument("--server", help="the queue server's websocket address (default: server_url of the config)")
-    parser.add_argument(
-        "--timeout", type=float, default=30.0,
-        help="seconds a pad waits for a press, for pads whose device sets no timeout_seconds option (default 30)",
-    )  # fmt: skip
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more (INFO)")
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    from pad_agent.bootstrap import AgentSetupError, run_agents
-
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(name)s %(levelname)s %(message)s",
-    )
-    if args.timeout <= 0:
-        print("motcua-pads: --timeout must be more than 0 seconds", file=sys.stderr)
-        return 2
-    try:
-        asyncio.run(run_agents(args.config, server_url=args.server, timeout=args.timeout))
-    except AgentSetupError as exc:
-        print(f"motcua-pads: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        pass
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

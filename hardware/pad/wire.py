@@ -5,8 +5,11 @@ from __future__ import annotations
 import enum
 from typing import Protocol
 
-from hardware.pad import frames, qsystem
 from hardware.pad.events import KeyPress, PadCommand
+from hardware.pad.frames import FrameParser, encode_command
+from hardware.pad.frames import encode_press as encode_frame_press
+from hardware.pad.qsystem import QSystemParser
+from hardware.pad.qsystem import encode_press as encode_qsystem_press
 
 __all__ = ["PadParser", "PadProtocol"]
 
@@ -36,14 +39,14 @@ class PadProtocol(enum.Enum):
         return self is PadProtocol.MOTCUA
 
     def parser(self) -> PadParser:
-        return qsystem.QSystemParser() if self is PadProtocol.QSYSTEM else frames.FrameParser()
+        return QSystemParser() if self is PadProtocol.QSYSTEM else FrameParser()
 
     def encode_press(self, press: KeyPress) -> bytes:
         """The bytes a pad sends for ``press`` (simulators, tests)."""
         if self is PadProtocol.QSYSTEM:
-            return qsystem.encode_press(press)
-        return frames.encode_press(press)
+            return encode_qsystem_press(press)
+        return encode_frame_press(press)
 
     def encode_command(self, command: PadCommand) -> bytes | None:
         """The bytes for ``command``, or ``None`` when these pads take no commands."""
-        return frames.encode_command(command) if self.takes_commands else None
+        return encode_command(command) if self.takes_commands else None

@@ -17,6 +17,7 @@ import enum
 import logging
 from typing import TypeVar
 
+from hardware.printer.profiles import profile_width
 from hardware.urls import DeviceURL, InvalidDeviceURL
 
 __all__ = ["DEFAULT_WIDTH", "KNOWN_WIDTHS", "CutMode", "PrinterConfig", "StatusPolicy"]
@@ -51,14 +52,6 @@ def _choice(url: DeviceURL, name: str, kind: type[_E], default: _E) -> _E:
     except ValueError:
         allowed = ", ".join(member.value for member in kind)
         raise InvalidDeviceURL(f"{url.raw}: {name}={value!r} is not one of: {allowed}") from None
-
-
-def profile_width(profile: str) -> int | None:
-    """The media width in dots that python-escpos's capability data gives ``profile``."""
-    from hardware.printer.escpos_job import load_profile
-
-    pixels = load_profile(profile).profile_data.get("media", {}).get("width", {}).get("pixels")
-    return pixels if isinstance(pixels, int) else None
 
 
 @dataclasses.dataclass(frozen=True)

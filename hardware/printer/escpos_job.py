@@ -6,56 +6,27 @@ captures exactly the bytes a real printer would get. No text goes through code p
 Vietnamese is already pixels. Whether the model has a cutter comes from its python-escpos
 capability profile (data, not code).
 
-python-escpos is imported only when a job or profile is needed. Its import configures the
-root logger and leaves a temporary folder behind; this module undoes both, so the
-application's logging stays its own and /tmp does not fill up.
+python-escpos is imported only when a job is made (:mod:`.profiles`).
 """
 
 from __future__ import annotations
 
-import functools
-import logging
-import os
-import shutil
-from typing import Any
-
 from PIL import Image
 
 from hardware.printer.config import CutMode, PrinterConfig
+from hardware.printer.profiles import escpos
 
-__all__ = ["FRAGMENT_HEIGHT", "job_bytes", "load_profile"]
+__all__ = ["FRAGMENT_HEIGHT", "job_bytes"]
 
 FRAGMENT_HEIGHT = 960  # dots per GS v 0 band; fits the input buffer of common printers
 FEED_LINES = 6  # lines fed before cutting, so the last printed line clears the cutter
-
-
-@functools.cache
-def _escpos() -> Any:
-    root = logging.getLogger()
-    handlers = list(root.handlers)
-    import escpos.capabilities
-    import escpos.printer
-
-    for handler in root.handlers[:]:
-        if handler not in handlers:  # escpos.capabilities calls logging.basicConfig()
-            root.removeHandler(handler)
-    if "ESCPOS_CAPABILITIES_PICKLE_DIR" not in os.environ:
-        # It caches its data in a new temporary folder per process and never deletes it;
-        # the data is in memory once imported.
-        shutil.rmtree(escpos.capabilities.pickle_dir, ignore_errors=True)
-    return escpos
-
-
-def load_profile(name: str | None) -> Any:
-    """A python-escpos capability profile (``KeyError`` when the name is unknown)."""
-    return _escpos().capabilities.get_profile(name)
 
 
 def job_bytes(image: Image.Image, config: PrinterConfig) -> bytes:
     """The bytes that print ``image`` (exactly ``config.width`` dots wide) and cut."""
     if image.width != config.width:
         raise ValueError(f"the image is {image.width} dots wide; this printer takes {config.width}")
-    printer = _escpos().printer.Dummy(profile=config.profile)
+    printer = escpos().printer.Dummy(profile=config.profile)
     data = dict(printer.profile.profile_data)
     data["media"] = {"width": {"pixels": config.width}}
     printer.profile.profile_data = data  # this instance only: the width we render at

@@ -1,10 +1,12 @@
-"""``motcua-hw`` commands for scanners: read a scanner, classify a code, run a simulator.
+"""``motcua-hw`` commands for scanners: read a scanner, run a simulator.
 
     motcua-hw scan --scanner serial:///dev/ttyACM0?baudrate=9600 --count 1
     motcua-hw scan --scanner sim://kiosk-1
-    motcua-hw classify-code https://hcc.example.gov.vn/t/ABCDEFGH23 --public-url https://hcc.example.gov.vn
     motcua-hw sim-scanner --name kiosk-1                 (runs until Ctrl-C)
     motcua-hw sim-scanner --name kiosk-1 --send ABCD2345 (from another shell)
+
+``scan`` prints each code as read, with its source and symbology: what kind of code it is
+for the kiosk (ticket, booking, dossier…) is the kiosk's to say (``motcua-kiosk classify-code``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import contextlib
 import sys
 from typing import Any
 
-from kiosk.core.scans import DEFAULT_DOSSIER_PATTERN, ClassifiedCode, CodeClassifier
 from hardware.scanner.dedup import DEFAULT_WINDOW
 from hardware.scanner.events import ScanEvent
 from hardware.scanner.lines import Terminator
@@ -41,8 +42,8 @@ def _err(text: str) -> None:
 def add_commands(subparsers: Any) -> None:
     scan = subparsers.add_parser(
         "scan",
-        help="read codes from scanners and print them, classified",
-        description="Print every code the scanners read, with what kind of code it is.",
+        help="read codes from scanners and print them with their symbology",
+        description="Print every code the scanners read: source, symbology and code, tab-separated.",
     )
     scan.add_argument("--scanner", action="append", required=True, metavar="URL",
                       help="scanner URL (serial://, hid://, sim://); repeat for several")
@@ -50,17 +51,7 @@ def add_commands(subparsers: Any) -> None:
     scan.add_argument("--timeout", type=float, metavar="S", help="stop after S seconds")
     scan.add_argument("--dedup-window", type=float, default=DEFAULT_WINDOW, metavar="S",
                       help="the same code within S seconds counts once (default %(default)s)")
-    _add_classifier_arguments(scan)
     scan.set_defaults(func=run_scan)
-
-    classify = subparsers.add_parser(
-        "classify-code",
-        help="say whether a text is a ticket, booking or dossier code",
-        description="Classify TEXT as the kiosk would classify a scan of it.",
-    )
-    classify.add_argument("text", help="the scanned text")
-    _add_classifier_arguments(classify)
-    classify.set_defaults(func=run_classify)
 
     sim = subparsers.add_parser(
         "sim-scanner",
@@ -81,65 +72,35 @@ def add_commands(subparsers: Any) -> None:
     sim.set_defaults(func=run_sim_scanner)
 
 
-def _add_classifier_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--public-url", action="append", default=[], metavar="URL",
-                        help="the centre's public URL (links of other sites are refused)")
-    parser.add_argument("--dossier-pattern", default=DEFAULT_DOSSIER_PATTERN, metavar="REGEX",
-                        help="receipt codes (default %(default)s)")
-
-
-def _classifier(args: argparse.Namespace) -> CodeClassifier:
-    return CodeClassifier(args.public_url, dossier_pattern=args.dossier_pattern)
-
-
-def _describe(classifier: CodeClassifier, text: str) -> str:
-    result = classifier.classify(text)
-    if isinstance(result, ClassifiedCode):
-        return f"{result.kind.value} {result.value}"
-    return f"rejected ({result.reason.value}): {result.message}"
-
-
-def _format(event: ScanEvent, classifier: CodeClassifier) -> str:
-    return f"{event.source}\t{event.symbology.value}\t{event.code}\t{_describe(classifier, event.code)}"
+def _format(event: ScanEvent) -> str:
+    return f"{event.source}\t{event.symbology.value}\t{event.code}"
 
 
 def run_scan(args: argparse.Namespace) -> int:
     try:
-        classifier = _classifier(args)
         sources = [open_scanner(url) for url in args.scanner]
     except (InvalidDeviceURL, ValueError) as exc:
         _err(f"motcua-hw scan: {exc}")
         return 2
     try:
-        seen = asyncio.run(_scan(sources, args, classifier))
+        seen = asyncio.run(_scan(sources, args))
     except KeyboardInterrupt:
         return 0
     return 1 if args.count and seen < args.count else 0
 
 
-async def _scan(sources: list[Any], args: argparse.Namespace, classifier: CodeClassifier) -> int:
+async def _scan(sources: list[Any], args: argparse.Namespace) -> int:
     seen = 0
     async with ScanStream(sources, dedup_window=args.dedup_window) as stream:
         _err(f"reading {', '.join(args.scanner)}; Ctrl-C to stop")
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(args.timeout):
                 async for event in stream:
-                    _out(_format(event, classifier))
+                    _out(_format(event))
                     seen += 1
                     if args.count and seen >= args.count:
                         break
     return seen
-
-
-def run_classify(args: argparse.Namespace) -> int:
-    try:
-        classifier = _classifier(args)
-    except ValueError as exc:
-        _err(f"motcua-hw classify-code: {exc}")
-        return 2
-    result = classifier.classify(args.text)
-    _out(_describe(classifier, args.text))
-    return 0 if isinstance(result, ClassifiedCode) else 1
 
 
 def run_sim_scanner(args: argparse.Namespace) -> int:

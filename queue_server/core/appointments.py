@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from queue_server.core import codes
+from queue_server.core.codes import is_booking_code
 from queue_server.core.commands import BookAppointment, CancelAppointment, CheckIn
 from queue_server.core.errors import DomainError, ErrorCode
 from queue_server.core.events import Event, EventType
@@ -56,7 +56,7 @@ def book(state: LobbyState, cmd: BookAppointment) -> list[Event]:
         )
     if state.booked_in_slot(service.code, slot) >= service.slot_capacity:
         raise DomainError(ErrorCode.SLOT_FULL, f"The {slot:%H:%M %d/%m/%Y} slot is full.", service=service.code)
-    if not codes.is_booking_code(cmd.code):
+    if not is_booking_code(cmd.code):
         raise DomainError(ErrorCode.CODE_INVALID, "The booking code is not of the right form.")
     if cmd.code in state.appointments:
         raise DomainError(ErrorCode.CODE_TAKEN, "The booking code is taken; make another.")

@@ -14,7 +14,16 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from queue_server.core import appointments, calls, clock, commands, counters, followups, notices, ratings, tickets
+# each module by its own name, not through the package (queue_server.core re-exports Lobby)
+import queue_server.core.appointments as appointments
+import queue_server.core.calls as calls
+import queue_server.core.clock as clock
+import queue_server.core.commands as commands
+import queue_server.core.counters as counters
+import queue_server.core.followups as followups
+import queue_server.core.notices as notices
+import queue_server.core.ratings as ratings
+import queue_server.core.tickets as tickets
 from queue_server.core.events import Event
 from queue_server.core.evolve import apply
 from queue_server.core.model import Ticket, TicketState

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from queue_server.core import codes
+from queue_server.core.codes import is_ticket_code
 from queue_server.core.commands import CancelTicket, IssueTicket, ReturnNoShow
 from queue_server.core.errors import DomainError, ErrorCode
 from queue_server.core.events import Event, EventType
@@ -62,7 +62,7 @@ def issued_event(
     source: str | None = None,
     dossier: str | None = None,
 ) -> Event:
-    if not codes.is_ticket_code(code):
+    if not is_ticket_code(code):
         raise DomainError(ErrorCode.CODE_INVALID, "The ticket code is not of the right form.")
     if code in state.codes:
         raise DomainError(ErrorCode.CODE_TAKEN, "The ticket code is taken; make another.")

@@ -6,7 +6,7 @@
 
 ``run()`` keeps a connection: on connect it says ``hello`` with the last ``seq`` it saw, so it
 gets the events it missed (or a fresh snapshot); when the server is gone it retries with
-exponential backoff (0.25 s doubling to 2 s, with jitter) until ``close()``, so a restarted
+exponential backoff (0.25 s doubling to 2 s, ±20 %: :func:`.backoff.near`) until ``close()``, so a restarted
 server has every client back within about two seconds. ``request`` raises
 :class:`RequestFailed` with the server's error code, or :class:`NotConnected` when there is no
 connection (nothing is queued to be sent later: the server is the only source of numbers).
@@ -20,12 +20,13 @@ import enum
 import itertools
 import json
 import logging
-import random
 from collections.abc import Callable
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+
+from queue_server.protocol.backoff import near as backoff_near
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class QueueClient:
 
     async def run(self) -> None:
         """Stay connected until :meth:`close`."""
-        delay = self.backoff[0]
+        failures = 0
         while not self._closing:
             self._set_status(ConnectionStatus.CONNECTING)
             try:
@@ -95,7 +96,7 @@ class QueueClient:
                     reader = asyncio.create_task(self._read(connection))
                     try:
                         await self._hello()
-                        delay = self.backoff[0]
+                        failures = 0
                         self._set_status(ConnectionStatus.CONNECTED)
                         self._connected.set()
                         await reader
@@ -112,8 +113,8 @@ class QueueClient:
                 self._set_status(ConnectionStatus.DISCONNECTED)
             if self._closing:
                 break
-            await asyncio.sleep(delay * random.uniform(0.8, 1.2))
-            delay = min(delay * 2, self.backoff[1])
+            failures += 1
+            await asyncio.sleep(backoff_near(failures, *self.backoff))
 
     async def wait_connected(self, timeout: float | None = None) -> None:
         await asyncio.wait_for(self._connected.wait(), timeout)

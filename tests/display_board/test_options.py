@@ -99,7 +99,7 @@ def test_the_command_line_says_what_is_wrong_and_starts_nothing(tmp_path: Path) 
     path = site_file(tmp_path, 8765, {"board-hall": {"layout": "round"}})
     env = dict(os.environ, KIVY_NO_CONSOLELOG="1", KIVY_HOME=str(tmp_path / "kivy"))
     result = subprocess.run(
-        [sys.executable, "-m", "display_board.app", "--config", str(path), "--device", "board-hall"],
+        [sys.executable, "-m", "display_board", "--config", str(path), "--device", "board-hall"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.returncode == 2
@@ -110,7 +110,7 @@ def test_the_command_line_says_what_is_wrong_and_starts_nothing(tmp_path: Path) 
 def test_the_command_line_has_help(tmp_path: Path) -> None:
     env = dict(os.environ, KIVY_NO_CONSOLELOG="1", KIVY_HOME=str(tmp_path / "kivy"))
     result = subprocess.run(
-        [sys.executable, "-m", "display_board.app", "--help"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "display_board", "--help"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0
     for option in ("--config", "--device", "--server", "--size", "--var"):

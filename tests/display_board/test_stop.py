@@ -17,7 +17,7 @@ def test_the_board_stops_at_once_on_a_signal(tmp_path: Path, signum: signal.Sign
     assert os.environ.get("DISPLAY"), "this test needs a screen for the board: run it under xvfb-run"
     log = tmp_path / "board.log"
     code, took = stop_once_running(
-        ["display_board.app", "--config", str(DEMO), "--device", "board-hall", "--server", "ws://127.0.0.1:9/",
+        ["display_board", "--config", str(DEMO), "--device", "board-hall", "--server", "ws://127.0.0.1:9/",
          "--size", "640x360", "--var", str(tmp_path / "var")],
         tmp_path, log, signum, env={"SDL_AUDIODRIVER": "dummy"}, start_seconds=60,
     )  # fmt: skip

@@ -1,6 +1,6 @@
-"""The server side of the dossier lookup: the model, the HTTP adapter to the one-stop system
-(against a real local HTTP service), the ``dossier.get``/``dossier.upsert`` operations on a
-real server, and ``motcua-server import-dossiers`` while that server runs."""
+"""The server side of the dossier lookup: the HTTP adapter to the one-stop system (against a
+real local HTTP service), the ``dossier.get``/``dossier.upsert`` operations on a real server, and
+``motcua-server import-dossiers`` while that server runs. (The model and the CSV rows: tests/core/dossiers.)"""
 
 from __future__ import annotations
 
@@ -16,12 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from queue_server.protocol.client import RequestFailed
-from queue_server.dossiers import Dossier, DossierSourceFailed, DossierStatus, InvalidDossier
-from queue_server.core.dossiers.csv_rows import CsvProblems, read_dossiers
+from queue_server.dossiers import Dossier, DossierSourceFailed, DossierStatus
 from queue_server.dossiers.http_source import HttpDossierSource, extract
 from queue_server.config.settings import DossierLookupSettings
 
@@ -128,41 +125,6 @@ def test_extract_follows_dotted_paths() -> None:
     assert extract({"a": {"b": [1, {"c": 2}]}}, "a.b.1.c") == 2
     with pytest.raises(KeyError):
         extract({"a": []}, "a.0")
-
-
-@given(st.dictionaries(st.sampled_from(["code", "status", "procedure", "due_date", "x"]),
-                       st.one_of(st.text(max_size=300), st.integers(), st.none(), st.lists(st.integers()))))  # fmt: skip
-def test_any_dossier_data_is_made_or_refused_naming_a_field(data: dict) -> None:  # type: ignore[type-arg]
-    try:
-        dossier = Dossier.from_mapping(data)
-    except InvalidDossier as exc:
-        assert exc.field in ("code", "status", "procedure", "due_date", "x")
-    else:
-        assert dossier.status in DossierStatus
-
-
-def test_overdue_is_derived_from_the_due_date() -> None:
-    d = Dossier.from_mapping({"code": "A.1-261120-001", "status": "processing", "due_date": "2026-11-20"})
-    assert d.is_overdue(dt.date(2026, 11, 21)) and not d.is_overdue(dt.date(2026, 11, 20))
-    ready = Dossier.from_mapping({"code": "A.1-261120-001", "status": "ready", "due_date": "2026-11-20"})
-    assert not ready.is_overdue(dt.date(2026, 12, 1))
-
-
-def test_csv_rows_are_all_good_or_none_kept() -> None:
-    good = "code,status,procedure,due_date\nA.1-261120-001,ready,Cấp phép,2026-11-30\n\n"
-    assert [d.code for d in read_dossiers("\ufeff" + good)] == ["A.1-261120-001"]
-    with pytest.raises(CsvProblems) as info:
-        read_dossiers("code,status,colour\nA.1-261120-001,lost,red\nX,ready\n")
-    assert str(info.value) == ("line 1: unknown column 'colour' (known: code, procedure, status, department, due_date, collect_at, "
-        "field, officer, received_date, result_date, version)")
-    with pytest.raises(CsvProblems) as info:
-        read_dossiers("code,status\nA.1-261120-001,lost\nx y,ready\nA.2-261120-001\nA.3-261120-001,ready,extra\n")
-    assert info.value.problems == [
-        "line 2: status: 'lost' is not one of received, processing, supplement, ready, collected, overdue, returned",
-        "line 3: code: 'x y' is not a receipt code (3–64 of A–Z, 0–9, '.', '-', '/', '_')",
-        "line 4: 1 cells, the header has 2",
-        "line 5: 3 cells, the header has 2",
-    ]
 
 
 def test_dossier_operations_and_the_csv_import_on_a_running_server(workdir: Path, one_stop: str) -> None:

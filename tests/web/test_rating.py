@@ -62,7 +62,7 @@ def test_a_pad_press_after_complete_is_recorded_once_and_shows_in_the_report(
     server = Server(tmp_path, sim_dir=sim_dir)
     agent_log = tmp_path / "agent.log"
     agent = subprocess.Popen(
-        [sys.executable, "-m", "pad_agent.app", "--config", str(server.config), "--server", server.ws_url,
+        [sys.executable, "-m", "pad_agent", "--config", str(server.config), "--server", server.ws_url,
          "--timeout", str(TIMEOUT), "-v"],
         cwd=ROOT, stdout=agent_log.open("w"), stderr=subprocess.STDOUT,
     )

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from queue_server.dossiers import Dossier, DossierStatus, InvalidDossier
+from queue_server.core.dossiers.errors import InvalidDossier
+from queue_server.core.dossiers.model import Dossier, DossierStatus
 from queue_server.core.dossiers.ontime import count, on_time_report
 from queue_server.core.dossiers.standing import Progress, Standing, alarms, stand
 from queue_server.core.dossiers.workdays import WorkCalendar
@@ -163,3 +164,8 @@ def test_a_period_not_over_yet_counts_the_open_dossiers_as_they_stand_today() ->
     today = count(open_one, D(2026, 9, 1), D(2026, 9, 30), as_of=D(2026, 9, 7))
     assert (today.pending_in_time, today.pending_overdue) == (1, 0)
     assert count(open_one, D(2026, 9, 1), D(2026, 9, 30), as_of=D(2026, 9, 2)).pending_in_time == 0  # not received yet
+
+
+def test_a_standing_as_plain_values() -> None:
+    assert Standing(Progress.DUE_SOON, days_left=1).as_dict() == {"progress": "due_soon", "days_left": 1, "days_late": None}
+    assert Standing(Progress.DONE_LATE, days_late=3).as_dict() == {"progress": "done_late", "days_left": None, "days_late": 3}

@@ -128,3 +128,27 @@ def test_the_napas_fields_are_checked():
         vietqr.parse(_with_crc(no_amount_dynamic))
     with pytest.raises(VietQRError, match="amount"):
         vietqr.parse(_with_crc(good.replace("540550000", "54055000x")))
+
+
+def _tlv(tag, value):
+    return f"{tag}{len(value):02d}{value}"
+
+
+@pytest.mark.parametrize(
+    ("bank_bin", "account", "message"),
+    [("97043", ACCOUNT, "bank BIN must be 6 digits, not '97043'"), (BIN, "001-100", "account number must be 1 to 19")],
+)
+def test_a_code_for_a_bank_or_account_that_cannot_be_is_refused(bank_bin, account, message):
+    def body(bank_bin, account):
+        merchant = _tlv("00", "A000000727") + _tlv("01", _tlv("00", bank_bin) + _tlv("01", account)) + _tlv("02", "QRIBFTTA")
+        return _tlv("00", "01") + _tlv("01", "12") + _tlv("38", merchant) + "5303704" + _tlv("54", "50000") + "5802VN"
+
+    assert vietqr.parse(_with_crc(body(BIN, ACCOUNT))) == vietqr.VietQR(BIN, ACCOUNT, 50_000, "", "")
+    with pytest.raises(VietQRError, match=message):
+        vietqr.parse(_with_crc(body(bank_bin, account)))
+
+
+def test_a_field_longer_than_two_digits_can_say_is_refused():
+    assert vietqr._tlv("62", "x" * 99) == "6299" + "x" * 99
+    with pytest.raises(VietQRError, match="field 62 is 100 characters long; a TLV field holds at most 99"):
+        vietqr._tlv("62", "x" * 100)

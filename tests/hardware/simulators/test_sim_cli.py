@@ -13,7 +13,7 @@ import pytest
 from hardware.cli import build_parser
 from hardware.cli import main as motcua_hw
 
-MY_COMMANDS = ("scan", "classify-code", "sim-scanner", "pad", "sim-pad")
+MY_COMMANDS = ("scan", "sim-scanner", "pad", "sim-pad")
 
 
 def motcua_hw_process(*args: str) -> subprocess.Popen[str]:
@@ -61,7 +61,7 @@ def test_sim_scanner_send_reaches_motcua_hw_scan(tmp_path: Path) -> None:
         repeat_until_exit(reader, ["sim-scanner", "--name", "kiosk-1", "--dir", str(tmp_path), "--send", "abcd-2345"])
         out, err = reader.communicate()
         assert reader.returncode == 0, err
-        assert out.splitlines() == ["sim://kiosk-1\tunknown\tabcd-2345\tbooking ABCD2345"]
+        assert out.splitlines() == ["sim://kiosk-1\tunknown\tabcd-2345"]  # as read: the kiosk classifies it
     finally:
         out, _ = stop(device)
     assert "kiosk-1.tty" in out
@@ -102,15 +102,6 @@ def test_commands_aimed_at_a_missing_simulator_fail_clearly(tmp_path: Path, caps
     assert motcua_hw(["sim-scanner", "--name", "ghost", "--dir", str(tmp_path), "--send", "X"]) == 1
     assert motcua_hw(["sim-pad", "--name", "ghost", "--dir", str(tmp_path), "--press", "1"]) == 1
     assert "no simulator is listening" in capsys.readouterr().err
-
-
-def test_classify_code_command(capsys: pytest.CaptureFixture[str]) -> None:
-    site = "https://hcc.example.gov.vn"
-    assert motcua_hw(["classify-code", f"{site}/t/ABCDEFGH23", "--public-url", site]) == 0
-    assert motcua_hw(["classify-code", "https://elsewhere.example/t/ABCDEFGH23", "--public-url", site]) == 1
-    out = capsys.readouterr().out.splitlines()
-    assert out[0] == "ticket ABCDEFGH23"
-    assert out[1].startswith("rejected (other-site): ")
 
 
 def test_bad_urls_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
