@@ -39,6 +39,7 @@ from queue_server.server import views
 from queue_server.server.auth import PinThrottle
 from queue_server.server.metrics import Metrics
 from queue_server.server.places import Places
+from queue_server.server.services import Services
 from queue_server.server.session import Session
 
 log = logging.getLogger(__name__)
@@ -74,11 +75,13 @@ class Hub:
         writer: Writer,
         load_lobby: Callable[[], tuple[Lobby, Sequence[Event]]],
         reader: Any,
+        services: Services,
         clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         self.config = config
         self.writer = writer
         self.reader = reader  # a sqlite-utils Database for reports and exports
+        self.services = services  # what the operations use, built by bootstrap
         settings = config.settings
         self.pin_throttle = PinThrottle(settings.pin_attempts, dt.timedelta(seconds=settings.pin_lockout_seconds))
         self.dummy_pin_hash = pins.hash_pin("000000")  # unknown users cost as much as wrong PINs

@@ -81,9 +81,7 @@ async def outbox_status(hub: Hub, session: Session, args: dict[str, Any]) -> dic
 
 
 def _status(hub: Hub) -> dict[str, Any]:
-    from queue_server.store.database import connect
-
-    db = connect(hub.writer.path, "NORMAL")
+    db = hub.services.open_database("NORMAL")
     try:
         return outbox.status(db.conn)
     finally:
