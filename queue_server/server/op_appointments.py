@@ -10,7 +10,7 @@ from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
 from queue_server.config.settings import Role
 from queue_server.server.common import booking_url, ticket_for_issuer, with_new_code
-from queue_server.server.op_planning import slot_loads
+from queue_server.server.slot_loads import slot_loads
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
 

@@ -18,7 +18,7 @@ from queue_server.store.insight import Insight, InsightGrouping, build_insight
 from queue_server.store.reports import Period
 from queue_server.web.insight_exports import Names, insight_tables
 from queue_server.web.sheets import sheets_to_csv, sheets_to_xlsx
-from queue_server.server.op_reports import FORMATS, group_name
+from queue_server.server.report_names import FORMATS, group_name
 from queue_server.server.ops import operation
 from queue_server.protocol.periods import asked_days
 from queue_server.server.session import Session
