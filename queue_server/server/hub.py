@@ -70,13 +70,13 @@ class Hub:
         self._load_lobby = load_lobby
         self.clock = clock
         self.metrics = Metrics()
-        self.fanout = Fanout(lambda: self.lobby, self.metrics)
-        self.sessions = self.fanout.sessions  # the connected sessions (the same set)
-        self.housekeeping = Housekeeping(self)
         self.shipping: ShippingStatus | None = None  # set when the site ships its log centrally
         self.recent: collections.deque[Event] = collections.deque(maxlen=RECENT_EVENTS)
         self.lobby, tail = load_lobby()
         self.recent.extend(tail)
+        self.fanout = Fanout(lambda: self.lobby, self.metrics)
+        self.sessions = self.fanout.sessions  # the connected sessions (the same set)
+        self.housekeeping = Housekeeping(self)
         self.published_seq = self.lobby.seq
         self.epoch = writer.epoch
         self._waiters: list[tuple[int, asyncio.Future[None]]] = []
