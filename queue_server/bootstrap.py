@@ -5,20 +5,28 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import gc
 import logging
 import signal
 from pathlib import Path
+from typing import Any
 
 from queue_server.config.site import load_config
+from queue_server.dossiers import DossierLookup, DossierSource
+from queue_server.dossiers.http_source import HttpDossierSource
+from queue_server.dossiers.lookup import LocalDossierSource
 from queue_server.core.events import Event
 from queue_server.core.lobby import Lobby
 from queue_server.outreach.delivery import Deliverer
 from queue_server.shipping.shipper import Shipper
 from queue_server.shipping.site_record import describe_site
 from queue_server.server.app import start
+from queue_server.server.citizens import Citizens
+from queue_server.server.services import PullStatus, Services
 from queue_server.server.hub import RECENT_EVENTS, Hub
 from queue_server.config.settings import SiteConfig
+from queue_server.store.citizen_key import key_beside
 from queue_server.store.database import connect
 from queue_server.store import snapshots
 from queue_server.store.reader import load_events
@@ -49,12 +57,27 @@ def build_hub(config: SiteConfig, db_path: Path, clock=None, busy_timeout_ms: in
         return lobby, list(load_events(reader, after=max(0, lobby.seq - RECENT_EVENTS)))
 
     kwargs = {"clock": clock} if clock is not None else {}
-    hub = Hub(config, writer, load_lobby, reader, **kwargs)
+    hub = Hub(config, writer, load_lobby, reader, build_services(config, db_path, reader), **kwargs)
     if config.outreach.notifications is not None or config.outreach.webhooks:
         hub.deliverer = Deliverer(db_path, config.outreach, writer.submit)
         hub.deliverer.start()
     log.info("state rebuilt from %s: %d events", db_path, hub.lobby.seq)
     return hub
+
+
+def build_services(config: SiteConfig, db_path: Path, reader: Any) -> Services:
+    """What the operations use and do not open themselves: the citizens' key (made beside the
+    database the first time), the dossier look-up, the pull's status, worker connections."""
+    sources: list[DossierSource] = [LocalDossierSource(reader)]
+    if config.dossier_lookup.url_template:
+        sources.append(HttpDossierSource(config.dossier_lookup))
+    pull = config.dossier_pull
+    return Services(
+        citizens=Citizens(key_beside(db_path)),
+        dossiers=DossierLookup(sources),
+        pull=PullStatus(pull.every_seconds) if pull is not None else None,
+        open_database=functools.partial(connect, db_path),
+    )
 
 
 async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=None) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from queue_server.core import codes
 from queue_server.core.errors import DomainError, ErrorCode
 from queue_server.core.model import Ticket
+from queue_server.config.settings import Role
+from queue_server.outreach import phones
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.server.session import Session
 from queue_server.server.views import public_ticket
@@ -64,10 +66,39 @@ def booking_url(hub: Hub, code: str) -> str:
 
 
 def ticket_for(hub: Hub, session: Session, ticket: Ticket) -> dict[str, Any]:
-    from queue_server.config.settings import Role
-
     if session.role is Role.PUBLIC:
         return public_ticket(hub.lobby, ticket)
     view = hub.lobby.ticket_view(ticket)
     view.pop("code", None)
     return view
+
+
+def checked_phone(hub: Hub, phone: str, consent: bool) -> str:
+    """A phone number left for notifications, normalised, once the citizen consented."""
+    if hub.config.outreach.notifications is None:
+        raise ProtocolError(ProtocolErrorCode.NOTIFICATIONS_OFF, "This centre sends no notifications.")
+    if consent is not True:
+        raise ProtocolError(
+            ProtocolErrorCode.CONSENT_REQUIRED,
+            "Cần đồng ý nhận tin nhắn và cho lưu số điện thoại (xóa sau thời hạn lưu trữ).",
+            field="consent",
+        )
+    try:
+        return phones.normalize(phone)
+    except phones.BadPhone as exc:
+        raise ProtocolError(ProtocolErrorCode.BAD_FIELD, str(exc), field="phone") from None
+
+
+def own_or_given(hub: Hub, session: Session, given: int | None) -> int:
+    """The ticket a request acts on: a phone's own ticket (``given`` must be it or none),
+    for a device the ``ticket`` field it must give."""
+    if session.role is Role.PUBLIC:
+        if session.ticket_code is None:
+            raise ProtocolError(ProtocolErrorCode.FORBIDDEN, "This connection follows no ticket.")
+        own = hub.lobby.state.ticket_by_code(session.ticket_code).id
+        if given is not None and given != own:
+            raise ProtocolError(ProtocolErrorCode.FORBIDDEN, "A public connection may act only on its own ticket.")
+        return own
+    if given is None:
+        raise ProtocolError(ProtocolErrorCode.MISSING_FIELD, 'The field "ticket" is required.', field="ticket")
+    return given

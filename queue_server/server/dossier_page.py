@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from queue_server.core.dossiers.model import DOSSIER_PATH
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
-from queue_server.server.dossier_sync import dossier_view
+from queue_server.server.dossier_views import dossier_view, find_dossier
 
 if TYPE_CHECKING:
     from queue_server.server.hub import Hub
@@ -29,8 +29,6 @@ def is_status_path(path: str) -> bool:
 async def dossier_status(hub: Hub, path: str) -> tuple[int, dict[str, Any]]:
     """(HTTP status, body) for ``/d/CODE/status.json``."""
     from urllib.parse import unquote
-
-    from queue_server.server.op_dossiers import find_dossier
 
     code = unquote(path.removeprefix(DOSSIER_PATH).removesuffix(STATUS_SUFFIX))
     try:

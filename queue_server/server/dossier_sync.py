@@ -1,6 +1,7 @@
 """The server's side of dossiers beyond one look-up: storing pushed and pulled dossiers
 (idempotent by code and version), the schedule that pulls changes from the one-stop system
-(``[dossier_pull]``), and reading the table for alarms and on-time reports.
+(``[dossier_pull]``, its status kept in ``hub.services.pull``), and reading the table for
+alarms and on-time reports. How a dossier is shown: :mod:`queue_server.server.dossier_views`.
 
 The pure parts are in :mod:`queue_server.dossiers` (model, working days, standing, on-time
 figures, the pull's pages); this module only does the I/O around them.
@@ -9,18 +10,14 @@ figures, the pull's pages); this module only does the I/O around them.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import logging
-import weakref
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from queue_server.dossiers.lookup import dossier_row, stored_dossiers
 from queue_server.core.dossiers.model import Dossier
 from queue_server.dossiers.pull import PullRun, pull_changes
-from queue_server.core.dossiers.standing import Standing, stand
-from queue_server.core.dossiers.workdays import WorkCalendar
 from queue_server.store.writer import Batch, StoreUnavailable
 
 if TYPE_CHECKING:
@@ -29,20 +26,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PULL_SOURCE = "pull"
-
-
-def calendar_for(hub: Hub) -> WorkCalendar:
-    s = hub.config.dossiers
-    return WorkCalendar(holidays=s.holidays, weekend=s.weekend, make_up_days=s.make_up_days)
-
-
-def standing_of(hub: Hub, dossier: Dossier) -> Standing:
-    return stand(dossier, hub.now().date(), calendar_for(hub), hub.config.dossiers.warn_working_days)
-
-
-def dossier_view(hub: Hub, dossier: Dossier) -> dict[str, Any]:
-    """A dossier as the protocol shows it: its values, ``overdue`` and its ``standing``."""
-    return {**dossier.as_dict(hub.now().date()), "standing": standing_of(hub, dossier).as_dict()}
 
 
 def _stored_versions(hub: Hub, codes: Sequence[str]) -> dict[str, int | None]:
@@ -81,31 +64,6 @@ def read_dossiers(hub: Hub, since: dt.date | None = None) -> Iterator[Dossier]:
     return stored_dossiers(hub.reader, since)
 
 
-@dataclasses.dataclass
-class PullStatus:
-    """What the manager's dashboard shows of the pull: when it last ran and how it went."""
-
-    every_seconds: float
-    last_run_at: dt.datetime | None = None
-    last_ok_at: dt.datetime | None = None
-    last_run: PullRun | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "every_seconds": self.every_seconds,
-            "last_run_at": self.last_run_at.isoformat() if self.last_run_at else None,
-            "last_ok_at": self.last_ok_at.isoformat() if self.last_ok_at else None,
-            "last_run": self.last_run.as_dict() if self.last_run else None,
-        }
-
-
-_pulls: weakref.WeakKeyDictionary[Hub, PullStatus] = weakref.WeakKeyDictionary()
-
-
-def pull_status(hub: Hub) -> PullStatus | None:
-    return _pulls.get(hub)
-
-
 def pull_cursor(hub: Hub) -> int:
     """Where the pull resumes: the highest version it stored (0 on a fresh database)."""
     row = hub.reader.execute("SELECT max(version) FROM dossiers WHERE source = ?", [PULL_SOURCE]).fetchone()
@@ -115,12 +73,11 @@ def pull_cursor(hub: Hub) -> int:
 async def pull_once(hub: Hub) -> PullRun:
     settings = hub.config.dossier_pull
     assert settings is not None, "pull_once needs [dossier_pull]"
-    status = _pulls.setdefault(hub, PullStatus(settings.every_seconds))
+    status = hub.services.pull
+    assert status is not None, "bootstrap makes the pull's status with [dossier_pull]"
 
     async def keep(dossiers: Sequence[Dossier], applicants: Mapping[str, str]) -> None:
-        from queue_server.server.op_citizens import citizen_hash  # it imports this module
-
-        hashes = {code: citizen_hash(hub, number) for code, number in applicants.items()}
+        hashes = {code: hub.services.citizens.hash(number) for code, number in applicants.items()}
         await store_dossiers(hub, dossiers, PULL_SOURCE, hashes)
 
     status.last_run_at = hub.now()
@@ -141,7 +98,6 @@ async def run_pulls(hub: Hub) -> None:
     """Pull every ``every_seconds`` until cancelled; a failed run is reported, never fatal."""
     settings = hub.config.dossier_pull
     assert settings is not None, "run_pulls needs [dossier_pull]"
-    _pulls.setdefault(hub, PullStatus(settings.every_seconds))
     while True:
         try:
             await pull_once(hub)

@@ -28,7 +28,7 @@ def make_process_request(hub: Hub):  # type: ignore[no-untyped-def]
         if request.headers.get("Upgrade", "").lower() == "websocket" and path in ("/", "/ws"):
             return None
         if path == "/healthz":
-            writable = await hub.probe()
+            writable = await hub.housekeeping.probe()
             body = {"status": "ok" if writable else "store_unwritable", "seq": hub.lobby.seq, "writable": writable}
             return _response(connection, 200 if writable else 503, json.dumps(body), "application/json")
         if path == "/metrics":

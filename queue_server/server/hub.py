@@ -4,6 +4,9 @@ A command is decided by the core at once (in the event loop, so decisions are se
 events are handed to the writer, and only when they are on disk are they published to the
 sessions and the request answered. If a commit fails, the state in memory is ahead of the
 disk: the hub rebuilds it from the log and every batch decided on the lost state is refused.
+
+What the sessions are sent is the fan-out's job (:mod:`.fanout`); the clock's work (the tick,
+expiring phones' numbers, purging, the probe) is the housekeeping's (:mod:`.housekeeping`).
 """
 
 from __future__ import annotations
@@ -13,54 +16,34 @@ import collections
 import datetime as dt
 import functools
 import logging
-import struct
 import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from websockets.protocol import State
-
-from queue_server.core.commands import Command, MarkNoShow, Tick
-from queue_server.core.errors import DomainError
+from queue_server.core.commands import Command, Tick
 from queue_server.core.events import Event, EventType
 from queue_server.core.lobby import Lobby
 from queue_server.core import pins
 from queue_server.config.settings import Role, SiteConfig
-from queue_server.protocol.messages import encode
 from queue_server.shipping.status import ShippingStatus
 from queue_server.store import snapshots
 from queue_server.store.reader import ticket_row
 from queue_server.store import outbox
-from queue_server.store.writer import Batch, StoreUnavailable, Writer
+from queue_server.store.writer import Batch, Writer
 from queue_server.outreach.plan import Planner
 from queue_server.outreach.remote import RemoteDesk
 from queue_server.server import views
 from queue_server.server.auth import PinThrottle
+from queue_server.server.fanout import SLOW_CLIENT_BYTES as SLOW_CLIENT_BYTES  # app.py's default limit
+from queue_server.server.fanout import Fanout
+from queue_server.server.housekeeping import Housekeeping
 from queue_server.server.metrics import Metrics
-from queue_server.server.places import Places
+from queue_server.server.services import Services
 from queue_server.server.session import Session
 
 log = logging.getLogger(__name__)
 
 RECENT_EVENTS = 10_000
-SLOW_CLIENT_BYTES = 1 << 20  # events a client has left unread before it is cut off
-
-
-def text_frame(payload: bytes) -> bytes:
-    """A whole, unmasked websocket text frame of a UTF-8 payload, as a server sends it with no
-    extension in use (RFC 6455 §5.2: FIN + text opcode, then the payload length in 7, 16 or 64
-    bits)."""
-    size = len(payload)
-    if size < 126:
-        return bytes((0x81, size)) + payload
-    if size < 1 << 16:
-        return struct.pack("!BBH", 0x81, 126, size) + payload
-    return struct.pack("!BBQ", 0x81, 127, size) + payload
-
-
-def _phones_last(item: tuple[Session, list[bytes]]) -> bool:
-    return item[0].role is Role.PUBLIC
 
 
 def utc_now() -> dt.datetime:
@@ -74,31 +57,30 @@ class Hub:
         writer: Writer,
         load_lobby: Callable[[], tuple[Lobby, Sequence[Event]]],
         reader: Any,
+        services: Services,
         clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         self.config = config
         self.writer = writer
         self.reader = reader  # a sqlite-utils Database for reports and exports
+        self.services = services  # what the operations use, built by bootstrap
         settings = config.settings
         self.pin_throttle = PinThrottle(settings.pin_attempts, dt.timedelta(seconds=settings.pin_lockout_seconds))
         self.dummy_pin_hash = pins.hash_pin("000000")  # unknown users cost as much as wrong PINs
         self._load_lobby = load_lobby
         self.clock = clock
-        self.sessions: set[Session] = set()
-        self.audiences: dict[tuple[Any, ...], set[Session]] = {}  # the devices, by what they see
-        self.followers: dict[str, set[Session]] = {}  # ticket code → the phones following it
         self.metrics = Metrics()
         self.shipping: ShippingStatus | None = None  # set when the site ships its log centrally
         self.recent: collections.deque[Event] = collections.deque(maxlen=RECENT_EVENTS)
         self.lobby, tail = load_lobby()
         self.recent.extend(tail)
+        self.fanout = Fanout(lambda: self.lobby, self.metrics)
+        self.sessions = self.fanout.sessions  # the connected sessions (the same set)
+        self.housekeeping = Housekeeping(self)
         self.published_seq = self.lobby.seq
         self.epoch = writer.epoch
         self._waiters: list[tuple[int, asyncio.Future[None]]] = []
         self.last_seen: dict[str, dt.datetime] = {}  # device id → its last message
-        self.slow_client_bytes = SLOW_CLIENT_BYTES
-        self.places = Places(lambda: views.position_updates(self.followers, self.lobby), self._tell_places)
-        self._outbox: dict[Session, list[bytes]] = {}  # frames to write at the end of this loop turn
         self._settling: list[tuple[Batch, asyncio.Future[None]]] = []
         self._settling_lock = threading.Lock()  # the writer's thread adds, the event loop takes
         # notifications and webhooks (queue_server/outreach): planned with each event, sent by
@@ -239,100 +221,36 @@ class Hub:
 
     def register(self, session: Session) -> None:
         """``session`` said hello: it receives events from now on."""
-        self.sessions.add(session)
-        if session.role is not Role.PUBLIC:
-            self.audiences.setdefault(views.audience(session), set()).add(session)
-        elif session.ticket_code is not None:
-            self.followers.setdefault(session.ticket_code, set()).add(session)
+        self.fanout.register(session)
 
     def unregister(self, session: Session) -> None:
-        self.sessions.discard(session)
-        if session.role not in (None, Role.PUBLIC):  # a device: in its audience, if still there
-            key = views.audience(session)
-            members = self.audiences.get(key, set())
-            members.discard(session)
-            if not members:
-                self.audiences.pop(key, None)
-        if session.ticket_code is not None and session.ticket_code in self.followers:
-            self.followers[session.ticket_code].discard(session)
-            if not self.followers[session.ticket_code]:
-                del self.followers[session.ticket_code]
-
-    def publish(self, events: Sequence[Event]) -> None:
-        """Queue each session's view of ``events``; they are written out together at the end
-        of this turn of the event loop.
-
-        A server's frames are not masked, so an event's frame is the same bytes for every
-        session of a role: it is built once per role. Devices are grouped by what they see
-        (``views.audience``): what an audience sees of the events is decided once and queued
-        to each of its sessions as one piece. Phones (public sessions, possibly
-        thousands) are not scanned: they are found by the code of the events' tickets, and
-        their places in the queue are recomputed only when an event can move them."""
-        self.recent.extend(events)
-        self.published_seq = events[-1].seq
-        self.metrics.count_events(events)
-        frames: dict[tuple[int, Role], bytes] = {}
-
-        def frame(event: Event, role: Role) -> bytes:
-            key = (event.seq, role)
-            if key not in frames:
-                frames[key] = text_frame(encode(views.stripped(event, role)))
-            return frames[key]
-
-        for sessions in self.audiences.values():
-            anyone = next(iter(sessions))
-            seen = b"".join(frame(e, anyone.role) for e in events if views.visible(e, anyone, self.lobby))
-            if seen:
-                for session in sessions:
-                    self._queue(session, seen)
-        if self.followers:
-            tickets = self.lobby.state.tickets
-            for event in events:
-                if event.type not in views.VISIBLE[Role.PUBLIC]:
-                    continue
-                codes = {tickets[i].code for i in event.ticket_ids if i in tickets}
-                for code in codes:
-                    for session in self.followers.get(code, ()):
-                        self._queue(session, frame(event, Role.PUBLIC))
-            if any(views.moves_queue(e) for e in events):
-                self.places.soon()
-        self._wake()
-
-    def _tell_places(self, updates: Iterable[tuple[Session, dict[str, Any]]]) -> None:
-        for session, update in updates:
-            if session in self.sessions:  # it may have gone meanwhile
-                self._queue(session, text_frame(encode(update)))
-
-    def close(self) -> None:
-        """When the server stops: drop what is scheduled on the event loop."""
-        self.places.close()
+        self.fanout.unregister(session)
 
     def answer(self, session: Session, reply: bytes) -> None:
         """Send a reply (UTF-8 JSON) after the events already queued for the session."""
-        self._queue(session, text_frame(reply))
+        self.fanout.answer(session, reply)
 
-    def _queue(self, session: Session, frame: bytes) -> None:
-        if not self._outbox:
-            asyncio.get_running_loop().call_soon(self._flush)
-        self._outbox.setdefault(session, []).append(frame)
+    @property
+    def slow_client_bytes(self) -> int:
+        """Unsent bytes past which a client that does not read is cut off."""
+        return self.fanout.slow_client_bytes
 
-    def _flush(self) -> None:
-        """Write every session's queued frames in one system call. A client that does not
-        read, so that its unsent data passes ``slow_client_bytes``, is cut off: it reconnects
-        with ``since`` and catches up then. The devices' frames go first: a board waiting for
-        a call must not wait behind a hundred phones' places."""
-        outbox, self._outbox = self._outbox, {}
-        for session, frames in sorted(outbox.items(), key=_phones_last):
-            connection = session.connection
-            if connection.protocol.state is not State.OPEN or connection.send_in_progress is not None:
-                continue
-            transport = connection.transport
-            transport.write(b"".join(frames))
-            if transport.get_write_buffer_size() > self.slow_client_bytes:
-                log.warning("cutting off %s: %d bytes unread", session.remote, transport.get_write_buffer_size())
-                self.metrics.slow_clients += 1
-                self.unregister(session)
-                transport.abort()
+    @slow_client_bytes.setter
+    def slow_client_bytes(self, value: int) -> None:
+        self.fanout.slow_client_bytes = value
+
+    def publish(self, events: Sequence[Event]) -> None:
+        """Committed events: kept for reconnecting clients, counted, queued to the sessions
+        (:meth:`Fanout.publish`), and the waiters for them woken."""
+        self.recent.extend(events)
+        self.published_seq = events[-1].seq
+        self.metrics.count_events(events)
+        self.fanout.publish(events)
+        self._wake()
+
+    def close(self) -> None:
+        """When the server stops: drop what is scheduled on the event loop."""
+        self.fanout.close()
 
     def events_since(self, since: int) -> list[Event] | None:
         """The events after ``since``, or None if they are no longer all at hand."""
@@ -361,44 +279,10 @@ class Hub:
                 still.append((target, future))
         self._waiters = still
 
-    # time
+    # time (the housekeeping's)
 
     async def tick(self) -> None:
-        try:
-            await self.execute(Tick(now=self.now()))
-        except StoreUnavailable as exc:
-            log.error("tick not kept: %s", exc)
+        await self.housekeeping.tick()
 
     async def run_clock(self, interval: float, purge_every: float = 3600.0) -> None:
-        last_purge = 0.0
-        while True:
-            await self.tick()
-            await self.expire_remote()
-            if time.monotonic() - last_purge >= purge_every:
-                last_purge = time.monotonic()
-                await self.purge()
-            await asyncio.sleep(interval)
-
-    async def expire_remote(self) -> None:
-        """Numbers taken from a phone, called and not confirmed in time: no-shows."""
-        for ticket in self.remote.to_expire(self.lobby.state.tickets, self.now()):
-            try:
-                await self.execute(MarkNoShow(now=self.now(), counter=ticket.counter, ticket=ticket.id))  # type: ignore[arg-type]
-            except (DomainError, StoreUnavailable) as exc:
-                log.warning("%s not expired: %s", ticket.label, exc)
-
-    async def purge(self) -> None:
-        """Delete personal data (appointment contacts) past the retention period."""
-        before = self.now() - dt.timedelta(days=self.config.settings.retention_days)
-        try:
-            await self.write(Batch(purge_contacts_before=before))
-        except StoreUnavailable as exc:
-            log.error("purge not done: %s", exc)
-
-    async def probe(self, timeout: float = 2.0) -> bool:
-        """True if the store can be written now."""
-        try:
-            await asyncio.wait_for(self.write(Batch(probe=True)), timeout)
-        except (StoreUnavailable, TimeoutError):
-            return False
-        return True
+        await self.housekeeping.run_clock(interval, purge_every)

@@ -9,9 +9,8 @@ from queue_server.core import codes, commands
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
 from queue_server.config.settings import Role
-from queue_server.server.op_citizens import citizen_hash
 from queue_server.server.common import booking_url, ticket_for_issuer, with_new_code
-from queue_server.server.op_planning import slot_loads
+from queue_server.server.slot_loads import slot_loads
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
 
@@ -58,7 +57,7 @@ async def book(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, An
     if args["phone"] is not None and not all(ch.isdigit() or ch in "+ " for ch in args["phone"]):
         raise ProtocolError(ProtocolErrorCode.BAD_FIELD, '"phone" may hold digits, spaces and "+".', field="phone")
 
-    id_hash = citizen_hash(hub, args["id_number"]) if args["id_number"] is not None else None
+    id_hash = hub.services.citizens.hash(args["id_number"]) if args["id_number"] is not None else None
 
     async def run(code: str) -> Any:
         contacts = []

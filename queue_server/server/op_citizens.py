@@ -3,50 +3,34 @@ that ID number, and the dossiers the one-stop system pushed with it.
 
 The kiosk reads the card's QR code (:mod:`queue_server.core.citizens.card`), shows the citizen
 what it will do, and sends only the 12-digit number once the citizen agrees. Here the number
-becomes its keyed hash at once (:mod:`queue_server.core.citizens.keyed`, the key in a file beside
-the database); it is not stored, logged, or sent back (the reply masks it), and no event
+becomes its keyed hash at once (``hub.services.citizens``: :mod:`queue_server.server.citizens`, the
+key in a file beside the database); it is not stored, logged, or sent back (the reply masks it), and no event
 carries it.
 """
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING, Any
 
-from queue_server.core.citizens import CardInvalid, CitizenKey, mask_id
+from queue_server.core.citizens import mask_id
 from queue_server.core import codes
 from queue_server.core.model import AppointmentState
 from queue_server.dossiers.lookup import dossier_from_row
-from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
 from queue_server.config.settings import Role
-from queue_server.server.dossier_sync import dossier_view
+from queue_server.server.dossier_views import dossier_view, pickup_possible
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
 
 if TYPE_CHECKING:
     from queue_server.server.hub import Hub
 
-_keys: weakref.WeakKeyDictionary[Hub, CitizenKey] = weakref.WeakKeyDictionary()
 MAX_FOUND = 20
-
-
-def citizen_hash(hub: Hub, id_number: str, field: str = "id_number") -> str:
-    """The keyed hash of ``id_number``; a ``card_invalid`` error naming ``field`` for a bad one."""
-    key = _keys.get(hub)
-    if key is None:
-        key = _keys[hub] = CitizenKey.beside(hub.writer.path)
-    try:
-        return key.hash(id_number)
-    except CardInvalid as exc:
-        raise ProtocolError(ProtocolErrorCode.CARD_INVALID, f"{field}: {exc.message}.", field=field) from None
 
 
 @operation("citizen.find", (Role.KIOSK,), {"id_number": Field(str, max_length=12)})
 async def citizen_find(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
-    from queue_server.server.op_dossiers import pickup_possible
-
-    id_hash = citizen_hash(hub, args["id_number"])
+    id_hash = hub.services.citizens.hash(args["id_number"])
     today = hub.now().date()
     site = hub.config.site
     bookings = [row[0] for row in hub.reader.execute("SELECT booking FROM contacts WHERE id_hash = ?", [id_hash])]

@@ -9,7 +9,8 @@ from queue_server.core.dossiers.ontime import on_time_report
 from queue_server.core.dossiers.standing import Progress, alarms
 from queue_server.config.settings import Role
 from queue_server.store.reports import Period
-from queue_server.server.dossier_sync import calendar_for, pull_status, read_dossiers
+from queue_server.server.dossier_sync import read_dossiers
+from queue_server.server.dossier_views import calendar_for
 from queue_server.server.ops import operation
 from queue_server.protocol.periods import PERIOD_FIELDS, asked_days
 from queue_server.server.session import Session
@@ -25,7 +26,7 @@ async def dossier_alarms(hub: Hub, session: Session, args: dict[str, Any]) -> di
     today = hub.now().date()
     warn = hub.config.dossiers.warn_working_days
     found = alarms(read_dossiers(hub), today, calendar_for(hub), warn)
-    status = pull_status(hub)
+    status = hub.services.pull
     return {
         "today": today.isoformat(),
         "warn_working_days": warn,

@@ -2,28 +2,26 @@
 one-stop system pushes them; a ready dossier's receipt gets a pick-up ticket.
 
 The lookup asks the local ``dossiers`` table first, then the one-stop system over HTTP when
-``[dossier_lookup]`` is configured (:mod:`queue_server.dossiers`). Dossiers hold no personal
-data, and pushing one makes no event: it is reference data, not a change of the queue. A push
-is idempotent by code and version: one whose version is not above the stored one changes
-nothing (``applied: false``).
+``[dossier_lookup]`` is configured (:mod:`queue_server.dossiers`, built by the wiring place as
+``hub.services.dossiers``). Dossiers hold no personal data, and pushing one makes no event:
+it is reference data, not a change of the queue. A push is idempotent by code and version:
+one whose version is not above the stored one changes nothing (``applied: false``).
 """
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING, Any
 
 from queue_server.core import codes, commands
 from queue_server.core.model import TicketState
-from queue_server.dossiers import Dossier, DossierLookup, DossierSourceFailed, InvalidDossier, normalize_dossier_code
-from queue_server.dossiers.lookup import LocalDossierSource
+from queue_server.dossiers import Dossier, InvalidDossier
 from queue_server.core.dossiers.model import MAX_STEPS, MAX_VERSION, DossierStatus
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
 from queue_server.config.settings import Role
 from queue_server.server.common import ticket_for_issuer, with_new_code
-from queue_server.server.dossier_sync import dossier_view, store_dossiers
-from queue_server.server.op_citizens import citizen_hash
+from queue_server.server.dossier_sync import store_dossiers
+from queue_server.server.dossier_views import dossier_view, find_dossier, invalid_dossier, pickup_possible
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
 
@@ -33,44 +31,6 @@ if TYPE_CHECKING:
 CODE = Field(str, max_length=64)
 TEXT = Field(str, required=False, max_length=200)
 DATE = Field(str, required=False, max_length=25)
-
-_lookups: weakref.WeakKeyDictionary[Hub, DossierLookup] = weakref.WeakKeyDictionary()
-
-
-def lookup_for(hub: Hub) -> DossierLookup:
-    """The hub's lookup, made on first use from its configuration."""
-    lookup = _lookups.get(hub)
-    if lookup is None:
-        from queue_server.dossiers.http_source import HttpDossierSource
-
-        sources: list[Any] = [LocalDossierSource(hub.reader)]
-        if hub.config.dossier_lookup.url_template:
-            sources.append(HttpDossierSource(hub.config.dossier_lookup))
-        lookup = _lookups[hub] = DossierLookup(sources)
-    return lookup
-
-
-def _invalid(exc: InvalidDossier) -> ProtocolError:
-    return ProtocolError(ProtocolErrorCode.DOSSIER_INVALID, str(exc), field=exc.field)
-
-
-async def find_dossier(hub: Hub, typed: str) -> Dossier:
-    """The dossier with this receipt code, or the protocol error the kiosk and phone show."""
-    try:
-        code = normalize_dossier_code(typed)
-    except InvalidDossier as exc:
-        raise _invalid(exc) from None
-    try:
-        dossier = await lookup_for(hub).find(code)
-    except DossierSourceFailed as exc:
-        raise ProtocolError(
-            ProtocolErrorCode.DOSSIER_SOURCE_FAILED,
-            f"The one-stop system could not be asked: {exc.message}",
-            dossier=code,
-        ) from None
-    if dossier is None:
-        raise ProtocolError(ProtocolErrorCode.DOSSIER_UNKNOWN, f"No dossier has the code {code}.", dossier=code)
-    return dossier
 
 
 @operation("dossier.get", (Role.KIOSK, Role.MANAGER, Role.INTEGRATION), {"code": CODE})
@@ -100,21 +60,14 @@ async def dossier_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[
 )
 async def dossier_upsert(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     applicant = args.pop("applicant_id")
-    id_hash = citizen_hash(hub, applicant, "applicant_id") if applicant is not None else None
+    id_hash = hub.services.citizens.hash(applicant, "applicant_id") if applicant is not None else None
     try:
         dossier = Dossier.from_mapping({k: v for k, v in args.items() if v is not None})
     except InvalidDossier as exc:
-        raise _invalid(exc) from None
+        raise invalid_dossier(exc) from None
     source = session.device.id if session.device else "integration"
     applied = await store_dossiers(hub, [dossier], source, {dossier.code: id_hash} if id_hash else None)
     return {"dossier": dossier_view(hub, dossier), "applied": bool(applied)}
-
-
-
-
-def pickup_possible(hub: Hub, dossier: Dossier) -> bool:
-    """Whether the kiosk may offer a pick-up ticket for this dossier."""
-    return dossier.status is DossierStatus.READY and hub.config.dossiers.pickup_service is not None
 
 
 @operation(

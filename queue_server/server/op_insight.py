@@ -8,18 +8,17 @@ from __future__ import annotations
 import asyncio
 import base64
 import functools
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from queue_server.core import commands
 from queue_server.protocol.messages import Field
 from queue_server.config.settings import Role
-from queue_server.store.database import connect
 from queue_server.store.insight import Insight, InsightGrouping, build_insight
 from queue_server.store.reports import Period
 from queue_server.web.insight_exports import Names, insight_tables
 from queue_server.web.sheets import sheets_to_csv, sheets_to_xlsx
-from queue_server.server.op_reports import FORMATS, group_name
+from queue_server.server.report_names import FORMATS, group_name
 from queue_server.server.ops import operation
 from queue_server.protocol.periods import asked_days
 from queue_server.server.session import Session
@@ -102,7 +101,7 @@ async def _insight(hub: Hub, args: dict[str, Any]) -> Insight:
     site = hub.config.site
     build = functools.partial(
         _build,
-        hub.writer.path,
+        hub.services.open_database,
         first,
         last,
         by,
@@ -116,9 +115,9 @@ async def _insight(hub: Hub, args: dict[str, Any]) -> Insight:
     return await asyncio.get_running_loop().run_in_executor(None, build)
 
 
-def _build(path: Path, *args: Any, **kwargs: Any) -> Insight:
+def _build(open_database: Callable[..., Any], *args: Any, **kwargs: Any) -> Insight:
     """In a worker thread, on a read-only connection of its own."""
-    db = connect(path, readonly=True)
+    db = open_database(readonly=True)
     try:
         return build_insight(db, *args, **kwargs)
     finally:

@@ -14,7 +14,7 @@ from queue_server.protocol.messages import Field
 from queue_server.config.settings import Role
 from queue_server.store import outbox
 from queue_server.store.writer import Batch
-from queue_server.server.op_tickets import _own_or_given
+from queue_server.server.common import checked_phone, own_or_given
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
 
@@ -46,21 +46,6 @@ async def leave_phone(hub: Hub, ticket_id: int, phone: str) -> None:
         hub.wake_deliverer()
 
 
-def checked_phone(hub: Hub, phone: str, consent: bool) -> str:
-    if hub.config.outreach.notifications is None:
-        raise ProtocolError(ProtocolErrorCode.NOTIFICATIONS_OFF, "This centre sends no notifications.")
-    if consent is not True:
-        raise ProtocolError(
-            ProtocolErrorCode.CONSENT_REQUIRED,
-            "Cần đồng ý nhận tin nhắn và cho lưu số điện thoại (xóa sau thời hạn lưu trữ).",
-            field="consent",
-        )
-    try:
-        return phones.normalize(phone)
-    except phones.BadPhone as exc:
-        raise ProtocolError(ProtocolErrorCode.BAD_FIELD, str(exc), field="phone") from None
-
-
 @operation(
     "ticket.notify",
     (Role.PUBLIC, Role.KIOSK, Role.INTEGRATION),
@@ -68,7 +53,7 @@ def checked_phone(hub: Hub, phone: str, consent: bool) -> str:
 )
 async def ticket_notify(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     phone = checked_phone(hub, args["phone"], args["consent"])
-    ticket = hub.lobby.state.ticket(_own_or_given(hub, session, args["ticket"]))
+    ticket = hub.lobby.state.ticket(own_or_given(hub, session, args["ticket"]))
     if ticket.state not in (TicketState.WAITING, TicketState.CALLED):
         raise ProtocolError(ProtocolErrorCode.FORBIDDEN, f"Ticket {ticket.label} is {ticket.state.value}: nothing to tell.")
     await leave_phone(hub, ticket.id, phone)
@@ -81,9 +66,7 @@ async def outbox_status(hub: Hub, session: Session, args: dict[str, Any]) -> dic
 
 
 def _status(hub: Hub) -> dict[str, Any]:
-    from queue_server.store.database import connect
-
-    db = connect(hub.writer.path, "NORMAL")
+    db = hub.services.open_database("NORMAL")
     try:
         return outbox.status(db.conn)
     finally:

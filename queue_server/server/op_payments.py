@@ -18,8 +18,8 @@ from queue_server.protocol.messages import Field
 from queue_server.config.settings import Role
 from queue_server.web.pages import CONTENT_TYPES, Page, not_found
 from queue_server.web.qr import qr_svg
+from queue_server.server.common import own_or_given
 from queue_server.server.ops import operation
-from queue_server.server.op_tickets import _own_or_given
 from queue_server.server.session import Session
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ FEE_FIELDS = {"ticket": Field(int, required=False, minimum=1), "dossier": Field(
 
 
 def ticket_fee(hub: Hub, session: Session, args: dict[str, Any]) -> tuple[Any, Fee]:
-    ticket = hub.lobby.state.ticket(_own_or_given(hub, session, args["ticket"]))
+    ticket = hub.lobby.state.ticket(own_or_given(hub, session, args["ticket"]))
     dossier = args["dossier"] if session.role is not Role.PUBLIC else None
     try:
         return ticket, fee_for(hub.config.payment, ticket, dossier)

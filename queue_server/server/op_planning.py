@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from queue_server.core.planning.forecast import DEFAULT_WEEKS, MAX_WEEKS, forecast, history_days, plannable
 from queue_server.core.planning.heatmap import heat_map
-from queue_server.core.planning.offpeak import quiet_slots, slot_load
-from queue_server.core.planning.slots import busy_span, slot_label, slot_of
+from queue_server.core.planning.slots import busy_span, slot_label
 from queue_server.core.planning.staffing import staffing
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
@@ -23,7 +22,7 @@ from queue_server.config.settings import Role
 from queue_server.store.history import arrival_cells, booked_by_slot, service_minutes, walk_ins_by_slot
 from queue_server.web.planning_exports import heat_map_sheets, staffing_sheets
 from queue_server.web.sheets import sheets_to_csv, sheets_to_xlsx
-from queue_server.server.op_reports import FORMATS
+from queue_server.server.report_names import FORMATS
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
 
@@ -77,32 +76,6 @@ async def planning_export(hub: Hub, session: Session, args: dict[str, Any]) -> d
         "content_type": FORMATS[args["format"]],
         "data": base64.b64encode(data).decode("ascii"),
     }
-
-
-async def slot_loads(hub: Hub, service: str, day: dt.date, slots: list[dict[str, Any]]) -> None:
-    """Add to each booking slot of ``service`` on ``day`` its ``expected_arrivals`` (from the
-    forecast: the field's walk-ins and bookings) and whether it is one of the ``quiet`` ones:
-    among the slots with free places between the field's first and last half-hour with any
-    arrival expected (not the night of a centre open round the clock), the third expecting
-    the fewest."""
-    code = hub.config.site.service(service)
-    if code is None or not slots:
-        return
-    if not plannable(day):  # no history can exist so near the calendar's ends
-        for slot in slots:
-            slot["expected_arrivals"], slot["quiet"] = 0.0, False
-        return
-    await hub.settled()
-    tz = hub.config.site.tz
-    history = walk_ins_by_slot(hub.reader, history_days(day, DEFAULT_WEEKS), tz, service)
-    expected = forecast(day, [service], history, booked_by_slot(hub.reader, day, tz)).fields[0]
-    starts = [dt.datetime.fromisoformat(s["start"]).astimezone(tz) for s in slots]
-    loads = [slot_load(expected, start, code.slot_minutes) for start in starts]
-    usual = busy_span(expected.arrivals)  # offer only hours the field is usually open for
-    free = [s["free"] if slot_of(start) in usual else 0 for s, start in zip(slots, starts, strict=True)]
-    for slot, load, quiet in zip(slots, loads, quiet_slots(loads, free), strict=True):
-        slot["expected_arrivals"] = load
-        slot["quiet"] = quiet
 
 
 async def _forecast_view(hub: Hub, args: dict[str, Any]) -> dict[str, Any]:

@@ -19,9 +19,7 @@ from queue_server.protocol.messages import Field
 from queue_server.config.settings import Role
 from queue_server.store import outbox
 from queue_server.store.writer import Batch
-from queue_server.server.common import ticket_for_issuer, with_new_code
-from queue_server.server.op_notify import checked_phone
-from queue_server.server.op_tickets import _own_or_given
+from queue_server.server.common import checked_phone, own_or_given, ticket_for_issuer, with_new_code
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
 from queue_server.server.views import public_ticket
@@ -102,7 +100,7 @@ async def ticket_confirm(hub: Hub, session: Session, args: dict[str, Any]) -> di
     """At a kiosk: the ticket's QR code scanned (``code``); on the phone: "Tôi đã đến", a tap
     once called. A ticket not taken from a phone needs no confirmation: the reply is the same."""
     if session.role is Role.PUBLIC:
-        ticket = hub.lobby.state.ticket(_own_or_given(hub, session, None))
+        ticket = hub.lobby.state.ticket(own_or_given(hub, session, None))
     else:
         if not args["code"] or not codes.is_ticket_code(args["code"]):
             raise ProtocolError(ProtocolErrorCode.BAD_FIELD, "code: a ticket's code (10 characters).", field="code")
@@ -127,7 +125,7 @@ async def ticket_confirm(hub: Hub, session: Session, args: dict[str, Any]) -> di
 async def ticket_rejoin(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     """"Tôi cần thêm thời gian": a number taken from a phone, marked no-show, goes back to
     the end of its queue, once, within ``rejoin_minutes``."""
-    ticket = hub.lobby.state.ticket(_own_or_given(hub, session, None))
+    ticket = hub.lobby.state.ticket(own_or_given(hub, session, None))
     try:
         hub.remote.check_rejoin(ticket, hub.now())
     except RemoteRefused as exc:
@@ -138,5 +136,5 @@ async def ticket_rejoin(hub: Hub, session: Session, args: dict[str, Any]) -> dic
 
 @operation("remote.status", (Role.PUBLIC,))
 async def remote_status(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
-    ticket = hub.lobby.state.ticket(_own_or_given(hub, session, None))
+    ticket = hub.lobby.state.ticket(own_or_given(hub, session, None))
     return {"remote": hub.remote.status(ticket, hub.now()), "notify": ticket.id in hub.planner.phones}

@@ -11,6 +11,7 @@ from queue_server.config.settings import Role
 from queue_server.store.reports import Grouping, Period, Report, build_report
 from queue_server.web.exports import report_table, to_csv, to_xlsx
 from queue_server.server.ops import operation
+from queue_server.server.report_names import FORMATS, group_name
 from queue_server.protocol.periods import PERIOD_FIELDS, asked_days
 from queue_server.server.session import Session
 
@@ -21,11 +22,6 @@ FIELDS = {
     **PERIOD_FIELDS,
     "by": Field(str, required=False, choices=tuple(g.value for g in Grouping)),
 }
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-NOT_CALLED = "Chưa gọi (not called)"
 
 
 @operation("report.get", (Role.MANAGER, Role.INTEGRATION), FIELDS)
@@ -77,21 +73,3 @@ async def _report(hub: Hub, args: dict[str, Any]) -> Report:
 
 def _namer(hub: Hub, by: Grouping):  # type: ignore[no-untyped-def]
     return lambda key: group_name(hub, by.value, key)
-
-
-def group_name(hub: Hub, kind: str, key: Any) -> str:
-    """A report row's key as people read it: a field's, counter's or officer's name (``kind``
-    is the grouping's value: service, counter, officer; any other key is written as it is)."""
-    site = hub.config.site
-    if key is None:
-        return NOT_CALLED
-    if kind == "service":
-        service = site.service(key)
-        return service.name_vi if service else str(key)
-    if kind == "counter":
-        counter = site.counter(key)
-        return counter.name if counter else f"Quầy {key}"
-    if kind == "officer":
-        officer = hub.config.officer(key)
-        return officer.name if officer else str(key)
-    return str(key)

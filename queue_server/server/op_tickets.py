@@ -9,7 +9,7 @@ from queue_server.core.events import EventType
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
 from queue_server.config.settings import Role
-from queue_server.server.common import counter_of, ticket_for, ticket_for_issuer, with_new_code
+from queue_server.server.common import counter_of, own_or_given, ticket_for, ticket_for_issuer, with_new_code
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
 
@@ -108,7 +108,7 @@ async def return_no_show(hub: Hub, session: Session, args: dict[str, Any]) -> di
     officer=True,
 )
 async def cancel(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
-    ticket_id = _own_or_given(hub, session, args["ticket"])
+    ticket_id = own_or_given(hub, session, args["ticket"])
     reason = args["reason"] or ("citizen_left" if session.role is Role.PUBLIC else "cancelled")
     return await _at_counter(hub, session, commands.CancelTicket(now=hub.now(), ticket=ticket_id, reason=reason))
 
@@ -119,7 +119,7 @@ async def cancel(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, 
     {"ticket": TICKET, "score": Field(int, minimum=-1000, maximum=1000)},
 )
 async def rating_submit(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
-    ticket_id = _own_or_given(hub, session, args["ticket"])
+    ticket_id = own_or_given(hub, session, args["ticket"])
     ticket = hub.lobby.state.ticket(ticket_id)
     if session.role in (Role.PAD, Role.COUNTER) and ticket.counter != session.counter:
         raise ProtocolError(
@@ -130,16 +130,3 @@ async def rating_submit(hub: Hub, session: Session, args: dict[str, Any]) -> dic
         commands.SubmitRating(now=hub.now(), ticket=ticket_id, score=args["score"], source=source)
     )
     return {"rating": {"ticket": ticket_id, "score": events[-1].data["score"]}}
-
-
-def _own_or_given(hub: Hub, session: Session, given: int | None) -> int:
-    if session.role is Role.PUBLIC:
-        if session.ticket_code is None:
-            raise ProtocolError(ProtocolErrorCode.FORBIDDEN, "This connection follows no ticket.")
-        own = hub.lobby.state.ticket_by_code(session.ticket_code).id
-        if given is not None and given != own:
-            raise ProtocolError(ProtocolErrorCode.FORBIDDEN, "A public connection may act only on its own ticket.")
-        return own
-    if given is None:
-        raise ProtocolError(ProtocolErrorCode.MISSING_FIELD, 'The field "ticket" is required.', field="ticket")
-    return given

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from queue_server.core.citizens import CardInvalid, CitizenKey, KeyFileError
+from queue_server.core.citizens import CardInvalid, KeyFileError
 from queue_server.protocol.client import RequestFailed
+from queue_server.store.citizen_key import key_beside
 from tests.kiosk.support import INTEGRATION_TOKEN, KIOSK_TOKEN, MANAGER_TOKEN, Clock, ask, load, queue_server, write_site
 from tests.support.ports import free_port
 
@@ -26,20 +27,20 @@ def workdir() -> Iterator[Path]:
 
 
 def test_the_key_file_is_made_once_private_and_the_hash_is_keyed(workdir: Path) -> None:
-    key = CitizenKey.beside(workdir / "lobby.db")
+    key = key_beside(workdir / "lobby.db")
     path = workdir / "lobby.db.citizen-key"
     assert path.stat().st_mode & 0o777 == 0o600 and len(path.read_bytes()) == 32
-    again = CitizenKey.beside(workdir / "lobby.db")
+    again = key_beside(workdir / "lobby.db")
     assert key.hash("001099012345") == again.hash("001099012345") != key.hash("079301004567")
-    assert CitizenKey.beside(workdir / "other.db").hash("001099012345") != key.hash("001099012345")
+    assert key_beside(workdir / "other.db").hash("001099012345") != key.hash("001099012345")
     assert "001099012345" not in key.hash("001099012345") and repr(key) == "CitizenKey(***)"
     with pytest.raises(CardInvalid):
         key.hash("12345")
     path.write_bytes(b"short")
     with pytest.raises(KeyFileError, match="32 bytes"):
-        CitizenKey.beside(workdir / "lobby.db")
+        key_beside(workdir / "lobby.db")
     with pytest.raises(KeyFileError, match="cannot make"):
-        CitizenKey.beside(workdir / "no such folder" / "third.db")
+        key_beside(workdir / "no such folder" / "third.db")
 
 
 def test_citizen_find_on_a_server_matches_bookings_and_dossiers_by_keyed_hash_only(

@@ -113,7 +113,7 @@ def test_pushes_that_follow_the_hello_in_the_same_read_wait_for_its_catch_up() -
 
     from websockets.asyncio.server import serve
 
-    from queue_server.server.hub import text_frame
+    from queue_server.server.fastpath import text_frame
 
     def event(seq: int) -> dict:
         return {"ev": "ticket.issued", "seq": seq, "ticket": seq, "label": f"A{seq:03d}"}

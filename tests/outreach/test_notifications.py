@@ -206,12 +206,12 @@ def test_phone_numbers_are_purged_after_the_retention_period(db_path, clock: Clo
             await asyncio.sleep(0.3)
             db = sqlite3.connect(db_path)
             assert db.execute("SELECT phone FROM ticket_phones").fetchall() == [("84912345678",)]
-            await lobby.hub.purge()
+            await lobby.hub.housekeeping.purge()
             assert db.execute("SELECT count(*) FROM ticket_phones").fetchone()[0] == 1  # not old yet
             sent = {"key": "old", "channel": "webhook", "target": "portal", "state": "sent", "created_at": "2026-01-01T00:00:00+00:00"}
             await lobby.hub.write(Batch(outbox=[sent]))
             clock.advance(days=91)
-            await lobby.hub.purge()
+            await lobby.hub.housekeeping.purge()
             assert db.execute("SELECT count(*) FROM ticket_phones").fetchone()[0] == 0
             assert db.execute("SELECT phone, state FROM outbox").fetchall() == [(None, "dead")]  # the dead letter stays
 

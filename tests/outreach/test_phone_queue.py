@@ -84,7 +84,7 @@ def test_a_phone_number_is_confirmed_at_the_kiosk_or_by_a_tap_once_called(db_pat
             officer = await lobby.officer("counter-1", "lan")
             await officer.ok("ticket.call_next")  # A001, confirmed at the kiosk
             clock.advance(minutes=10)
-            await lobby.hub.expire_remote()
+            await lobby.hub.housekeeping.expire_remote()
             assert lobby.hub.lobby.state.tickets[scanned["ticket"]["id"]].state.value == "called"  # confirmed: no expiry
             await officer.ok("ticket.complete")
             await officer.ok("ticket.call_next")  # A002, not confirmed yet
@@ -94,7 +94,7 @@ def test_a_phone_number_is_confirmed_at_the_kiosk_or_by_a_tap_once_called(db_pat
             confirmed = await follower.ok("ticket.confirm")
             assert confirmed["remote"]["confirmed"] is True
             clock.advance(minutes=4)
-            await lobby.hub.expire_remote()
+            await lobby.hub.housekeeping.expire_remote()
             assert lobby.hub.lobby.state.tickets[tapped["ticket"]["id"]].state.value == "called"
 
     run(scenario())
@@ -112,10 +112,10 @@ def test_an_unconfirmed_number_expires_once_called_and_may_rejoin_once(db_path, 
             await officer.ok("ticket.call_next")
             await follower.error("ticket.rejoin", "rejoin_closed")  # called, not a no-show
             clock.advance(minutes=4)
-            await lobby.hub.expire_remote()
+            await lobby.hub.housekeeping.expire_remote()
             assert lobby.hub.lobby.state.tickets[ticket_id].state.value == "called"  # within the 5 minutes
             clock.advance(minutes=2)
-            await lobby.hub.expire_remote()
+            await lobby.hub.housekeeping.expire_remote()
             assert lobby.hub.lobby.state.tickets[ticket_id].state.value == "no_show"
             event = await follower.next_event("ticket.no_show")
             assert event["label"] == "A001"
@@ -129,7 +129,7 @@ def test_an_unconfirmed_number_expires_once_called_and_may_rejoin_once(db_path, 
             called = (await officer.ok("ticket.call_next"))["ticket"]
             assert called["label"] == "A001"
             clock.advance(minutes=6)
-            await lobby.hub.expire_remote()  # unconfirmed again: no-show again
+            await lobby.hub.housekeeping.expire_remote()  # unconfirmed again: no-show again
             assert lobby.hub.lobby.state.tickets[ticket_id].state.value == "no_show"
             once = await follower.error("ticket.rejoin", "rejoin_closed")
             assert "một lần" in once["message"]

@@ -127,7 +127,7 @@ def test_take_confirm_expire_and_rejoin_from_the_phone(lobby, listeners: list[Li
     counter.request("ticket.call_next")
     wait(second, "#confirm")
     server.clock.advance(minutes=6)
-    server.run(server.hub.expire_remote())  # not confirmed within 5 minutes of the call
+    server.run(server.hub.housekeeping.expire_remote())  # not confirmed within 5 minutes of the call
     wait(second, "#no-show", "lỡ lượt")
     screenshot(second, "phone-queue-expired")
     click(second, "#rejoin")

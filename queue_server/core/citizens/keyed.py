@@ -1,27 +1,21 @@
 """The keyed hash of an ID number: the only form it is kept in.
 
-    key = CitizenKey.beside(Path("var/lobby.db"))   # var/lobby.db.citizen-key, made if missing
+    key = CitizenKey(secrets.token_bytes(KEY_BYTES))
     key.hash("001099012345")                          # 64 hex digits (HMAC-SHA256)
 
-The key is 32 random bytes in a file next to the database, made by the server the first
-time with mode 0600. It is not in the site's configuration on purpose: that file is copied
-to every kiosk and board. Without the key a stored hash cannot be matched to a number by
-trying all 10¹² of them. Back the key up with the database: a new key makes the stored
-hashes match nothing (bookings and dossiers then need the number again).
+Pure: the key's bytes come in. The server keeps them in a file beside its database
+(:mod:`queue_server.store.citizen_key`, read once by the wiring place). Without the key a
+stored hash cannot be matched to a number by trying all 10¹² of them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
-from pathlib import Path
 
 from queue_server.core.citizens.card import check_id_number
 
 KEY_BYTES = 32
-SUFFIX = ".citizen-key"
 
 
 class KeyFileError(Exception):
@@ -36,26 +30,6 @@ class CitizenKey:
 
     def __repr__(self) -> str:
         return "CitizenKey(***)"
-
-    @classmethod
-    def beside(cls, db_path: Path) -> CitizenKey:
-        """The key of the database at ``db_path``; made (0600) when there is none."""
-        path = db_path.with_name(db_path.name + SUFFIX)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        except OSError as exc:
-            raise KeyFileError(f"{path}: cannot make the citizen key: {exc.strerror}") from None
-        else:
-            with os.fdopen(fd, "wb") as out:
-                out.write(secrets.token_bytes(KEY_BYTES))
-                out.flush()
-                os.fsync(out.fileno())
-        try:
-            return cls(path.read_bytes())
-        except OSError as exc:
-            raise KeyFileError(f"{path}: cannot read the citizen key: {exc.strerror}") from None
 
     def hash(self, id_number: str) -> str:
         """The keyed hash of a checked ID number (raises ``CardInvalid`` for a bad one)."""

@@ -1,0 +1,82 @@
+"""The hub's housekeeping, on the server's clock: the tick that opens the day and raises due
+alarms, numbers taken from phones and not confirmed in time (no-shows), personal data past
+its retention period, and the health probe's test write."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections.abc import Sequence
+from typing import Protocol
+
+from queue_server.config.settings import SiteConfig
+from queue_server.core.commands import Command, MarkNoShow, Tick
+from queue_server.core.errors import DomainError
+from queue_server.core.events import Event
+from queue_server.core.lobby import Lobby
+from queue_server.outreach.remote import RemoteDesk
+from queue_server.store.writer import Batch, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+
+class Kept(Protocol):
+    """What the housekeeping needs of the hub (:class:`queue_server.server.hub.Hub`)."""
+
+    config: SiteConfig
+    lobby: Lobby
+    remote: RemoteDesk
+
+    def now(self) -> dt.datetime: ...
+
+    async def execute(self, command: Command) -> Sequence[Event]: ...
+
+    async def write(self, batch: Batch) -> None: ...
+
+
+class Housekeeping:
+    def __init__(self, hub: Kept) -> None:
+        self.hub = hub
+
+    async def tick(self) -> None:
+        try:
+            await self.hub.execute(Tick(now=self.hub.now()))
+        except StoreUnavailable as exc:
+            log.error("tick not kept: %s", exc)
+
+    async def run_clock(self, interval: float, purge_every: float = 3600.0) -> None:
+        last_purge = 0.0
+        while True:
+            await self.tick()
+            await self.expire_remote()
+            if time.monotonic() - last_purge >= purge_every:
+                last_purge = time.monotonic()
+                await self.purge()
+            await asyncio.sleep(interval)
+
+    async def expire_remote(self) -> None:
+        """Numbers taken from a phone, called and not confirmed in time: no-shows."""
+        hub = self.hub
+        for ticket in hub.remote.to_expire(hub.lobby.state.tickets, hub.now()):
+            try:
+                await hub.execute(MarkNoShow(now=hub.now(), counter=ticket.counter, ticket=ticket.id))  # type: ignore[arg-type]
+            except (DomainError, StoreUnavailable) as exc:
+                log.warning("%s not expired: %s", ticket.label, exc)
+
+    async def purge(self) -> None:
+        """Delete personal data (appointment contacts) past the retention period."""
+        before = self.hub.now() - dt.timedelta(days=self.hub.config.settings.retention_days)
+        try:
+            await self.hub.write(Batch(purge_contacts_before=before))
+        except StoreUnavailable as exc:
+            log.error("purge not done: %s", exc)
+
+    async def probe(self, timeout: float = 2.0) -> bool:
+        """True if the store can be written now."""
+        try:
+            await asyncio.wait_for(self.hub.write(Batch(probe=True)), timeout)
+        except (StoreUnavailable, TimeoutError):
+            return False
+        return True
