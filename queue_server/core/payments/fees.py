@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
+from typing import Protocol
 
 from queue_server.core.model import Ticket
-from queue_server.config.settings import PaymentSettings
 from queue_server.core.payments import vietqr
 
 _DOSSIER = re.compile(r"[0-9A-Za-z-]{1,25}")
+
+
+class PaymentSettings(Protocol):
+    """What a fee needs of the site's ``[payment]`` (``config.settings.PaymentSettings`` has it):
+    the core reads it without importing the configuration, which sits above it."""
+
+    @property
+    def bank_bin(self) -> str: ...
+    @property
+    def account(self) -> str: ...
+    @property
+    def fees(self) -> Mapping[str, int]: ...
 
 
 class NoFee(LookupError):
