@@ -17,7 +17,7 @@ from typing import Any
 from queue_server.core import appointments, calls, clock, commands, counters, followups, notices, ratings, tickets
 from queue_server.core.events import Event
 from queue_server.core.evolve import apply
-from queue_server.core.model import Ticket, TicketState
+from queue_server.core.model import Counter, Ticket, TicketState
 from queue_server.core.site import Site
 from queue_server.core.state import LobbyState
 
@@ -177,7 +177,7 @@ class Lobby:
         return views
 
 
-def _can_serve(counter: Any, ticket: Ticket) -> bool:
+def _can_serve(counter: Counter, ticket: Ticket) -> bool:
     if ticket.target_counter is not None:
         return counter.number == ticket.target_counter
     return counter.serves(ticket.service)
