@@ -383,7 +383,7 @@ class Hub:
         """Numbers taken from a phone, called and not confirmed in time: no-shows."""
         for ticket in self.remote.to_expire(self.lobby.state.tickets, self.now()):
             try:
-                await self.execute(MarkNoShow(now=self.now(), counter=ticket.counter, ticket=ticket.id))  # type: ignore[arg-type]
+                await self.execute(MarkNoShow(now=self.now(), counter=ticket.counter, ticket=ticket.id))  # type: ignore[arg-type]  # a called ticket has its counter
             except (DomainError, StoreUnavailable) as exc:
                 log.warning("%s not expired: %s", ticket.label, exc)
 
