@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := .make
+LOWEST := .venv-lowest
 CONFIG ?= assets/demo.toml
 DB     ?= var/lobby.db
 HOST   ?= 127.0.0.1
@@ -20,7 +21,7 @@ DEB_PACKAGES := python3-venv xvfb xauth libgl1-mesa-dri libmtdev1 libzbar0 zbar-
                 chromium chromium-driver fuse3 postgresql x11-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run province test bench bench-faults voice clean
+.PHONY: setup run province test lint test-lowest bench bench-faults voice clean
 
 setup: $(STAMP)/venv
 
@@ -40,6 +41,21 @@ $(STAMP)/venv: $(STAMP)/deb setup.cfg pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@touch $@
 
+# A second environment with the LOWEST version that setup.cfg allows of each dependency (every
+# `>=` bound of install_requires pinned with `==`), so that a bound the code outgrew fails a test
+# instead of a centre that installed it. Made once, like .venv.
+LOWEST_CONSTRAINTS := $(STAMP)/lowest-constraints.txt
+$(STAMP)/venv-lowest: $(STAMP)/venv setup.cfg pyproject.toml
+	@[ -x $(LOWEST)/bin/python ] || $(PYTHON) -m venv $(LOWEST)
+	$(BIN)/python -c 'import configparser; from packaging.requirements import Requirement; \
+	  cfg = configparser.ConfigParser(); cfg.read("setup.cfg"); \
+	  reqs = [Requirement(l) for l in cfg["options"]["install_requires"].splitlines() if l.strip()]; \
+	  print(*sorted(f"{r.name}=={s.version}" for r in reqs for s in r.specifier if s.operator == ">="), sep="\n")' \
+	  > $(LOWEST_CONSTRAINTS)
+	$(LOWEST)/bin/python -m pip install -q --upgrade pip
+	$(LOWEST)/bin/python -m pip install -q -c $(LOWEST_CONSTRAINTS) -e '.[test]'
+	@touch $@
+
 run: setup
 	@mkdir -p $(dir $(DB))
 	$(BIN)/motcua-lobby --config $(CONFIG) --db $(DB) --host $(HOST) --port $(PORT)
@@ -49,12 +65,26 @@ run: setup
 province: setup
 	$(BIN)/motcua-central demo
 
-# The core's own tests must cover every branch of it; then the whole suite runs. Kivy's
-# windows need a screen: the tests run on a virtual one (Xvfb, Mesa's llvmpipe).
-test: setup
+# First the checks that take seconds: the layers (.importlinter), lint and import order, types
+# (both in pyproject.toml). The core's own tests must cover every branch of it; then the server's
+# tests on the lowest allowed dependencies; then the whole suite. Kivy's windows need a screen:
+# the tests run on a virtual one (Xvfb, Mesa's llvmpipe).
+test: setup lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/core --cov=queue_server.core --cov-branch \
 	  --cov-report=term-missing:skip-covered --cov-fail-under=100
+	$(MAKE) --no-print-directory test-lowest
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/mypy
+
+# The server's tests (its core and its integration through a real websocket and SQLite file) with
+# the lowest versions of the dependencies (.venv-lowest above); on a virtual screen, because the
+# README's demo test starts a kiosk (so Kivy's lowest version is run too). About a minute.
+test-lowest: $(STAMP)/venv-lowest
+	xvfb-run -a -s "-screen 0 1920x1080x24" $(LOWEST)/bin/python -m pytest -q -p no:cacheprovider tests/core tests/integration
 
 # The display boards' default Vietnamese voice pack (espeak-ng), made ahead of the first call.
 voice: setup
@@ -68,4 +98,4 @@ bench-faults: setup
 	xvfb-run -a $(BIN)/python -m pytest -m slow -q tests/faults
 
 clean:
-	rm -rf $(VENV) $(STAMP) var
+	rm -rf $(VENV) $(LOWEST) $(STAMP) var .mypy_cache

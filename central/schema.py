@@ -234,7 +234,7 @@ def append(
     ensure_partitions(conn, months_of([r.at for r in rows]), known_months)
     with conn.transaction():
         conn.execute("INSERT INTO sites (site) VALUES (%s) ON CONFLICT (site) DO NOTHING", [site])
-        (last, guarded) = conn.execute(  # type: ignore[misc]
+        (last, guarded) = conn.execute(  # type: ignore[misc]  # the row exists: inserted just above
             "SELECT last_seq, row_security_active('events') FROM sites WHERE site = %s FOR UPDATE", [site]
         ).fetchone()
         if after > last:

@@ -25,7 +25,7 @@ from pathlib import Path
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
 
-from display_board.bootstrap import BoardSetupError, build_app, load_setup, prepare_kivy  # noqa: E402
+from display_board.bootstrap import BoardSetupError, build_app, load_setup, prepare_kivy  # noqa: E402 - after the environment Kivy reads at import
 
 
 def _size(text: str) -> tuple[int, int]:

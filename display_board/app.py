@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
 
-from kivy.app import App  # noqa: E402
-from kivy.clock import Clock  # noqa: E402
+from kivy.app import App
+from kivy.clock import Clock
 
 if TYPE_CHECKING:
     from queue_server.protocol.client import QueueClient

@@ -16,38 +16,38 @@ import os
 os.environ.setdefault("KIVY_NO_ARGS", "1")  # our own command line; must precede the first kivy import
 os.environ.setdefault("KIVY_LOG_MODE", "MIXED")  # Kivy logs its own; the -v option governs the rest
 
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import dataclasses  # noqa: E402
-import datetime as dt  # noqa: E402
-import logging  # noqa: E402
-import signal  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Coroutine, Sequence  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+import argparse
+import asyncio
+import dataclasses
+import datetime as dt
+import logging
+import signal
+import sys
+import time
+from collections.abc import Coroutine, Sequence
+from pathlib import Path
+from typing import Any
 
-from kivy.app import App  # noqa: E402
-from kivy.clock import Clock  # noqa: E402
-from kivy.properties import NumericProperty, StringProperty  # noqa: E402
-from kivy.uix.screenmanager import NoTransition, ScreenManager  # noqa: E402
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.properties import NumericProperty, StringProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from hardware.scanner import ScanStream  # noqa: E402
-from queue_server.core.citizens import CitizenCard  # noqa: E402
-from queue_server.protocol.client import ConnectionStatus, NotConnected, RequestFailed  # noqa: E402
+from hardware.scanner import ScanStream
+from queue_server.core.citizens import CitizenCard
+from queue_server.protocol.client import ConnectionStatus, NotConnected, RequestFailed
 
-from kiosk.actions import KioskActions  # noqa: E402
-from kiosk.admin import AdminFlows  # noqa: E402
-from kiosk.bootstrap import KioskContext, KioskSetupError, build, read_settings  # noqa: E402
-from kiosk.core import decisions  # noqa: E402
-from kiosk.core.decisions import Notice, ScanKind  # noqa: E402
-from kiosk.core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter  # noqa: E402
-from kiosk.core.shown_ticket import ShownTicket  # noqa: E402
-from kiosk.citizens import CitizenFlows  # noqa: E402
-from kiosk.tickets import TicketFlows  # noqa: E402
-from queue_server.config.kiosk_options import KioskOptions, parse_window_size  # noqa: E402
-from kiosk.core.texts import Both, Catalogue  # noqa: E402
+from kiosk.actions import KioskActions
+from kiosk.admin import AdminFlows
+from kiosk.bootstrap import KioskContext, KioskSetupError, build, read_settings
+from kiosk.core import decisions
+from kiosk.core.decisions import Notice, ScanKind
+from kiosk.core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter
+from kiosk.core.shown_ticket import ShownTicket
+from kiosk.citizens import CitizenFlows
+from kiosk.tickets import TicketFlows
+from queue_server.config.kiosk_options import KioskOptions, parse_window_size
+from kiosk.core.texts import Both, Catalogue
 
 log = logging.getLogger(__name__)
 
@@ -355,7 +355,7 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
         action = decisions.scan_action(self.context.classifier.classify(text))
         log.info("scan: %s", action.kind.value)
         if action.kind is ScanKind.REJECT:
-            self.show_notice(action.notice)  # type: ignore[arg-type]
+            self.show_notice(action.notice)  # type: ignore[arg-type]  # a REJECT action always carries its notice
         elif action.kind is ScanKind.CHECK_IN:
             self.check_in(action.value)
         elif action.kind is ScanKind.LOOKUP_DOSSIER:

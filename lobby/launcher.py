@@ -146,7 +146,7 @@ def run(children: Sequence[Child], port: int) -> int:
 
 
 def _stop_all(running: list[tuple[Child, subprocess.Popen[bytes]]]) -> None:
-    for child, process in reversed(running):
+    for _child, process in reversed(running):
         if process.poll() is None:
             process.terminate()
     deadline = time.monotonic() + 5

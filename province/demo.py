@@ -142,7 +142,7 @@ def _wait_healthy(url: str, timeout: float = 30) -> None:
     raise RuntimeError(f"no answer from {url} after {timeout:.0f} s")
 
 
-async def _serve(config, port: int, site_ports: list[int], every: float) -> None:  # type: ignore[no-untyped-def]
+async def _serve(config, port: int, site_ports: list[int], every: float) -> None:
     traffic = [asyncio.create_task(_traffic(site, p, every)) for site, p in zip(SITES, site_ports, strict=True)] if every > 0 else []
     try:
         await run(Province(config, Database(config.dsn)), "127.0.0.1", port)

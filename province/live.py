@@ -113,7 +113,7 @@ def _today(conn: psycopg.Connection[Any], site: str, today: dt.date, now: dt.dat
         " FROM tickets WHERE site = %s AND day = %s",
         [site, today],
     ).fetchone()
-    waiting, oldest, served, issued = row  # type: ignore[misc]
+    waiting, oldest, served, issued = row  # type: ignore[misc]  # an aggregate query returns one row
     longest = None
     if oldest:
         longest = round(max(0.0, (now - dt.datetime.fromisoformat(oldest)).total_seconds() / 60), 1)

@@ -108,7 +108,7 @@ async def op_site(province: Province, manager: Manager, args: dict[str, Any]) ->
     return {"site": await province.database.query(lambda conn: live.site_detail(conn, site, now))}
 
 
-async def _report(province: Province, manager: Manager, args: dict[str, Any]):  # type: ignore[no-untyped-def]
+async def _report(province: Province, manager: Manager, args: dict[str, Any]):
     period, first, last = asked_days(args, province.clock().astimezone(province.config.tz).date())
     by = By(args["by"] or By.SITE.value)
     sites = await province.chosen_sites(manager, args["sites"])
@@ -200,7 +200,7 @@ class ProvinceServer:
         return await handler(self.province, asker.manager, validate(args, fields))
 
 
-def process_request(province: Province):  # type: ignore[no-untyped-def]
+def process_request(province: Province):
     async def respond(connection: ServerConnection, request: Request) -> Response | None:
         path = request.path.split("?", 1)[0]
         if request.headers.get("Upgrade", "").lower() == "websocket" and path in ("/", "/ws"):

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 SNAPSHOT_AFTER_REPLAYING = 5000  # events replayed at start past the newest snapshot: take one now
 
 
-def build_hub(config: SiteConfig, db_path: Path, clock=None, busy_timeout_ms: int = 5000) -> Hub:  # type: ignore[no-untyped-def]
+def build_hub(config: SiteConfig, db_path: Path, clock=None, busy_timeout_ms: int = 5000) -> Hub:
     """Open the store and rebuild the lobby from its log. A commit that finds the database
     locked waits ``busy_timeout_ms`` before it fails."""
     writer = Writer(db_path, config.site.site_id, config.settings.synchronous, busy_timeout_ms)
@@ -80,7 +80,7 @@ def build_services(config: SiteConfig, db_path: Path, reader: Any) -> Services:
     )
 
 
-async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=None) -> None:  # type: ignore[no-untyped-def]
+async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=None) -> None:
     hub = build_hub(config, db_path)
     gc.freeze()  # the day's replayed state stays out of the garbage collector's scans
     shipper = None

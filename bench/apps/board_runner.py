@@ -88,7 +88,7 @@ class BoardProbe:
         if not self.installed:
             self.installed = True
             self._install()
-        view = lambda: app.controller.board.view(app.monotonic())  # noqa: E731
+        view = lambda: app.controller.board.view(app.monotonic())  # noqa: E731 - a named view, read again below
         await wait_until(lambda: app.controller.live and view().synced, limit, "the board connected and synced")
         await asyncio.sleep(0.3)  # the snapshot drawn (a refresh on the next frame, and that frame)
         return {}

@@ -49,7 +49,7 @@ class Transport(abc.ABC):
         """Up to ``size`` bytes the printer sent, ``b""`` if none came within ``timeout``."""
         raise NotImplementedError(f"{self.name}: this link cannot read from the printer")
 
-    def discard_input(self) -> None:
+    def discard_input(self) -> None:  # noqa: B027 - a no-op by default: a link with nothing to forget keeps it
         """Forget bytes the printer sent earlier (stale answers)."""
 
     def _require_open(self) -> None:

@@ -25,7 +25,7 @@ class TapLabel(Label):
     target = StringProperty("")
     tap_handler = ObjectProperty(None, allownone=True)
 
-    def on_touch_down(self, touch):  # type: ignore[no-untyped-def]
+    def on_touch_down(self, touch):
         if self.collide_point(*touch.pos) and self.tap_handler is not None:
             self.tap_handler()
             return True

@@ -30,9 +30,9 @@ def read_dossier_lookup(root: Table) -> DossierLookupSettings:
     known = tuple(f for f in DOSSIER_FIELDS if f != "code")
     fields_table = table.table("fields", known)
     for name in known if fields_table is not None else ():
-        path = fields_table.text(name)  # type: ignore[union-attr]
+        path = fields_table.text(name)  # type: ignore[union-attr]  # the loop runs only if fields_table is not None
         if path is not None and (problem := check_json_path(path)):
-            fields_table.report(name, problem)  # type: ignore[union-attr]
+            fields_table.report(name, problem)  # type: ignore[union-attr]  # as above
         elif path is not None:
             fields[name] = path
     if fields_table is None or not fields_table.has("status"):

@@ -106,7 +106,7 @@ def read_pull(root: Table) -> DossierPullSettings | None:
     fields: dict[str, str] = {}
     fields_table = table.table("fields", PULL_FIELDS)
     for name in PULL_FIELDS if fields_table is not None else ():
-        path = _path(fields_table, name)  # type: ignore[arg-type]
+        path = _path(fields_table, name)  # type: ignore[arg-type]  # the loop runs only if fields_table is not None
         if path is not None:
             fields[name] = path
     for need in ("code", "status", "version"):

@@ -113,7 +113,7 @@ def _printer_width(values: Mapping[str, object]) -> int | None:
         return None
     if isinstance(value, bool) or value not in PRINTER_WIDTHS:
         raise KioskOptionError("printer_width", f"must be 384, 512 or 576 (dots), not {value!r}")
-    return int(value)  # type: ignore[call-overload]
+    return int(value)
 
 
 LANGUAGES = ("vi", "en")

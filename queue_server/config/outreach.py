@@ -37,7 +37,7 @@ _SECRET = re.compile(r"[!-~]{16,256}")
 _HEADER = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")
 
 
-def read_outreach(root: Table, service_codes: set[str] = frozenset()) -> OutreachSettings:  # type: ignore[assignment]
+def read_outreach(root: Table, service_codes: set[str] = frozenset()) -> OutreachSettings:  # type: ignore[assignment]  # an empty frozenset default: the codes are only read
     return OutreachSettings(
         outbox=_read_outbox(root),
         notifications=_read_notifications(root),

@@ -34,7 +34,7 @@ def read_payment(root: Table, service_codes: Collection[str]) -> PaymentSettings
     fees: dict[str, int] = {}
     fees_table = table.table("fees", tuple(service_codes))
     for code in service_codes if fees_table is not None else ():
-        amount = fees_table.integer(code, None, low=1, high=vietqr.MAX_AMOUNT)  # type: ignore[union-attr]
+        amount = fees_table.integer(code, None, low=1, high=vietqr.MAX_AMOUNT)  # type: ignore[union-attr]  # the loop runs only if fees_table is not None
         if amount is not None:
             fees[code] = amount
     return PaymentSettings(bank_bin=bank_bin, account=account, account_name=name, fees=fees)

@@ -32,8 +32,8 @@ def _day_opened(state: LobbyState, event: Event) -> None:
         del state.last_number[key]
     for key in [k for k in state.queues if k[1] < day]:
         del state.queues[key]
-    for key in [k for k in state.targeted if k[1] < day]:
-        del state.targeted[key]
+    for counter_day in [k for k in state.targeted if k[1] < day]:
+        del state.targeted[counter_day]
     for code in [c for c, a in state.appointments.items() if a.day < day]:
         del state.appointments[code]
     for counter in state.counters.values():

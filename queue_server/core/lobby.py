@@ -26,7 +26,7 @@ import queue_server.core.ratings as ratings
 import queue_server.core.tickets as tickets
 from queue_server.core.events import Event
 from queue_server.core.evolve import apply
-from queue_server.core.model import Ticket, TicketState
+from queue_server.core.model import Counter, Ticket, TicketState
 from queue_server.core.site import Site
 from queue_server.core.state import LobbyState
 
@@ -186,7 +186,7 @@ class Lobby:
         return views
 
 
-def _can_serve(counter: Any, ticket: Ticket) -> bool:
+def _can_serve(counter: Counter, ticket: Ticket) -> bool:
     if ticket.target_counter is not None:
         return counter.number == ticket.target_counter
     return counter.serves(ticket.service)

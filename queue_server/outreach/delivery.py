@@ -101,7 +101,7 @@ class Deliverer:
         finally:
             db.close()
 
-    def _idle(self, db) -> float:  # type: ignore[no-untyped-def]
+    def _idle(self, db) -> float:
         try:
             nearest = outbox.next_due(db.conn)
         except Exception:
@@ -113,7 +113,7 @@ class Deliverer:
         wait = dt.datetime.fromisoformat(nearest).timestamp() - self.clock()
         return min(IDLE_SECONDS, max(0.005, wait))
 
-    def _dispatch(self, db) -> None:  # type: ignore[no-untyped-def]
+    def _dispatch(self, db) -> None:
         now = outbox.utc(dt.datetime.fromtimestamp(self.clock(), dt.UTC))
         with self._lock:
             free = self.settings.outbox.workers - len(self._busy)

@@ -50,7 +50,7 @@ async def store_dossiers(
     applied = [
         d.code
         for d in dossiers
-        if d.code not in stored or d.version is None or stored[d.code] is None or d.version > stored[d.code]  # type: ignore[operator]
+        if d.code not in stored or d.version is None or stored[d.code] is None or d.version > stored[d.code]  # type: ignore[operator]  # stored[d.code] is not None: tested just before (mypy can't narrow a dict item)
     ]
     now = hub.now()
     hashes = id_hashes or {}

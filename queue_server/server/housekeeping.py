@@ -61,7 +61,7 @@ class Housekeeping:
         hub = self.hub
         for ticket in hub.remote.to_expire(hub.lobby.state.tickets, hub.now()):
             try:
-                await hub.execute(MarkNoShow(now=hub.now(), counter=ticket.counter, ticket=ticket.id))  # type: ignore[arg-type]
+                await hub.execute(MarkNoShow(now=hub.now(), counter=ticket.counter, ticket=ticket.id))  # type: ignore[arg-type]  # a called ticket has its counter
             except (DomainError, StoreUnavailable) as exc:
                 log.warning("%s not expired: %s", ticket.label, exc)
 

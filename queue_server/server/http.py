@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from queue_server.server.hub import Hub
 
 
-def make_process_request(hub: Hub):  # type: ignore[no-untyped-def]
+def make_process_request(hub: Hub):
     async def process_request(connection: ServerConnection, request: Request) -> Response | None:
         path = request.path.split("?", 1)[0]
         if request.headers.get("Upgrade", "").lower() == "websocket" and path in ("/", "/ws"):

@@ -91,7 +91,7 @@ async def counter_status(hub: Hub, session: Session, args: dict[str, Any]) -> di
         "signed_in": signed_in,
         "expires_at": session.officer_expires.isoformat() if signed_in and session.officer_expires else None,
         "resume": (
-            resume_token(hub.config, session.device.id, session.officer, session.officer_expires)  # type: ignore[arg-type,union-attr]
+            resume_token(hub.config, session.device.id, session.officer, session.officer_expires)  # type: ignore[arg-type,union-attr]  # signed_in: the session has its device and officer
             if signed_in and session.officer_expires
             else None
         ),
@@ -135,7 +135,7 @@ def _current(hub: Hub, session: Session, ticket: Any, now: dt.datetime) -> dict[
 def _tally(hub: Hub, number: int, now: dt.datetime) -> dict[str, Any]:
     mine = [t for t in hub.lobby.tickets_today(now) if t.counter == number and t.called_at is not None]
     done = [t for t in mine if t.state is TicketState.DONE and t.done_at is not None]
-    seconds = [(t.done_at - (t.served_at or t.called_at)).total_seconds() for t in done]  # type: ignore[operator]
+    seconds = [(t.done_at - (t.served_at or t.called_at)).total_seconds() for t in done]  # type: ignore[operator]  # done tickets were called (filtered above) and have done_at
     rated = [t.rating for t in done if t.rating is not None]
     return {
         "called": len(mine),

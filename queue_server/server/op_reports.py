@@ -71,5 +71,5 @@ async def _report(hub: Hub, args: dict[str, Any]) -> Report:
     return build_report(hub.reader, first, last, by, hub.config.site.tz, scale)
 
 
-def _namer(hub: Hub, by: Grouping):  # type: ignore[no-untyped-def]
+def _namer(hub: Hub, by: Grouping):
     return lambda key: group_name(hub, by.value, key)

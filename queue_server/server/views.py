@@ -67,7 +67,7 @@ def shape(event: Event, session: Session, lobby: Lobby) -> dict[str, Any] | None
     """The event as ``session`` may see it, or None."""
     if not visible(event, session, lobby):
         return None
-    return stripped(event, session.role)  # type: ignore[arg-type]
+    return stripped(event, session.role)  # type: ignore[arg-type]  # visible() only passes sessions that said hello (role set)
 
 
 def visible(event: Event, session: Session, lobby: Lobby) -> bool:
@@ -215,7 +215,7 @@ def snapshot(session: Session, lobby: Lobby, now: dt.datetime) -> dict[str, Any]
     if role in (Role.COUNTER, Role.MANAGER, Role.INTEGRATION):
         mine = None
         if role is Role.COUNTER and session.counter is not None:
-            mine = {s for s, w in lobby.site.counter(session.counter).services.items() if w > 0}  # type: ignore[union-attr]
+            mine = {s for s, w in lobby.site.counter(session.counter).services.items() if w > 0}  # type: ignore[union-attr]  # a counter session's number is one of the site's (checked at hello)
         result["waiting"] = waiting_list(lobby, now, mine)
     if role in (Role.COUNTER, Role.MANAGER, Role.INTEGRATION):
         result["pause_reasons"] = [

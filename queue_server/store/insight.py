@@ -134,7 +134,7 @@ def _key(row: Mapping[str, Any], by: InsightGrouping, tz: ZoneInfo, units: Mappi
         return units.get(row["service"], row["service"])
     if by is InsightGrouping.HOUR:
         return dt.datetime.fromisoformat(row["arrival_at"]).astimezone(tz).hour
-    return row[by.value]  # type: ignore[no-any-return]
+    return row[by.value]
 
 
 def quality(rows: Iterable[Mapping[str, Any]], targets: Mapping[str, int], scale: Sequence[int]) -> Quality:

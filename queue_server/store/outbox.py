@@ -80,7 +80,7 @@ _PENDING = "SELECT id, key, channel, target, seq, kind, phone, payload, attempts
 
 
 def _pending(rows: Iterable[tuple[Any, ...]]) -> list[Pending]:
-    return [Pending(*row[:7], json.loads(row[7]), row[8]) for row in rows]  # type: ignore[arg-type]
+    return [Pending(*row[:7], json.loads(row[7]), row[8]) for row in rows]  # type: ignore[call-arg]  # the row's 9 columns are Pending's 9 fields; mypy can't count row[:7]
 
 
 def due(conn: sqlite3.Connection, now: str, busy: set[int], busy_targets: set[str], limit: int) -> list[Pending]:

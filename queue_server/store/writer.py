@@ -233,7 +233,7 @@ def _settle(batch: Batch, result: int | None = None, error: Exception | None = N
         if error is not None:
             batch.future.set_exception(error)
         else:
-            batch.future.set_result(result)  # type: ignore[arg-type]
+            batch.future.set_result(result)  # type: ignore[arg-type]  # error is None: the batch's result is set
     except concurrent.futures.InvalidStateError:
         log.debug("a batch's waiter had given up (cancelled)")
         return

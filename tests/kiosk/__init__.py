@@ -9,4 +9,4 @@ folder is added to this package's path, so ``kiosk.core`` and ``kiosk.app`` stil
 from pathlib import Path
 
 if __name__ == "kiosk":
-    __path__.append(str(Path(__file__).resolve().parents[2] / "kiosk"))  # noqa: F821
+    __path__.append(str(Path(__file__).resolve().parents[2] / "kiosk"))  # noqa: F821 - __path__: set on a package by the import system

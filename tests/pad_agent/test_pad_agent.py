@@ -61,7 +61,7 @@ def test_each_pad_waits_as_long_as_its_device_says(tmp_path: Path) -> None:
                 manager = await device(lobby.url, "demo-manager-token")
                 await kiosk.ok("ticket.issue", service="HT")
                 await kiosk.ok("ticket.issue", service="DD")
-                lit = lambda: sim.leds.get(1) is LedState.ARMED and sim.leds.get(3) is LedState.ARMED  # noqa: E731
+                lit = lambda: sim.leds.get(1) is LedState.ARMED and sim.leds.get(3) is LedState.ARMED  # noqa: E731 - a named condition, waited on below
                 counter_1, at_1 = await serve_one(lobby.url, "counter-1", "lan.nguyen", "1001", "A001")
                 counter_3, at_3 = await serve_one(lobby.url, "counter-3", "hung.tran", "1002", "B001")
                 assert await asyncio.to_thread(sim.wait_for, lit, 5)

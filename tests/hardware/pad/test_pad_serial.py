@@ -42,7 +42,7 @@ def test_arm_press_and_leds_with_our_frames(tmp_path: Path) -> None:
             sim.press(3, 2)  # configured, not armed
             events = [await asyncio.wait_for(bus.get(), 5) for _ in range(3)]
             # one beep when armed, two for "thank you"
-            thanked = lambda: sim.leds.get(2) is LedState.THANKS and sim.beeps.get(2) == 3  # noqa: E731
+            thanked = lambda: sim.leds.get(2) is LedState.THANKS and sim.beeps.get(2) == 3  # noqa: E731 - a named condition, waited on below
             assert await asyncio.to_thread(sim.wait_for, thanked)
             bus.disarm(counter="5")
             assert await asyncio.to_thread(sim.wait_for, lambda: sim.leds.get(2) is LedState.OFF)
