@@ -30,7 +30,7 @@ from queue_server.store import outbox
 from queue_server.store.database import connect
 from queue_server.store.writer import Batch, StoreUnavailable
 from queue_server.outreach.adapters import HttpRequest, NotDeliverable, Outcome, outcome_of, request_for
-from queue_server.outreach.phones import mask
+from queue_server.core.phones import mask
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from queue_server.core import commands
 from queue_server.protocol.messages import Field
 from queue_server.config.settings import Role
 from queue_server.store.insight import Insight, InsightGrouping, build_insight
-from queue_server.store.reports import Period
+from queue_server.core.periods import Period
 from queue_server.web.insight_exports import Names, insight_tables
 from queue_server.web.sheets import sheets_to_csv, sheets_to_xlsx
 from queue_server.server.report_names import FORMATS, group_name

@@ -8,7 +8,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from queue_server.core.model import TicketState
-from queue_server.outreach import phones
+from queue_server.core import phones
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
 from queue_server.config.settings import Role

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from queue_server.outreach.phones import mask
+from queue_server.core.phones import mask
 
 
 @dataclasses.dataclass(frozen=True)

@@ -33,10 +33,6 @@ import sqlite_utils
 MAX_DAYS = 366
 
 
-class Period(enum.StrEnum):
-    DAY = "day"
-    WEEK = "week"  # ISO week, Monday to Sunday
-    MONTH = "month"
 
 
 class Grouping(enum.StrEnum):
@@ -86,18 +82,6 @@ class Report:
     total: Figures
     rows: tuple[ReportRow, ...]
     arrivals_by_hour: tuple[int, ...]  # 24 counts, local hours
-
-
-def period_bounds(period: Period, day: dt.date) -> tuple[dt.date, dt.date]:
-    """The first and last day of the ``period`` that holds ``day``."""
-    if period is Period.DAY:
-        return day, day
-    if period is Period.WEEK:
-        monday = day - dt.timedelta(days=day.weekday())
-        return monday, monday + dt.timedelta(days=6)
-    first = day.replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    return first, following - dt.timedelta(days=1)
 
 
 def check_range(first: dt.date, last: dt.date) -> None:

@@ -15,14 +15,8 @@ import openpyxl
 import pytest
 
 from queue_server.store.database import connect
-from queue_server.store.reports import (
-    Grouping,
-    Period,
-    ReportRangeError,
-    build_report,
-    check_range,
-    period_bounds,
-)
+from queue_server.store.reports import Grouping, ReportRangeError, build_report, check_range
+from queue_server.core.periods import Period, period_bounds
 from queue_server.store.schema import migrate
 from queue_server.web.exports import report_table, to_csv, to_xlsx
 
