@@ -129,7 +129,7 @@ class PadAgent:
         elif isinstance(event, ArmExpired):
             logger.info("pad %d: nobody rated ticket %s in time", event.address, event.ticket)
         elif isinstance(event, PressIgnored):
-            logger.debug("pad %d: key %d ignored: %s", event.address, event.key, event.reason.value)
+            logger.info("pad %d: key %d ignored: %s", event.address, event.key, event.reason.value)
 
     async def submit(self, event: RatingAccepted) -> None:
         counter = int(event.counter) if event.counter is not None else None

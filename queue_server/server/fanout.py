@@ -83,7 +83,9 @@ class Fanout:
 
         for sessions in self.audiences.values():
             anyone = next(iter(sessions))
-            seen = [frame(e, anyone.role) for e in events if views.visible(e, anyone, lobby)]
+            role = anyone.role
+            assert role is not None, "only sessions that said hello are in an audience (register)"
+            seen = [frame(e, role) for e in events if views.visible(e, anyone, lobby)]
             if seen:
                 for session in sessions:
                     self._queue(session, seen)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
@@ -31,7 +30,7 @@ _MINUTES = "((julianday({end}) - julianday({start})) * 1440.0)"
 
 
 def walk_ins_by_slot(
-    db: sqlite_utils.Database, days: Iterable[dt.date], tz: ZoneInfo, service: str | None = None
+    db: sqlite_utils.Database, days: Iterable[dt.date], tz: dt.tzinfo, service: str | None = None
 ) -> dict[dt.date, dict[tuple[str, int], int]]:
     """Tickets issued without an appointment per (service, local half-hour) on each of ``days``
     (of one ``service`` only, when given); a day is a key only when the centre issued at least
@@ -71,7 +70,7 @@ def service_minutes(db: sqlite_utils.Database, first: dt.date, last: dt.date) ->
     return {row["service"]: row["minutes"] for row in rows}
 
 
-def booked_by_slot(db: sqlite_utils.Database, day: dt.date, tz: ZoneInfo) -> dict[tuple[str, int], int]:
+def booked_by_slot(db: sqlite_utils.Database, day: dt.date, tz: dt.tzinfo) -> dict[tuple[str, int], int]:
     """Appointments of ``day`` that are not cancelled, per (service, local half-hour)."""
     counts: dict[tuple[str, int], int] = {}
     around = [(day - dt.timedelta(days=1)).isoformat(), (day + dt.timedelta(days=2)).isoformat()]
@@ -87,7 +86,7 @@ def booked_by_slot(db: sqlite_utils.Database, day: dt.date, tz: ZoneInfo) -> dic
     return counts
 
 
-def arrival_cells(db: sqlite_utils.Database, first: dt.date, last: dt.date, tz: ZoneInfo) -> list[ArrivalCell]:
+def arrival_cells(db: sqlite_utils.Database, first: dt.date, last: dt.date, tz: dt.tzinfo) -> list[ArrivalCell]:
     """The arrivals of the days (not the closed half of a transfer) by the local hour they came
     in, with the sum and count of the waits of those called."""
     hour, offset = _HOUR.format(column="issued_at"), _OFFSET.format(column="issued_at")
@@ -101,5 +100,5 @@ def arrival_cells(db: sqlite_utils.Database, first: dt.date, last: dt.date, tz: 
     return [ArrivalCell(_local(r["hour"], r["offset"], tz), r["n"], r["called"], r["waited"]) for r in rows]
 
 
-def _local(hour: str, offset: str, tz: ZoneInfo) -> dt.datetime:
+def _local(hour: str, offset: str, tz: dt.tzinfo) -> dt.datetime:
     return dt.datetime.fromisoformat(f"{hour}:00:00{offset}").astimezone(tz)

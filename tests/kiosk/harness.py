@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import re
 import sys
@@ -45,10 +46,25 @@ def visible_texts(widget: Any) -> list[str]:
     return out
 
 
+class Said(logging.Handler):
+    """What the kiosk's own loggers said (INFO and up), for a test to wait on."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
 class Commands:
     def __init__(self, app: KioskApp, artefacts: Path) -> None:
         self.app = app
         self.artefacts = artefacts
+        self.said = Said()
+        kiosk_log = logging.getLogger("kiosk")
+        kiosk_log.addHandler(self.said)
+        kiosk_log.setLevel(min(kiosk_log.getEffectiveLevel(), logging.INFO))
 
     async def run(self, message: dict[str, Any]) -> dict[str, Any]:
         handler = getattr(self, f"cmd_{message.pop('cmd')}")
@@ -90,6 +106,15 @@ class Commands:
                 raise TimeoutError(f"the ticket is still printing after {limit} s")
             await asyncio.sleep(0.02)
         return await self.cmd_state()
+
+    async def cmd_wait_said(self, text: str, limit: float = 10.0) -> dict[str, Any]:
+        """Until a line the kiosk logged holds ``text``; then that line."""
+        deadline = time.monotonic() + limit
+        while not (found := [line for line in self.said.lines if text in line]):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the kiosk did not say {text!r} in {limit} s (it said: {self.said.lines[-5:]})")
+            await asyncio.sleep(0.02)
+        return {"line": found[0]}
 
     async def cmd_tap(self, target: str, times: int = 1) -> dict[str, Any]:
         widget = find_target(self.app.root.current_screen, target)

@@ -211,6 +211,10 @@ class Kiosk:
         await asyncio.sleep(1.05)
         await self.tap("done")
 
+    async def wait_said(self, text: str, limit: float = 10.0) -> str:
+        """The first line the kiosk logged (INFO and up) that holds ``text``, once it has."""
+        return (await self.cmd("wait_said", timeout=limit + 5, text=text, limit=limit))["line"]
+
     async def tap(self, target: str, times: int = 1) -> None:
         await self.cmd("tap", target=target, times=times)
 

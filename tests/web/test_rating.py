@@ -93,7 +93,8 @@ def test_a_pad_press_after_complete_is_recorded_once_and_shows_in_the_report(
         assert rating["score"] == 4 and rating["source"] == "pad-1" and rating["counter"] == 1
         sim_pad(sim_dir, "--press", "1", "--address", "1")  # a second press: no second rating
         sim_pad(sim_dir, "--press", "2", "--address", "3")  # another counter's pad, not armed
-        time.sleep(1.0)
+        wait_for_log(agent_log, "pad 1: key 1 ignored")  # the agent's word on each press comes first
+        wait_for_log(agent_log, "pad 3: key 2 ignored")
         assert manager.count("rating.recorded") == 1
 
         # the on-screen tablet of counter 1 rates the next ticket; the pad is then disarmed
@@ -114,7 +115,7 @@ def test_a_pad_press_after_complete_is_recorded_once_and_shows_in_the_report(
         screenshot(tablet, "rate-tablet-thanks")
         assert manager.wait_for("rating.recorded", ticket=second)["score"] == 3
         sim_pad(sim_dir, "--press", "1", "--address", "1")
-        time.sleep(1.0)
+        wait_for_log(agent_log, "pad 1: key 1 ignored", count=2)
         assert manager.count("rating.recorded", ticket=second) == 1
 
         # nobody presses within the timeout: the pad disarms and a late press rates nothing
@@ -124,7 +125,7 @@ def test_a_pad_press_after_complete_is_recorded_once_and_shows_in_the_report(
         manager.wait_for("ticket.completed", label="A003")
         wait_for_log(agent_log, "nobody rated", timeout=TIMEOUT + 5)
         sim_pad(sim_dir, "--press", "2", "--address", "1")
-        time.sleep(1.0)
+        wait_for_log(agent_log, "pad 1: key 2 ignored")
         assert manager.count("rating.recorded") == 2
 
         report = manager.request("report.get", by="counter")["report"]
@@ -197,10 +198,11 @@ def test_the_tablet_waits_as_long_as_its_pad_device_says(server: Server, listene
     assert 8 <= seconds <= 12, seconds
 
 
-def wait_for_log(path: Path, text: str, timeout: float = 10) -> None:
+def wait_for_log(path: Path, text: str, timeout: float = 10, count: int = 1) -> None:
+    """Until ``text`` stands ``count`` times in the log (a condition, polled; never a bare sleep)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if text in path.read_text():
+        if path.read_text().count(text) >= count:
             return
         time.sleep(0.05)
     raise AssertionError(f"{text!r} not in the log {path}:\n{path.read_text()}")
