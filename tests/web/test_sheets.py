@@ -20,7 +20,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from queue_server.web.sheets import FORMULA_STARTS, Sheet, csv_cell, sheets_to_csv, sheets_to_xlsx
+from queue_server.web.sheets import (
+    FORMULA_STARTS,
+    Sheet,
+    csv_cell,
+    sheets_to_csv,
+    sheets_to_xlsx,
+)
 from tests.integration.conftest import run, running_lobby
 from tests.integration.sites import site_config
 
