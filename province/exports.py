@@ -1,5 +1,6 @@
 """The province's report as rows with names, and as CSV or XLSX (the sites' file format:
-:mod:`queue_server.web.exports`), with a column naming each row's site."""
+:mod:`queue_server.web.exports`, written by the one writer, :mod:`queue_server.web.sheets`, where
+a name is never a formula), with a column naming each row's site."""
 
 from __future__ import annotations
 

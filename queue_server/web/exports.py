@@ -1,5 +1,5 @@
-"""Reports as files: CSV (UTF-8 with a byte-order mark, so Excel shows Vietnamese right) and
-Excel .xlsx (openpyxl), with the same table in both.
+"""Reports as files, CSV or Excel .xlsx with the same table in both, written by the one writer
+(:mod:`queue_server.web.sheets`).
 
     table = report_table(report, name_of, levels)
     data = to_csv(table)      # bytes
@@ -8,13 +8,12 @@ Excel .xlsx (openpyxl), with the same table in both.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from queue_server.store.reports import Figures, Grouping, Report
+from queue_server.web.sheets import Sheet, sheets_to_csv, sheets_to_xlsx
 
 GROUP_HEADINGS = {
     Grouping.SERVICE: "Lĩnh vực (Field)",
@@ -78,41 +77,18 @@ def figure_values(figures: Figures, levels: Sequence[tuple[int, str]]) -> tuple[
     )
 
 
+def report_sheets(table: Table) -> tuple[Sheet, Sheet]:
+    """The report and its arrivals per hour, as the sheets of :mod:`queue_server.web.sheets`."""
+    report = Sheet("Báo cáo", table.title, table.headings, table.rows, total=True, width=36)
+    hours = tuple((f"{hour:02d}:00", count) for hour, count in enumerate(table.hours))
+    return report, Sheet("Theo giờ", None, ("Giờ (Hour)", "Lượt đến (Arrivals)"), hours, width=None)
+
+
 def to_csv(table: Table) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(table.headings)
-    for row in table.rows:
-        writer.writerow(["" if value is None else value for value in row])
-    writer.writerow([])
-    writer.writerow(["Giờ (Hour)", "Lượt đến (Arrivals)"])
-    for hour, count in enumerate(table.hours):
-        writer.writerow([f"{hour:02d}:00", count])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """The report's table, a blank line, the arrivals per hour (no title: the file's name has it)."""
+    return sheets_to_csv(report_sheets(table), titles=False)
 
 
 def to_xlsx(table: Table) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Báo cáo"
-    sheet.append([table.title])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(list(table.headings))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        sheet.append(list(row))
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 36
-    sheet.freeze_panes = "B3"
-    hours = book.create_sheet("Theo giờ")
-    hours.append(["Giờ (Hour)", "Lượt đến (Arrivals)"])
-    for hour, count in enumerate(table.hours):
-        hours.append([f"{hour:02d}:00", count])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """Two sheets: the report under its title, and the arrivals per hour."""
+    return sheets_to_xlsx(report_sheets(table))

@@ -147,6 +147,46 @@ def test_a_district_manager_never_sees_another_districts_site(province) -> None:
     run_with_server(config, scenario)
 
 
+def test_a_site_named_like_a_formula_is_text_in_the_directors_files(province, central_dsn: str) -> None:  # type: ignore[no-untyped-def]
+    """A site renames itself =HYPERLINK(…) and an officer @…: its next configuration snapshot,
+    kept as the shipper keeps it, names its rows; in the files they are text, never formulas."""
+    import csv
+    import dataclasses
+
+    from central import schema as central
+    from queue_server.shipping.site_record import describe_site
+    from tests.province.province_data import site_named
+
+    config, _ = province
+    hyperlink = '=HYPERLINK("http://x","y")'
+    site = site_named("xa-an-binh")
+    officers = tuple(dataclasses.replace(o, name="@" + o.name) if o.user == "lan" else o for o in site.officers)
+    renamed = dataclasses.replace(site, site=dataclasses.replace(site.site, name=hyperlink), officers=officers)
+    with psycopg.connect(central_dsn) as conn:
+        assert central.record_config(conn, "xa-an-binh", describe_site(renamed))
+
+    async def scenario(url: str, port: int) -> None:
+        client, _ = await manager(url, "province-director-token")
+
+        async def export(by: str, fmt: str) -> bytes:
+            return base64.b64decode((await client.ok("province.export", by=by, format=fmt))["data"])
+
+        lines = list(csv.reader(io.StringIO((await export("site", "csv")).decode("utf-8-sig"), newline="")))
+        assert ["'" + hyperlink] in [line[:1] for line in lines] and [SITES["phuong-1"]] in [line[:1] for line in lines]
+        by_officer = list(csv.reader(io.StringIO((await export("officer", "csv")).decode("utf-8-sig"), newline="")))
+        assert ["'" + hyperlink, "'@Nguyễn Thị Lan"] in [line[:2] for line in by_officer]
+        for by in ("site", "officer"):
+            sheet = openpyxl.load_workbook(io.BytesIO(await export(by, "xlsx")))["Báo cáo"]
+            cells = [cell for row in sheet.iter_rows() for cell in row]
+            assert all(cell.data_type != "f" for cell in cells), by
+            links = [cell for cell in cells if cell.value == hyperlink]
+            assert links and all(link.data_type == "s" and link.quotePrefix for link in links), by
+            assert all(type(cell.value) is int for cell in sheet[3][2 if by == "officer" else 1:5]), "figures stay numbers"
+        await client.close()
+
+    run_with_server(config, scenario)
+
+
 def test_bad_requests_get_specific_errors_and_the_server_goes_on(province) -> None:  # type: ignore[no-untyped-def]
     config, _ = province
 
