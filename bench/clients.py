@@ -13,9 +13,8 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from queue_server.protocol.client import QueueClient
-
 from bench.site import PIN, BenchSite
+from queue_server.protocol.client import QueueClient
 
 
 class Device:

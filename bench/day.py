@@ -16,12 +16,11 @@ import random
 import time
 from typing import Any
 
-from queue_server.protocol.client import RequestFailed
-
 from bench.clients import Device, close_all, connect_all, open_counters
 from bench.figures import own_cpu_seconds
 from bench.server import ServerProcess
 from bench.site import BenchSite
+from queue_server.protocol.client import RequestFailed
 
 SCORES = (4, 4, 4, 3, 3, 2, 1)
 

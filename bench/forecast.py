@@ -31,13 +31,12 @@ import zoneinfo
 from pathlib import Path
 from typing import Any
 
+from bench.history import SimulatedCentre
 from queue_server.core.planning.erlang import counters_needed
 from queue_server.core.planning.forecast import forecast, history_days
 from queue_server.store.database import connect
 from queue_server.store.history import walk_ins_by_slot
 from queue_server.store.schema import migrate
-
-from bench.history import SimulatedCentre
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 FIRST = dt.date(2026, 6, 1)  # a Monday

@@ -20,10 +20,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from queue_server.protocol.client import RequestFailed
-
 from bench.figures import Latency, own_cpu_seconds
 from bench.lean import LeanClient
+from queue_server.protocol.client import RequestFailed
 
 
 class Load:

@@ -31,16 +31,14 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-
-from province.cluster import Cluster
-from province.reports import By, build
-from central import schema as central
-from central import summaries
-
 from bench import report
 from bench.figures import Latency
 from bench.site import BenchSite
 from bench.year import COUNTERS, write_year
+from central import schema as central
+from central import summaries
+from province.cluster import Cluster
+from province.reports import By, build
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -22,16 +22,16 @@ import threading
 import time
 from pathlib import Path
 
+from central.schema import Row
+from queue_server.config.settings import CentralSettings
 from queue_server.config.site import load_config
 from queue_server.core import commands as c
 from queue_server.core.codes import TICKET_CODE_LENGTH
 from queue_server.core.lobby import Lobby
-from central.schema import Row
-from queue_server.shipping.shipper import Shipper
 from queue_server.server.common import new_code
-from queue_server.config.settings import CentralSettings
-from queue_server.store.reader import load_events, ticket_row
+from queue_server.shipping.shipper import Shipper
 from queue_server.store.database import connect
+from queue_server.store.reader import load_events, ticket_row
 from queue_server.store.writer import Batch, Writer
 
 

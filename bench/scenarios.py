@@ -15,13 +15,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from queue_server.protocol.client import NotConnected, RequestFailed
-
 from bench.clients import Device, close_all, connect_all, open_counters
 from bench.figures import Latency, own_cpu_seconds
 from bench.lean import LeanClient
 from bench.server import ServerProcess
 from bench.site import PIN, BenchSite
+from queue_server.protocol.client import NotConnected, RequestFailed
 
 
 async def issue_many(kiosks: list[Device], count: int, services: tuple[str, ...]) -> list[dict[str, Any]]:

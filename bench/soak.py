@@ -15,13 +15,14 @@ import random
 import time
 from typing import Any
 
-from queue_server.protocol.client import RequestFailed
 from websockets.asyncio.client import connect
 
 from bench.clients import Device, close_all, connect_all, open_counters
 from bench.figures import slope_per_minute
 from bench.server import ServerProcess
 from bench.site import BenchSite
+from queue_server.protocol.client import RequestFailed
+
 
 async def soak(
     server: ServerProcess,

@@ -15,10 +15,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.figures import Latency
 from queue_server.core.events import Event, EventType
 from queue_server.store.writer import Batch, Writer
-
-from bench.figures import Latency
 
 
 async def store_throughput(submitters: int = 64, seconds: float = 5.0, folder: Path | None = None) -> dict[str, Any]:

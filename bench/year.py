@@ -20,18 +20,17 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import report
+from bench.site import BenchSite
 from queue_server.bootstrap import build_hub
 from queue_server.config.site import load_config
-from queue_server.core.codes import TICKET_CODE_LENGTH
 from queue_server.core import commands as c
+from queue_server.core.codes import TICKET_CODE_LENGTH
 from queue_server.core.lobby import Lobby
 from queue_server.server.common import new_code
 from queue_server.store import snapshots
 from queue_server.store.reader import ticket_row
 from queue_server.store.writer import Batch, Writer
-
-from bench import report
-from bench.site import BenchSite
 
 COUNTERS = 8
 

@@ -194,7 +194,7 @@ def migrate(conn: psycopg.Connection[Any]) -> int:
 
 
 def month_of(at: str) -> dt.date:
-    moment = dt.datetime.fromisoformat(at).astimezone(dt.timezone.utc)
+    moment = dt.datetime.fromisoformat(at).astimezone(dt.UTC)
     return dt.date(moment.year, moment.month, 1)
 
 

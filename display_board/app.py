@@ -30,12 +30,11 @@ from kivy.app import App
 from kivy.clock import Clock
 
 if TYPE_CHECKING:
-    from queue_server.protocol.client import QueueClient
-
-    from display_board.setup import BoardSetup
     from display_board.controller import BoardController
-    from queue_server.config.board_options import Layout
     from display_board.screen import BoardScreen
+    from display_board.setup import BoardSetup
+    from queue_server.config.board_options import Layout
+    from queue_server.protocol.client import QueueClient
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +70,8 @@ class BoardApp(App):
     def build(self) -> BoardScreen:
         from kivy.core.window import Window
 
-        from queue_server.config.board_options import Layout
         from display_board.screen import LandscapeBoard, PortraitBoard
+        from queue_server.config.board_options import Layout
 
         layout = self.layout
         if layout is Layout.AUTO:

@@ -15,14 +15,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from queue_server.config.site import ConfigError, load_config
-from queue_server.config.settings import DeviceNotFound, Role
-
 from display_board.announcer import Announcer
 from display_board.board import Board
 from display_board.numbers import NORTH, SOUTH
-from queue_server.config.board_options import BoardOptionError, Layout, NumberStyle, parse_options
 from display_board.setup import BoardSetup
+from queue_server.config.board_options import BoardOptionError, Layout, NumberStyle, parse_options
+from queue_server.config.settings import DeviceNotFound, Role
+from queue_server.config.site import ConfigError, load_config
 
 if TYPE_CHECKING:
     from display_board.app import BoardApp
@@ -94,14 +93,13 @@ def build_app(setup: BoardSetup, *, monotonic=time.monotonic, sound_card: bool =
     from kivy.core.text import LabelBase
     from kivy.lang import Builder
 
-    from queue_server.protocol.client import QueueClient
-
     from display_board.app import BoardApp
     from display_board.controller import BoardController, Speaker
     from display_board.faults import AudioFault, AudioReporter
     from display_board.player import SoundPlayer
     from display_board.voice import VoicePack, VoicePackError
     from display_board.voicegen import CHIME, VoiceBuildError, ensure_pack
+    from queue_server.protocol.client import QueueClient
 
     LabelBase.register("NotoSans", str(FONTS / "NotoSans-Regular.ttf"), fn_bold=str(FONTS / "NotoSans-Bold.ttf"))
     for name in KV_FILES:
@@ -141,7 +139,7 @@ def build_app(setup: BoardSetup, *, monotonic=time.monotonic, sound_card: bool =
         announcer,
         speaker,
         monotonic=monotonic,
-        wall_clock=lambda: dt.datetime.now(dt.timezone.utc),
+        wall_clock=lambda: dt.datetime.now(dt.UTC),
         schedule=lambda seconds, fn: Clock.schedule_once(lambda _dt: fn(), seconds),
     )
 

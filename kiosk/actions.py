@@ -17,10 +17,9 @@ import logging
 from typing import Any
 
 from hardware.printer import Document, PaperState, PrinterError, QueueTicket
-from queue_server.protocol.client import NotConnected, RequestFailed
-
 from kiosk.bootstrap import KioskContext
 from kiosk.core import documents
+from queue_server.protocol.client import NotConnected, RequestFailed
 
 log = logging.getLogger(__name__)
 

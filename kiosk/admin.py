@@ -7,11 +7,10 @@ import logging
 import time
 from typing import Any
 
-from queue_server.core import pins
-from queue_server.protocol.client import ConnectionStatus
-
 from kiosk.bootstrap import KioskSetupError, open_printer, read_settings
 from kiosk.core.texts import Catalogue
+from queue_server.core import pins
+from queue_server.protocol.client import ConnectionStatus
 
 log = logging.getLogger(__name__)
 

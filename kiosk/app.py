@@ -34,20 +34,19 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from hardware.scanner import ScanStream
-from queue_server.core.citizens import CitizenCard
-from queue_server.protocol.client import ConnectionStatus, NotConnected, RequestFailed
-
 from kiosk.actions import KioskActions
 from kiosk.admin import AdminFlows
 from kiosk.bootstrap import KioskContext, KioskSetupError, build, read_settings
+from kiosk.citizens import CitizenFlows
 from kiosk.core import decisions
 from kiosk.core.decisions import Notice, ScanKind
 from kiosk.core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter
 from kiosk.core.shown_ticket import ShownTicket
-from kiosk.citizens import CitizenFlows
+from kiosk.core.texts import Both, Catalogue
 from kiosk.tickets import TicketFlows
 from queue_server.config.kiosk_options import KioskOptions, parse_window_size
-from kiosk.core.texts import Both, Catalogue
+from queue_server.core.citizens import CitizenCard
+from queue_server.protocol.client import ConnectionStatus, NotConnected, RequestFailed
 
 log = logging.getLogger(__name__)
 

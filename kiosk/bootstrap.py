@@ -14,14 +14,13 @@ from typing import Any
 
 from hardware.printer import TicketPrinter, printer_from_url
 from hardware.scanner import ScanSource, open_scanner
-from kiosk.core.scans import CodeClassifier
 from hardware.urls import InvalidDeviceURL
-from queue_server.protocol.client import ConnectionStatus, QueueClient
-from queue_server.config.site import ConfigError, load_config
-from queue_server.config.settings import Device, DeviceNotFound, Role, SiteConfig
-
-from queue_server.config.kiosk_options import KioskOptionError, KioskOptions, parse_options
+from kiosk.core.scans import CodeClassifier
 from kiosk.core.texts import Catalogue, Language
+from queue_server.config.kiosk_options import KioskOptionError, KioskOptions, parse_options
+from queue_server.config.settings import Device, DeviceNotFound, Role, SiteConfig
+from queue_server.config.site import ConfigError, load_config
+from queue_server.protocol.client import ConnectionStatus, QueueClient
 
 log = logging.getLogger(__name__)
 

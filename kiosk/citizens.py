@@ -9,10 +9,9 @@ import datetime as dt
 import logging
 from typing import Any
 
+from kiosk.core.decisions import Notice, Tone
 from queue_server.core.citizens import CardInvalid, CitizenCard, parse_card
 from queue_server.protocol.client import ConnectionStatus, NotConnected, RequestFailed
-
-from kiosk.core.decisions import Notice, Tone
 
 log = logging.getLogger(__name__)
 

@@ -17,13 +17,12 @@ from typing import Any
 
 from kivy.clock import Clock
 
-from queue_server.protocol.client import ConnectionStatus, NotConnected, RequestFailed
-
 from kiosk.actions import Issued
 from kiosk.core import decisions
 from kiosk.core.decisions import Notice
 from kiosk.core.shown_ticket import ShownTicket
 from kiosk.core.texts import Both
+from queue_server.protocol.client import ConnectionStatus, NotConnected, RequestFailed
 
 log = logging.getLogger(__name__)
 

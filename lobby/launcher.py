@@ -23,9 +23,9 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from queue_server.config.site import ConfigError, load_config
 from lobby.windows import DEFAULT_SCREEN, Size, screen_size, side_by_side
 from queue_server.config.settings import Role, SiteConfig
+from queue_server.config.site import ConfigError, load_config
 
 log = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ import logging
 import signal
 from pathlib import Path
 
-from pad_agent.app import PadAgent, PadSpec
 from hardware.pad.arming import ArmingSettings
 from hardware.pad.open import open_pad_bus
 from hardware.urls import InvalidDeviceURL
-from queue_server.config.site import ConfigError, load_config
+from pad_agent.app import PadAgent, PadSpec
 from queue_server.config.settings import Role, SiteConfig
+from queue_server.config.site import ConfigError, load_config
 
 __all__ = ["AgentSetupError", "build_agents", "run_agents"]
 

@@ -12,10 +12,10 @@ import asyncio
 import logging
 import sys
 
-from queue_server.config.site import ConfigError
 from province.config import load_province
 from province.database import Database
 from province.server import Province, run
+from queue_server.config.site import ConfigError
 
 DEFAULT_PORT = 8780
 

@@ -21,10 +21,10 @@ import tomllib
 import zoneinfo
 from pathlib import Path
 
-from queue_server.config.site import ConfigError
+from province.settings import Manager, ProvinceConfig
 from queue_server.config.checks import Problem, Problems, Table, format_key, report_duplicates
 from queue_server.config.lines import LineFinder
-from province.settings import Manager, ProvinceConfig
+from queue_server.config.site import ConfigError
 
 _TOP = ("province", "manager")
 _PROVINCE = ("name", "timezone", "dsn")

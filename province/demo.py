@@ -22,11 +22,11 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from queue_server.protocol.client import QueueClient, RequestFailed
 from province.cluster import Cluster
 from province.config import parse_province
 from province.database import Database
 from province.server import Province, run
+from queue_server.protocol.client import QueueClient, RequestFailed
 
 log = logging.getLogger(__name__)
 ASSETS = Path(__file__).resolve().parents[1] / "assets"

@@ -8,8 +8,8 @@ import base64
 from collections.abc import Mapping
 from typing import Any
 
-from queue_server.web.exports import TOTAL, Table, figure_headings, figure_values, to_csv, to_xlsx
 from province.reports import By, ProvinceReport, Row
+from queue_server.web.exports import TOTAL, Table, figure_headings, figure_values, to_csv, to_xlsx
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",

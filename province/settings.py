@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hmac
-
 import dataclasses
 import datetime as dt
+import hmac
 
 
 @dataclasses.dataclass(frozen=True)

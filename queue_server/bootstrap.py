@@ -12,23 +12,23 @@ import signal
 from pathlib import Path
 from typing import Any
 
+from queue_server.config.settings import SiteConfig
 from queue_server.config.site import load_config
+from queue_server.core.events import Event
+from queue_server.core.lobby import Lobby
 from queue_server.dossiers import DossierLookup, DossierSource
 from queue_server.dossiers.http_source import HttpDossierSource
 from queue_server.dossiers.lookup import LocalDossierSource
-from queue_server.core.events import Event
-from queue_server.core.lobby import Lobby
 from queue_server.outreach.delivery import Deliverer
-from queue_server.shipping.shipper import Shipper
-from queue_server.shipping.site_record import describe_site
 from queue_server.server.app import start
 from queue_server.server.citizens import Citizens
-from queue_server.server.services import PullStatus, Services
 from queue_server.server.hub import RECENT_EVENTS, Hub
-from queue_server.config.settings import SiteConfig
+from queue_server.server.services import PullStatus, Services
+from queue_server.shipping.shipper import Shipper
+from queue_server.shipping.site_record import describe_site
+from queue_server.store import snapshots
 from queue_server.store.citizen_key import key_beside
 from queue_server.store.database import connect
-from queue_server.store import snapshots
 from queue_server.store.reader import load_events
 from queue_server.store.writer import Batch, Writer
 

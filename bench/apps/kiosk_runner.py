@@ -28,12 +28,21 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.apps.window import (
+    after_each_frame,
+    find_target,
+    label_drawn,
+    laid_out,
+    quiet,
+    screenshot,
+    serve_commands,
+    touch,
+    wait_until,
+)
 from hardware.printer.sim import list_jobs
 from hardware.printer.status import DLE_EOT
 from kiosk.app import HOME, KioskApp, configure_kivy
 from kiosk.bootstrap import read_settings
-
-from bench.apps.window import after_each_frame, find_target, label_drawn, laid_out, quiet, screenshot, serve_commands, touch, wait_until
 
 DONE_AFTER = 1.0  # the ticket screen's "Xong" takes no touch in its first second (kiosk.app)
 

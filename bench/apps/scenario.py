@@ -27,14 +27,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bench.apps import browser
+from bench.apps.processes import ROOT, AppFailed, AppProcess, VirtualScreen
+from bench.apps.site_file import BOARD, KIOSK, SIZE, write_app_site
 from bench.clients import Device, close_all, connect_all
 from bench.figures import Latency
 from bench.report import load_average
 from bench.server import ServerProcess, free_port
 from bench.site import PIN, BenchSite
-from bench.apps import browser
-from bench.apps.processes import ROOT, AppFailed, AppProcess, VirtualScreen
-from bench.apps.site_file import BOARD, KIOSK, SIZE, write_app_site
 
 SERVICE = "HT"  # every ticket here is of one field, so that each call moves everyone waiting
 QUIET = 0.3  # seconds without a frame drawn: each touch and call finds its app at rest, as one

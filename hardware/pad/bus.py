@@ -23,8 +23,8 @@ from typing import Any
 from hardware.pad.bank import PadBank
 from hardware.pad.events import KeyPress, Outcome, PadEvent
 from hardware.pad.transports import PadTransport
-from hardware.threaded import run_in_thread
 from hardware.streams import EventStream, StreamClosed
+from hardware.threaded import run_in_thread
 
 __all__ = ["PadBus", "PadBusClosed"]
 

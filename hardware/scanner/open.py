@@ -20,8 +20,8 @@ from pathlib import Path
 from hardware.scanner.folder import FolderCamera
 from hardware.scanner.hid import HidScanner
 from hardware.scanner.lines import DEFAULT_MAX_LENGTH, LineSettings, Terminator
-from hardware.serial_link import Backoff, SerialSettings
 from hardware.scanner.sources import ScanSource, SerialScanner
+from hardware.serial_link import Backoff, SerialSettings
 from hardware.simulators.paths import SimPaths
 from hardware.urls import DeviceURL, InvalidDeviceURL, parse_device_url
 

@@ -12,9 +12,8 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from kiosk.core.scans import ClassifiedCode, CodeKind, RejectedCode, RejectReason
 from hardware.scanner.lines import DiscardReason
-
+from kiosk.core.scans import ClassifiedCode, CodeKind, RejectedCode, RejectReason
 from kiosk.core.texts import Both
 
 

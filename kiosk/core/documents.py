@@ -16,9 +16,8 @@ from hardware.printer import (
     PrinterTimeout,
     QueueTicket,
 )
-from queue_server.core.site import PriorityCategory
-
 from kiosk.core.texts import Catalogue, Language
+from queue_server.core.site import PriorityCategory
 
 
 def ticket_mark(ticket: Mapping[str, Any], priorities: Iterable[PriorityCategory], texts: Catalogue) -> str | None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import NumericProperty, StringProperty
 
-from queue_server.core.codes import ALPHABET, BOOKING_CODE_LENGTH
-
 from kiosk.screens.widgets import KioskScreen, two_lines
+from queue_server.core.codes import ALPHABET, BOOKING_CODE_LENGTH
 
 
 class CodeEntryScreen(KioskScreen):

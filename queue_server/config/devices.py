@@ -14,12 +14,21 @@ from hardware.scanner.open import SCANNER_SCHEMES
 from hardware.urls import InvalidDeviceURL, parse_device_url
 from queue_server.config.board_options import BoardOptionError
 from queue_server.config.board_options import parse_options as parse_board_options
+from queue_server.config.checks import (
+    MAX_COUNTER,
+    Table,
+    keyed,
+    kind_of,
+    known_service,
+    nfc,
+    report_duplicates,
+    suggest,
+)
 from queue_server.config.kiosk_options import KioskOptionError
 from queue_server.config.kiosk_options import parse_options as parse_kiosk_options
-from queue_server.core import pins
-from queue_server.config.checks import MAX_COUNTER, Table, keyed, kind_of, known_service, nfc, report_duplicates, suggest
-from queue_server.core.site import Site
 from queue_server.config.settings import PAD_TIMEOUT_OPTION, Device, Officer, Role
+from queue_server.core import pins
+from queue_server.core.site import Site
 
 __all__ = ["DEVICE_KEYS", "OFFICER_KEYS", "read_devices", "read_officers"]
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 
 from queue_server.config.checks import Table, check_json_path, check_url_template, format_key, kind_of, nfc
+from queue_server.config.settings import DossierLookupSettings
 from queue_server.core.dossiers.model import SCALAR_FIELDS as DOSSIER_FIELDS
 from queue_server.core.dossiers.model import DossierStatus
-from queue_server.config.settings import DossierLookupSettings
 
 __all__ = ["DOSSIER_LOOKUP_KEYS", "HEADER_NAME", "free_table", "read_dossier_lookup"]
 

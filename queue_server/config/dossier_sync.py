@@ -24,8 +24,8 @@ import urllib.parse
 
 from queue_server.config.checks import Table, check_json_path, kind_of
 from queue_server.config.dossier_lookup import HEADER_NAME, free_table  # the same rules as the look-up's
-from queue_server.core.dossiers.model import SCALAR_FIELDS, DossierStatus
 from queue_server.config.settings import DossierPullSettings, DossierSettings
+from queue_server.core.dossiers.model import SCALAR_FIELDS, DossierStatus
 
 DOSSIERS_KEYS = ("warn_working_days", "weekend", "holidays", "make_up_days", "pickup_service")
 PULL_KEYS = (

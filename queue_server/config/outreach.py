@@ -21,8 +21,17 @@ import re
 import urllib.parse
 
 from queue_server.config.checks import Table, nfc
+from queue_server.config.settings_outreach import (
+    Channel,
+    NotificationSettings,
+    OutboxSettings,
+    OutreachSettings,
+    PhoneQueueSettings,
+    SmsGateway,
+    Webhook,
+    ZaloGateway,
+)
 from queue_server.core.events import EventType
-from queue_server.config.settings_outreach import Channel, NotificationSettings, OutboxSettings, OutreachSettings, PhoneQueueSettings, SmsGateway, Webhook, ZaloGateway
 
 OUTBOX_KEYS = ("max_attempts", "retry_first_seconds", "retry_max_seconds", "timeout_seconds", "workers")
 NOTIFICATION_KEYS = ("channel", "near_people", "sms", "zalo")

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from queue_server.config.checks import Table
-from queue_server.core.payments import vietqr
 from queue_server.config.settings import PaymentSettings
+from queue_server.core.payments import vietqr
 
 PAYMENT_KEYS = ("bank_bin", "account", "account_name", "fees")
 

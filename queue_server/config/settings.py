@@ -12,8 +12,8 @@ import enum
 from collections.abc import Mapping
 from pathlib import Path
 
-from queue_server.core.site import Site
 from queue_server.config.settings_outreach import OutreachSettings
+from queue_server.core.site import Site
 
 
 class Role(enum.StrEnum):

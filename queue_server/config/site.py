@@ -29,16 +29,37 @@ from pathlib import Path
 from typing import Any
 
 from queue_server.config.central import read_central
-from queue_server.config.hours import DEFAULT_HOURS, HOURS_KEYS, HoursSpec
-from queue_server.config.checks import MAX_COUNTER, Problem, Problems, Table, format_key, keyed, known_service, positive_number, report_duplicates
+from queue_server.config.checks import (
+    MAX_COUNTER,
+    Problem,
+    Problems,
+    Table,
+    format_key,
+    keyed,
+    known_service,
+    positive_number,
+    report_duplicates,
+)
 from queue_server.config.devices import read_devices, read_officers
 from queue_server.config.dossier_lookup import read_dossier_lookup
 from queue_server.config.dossier_sync import read_dossiers, read_pull
+from queue_server.config.hours import DEFAULT_HOURS, HOURS_KEYS, HoursSpec
 from queue_server.config.lines import LineFinder
 from queue_server.config.outreach import read_outreach
 from queue_server.config.payment import read_payment
-from queue_server.core.site import DEFAULT_PAUSE_REASONS, DEFAULT_PRIORITIES, DEFAULT_RATING_SCALE, CounterSpec, PauseReason, Policy, PriorityCategory, RatingLevel, Service, Site
 from queue_server.config.settings import ServerSettings, SiteConfig
+from queue_server.core.site import (
+    DEFAULT_PAUSE_REASONS,
+    DEFAULT_PRIORITIES,
+    DEFAULT_RATING_SCALE,
+    CounterSpec,
+    PauseReason,
+    Policy,
+    PriorityCategory,
+    RatingLevel,
+    Service,
+    Site,
+)
 
 __all__ = ["ConfigError", "Problem", "load_config", "parse_config"]
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from queue_server.core.commands import CallNext, CallTicket, Complete, CounterAction, MarkNoShow, Recall, StartServing, Transfer
+from queue_server.core.commands import (
+    CallNext,
+    CallTicket,
+    Complete,
+    CounterAction,
+    MarkNoShow,
+    Recall,
+    StartServing,
+    Transfer,
+)
 from queue_server.core.errors import DomainError, ErrorCode
 from queue_server.core.events import Event, EventType
 from queue_server.core.model import Counter, CounterState, Ticket, TicketState

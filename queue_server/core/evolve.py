@@ -10,7 +10,15 @@ import datetime as dt
 from collections.abc import Callable
 
 from queue_server.core.events import Event, EventType
-from queue_server.core.model import Appointment, AppointmentState, CounterState, DeviceStatus, FollowUp, Ticket, TicketState
+from queue_server.core.model import (
+    Appointment,
+    AppointmentState,
+    CounterState,
+    DeviceStatus,
+    FollowUp,
+    Ticket,
+    TicketState,
+)
 from queue_server.core.state import LobbyState
 
 

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 
 from queue_server.core.model import Counter, Ticket
 
-
 QueueKey = tuple[int, int, dt.datetime, dt.datetime, int]  # ends with the ticket's id
 QUEUE_PARTS = ((0, 0), (0, 1), (1, 0), (1, 1))  # (priority, appointment) in calling order: see queue_key
 

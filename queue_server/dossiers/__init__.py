@@ -9,8 +9,8 @@ adapter to the one-stop system itself (:mod:`.http_source`).
 from __future__ import annotations
 
 from queue_server.core.dossiers.errors import DossierError, DossierSourceFailed, InvalidDossier
-from queue_server.dossiers.lookup import DossierLookup, DossierSource
 from queue_server.core.dossiers.model import Dossier, DossierStatus, normalize_dossier_code
+from queue_server.dossiers.lookup import DossierLookup, DossierSource
 
 __all__ = [
     "Dossier",

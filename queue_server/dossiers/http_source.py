@@ -98,7 +98,7 @@ def fetch_json(url: str, headers: Mapping[str, str], timeout: float, source: str
         if exc.code == 404:
             return None
         raise DossierSourceFailed(source, f"HTTP {exc.code} {exc.reason} from {url}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise DossierSourceFailed(source, f"no answer within {timeout:g} s from {url}") from None
     except urllib.error.URLError as exc:
         reason = exc.reason

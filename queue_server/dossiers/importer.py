@@ -10,9 +10,9 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from queue_server.store.schema import MIGRATIONS
 from queue_server.core.dossiers.csv_rows import read_dossiers
 from queue_server.dossiers.lookup import dossier_row
+from queue_server.store.schema import MIGRATIONS
 
 log = logging.getLogger(__name__)
 

@@ -22,11 +22,11 @@ import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from queue_server.core.citizens.card import CardInvalid, check_id_number
 from queue_server.config.settings import DossierPullSettings
+from queue_server.core.citizens.card import CardInvalid, check_id_number
 from queue_server.core.dossiers.errors import DossierSourceFailed, InvalidDossier
-from queue_server.dossiers.http_source import extract, fetch_json
 from queue_server.core.dossiers.model import Dossier
+from queue_server.dossiers.http_source import extract, fetch_json
 
 log = logging.getLogger(__name__)
 

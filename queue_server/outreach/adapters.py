@@ -18,9 +18,9 @@ import urllib.parse
 from collections.abc import Mapping
 
 from queue_server.config.settings_outreach import Channel, OutreachSettings
-from queue_server.store.outbox import Pending
-from queue_server.outreach import signing
 from queue_server.core import phones
+from queue_server.outreach import signing
+from queue_server.store.outbox import Pending
 
 USER_AGENT = "motcua-queue/outbox"
 # Zalo ZNS errors that no retry mends: the phone number is not valid (-108), it has no Zalo

@@ -24,13 +24,13 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from queue_server.protocol import backoff
 from queue_server.config.settings_outreach import OutreachSettings
+from queue_server.core.phones import mask
+from queue_server.outreach.adapters import HttpRequest, NotDeliverable, Outcome, outcome_of, request_for
+from queue_server.protocol import backoff
 from queue_server.store import outbox
 from queue_server.store.database import connect
 from queue_server.store.writer import Batch, StoreUnavailable
-from queue_server.outreach.adapters import HttpRequest, NotDeliverable, Outcome, outcome_of, request_for
-from queue_server.core.phones import mask
 
 log = logging.getLogger(__name__)
 

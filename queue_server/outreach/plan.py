@@ -17,11 +17,11 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from queue_server.config.settings import SiteConfig
+from queue_server.config.settings_outreach import Channel
 from queue_server.core.events import Event, EventType
 from queue_server.core.model import Ticket, TicketState
 from queue_server.core.state import LobbyState
-from queue_server.config.settings import SiteConfig
-from queue_server.config.settings_outreach import Channel
 
 CITIZEN = "citizen"  # the target of a notification (a webhook's is its name)
 _CALLS = (EventType.TICKET_CALLED, EventType.TICKET_RECALLED)

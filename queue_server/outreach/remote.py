@@ -19,9 +19,9 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from queue_server.config.settings_outreach import PhoneQueueSettings
 from queue_server.core.model import Ticket, TicketState
 from queue_server.core.site import Service
-from queue_server.config.settings_outreach import PhoneQueueSettings
 
 
 class RemoteRefused(Exception):

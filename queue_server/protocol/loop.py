@@ -107,11 +107,11 @@ class Peer:
 
 
 P = TypeVar("P", bound=Peer)
-O = TypeVar("O")
+Op = TypeVar("Op")  # an application's operation
 
 
 @dataclasses.dataclass(frozen=True)
-class Application(Generic[P, O]):
+class Application(Generic[P, Op]):
     """What a server gives the loop.
 
     ``hello`` gets the validated ``hello_fields`` and raises :class:`ProtocolError`
@@ -120,16 +120,16 @@ class Application(Generic[P, O]):
 
     hello: Callable[[P, dict[str, Any]], Awaitable[dict[str, Any]]]
     hello_fields: Mapping[str, Field]
-    operations: Mapping[str, O]
-    run: Callable[[P, O, Mapping[str, Any]], Awaitable[dict[str, Any]]]
+    operations: Mapping[str, Op]
+    run: Callable[[P, Op, Mapping[str, Any]], Awaitable[dict[str, Any]]]
     unavailable: tuple[type[Exception], ...] = ()  # the store is away: ``store_unavailable``
     unavailable_message: Callable[[Exception], str] = str
 
 
-class RequestLoop(Generic[P, O]):
+class RequestLoop(Generic[P, Op]):
     def __init__(
         self,
-        app: Application[P, O],
+        app: Application[P, Op],
         limits: Limits,
         max_message_bytes: int,
         count: Callable[[str, str, float], None] | None = None,

@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from queue_server.core.periods import Period, period_bounds
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
-from queue_server.core.periods import Period, period_bounds
 
 PERIOD_FIELDS = {
     "period": Field(str, required=False, choices=tuple(p.value for p in Period)),

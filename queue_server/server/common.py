@@ -5,11 +5,10 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from queue_server.core import codes
+from queue_server.config.settings import Role
+from queue_server.core import codes, phones
 from queue_server.core.errors import DomainError, ErrorCode
 from queue_server.core.model import Ticket
-from queue_server.config.settings import Role
-from queue_server.core import phones
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.server.session import Session
 from queue_server.server.views import public_ticket

@@ -15,8 +15,8 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from queue_server.dossiers.lookup import dossier_row, stored_dossiers
 from queue_server.core.dossiers.model import Dossier
+from queue_server.dossiers.lookup import dossier_row, stored_dossiers
 from queue_server.dossiers.pull import PullRun, pull_changes
 from queue_server.store.writer import Batch, StoreUnavailable
 

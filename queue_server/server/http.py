@@ -14,9 +14,9 @@ from websockets.asyncio.server import ServerConnection
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
-from queue_server.web.pages import SECURITY_HEADERS, Page, page_for, reason
 from queue_server.server.dossier_page import dossier_status, is_status_path
 from queue_server.server.op_payments import fee_page
+from queue_server.web.pages import SECURITY_HEADERS, Page, page_for, reason
 
 if TYPE_CHECKING:
     from queue_server.server.hub import Hub

@@ -20,16 +20,11 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from queue_server.config.settings import Role, SiteConfig
+from queue_server.core import pins
 from queue_server.core.commands import Command, Tick
 from queue_server.core.events import Event, EventType
 from queue_server.core.lobby import Lobby
-from queue_server.core import pins
-from queue_server.config.settings import Role, SiteConfig
-from queue_server.shipping.status import ShippingStatus
-from queue_server.store import snapshots
-from queue_server.store.reader import ticket_row
-from queue_server.store import outbox
-from queue_server.store.writer import Batch, Writer
 from queue_server.outreach.plan import Planner
 from queue_server.outreach.remote import RemoteDesk
 from queue_server.server import views
@@ -40,6 +35,10 @@ from queue_server.server.housekeeping import Housekeeping
 from queue_server.server.metrics import Metrics
 from queue_server.server.services import Services
 from queue_server.server.session import Session
+from queue_server.shipping.status import ShippingStatus
+from queue_server.store import outbox, snapshots
+from queue_server.store.reader import ticket_row
+from queue_server.store.writer import Batch, Writer
 
 log = logging.getLogger(__name__)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from queue_server.config.settings import Role
 from queue_server.core import codes, commands
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
-from queue_server.config.settings import Role
 from queue_server.server.common import booking_url, ticket_for_issuer, with_new_code
-from queue_server.server.slot_loads import slot_loads
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
+from queue_server.server.slot_loads import slot_loads
 
 if TYPE_CHECKING:
     from queue_server.server.hub import Hub

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from queue_server.config.settings import Role
 from queue_server.core import codes
 from queue_server.core.errors import DomainError, ErrorCode
 from queue_server.protocol.messages import Field
-from queue_server.config.settings import Role
 from queue_server.server.common import booking_url
 from queue_server.server.ops import operation
 from queue_server.server.session import Session

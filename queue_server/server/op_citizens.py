@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from queue_server.core.citizens import mask_id
+from queue_server.config.settings import Role
 from queue_server.core import codes
+from queue_server.core.citizens import mask_id
 from queue_server.core.model import AppointmentState
 from queue_server.dossiers.lookup import dossier_from_row
 from queue_server.protocol.messages import Field
-from queue_server.config.settings import Role
 from queue_server.server.dossier_views import dossier_view, pickup_possible
 from queue_server.server.ops import operation
 from queue_server.server.session import Session

@@ -18,10 +18,10 @@ import hashlib
 import hmac
 from typing import TYPE_CHECKING, Any
 
+from queue_server.config.settings import Role, SiteConfig
 from queue_server.core.model import TicketState
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
-from queue_server.config.settings import Role, SiteConfig
 from queue_server.server.common import counter_of, ticket_for
 from queue_server.server.ops import operation
 from queue_server.server.session import Session

@@ -6,11 +6,10 @@ import asyncio
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from queue_server.core import pins
-from queue_server.core import commands
+from queue_server.config.settings import Role
+from queue_server.core import commands, pins
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
-from queue_server.config.settings import Role
 from queue_server.server.common import counter_of
 from queue_server.server.ops import operation
 from queue_server.server.session import Session

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from queue_server.config.settings import Role
 from queue_server.core.dossiers.ontime import on_time_report
 from queue_server.core.dossiers.standing import Progress, alarms
-from queue_server.config.settings import Role
 from queue_server.core.periods import Period
+from queue_server.protocol.periods import PERIOD_FIELDS, asked_days
 from queue_server.server.dossier_sync import read_dossiers
 from queue_server.server.dossier_views import calendar_for
 from queue_server.server.ops import operation
-from queue_server.protocol.periods import PERIOD_FIELDS, asked_days
 from queue_server.server.session import Session
 
 if TYPE_CHECKING:

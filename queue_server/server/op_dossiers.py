@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from queue_server.config.settings import Role
 from queue_server.core import codes, commands
+from queue_server.core.dossiers.model import MAX_STEPS, MAX_VERSION, DossierStatus
 from queue_server.core.model import TicketState
 from queue_server.dossiers import Dossier, InvalidDossier
-from queue_server.core.dossiers.model import MAX_STEPS, MAX_VERSION, DossierStatus
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
-from queue_server.config.settings import Role
 from queue_server.server.common import ticket_for_issuer, with_new_code
 from queue_server.server.dossier_sync import store_dossiers
 from queue_server.server.dossier_views import dossier_view, find_dossier, invalid_dossier, pickup_possible

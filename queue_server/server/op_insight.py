@@ -11,17 +11,17 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from queue_server.core import commands
-from queue_server.protocol.messages import Field
 from queue_server.config.settings import Role
-from queue_server.store.insight import Insight, InsightGrouping, build_insight
+from queue_server.core import commands
 from queue_server.core.periods import Period
+from queue_server.protocol.messages import Field
+from queue_server.protocol.periods import asked_days
+from queue_server.server.ops import operation
+from queue_server.server.report_names import FORMATS, group_name
+from queue_server.server.session import Session
+from queue_server.store.insight import Insight, InsightGrouping, build_insight
 from queue_server.web.insight_exports import Names, insight_tables
 from queue_server.web.sheets import sheets_to_csv, sheets_to_xlsx
-from queue_server.server.report_names import FORMATS, group_name
-from queue_server.server.ops import operation
-from queue_server.protocol.periods import asked_days
-from queue_server.server.session import Session
 
 if TYPE_CHECKING:
     from queue_server.server.hub import Hub

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from queue_server.config.settings import Role
 from queue_server.core import codes
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
-from queue_server.config.settings import Role
-from queue_server.store import reader
 from queue_server.server.common import ticket_for
 from queue_server.server.ops import ALL_ROLES, operation
 from queue_server.server.session import Session
+from queue_server.store import reader
 
 if TYPE_CHECKING:
     from queue_server.server.hub import Hub

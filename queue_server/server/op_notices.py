@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from queue_server.config.settings import Role
 from queue_server.core import commands
 from queue_server.protocol.messages import Field
-from queue_server.config.settings import Role
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
 

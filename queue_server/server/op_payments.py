@@ -9,18 +9,17 @@ from typing import TYPE_CHECKING, Any
 from hardware.printer.documents import FeeReceipt
 from hardware.printer.errors import PrinterError
 from hardware.urls import InvalidDeviceURL
-
+from queue_server.config.settings import Role
 from queue_server.core import codes
 from queue_server.core.payments import vietqr
 from queue_server.core.payments.fees import Fee, NoFee, fee_for
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
-from queue_server.config.settings import Role
-from queue_server.web.pages import CONTENT_TYPES, Page, not_found
-from queue_server.web.qr import qr_svg
 from queue_server.server.common import own_or_given
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
+from queue_server.web.pages import CONTENT_TYPES, Page, not_found
+from queue_server.web.qr import qr_svg
 
 if TYPE_CHECKING:
     from queue_server.server.hub import Hub

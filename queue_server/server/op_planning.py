@@ -12,19 +12,19 @@ import base64
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from queue_server.config.settings import Role
 from queue_server.core.planning.forecast import DEFAULT_WEEKS, MAX_WEEKS, forecast, history_days, plannable
 from queue_server.core.planning.heatmap import heat_map
 from queue_server.core.planning.slots import busy_span, slot_label
 from queue_server.core.planning.staffing import staffing
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
-from queue_server.config.settings import Role
+from queue_server.server.ops import operation
+from queue_server.server.report_names import FORMATS
+from queue_server.server.session import Session
 from queue_server.store.history import arrival_cells, booked_by_slot, service_minutes, walk_ins_by_slot
 from queue_server.web.planning_exports import heat_map_sheets, staffing_sheets
 from queue_server.web.sheets import sheets_to_csv, sheets_to_xlsx
-from queue_server.server.report_names import FORMATS
-from queue_server.server.ops import operation
-from queue_server.server.session import Session
 
 if TYPE_CHECKING:
     from queue_server.server.hub import Hub

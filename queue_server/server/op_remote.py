@@ -10,19 +10,19 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from queue_server.config.settings import Role
 from queue_server.core import codes, commands
 from queue_server.core.events import Event
 from queue_server.core.model import TicketState
 from queue_server.outreach.remote import RemoteRefused, RemoteTicket, phone_hash
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
-from queue_server.config.settings import Role
-from queue_server.store import outbox
-from queue_server.store.writer import Batch
 from queue_server.server.common import checked_phone, own_or_given, ticket_for_issuer, with_new_code
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
 from queue_server.server.views import public_ticket
+from queue_server.store import outbox
+from queue_server.store.writer import Batch
 
 if TYPE_CHECKING:
     from queue_server.server.hub import Hub

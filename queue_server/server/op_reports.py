@@ -6,15 +6,15 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING, Any
 
-from queue_server.protocol.messages import Field
 from queue_server.config.settings import Role
-from queue_server.store.reports import Grouping, Report, build_report
 from queue_server.core.periods import Period
-from queue_server.web.exports import report_table, to_csv, to_xlsx
+from queue_server.protocol.messages import Field
+from queue_server.protocol.periods import PERIOD_FIELDS, asked_days
 from queue_server.server.ops import operation
 from queue_server.server.report_names import FORMATS, group_name
-from queue_server.protocol.periods import PERIOD_FIELDS, asked_days
 from queue_server.server.session import Session
+from queue_server.store.reports import Grouping, Report, build_report
+from queue_server.web.exports import report_table, to_csv, to_xlsx
 
 if TYPE_CHECKING:
     from queue_server.server.hub import Hub

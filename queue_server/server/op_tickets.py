@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from queue_server.config.settings import Role
 from queue_server.core import codes, commands
 from queue_server.core.events import EventType
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
-from queue_server.config.settings import Role
 from queue_server.server.common import counter_of, own_or_given, ticket_for, ticket_for_issuer, with_new_code
 from queue_server.server.ops import operation
 from queue_server.server.session import Session

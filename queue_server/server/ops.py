@@ -12,8 +12,8 @@ import pkgutil
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from queue_server.protocol.messages import Field
 from queue_server.config.settings import Role
+from queue_server.protocol.messages import Field
 
 if TYPE_CHECKING:
     from queue_server.server.hub import Hub

@@ -11,10 +11,10 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from queue_server.config.settings import Device, Role
 from queue_server.core.events import Event, EventType
 from queue_server.core.lobby import Lobby
 from queue_server.core.model import Ticket, TicketState
-from queue_server.config.settings import Device, Role
 from queue_server.protocol.wire import event_to_dict
 from queue_server.server.session import Session
 

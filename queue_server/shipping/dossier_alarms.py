@@ -13,10 +13,10 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from queue_server.config.settings import DossierSettings
 from queue_server.core.dossiers.model import Dossier
 from queue_server.core.dossiers.standing import Progress, alarms
 from queue_server.core.dossiers.workdays import WorkCalendar
-from queue_server.config.settings import DossierSettings
 
 MAX_ITEMS = 50
 

@@ -24,14 +24,14 @@ from typing import Any
 import orjson
 import psycopg
 
-from queue_server.dossiers.lookup import stored_dossiers
-from queue_server.config.settings import CentralSettings, DossierSettings
-from queue_server.store.database import connect as connect_site
-from queue_server.protocol import backoff
 from central import schema as central
+from queue_server.config.settings import CentralSettings, DossierSettings
+from queue_server.dossiers.lookup import stored_dossiers
+from queue_server.protocol import backoff
 from queue_server.shipping.dossier_alarms import dossier_summary
 from queue_server.shipping.redact import central_json, central_ticket, ticket_ids
 from queue_server.shipping.status import ShippingStatus
+from queue_server.store.database import connect as connect_site
 
 log = logging.getLogger(__name__)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from queue_server.core import pins
-from queue_server.config.site import ConfigError, parse_config
 from queue_server.config.settings import SiteConfig
+from queue_server.config.site import ConfigError, parse_config
+from queue_server.core import pins
 
 PIN = "2468"
 PIN_HASH = pins.hash_pin(PIN)

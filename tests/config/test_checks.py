@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import pytest
 
 from queue_server.config.site import ConfigError, parse_config
-
 from tests.config.helpers import BASE, error_of, line_of, message_lines, parse, swap
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from queue_server.core import pins
-from queue_server.config.site import load_config
 from queue_server.config.settings import Role, SiteConfig
+from queue_server.config.site import load_config
+from queue_server.core import pins
 
 DEMO = Path(__file__).resolve().parents[2] / "assets" / "demo.toml"
 

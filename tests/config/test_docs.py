@@ -35,9 +35,9 @@ def test_the_error_example_gives_the_error_shown(example: str, expected: str) ->
 
 
 def test_every_key_is_documented() -> None:
-    from queue_server.config import site as config
     from queue_server.config import devices as config_devices
     from queue_server.config import hours as config_hours
+    from queue_server.config import site as config
 
     for keys in (
         config._SITE_KEYS,

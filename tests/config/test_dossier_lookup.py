@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from queue_server.config.site import ConfigError, parse_config
-
 from tests.config.helpers import MINIMAL
 
 GOOD = """

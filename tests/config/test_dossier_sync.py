@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from queue_server.config.site import ConfigError, parse_config
 from queue_server.config.dossier_sync import DOSSIERS_KEYS, PULL_KEYS
-
+from queue_server.config.site import ConfigError, parse_config
 from tests.config.helpers import MINIMAL
 
 GOOD = """

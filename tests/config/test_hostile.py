@@ -11,11 +11,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from queue_server.config import site as config
 from queue_server.config import devices as config_devices
 from queue_server.config import hours as config_hours
+from queue_server.config import site as config
 from queue_server.config.site import ConfigError, parse_config
-
 from tests.config.helpers import BASE
 
 DEMO = (Path(__file__).resolve().parents[2] / "assets" / "demo.toml").read_text("utf-8")

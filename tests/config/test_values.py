@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from queue_server.config.settings import Role, ServerSettings
 from queue_server.config.site import ConfigError, load_config, parse_config
 from queue_server.core.site import DEFAULT_PAUSE_REASONS, DEFAULT_PRIORITIES, DEFAULT_RATING_SCALE, Policy, TimeRange
-from queue_server.config.settings import Role, ServerSettings
-
 from tests.config.helpers import BASE, MINIMAL, PIN_HASH, parse, swap
+
 
 def test_a_minimal_file_gets_the_defaults() -> None:
     config = parse_config(MINIMAL)

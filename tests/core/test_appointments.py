@@ -13,7 +13,6 @@ from queue_server.core.errors import ErrorCode
 from queue_server.core.events import EventType
 from queue_server.core.model import AppointmentState, TicketState
 from queue_server.core.site import OpeningHours, TimeRange
-
 from tests.core.conftest import AFTERNOON, MONDAY, MORNING, TZ, at, make_services, replace_service
 
 HT, DD, KD = make_services()

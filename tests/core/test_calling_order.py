@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from queue_server.core import commands as c
-
 from tests.core.conftest import at
 
 

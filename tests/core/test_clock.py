@@ -9,7 +9,6 @@ import pytest
 from queue_server.core import commands as c
 from queue_server.core.events import EventType
 from queue_server.core.model import CounterState
-
 from tests.core.conftest import at
 
 

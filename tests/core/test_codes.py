@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from queue_server.core import codes
-
 from tests.core.conftest import Codes
 
 

@@ -12,7 +12,6 @@ from queue_server.core.events import Event, EventType
 from queue_server.core.evolve import apply
 from queue_server.core.lobby import Lobby
 from queue_server.core.state import LobbyState
-
 from tests.core.conftest import at
 
 

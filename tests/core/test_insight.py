@@ -14,7 +14,6 @@ from queue_server.core.followups import MAX_NOTE
 from queue_server.core.lobby import Lobby
 from queue_server.core.model import CounterState
 from queue_server.core.site import DEFAULT_PAUSE_REASONS, PauseReason
-
 from tests.core.conftest import replace_service
 
 # --- pause reasons ---

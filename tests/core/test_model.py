@@ -8,7 +8,6 @@ import pytest
 
 from queue_server.core import DomainError, ErrorCode, Event, EventType
 from queue_server.core.model import Appointment, Counter, Ticket, TicketState
-
 from tests.core.conftest import COUNTERS, MONDAY, at
 
 

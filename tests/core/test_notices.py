@@ -6,7 +6,6 @@ from queue_server.core import commands as c
 from queue_server.core.errors import ErrorCode
 from queue_server.core.events import EventType
 from queue_server.core.lobby import Lobby
-
 from tests.core.conftest import Centre
 
 

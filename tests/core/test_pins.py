@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from queue_server.core import pins
-
 from tests.config.helpers import PIN, PIN_HASH
 
 

@@ -16,10 +16,9 @@ from queue_server.core.appointments import slots
 from queue_server.core.errors import DomainError
 from queue_server.core.events import EventType
 from queue_server.core.lobby import Lobby
-from queue_server.core.ordering import next_ticket, queue_key
 from queue_server.core.model import CounterState, TicketState
+from queue_server.core.ordering import next_ticket, queue_key
 from queue_server.core.state import LobbyState
-
 from tests.core.conftest import Codes, at, make_site
 
 NEXT_DAY = -1  # a step to the next working morning, 07:30

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from queue_server.core import commands as c
 from queue_server.core.ordering import next_ticket
-
 from tests.core.conftest import at
 
 

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from queue_server.core.site import DEFAULT_PRIORITIES, DEFAULT_RATING_SCALE, OpeningHours, Policy, TimeRange
-
 from tests.core.conftest import AFTERNOON, MORNING, TZ, WEEKDAYS, at, make_services
 
 HOURS = OpeningHours(WEEKDAYS, (MORNING, AFTERNOON))

@@ -8,7 +8,6 @@ from queue_server.core import commands as c
 from queue_server.core.errors import ErrorCode
 from queue_server.core.events import EventType
 from queue_server.core.model import TicketState
-
 from tests.core.conftest import at, replace_service
 
 

@@ -6,7 +6,6 @@ import pytest
 
 from queue_server import core
 from queue_server.core import commands as c
-
 from tests.core.conftest import at
 
 

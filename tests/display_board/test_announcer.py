@@ -8,7 +8,7 @@ import pytest
 
 from display_board.announcer import Announcer, Call, Decision
 
-NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
 
 
 def call(seq: int, ticket: int, counter: int = 1, *, recall: bool = False, age: float = 0.0) -> Call:

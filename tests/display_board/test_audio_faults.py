@@ -9,9 +9,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from tests.integration.client import Client
-
 from tests.display_board.conftest import BoardProcess, ServerProcess
+from tests.integration.client import Client
 from tests.support.demo import OFFICERS
 
 MISSING = "vi/num-nawm.wav"  # "năm": the pack cannot say counter 5

@@ -19,7 +19,6 @@ from display_board.numbers import NORTH
 from display_board.voice import VoicePack
 from display_board.voicegen import CHIME
 from queue_server.protocol.client import NotConnected
-
 from tests.display_board.test_board_model import called, snapshot
 
 
@@ -108,7 +107,7 @@ def test_a_call_whose_sound_cannot_be_written_is_a_fault_and_the_board_goes_on(s
     controller = BoardController(
         Board(), Announcer(repeat=1), speaker,
         monotonic=lambda: 100.0,
-        wall_clock=lambda: dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.timezone.utc),
+        wall_clock=lambda: dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC),
         schedule=lambda _seconds, fn: later.append(fn),
         on_audio=verdicts.append,
     )  # fmt: skip

@@ -7,9 +7,8 @@ import asyncio
 import time
 from pathlib import Path
 
-from tests.integration.client import Client
-
 from tests.display_board.conftest import BoardProcess, ServerProcess
+from tests.integration.client import Client
 from tests.support.demo import OFFICERS
 
 TICKETS = {"HT": 3, "DD": 2, "DKKD": 2, "GPLX": 2, "CC": 1, "BHXH": 1, "TP": 1, "KQ": 2}

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from display_board.announcer import Announcer
 from display_board.board import Board
 from display_board.controller import BoardController
-
 from tests.display_board.test_board_model import called, snapshot
 
 
@@ -24,7 +23,7 @@ def test_every_change_to_the_board_is_reported_with_the_board_already_changed() 
     controller = BoardController(
         board, Announcer(), None,
         monotonic=lambda: 100.0,
-        wall_clock=lambda: dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.timezone.utc),
+        wall_clock=lambda: dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC),
         schedule=lambda _seconds, fn: later.append(fn),
         on_change=changed,
     )  # fmt: skip

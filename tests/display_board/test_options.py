@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from display_board.bootstrap import BoardSetupError, load_setup
 from queue_server.config.board_options import BoardOptionError, BoardOptions, Layout, NumberStyle, parse_options
-
 from tests.display_board.conftest import ROOT, site_file
 
 

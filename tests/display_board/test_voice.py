@@ -17,7 +17,6 @@ from display_board.numbers import SOUTH, english_words, read_label, vietnamese_w
 from display_board.speech import PHRASES, Chime, Pause, Say, call_steps
 from display_board.voice import VoicePack, VoicePackError
 from display_board.voicegen import CHIME, TEMPLATE, VoiceBuildError, build_pack
-
 from tests.display_board.conftest import ARTEFACTS
 
 

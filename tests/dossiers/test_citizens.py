@@ -16,8 +16,18 @@ import pytest
 from queue_server.core.citizens import CardInvalid, KeyFileError
 from queue_server.protocol.client import RequestFailed
 from queue_server.store.citizen_key import key_beside
-from tests.kiosk.support import INTEGRATION_TOKEN, KIOSK_TOKEN, MANAGER_TOKEN, Clock, ask, load, queue_server, write_site
+from tests.kiosk.support import (
+    INTEGRATION_TOKEN,
+    KIOSK_TOKEN,
+    MANAGER_TOKEN,
+    Clock,
+    ask,
+    load,
+    queue_server,
+    write_site,
+)
 from tests.support.ports import free_port
+
 
 @pytest.fixture
 def workdir() -> Iterator[Path]:

@@ -10,10 +10,9 @@ from collections.abc import Mapping, Sequence
 
 import pytest
 
+from queue_server.config.settings import DossierPullSettings
 from queue_server.dossiers import Dossier
 from queue_server.dossiers.pull import PullRun, pull_changes
-from queue_server.config.settings import DossierPullSettings
-
 from tests.dossiers.one_stop import FIELDS, PAGE_SIZE, STATUSES, Changes, item, one_stop_changes
 
 

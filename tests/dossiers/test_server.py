@@ -13,11 +13,19 @@ from pathlib import Path
 import pytest
 
 from queue_server.protocol.client import RequestFailed
-
-from tests.kiosk.support import INTEGRATION_TOKEN, KIOSK_TOKEN, MANAGER_TOKEN, Clock, ask, load, queue_server, write_site
-from tests.support.ports import free_port
-from tests.dossiers.one_stop import Changes, item, one_stop_changes
 from tests.core.dossiers.test_rules import hand_counted
+from tests.dossiers.one_stop import Changes, item, one_stop_changes
+from tests.kiosk.support import (
+    INTEGRATION_TOKEN,
+    KIOSK_TOKEN,
+    MANAGER_TOKEN,
+    Clock,
+    ask,
+    load,
+    queue_server,
+    write_site,
+)
+from tests.support.ports import free_port
 
 CALENDAR = """
 [dossiers]

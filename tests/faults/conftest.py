@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 
 from queue_server.bootstrap import build_hub
+from queue_server.config.settings import SiteConfig
 from queue_server.server.app import Limits, start
 from queue_server.server.hub import Hub
-from queue_server.config.settings import SiteConfig
-
 from tests.integration.sites import site_config
 
 

@@ -26,7 +26,6 @@ from bench.clients import Device, close_all
 from bench.server import ServerProcess
 from bench.site import BenchSite
 from queue_server.protocol.client import RequestFailed
-
 from tests.faults.disk_recovery import numbering_goes_on
 
 SITE = BenchSite(counters=1, boards=1, kiosks=1, site_id="disk-full")

@@ -21,9 +21,8 @@ from queue_server.core.errors import ErrorCode
 from queue_server.protocol.errors import ProtocolErrorCode
 from queue_server.server.app import Limits
 from queue_server.server.ops import load
-
-from tests.integration.sites import TOKENS
 from tests.faults.conftest import ThreadedServer
+from tests.integration.sites import TOKENS
 
 MESSAGES = 10_000
 PER_EXAMPLE = 20

@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 from bench.clients import Device, close_all, connect_all
+from bench.gateways import Answer, Gateway
 from bench.server import ServerProcess, free_port
 from bench.site import PIN, BenchSite
 from queue_server.protocol.client import NotConnected, RequestFailed
-from bench.gateways import Answer, Gateway
 
 SITE = BenchSite(counters=2, boards=0, kiosks=2, site_id="outbox-kill")
 KILLS = 8

@@ -31,13 +31,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from queue_server.core import pins
 from queue_server.bootstrap import build_hub
+from queue_server.config.settings import Device, Officer, Role, ServerSettings, SiteConfig
 from queue_server.core import commands as c
+from queue_server.core import pins
 from queue_server.core.codes import ALPHABET, TICKET_CODE_LENGTH
 from queue_server.core.site import CounterSpec, Policy, Service, Site
-from queue_server.config.settings import Device, Officer, Role, ServerSettings, SiteConfig
-
 from tests.integration.sites import ALWAYS, TOKENS, TZ
 
 FIRST_DAY = dt.date(2026, 10, 5)  # a Monday

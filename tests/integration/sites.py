@@ -6,9 +6,9 @@ import datetime as dt
 import time
 import zoneinfo
 
+from queue_server.config.settings import Device, Officer, Role, ServerSettings, SiteConfig
 from queue_server.core import pins
 from queue_server.core.site import CounterSpec, OpeningHours, Policy, Service, Site, TimeRange
-from queue_server.config.settings import Device, Officer, Role, ServerSettings, SiteConfig
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.integration.conftest import Clock, running_lobby, run
+from tests.integration.conftest import Clock, run, running_lobby
 from tests.integration.sites import PIN
 
 BAD_MESSAGES = [

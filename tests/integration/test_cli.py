@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from queue_server.core import pins
 from queue_server.cli import main
-
-from tests.integration.conftest import Clock, running_lobby, run
+from queue_server.core import pins
+from tests.integration.conftest import Clock, run, running_lobby
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "assets" / "demo.toml"

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from queue_server.cli import main
-
-from tests.integration.conftest import Clock, running_lobby, run
+from tests.integration.conftest import Clock, run, running_lobby
 
 
 async def _book(capsys: pytest.CaptureFixture[str], url: str, service: str) -> tuple[int, str, str]:

@@ -8,8 +8,7 @@ import socket
 import pytest
 
 from queue_server.protocol.client import ConnectionStatus, NotConnected, QueueClient, RequestFailed
-
-from tests.integration.conftest import Clock, running_lobby, run
+from tests.integration.conftest import Clock, run, running_lobby
 from tests.integration.sites import TOKENS
 
 
@@ -63,7 +62,6 @@ def test_the_client_reconnects_and_catches_up_without_repeats(tmp_path, clock: C
 
         from queue_server.bootstrap import build_hub
         from queue_server.server.app import start
-
         from tests.integration.sites import site_config
 
         async def serve_once(issue: int) -> None:

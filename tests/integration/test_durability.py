@@ -6,8 +6,7 @@ import asyncio
 import sqlite3
 
 from queue_server.core.model import TicketState
-
-from tests.integration.conftest import Clock, running_lobby, run
+from tests.integration.conftest import Clock, run, running_lobby
 
 
 def _state_of(lobby) -> dict:  # type: ignore[no-untyped-def]

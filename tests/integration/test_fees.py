@@ -11,10 +11,9 @@ import urllib.request
 from pathlib import Path
 
 from hardware.printer.sim import list_jobs
-from queue_server.core.payments import vietqr
 from queue_server.config.settings import PaymentSettings
-
-from tests.integration.conftest import Clock, running_lobby, run
+from queue_server.core.payments import vietqr
+from tests.integration.conftest import Clock, run, running_lobby
 from tests.integration.sites import site_config
 
 PAYMENT = PaymentSettings(bank_bin="970436", account="0011000012345", account_name="TTPVHCC", fees={"HT": 50_000})

@@ -18,9 +18,20 @@ import pytest
 from queue_server.store.database import connect
 from queue_server.store.insight import InsightGrouping, build_insight
 from queue_server.store.officer_time import NO_REASON
-
 from tests.integration.conftest import run, running_lobby
-from tests.integration.history import CENTRE, SCALE, TARGETS, TZ, UNITS, History, Leg, demo_plan, hand_count, make_history
+from tests.integration.history import (
+    CENTRE,
+    SCALE,
+    TARGETS,
+    TZ,
+    UNITS,
+    History,
+    Leg,
+    demo_plan,
+    hand_count,
+    make_history,
+)
+
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> History:

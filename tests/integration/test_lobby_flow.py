@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.integration.conftest import Clock, running_lobby, run
+from tests.integration.conftest import Clock, run, running_lobby
 
 
 def test_a_ticket_issued_at_the_kiosk_is_called_to_the_board_and_rated(db_path, clock: Clock) -> None:

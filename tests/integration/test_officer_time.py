@@ -8,7 +8,6 @@ import datetime as dt
 from queue_server.core.events import Event, EventType
 from queue_server.store.insight import quality
 from queue_server.store.officer_time import NO_REASON, Activity, walk
-
 from tests.integration.sites import TZ
 
 DAY = dt.date(2026, 11, 23)

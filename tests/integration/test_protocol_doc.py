@@ -21,9 +21,8 @@ from queue_server.core.errors import ErrorCode
 from queue_server.core.events import EventType
 from queue_server.protocol.errors import ProtocolErrorCode
 from queue_server.server.ops import load
-
 from tests.integration.client import Client
-from tests.integration.conftest import Clock, running_lobby, run
+from tests.integration.conftest import Clock, run, running_lobby
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")

@@ -17,8 +17,8 @@ import urllib.request
 from pathlib import Path
 
 from tests.integration.client import Client
-from tests.support.ports import free_port
 from tests.integration.sites import midday_zone
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "assets" / "demo.toml"

@@ -11,8 +11,6 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.core.conftest import Codes, at, make_site
-from tests.core.test_properties import NEXT_DAY, action, command_for, next_morning, opening_morning
 from queue_server import bootstrap
 from queue_server.bootstrap import build_hub
 from queue_server.core.errors import DomainError
@@ -23,7 +21,8 @@ from queue_server.core.site import CounterSpec
 from queue_server.store import snapshots
 from queue_server.store.database import connect
 from queue_server.store.reader import load_events
-
+from tests.core.conftest import Codes, at, make_site
+from tests.core.test_properties import NEXT_DAY, action, command_for, next_morning, opening_morning
 from tests.integration.conftest import Clock, run, running_lobby
 from tests.integration.sites import site_config
 

@@ -10,8 +10,18 @@ from pathlib import Path
 
 from hardware.scanner.dedup import DEFAULT_WINDOW
 from hardware.simulators.scanner import SimulatedScanner
-
-from tests.kiosk.support import ARTEFACTS, INTEGRATION_TOKEN, MANAGER_TOKEN, Clock, Kiosk, ask, load, queue_server, text, write_site
+from tests.kiosk.support import (
+    ARTEFACTS,
+    INTEGRATION_TOKEN,
+    MANAGER_TOKEN,
+    Clock,
+    Kiosk,
+    ask,
+    load,
+    queue_server,
+    text,
+    write_site,
+)
 from tests.support.ports import free_port
 
 # Made for these tests in the card's format; no real person's numbers.

@@ -9,16 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hardware.printer import CoverOpen, PaperOut, PrinterOffline, PrinterTimeout, PrintFailed
-from kiosk.core.scans import CodeClassifier
 from hardware.scanner.lines import DiscardReason
 from kiosk.core import decisions
 from kiosk.core.decisions import ScanKind, TileState
 from kiosk.core.documents import fault_detail
 from kiosk.core.idle import IdleTimer, Issuing, OneAtATime, PinThrottle, TapCounter
+from kiosk.core.scans import CodeClassifier
 from kiosk.core.shown_ticket import PRINT_PATIENCE, Paper, ShownTicket
-from queue_server.config.kiosk_options import KioskOptionError, parse_options, parse_window_size
 from kiosk.core.texts import TEXTS, Catalogue, Language, UnknownText, placeholders
-
+from queue_server.config.kiosk_options import KioskOptionError, parse_options, parse_window_size
 from tests.kiosk.support import ADMIN_PIN_HASH
 
 

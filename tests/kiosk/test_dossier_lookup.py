@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from queue_server.protocol.client import RequestFailed
+from queue_server.config.settings import DossierLookupSettings
 from queue_server.dossiers import Dossier, DossierSourceFailed, DossierStatus
 from queue_server.dossiers.http_source import HttpDossierSource, extract
-from queue_server.config.settings import DossierLookupSettings
-
+from queue_server.protocol.client import RequestFailed
 from tests.kiosk.support import INTEGRATION_TOKEN, KIOSK_TOKEN, ROOT, Clock, ask, load, queue_server, write_site
 from tests.support.ports import free_port
 

@@ -14,8 +14,18 @@ from hardware.simulators.scanner import SimulatedScanner
 from kiosk.core.decisions import Notice, due_line, pickup_refusal
 from kiosk.core.documents import ticket_footer
 from kiosk.core.texts import Catalogue, Language
-
-from tests.kiosk.support import ARTEFACTS, INTEGRATION_TOKEN, Clock, Kiosk, ask, load, queue_server, text, write_site, zbar
+from tests.kiosk.support import (
+    ARTEFACTS,
+    INTEGRATION_TOKEN,
+    Clock,
+    Kiosk,
+    ask,
+    load,
+    queue_server,
+    text,
+    write_site,
+    zbar,
+)
 from tests.support.ports import free_port
 
 DEDUP = DEFAULT_WINDOW + 0.2  # the same code scanned again within the window counts once

@@ -10,8 +10,19 @@ from pathlib import Path
 
 from hardware.printer.sim import SimState, list_jobs, save_state
 from hardware.printer.status import PaperState
-
-from tests.kiosk.support import ADMIN_PIN, ARTEFACTS, MANAGER_TOKEN, Clock, Kiosk, ask, load, queue_server, text, write_site, zbar
+from tests.kiosk.support import (
+    ADMIN_PIN,
+    ARTEFACTS,
+    MANAGER_TOKEN,
+    Clock,
+    Kiosk,
+    ask,
+    load,
+    queue_server,
+    text,
+    write_site,
+    zbar,
+)
 from tests.support.ports import free_port
 
 

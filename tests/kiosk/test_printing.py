@@ -15,7 +15,6 @@ from pathlib import Path
 from hardware.printer.sim import SimState, list_jobs, save_state
 from hardware.printer.status import PaperState
 from hardware.simulators.scanner import SimulatedScanner
-
 from tests.kiosk.support import ARTEFACTS, Clock, Kiosk, load, queue_server, text, write_site
 from tests.support.ports import free_port
 

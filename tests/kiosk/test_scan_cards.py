@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.scans import CodeClassifier, CodeKind
-from kiosk.core.scans import RejectedCode, RejectReason
 from hardware.scanner.lines import DiscardReason, LineParser, LineSettings
+from kiosk.core.scans import CodeClassifier, CodeKind, RejectedCode, RejectReason
 
 CARD = "079301004567||Trần Thị Bình|02112001|Nữ|12 Lê Lợi, phường Bến Nghé, quận 1, TP. Hồ Chí Minh|10072022"
 

@@ -10,8 +10,19 @@ from pathlib import Path
 from hardware.printer.sim import list_jobs
 from hardware.simulators.scanner import SimulatedScanner
 from queue_server.core.codes import format_booking_code
-
-from tests.kiosk.support import ARTEFACTS, INTEGRATION_TOKEN, PUBLIC_URL, Clock, Kiosk, ask, load, queue_server, text, write_site, zbar
+from tests.kiosk.support import (
+    ARTEFACTS,
+    INTEGRATION_TOKEN,
+    PUBLIC_URL,
+    Clock,
+    Kiosk,
+    ask,
+    load,
+    queue_server,
+    text,
+    write_site,
+    zbar,
+)
 from tests.support.ports import free_port
 
 DOSSIER = {

@@ -9,7 +9,6 @@ import asyncio
 from pathlib import Path
 
 from hardware.printer.sim import list_jobs
-
 from tests.kiosk.support import ARTEFACTS, Clock, Kiosk, load, queue_server, text, write_site, zbar
 from tests.support.ports import free_port
 

@@ -13,9 +13,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from queue_server.config.site import load_config
 from lobby.launcher import plan
-
+from queue_server.config.site import load_config
 from tests.integration.client import Client
 from tests.support.ports import free_port
 

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from queue_server.config.site import load_config
 from lobby.launcher import plan
 from lobby.windows import Place, Size, parse_root_window, side_by_side
-
+from queue_server.config.site import load_config
 from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

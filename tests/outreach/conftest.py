@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.conftest import clock, db_path  # noqa: F401 (fixtures)
-
 from bench.gateways import Gateway
+from tests.integration.conftest import clock, db_path  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

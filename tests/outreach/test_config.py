@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from queue_server.config.settings_outreach import Channel
 from queue_server.config.site import ConfigError, parse_config
 from tests.config.helpers import MINIMAL as BASE  # one service, one counter
-from queue_server.config.settings_outreach import Channel
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "notifications.md").read_text("utf-8")
 

@@ -8,7 +8,7 @@ import dataclasses
 import sqlite3
 import unicodedata
 
-from queue_server.store.writer import Batch
+from bench.gateways import Answer, Gateway
 from queue_server.config.settings_outreach import (
     Channel,
     NotificationSettings,
@@ -17,10 +17,9 @@ from queue_server.config.settings_outreach import (
     SmsGateway,
     ZaloGateway,
 )
-from tests.integration.conftest import Clock, running_lobby, run
+from queue_server.store.writer import Batch
+from tests.integration.conftest import Clock, run, running_lobby
 from tests.integration.sites import site_config
-
-from bench.gateways import Answer, Gateway
 
 FAST = OutboxSettings(max_attempts=4, retry_first_seconds=0.05, retry_max_seconds=0.2, timeout_seconds=1.0, workers=4)
 

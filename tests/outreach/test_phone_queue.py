@@ -14,9 +14,8 @@ from queue_server.config.settings_outreach import (
     PhoneQueueSettings,
     SmsGateway,
 )
-from tests.integration.conftest import Clock, running_lobby, run
+from tests.integration.conftest import Clock, run, running_lobby
 from tests.integration.sites import site_config
-
 from tests.outreach.test_notifications import FAST
 
 QUEUE = PhoneQueueSettings(per_device_per_day=1, per_phone_per_day=1, share_percent=20, confirm_minutes=5, rejoin_minutes=15)

@@ -7,10 +7,9 @@ import json
 
 import pytest
 
-from queue_server.outreach import adapters, signing
-from queue_server.core import phones
-from queue_server.outreach.adapters import Outcome
 from queue_server.config.settings_outreach import NotificationSettings, OutreachSettings, SmsGateway, Webhook
+from queue_server.outreach import adapters, signing
+from queue_server.outreach.adapters import Outcome
 from queue_server.store.outbox import Pending
 
 

@@ -9,9 +9,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests.integration.conftest import Clock, running_lobby, run
-
 from bench.gateways import Gateway
+from tests.integration.conftest import Clock, run, running_lobby
 from tests.outreach.test_webhooks import SECRET, Webhook, hook_site
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "notifications.md").read_text("utf-8")

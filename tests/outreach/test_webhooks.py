@@ -7,12 +7,10 @@ import asyncio
 import dataclasses
 import urllib.request
 
-from queue_server.config.settings_outreach import OutreachSettings, Webhook
-
-from tests.integration.conftest import Clock, running_lobby, run
-from tests.integration.sites import site_config
-
 from bench.gateways import Answer, Gateway
+from queue_server.config.settings_outreach import OutreachSettings, Webhook
+from tests.integration.conftest import Clock, run, running_lobby
+from tests.integration.sites import site_config
 from tests.outreach.test_notifications import FAST, rows_become
 
 SECRET = "whsec-portal-0123456789abcdef"

@@ -11,10 +11,10 @@ import asyncio
 import time
 from pathlib import Path
 
-from pad_agent.bootstrap import build_agents
 from hardware.pad.events import LedState
 from hardware.simulators.pad import SimulatedPadBus
 from hardware.simulators.paths import SimPaths
+from pad_agent.bootstrap import build_agents
 from queue_server.config.site import load_config
 from tests.integration.client import Client
 from tests.integration.conftest import running_lobby

@@ -8,7 +8,6 @@ from queue_server.config.site import ConfigError, parse_config
 from tests.config.helpers import MINIMAL as BASE  # one service, one counter
 
 
-
 def test_a_payment_table_is_read() -> None:
     config = parse_config(BASE + '[payment]\nbank_bin = "970436"\naccount = "0011000012345"\nfees = { HT = 8000 }\n')
     assert config.payment is not None

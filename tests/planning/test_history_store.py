@@ -13,7 +13,6 @@ from queue_server.core.planning.heatmap import heat_map, weekday_counts
 from queue_server.store.database import connect
 from queue_server.store.history import arrival_cells, booked_by_slot, service_minutes, walk_ins_by_slot
 from queue_server.store.schema import migrate
-
 from tests.planning.simulated import CENTRE, FIRST, LAST, ROWS, TZ, hand_history, hand_walk_ins, local
 
 MONDAY = LAST + dt.timedelta(days=1)

@@ -17,9 +17,7 @@ from bench.history import SimulatedCentre
 from queue_server.core.planning.erlang import counters_needed
 from queue_server.store.database import connect
 from queue_server.store.schema import migrate
-
 from tests.integration.conftest import Clock, run, running_lobby
-
 from tests.planning.simulated import TZ, hand_walk_ins, local
 
 CENTRE = SimulatedCentre({"HT": 8.0, "DD": 5.0, "KD": 3.0}, {"HT": 6.0, "DD": 12.0, "KD": 9.0})

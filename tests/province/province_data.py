@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from province.config import parse_province
+from queue_server.config.settings import DossierSettings
 from queue_server.shipping.shipper import Shipper, wait_caught_up
 from queue_server.shipping.site_record import describe_site
-from queue_server.config.settings import DossierSettings
 from tests.integration.conftest import running_lobby
 from tests.integration.sites import TZ
-
 from tests.shipping.sites import named_site, quick
 
 SITES = {"xa-an-binh": "UBND xã An Bình", "phuong-1": "UBND phường 1"}

@@ -15,6 +15,7 @@ import openpyxl
 import psycopg
 import pytest
 
+from province.cluster import Cluster
 from province.database import Database
 from province.server import Province, start
 from province.summing import keep_summing, sum_closed_days
@@ -22,8 +23,6 @@ from queue_server.store.database import connect
 from queue_server.store.reports import Grouping, build_report
 from tests.integration.client import Client
 from tests.integration.sites import TZ
-
-from province.cluster import Cluster
 from tests.province.province_data import DOSSIER_CODES, SITES
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from queue_server.config.site import ConfigError
 from province.cli import main
 from province.config import parse_province
+from queue_server.config.site import ConfigError
 
 GOOD = """\
 [province]

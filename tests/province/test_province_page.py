@@ -14,10 +14,9 @@ from selenium.webdriver.common.by import By
 
 from province.database import Database
 from province.server import Province, start
+from tests.province.province_data import SITES
 from tests.web.conftest import new_browser, screenshot
 from tests.web.pages import wait
-
-from tests.province.province_data import SITES
 
 
 class ProvinceServer:

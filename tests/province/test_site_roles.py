@@ -11,14 +11,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from province.cluster import Cluster
 from central import schema as central
 from central import summaries
+from province.cluster import Cluster
+from queue_server.config.settings import DossierSettings
 from queue_server.shipping.shipper import Shipper, wait_caught_up
 from queue_server.shipping.site_record import describe_site
-from queue_server.config.settings import DossierSettings
 from tests.integration.sites import TZ
-
 from tests.province.province_data import site_named
 from tests.shipping.sites import central_log, quick, site_log
 

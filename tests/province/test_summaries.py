@@ -14,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from province.database import Database
-from province.reports import By, build
-from province.summing import sum_closed_days
 from central import schema as central
 from central import summaries
 from central.schema import Row
+from province.database import Database
+from province.reports import By, build
+from province.summing import sum_closed_days
 from queue_server.store.reports import arrivals_by_hour, figures
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

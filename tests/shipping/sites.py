@@ -11,10 +11,10 @@ from typing import Any
 
 import psycopg
 
-from tests.integration.sites import site_config
 from central.schema import TICKET_COLUMNS
-from queue_server.shipping.redact import central_data, central_ticket
 from queue_server.config.settings import CentralSettings, SiteConfig
+from queue_server.shipping.redact import central_data, central_ticket
+from tests.integration.sites import site_config
 
 
 def named_site(site_id: str) -> SiteConfig:

@@ -12,7 +12,14 @@ import pytest
 
 from queue_server.core.events import EventType
 from queue_server.protocol.backoff import delay
-from queue_server.shipping.redact import PERSONAL_KEYS, SECRET_KEYS, central_data, central_json, central_ticket, ticket_ids
+from queue_server.shipping.redact import (
+    PERSONAL_KEYS,
+    SECRET_KEYS,
+    central_data,
+    central_json,
+    central_ticket,
+    ticket_ids,
+)
 
 
 def test_a_tickets_follow_code_stays_at_the_site() -> None:

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import psycopg
 
-from tests.integration.conftest import running_lobby
-from queue_server.shipping.shipper import Shipper, wait_caught_up
-
 from province.cluster import Cluster
+from queue_server.shipping.shipper import Shipper, wait_caught_up
+from tests.integration.conftest import running_lobby
 from tests.shipping.sites import central_log, central_tickets, named_site, quick, site_log, site_tickets
 
 SITES = ("xa-an-binh", "xa-phuoc-dong", "huyen-go-dau")

@@ -11,7 +11,6 @@ import urllib.request
 from pathlib import Path
 
 from tests.integration.test_crash import SITE, _issue_until_killed, _start
-
 from tests.shipping.sites import central_log, central_tickets, site_log, site_tickets
 from tests.support.ports import free_port
 

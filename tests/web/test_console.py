@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.web.conftest import Listener, Server, new_browser, screenshot
 from tests.support.demo import DEMO_TOKENS
+from tests.web.conftest import Listener, Server, new_browser, screenshot
 from tests.web.pages import click, enabled, enter_token, press, sign_in, text_of, type_into, wait
 
 

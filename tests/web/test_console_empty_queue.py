@@ -3,8 +3,8 @@ empty queue (issue 15: a literal ``null`` was drawn under “Không có ai đang
 
 from __future__ import annotations
 
-from tests.web.conftest import Listener, Server, new_browser, screenshot
 from tests.support.demo import DEMO_TOKENS
+from tests.web.conftest import Listener, Server, new_browser, screenshot
 from tests.web.pages import click, enter_token, sign_in, text_of, wait
 
 

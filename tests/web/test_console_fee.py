@@ -9,9 +9,8 @@ from pathlib import Path
 
 from hardware.printer.sim import list_jobs
 from queue_server.core.payments import vietqr
-
-from tests.web.conftest import Listener, Server, new_browser, screenshot
 from tests.support.demo import DEMO_TOKENS
+from tests.web.conftest import Listener, Server, new_browser, screenshot
 from tests.web.pages import click, enter_token, sign_in, text_of, type_into, wait
 
 

@@ -10,8 +10,8 @@ import time
 import unicodedata
 import urllib.request
 
-from tests.web.conftest import Listener, Server, new_browser, screenshot
 from tests.support.demo import DEMO_TOKENS
+from tests.web.conftest import Listener, Server, new_browser, screenshot
 from tests.web.pages import click, enter_token, press, sign_in, text_of, type_into, wait, wait_value
 
 ROWS = 30  # WAITING_ROWS in console_model.js

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.web.conftest import Listener, Server, new_browser, screenshot
 from tests.support.demo import DEMO_TOKENS
+from tests.web.conftest import Listener, Server, new_browser, screenshot
 from tests.web.pages import click, text_of, type_into, wait
 
 

@@ -13,9 +13,8 @@ import zoneinfo
 
 from queue_server.config.site import load_config
 from queue_server.core.dossiers.workdays import WorkCalendar
-
-from tests.web.conftest import ROOT, Listener, Server, new_browser, screenshot
 from tests.support.demo import DEMO_TOKENS
+from tests.web.conftest import ROOT, Listener, Server, new_browser, screenshot
 from tests.web.pages import click, enter_token, press, sign_in, text_of, type_into, wait
 
 PHONE = (412, 915)

@@ -13,9 +13,8 @@ import openpyxl
 from selenium.webdriver.support.select import Select
 
 from tests.integration.history import demo_plan, hand_count, make_history
-
-from tests.web.conftest import Listener, Server, new_browser, screenshot
 from tests.support.demo import DEMO_TOKENS
+from tests.web.conftest import Listener, Server, new_browser, screenshot
 from tests.web.pages import click, enter_token, press, sign_in, text_of, type_into, wait, wait_gone
 from tests.web.test_dashboard import downloaded
 

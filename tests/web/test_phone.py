@@ -8,8 +8,8 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
-from tests.web.conftest import Listener, Server, new_browser, screenshot
 from tests.support.demo import DEMO_TOKENS
+from tests.web.conftest import Listener, Server, new_browser, screenshot
 from tests.web.pages import click, text_of, wait
 
 PHONE = (412, 915)

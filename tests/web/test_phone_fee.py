@@ -6,9 +6,8 @@ from __future__ import annotations
 import subprocess
 
 from queue_server.core.payments import vietqr
-
-from tests.web.conftest import Listener, Server, new_browser, screenshot
 from tests.support.demo import DEMO_TOKENS
+from tests.web.conftest import Listener, Server, new_browser, screenshot
 from tests.web.pages import text_of, wait, wait_value
 
 PHONE = (412, 915)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.gateways import Answer, Gateway
 from queue_server.bootstrap import build_hub
-from queue_server.server.app import start
 from queue_server.config.settings import ServerSettings
 from queue_server.config.settings_outreach import (
     Channel,
@@ -25,12 +25,11 @@ from queue_server.config.settings_outreach import (
     PhoneQueueSettings,
     SmsGateway,
 )
+from queue_server.server.app import start
 from tests.integration.conftest import Clock
 from tests.integration.sites import PIN, TOKENS, site_config
-from bench.gateways import Answer, Gateway
-
-from tests.web.conftest import Listener, new_browser, screenshot
 from tests.support.ports import free_port
+from tests.web.conftest import Listener, new_browser, screenshot
 from tests.web.pages import click, text_of, type_into, wait
 
 PHONE = (412, 915)

@@ -18,9 +18,7 @@ from bench.history import SimulatedCentre
 from queue_server.core.planning.erlang import counters_needed
 from queue_server.store.database import connect
 from queue_server.store.schema import migrate
-
 from tests.planning.simulated import TZ, hand_walk_ins, local
-
 from tests.web.conftest import Server, new_browser, screenshot
 from tests.web.pages import click, enter_token, text_of, wait
 from tests.web.test_dashboard import downloaded

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import ROOT, Listener, Server, new_browser, screenshot
 from tests.support.demo import DEMO_TOKENS
+from tests.web.conftest import ROOT, Listener, Server, new_browser, screenshot
 from tests.web.pages import click, enter_token, sign_in, text_of, wait
 
 TIMEOUT = 4  # seconds a pad stays armed in this test (30 by default)

@@ -7,9 +7,8 @@ from pathlib import Path
 from selenium.webdriver.support.select import Select
 
 from tests.integration.history import demo_plan, make_history
-
-from tests.web.conftest import Listener, Server, new_browser
 from tests.support.demo import DEMO_TOKENS
+from tests.web.conftest import Listener, Server, new_browser
 from tests.web.pages import click, enter_token, text_of, wait
 
 

@@ -14,12 +14,11 @@ from typing import Any
 import openpyxl
 import pytest
 
+from queue_server.core.periods import Period, period_bounds
 from queue_server.store.database import connect
 from queue_server.store.reports import Grouping, ReportRangeError, build_report, check_range
-from queue_server.core.periods import Period, period_bounds
 from queue_server.store.schema import migrate
 from queue_server.web.exports import report_table, to_csv, to_xlsx
-
 from tests.integration.conftest import Clock, run, running_lobby
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")

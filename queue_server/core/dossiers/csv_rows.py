@@ -10,7 +10,8 @@ import csv
 import io
 
 from queue_server.core.dossiers.errors import InvalidDossier
-from queue_server.core.dossiers.model import SCALAR_FIELDS as FIELDS, Dossier
+from queue_server.core.dossiers.model import SCALAR_FIELDS as FIELDS
+from queue_server.core.dossiers.model import Dossier
 
 MAX_ROWS = 1_000_000
 

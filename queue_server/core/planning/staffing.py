@@ -14,10 +14,10 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from queue_server.core.site import Service
 from queue_server.core.planning.erlang import counters_needed
 from queue_server.core.planning.forecast import Forecast
 from queue_server.core.planning.slots import SLOT_MINUTES, SLOTS_PER_DAY
+from queue_server.core.site import Service
 
 
 @dataclasses.dataclass(frozen=True)

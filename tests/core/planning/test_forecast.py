@@ -8,12 +8,11 @@ import math
 
 import pytest
 
-from queue_server.core.site import OpeningHours, Service
 from queue_server.core.planning.erlang import counters_needed
 from queue_server.core.planning.forecast import forecast, history_days, plannable
 from queue_server.core.planning.slots import busy_span, slot_label, slot_of
 from queue_server.core.planning.staffing import staffing
-
+from queue_server.core.site import OpeningHours, Service
 from tests.planning.simulated import CENTRE, LAST, ROWS, hand_history
 
 MONDAY = dt.date(2026, 11, 23)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from tests.hardware.printer.printer_fakes import PtyPrinter, TcpPrinter
 
 ARTEFACTS = Path(__file__).resolve().parents[2] / "artefacts"

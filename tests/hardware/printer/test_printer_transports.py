@@ -8,7 +8,6 @@ import stat
 from pathlib import Path
 
 import pytest
-from tests.hardware.printer.printer_fakes import PtyPrinter, TcpPrinter
 
 from hardware.printer import (
     CoverOpen,
@@ -26,6 +25,7 @@ from hardware.printer.device_file import find_usb_printer, parse_usb_id
 from hardware.printer.samples import sample_queue_ticket
 from hardware.printer.status import StatusQuery
 from hardware.urls import InvalidDeviceURL
+from tests.hardware.printer.printer_fakes import PtyPrinter, TcpPrinter
 
 STATUS_QUERIES = b"".join(query.request for query in StatusQuery)
 

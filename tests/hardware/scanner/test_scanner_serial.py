@@ -11,9 +11,9 @@ import pytest
 
 from hardware.scanner.lines import DiscardReason, Terminator
 from hardware.scanner.open import open_scanner
-from hardware.serial_link import LinkState
 from hardware.scanner.sources import SerialScanner
 from hardware.scanner.stream import ScanStream
+from hardware.serial_link import LinkState
 from hardware.simulators.paths import SimPaths
 from hardware.simulators.scanner import SimulatedScanner
 from hardware.urls import InvalidDeviceURL
