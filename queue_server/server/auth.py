@@ -24,9 +24,17 @@ class _Failures:
     locked_until: dt.datetime | None = None
 
 
+MAX_LOCKOUT = dt.timedelta(hours=1)
+
+
 class PinThrottle:
     """After ``attempts`` wrong PINs in a row for one user (or from one address), sign-ins
     for it are refused for ``lockout``; each further lockout doubles, up to an hour.
+
+    An attempt is counted when it is let through (:meth:`reserve`), before its PIN is
+    checked, and a right PIN takes the count back (:meth:`succeeded`): however many sign-ins
+    are in flight at once, from however many connections, at most ``attempts`` PINs of a
+    user (or from an address) are checked before the lock.
 
     At most ``remembered`` users and addresses are kept: guessing with made-up user names
     cannot grow memory without bound. The oldest entry that is not locked out is forgotten
@@ -43,18 +51,29 @@ class PinThrottle:
         latest = max(until, default=None)
         return latest if latest is not None and latest > now else None
 
-    def failed(self, keys: tuple[str, ...], now: dt.datetime) -> None:
+    def reserve(self, keys: tuple[str, ...], now: dt.datetime) -> dt.datetime | None:
+        """Count an attempt for every key before its PIN is checked, and None; or, when one
+        of them is locked, the end of that lock, counting nothing. The attempt stays counted
+        as a wrong PIN unless :meth:`succeeded` takes it back."""
+        locked = self.locked_until(keys, now)
+        if locked is not None:
+            return locked
         for key in keys:
-            failures = self._failures.pop(key, None) or _Failures()
-            self._failures[key] = failures  # the most recent last
-            while len(self._failures) > self.remembered:
-                unlocked = (k for k, f in self._failures.items() if f.locked_until is None or f.locked_until <= now)
-                del self._failures[next(unlocked, next(iter(self._failures)))]
-            failures.count += 1
-            if failures.count >= self.attempts:
-                rounds = failures.count - self.attempts
-                failures.locked_until = now + min(self.lockout * (2**rounds), dt.timedelta(hours=1))
+            self._count(key, now)
+        return None
+
+    def _count(self, key: str, now: dt.datetime) -> None:
+        failures = self._failures.pop(key, None) or _Failures()
+        self._failures[key] = failures  # the most recent last
+        while len(self._failures) > self.remembered:
+            unlocked = (k for k, f in self._failures.items() if f.locked_until is None or f.locked_until <= now)
+            del self._failures[next(unlocked, next(iter(self._failures)))]
+        failures.count += 1
+        if failures.count >= self.attempts:
+            rounds = failures.count - self.attempts
+            failures.locked_until = now + min(self.lockout * (2**rounds), MAX_LOCKOUT)
 
     def succeeded(self, keys: tuple[str, ...]) -> None:
+        """A right PIN: its keys start again from no wrong PIN."""
         for key in keys:
             self._failures.pop(key, None)

@@ -45,6 +45,7 @@ class Metrics:
         self.rebuilds = 0
         self.slow_clients = 0  # cut off for leaving too much unread
         self.rate_limited = 0
+        self.pin_checks = 0  # officers' PINs checked (scrypt), right or wrong
 
     def count_request(self, op: str, outcome: str, seconds: float) -> None:
         self.requests[(op, outcome)] += 1
@@ -99,5 +100,8 @@ class Metrics:
             "# HELP motcua_slow_clients_total Connections cut off for leaving too many events unread.",
             "# TYPE motcua_slow_clients_total counter",
             f"motcua_slow_clients_total {self.slow_clients}",
+            "# HELP motcua_pin_checks_total Officers' PINs checked, right or wrong (locked sign-ins are not checked).",
+            "# TYPE motcua_pin_checks_total counter",
+            f"motcua_pin_checks_total {self.pin_checks}",
         ]
         return "\n".join(lines) + "\n"

@@ -27,7 +27,7 @@ async def sign_in(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str,
     counter = counter_of(session)
     now = hub.now()
     keys = (f"user:{args['user']}", f"remote:{session.remote.split(':')[0]}")
-    locked = hub.pin_throttle.locked_until(keys, now)
+    locked = hub.pin_throttle.reserve(keys, now)  # counted before the check: sign-ins in flight at once add up
     if locked is not None:
         raise ProtocolError(
             ProtocolErrorCode.PIN_LOCKED,
@@ -36,9 +36,9 @@ async def sign_in(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str,
         )
     officer = hub.config.officer(args["user"])
     pin_hash = officer.pin_hash if officer else hub.dummy_pin_hash
+    hub.metrics.pin_checks += 1
     ok = await asyncio.get_running_loop().run_in_executor(None, pins.verify_pin, args["pin"], pin_hash)
     if officer is None or not ok:
-        hub.pin_throttle.failed(keys, now)
         raise ProtocolError(ProtocolErrorCode.BAD_PIN, "The user or the PIN is wrong.")
     if officer.counters and counter not in officer.counters:
         raise ProtocolError(

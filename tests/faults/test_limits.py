@@ -9,6 +9,7 @@ import json
 import math
 import socket
 import time
+import urllib.request
 
 import pytest
 from websockets.asyncio.client import connect
@@ -230,6 +231,54 @@ def test_spraying_many_officers_from_one_address_locks_that_address(db_path) -> 
             await elsewhere.close()
 
     run(scenario())
+
+
+def test_sign_ins_in_flight_at_once_check_no_more_pins_than_the_lock_allows(db_path) -> None:
+    """Sixty wrong PINs for one officer from sixty addresses at once, then the right one while
+    they are still being checked: only ``pin_attempts`` PINs are checked at all, and the right
+    one is refused with the rest."""
+
+    async def scenario() -> None:
+        async with serving(db_path) as (hub, url):
+            attempts = hub.config.settings.pin_attempts
+            guessers = [await _hello(url, "counter-1", local_addr=(address, 0)) for address in _addresses(60)]
+            owner = await _hello(url, "counter-1", local_addr=("127.0.0.200", 0))
+            refused = asyncio.Event()
+
+            async def guess(guesser: Client) -> str:
+                code: str = (await guesser.call("officer.sign_in", user="lan", pin="0000"))["error"]["code"]
+                if code == "pin_locked":
+                    refused.set()
+                return code
+
+            wave = asyncio.gather(*(guess(guesser) for guesser in guessers))
+            lock = asyncio.ensure_future(refused.wait())
+            await asyncio.wait([wave, lock], return_when=asyncio.FIRST_COMPLETED)  # the lock holds, or all were checked
+            right = await owner.call("officer.sign_in", user="lan", pin=PIN)
+            codes = await wave
+            lock.cancel()
+            assert codes.count("bad_pin") == attempts and codes.count("pin_locked") == len(guessers) - attempts
+            assert right["error"]["code"] == "pin_locked"
+            assert _metric(await _get(url, "/metrics"), "motcua_pin_checks_total") == attempts
+            for client in (*guessers, owner):
+                await client.close()
+
+    run(scenario())
+
+
+async def _get(url: str, path: str) -> str:
+    """The body of GET ``path`` on the server of ``url`` (ws://host:port/)."""
+    http = url.replace("ws://", "http://").rstrip("/") + path
+
+    def fetch() -> str:
+        with urllib.request.urlopen(http, timeout=5) as response:
+            return str(response.read().decode())
+
+    return await asyncio.to_thread(fetch)
+
+
+def _metric(text: str, name: str) -> float:
+    return next(float(line.split()[-1]) for line in text.splitlines() if line.split(" ")[0] == name)
 
 
 def test_the_loopback_range_reaches_the_server_from_other_addresses() -> None:

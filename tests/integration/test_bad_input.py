@@ -253,10 +253,10 @@ def test_the_pin_throttle_stays_bounded_and_keeps_lockouts_longest() -> None:
     throttle = PinThrottle(attempts=2, lockout=dt.timedelta(minutes=1), remembered=3)
     now = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
     for _ in range(2):
-        throttle.failed(("user:lan",), now)
+        throttle.reserve(("user:lan",), now)
     assert throttle.locked_until(("user:lan",), now) == now + dt.timedelta(minutes=1)
     for name in ("a", "b", "c", "d"):
-        throttle.failed((f"user:{name}",), now)
+        throttle.reserve((f"user:{name}",), now)
     assert len(throttle._failures) == 3
     assert throttle.locked_until(("user:lan",), now) is not None  # locked: kept
     assert sorted(throttle._failures) == ["user:c", "user:d", "user:lan"]  # a and b, unlocked, forgotten
