@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import socket
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -166,14 +167,16 @@ def tune_for_latency() -> None:
 
 async def start(
     hub: Hub,
-    host: str,
-    port: int,
+    host: str | None,
+    port: int | None,
     tick_seconds: float = 5.0,
     limits: Limits = DEFAULT_LIMITS,
     clock: Callable[[], float] = time.monotonic,
+    sock: socket.socket | None = None,
 ) -> tuple[Server, asyncio.Task[None]]:
     """Start serving; returns the server and the clock task (cancel it when stopping).
-    ``clock`` (seconds, monotonic) is the one the budgets of requests are counted by."""
+    ``clock`` (seconds, monotonic) is the one the budgets of requests are counted by.
+    ``sock``: a listening socket to serve on instead of ``host`` and ``port`` (both None)."""
     app = QueueServer(hub, limits, clock)
     hub.slow_client_bytes = limits.unread_bytes
     tune_for_latency()
@@ -185,6 +188,7 @@ async def start(
         process_request=make_process_request(hub),
         compression=None,  # small JSON frames on a LAN: deflating each one per client costs more than it saves
         server_header="motcua-queue",
+        sock=sock,
         **serve_options(limits),
     )
     ticker = asyncio.create_task(_background(hub, tick_seconds), name="clock")

@@ -25,6 +25,7 @@ class _Failures:
 
 
 MAX_LOCKOUT = dt.timedelta(hours=1)
+_MAX_DOUBLINGS = 12  # 2**12 s is past an hour: a lockout of a second or more has reached MAX_LOCKOUT by then
 
 
 class PinThrottle:
@@ -70,8 +71,8 @@ class PinThrottle:
             del self._failures[next(unlocked, next(iter(self._failures)))]
         failures.count += 1
         if failures.count >= self.attempts:
-            rounds = failures.count - self.attempts
-            failures.locked_until = now + min(self.lockout * (2**rounds), MAX_LOCKOUT)
+            doublings = min(failures.count - self.attempts, _MAX_DOUBLINGS)  # capped before it can overflow
+            failures.locked_until = now + min(self.lockout * 2**doublings, MAX_LOCKOUT)
 
     def succeeded(self, keys: tuple[str, ...]) -> None:
         """A right PIN: its keys start again from no wrong PIN."""

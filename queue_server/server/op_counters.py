@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 async def sign_in(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     counter = counter_of(session)
     now = hub.now()
-    keys = (f"user:{args['user']}", f"remote:{session.remote.split(':')[0]}")
+    keys = (f"user:{args['user']}", f"remote:{session.address}")  # the address: IPv4, or an IPv6 /64
     locked = hub.pin_throttle.reserve(keys, now)  # counted before the check: sign-ins in flight at once add up
     if locked is not None:
         raise ProtocolError(

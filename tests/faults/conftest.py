@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import datetime as dt
+import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
@@ -27,11 +29,15 @@ async def serving(
     limits: Limits = Limits(),
     config: SiteConfig | None = None,
     clock: Callable[[], float] = time.monotonic,
+    sock: socket.socket | None = None,
+    hub_clock: Callable[[], dt.datetime] | None = None,
 ) -> AsyncIterator[tuple[Hub, str]]:
-    """A real server in this event loop with ``limits``, its budgets counted by ``clock``;
-    yields the hub and its ws:// URL."""
-    hub = build_hub(config or site_config(), db_path)
-    server, ticker = await start(hub, "127.0.0.1", 0, tick_seconds=3600, limits=limits, clock=clock)
+    """A real server in this event loop with ``limits``, its budgets counted by ``clock`` (and
+    its hub's time by ``hub_clock``), on 127.0.0.1 or on ``sock``; yields the hub and its
+    ws:// URL (127.0.0.1)."""
+    hub = build_hub(config or site_config(), db_path, clock=hub_clock)
+    host, port = ("127.0.0.1", 0) if sock is None else (None, None)
+    server, ticker = await start(hub, host, port, tick_seconds=3600, limits=limits, clock=clock, sock=sock)
     port = server.sockets[0].getsockname()[1]
     try:
         yield hub, f"ws://127.0.0.1:{port}/"

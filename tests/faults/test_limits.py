@@ -18,7 +18,7 @@ from websockets.exceptions import ConnectionClosed
 from queue_server.server.app import Limits
 from tests.faults.conftest import serving
 from tests.integration.client import Client
-from tests.integration.conftest import run
+from tests.integration.conftest import Clock, run
 from tests.integration.sites import PIN, TOKENS
 from tests.support.clock import MonotonicClock
 
@@ -262,6 +262,52 @@ def test_sign_ins_in_flight_at_once_check_no_more_pins_than_the_lock_allows(db_p
             assert _metric(await _get(url, "/metrics"), "motcua_pin_checks_total") == attempts
             for client in (*guessers, owner):
                 await client.close()
+
+    run(scenario())
+
+
+def test_an_officer_guessed_at_for_two_hundred_rounds_is_locked_for_the_longest_each_round(db_path) -> None:
+    """Each lockout doubles up to an hour and stays there: the 46th wrong PIN and the 200th
+    lock as the 11th did (no overflow, no internal_error), and the right PIN is refused."""
+
+    async def scenario() -> None:
+        clock = Clock()
+        async with serving(db_path, hub_clock=clock) as (hub, url):
+            settings = hub.config.settings
+            lockout, seconds = settings.pin_lockout_seconds, []
+            for n in range(200):
+                if n % 25 == 0:  # a fresh connection now and then: its own budget of requests
+                    counter = await _hello(url, "counter-1")
+                await counter.error("officer.sign_in", "bad_pin", user="lan", pin="0000")
+                if n + 1 >= settings.pin_attempts:
+                    locked = await counter.error("officer.sign_in", "pin_locked", user="lan", pin=PIN)
+                    seconds.append(locked["details"]["retry_after"])
+                    clock.advance(seconds=seconds[-1])
+            assert seconds[:3] == [lockout + 1, 2 * lockout + 1, 4 * lockout + 1]
+            assert set(seconds[-150:]) == {3600 + 1}
+            await counter.close()
+
+    run(scenario())
+
+
+def test_each_ipv6_network_and_each_ipv4_address_is_its_own_address_for_pins(db_path) -> None:
+    """On a dual-stack socket: wrong PINs for many officers from ::1 lock its /64, not every
+    IPv6 peer, nor IPv4 ones (which arrive as ::ffff:a.b.c.d)."""
+
+    async def scenario() -> None:
+        listening = socket.socket(socket.AF_INET6)
+        listening.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        listening.bind(("::", 0))
+        async with serving(db_path, sock=listening) as (hub, url):
+            port = listening.getsockname()[1]
+            guesser = await _hello(f"ws://[::1]:{port}/", "counter-2")
+            for n in range(hub.config.settings.pin_attempts):
+                await guesser.error("officer.sign_in", "bad_pin", user=f"nobody{n}", pin="9999")
+            await guesser.error("officer.sign_in", "pin_locked", user="hoa", pin=PIN)
+            elsewhere = await _hello(f"ws://127.0.0.1:{port}/", "counter-3", local_addr=("127.0.0.10", 0))
+            await elsewhere.ok("officer.sign_in", user="hoa", pin=PIN)
+            await guesser.close()
+            await elsewhere.close()
 
     run(scenario())
 
