@@ -11,7 +11,7 @@ from queue_server.core.errors import DomainError, ErrorCode
 from queue_server.core.model import Ticket
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.server.session import Session
-from queue_server.server.views import public_ticket
+from queue_server.server.views import ticket_seen_by
 
 if TYPE_CHECKING:
     from queue_server.server.hub import Hub
@@ -65,11 +65,8 @@ def booking_url(hub: Hub, code: str) -> str:
 
 
 def ticket_for(hub: Hub, session: Session, ticket: Ticket) -> dict[str, Any]:
-    if session.role is Role.PUBLIC:
-        return public_ticket(hub.lobby, ticket)
-    view = hub.lobby.ticket_view(ticket)
-    view.pop("code", None)
-    return view
+    """The ticket as the session's role may read it in a reply (views.py decides)."""
+    return ticket_seen_by(hub.lobby, ticket, session.role)  # type: ignore[arg-type]  # operations run after hello (role set)
 
 
 def checked_phone(hub: Hub, phone: str, consent: bool) -> str:

@@ -17,7 +17,7 @@ from queue_server.core.model import TicketState
 from queue_server.outreach.remote import RemoteRefused, RemoteTicket, phone_hash
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
-from queue_server.server.common import checked_phone, own_or_given, ticket_for_issuer, with_new_code
+from queue_server.server.common import checked_phone, own_or_given, ticket_for, ticket_for_issuer, with_new_code
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
 from queue_server.server.views import public_ticket
@@ -116,9 +116,7 @@ async def ticket_confirm(hub: Hub, session: Session, args: dict[str, Any]) -> di
             confirmed = RemoteTicket(**{**remote.row(), "confirmed_at": outbox.utc(hub.now())})
             await hub.write(Batch(remote=[confirmed.row()]))
             hub.remote.tickets[ticket.id] = confirmed
-    view = public_ticket(hub.lobby, ticket) if session.role is Role.PUBLIC else hub.lobby.ticket_view(ticket)
-    view.pop("code", None)
-    return {"ticket": view, "remote": hub.remote.status(ticket, hub.now())}
+    return {"ticket": ticket_for(hub, session, ticket), "remote": hub.remote.status(ticket, hub.now())}
 
 
 @operation("ticket.rejoin", (Role.PUBLIC,))

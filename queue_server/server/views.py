@@ -1,7 +1,8 @@
 """What each role sees: events shaped and filtered per session, and snapshots.
 
 Secrets (ticket and booking codes) never travel in events; the issuer gets its code in the
-reply. Displays and kiosks see no personal details (officer, priority category, source).
+reply. Displays, kiosks and pads see no personal details (officer, priority category, source)
+in events, snapshots or the tickets of replies, nor why a counter paused.
 A public client (a phone following a ticket) sees only the events of its own ticket.
 """
 
@@ -179,11 +180,34 @@ def waiting_list(lobby: Lobby, now: dt.datetime, services: set[str] | None = Non
     return rows
 
 
-def public_ticket(lobby: Lobby, ticket: Ticket) -> dict[str, Any]:
+# What a ticket in a reply leaves out, per role (but the issuer's own reply, which has its code)
+_TICKET_HIDDEN: dict[Role, tuple[str, ...]] = {
+    Role.MANAGER: _SECRET,
+    Role.INTEGRATION: _SECRET,
+    Role.COUNTER: _SECRET,
+    Role.PAD: _PERSONAL,
+    Role.KIOSK: _PERSONAL,
+    Role.DISPLAY: _PERSONAL,
+    Role.PUBLIC: ("code", "appointment", "officer", "source", "dossier"),  # its own ticket: its priority too
+}
+# What a counter in a snapshot leaves out, per role: who works there and why it paused
+_COUNTER_HIDDEN: dict[Role, tuple[str, ...]] = {
+    Role.PAD: ("officer", "pause_reason"),
+    Role.KIOSK: ("officer", "pause_reason"),
+    Role.DISPLAY: ("officer", "pause_reason"),
+}
+
+
+def ticket_seen_by(lobby: Lobby, ticket: Ticket, role: Role) -> dict[str, Any]:
+    """``ticket`` as ``role`` may read it in a reply."""
     view = lobby.ticket_view(ticket)
-    for key in ("officer", "source", "code", "appointment", "dossier"):
+    for key in _TICKET_HIDDEN[role]:
         view.pop(key, None)
     return view
+
+
+def public_ticket(lobby: Lobby, ticket: Ticket) -> dict[str, Any]:
+    return ticket_seen_by(lobby, ticket, Role.PUBLIC)
 
 
 def snapshot(session: Session, lobby: Lobby, now: dt.datetime) -> dict[str, Any]:
@@ -200,9 +224,9 @@ def snapshot(session: Session, lobby: Lobby, now: dt.datetime) -> dict[str, Any]
         ticket = _public_ticket_of(session, lobby)
         result["ticket"] = public_ticket(lobby, ticket) if ticket else None
         return result
-    if role in (Role.DISPLAY, Role.KIOSK, Role.PAD):
-        for counter in counters:
-            counter.pop("officer")
+    for counter in counters:
+        for key in _COUNTER_HIDDEN.get(role, ()):  # type: ignore[arg-type]  # a session in a snapshot said hello (role set)
+            counter.pop(key)
     if role is Role.DISPLAY and session.device is not None:
         shown = board_services(session.device, lobby)
         if shown is not None:
