@@ -36,7 +36,7 @@ async def sign_in(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str,
         )
     officer = hub.config.officer(args["user"])
     pin_hash = officer.pin_hash if officer else hub.dummy_pin_hash
-    ok = await asyncio.get_running_loop().run_in_executor(None, pins.verify_pin, args["pin"], pin_hash)
+    ok = await asyncio.get_running_loop().run_in_executor(hub.services.officers, pins.verify_pin, args["pin"], pin_hash)
     if officer is None or not ok:
         hub.pin_throttle.failed(keys, now)
         raise ProtocolError(ProtocolErrorCode.BAD_PIN, "The user or the PIN is wrong.")
