@@ -22,6 +22,8 @@ from pathlib import Path
 from websockets.sync.client import ClientConnection, connect
 
 from queue_server.bootstrap import build_hub
+from queue_server.config.settings import DossierLookupSettings
+from queue_server.dossiers.http_source import HttpDossierSource, LookupBusy
 from queue_server.server.app import start
 from queue_server.server.http_budget import DEFAULT_HTTP_LIMITS, HttpLimits
 from queue_server.server.hub import Hub
@@ -256,3 +258,17 @@ def test_strangers_asking_for_unknown_dossiers_neither_slow_an_officer_nor_flood
     assert set(SlowOneStop.asked.values()) == {1}, "each unknown code is asked of the one-stop system once"
     assert sum(SlowOneStop.asked.values()) <= len(UNKNOWN_CODES)
     assert 'motcua_dossier_lookups_total{outcome="remembered_unknown"}' in metrics
+
+
+def test_past_its_pool_and_queue_a_look_up_is_refused_at_once(tmp_path: Path) -> None:
+    async def scenario(url: str) -> None:
+        source = HttpDossierSource(DossierLookupSettings(url_template=url, fields={"status": "s"}), workers=1, queue=1)
+        answers = await asyncio.gather(*(source.find(code) for code in UNKNOWN_CODES[:5]), return_exceptions=True)
+        assert [type(a).__name__ for a in answers] == ["NoneType", "NoneType", "LookupBusy", "LookupBusy", "LookupBusy"]
+        assert all("try again later" in str(a) for a in answers if isinstance(a, LookupBusy))
+        assert (source.counts.asked, source.counts.busy) == (2, 3) and sum(SlowOneStop.asked.values()) == 2
+        assert await source.find(UNKNOWN_CODES[0]) is None and source.counts.remembered_unknown == 1
+        source.close()
+
+    with slow_one_stop() as url:
+        run(scenario(url))
