@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from queue_server.core.dossiers.errors import DossierSourceFailed, InvalidDossier
 from queue_server.core.dossiers.model import FINISHED, Dossier
+from queue_server.dossiers.http_source import LookupBusy
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,8 @@ class DossierLookup:
             try:
                 dossier = await source.find(code)
             except DossierSourceFailed as exc:
-                log.warning("dossier lookup: %s", exc)
+                busy = isinstance(exc, LookupBusy)  # refused at once: counted in /metrics, not logged each time
+                log.log(logging.DEBUG if busy else logging.WARNING, "dossier lookup: %s", exc)
                 failures.append(exc)
                 continue
             if dossier is not None:

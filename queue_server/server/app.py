@@ -33,6 +33,7 @@ from queue_server.protocol.messages import Field, validate
 from queue_server.server import views
 from queue_server.server.auth import device_for_token
 from queue_server.server.http import make_process_request
+from queue_server.server.http_budget import DEFAULT_HTTP_LIMITS, HttpBudget, HttpLimits
 from queue_server.server.hub import Hub
 from queue_server.server.ops import Operation, load
 from queue_server.server.session import Session
@@ -173,11 +174,14 @@ async def start(
     limits: Limits = DEFAULT_LIMITS,
     clock: Callable[[], float] = time.monotonic,
     sock: socket.socket | None = None,
+    http_limits: HttpLimits = DEFAULT_HTTP_LIMITS,
 ) -> tuple[Server, asyncio.Task[None]]:
     """Start serving; returns the server and the clock task (cancel it when stopping).
-    ``clock`` (seconds, monotonic) is the one the budgets of requests are counted by.
-    ``sock``: a listening socket to serve on instead of ``host`` and ``port`` (both None)."""
+    ``clock`` (seconds, monotonic) is the one the budgets of requests (and the health probe's
+    window) are counted by. ``sock``: a listening socket to serve on instead of ``host`` and
+    ``port`` (both None)."""
     app = QueueServer(hub, limits, clock)
+    hub.housekeeping.clock = clock
     hub.slow_client_bytes = limits.unread_bytes
     tune_for_latency()
     await hub.tick()  # open the day (and raise due alarms) before the first request
@@ -185,7 +189,7 @@ async def start(
         app.handle_connection,
         host,
         port,
-        process_request=make_process_request(hub),
+        process_request=make_process_request(hub, HttpBudget(http_limits, clock)),
         compression=None,  # small JSON frames on a LAN: deflating each one per client costs more than it saves
         server_header="motcua-queue",
         sock=sock,

@@ -1,6 +1,7 @@
 """The hub's housekeeping, on the server's clock: the tick that opens the day and raises due
 alarms, numbers taken from phones and not confirmed in time (no-shows), personal data past
-its retention period, and the health probe's test write."""
+its retention period, and the health probe's test write (coalesced: one write answers every
+``/healthz`` within ``PROBE_SECONDS`` of it, and probes asked while one is under way share it)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import asyncio
 import datetime as dt
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from queue_server.config.settings import SiteConfig
@@ -20,6 +21,8 @@ from queue_server.outreach.remote import RemoteDesk
 from queue_server.store.writer import Batch, StoreUnavailable
 
 log = logging.getLogger(__name__)
+
+PROBE_SECONDS = 1.0
 
 
 class Kept(Protocol):
@@ -37,8 +40,13 @@ class Kept(Protocol):
 
 
 class Housekeeping:
-    def __init__(self, hub: Kept) -> None:
+    def __init__(self, hub: Kept, clock: Callable[[], float] = time.monotonic) -> None:
         self.hub = hub
+        self.clock = clock  # the probe's window (the server's monotonic clock: app.start sets it)
+        self.probes_written = 0  # /healthz answers by a test write…
+        self.probes_shared = 0  # …and from one just made or under way
+        self._probing: asyncio.Future[bool] | None = None
+        self._probed: tuple[float, bool] | None = None  # (when, writable) of the last write
 
     async def tick(self) -> None:
         try:
@@ -74,9 +82,25 @@ class Housekeeping:
             log.error("purge not done: %s", exc)
 
     async def probe(self, timeout: float = 2.0) -> bool:
-        """True if the store can be written now."""
+        """True if the store can be written now: a test write, unless one was made within
+        ``PROBE_SECONDS`` (its answer) or is under way (shared)."""
+        if self._probed is not None and self.clock() - self._probed[0] < PROBE_SECONDS:
+            self.probes_shared += 1
+            return self._probed[1]
+        if self._probing is not None:
+            self.probes_shared += 1
+        else:
+            self._probing = asyncio.ensure_future(self._write_probe(timeout))
+        return await asyncio.shield(self._probing)
+
+    async def _write_probe(self, timeout: float) -> bool:
+        self.probes_written += 1
+        writable = True
         try:
             await asyncio.wait_for(self.hub.write(Batch(probe=True)), timeout)
         except (StoreUnavailable, TimeoutError):
-            return False
-        return True
+            writable = False
+        finally:
+            self._probing = None
+        self._probed = (self.clock(), writable)
+        return writable

@@ -37,7 +37,7 @@ async def sign_in(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str,
     officer = hub.config.officer(args["user"])
     pin_hash = officer.pin_hash if officer else hub.dummy_pin_hash
     hub.metrics.pin_checks += 1
-    ok = await asyncio.get_running_loop().run_in_executor(None, pins.verify_pin, args["pin"], pin_hash)
+    ok = await asyncio.get_running_loop().run_in_executor(hub.services.officers, pins.verify_pin, args["pin"], pin_hash)
     if officer is None or not ok or (officer.counters and counter not in officer.counters):
         # the same answer, counted the same, for a wrong user, PIN or counter: no sign that the PIN was right
         raise ProtocolError(ProtocolErrorCode.BAD_PIN, "The user or the PIN is wrong.")

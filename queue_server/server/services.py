@@ -7,6 +7,7 @@ no database connection and no HTTP client of its own, and keeps no state between
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
@@ -45,3 +46,8 @@ class Services:
     # a connection of its own for a worker thread (reports over months, the outbox's
     # figures): ``open_database(readonly=True)``, ``open_database("NORMAL")``
     open_database: Callable[..., sqlite_utils.Database]
+    # the officers' own threads (a PIN's scrypt): no pool that strangers' requests can fill
+    # (the default pool, the one-stop look-ups' pool) ever stands between an officer and the work
+    officers: concurrent.futures.Executor = dataclasses.field(
+        default_factory=lambda: concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="officers")
+    )

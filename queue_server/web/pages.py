@@ -27,7 +27,7 @@ import functools
 import hashlib
 import http
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from importlib import resources
 
 from queue_server.core import codes
@@ -93,8 +93,11 @@ def _assets() -> dict[str, _Asset]:
     return found
 
 
-def page_for(path: str, public_url: str, if_none_match: str | None = None) -> Page | None:
-    """The page at ``path`` (no query string), or None when this module has no such path."""
+def page_for(
+    path: str, public_url: str, if_none_match: str | None = None, bookings: Container[str] = frozenset()
+) -> Page | None:
+    """The page at ``path`` (no query string), or None when this module has no such path. A
+    booking's QR code is drawn only for a code of ``bookings`` (drawing costs; cached)."""
     if path in PAGES:
         return _file(PAGES[path], if_none_match)
     if path.startswith("/static/"):
@@ -110,6 +113,8 @@ def page_for(path: str, public_url: str, if_none_match: str | None = None) -> Pa
         if not codes.is_booking_code(code) or tail not in ("", "qr.svg"):
             return not_found()
         if tail == "qr.svg":
+            if code not in bookings:
+                return not_found()
             payload = public_url.rstrip("/") + codes.BOOKING_PATH + code
             return Page(200, qr_svg(payload), CONTENT_TYPES[".svg"], {"Cache-Control": "no-store"})
         return _file("booking.html", if_none_match)
