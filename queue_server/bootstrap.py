@@ -22,6 +22,7 @@ from queue_server.dossiers.lookup import LocalDossierSource
 from queue_server.outreach.delivery import Deliverer
 from queue_server.server.app import start
 from queue_server.server.citizens import Citizens
+from queue_server.server.descriptors import QuietAcceptErrors, raise_open_files
 from queue_server.server.hub import RECENT_EVENTS, Hub
 from queue_server.server.services import PullStatus, Services
 from queue_server.shipping.shipper import Shipper
@@ -81,7 +82,13 @@ def build_services(config: SiteConfig, db_path: Path, reader: Any) -> Services:
 
 
 async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=None) -> None:
+    raise_open_files()  # to the hard limit; both in /metrics
     hub = build_hub(config, db_path)
+
+    def accept_failed() -> None:
+        hub.metrics.accept_errors += 1
+
+    asyncio.get_running_loop().set_exception_handler(QuietAcceptErrors(accept_failed))
     gc.freeze()  # the day's replayed state stays out of the garbage collector's scans
     shipper = None
     if config.central is not None:

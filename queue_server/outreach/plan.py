@@ -6,6 +6,10 @@
   when the number is left while the ticket is called.
 - **event**: each webhook subscription gets each event it asked for, keyed ``site:seq``.
 
+A phone number is given to at most ``per_phone_per_day`` tickets a day (``[phone_queue]``, its
+default without one), by whatever path (a number from the phone, ``ticket.notify`` at the
+kiosk or on the phone page): :meth:`Planner.check_phone`, before the number is kept.
+
 The hub puts the deliveries in the same batch (one SQLite transaction) as their events: an
 event is never on disk without its deliveries, nor a delivery without its event.
 """
@@ -18,13 +22,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from queue_server.config.settings import SiteConfig
-from queue_server.config.settings_outreach import Channel
+from queue_server.config.settings_outreach import Channel, PhoneQueueSettings
 from queue_server.core.events import Event, EventType
 from queue_server.core.model import Ticket, TicketState
 from queue_server.core.state import LobbyState
 
 CITIZEN = "citizen"  # the target of a notification (a webhook's is its name)
 _CALLS = (EventType.TICKET_CALLED, EventType.TICKET_RECALLED)
+
+
+class PhoneLimit(Exception):
+    """A phone number already given to ``limit`` tickets today."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"phone number given to {limit} tickets today")
+        self.limit = limit
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,12 +77,19 @@ class Planner:
         self.notifications = config.outreach.notifications
         self.webhooks = config.outreach.webhooks
         self.webhook_body = webhook_body  # Event -> dict: the event as an integrator sees it
-        self.phones: dict[int, str] = {}  # ticket id → its phone (84…)
+        self.phones: dict[int, str] = {}  # ticket id → its phone (84…), today's tickets only
+        self.per_phone = (config.outreach.phone_queue or PhoneQueueSettings()).per_phone_per_day
         self.told_near: set[int] = set()
 
     def load(self, phones: Mapping[int, str], told_near: Iterable[int]) -> None:
         self.phones = dict(phones)
         self.told_near = set(told_near)
+
+    def check_phone(self, phone: str, ticket_id: int | None = None) -> None:
+        """Raise :class:`PhoneLimit` if ``phone`` is given to ``per_phone`` other tickets
+        today (``ticket_id``: the ticket it is to be given to, if it has one yet)."""
+        if sum(p == phone and t != ticket_id for t, p in self.phones.items()) >= self.per_phone:
+            raise PhoneLimit(self.per_phone)
 
     def plan(self, events: Sequence[Event], state: LobbyState) -> list[Delivery]:
         out: list[Delivery] = []

@@ -69,6 +69,14 @@ class Limits:
     pong_seconds: float = 20.0  # …unanswered for this long drops the connection
     close_seconds: float = 5.0  # a closing handshake the peer does not finish is cut after this
     unread_bytes: int = 1 << 20  # the site's: events a client leaves unread before it is cut off
+    # the public doors, per address (IPv4, IPv6 /64) across connections (docs/protocol.md, "Limits")
+    takes_per_address: int = 4  # numbers from phones one address may take at once, and as many more a day…
+    takes_an_hour: int = 120  # …and all addresses together an hour
+    bookings_per_address: int = 4  # bookings from phones, the same
+    bookings_an_hour: int = 60
+    failed_lookup_burst: float = 10.0  # codes not found (bookings, tickets) from one address at once, then…
+    failed_lookup_rate: float = 0.2  # …this many a second (one every 5 s)
+    connections_per_address: int = 256  # open at once; one more is answered 503 at its handshake
 
 
 DEFAULT_LIMITS = Limits()

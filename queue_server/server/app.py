@@ -32,6 +32,7 @@ from queue_server.protocol.loop import (
 from queue_server.protocol.messages import Field, validate
 from queue_server.server import views
 from queue_server.server.auth import device_for_token
+from queue_server.server.doors import PublicDoors
 from queue_server.server.http import make_process_request
 from queue_server.server.http_budget import DEFAULT_HTTP_LIMITS, HttpBudget, HttpLimits
 from queue_server.server.hub import Hub
@@ -67,6 +68,7 @@ class QueueServer:
             unavailable_message=lambda exc: f"Nothing was done: the queue's database cannot be written ({exc}).",
         )
         self.loop = RequestLoop(app, limits, hub.config.settings.max_message_bytes, self._count, clock)
+        self.doors = PublicDoors(limits, clock, hub.metrics)  # budgets per address, across connections
 
     async def handle_connection(self, connection: ServerConnection) -> None:
         session = Session(connection=connection)
@@ -91,6 +93,8 @@ class QueueServer:
             )
         clean = validate(args, operation.fields)
         self.check_officer(session, operation)
+        if operation.door is not None and session.role is Role.PUBLIC:
+            return await self.doors.run(operation.door, session.address, lambda: operation.handler(self.hub, session, clean))
         return await operation.handler(self.hub, session, clean)
 
     def check_officer(self, session: Session, operation: Operation) -> None:
@@ -189,7 +193,8 @@ async def start(
         app.handle_connection,
         host,
         port,
-        process_request=make_process_request(hub, HttpBudget(http_limits, clock)),
+        process_request=app.doors.guard(make_process_request(hub, HttpBudget(http_limits, clock))),
+        create_connection=app.doors.connection_class(),  # open connections counted per address
         compression=None,  # small JSON frames on a LAN: deflating each one per client costs more than it saves
         server_header="motcua-queue",
         sock=sock,

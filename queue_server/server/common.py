@@ -9,6 +9,7 @@ from queue_server.config.settings import Role
 from queue_server.core import codes, phones
 from queue_server.core.errors import DomainError, ErrorCode
 from queue_server.core.model import Ticket
+from queue_server.outreach.plan import PhoneLimit
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.server.session import Session
 from queue_server.server.views import ticket_seen_by
@@ -83,6 +84,19 @@ def checked_phone(hub: Hub, phone: str, consent: bool) -> str:
         return phones.normalize(phone)
     except phones.BadPhone as exc:
         raise ProtocolError(ProtocolErrorCode.BAD_FIELD, str(exc), field="phone") from None
+
+
+def check_phone(hub: Hub, phone: str, ticket_id: int | None = None) -> None:
+    """Refuse ``phone`` if it is given to ``per_phone_per_day`` tickets today, by any path."""
+    try:
+        hub.planner.check_phone(phone, ticket_id)
+    except PhoneLimit as exc:
+        raise ProtocolError(
+            ProtocolErrorCode.REMOTE_LIMIT,
+            f"Số điện thoại này đã nhận tin nhắn cho {exc.limit} số hôm nay. "
+            f"This phone number is given to {exc.limit} tickets today already.",
+            field="phone",
+        ) from None
 
 
 def own_or_given(hub: Hub, session: Session, given: int | None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import collections
+import resource
 from collections.abc import Iterable, Mapping
 
 from queue_server.core.events import Event
@@ -46,6 +47,9 @@ class Metrics:
         self.slow_clients = 0  # cut off for leaving too much unread
         self.rate_limited = 0
         self.pin_checks = 0  # officers' PINs checked (scrypt), right or wrong
+        self.door_refused: collections.Counter[str] = collections.Counter()  # public doors' budgets per address
+        self.connections_refused = 0  # past the open connections of one address
+        self.accept_errors = 0  # accept() out of descriptors (logged once per interval)
 
     def count_request(self, op: str, outcome: str, seconds: float) -> None:
         self.requests[(op, outcome)] += 1
@@ -103,5 +107,24 @@ class Metrics:
             "# HELP motcua_pin_checks_total Officers' PINs checked, right or wrong (locked sign-ins are not checked).",
             "# TYPE motcua_pin_checks_total counter",
             f"motcua_pin_checks_total {self.pin_checks}",
+            *self._budget_lines(),
         ]
         return "\n".join(lines) + "\n"
+
+    def _budget_lines(self) -> list[str]:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        return [
+            "# HELP motcua_door_refused_total Public requests refused past their address's budget (or all addresses').",
+            "# TYPE motcua_door_refused_total counter",
+            *(f'motcua_door_refused_total{{door="{d}"}} {n}' for d, n in sorted(self.door_refused.items())),
+            "# HELP motcua_connections_refused_total Connections refused at the handshake: too many open from their address.",
+            "# TYPE motcua_connections_refused_total counter",
+            f"motcua_connections_refused_total {self.connections_refused}",
+            "# HELP motcua_accept_errors_total Connections not accepted: the process was out of descriptors.",
+            "# TYPE motcua_accept_errors_total counter",
+            f"motcua_accept_errors_total {self.accept_errors}",
+            "# HELP motcua_open_files_limit The process's limit of open descriptors (RLIMIT_NOFILE).",
+            "# TYPE motcua_open_files_limit gauge",
+            f'motcua_open_files_limit{{kind="soft"}} {soft}',
+            f'motcua_open_files_limit{{kind="hard"}} {hard}',
+        ]

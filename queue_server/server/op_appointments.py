@@ -10,7 +10,7 @@ from queue_server.core import codes, commands
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
 from queue_server.server.common import booking_url, ticket_for_issuer, with_new_code
-from queue_server.server.ops import operation
+from queue_server.server.ops import Door, operation
 from queue_server.server.session import Session
 from queue_server.server.slot_loads import slot_loads
 
@@ -42,6 +42,7 @@ async def slots(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, A
         "phone": Field(str, required=False, max_length=20),
         "id_number": Field(str, required=False, max_length=12),
     },
+    door=Door.BOOKING,
 )
 async def book(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     try:
@@ -78,7 +79,7 @@ async def book(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, An
     }
 
 
-@operation("appointment.cancel", (Role.PUBLIC, Role.MANAGER, Role.INTEGRATION), {"booking": BOOKING})
+@operation("appointment.cancel", (Role.PUBLIC, Role.MANAGER, Role.INTEGRATION), {"booking": BOOKING}, door=Door.LOOKUP)
 async def cancel(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     code = codes.normalize_code(args["booking"])
     await hub.execute(commands.CancelAppointment(now=hub.now(), code=code))

@@ -10,7 +10,7 @@ from queue_server.core import codes
 from queue_server.core.errors import DomainError, ErrorCode
 from queue_server.protocol.messages import Field
 from queue_server.server.common import booking_url
-from queue_server.server.ops import operation
+from queue_server.server.ops import Door, operation
 from queue_server.server.session import Session
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     "appointment.get",
     (Role.PUBLIC, Role.KIOSK, Role.MANAGER, Role.INTEGRATION),
     {"booking": Field(str, max_length=200)},
+    door=Door.LOOKUP,
 )
 async def appointment_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     code = codes.normalize_code(args["booking"].rsplit(codes.BOOKING_PATH, 1)[-1])

@@ -12,7 +12,7 @@ from queue_server.core import phones
 from queue_server.core.model import TicketState
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
-from queue_server.server.common import checked_phone, own_or_given
+from queue_server.server.common import check_phone, checked_phone, own_or_given
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
 from queue_server.store import outbox
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 async def leave_phone(hub: Hub, ticket_id: int, phone: str) -> None:
     """Keep ``phone`` for the ticket, and send "near" at once if it is near already."""
+    check_phone(hub, phone, ticket_id)  # no await between this and keeping it
     hub.planner.phones[ticket_id] = phone
     deliveries = hub.planner.near(hub.lobby.state, hub.lobby.seq, only=[ticket_id])
     ticket = hub.lobby.state.tickets[ticket_id]

@@ -17,8 +17,15 @@ from queue_server.core.model import TicketState
 from queue_server.outreach.remote import RemoteRefused, RemoteTicket, phone_hash
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
-from queue_server.server.common import checked_phone, own_or_given, ticket_for, ticket_for_issuer, with_new_code
-from queue_server.server.ops import operation
+from queue_server.server.common import (
+    check_phone,
+    checked_phone,
+    own_or_given,
+    ticket_for,
+    ticket_for_issuer,
+    with_new_code,
+)
+from queue_server.server.ops import Door, operation
 from queue_server.server.session import Session
 from queue_server.server.views import public_ticket
 from queue_server.store import outbox
@@ -44,6 +51,7 @@ def _refused(exc: RemoteRefused) -> ProtocolError:
         "phone": Field(str, required=False, max_length=30),
         "consent": Field(bool, required=False),
     },
+    door=Door.TAKE,
 )
 async def remote_take(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     if session.ticket_code is not None:
@@ -54,6 +62,8 @@ async def remote_take(hub: Hub, session: Session, args: dict[str, Any]) -> dict[
     service = hub.config.site.service(args["service"])
     day = hub.config.site.local(hub.now()).date().isoformat()
     hashed = phone_hash(hub.config.site.site_id, phone) if phone else None
+    if phone is not None:
+        check_phone(hub, phone)  # no await between this and the decision that keeps it (rows)
     if service is not None:
         try:
             hub.remote.check_take(service, args["device"], hashed, day)

@@ -7,6 +7,7 @@ document (``docs/protocol.md``) lists the same table, and a test keeps the two e
 from __future__ import annotations
 
 import dataclasses
+import enum
 import importlib
 import pkgutil
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -24,6 +25,15 @@ Handler = Callable[["Hub", "Session", dict[str, Any]], Awaitable[dict[str, Any]]
 ALL_ROLES = frozenset(Role)
 
 
+class Door(enum.Enum):
+    """A public door: a public connection's use of it is budgeted per address, across
+    connections (:class:`queue_server.protocol.budgets.DoorBudget`)."""
+
+    TAKE = "take"  # a number from a phone: counted when taken
+    BOOKING = "booking"  # a booking: counted when made
+    LOOKUP = "lookup"  # a code looked up: counted when not found
+
+
 @dataclasses.dataclass(frozen=True)
 class Operation:
     name: str
@@ -31,18 +41,24 @@ class Operation:
     fields: Mapping[str, Field]
     handler: Handler
     officer: bool  # a counter connection needs a signed-in officer for it
+    door: Door | None = None  # a public connection's use is budgeted per address
 
 
 OPERATIONS: dict[str, Operation] = {}
 
 
 def operation(
-    name: str, roles: Iterable[Role], fields: Mapping[str, Field] | None = None, *, officer: bool = False
+    name: str,
+    roles: Iterable[Role],
+    fields: Mapping[str, Field] | None = None,
+    *,
+    officer: bool = False,
+    door: Door | None = None,
 ) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         if name in OPERATIONS:
             raise ValueError(f"operation {name} registered twice")
-        OPERATIONS[name] = Operation(name, frozenset(roles), dict(fields or {}), handler, officer)
+        OPERATIONS[name] = Operation(name, frozenset(roles), dict(fields or {}), handler, officer, door)
         return handler
 
     return register

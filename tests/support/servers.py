@@ -79,8 +79,17 @@ class ServerProcess:
     default) and the port is read from the line it prints once it listens; a restart after
     ``kill()`` or ``stop()`` takes that same port again, so that clients find it where it was."""
 
-    def __init__(self, config: Path, db: Path, port: int = 0, log: Path | None = None, startup_timeout: float = 30) -> None:
+    def __init__(
+        self,
+        config: Path,
+        db: Path,
+        port: int = 0,
+        log: Path | None = None,
+        startup_timeout: float = 30,
+        preexec: Callable[[], None] | None = None,  # run in the child before it starts (resource limits)
+    ) -> None:
         self.config, self.db, self.port = config, db, port
+        self.preexec = preexec
         self.log_path = log or db.with_name(db.name + ".server.log")
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen[str] | None = None
@@ -97,7 +106,7 @@ class ServerProcess:
         command = [sys.executable, "-m", "queue_server.cli", "--config", str(self.config), "--db", str(self.db),
                    "--port", str(self.port)]  # fmt: skip
         log = self.log_path.open("a")
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True)
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True, preexec_fn=self.preexec)
         log.close()
         ports: queue.Queue[int] = queue.Queue()
         threading.Thread(target=self._follow, args=(self.process, ports), daemon=True).start()
