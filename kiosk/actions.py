@@ -53,9 +53,10 @@ class KioskActions:
         return Issued(reply["ticket"], late=bool(reply.get("late")))
 
     async def lookup(self, code: str) -> dict[str, Any]:
-        """The dossier, with ``pickup``: whether a pick-up ticket may be offered."""
+        """The dossier, with ``pickup``: whether a pick-up ticket may be offered, and ``url``:
+        its phone page with the check (the slip's QR code)."""
         reply = await self.context.client.request("dossier.get", code=code)
-        return {**reply["dossier"], "pickup": bool(reply.get("pickup"))}
+        return {**reply["dossier"], "pickup": bool(reply.get("pickup")), "url": reply.get("url")}
 
     async def find_citizen(self, id_number: str) -> dict[str, Any]:
         """Today's appointments and the dossiers of a card's ID number (sent, never kept)."""

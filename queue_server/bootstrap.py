@@ -14,6 +14,7 @@ from typing import Any
 
 from queue_server.config.settings import SiteConfig
 from queue_server.config.site import load_config
+from queue_server.core.dossiers.access import DossierKey
 from queue_server.core.events import Event
 from queue_server.core.lobby import Lobby
 from queue_server.dossiers import DossierLookup, DossierSource
@@ -23,6 +24,7 @@ from queue_server.outreach.delivery import Deliverer
 from queue_server.server.app import start
 from queue_server.server.citizens import Citizens
 from queue_server.server.descriptors import QuietAcceptErrors, raise_open_files
+from queue_server.server.dossier_access import DossierAccess
 from queue_server.server.hub import RECENT_EVENTS, Hub
 from queue_server.server.services import PullStatus, Services
 from queue_server.shipping.shipper import Shipper
@@ -73,9 +75,11 @@ def build_services(config: SiteConfig, db_path: Path, reader: Any) -> Services:
     if config.dossier_lookup.url_template:
         sources.append(HttpDossierSource(config.dossier_lookup))
     pull = config.dossier_pull
+    key = key_beside(db_path)
     return Services(
-        citizens=Citizens(key_beside(db_path)),
+        citizens=Citizens(key),
         dossiers=DossierLookup(sources),
+        dossier_access=DossierAccess(DossierKey(key.derive("dossier-access"))),
         pull=PullStatus(pull.every_seconds) if pull is not None else None,
         open_database=functools.partial(connect, db_path),
     )

@@ -196,6 +196,7 @@ _REJECTIONS = {
     RejectReason.UNKNOWN_FORMAT: "scan.unknown",
     RejectReason.BAD_TICKET_CODE: "scan.bad_ticket",
     RejectReason.BAD_BOOKING_CODE: "scan.bad_booking",
+    RejectReason.BAD_DOSSIER_CODE: "scan.unknown",
 }
 
 

@@ -72,6 +72,7 @@ def dossier_slip(centre: str, dossier: Mapping[str, Any], now: dt.datetime, text
         due_date=dt.date.fromisoformat(due) if due else None,
         collect_at=dossier.get("collect_at") or "",
         printed_at=now,
+        qr_payload=dossier.get("url") or None,  # its phone page with the check: the applicant's link
     )
 
 

@@ -12,7 +12,9 @@ Accepted forms:
 - booking: ``<public URL>/b/<booking code>`` or a bare booking code (``ABCD-2345``: hyphens
   and spaces are tolerated, letters may be lower case);
 - dossier: a receipt code matching a configurable pattern, by default the one-stop receipt
-  form ``000.00.16.H12-221122-0001`` or ``H12.22-221122-0001``.
+  form ``000.00.16.H12-221122-0001`` or ``H12.22-221122-0001``; or its link with its check,
+  ``<public URL>/d/<receipt code>?k=<check>`` (the receipt's QR code, the kiosk's slip): the
+  value is the code (the kiosk is a trusted device and asks for it with its own token).
 
 Everything else is a :class:`RejectedCode` with a :class:`RejectReason` and a message.
 """
@@ -35,6 +37,7 @@ from queue_server.core.codes import (
     is_ticket_code,
     normalize_code,
 )
+from queue_server.core.dossiers.model import DOSSIER_PATH
 
 __all__ = [
     "DEFAULT_DOSSIER_PATTERN",
@@ -69,6 +72,7 @@ class RejectReason(enum.Enum):
     UNKNOWN_LINK = "unknown-link"
     BAD_TICKET_CODE = "bad-ticket-code"
     BAD_BOOKING_CODE = "bad-booking-code"
+    BAD_DOSSIER_CODE = "bad-dossier-code"
     UNKNOWN_FORMAT = "unknown-format"
 
     @property
@@ -82,7 +86,8 @@ _MESSAGES = {
     RejectReason.NOT_ASCII: "the code holds characters outside ASCII; our codes never do",
     RejectReason.TOO_LONG: f"the code is longer than {MAX_CODE_LENGTH} characters",
     RejectReason.OTHER_SITE: "the link belongs to another site, not this centre",
-    RejectReason.UNKNOWN_LINK: "the link is this centre's but is neither a ticket nor a booking",
+    RejectReason.UNKNOWN_LINK: "the link is this centre's but is neither a ticket, a booking nor a dossier",
+    RejectReason.BAD_DOSSIER_CODE: "the dossier link does not end in a receipt code",
     RejectReason.BAD_TICKET_CODE: "the ticket link does not end in a valid ticket code",
     RejectReason.BAD_BOOKING_CODE: "the booking link does not end in a valid booking code",
     RejectReason.UNKNOWN_FORMAT: "not a ticket, booking or dossier receipt code",
@@ -179,13 +184,18 @@ class CodeClassifier:
                 if len(code) == length and check(code):
                     return ClassifiedCode(kind, code, raw)
                 return RejectedCode(bad, raw)
+        if rest.startswith(DOSSIER_PATH):  # the query (?k=, the check) is for phones; the kiosk needs the code
+            code = urllib.parse.unquote(rest[len(DOSSIER_PATH) :]).rstrip("/").upper()
+            if self._dossier.fullmatch(code):
+                return ClassifiedCode(CodeKind.DOSSIER, code, raw)
+            return RejectedCode(RejectReason.BAD_DOSSIER_CODE, raw)
         return RejectedCode(RejectReason.UNKNOWN_LINK, raw)
 
     def _path_after_origin(self, scheme: str, netloc: str, path: str) -> str | None:
         """The path below the centre's public URL, or ``None`` for another site's link."""
         if not self._origins:
-            # Any site: the code is what follows the last /t/ or /b/.
-            cut = max(path.rfind(TICKET_PATH), path.rfind(BOOKING_PATH))
+            # Any site: the code is what follows the last /t/, /b/ or /d/.
+            cut = max(path.rfind(TICKET_PATH), path.rfind(BOOKING_PATH), path.rfind(DOSSIER_PATH))
             return path[cut:] if cut >= 0 else path
         for origin in self._origins:
             if netloc != origin.netloc or scheme != origin.scheme:

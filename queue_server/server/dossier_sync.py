@@ -41,11 +41,13 @@ def _stored_versions(hub: Hub, codes: Sequence[str]) -> dict[str, int | None]:
 
 
 async def store_dossiers(
-    hub: Hub, dossiers: Sequence[Dossier], source: str, id_hashes: Mapping[str, str] | None = None
+    hub: Hub, dossiers: Sequence[Dossier], source: str, applicants: Mapping[str, str] | None = None
 ) -> list[str]:
-    """Write the dossiers (the writer keeps only newer versions), with the keyed hash of
-    their applicant's ID number when given; returns the codes that changed what was stored.
-    Raises ``StoreUnavailable`` when nothing could be written."""
+    """Write the dossiers (the writer keeps only newer versions), with, for those whose
+    applicant's (checked) ID number is given, its keyed hash and the factor of their public
+    page (its last digits, :mod:`queue_server.core.dossiers.access`) — never the number;
+    returns the codes that changed what was stored. Raises ``StoreUnavailable`` when nothing
+    could be written."""
     stored = _stored_versions(hub, [d.code for d in dossiers])
     applied = [
         d.code
@@ -53,8 +55,17 @@ async def store_dossiers(
         if d.code not in stored or d.version is None or stored[d.code] is None or d.version > stored[d.code]  # type: ignore[operator]  # stored[d.code] is not None: tested just before (mypy can't narrow a dict item)
     ]
     now = hub.now()
-    hashes = id_hashes or {}
-    await hub.write(Batch(dossiers=[{**dossier_row(d, source, now), "id_hash": hashes.get(d.code)} for d in dossiers]))
+    numbers = applicants or {}
+    key = hub.services.dossier_access.key
+    rows = [
+        {
+            **dossier_row(d, source, now),
+            "id_hash": hub.services.citizens.hash(numbers[d.code]) if d.code in numbers else None,
+            "factor_hash": key.factor_of_id(d.code, numbers[d.code]) if d.code in numbers else None,
+        }
+        for d in dossiers
+    ]
+    await hub.write(Batch(dossiers=rows))
     return applied
 
 
@@ -77,8 +88,7 @@ async def pull_once(hub: Hub) -> PullRun:
     assert status is not None, "bootstrap makes the pull's status with [dossier_pull]"
 
     async def keep(dossiers: Sequence[Dossier], applicants: Mapping[str, str]) -> None:
-        hashes = {code: hub.services.citizens.hash(number) for code, number in applicants.items()}
-        await store_dossiers(hub, dossiers, PULL_SOURCE, hashes)
+        await store_dossiers(hub, dossiers, PULL_SOURCE, applicants)
 
     status.last_run_at = hub.now()
     try:

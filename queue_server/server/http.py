@@ -1,5 +1,5 @@
 """Plain HTTP on the websocket port: ``/healthz``, ``/metrics``, a dossier's
-``/d/CODE/status.json`` (:mod:`.dossier_page`) and the web pages
+``/d/CODE/status.json`` (:mod:`.dossier_page`; who may see it: :mod:`.dossier_gate`) and the web pages
 (:mod:`queue_server.web.pages`: officer console, manager dashboard, rating tablet, citizens'
 ticket and booking pages, their scripts and styles).
 
@@ -20,6 +20,7 @@ from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
 from queue_server.dossiers.http_source import HttpDossierSource
+from queue_server.server.dossier_gate import is_unlock_path, unlock
 from queue_server.server.dossier_page import dossier_status, is_status_path
 from queue_server.server.http_budget import HttpBudget, budgeted
 from queue_server.server.op_payments import fee_page
@@ -62,7 +63,10 @@ def make_process_request(hub: Hub, budget: HttpBudget):
         if path in ("/", "/ws"):
             return _response(connection, 426, "This is a websocket endpoint (see docs/protocol.md).\n", "text/plain")
         if is_status_path(path):
-            status, body = await dossier_status(hub, path)
+            status, body = await dossier_status(hub, path, request.path.partition("?")[2])
+            return _response(connection, status, json.dumps(body, ensure_ascii=False), "application/json; charset=utf-8")
+        if is_unlock_path(path):
+            status, body = unlock(hub, path, request.path.partition("?")[2], connection.remote_address[0])
             return _response(connection, status, json.dumps(body, ensure_ascii=False), "application/json; charset=utf-8")
         page = fee_page(hub, path) or page_for(
             path, hub.config.settings.public_url, request.headers.get("If-None-Match"), hub.lobby.state.appointments
@@ -124,6 +128,10 @@ def metrics_text(hub: Hub) -> str:
     tickets = collections.Counter(t.state.value for t in hub.lobby.tickets_today(hub.now()))
     roles = collections.Counter(s.role.value for s in hub.sessions if s.role is not None)
     text = hub.metrics.render(tickets, roles, hub.writer.commits, hub.writer.batches, hub.lobby.seq)
+    text += "# TYPE motcua_dossier_page_refused_total counter\n" + "".join(
+        f'motcua_dossier_page_refused_total{{reason="{kind.value}"}} {n}\n'
+        for kind, n in hub.services.dossier_access.refused.items()
+    )  # the public dossier page without its check, wrong factors, spent budgets (dossier_gate)
     if hub.shipping is not None:
         text += "\n".join(hub.shipping.lines(site_seq=hub.lobby.seq)) + "\n"
     if hub.deliverer is not None:  # notifications and webhooks (docs/notifications.md)

@@ -20,6 +20,7 @@ from queue_server.dossiers import Dossier, InvalidDossier
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
 from queue_server.server.common import ticket_for_issuer, with_new_code
+from queue_server.server.dossier_gate import dossier_url
 from queue_server.server.dossier_sync import store_dossiers
 from queue_server.server.dossier_views import dossier_view, find_dossier, invalid_dossier, pickup_possible
 from queue_server.server.ops import operation
@@ -36,7 +37,11 @@ DATE = Field(str, required=False, max_length=25)
 @operation("dossier.get", (Role.KIOSK, Role.MANAGER, Role.INTEGRATION), {"code": CODE})
 async def dossier_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     dossier = await find_dossier(hub, args["code"])
-    return {"dossier": dossier_view(hub, dossier), "pickup": pickup_possible(hub, dossier)}
+    return {
+        "dossier": dossier_view(hub, dossier),
+        "pickup": pickup_possible(hub, dossier),
+        "url": dossier_url(hub, dossier.code),  # its public page with the check: for the slip's QR code
+    }
 
 
 @operation(
@@ -60,14 +65,15 @@ async def dossier_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[
 )
 async def dossier_upsert(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     applicant = args.pop("applicant_id")
-    id_hash = hub.services.citizens.hash(applicant, "applicant_id") if applicant is not None else None
+    if applicant is not None:
+        hub.services.citizens.hash(applicant, "applicant_id")  # a bad number: card_invalid, nothing stored
     try:
         dossier = Dossier.from_mapping({k: v for k, v in args.items() if v is not None})
     except InvalidDossier as exc:
         raise invalid_dossier(exc) from None
     source = session.device.id if session.device else "integration"
-    applied = await store_dossiers(hub, [dossier], source, {dossier.code: id_hash} if id_hash else None)
-    return {"dossier": dossier_view(hub, dossier), "applied": bool(applied)}
+    applied = await store_dossiers(hub, [dossier], source, {dossier.code: applicant} if applicant else None)
+    return {"dossier": dossier_view(hub, dossier), "applied": bool(applied), "url": dossier_url(hub, dossier.code)}
 
 
 @operation(

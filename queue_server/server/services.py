@@ -18,6 +18,7 @@ import sqlite_utils
 from queue_server.dossiers import DossierLookup
 from queue_server.dossiers.pull import PullRun
 from queue_server.server.citizens import Citizens
+from queue_server.server.dossier_access import DossierAccess
 
 
 @dataclasses.dataclass
@@ -42,6 +43,7 @@ class PullStatus:
 class Services:
     citizens: Citizens  # ID numbers → their keyed hash (the key file beside the database)
     dossiers: DossierLookup  # by receipt code: the local table, then the one-stop system
+    dossier_access: DossierAccess  # the dossiers' links and factors (a key derived from the citizens' key)
     pull: PullStatus | None  # how the pulls from the one-stop system went ([dossier_pull])
     # a connection of its own for a worker thread (reports over months, the outbox's
     # figures): ``open_database(readonly=True)``, ``open_database("NORMAL")``

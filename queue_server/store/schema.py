@@ -123,7 +123,13 @@ def _v5(db: sqlite_utils.Database) -> None:
     db["remote_tickets"].create_index(["day", "device"])
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5)
+def _v6(db: sqlite_utils.Database) -> None:
+    """A dossier may carry its *factor*: the keyed hash of its applicant's last ID digits, bound
+    to its code, that opens its public page to a typed code (queue_server/core/dossiers/access.py)."""
+    db.execute("ALTER TABLE dossiers ADD COLUMN factor_hash TEXT")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
 
 
 def migrate(db: sqlite_utils.Database) -> int:

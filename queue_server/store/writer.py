@@ -257,13 +257,18 @@ def _upsert(conn: sqlite3.Connection, table: str, rows: Sequence[Mapping[str, An
 
 def _upsert_dossiers(conn: sqlite3.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     """Idempotent by code and version: a row replaces the stored one unless both have a
-    version and the stored one is not older. A row without a version (or an ID hash) keeps
-    the stored one."""
+    version and the stored one is not older. A row without a version (or an ID hash, or a
+    factor) keeps the stored one."""
     conn.executemany(
-        "INSERT INTO dossiers (code, data, source, updated_at, version, id_hash) VALUES (?, ?, ?, ?, ?, ?)"
+        "INSERT INTO dossiers (code, data, source, updated_at, version, id_hash, factor_hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (code) DO UPDATE SET data = excluded.data, source = excluded.source,"
         " updated_at = excluded.updated_at, version = coalesce(excluded.version, dossiers.version),"
-        " id_hash = coalesce(excluded.id_hash, dossiers.id_hash)"
+        " id_hash = coalesce(excluded.id_hash, dossiers.id_hash),"
+        " factor_hash = coalesce(excluded.factor_hash, dossiers.factor_hash)"
         " WHERE excluded.version IS NULL OR dossiers.version IS NULL OR excluded.version > dossiers.version",
-        [(r["code"], r["data"], r["source"], r["updated_at"], r.get("version"), r.get("id_hash")) for r in rows],
+        [
+            (r["code"], r["data"], r["source"], r["updated_at"], r.get("version"), r.get("id_hash"), r.get("factor_hash"))
+            for r in rows
+        ],
     )

@@ -34,6 +34,10 @@ classifier = CodeClassifier([SITE])
         ("000.00.16.H12-221122-0001", CodeKind.DOSSIER, "000.00.16.H12-221122-0001"),
         ("H12.22-221122-0001", CodeKind.DOSSIER, "H12.22-221122-0001"),
         ("h12.22-221122-000123", CodeKind.DOSSIER, "H12.22-221122-000123"),
+        # the receipt's QR code and the kiosk's slip: the link with its check (for phones)
+        (f"{SITE}/d/000.00.16.H57-261201-0002?k=K3X7Q2M5ZA", CodeKind.DOSSIER, "000.00.16.H57-261201-0002"),
+        (f"{SITE}/d/000.00.16.h57-261201-0002/?k=k3x7q2m5za", CodeKind.DOSSIER, "000.00.16.H57-261201-0002"),
+        (f"{SITE}/d/000.00.16.H57-261201-0002", CodeKind.DOSSIER, "000.00.16.H57-261201-0002"),
     ],
 )
 def test_accepted_codes(text: str, kind: CodeKind, value: str) -> None:
@@ -56,6 +60,8 @@ def test_accepted_codes(text: str, kind: CodeKind, value: str) -> None:
         (f"{SITE}/t/ABCDEFGH2", RejectReason.BAD_TICKET_CODE),
         (f"{SITE}/t/ABCDEFGH20", RejectReason.BAD_TICKET_CODE),  # 0 is not in the alphabet
         (f"{SITE}/b/ABCD234", RejectReason.BAD_BOOKING_CODE),
+        (f"{SITE}/d/ABCDEFGH23?k=K3X7Q2M5ZA", RejectReason.BAD_DOSSIER_CODE),
+        ("https://evil.example.com/d/000.00.16.H57-261201-0002?k=K3X7Q2M5ZA", RejectReason.OTHER_SITE),
         ("ftp://hcc.example.gov.vn/t/ABCDEFGH23", RejectReason.UNKNOWN_FORMAT),
         ("ABCD2340", RejectReason.UNKNOWN_FORMAT),
         ("8934567890123", RejectReason.UNKNOWN_FORMAT),

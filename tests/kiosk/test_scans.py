@@ -64,7 +64,7 @@ def test_appointments_and_dossiers_by_scan_and_keypad(
             late = await book(port, "2026-11-23T09:15:00+07:00")
             early = await book(port, "2026-11-23T10:00:00+07:00")
             tomorrow = await book(port, "2026-11-24T09:00:00+07:00")
-            await ask(port, INTEGRATION_TOKEN, "dossier.upsert", **DOSSIER)
+            link = (await ask(port, INTEGRATION_TOKEN, "dossier.upsert", **DOSSIER))["url"]  # the receipt's QR code
             kiosk = await Kiosk.start(site, shots)
             try:
                 await kiosk.wait_screen("home", 20)
@@ -136,6 +136,15 @@ def test_appointments_and_dossiers_by_scan_and_keypad(
                 await asyncio.sleep(1.0)
                 assert len(list_jobs(workdir / "printer")) == jobs + 1
                 assert "Đã in phiếu tra cứu." in text(await kiosk.cmd("screen"))
+                assert "?k=" in link and zbar(list_jobs(workdir / "printer")[-1].png) == [link]  # the slip: the link
+                await kiosk.tap("back")
+
+                # the receipt's QR code (the link with its check) shows the dossier as its barcode does
+                await kiosk.wait_screen("home")
+                scanner.scan(link)
+                result = await kiosk.wait_screen("dossier_result")
+                assert "Phòng Quản lý đô thị" in text(result) and "Đang xử lý" in text(result)
+                await kiosk.shot("07b-dossier-link-scanned")
                 await kiosk.tap("back")
 
                 # dossier typed, lower-case letters not needed: the keypad has capitals

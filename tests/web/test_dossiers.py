@@ -27,12 +27,17 @@ def today() -> dt.date:
     return dt.datetime.now(zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")).date()
 
 
-def status_json(server: Server, code: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+def status_json(server: Server, code: str, query: str = "") -> tuple[int, dict]:  # type: ignore[type-arg]
     try:
-        with urllib.request.urlopen(f"{server.url}/d/{code}/status.json", timeout=5) as response:
+        with urllib.request.urlopen(f"{server.url}/d/{code}/status.json?{query}", timeout=5) as response:
             return response.status, json.load(response)
     except urllib.error.HTTPError as error:
         return error.code, json.load(error)
+
+
+def link(reply: dict) -> str:  # type: ignore[type-arg]
+    """The page's path and check from a reply's ``url`` (its host is the site's public URL)."""
+    return "/d/" + reply["url"].split("/d/", 1)[1]
 
 
 def test_the_phone_page_says_where_the_dossier_is_and_sees_its_result_become_ready(
@@ -42,19 +47,19 @@ def test_the_phone_page_says_where_the_dossier_is_and_sees_its_result_become_rea
     listeners.append(portal)
     due = CALENDAR.add_working_days(today(), 3)
     received = today() - dt.timedelta(days=2)
-    portal.request("dossier.upsert", code="000.00.16.H12-261201-0001", status="processing", version=1,
+    first = portal.request("dossier.upsert", code="000.00.16.H12-261201-0001", status="processing", version=1,
                    procedure="Đăng ký khai sinh", department="Phòng Tư pháp", officer="Trần Thị Bình",
                    received_date=received.isoformat(), due_date=due.isoformat(), collect_at="Quầy 10",
                    steps=[{"at": received.isoformat(), "status": "received", "unit": "Bộ phận một cửa"},
                           {"at": received.isoformat(), "status": "processing", "unit": "Phòng Tư pháp"}])  # fmt: skip
     late_due = CALENDAR.add_working_days(today() - dt.timedelta(days=14), 1)
     days_late = CALENDAR.working_days_after(late_due, today())
-    portal.request("dossier.upsert", code="000.00.16.H12-261120-0002", status="processing", version=1,
-                   department="Văn phòng Đăng ký đất đai", due_date=late_due.isoformat())  # fmt: skip
+    late = portal.request("dossier.upsert", code="000.00.16.H12-261120-0002", status="processing", version=1,
+                          department="Văn phòng Đăng ký đất đai", due_date=late_due.isoformat())  # fmt: skip
 
     phone = new_browser(width=PHONE[0], height=PHONE[1])
     browsers.append(phone)
-    phone.get(f"{server.url}/d/000.00.16.H12-261201-0001?every=2")
+    phone.get(f"{server.url}{link(first)}&every=2")  # the receipt's QR code: the link with its check
     wait(phone, "#state-text", "Đang xử lý")
     assert "Hồ sơ đang ở Phòng Tư pháp, cán bộ Trần Thị Bình." in text_of(phone, "#where")
     assert "còn 3 ngày làm việc" in text_of(phone, "#due") and due.strftime("%d/%m/%Y") in text_of(phone, "#due")
@@ -70,22 +75,67 @@ def test_the_phone_page_says_where_the_dossier_is_and_sees_its_result_become_rea
     assert phone.title.startswith("ĐÃ CÓ KẾT QUẢ")
     screenshot(phone, "phone-dossier-ready")
 
-    phone.get(f"{server.url}/d/000.00.16.h12-261120-0002")  # lower case, as a hand might type it
+    phone.get(f"{server.url}{link(late).lower()}")  # lower case, as a hand might type it
     wait(phone, "#state-text", "Đang xử lý")
     expected = f"Đã quá hạn {days_late} ngày làm việc" if days_late else "Đã quá ngày hẹn trả"
     assert expected in text_of(phone, "#due")
     screenshot(phone, "phone-dossier-late")
 
-    phone.get(f"{server.url}/d/000.00.16.H12-261120-9999")
-    wait(phone, "#unknown", "Không tìm thấy hồ sơ này")
+    phone.get(f"{server.url}/d/000.00.16.H12-261120-9999?k=AAAAAAAAAA")  # a guess: asked for the digits
+    wait(phone, "#factor-form")
     phone.get(f"{server.url}/d/hồ sơ")
     assert "Không tìm thấy trang này" in text_of(phone, "h1")
-    assert status_json(server, "000.00.16.H12-261120-9999") == (
-        404, {"ok": False, "error": {"code": "dossier_unknown", "message": "No dossier has the code 000.00.16.H12-261120-9999."}})
     code, body = status_json(server, "x%20y")
     assert code == 400 and body["error"]["code"] == "dossier_invalid"
-    code, body = status_json(server, "000.00.16.H12-261120-0002")
+    code, body = status_json(server, *link(late).removeprefix("/d/").split("?"))
     assert code == 200 and body["dossier"]["standing"] == {"progress": "overdue", "days_late": days_late, "days_left": None}
+
+
+def test_a_typed_code_shows_nothing_but_a_form_for_the_applicants_last_id_digits(
+    server: Server, listeners: list[Listener], browsers: list
+) -> None:
+    portal = Listener(server.ws_url, token=INTEGRATION)
+    listeners.append(portal)
+    portal.request("dossier.upsert", code="000.00.16.H57-261201-0002", status="processing", procedure="Đăng ký khai sinh",
+                   department="Phòng Tư pháp", officer="Trần Thị Bình", applicant_id="001099012345",
+                   steps=[{"at": today().isoformat(), "status": "received", "note": "thiếu bản sao"}])  # fmt: skip
+    phone = new_browser(width=PHONE[0], height=PHONE[1])
+    browsers.append(phone)
+    shown = []
+    for code in ("000.00.16.H57-261201-0002", "000.00.16.H57-261201-0003"):  # a dossier, and no dossier
+        phone.get(f"{server.url}/d/{code}")
+        wait(phone, "#factor-form")
+        shown.append(text_of(phone, "#main").replace(code, "CODE"))
+    assert shown[0] == shown[1]  # the same page whether a dossier has the code or not
+    assert "4 số cuối của số căn cước" in shown[0]
+    assert not any(word in shown[0] for word in ("Đăng ký khai sinh", "Phòng Tư pháp", "Trần Thị Bình", "thiếu", "Đang xử lý"))
+    screenshot(phone, "phone-dossier-factor")
+    # wrong digits for the unknown code and the real one: the same message
+    type_into(phone, "#digits", "2345")
+    click(phone, "#factor-send")
+    unknown = wait(phone, "#factor-error", "không đúng").text
+    phone.get(f"{server.url}/d/000.00.16.H57-261201-0002")
+    type_into(phone, "#digits", "9999")
+    click(phone, "#factor-send")
+    assert wait(phone, "#factor-error", "không đúng").text == unknown
+    screenshot(phone, "phone-dossier-factor-wrong")
+    for n, digits in enumerate(("1111", "2222", "3333", "4444"), start=2):  # 5 wrong tries spend the code's budget
+        type_into(phone, "#digits", digits, clear=True)
+        click(phone, "#factor-send")
+        wait(phone, f'#factor-form[data-answered="{n}"]')
+    type_into(phone, "#digits", "2345", clear=True)
+    click(phone, "#factor-send")  # even the right digits, for an hour
+    wait(phone, "#factor-error", "nhập sai quá nhiều lần")
+    assert wait(phone, "#factor-error").get_attribute("data-code") == "dossier_factor_budget"
+    screenshot(phone, "phone-dossier-factor-budget")
+    # another dossier of the same applicant: the right digits open its page
+    portal.request("dossier.upsert", code="000.00.16.H57-261201-0004", status="ready", collect_at="Quầy 10",
+                   applicant_id="001099012345")  # fmt: skip
+    phone.get(f"{server.url}/d/000.00.16.H57-261201-0004")
+    type_into(phone, "#digits", "2345")
+    click(phone, "#factor-send")
+    wait(phone, "#state-text", "Đã có kết quả")
+    assert "?k=" in phone.current_url and "Quầy 10" in text_of(phone, "#where")
 
 
 def test_the_console_that_calls_a_pickup_ticket_shows_its_dossier(server: Server, listeners: list[Listener], browsers: list) -> None:
@@ -200,11 +250,16 @@ def test_a_one_stop_system_that_is_down_is_said_on_the_phone_and_the_dashboard(
 
     phone = new_browser(width=PHONE[0], height=PHONE[1])
     browsers.append(phone)
-    phone.get(f"{server.url}/d/000.00.16.H12-261120-0003")  # not pushed: the one-stop system is asked, and is down
+    from queue_server.core.dossiers.access import DossierKey
+    from queue_server.store.citizen_key import key_beside
+
+    # not pushed: the receipt's link (its check made with the site's key), the one-stop system asked, and down
+    check = DossierKey(key_beside(server.db).derive("dossier-access")).check("000.00.16.H12-261120-0003")
+    phone.get(f"{server.url}/d/000.00.16.H12-261120-0003?k={check}")
     wait(phone, "#unknown", "Chưa tra cứu được hồ sơ")
     assert "không trả lời" in text_of(phone, "#unknown")
     screenshot(phone, "phone-dossier-source-down")
-    code, body = status_json(server, "000.00.16.H12-261120-0003")
+    code, body = status_json(server, "000.00.16.H12-261120-0003", f"k={check}")
     assert code == 503 and body["error"]["code"] == "dossier_source_failed"
 
     driver = new_browser()

@@ -34,3 +34,9 @@ class CitizenKey:
     def hash(self, id_number: str) -> str:
         """The keyed hash of a checked ID number (raises ``CardInvalid`` for a bad one)."""
         return hmac.new(self._key, check_id_number(id_number).encode("ascii"), hashlib.sha256).hexdigest()
+
+    def derive(self, purpose: str) -> bytes:
+        """A key of its own for ``purpose`` (32 bytes), so that one key file serves several
+        jobs and no hash made for one can be used for another (e.g. the dossiers' links:
+        :class:`queue_server.core.dossiers.access.DossierKey`)."""
+        return hmac.new(self._key, b"derive\x00" + purpose.encode("utf-8"), hashlib.sha256).digest()

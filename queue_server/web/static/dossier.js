@@ -2,12 +2,16 @@
 // Where the dossier is, in plain Vietnamese: who has it, how many working days are left or
 // how late it is, its steps; when the result is ready, where to collect it (the page asks
 // again every 30 s and alerts once when the result becomes ready). docs/dossiers.md.
+// Only with the link's check (?k=…, on the receipt's QR code and the kiosk's slip); a typed
+// code alone shows a form for the last 4 digits of the applicant's ID number (docs/web.md).
 import { $, dmy, el } from "/static/mc.js";
 
 const code = decodeURIComponent((location.pathname.split("/d/")[1] || "").split("/")[0]);
 const main = $("#main");
+const params = new URLSearchParams(location.search);
+const check = params.get("k") || "";
 // every 30 s; ?every=N (2–300 seconds) for a kiosk-side screen or a test
-const asked = Number(new URLSearchParams(location.search).get("every"));
+const asked = Number(params.get("every"));
 const EVERY_MS = (asked >= 2 && asked <= 300 ? asked : 30) * 1000;
 let lastStatus = null;
 
@@ -24,18 +28,69 @@ const STATUS_VI = {
 async function load() {
   let reply;
   try {
-    const response = await fetch(`/d/${encodeURIComponent(code)}/status.json`, { cache: "no-store" });
+    const response = await fetch(`/d/${encodeURIComponent(code)}/status.json?k=${encodeURIComponent(check)}`, { cache: "no-store" });
     reply = await response.json();
   } catch {
     showOffline();
     return;
   }
   $("#status").hidden = true;
+  if (!reply.ok && reply.error.code === "dossier_check_required") {
+    askDigits();
+    return;
+  }
   if (!reply.ok) {
     showError(reply.error);
     return;
   }
   render(reply.dossier);
+}
+
+// A typed code: nothing about the dossier, only a form for what the applicant alone has.
+function askDigits() {
+  clearInterval(timer);
+  if ($("#factor-form")) return;
+  const input = el("input", { id: "digits", inputmode: "numeric", autocomplete: "off", maxlength: "4", pattern: "[0-9]{4}", required: "" });
+  const form = el("form", { id: "factor-form", class: "card" },
+    el("h1", {}, "Tra cứu hồ sơ ", el("span", { class: "en" }, "Follow a dossier")),
+    el("p", {}, `Mã hồ sơ: ${code}`),
+    el("label", { for: "digits" }, "Nhập 4 số cuối của số căn cước (CCCD) của người nộp hồ sơ ",
+      el("span", { class: "en" }, "The last 4 digits of the applicant's ID number")),
+    input,
+    el("button", { id: "factor-send", type: "submit", class: "primary" }, "Xem hồ sơ ", el("span", { class: "en" }, "Show")),
+    el("p", { id: "factor-error", class: "error", role: "alert" }),
+    el("p", {}, "Hoặc quét mã QR trên giấy biên nhận. ", el("span", { class: "en" }, "Or scan the QR code on the receipt.")));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    unlock(input.value.trim());
+  });
+  main.replaceChildren(form);
+  input.focus();
+}
+
+async function unlock(digits) {
+  const error = $("#factor-error");
+  let reply;
+  try {
+    const response = await fetch(`/d/${encodeURIComponent(code)}/unlock.json?digits=${encodeURIComponent(digits)}`, { cache: "no-store" });
+    reply = await response.json();
+  } catch {
+    error.textContent = "Mất kết nối, vui lòng thử lại. Offline, please retry.";
+    return;
+  }
+  if (reply.ok) {
+    location.replace(reply.url);
+    return;
+  }
+  const minutes = Math.max(1, Math.ceil((reply.error.retry_after || 60) / 60));
+  error.textContent = {
+    dossier_factor_wrong: "Mã hồ sơ hoặc 4 số cuối căn cước không đúng. Vui lòng kiểm tra lại giấy biên nhận. · The code and the digits do not match.",
+    dossier_factor_budget: `Ông/bà đã nhập sai quá nhiều lần. Vui lòng thử lại sau ${minutes} phút hoặc hỏi cán bộ hướng dẫn. · Too many wrong tries.`,
+    dossier_invalid: "Vui lòng nhập đúng 4 chữ số. · Please type 4 digits.",
+  }[reply.error.code] || reply.error.message;
+  error.dataset.code = reply.error.code;
+  const form = $("#factor-form");
+  form.dataset.answered = String(Number(form.dataset.answered || 0) + 1);  // tests wait on it
 }
 
 function showOffline() {
@@ -112,5 +167,5 @@ function render(d) {
   lastStatus = d.status;
 }
 
+const timer = setInterval(load, EVERY_MS);
 load();
-setInterval(load, EVERY_MS);
