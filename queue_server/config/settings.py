@@ -82,6 +82,7 @@ class ServerSettings:
     max_message_bytes: int = 65536
     synchronous: str = "FULL"  # SQLite PRAGMA synchronous: FULL (default) or NORMAL
     language: str = "vi"
+    origins: tuple[str, ...] = ()  # web pages' origins taken besides public_url's and the server's address
 
 
 @dataclasses.dataclass(frozen=True)
