@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from queue_server.core.events import EventType
 from queue_server.shipping.redact import FREE_TEXT_KEYS, SCRUBBED, central_data, central_json, scrub
 from tests.integration.conftest import Clock, run, running_lobby
-from tests.integration.sites import PIN
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE, ID_NUMBER = "0912 345 678", "001099012345"
