@@ -13,7 +13,9 @@ from __future__ import annotations
 from queue_server.config.checks import Table
 from queue_server.config.settings import CentralSettings
 
-CENTRAL_KEYS = ("dsn", "personal_data", "batch_events", "poll_seconds", "retry_max_seconds", "timeout_seconds")
+FREE_TEXT_CHOICES = ("dropped", "scrubbed")  # queue_server/shipping/redact.py does what they say
+
+CENTRAL_KEYS = ("dsn", "personal_data", "free_text", "batch_events", "poll_seconds", "retry_max_seconds", "timeout_seconds")
 
 
 def read_central(root: Table) -> CentralSettings | None:
@@ -33,8 +35,18 @@ def read_central(root: Table) -> CentralSettings | None:
     return CentralSettings(
         dsn=dsn or "",
         personal_data=table.flag("personal_data", d.personal_data),
+        free_text=_free_text(table, d.free_text),
         batch_events=table.integer("batch_events", d.batch_events, low=1, high=100_000),
         poll_seconds=table.number("poll_seconds", d.poll_seconds, high=60.0),
         retry_max_seconds=table.number("retry_max_seconds", d.retry_max_seconds, high=3600.0),
         timeout_seconds=table.number("timeout_seconds", d.timeout_seconds, high=600.0),
     )
+
+
+def _free_text(table: Table, default: str) -> str:
+    """``free_text``: officers' notes, reasons and device details "dropped" (default) or "scrubbed"."""
+    value = table.text("free_text", default)
+    if value not in FREE_TEXT_CHOICES:
+        table.report("free_text", f'must be one of {", ".join(FREE_TEXT_CHOICES)}, not {value!r}')
+        return default
+    return value

@@ -82,6 +82,7 @@ class ServerSettings:
     max_message_bytes: int = 65536
     synchronous: str = "FULL"  # SQLite PRAGMA synchronous: FULL (default) or NORMAL
     language: str = "vi"
+    origins: tuple[str, ...] = ()  # web pages' origins taken besides public_url's and the server's address
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,6 +132,7 @@ class CentralSettings:
 
     dsn: str  # a libpq connection string or URI (postgresql://user:password@host:5432/db?sslmode=verify-full)
     personal_data: bool = False  # ship ticket/booking codes and personal values as they are
+    free_text: str = "dropped"  # officers' notes, reasons, device details: "dropped", or "scrubbed" of numbers
     batch_events: int = 2000  # at most this many events a batch (bounds the shipper's memory)
     poll_seconds: float = 0.25  # when caught up, look for new events this often
     retry_max_seconds: float = 60.0  # the longest wait between tries while the central side fails

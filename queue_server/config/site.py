@@ -72,7 +72,7 @@ _TOP_KEYS = (
 )  # fmt: skip
 _SITE_KEYS = (
     "id", "name", "timezone", "language", "public_url", "server_url", "retention_days", "session_minutes",
-    "pin_attempts", "pin_lockout_seconds", "max_message_bytes", "synchronous",
+    "pin_attempts", "pin_lockout_seconds", "max_message_bytes", "synchronous", "origins",
 )  # fmt: skip
 _POLICY_KEYS = (
     "max_priority_in_row", "no_show_returns", "transfer_keeps_arrival", "checkin_early_minutes",
@@ -223,7 +223,26 @@ def _read_settings(site: Table) -> ServerSettings:
         max_message_bytes=whole("max_message_bytes", 1024, 2**24),
         synchronous=_read_choice(site, "synchronous", d.synchronous, ("FULL", "NORMAL")),
         language=_read_choice(site, "language", d.language, ("vi", "en")),
+        origins=_read_origins(site),
     )
+
+
+def _read_origins(site: Table) -> tuple[str, ...]:
+    """``origins``: the web pages' origins (``https://hcc.example.gov.vn``) taken besides the
+    ``public_url``'s and the server's own address; each just a scheme, a host and a port."""
+    origins = []
+    for key, text in site.texts("origins"):
+        try:
+            split = urllib.parse.urlsplit(text)
+            split.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError:
+            split = None
+        if split is None or split.scheme not in ("http", "https") or not split.hostname or split.path not in ("", "/") \
+                or split.query or split.fragment or split.username:
+            site.problems.add(key, f"must be an origin like https://hcc.example.gov.vn (http:// or https://, a host, a port), not {text!r}")
+            continue
+        origins.append(text.rstrip("/"))
+    return tuple(origins)
 
 
 def _read_choice(table: Table, name: str, default: str, choices: Sequence[str]) -> str:

@@ -165,8 +165,9 @@ class RequestLoop(Generic[P, Op]):
                 sent = send(peer, encode(await self.handle_message(peer, message)))
                 if sent is not None:
                     await sent
-        except ConnectionClosed:
-            pass
+        except ConnectionClosed as exc:
+            if exc.rcvd is None:  # the peer went without a close frame: a line, not a traceback
+                log.info("%s dropped without a close frame", peer.remote)
         finally:
             no_hello.cancel()
 

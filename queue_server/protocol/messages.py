@@ -21,6 +21,9 @@ from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 
 MAX_ID_LENGTH = 64
 MAX_TEXT = 500
+# Bidirectional overrides and isolates (U+202A–202E, U+2066–2069): in a name, a note or an
+# announcement they reorder what a screen, a printout or a report shows after them.
+BIDI_CONTROLS = frozenset(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -120,6 +123,8 @@ def _check(name: str, value: Any, spec: Field) -> Any:
             raise _bad(name, f"at most {spec.max_length} characters")
         if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
             raise _bad(name, "text without control characters")
+        if _has_bidi_control(value):
+            raise _bad(name, "text without bidirectional overrides (U+202A–202E, U+2066–2069)")
         if spec.choices and value not in spec.choices:
             raise _bad(name, "one of " + ", ".join(spec.choices))
         return value
@@ -128,8 +133,27 @@ def _check(name: str, value: Any, spec: Field) -> Any:
             raise _bad(name, "a list")
         if len(value) > spec.max_length:
             raise _bad(name, f"a list of at most {spec.max_length} items")
+        if _has_bidi_control(value):
+            raise _bad(name, "a list without bidirectional overrides (U+202A–202E, U+2066–2069) in its text")
         return value
     raise TypeError(f"unsupported field type {spec.type!r}")  # a programming error
+
+
+def _has_bidi_control(value: Any) -> bool:
+    """Whether a string, or any string (key or value) within lists and objects, holds a bidi
+    control. A loop, not recursion: a list may be nested as deep as the JSON parser allows."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if not BIDI_CONTROLS.isdisjoint(item):
+                return True
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+    return False
 
 
 def _bad(name: str, expected: str) -> ProtocolError:

@@ -37,6 +37,7 @@ from queue_server.server.http import make_process_request
 from queue_server.server.http_budget import DEFAULT_HTTP_LIMITS, HttpBudget, HttpLimits
 from queue_server.server.hub import Hub
 from queue_server.server.ops import Operation, load
+from queue_server.server.origins import page_allowed
 from queue_server.server.session import Session
 from queue_server.store.writer import StoreUnavailable
 
@@ -112,7 +113,21 @@ class QueueServer:
                 ProtocolErrorCode.SIGN_IN_REQUIRED, "The officer is no longer signed in at this counter."
             )
 
+    def check_origin(self, session: Session) -> None:
+        """A web page of another origin may not speak for a browser role (or any): ``bad_origin``."""
+        connection = session.connection
+        origin = connection.request.headers.get("Origin") if connection.request is not None else None
+        settings = self.hub.config.settings
+        if not page_allowed(origin, settings.public_url, settings.origins, connection.local_address):
+            log.info("hello refused from %s: a page of %r, not of this site", session.remote, origin)
+            raise ProtocolError(
+                ProtocolErrorCode.BAD_ORIGIN,
+                "This server takes connections from its own web pages only (public_url, [site] origins).",
+                origin=origin,
+            )
+
     async def hello(self, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+        self.check_origin(session)
         if args["token"] is not None:
             device = device_for_token(self.hub.config, args["token"])
             if device is None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from queue_server.config.settings import Role
 from queue_server.core import codes, commands
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
+from queue_server.protocol.periods import parse_day, parse_moment
 from queue_server.server.common import booking_url, ticket_for_issuer, with_new_code
 from queue_server.server.ops import Door, operation
 from queue_server.server.session import Session
@@ -23,10 +23,7 @@ BOOKING = Field(str, max_length=20)
 
 @operation("appointment.slots", BOOKERS, {"service": Field(str, max_length=20), "day": Field(str, max_length=10)})
 async def slots(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
-    try:
-        day = dt.date.fromisoformat(args["day"])
-    except ValueError:
-        raise ProtocolError(ProtocolErrorCode.BAD_FIELD, '"day" must be a date like 2026-11-23.', field="day") from None
+    day = parse_day(args["day"], "day")
     views = hub.lobby.slots_view(args["service"], day, hub.now())
     await slot_loads(hub, args["service"], day, views)
     return {"slots": views}
@@ -45,16 +42,7 @@ async def slots(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, A
     door=Door.BOOKING,
 )
 async def book(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
-    try:
-        slot = dt.datetime.fromisoformat(args["slot_start"])
-    except ValueError:
-        slot = None
-    if slot is None or slot.tzinfo is None:
-        raise ProtocolError(
-            ProtocolErrorCode.BAD_FIELD,
-            '"slot_start" must be a time with its offset, like 2026-11-23T08:00:00+07:00.',
-            field="slot_start",
-        )
+    slot = parse_moment(args["slot_start"], "slot_start")
     if args["phone"] is not None and not all(ch.isdigit() or ch in "+ " for ch in args["phone"]):
         raise ProtocolError(ProtocolErrorCode.BAD_FIELD, '"phone" may hold digits, spaces and "+".', field="phone")
 

@@ -9,6 +9,7 @@ from queue_server.config.settings import Role
 from queue_server.core import codes
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
+from queue_server.protocol.periods import parse_day
 from queue_server.server.common import ticket_for
 from queue_server.server.ops import ALL_ROLES, operation
 from queue_server.server.session import Session
@@ -76,11 +77,6 @@ async def stats_summary(hub: Hub, session: Session, args: dict[str, Any]) -> dic
 def _day(text: str | None, field: str) -> dt.date | None:
     if text is None:
         return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ProtocolError(
-            ProtocolErrorCode.BAD_FIELD, f'"{field}" must be a date like 2026-11-23.', field=field
-        ) from None
+    return parse_day(text, field)
 
 

@@ -19,6 +19,7 @@ from queue_server.core.planning.slots import busy_span, slot_label
 from queue_server.core.planning.staffing import staffing
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
+from queue_server.protocol.periods import parse_day
 from queue_server.server.ops import operation
 from queue_server.server.report_names import FORMATS
 from queue_server.server.session import Session
@@ -152,12 +153,7 @@ async def _heat_map_view(hub: Hub, args: dict[str, Any]) -> dict[str, Any]:
 def _day(args: dict[str, Any], name: str) -> dt.date | None:
     if args.get(name) is None:
         return None
-    try:
-        return dt.date.fromisoformat(args[name])
-    except ValueError:
-        raise ProtocolError(
-            ProtocolErrorCode.BAD_FIELD, f'The field "{name}" must be a date like 2026-11-23.', field=name
-        ) from None
+    return parse_day(args[name], name)
 
 
 def _refuse_field(args: dict[str, Any], name: str, table: str) -> None:

@@ -5,7 +5,13 @@ The central copy carries what reports need. By default it drops:
 - the follow code of a ticket (``ticket.issued``'s ``code``): it lets anyone follow that
   citizen's ticket on a phone; and a pick-up ticket's ``dossier``: the receipt's code opens
   the dossier's page (``/d/CODE``);
-- the booking code of an appointment (``appointment.*``'s ``code``): it checks that citizen in;
+- the booking code of an appointment (``appointment.*``'s ``code``, and ``ticket.issued``'s
+  ``appointment`` when a booking is checked in): it checks that citizen in;
+- officers' free text — a transfer's ``note``, a cancellation's ``reason``, a follow-up's
+  ``note``, a device's ``detail`` — in which anything may be typed (a phone number, an ID
+  number). ``free_text = "scrubbed"`` in ``[central]`` ships it with every run of digits that
+  may be a phone or ID number (7 digits or more, spaces, dots, dashes between them) replaced by
+  :data:`SCRUBBED`;
 - any personal value an event may carry (names, phone numbers, ID numbers and their hashes),
   wherever it appears in ``data``.
 
@@ -21,6 +27,7 @@ checks it on random events).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,11 +40,28 @@ PERSONAL_KEYS = frozenset({"citizen_name", "phone", "id_number", "id_hash", "con
 
 # Keys that are a citizen's secret in events of these types.
 SECRET_KEYS: Mapping[str, frozenset[str]] = {
-    EventType.TICKET_ISSUED.value: frozenset({"code", "dossier"}),
+    EventType.TICKET_ISSUED.value: frozenset({"code", "dossier", "appointment"}),
     EventType.APPOINTMENT_BOOKED.value: frozenset({"code"}),
     EventType.APPOINTMENT_CHECKED_IN.value: frozenset({"code"}),
     EventType.APPOINTMENT_CANCELLED.value: frozenset({"code"}),
 }
+
+# Officers' free text in events of these types: dropped, or scrubbed (``free_text = "scrubbed"``).
+FREE_TEXT_KEYS: Mapping[str, frozenset[str]] = {
+    EventType.TICKET_TRANSFERRED.value: frozenset({"note"}),
+    EventType.TICKET_CANCELLED.value: frozenset({"reason"}),
+    EventType.FOLLOW_UP_CLOSED.value: frozenset({"note"}),
+    EventType.DEVICE_STATUS.value: frozenset({"detail"}),
+}
+SCRUBBED = "[…]"
+# 7 digits or more, maybe after a "+", with single spaces, dots or dashes between them: a phone
+# number (0912 345 678, +84 912.345.678), an ID card's (001 099 012 345) or an old one's (9 digits)
+_NUMBER = re.compile(r"\+?\d(?:[ .\-]?\d){6,}")
+
+
+def scrub(text: str) -> str:
+    """``text`` with every run of digits that may be a phone or ID number replaced by :data:`SCRUBBED`."""
+    return _NUMBER.sub(SCRUBBED, text)
 
 
 # Columns of a ticket's row that are a citizen's secret: its follow code and booking code.
@@ -61,12 +85,21 @@ def ticket_ids(event_type: str, data: Mapping[str, Any]) -> list[int]:
     return ids
 
 
-def central_data(event_type: str, data: Mapping[str, Any], personal_data: bool = False) -> dict[str, Any]:
+def central_data(
+    event_type: str, data: Mapping[str, Any], personal_data: bool = False, free_text: str = "dropped"
+) -> dict[str, Any]:
     """The part of an event's ``data`` that may leave the site."""
     if personal_data:
         return dict(data)
+    free = FREE_TEXT_KEYS.get(event_type, frozenset())
     dropped = PERSONAL_KEYS | SECRET_KEYS.get(event_type, frozenset())
-    return {key: _scrub(value) for key, value in data.items() if key not in dropped}
+    if free_text != "scrubbed":
+        dropped |= free
+    return {
+        key: scrub(value) if key in free and isinstance(value, str) else _scrub(value)
+        for key, value in data.items()
+        if key not in dropped
+    }
 
 
 # What in an event's JSON text may stand for a personal key: the key in quotes, or an escape
@@ -81,18 +114,18 @@ def _may_be_personal(text: str) -> bool:
     return False
 
 
-def central_json(event_type: str, text: str, data: Mapping[str, Any], personal_data: bool = False) -> str:
+def central_json(
+    event_type: str, text: str, data: Mapping[str, Any], personal_data: bool = False, free_text: str = "dropped"
+) -> str:
     """The JSON text of what of an event leaves the site (:func:`central_data`), given the
     site's own ``text`` and the ``data`` decoded from it: that text itself when nothing in it
     is dropped, else what may leave, encoded anew."""
     if personal_data:
         return text
-    if not _may_be_personal(text):  # no personal key anywhere: only the type's secrets go
-        secret = SECRET_KEYS.get(event_type, frozenset())
-        if secret.isdisjoint(data):
-            return text
-        return orjson.dumps({key: value for key, value in data.items() if key not in secret}).decode()
-    return orjson.dumps(central_data(event_type, data)).decode()
+    own = SECRET_KEYS.get(event_type, frozenset()) | FREE_TEXT_KEYS.get(event_type, frozenset())
+    if not _may_be_personal(text) and own.isdisjoint(data):  # nothing of it to drop or scrub
+        return text
+    return orjson.dumps(central_data(event_type, data, free_text=free_text)).decode()
 
 
 def _scrub(value: Any) -> Any:

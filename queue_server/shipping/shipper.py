@@ -147,7 +147,7 @@ class Shipper:
         rows, raw = [], []
         for seq, type_, at, text in cursor:
             data = orjson.loads(text)
-            rows.append(central.Row(seq, type_, at, central_json(type_, text, data, personal_data)))
+            rows.append(central.Row(seq, type_, at, central_json(type_, text, data, personal_data, self.settings.free_text)))
             raw.append((seq, type_, data))
         return rows, raw
 
