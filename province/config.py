@@ -24,10 +24,11 @@ from pathlib import Path
 from province.settings import Manager, ProvinceConfig
 from queue_server.config.checks import Problem, Problems, Table, format_key, report_duplicates
 from queue_server.config.lines import LineFinder
+from queue_server.config.origins import read_origins
 from queue_server.config.site import ConfigError
 
 _TOP = ("province", "manager")
-_PROVINCE = ("name", "timezone", "dsn")
+_PROVINCE = ("name", "timezone", "dsn", "origins")
 _MANAGER = ("user", "name", "token", "sites")
 _USER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _SITE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -61,6 +62,7 @@ def parse_province(text: str, source: str = "<province>") -> ProvinceConfig:
         province.report("timezone", f"unknown time zone {zone!r} (e.g. 'Asia/Ho_Chi_Minh')")
         tz = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
     dsn = province.text("dsn", "", required=True)
+    origins = read_origins(province)
     tables = root.tables("manager", _MANAGER) or []
     managers = tuple(_manager(t) for t in tables)
     if not managers:
@@ -70,7 +72,7 @@ def parse_province(text: str, source: str = "<province>") -> ProvinceConfig:
     if problems:
         finder = LineFinder(text)
         raise ConfigError(source, [Problem(format_key(key), message, finder.line_of(key)) for key, message in problems])
-    return ProvinceConfig(name=name, tz=tz, dsn=dsn, managers=managers)
+    return ProvinceConfig(name=name, tz=tz, dsn=dsn, managers=managers, origins=origins)
 
 
 def _manager(t: Table) -> Manager:

@@ -49,6 +49,7 @@ from queue_server.protocol.loop import (
     serve_options,
 )
 from queue_server.protocol.messages import Field, validate
+from queue_server.protocol.origins import page_allowed
 from queue_server.protocol.periods import PERIOD_FIELDS, asked_days
 from queue_server.store.reports import ReportRangeError
 from queue_server.web.pages import SECURITY_HEADERS, asset, reason
@@ -161,6 +162,8 @@ class Asker(Peer):
     """One connection to the province server: the manager once hello named them."""
 
     manager: Manager | None = None
+    origin: str | None = None  # the page's, for a browser (its Origin header)
+    local: tuple[str, int] | None = None  # the address the connection came in on
 
 
 class ProvinceServer:
@@ -174,10 +177,22 @@ class ProvinceServer:
         self.loop = RequestLoop(app, limits, MAX_MESSAGE, clock=clock)
 
     async def handle_connection(self, connection: ServerConnection) -> None:
-        await self.loop.serve(connection, Asker(), lambda asker, data: connection.send(data.decode()))
+        request = connection.request
+        asker = Asker(
+            origin=request.headers.get("Origin") if request is not None else None,
+            local=connection.local_address[:2] if connection.local_address else None,
+        )
+        await self.loop.serve(connection, asker, lambda asker, data: connection.send(data.decode()))
 
     async def hello(self, asker: Asker, args: dict[str, Any]) -> dict[str, Any]:
         province = self.province
+        if not page_allowed(asker.origin, province.config.origins, asker.local):
+            log.info("hello refused from %s: a page of %r, not of this server", asker.remote, asker.origin)
+            raise ProtocolError(
+                ProtocolErrorCode.BAD_ORIGIN,
+                "This server takes connections from its own web pages only ([province] origins).",
+                origin=asker.origin,
+            )
         manager = province.config.manager_by_token(args["token"])
         if manager is None:
             raise ProtocolError(ProtocolErrorCode.BAD_TOKEN, "This token is not a manager's of the province.")

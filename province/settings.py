@@ -30,6 +30,7 @@ class ProvinceConfig:
     tz: dt.tzinfo
     dsn: str
     managers: tuple[Manager, ...]
+    origins: tuple[str, ...] = ()  # web pages' origins taken besides the server's own address
 
     def manager_by_token(self, token: str) -> Manager | None:
         """The manager with this token, compared in constant time (every token is compared)."""

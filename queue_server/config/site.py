@@ -45,6 +45,7 @@ from queue_server.config.dossier_lookup import read_dossier_lookup
 from queue_server.config.dossier_sync import read_dossiers, read_pull
 from queue_server.config.hours import DEFAULT_HOURS, HOURS_KEYS, HoursSpec
 from queue_server.config.lines import LineFinder
+from queue_server.config.origins import read_origins
 from queue_server.config.outreach import read_outreach
 from queue_server.config.payment import read_payment
 from queue_server.config.settings import ServerSettings, SiteConfig
@@ -223,26 +224,9 @@ def _read_settings(site: Table) -> ServerSettings:
         max_message_bytes=whole("max_message_bytes", 1024, 2**24),
         synchronous=_read_choice(site, "synchronous", d.synchronous, ("FULL", "NORMAL")),
         language=_read_choice(site, "language", d.language, ("vi", "en")),
-        origins=_read_origins(site),
+        origins=read_origins(site),
     )
 
-
-def _read_origins(site: Table) -> tuple[str, ...]:
-    """``origins``: the web pages' origins (``https://hcc.example.gov.vn``) taken besides the
-    ``public_url``'s and the server's own address; each just a scheme, a host and a port."""
-    origins = []
-    for key, text in site.texts("origins"):
-        try:
-            split = urllib.parse.urlsplit(text)
-            split.port  # noqa: B018 - raises ValueError for a bad port
-        except ValueError:
-            split = None
-        if split is None or split.scheme not in ("http", "https") or not split.hostname or split.path not in ("", "/") \
-                or split.query or split.fragment or split.username:
-            site.problems.add(key, f"must be an origin like https://hcc.example.gov.vn (http:// or https://, a host, a port), not {text!r}")
-            continue
-        origins.append(text.rstrip("/"))
-    return tuple(origins)
 
 
 def _read_choice(table: Table, name: str, default: str, choices: Sequence[str]) -> str:

@@ -30,6 +30,7 @@ from queue_server.protocol.loop import (
     serve_options,
 )
 from queue_server.protocol.messages import Field, validate
+from queue_server.protocol.origins import page_allowed
 from queue_server.server import views
 from queue_server.server.auth import device_for_token
 from queue_server.server.doors import PublicDoors
@@ -37,7 +38,6 @@ from queue_server.server.http import make_process_request
 from queue_server.server.http_budget import DEFAULT_HTTP_LIMITS, HttpBudget, HttpLimits
 from queue_server.server.hub import Hub
 from queue_server.server.ops import Operation, load
-from queue_server.server.origins import page_allowed
 from queue_server.server.session import Session
 from queue_server.store.writer import StoreUnavailable
 
@@ -118,7 +118,7 @@ class QueueServer:
         connection = session.connection
         origin = connection.request.headers.get("Origin") if connection.request is not None else None
         settings = self.hub.config.settings
-        if not page_allowed(origin, settings.public_url, settings.origins, connection.local_address):
+        if not page_allowed(origin, (settings.public_url, *settings.origins), connection.local_address):
             log.info("hello refused from %s: a page of %r, not of this site", session.remote, origin)
             raise ProtocolError(
                 ProtocolErrorCode.BAD_ORIGIN,

@@ -6,6 +6,7 @@ failure its own error code."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -129,3 +130,34 @@ def test_province_site_asked_for_no_site_or_many_answers_bad_field(province) -> 
         await client.close()
 
     serve(config, scenario)
+
+
+def test_a_page_of_another_origin_is_refused_and_the_provinces_own_pages_are_served(province) -> None:  # type: ignore[no-untyped-def]
+    config, _ = province
+    config = dataclasses.replace(config, origins=("https://tructuyen.tayninh.gov.vn",))
+
+    async def scenario(url: str) -> None:
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        for origin in ("http://evil.example", "null", f"http://127.0.0.2:{port}", "https://tructuyen.tayninh.gov.vn.evil.example"):
+            page = await Client.open(url, origin=origin)
+            refused = await page.call("hello", token=DIRECTOR)
+            assert refused["error"]["code"] == "bad_origin", (origin, refused)
+            assert "error" in await page.call("province.live")  # nothing read without hello
+            await page.close()
+        for origin in (f"http://127.0.0.1:{port}", f"http://localhost:{port}", "https://tructuyen.tayninh.gov.vn", None):
+            page = await Client.open(url, **({"origin": origin} if origin else {}))
+            await page.ok("hello", token=DIRECTOR)
+            assert len((await page.ok("province.live"))["sites"]) == 2
+            await page.close()
+
+    serve(config, scenario)
+
+
+def test_the_province_files_origins_are_origins() -> None:
+    from province.config import ConfigError, parse_province
+
+    text = '[province]\nname = "T"\ndsn = "postgresql://x"\norigins = ["ftp://x", "https://ok.example"]\n' \
+        '[[manager]]\nuser = "a"\nname = "A"\ntoken = "aaaaaaaaaaaaaaaa"\nsites = ["*"]\n'
+    with pytest.raises(ConfigError, match=r"province\.origins\[1\]: must be an origin"):
+        parse_province(text)
+    assert parse_province(text.replace('"ftp://x", ', "")).origins == ("https://ok.example",)

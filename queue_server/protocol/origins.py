@@ -1,8 +1,8 @@
-"""Which web pages may speak to the site: a browser says where its page came from (``Origin``);
-only the site's own pages are taken.
+"""Which web pages may speak to a server (the site's or the province's): a browser says where its
+page came from (``Origin``); only the server's own pages are taken.
 
-The site's own origins are its ``public_url``'s, those listed in ``[site] origins``, and the
-address the connection came in on (``http://10.0.0.2:8765`` when a browser opens the server
+A site's own origins are its ``public_url``'s, those listed in ``[site] origins``, and the
+address the connection came in on; the province's, those in ``[province] origins`` and the address (``http://10.0.0.2:8765`` when a browser opens the server
 by its address; ``localhost`` too when that address is the loopback's). The ``Host`` header is
 not trusted: a hostile page could be served under a name that a DNS trick points at the
 site. A connection without an ``Origin`` header (kiosks, boards, the pad agent, integrations:
@@ -30,9 +30,10 @@ def origin_of(url: str) -> str:
     return f"{scheme}://{host}:{port}"
 
 
-def own_origins(public_url: str, listed: Iterable[str], local: tuple[str, int] | None) -> frozenset[str]:
-    """The origins of the site's own pages, for a connection that came in on ``local`` (address, port)."""
-    origins = {origin_of(public_url), *(origin_of(o) for o in listed)}
+def own_origins(listed: Iterable[str], local: tuple[str, int] | None) -> frozenset[str]:
+    """The origins of the server's own pages (``listed`` addresses and the address a connection
+    came in on, ``local``: address, port)."""
+    origins = {origin_of(o) for o in listed}
     if local is not None:
         address, port = local[0], local[1]
         hosts = [address]
@@ -47,11 +48,12 @@ def own_origins(public_url: str, listed: Iterable[str], local: tuple[str, int] |
     return frozenset(origins)
 
 
-def page_allowed(origin: str | None, public_url: str, listed: Iterable[str], local: tuple[str, int] | None) -> bool:
+def page_allowed(origin: str | None, listed: Iterable[str], local: tuple[str, int] | None) -> bool:
     """Whether a connection whose ``Origin`` header is ``origin`` (None: none) may say hello."""
     if origin is None:
         return True
     try:
-        return origin_of(origin) in own_origins(public_url, listed, local)
+        return origin_of(origin) in own_origins(listed, local)
     except ValueError:  # "null" (a sandboxed or file:// page), a bad port: not the site's
         return False
+
