@@ -133,9 +133,10 @@ class Clock:
 
 
 @contextlib.asynccontextmanager
-async def queue_server(config: SiteConfig, db: Path, port: int, clock: Clock) -> AsyncIterator[Hub]:
-    """A real server (real SQLite file) on ``port``; stopping it closes every connection."""
-    async with running_server(config, db, port, clock) as running:
+async def queue_server(config: SiteConfig, db: Path, port: int, clock: Clock, **options: Any) -> AsyncIterator[Hub]:
+    """A real server (real SQLite file) on ``port``; stopping it closes every connection
+    (``options``: ``running_server``'s, e.g. ``http_limits``)."""
+    async with running_server(config, db, port, clock, **options) as running:
         yield running.hub
 
 

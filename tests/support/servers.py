@@ -30,6 +30,7 @@ from pathlib import Path
 from queue_server.bootstrap import build_hub
 from queue_server.config.settings import SiteConfig
 from queue_server.server.app import start
+from queue_server.server.http_budget import DEFAULT_HTTP_LIMITS, HttpLimits
 from queue_server.server.hub import Hub
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,11 +54,12 @@ async def running_server(
     port: int = 0,
     clock: Callable[[], dt.datetime] | None = None,
     busy_timeout_ms: int = 5000,
+    http_limits: HttpLimits = DEFAULT_HTTP_LIMITS,
 ) -> AsyncIterator[Running]:
     """A real server (real SQLite file) in this event loop, on ``port`` (0: any free one); stopping
     it closes every connection."""
     hub = build_hub(config, db, clock=clock, busy_timeout_ms=busy_timeout_ms)
-    server, ticker = await start(hub, "127.0.0.1", port, tick_seconds=3600)
+    server, ticker = await start(hub, "127.0.0.1", port, tick_seconds=3600, http_limits=http_limits)
     try:
         yield Running(hub, server.sockets[0].getsockname()[1])
     finally:
