@@ -6,6 +6,7 @@ its retention period, and the health probe's test write (coalesced: one write an
 from __future__ import annotations
 
 import asyncio
+import math
 import datetime as dt
 import logging
 import time
@@ -31,6 +32,7 @@ class Kept(Protocol):
     config: SiteConfig
     lobby: Lobby
     remote: RemoteDesk
+    failed_writes: int  # batches the store refused: a kept health answer is stale after one
 
     def now(self) -> dt.datetime: ...
 
@@ -46,7 +48,9 @@ class Housekeeping:
         self.probes_written = 0  # /healthz answers by a test write…
         self.probes_shared = 0  # …and from one just made or under way
         self._probing: asyncio.Future[bool] | None = None
-        self._probed: tuple[float, bool] | None = None  # (when, writable) of the last write
+        self.rounds = 0  # of run_clock, done
+        self.round_done = asyncio.Event()  # set once a round is done (a start's housekeeping is over)
+        self._probed: tuple[float, bool, int] | None = None  # (when, writable, failed writes then) of the last write
 
     async def tick(self) -> None:
         try:
@@ -55,13 +59,19 @@ class Housekeeping:
             log.error("tick not kept: %s", exc)
 
     async def run_clock(self, interval: float, purge_every: float = 3600.0) -> None:
-        last_purge = 0.0
+        """Every ``interval``: the clock's tick, phones' numbers expired; the first round and
+        every ``purge_every`` after it, the purge (at start whatever the machine's uptime: the
+        monotonic clock's zero is the boot, so "0.0 = never purged" purged at start only on a
+        machine up for more than ``purge_every``)."""
+        last_purge = -math.inf
         while True:
             await self.tick()
             await self.expire_remote()
             if time.monotonic() - last_purge >= purge_every:
                 last_purge = time.monotonic()
                 await self.purge()
+            self.rounds += 1
+            self.round_done.set()
             await asyncio.sleep(interval)
 
     async def expire_remote(self) -> None:
@@ -83,8 +93,12 @@ class Housekeeping:
 
     async def probe(self, timeout: float = 2.0) -> bool:
         """True if the store can be written now: a test write, unless one was made within
-        ``PROBE_SECONDS`` (its answer) or is under way (shared)."""
-        if self._probed is not None and self.clock() - self._probed[0] < PROBE_SECONDS:
+        ``PROBE_SECONDS`` and no write has failed since (its answer), or one is under way (shared)."""
+        if (
+            self._probed is not None
+            and self.clock() - self._probed[0] < PROBE_SECONDS
+            and self._probed[2] == self.hub.failed_writes
+        ):
             self.probes_shared += 1
             return self._probed[1]
         if self._probing is not None:
@@ -102,5 +116,5 @@ class Housekeeping:
             writable = False
         finally:
             self._probing = None
-        self._probed = (self.clock(), writable)
+        self._probed = (self.clock(), writable, self.hub.failed_writes)
         return writable

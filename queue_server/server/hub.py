@@ -78,6 +78,7 @@ class Hub:
         self.housekeeping = Housekeeping(self)
         self.published_seq = self.lobby.seq
         self.epoch = writer.epoch
+        self.failed_writes = 0  # batches the store refused since start (the health probe reads it)
         self._waiters: list[tuple[int, asyncio.Future[None]]] = []
         self.last_seen: dict[str, dt.datetime] = {}  # device id → its last message
         self._settling: list[tuple[Batch, asyncio.Future[None]]] = []
@@ -192,6 +193,7 @@ class Hub:
                 events.extend(batch.events)
                 committed.append(answered)
                 continue
+            self.failed_writes += 1  # a health answer kept from before is stale now
             if events:
                 self.publish(events)
                 events = []
