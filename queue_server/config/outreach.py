@@ -165,7 +165,9 @@ def _read_webhooks(root: Table) -> tuple[Webhook, ...]:
             table.report("name", f"another webhook is named {name!r}")
         secret = table.text("secret", required=True) or ""
         if secret and not _SECRET.fullmatch(secret):
-            table.report("secret", "must be 16 to 256 printable ASCII characters (make one at random)")
+            table.report(
+                "secret", "must be 16 to 256 ASCII letters, digits or punctuation, no space (make one at random)"
+            )
         events = []
         for key, value in table.texts("events"):
             if value not in known:

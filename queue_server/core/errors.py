@@ -30,7 +30,7 @@ class ErrorCode(enum.StrEnum):
     COUNTER_IDLE = "counter_idle"
     COUNTER_TAKEN = "counter_taken"
     OFFICER_ELSEWHERE = "officer_elsewhere"
-    NOT_SIGNED_IN = "not_signed_in"
+    NOT_SIGNED_IN = "sign_in_required"  # the protocol's code for the same refusal: one code on the wire
     PAUSE_REASON_UNKNOWN = "pause_reason_unknown"
     QUEUE_EMPTY = "queue_empty"
     # tickets

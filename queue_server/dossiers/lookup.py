@@ -54,11 +54,16 @@ class DossierLookup:
         return None
 
 
-def dossier_row(dossier: Dossier, source: str, now: dt.datetime) -> dict[str, Any]:
-    """A row of the ``dossiers`` table."""
+def dossier_row(
+    dossier: Dossier, source: str, now: dt.datetime, fields: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """A row of the ``dossiers`` table; with ``fields``, its data holds only those (the
+    writer merges it into the stored data: a partial push)."""
     data = dossier.as_dict()
     data.pop("code")
     data.pop("version")
+    if fields is not None:
+        data = {k: v for k, v in data.items() if k in fields}
     return {
         "code": dossier.code,
         "data": json.dumps(data, ensure_ascii=False, sort_keys=True),

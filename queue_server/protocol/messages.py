@@ -104,12 +104,20 @@ def validate(args: Mapping[str, Any], fields: Mapping[str, Field]) -> dict[str, 
     return clean
 
 
+def _whole_number_range(minimum: int | None, maximum: int | None) -> str:
+    if minimum is not None and maximum is not None:
+        return f"a whole number from {minimum} to {maximum}"
+    if minimum is not None:
+        return f"a whole number of at least {minimum}"
+    return f"a whole number of at most {maximum}"
+
+
 def _check(name: str, value: Any, spec: Field) -> Any:
     if spec.type is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise _bad(name, "a whole number")
         if (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):
-            raise _bad(name, f"a whole number from {spec.minimum} to {spec.maximum}")
+            raise _bad(name, _whole_number_range(spec.minimum, spec.maximum))
         return value
     if spec.type is bool:
         if not isinstance(value, bool):

@@ -166,7 +166,7 @@ class QueueServer:
             shaped = (views.shape(e, session, self.hub.lobby) for e in missed)
             result["events"] = [m for m in shaped if m is not None]
         if role is Role.PUBLIC and session.ticket_code is not None:
-            update = views.position_update(session, self.hub.lobby)
+            update = views.position_update(session, self.hub.lobby, self.hub.now())
             session.last_position = update["people_ahead"] if update else None
         self.hub.register(session)
         return result

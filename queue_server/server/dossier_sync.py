@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from queue_server.core.dossiers.model import Dossier
-from queue_server.dossiers.lookup import dossier_row, stored_dossiers
+from queue_server.dossiers.lookup import dossier_from_row, dossier_row, stored_dossiers
 from queue_server.dossiers.pull import PullRun, pull_changes
 from queue_server.store.writer import Batch, StoreUnavailable
 
@@ -40,26 +40,44 @@ def _stored_versions(hub: Hub, codes: Sequence[str]) -> dict[str, int | None]:
     return found
 
 
+def stored_version(hub: Hub, code: str) -> tuple[bool, int | None]:
+    """Whether a dossier with this code is stored, and its version."""
+    found = _stored_versions(hub, [code])
+    return code in found, found.get(code)
+
+
+def stored_dossier(hub: Hub, code: str) -> Dossier | None:
+    """The dossier as the table holds it now."""
+    row = hub.reader.execute("SELECT code, data, version FROM dossiers WHERE code = ?", [code]).fetchone()
+    return dossier_from_row(row) if row else None
+
+
+def _newer(version: int | None, stored: int | None) -> bool:
+    return stored is None or (version is not None and version > stored)
+
+
 async def store_dossiers(
-    hub: Hub, dossiers: Sequence[Dossier], source: str, applicants: Mapping[str, str] | None = None
+    hub: Hub,
+    dossiers: Sequence[Dossier],
+    source: str,
+    applicants: Mapping[str, str] | None = None,
+    only: Mapping[str, Sequence[str]] | None = None,
 ) -> list[str]:
-    """Write the dossiers (the writer keeps only newer versions), with, for those whose
-    applicant's (checked) ID number is given, its keyed hash and the factor of their public
-    page (its last digits, :mod:`queue_server.core.dossiers.access`) — never the number;
-    returns the codes that changed what was stored. Raises ``StoreUnavailable`` when nothing
-    could be written."""
+    """Write the dossiers (the writer keeps only newer versions; a versioned dossier takes no
+    dossier without a version), with, for those whose applicant's (checked) ID number is
+    given, its keyed hash and the factor of their public page (its last digits,
+    :mod:`queue_server.core.dossiers.access`) — never the number. A dossier named in
+    ``only`` changes only the fields listed there (a partial push); the others replace every
+    field. Returns the codes that changed what was stored. Raises ``StoreUnavailable`` when
+    nothing could be written."""
     stored = _stored_versions(hub, [d.code for d in dossiers])
-    applied = [
-        d.code
-        for d in dossiers
-        if d.code not in stored or d.version is None or stored[d.code] is None or d.version > stored[d.code]  # type: ignore[operator]  # stored[d.code] is not None: tested just before (mypy can't narrow a dict item)
-    ]
+    applied = [d.code for d in dossiers if d.code not in stored or _newer(d.version, stored[d.code])]
     now = hub.now()
     numbers = applicants or {}
     key = hub.services.dossier_access.key
     rows = [
         {
-            **dossier_row(d, source, now),
+            **dossier_row(d, source, now, (only or {}).get(d.code)),
             "id_hash": hub.services.citizens.hash(numbers[d.code]) if d.code in numbers else None,
             "factor_hash": key.factor_of_id(d.code, numbers[d.code]) if d.code in numbers else None,
         }

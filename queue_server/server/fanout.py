@@ -13,6 +13,7 @@ event loop (:mod:`.fastpath`); a client that leaves too much unread is cut off.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -37,15 +38,22 @@ def _phones_last(item: tuple[Session, list[bytes]]) -> bool:
 
 
 class Fanout:
-    def __init__(self, lobby: Callable[[], Lobby], metrics: Metrics, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        lobby: Callable[[], Lobby],
+        metrics: Metrics,
+        path: Path | None = None,
+        now: Callable[[], dt.datetime] | None = None,
+    ) -> None:
         self._lobby = lobby  # the hub's lobby now (it is replaced when the state is rebuilt)
+        self._now = now or (lambda: dt.datetime.now(dt.UTC))  # the site's clock: a place's `at`
         self.metrics = metrics
         self.path = path if path is not None else for_this_websockets()
         self.sessions: set[Session] = set()
         self.audiences: dict[tuple[Any, ...], set[Session]] = {}  # the devices, by what they see
         self.followers: dict[str, set[Session]] = {}  # ticket code → the phones following it
         self.slow_client_bytes = SLOW_CLIENT_BYTES
-        self.places = Places(lambda: views.position_updates(self.followers, self._lobby()), self._tell_places)
+        self.places = Places(lambda: views.position_updates(self.followers, self._lobby(), self._now()), self._tell_places)
         self._outbox: dict[Session, list[bytes]] = {}  # frames to write at the end of this loop turn
 
     def register(self, session: Session) -> None:

@@ -73,7 +73,7 @@ class Hub:
         self.recent: collections.deque[Event] = collections.deque(maxlen=RECENT_EVENTS)
         self.lobby, tail = load_lobby()
         self.recent.extend(tail)
-        self.fanout = Fanout(lambda: self.lobby, self.metrics)
+        self.fanout = Fanout(lambda: self.lobby, self.metrics, now=self.now)
         self.sessions = self.fanout.sessions  # the connected sessions (the same set)
         self.housekeeping = Housekeeping(self)
         self.published_seq = self.lobby.seq

@@ -5,7 +5,9 @@ The lookup asks the local ``dossiers`` table first, then the one-stop system ove
 ``[dossier_lookup]`` is configured (:mod:`queue_server.dossiers`, built by the wiring place as
 ``hub.services.dossiers``). Dossiers hold no personal data, and pushing one makes no event:
 it is reference data, not a change of the queue. A push is idempotent by code and version:
-one whose version is not above the stored one changes nothing (``applied: false``).
+one whose version is not above the stored one changes nothing (``applied: false``), and a
+versioned dossier refuses a push without a version. A push changes the fields it gives (a
+field left out keeps its stored value; ``""`` clears it), docs/dossiers.md "Push".
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
 from queue_server.server.common import ticket_for_issuer, with_new_code
 from queue_server.server.dossier_gate import dossier_url
-from queue_server.server.dossier_sync import store_dossiers
+from queue_server.server.dossier_sync import store_dossiers, stored_dossier, stored_version
 from queue_server.server.dossier_views import dossier_view, find_dossier, invalid_dossier, pickup_possible
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
@@ -67,13 +69,33 @@ async def dossier_upsert(hub: Hub, session: Session, args: dict[str, Any]) -> di
     applicant = args.pop("applicant_id")
     if applicant is not None:
         hub.services.citizens.hash(applicant, "applicant_id")  # a bad number: card_invalid, nothing stored
+    given = {k: v for k, v in args.items() if v is not None}
     try:
-        dossier = Dossier.from_mapping({k: v for k, v in args.items() if v is not None})
+        dossier = Dossier.from_mapping(given)
     except InvalidDossier as exc:
         raise invalid_dossier(exc) from None
+    known, version = stored_version(hub, dossier.code)
+    if version is not None and dossier.version is None:
+        raise ProtocolError(
+            ProtocolErrorCode.DOSSIER_INVALID,
+            f"Dossier {dossier.code} is at version {version}: a push to it needs a version above {version}.",
+            field="version",
+            stored_version=version,
+        )
     source = session.device.id if session.device else "integration"
-    applied = await store_dossiers(hub, [dossier], source, {dossier.code: applicant} if applicant else None)
-    return {"dossier": dossier_view(hub, dossier), "applied": bool(applied), "url": dossier_url(hub, dossier.code)}
+    applied = await store_dossiers(
+        hub,
+        [dossier],
+        source,
+        {dossier.code: applicant} if applicant else None,
+        only={dossier.code: [k for k in given if k not in ("code", "version")]} if known else None,
+    )
+    now_stored = stored_dossier(hub, dossier.code) or dossier  # merged with what was there (or left as it was)
+    return {
+        "dossier": dossier_view(hub, now_stored),
+        "applied": bool(applied),
+        "url": dossier_url(hub, dossier.code),
+    }
 
 
 @operation(

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from queue_server.config.settings import Role
 from queue_server.core import commands
+from queue_server.core.notices import MAX_ANNOUNCEMENT
 from queue_server.protocol.messages import Field
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
@@ -13,13 +14,15 @@ from queue_server.server.session import Session
 if TYPE_CHECKING:
     from queue_server.server.hub import Hub
 
+MAX_FIELD = 4 * MAX_ANNOUNCEMENT
 DEVICES = (Role.KIOSK, Role.DISPLAY, Role.COUNTER, Role.PAD)
 
 
 @operation(
     "announcement.set",
     (Role.MANAGER,),
-    {"text_vi": Field(str, max_length=500), "text_en": Field(str, required=False, max_length=500)},
+    # the core says how long an announcement may be (500: text_too_long); this bounds the frame
+    {"text_vi": Field(str, max_length=MAX_FIELD), "text_en": Field(str, required=False, max_length=MAX_FIELD)},
 )
 async def set_announcement(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     await hub.execute(commands.SetAnnouncement(now=hub.now(), text_vi=args["text_vi"], text_en=args["text_en"] or ""))

@@ -4,6 +4,7 @@ and the outbox's state for the manager (dead letters included, phones masked).""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +70,10 @@ async def outbox_status(hub: Hub, session: Session, args: dict[str, Any]) -> dic
 def _status(hub: Hub) -> dict[str, Any]:
     db = hub.services.open_database("NORMAL")
     try:
-        return outbox.status(db.conn)
+        status = outbox.status(db.conn)
     finally:
         db.close()
+    for letter in status["dead"]:  # stored in UTC; told in the site's time, as events are
+        if letter["at"]:
+            letter["at"] = dt.datetime.fromisoformat(letter["at"]).astimezone(hub.config.site.tz).isoformat()
+    return status

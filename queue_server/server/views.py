@@ -262,21 +262,22 @@ def _ticket_of_code(code: str, lobby: Lobby) -> Ticket | None:
     return lobby.state.tickets.get(ticket_id) if ticket_id is not None else None
 
 
-def position_update(session: Session, lobby: Lobby) -> dict[str, Any] | None:
+def position_update(session: Session, lobby: Lobby, at: dt.datetime) -> dict[str, Any] | None:
     """A ``ticket.position`` message when a public client's place in the queue moved."""
     ticket = _public_ticket_of(session, lobby)
     if ticket is None or ticket.state is not TicketState.WAITING:
         return None
-    return _moved(session, ticket, lobby.state.people_ahead(ticket), lobby)
+    return _moved(session, ticket, lobby.state.people_ahead(ticket), lobby, at)
 
 
-def _moved(session: Session, ticket: Ticket, ahead: int, lobby: Lobby) -> dict[str, Any] | None:
+def _moved(session: Session, ticket: Ticket, ahead: int, lobby: Lobby, at: dt.datetime) -> dict[str, Any] | None:
     if ahead == session.last_position:
         return None
     session.last_position = ahead
     return {
         "ev": "ticket.position",
         "seq": lobby.seq,
+        "at": at.isoformat(),  # when the place was told (the site's time), as every event has one
         "ticket": ticket.id,
         "label": ticket.label,
         "people_ahead": ahead,
@@ -304,7 +305,7 @@ _QUEUE_MOVERS = frozenset(
 
 
 def position_updates(
-    followers: Mapping[str, Iterable[Session]], lobby: Lobby
+    followers: Mapping[str, Iterable[Session]], lobby: Lobby, at: dt.datetime
 ) -> Iterator[tuple[Session, dict[str, Any]]]:
     """``ticket.position`` messages for the phones whose place moved. Each followed ticket's
     place is a binary search in the queue the core keeps sorted (``LobbyState.people_ahead``)."""
@@ -314,6 +315,6 @@ def position_updates(
             continue
         ahead = lobby.state.people_ahead(ticket)
         for session in list(sessions):
-            update = _moved(session, ticket, ahead, lobby)
+            update = _moved(session, ticket, ahead, lobby, at)
             if update is not None:
                 yield session, update

@@ -256,17 +256,20 @@ def _upsert(conn: sqlite3.Connection, table: str, rows: Sequence[Mapping[str, An
 
 
 def _upsert_dossiers(conn: sqlite3.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Idempotent by code and version: a row replaces the stored one unless both have a
-    version and the stored one is not older. A row without a version (or an ID hash, or a
-    factor) keeps the stored one."""
+    """Idempotent by code and version: a row changes the stored one when the stored one has
+    no version, or the row a higher one (a versioned dossier never takes a row without a
+    version). A row's data is merged into the stored data (JSON merge patch: a key left out
+    keeps its value, a null removes it), so a row that holds every field replaces it and a
+    push of a few fields changes only those. A row without an ID hash (or a factor) keeps
+    the stored one."""
     conn.executemany(
         "INSERT INTO dossiers (code, data, source, updated_at, version, id_hash, factor_hash)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (code) DO UPDATE SET data = excluded.data, source = excluded.source,"
-        " updated_at = excluded.updated_at, version = coalesce(excluded.version, dossiers.version),"
+        " ON CONFLICT (code) DO UPDATE SET data = json_patch(dossiers.data, excluded.data),"
+        " source = excluded.source, updated_at = excluded.updated_at, version = excluded.version,"
         " id_hash = coalesce(excluded.id_hash, dossiers.id_hash),"
         " factor_hash = coalesce(excluded.factor_hash, dossiers.factor_hash)"
-        " WHERE excluded.version IS NULL OR dossiers.version IS NULL OR excluded.version > dossiers.version",
+        " WHERE dossiers.version IS NULL OR excluded.version > dossiers.version",
         [
             (r["code"], r["data"], r["source"], r["updated_at"], r.get("version"), r.get("id_hash"), r.get("factor_hash"))
             for r in rows

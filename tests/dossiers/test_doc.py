@@ -65,3 +65,9 @@ def test_the_pull_configuration_parses_and_the_sample_page_reads_as_described() 
     assert dossiers[0].due_date.isoformat() == "2026-11-25" and dossiers[0].field == "Hộ tịch"  # type: ignore[union-attr]
     assert applicants == {"000.00.16.H12-261118-0101": "001099012345"}
     assert more and len(rejected) == 1 and rejected[0].startswith("page 1, item 3: status: 'Không rõ' is not one of")
+
+
+def test_no_paragraph_is_said_twice() -> None:
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", DOC) if not p.lstrip().startswith("```")]
+    sentences = [s for p in paragraphs for s in re.split(r"(?<=[.:])\s+", p) if len(s) > 60]
+    assert sorted({s for s in sentences if sentences.count(s) > 1}) == []

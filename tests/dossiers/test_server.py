@@ -198,3 +198,41 @@ def test_without_a_pick_up_field_no_pick_up_ticket_is_offered(workdir: Path) -> 
             assert info.value.code == "pickup_unavailable"
 
     asyncio.run(scenario())
+
+
+def test_a_partial_push_merges_and_a_versioned_dossier_takes_only_newer_versions(workdir: Path) -> None:
+    """docs/dossiers.md "Push": a field left out keeps its stored value, "" clears it; once a
+    dossier has a version, a push without one is refused (it could not be ordered)."""
+    port = free_port()
+    config = load(site(workdir, port))
+
+    async def scenario() -> None:
+        async with queue_server(config, workdir / "lobby.db", port, Clock(config.site.tz)):
+            async def push(**values: object) -> dict:  # type: ignore[type-arg]
+                return await ask(port, INTEGRATION_TOKEN, "dossier.upsert", **values)
+
+            async def stored(code: str) -> dict:  # type: ignore[type-arg]
+                return (await ask(port, KIOSK_TOKEN, "dossier.get", code=code))["dossier"]  # type: ignore[no-any-return]
+
+            await push(code="H12-0100", status="processing", version=3, procedure="Đăng ký khai sinh",
+                       department="Phòng Tư pháp", due_date="2026-11-26", collect_at="Quầy 10")  # fmt: skip
+            newer = await push(code="H12-0100", status="ready", version=4, result_date="23/11/2026", collect_at="")
+            assert newer["applied"]
+            for shown in (newer["dossier"], await stored("H12-0100")):  # the reply shows what is stored
+                assert (shown["status"], shown["procedure"], shown["department"], shown["due_date"],
+                        shown["result_date"], shown["collect_at"], shown["version"]) == (
+                    "ready", "Đăng ký khai sinh", "Phòng Tư pháp", "2026-11-26", "2026-11-23", "", 4)  # fmt: skip
+            assert (await push(code="H12-0100", status="processing", version=4, due_date=""))["dossier"]["due_date"] == "2026-11-26"
+            # a push without a version to a versioned dossier: refused, nothing changes
+            with pytest.raises(RequestFailed) as info:
+                await push(code="H12-0100", status="collected")
+            assert (info.value.code, info.value.details) == ("dossier_invalid", {"field": "version", "stored_version": 4})
+            assert (await stored("H12-0100"))["status"] == "ready"
+            assert (await push(code="H12-0100", status="collected", version=5))["applied"]
+            # a dossier that never had a version takes pushes without one, merged the same way
+            await push(code="H12-0101", status="received", procedure="Cấp phiếu lý lịch tư pháp")
+            unversioned = await push(code="H12-0101", status="processing", department="Sở Tư pháp")
+            assert unversioned["applied"] and (unversioned["dossier"]["procedure"], unversioned["dossier"]["version"]) == (
+                "Cấp phiếu lý lịch tư pháp", None)  # fmt: skip
+
+    asyncio.run(scenario())

@@ -20,6 +20,7 @@ from queue_server.config.site import load_config
 from queue_server.core.errors import ErrorCode
 from queue_server.core.events import EventType
 from queue_server.protocol.errors import ProtocolErrorCode
+from queue_server.server import roles_table
 from queue_server.server.ops import load
 from tests.integration.client import Client
 from tests.integration.conftest import Clock, run, running_lobby
@@ -154,3 +155,9 @@ def test_every_error_code_is_in_the_errors_table() -> None:
     listed = set(re.findall(r"`(\w+)`", table))
     codes = {c.value for c in ErrorCode} | {c.value for c in ProtocolErrorCode}
     assert codes - listed == set()
+
+
+def test_the_roles_table_is_the_servers_own_grants() -> None:
+    """The Roles table is written by ``python -m queue_server.server.roles_table --write
+    docs/protocol.md`` from the operations' grants; a grant it does not show fails here."""
+    assert roles_table.table_in(DOC) == roles_table.render()

@@ -81,6 +81,7 @@ def test_a_refused_delivery_is_a_dead_letter_and_the_next_goes_on(db_path, clock
             status = (await manager.ok("outbox.status"))["outbox"]
             assert status["counts"] == {"webhook": {"dead": 1, "sent": 1}}
             assert status["dead"][0]["target"] == "portal" and status["dead"][0]["phone"] == ""
+            assert status["dead"][0]["at"].endswith("+07:00")  # the site's time, as events have it
             metrics = await asyncio.to_thread(_metrics, lobby.port)
             assert "motcua_outbox_sent_total 1\n" in metrics and "motcua_outbox_failed_attempts_total 1\n" in metrics
 
