@@ -131,6 +131,13 @@ MIGRATIONS: tuple[str, ...] = (
     # the province's live view asks each site's newest device reports (province/live.py
     # alarms(), every refresh): without this it read the site's whole history each time
     "CREATE INDEX events_device_status ON events (site, seq) WHERE type = 'device.status'",
+    # issue 25: a row's issued counts the numbers given (every ticket but the new half of a
+    # transfer), beside the tickets taken over by transfer and those still at a counter, so
+    # that every row balances; arrivals by hour count a citizen once, at their first ticket.
+    # Every day is summed again.
+    "ALTER TABLE report_days ADD COLUMN transferred_in int NOT NULL DEFAULT 0,"
+    " ADD COLUMN at_counter int NOT NULL DEFAULT 0;"
+    " DELETE FROM report_days; UPDATE site_days SET dirty = true",
 )
 
 TICKET_COLUMNS = (

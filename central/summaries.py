@@ -4,7 +4,7 @@ A report over a month of fifty sites would otherwise sum millions of ticket rows
 Instead each (site, day) is summed once, per grouping (``dim``: the site as a whole, each
 field, counter and officer; each grouping's rows hold all the day's tickets between them),
 into ``report_days``: every figure's exact sums and counts, the
-arrivals by hour, and for the 90th-percentile wait the day's waits themselves, sorted, with
+arrivals by hour (a citizen arrives once: the issue time of their first ticket), and for the 90th-percentile wait the day's waits themselves, sorted, with
 how many fall below each step of a ladder (:data:`LADDER`). A report then adds up a few
 thousand rows, and finds each group's p90 in two steps: the ladder's counts, summed, say in
 which step the rank falls; only the waits of that step are read (see ``reports.py``).
@@ -40,7 +40,18 @@ _MINUTE = 60_000_000
 LADDER: tuple[int, ...] = tuple(m * _MINUTE for m in (*range(1, 61), 75, 90, 120, 180, 240, 360, 480))
 STEPS = len(LADDER) + 1
 WORK_MEM = "64MB"  # a day's tickets sorted in memory, not on disk
-STATES = ("done", "no_show", "cancelled", "transferred", "waiting")
+# The counts of each summary row besides ``issued`` (every ticket but the new half of a
+# transfer), as the site's reports count them (queue_server/store/reports.py).
+COUNTS = {
+    "transferred_in": "transferred_from IS NOT NULL",
+    "done": "state = 'done'",
+    "no_show": "state = 'no_show'",
+    "cancelled": "state = 'cancelled'",
+    "transferred": "state = 'transferred'",
+    "waiting": "state = 'waiting'",
+    "at_counter": "state IN ('called', 'serving')",
+}
+STATES = tuple(COUNTS)
 
 
 class Dim(enum.StrEnum):
@@ -60,7 +71,8 @@ _KEYS = {
 }
 
 COLUMNS = (
-    "site, day, dim, key, issued, done, no_show, cancelled, transferred, waiting, wait_sum, wait_count,"
+    "site, day, dim, key, issued, transferred_in, done, no_show, cancelled, transferred, waiting, at_counter,"
+    " wait_sum, wait_count,"
     " service_sum, service_count, waits, wcum, rating_scores, rating_counts, hours"
 )
 
@@ -101,21 +113,21 @@ def summary_sql(dim: Dim, where: str) -> str:
     counts cost a few searches, not a comparison per ticket and step."""
     below = ", ".join(f"width_bucket(%(below)s[{i}], waits)" for i in range(1, STEPS)) + ", wait_count"
     hours = "ARRAY[" + ", ".join(f"width_bucket({h}, hs) - width_bucket({h - 1}, hs)" for h in range(24)) + "]::int[]"
-    states = ", ".join(f"count(*) FILTER (WHERE state = '{state}')" for state in STATES)
+    states = ", ".join(f"count(*) FILTER (WHERE {where})" for where in COUNTS.values())
     return f"""
     SELECT site, day, '{dim.value}', key, issued, {", ".join(STATES)}, wait_sum, wait_count, service_sum, service_count,
            waits, ARRAY[0, {below}]::int[],
            ARRAY(SELECT DISTINCT unnest(rs) ORDER BY 1), ARRAY(SELECT count(*) FROM unnest(rs) s GROUP BY s ORDER BY s)::int[],
            {hours}
     FROM (
-        SELECT site, day, {_KEYS[dim]} AS key, count(*) FILTER (WHERE state <> 'transferred') AS issued,
+        SELECT site, day, {_KEYS[dim]} AS key, count(*) FILTER (WHERE transferred_from IS NULL) AS issued,
                {states}, coalesce(sum(wait_us), 0) AS wait_sum, count(wait_us)::int AS wait_count,
                coalesce(sum(service_us), 0) AS service_sum, count(service_us) AS service_count,
                coalesce(array_agg(wait_us ORDER BY wait_us) FILTER (WHERE wait_us IS NOT NULL), '{{}}') AS waits,
                coalesce(array_agg(rating ORDER BY rating) FILTER (WHERE rating IS NOT NULL), '{{}}') AS rs,
                coalesce(array_agg(h ORDER BY h) FILTER (WHERE h IS NOT NULL), '{{}}') AS hs
         FROM (
-            SELECT *, CASE WHEN state <> 'transferred' AND issued_at IS NOT NULL
+            SELECT *, CASE WHEN transferred_from IS NULL AND issued_at IS NOT NULL
                       THEN extract(hour FROM issued_at::timestamptz AT TIME ZONE %(tz)s)::int END AS h
             FROM tickets WHERE {where}
         ) t

@@ -109,7 +109,7 @@ def _today(conn: psycopg.Connection[Any], site: str, today: dt.date, now: dt.dat
         "SELECT count(*) FILTER (WHERE state = 'waiting'),"
         " min(arrival_at) FILTER (WHERE state = 'waiting'),"
         " count(*) FILTER (WHERE state = 'done'),"
-        " count(*) FILTER (WHERE state <> 'transferred')"
+        " count(*) FILTER (WHERE transferred_from IS NULL)"
         " FROM tickets WHERE site = %s AND day = %s",
         [site, today],
     ).fetchone()
@@ -172,7 +172,7 @@ def site_detail(conn: psycopg.Connection[Any], site: str, now: dt.datetime) -> d
     per_field = []
     for service, waiting, oldest, served, issued in conn.execute(
         "SELECT service, count(*) FILTER (WHERE state = 'waiting'), min(arrival_at) FILTER (WHERE state = 'waiting'),"
-        " count(*) FILTER (WHERE state = 'done'), count(*) FILTER (WHERE state <> 'transferred')"
+        " count(*) FILTER (WHERE state = 'done'), count(*) FILTER (WHERE transferred_from IS NULL)"
         " FROM tickets WHERE site = %s AND day = %s GROUP BY service ORDER BY service",
         [site, today],
     ):

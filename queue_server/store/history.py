@@ -32,7 +32,8 @@ _MINUTES = "((julianday({end}) - julianday({start})) * 1440.0)"
 def walk_ins_by_slot(
     db: sqlite_utils.Database, days: Iterable[dt.date], tz: dt.tzinfo, service: str | None = None
 ) -> dict[dt.date, dict[tuple[str, int], int]]:
-    """Tickets issued without an appointment per (service, local half-hour) on each of ``days``
+    """Tickets issued without an appointment (not the new half of a transfer: a citizen arrives
+    once, where and when their first ticket was issued) per (service, local half-hour) on each of ``days``
     (of one ``service`` only, when given); a day is a key only when the centre issued at least
     one ticket on it."""
     wanted = sorted({d.isoformat() for d in days})
@@ -45,7 +46,7 @@ def walk_ins_by_slot(
     hour, offset = _HOUR.format(column="issued_at"), _OFFSET.format(column="issued_at")
     sql = (
         f"SELECT day, service, {hour} AS hour, CAST(substr(issued_at, 15, 2) AS INTEGER) >= 30 AS late, {offset} AS offset,"
-        f" COUNT(*) AS n FROM tickets WHERE day IN ({marks}) AND state != 'transferred' AND appointment IS NULL"
+        f" COUNT(*) AS n FROM tickets WHERE day IN ({marks}) AND transferred_from IS NULL AND appointment IS NULL"
         " AND issued_at IS NOT NULL"
     )
     if service is not None:
@@ -87,14 +88,15 @@ def booked_by_slot(db: sqlite_utils.Database, day: dt.date, tz: dt.tzinfo) -> di
 
 
 def arrival_cells(db: sqlite_utils.Database, first: dt.date, last: dt.date, tz: dt.tzinfo) -> list[ArrivalCell]:
-    """The arrivals of the days (not the closed half of a transfer) by the local hour they came
-    in, with the sum and count of the waits of those called."""
+    """The arrivals of the days by the local hour they came in: a citizen arrives once, with
+    their first ticket (not the new half of a transfer), at its issue time; with the sum and
+    count of the waits of those called (the first ticket's wait)."""
     hour, offset = _HOUR.format(column="issued_at"), _OFFSET.format(column="issued_at")
     wait = _MINUTES.format(start="COALESCE(arrival_at, issued_at)", end="called_at")
     rows = db.query(
         f"SELECT {hour} AS hour, {offset} AS offset, COUNT(*) AS n, COUNT(called_at) AS called,"
         f" TOTAL(CASE WHEN called_at IS NOT NULL THEN {wait} END) AS waited FROM tickets"
-        " WHERE day BETWEEN ? AND ? AND state != 'transferred' AND issued_at IS NOT NULL GROUP BY hour, offset",
+        " WHERE day BETWEEN ? AND ? AND transferred_from IS NULL AND issued_at IS NOT NULL GROUP BY hour, offset",
         [first.isoformat(), last.isoformat()],
     )
     return [ArrivalCell(_local(r["hour"], r["offset"], tz), r["n"], r["called"], r["waited"]) for r in rows]

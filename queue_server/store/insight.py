@@ -7,8 +7,9 @@ no-show and recall rates, satisfaction — per field, counter, officer, unit, ho
 From the ``tickets`` table (the final state of each ticket; a transfer is two rows sharing
 the ticket's code: the closed half, state ``transferred``, and the new half):
 
-- *visits*: citizens who came, one per ticket code and day, however many fields they went
-  through (a transferred citizen is one visit);
+- *visits*: citizens who came, however many fields they went through: one per ticket but the
+  new half of a transfer, counted in the row of the citizen's first ticket (where they
+  arrived), so the rows add up to the total and equal the reports' *issued* row by row;
 - *transactions*: services delivered at a counter: tickets that ended ``done`` or
   ``transferred`` (a citizen served in Hộ tịch then transferred to Đất đai makes two);
 - *called*: the tickets called, but the closed half of a transfer (the same tickets as the
@@ -19,9 +20,9 @@ the ticket's code: the closed half, state ``transferred``, and the new half):
   / outcomes × 100;
 - ratings and the *satisfaction index* as :func:`queue_server.store.reports.figures` counts them.
 
-Grouping by *unit* puts each ticket in its field's agency; by *hour*, in the local hour of its
-arrival. Visits are counted within each row, so a citizen who visited two fields counts once
-in each of their rows and once in the total.
+Grouping by *unit* puts each ticket in its field's agency; by *hour*, in the local hour its
+citizen arrived: the issue time of their first ticket (both halves of a transfer go to that
+hour), the hour the reports' arrivals per hour, the heat map and the forecast count them in.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from queue_server.store.reports import check_range, figures
 
 _COLUMNS = (
     "id, day, code, state, service, counter, officer, issued_at, arrival_at, called_at, served_at, done_at,"
-    " recalls, rating"
+    " recalls, rating, transferred_from"
 )
 
 
@@ -115,9 +116,10 @@ def build_insight(
             [first.isoformat(), last.isoformat()],
         )
     )
+    first_issued = _first_issued(rows)
     groups: dict[str | int | None, list[dict[str, Any]]] = {}
     for row in rows:
-        groups.setdefault(_key(row, by, tz, units), []).append(row)
+        groups.setdefault(_key(row, by, tz, units, first_issued), []).append(row)
     ordered = sorted(groups, key=lambda key: (key is None, str(type(key)), key if key is not None else 0))
     return Insight(
         first=first,
@@ -129,11 +131,26 @@ def build_insight(
     )
 
 
-def _key(row: Mapping[str, Any], by: InsightGrouping, tz: ZoneInfo, units: Mapping[str, str]) -> str | int | None:
+def _first_issued(rows: Sequence[Mapping[str, Any]]) -> dict[int, str]:
+    """Each ticket's citizen's arrival: the issue time of the first ticket of its chain of
+    transfers (a transfer stays within its day, so the chain is within the rows)."""
+    by_id = {row["id"]: row for row in rows}
+    found: dict[int, str] = {}
+    for row in rows:
+        first = row
+        while first["transferred_from"] in by_id:
+            first = by_id[first["transferred_from"]]
+        found[row["id"]] = first["issued_at"]
+    return found
+
+
+def _key(
+    row: Mapping[str, Any], by: InsightGrouping, tz: ZoneInfo, units: Mapping[str, str], first_issued: Mapping[int, str]
+) -> str | int | None:
     if by is InsightGrouping.UNIT:
         return units.get(row["service"], row["service"])
     if by is InsightGrouping.HOUR:
-        return dt.datetime.fromisoformat(row["arrival_at"]).astimezone(tz).hour
+        return dt.datetime.fromisoformat(first_issued[row["id"]]).astimezone(tz).hour
     return row[by.value]
 
 
@@ -146,7 +163,7 @@ def quality(rows: Iterable[Mapping[str, Any]], targets: Mapping[str, int], scale
     recalled = sum(1 for r in outcomes if r["recalls"])
     rated = figures(rows, scale)
     return Quality(
-        visits=len({(r["day"], r["code"]) for r in rows}),
+        visits=sum(1 for r in rows if r["transferred_from"] is None),
         transactions=sum(1 for r in rows if r["state"] in ("done", "transferred")),
         called=len(called),
         within_target=within,

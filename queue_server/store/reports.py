@@ -7,7 +7,12 @@
 The figures come from the ``tickets`` table, which the writer keeps from the log in the same
 transaction as the events. They count as ``stats.summary`` does:
 
-- *issued*: every ticket but the closed half of a transfer (the new half carries the label on);
+- *issued*: the numbers given in the row: every ticket but the new half of a transfer (a field's
+  row counts the numbers printed for it, those it later transferred away included); in the
+  total, the citizens who came (a transferred citizen keeps their number: one arrival);
+- *transferred in*: the new halves of transfers, the tickets a row took over from another;
+- each row balances: issued + transferred in = served + no-show + cancelled + transferred
+  (away) + waiting + at a counter (called or being served, not finished yet);
 - *wait*: from arrival to the call, for every called ticket but the closed half of a transfer;
   the 90th percentile is the nearest rank (the smallest wait ≥ 90 % of waits);
 - *service time*: from the start of service (or the call) to completion, for completed tickets;
@@ -15,7 +20,8 @@ transaction as the events. They count as ``stats.summary`` does:
   the scale (1→0, 2→33.3, 3→66.7, 4→100 on the default scale);
 - averages are taken of whole microseconds and whole scores (one division at the end), so the
   province's reports, summed in PostgreSQL, give a site's figures to the last digit;
-- *arrivals per hour*: issued tickets by the local hour they were issued.
+- *arrivals per hour*: the issued tickets (a citizen arrives once, with their first ticket) by
+  the local hour that ticket was issued.
 """
 
 from __future__ import annotations
@@ -48,12 +54,14 @@ class ReportRangeError(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class Figures:
-    issued: int
+    issued: int  # numbers given: every ticket but the new half of a transfer
+    transferred_in: int  # new halves of transfers: taken over from another row
     served: int
     no_show: int
     cancelled: int
-    transferred: int
+    transferred: int  # closed halves of transfers: sent on to another field or counter
     waiting: int
+    at_counter: int  # called or being served, not finished
     average_wait_minutes: float | None
     p90_wait_minutes: float | None
     average_service_minutes: float | None
@@ -91,7 +99,10 @@ def check_range(first: dt.date, last: dt.date) -> None:
         raise ReportRangeError(f"a report covers at most {MAX_DAYS} days")
 
 
-_COLUMNS = "id, day, state, service, counter, officer, issued_at, arrival_at, called_at, served_at, done_at, rating"
+_COLUMNS = (
+    "id, day, state, service, counter, officer, issued_at, arrival_at, called_at, served_at, done_at, rating,"
+    " transferred_from"
+)
 
 
 def ticket_rows(db: sqlite_utils.Database, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
@@ -133,6 +144,8 @@ def figures(rows: Iterable[dict[str, Any]], scale: Sequence[int] = (1, 2, 3, 4))
     states: dict[str, int] = {}
     for row in rows:
         states[row["state"]] = states.get(row["state"], 0) + 1
+    states["transferred_in"] = sum(1 for r in rows if r["transferred_from"] is not None)
+    states["at_counter"] = states.get("called", 0) + states.get("serving", 0)
     waits = sorted(
         _micros(r["arrival_at"], r["called_at"]) for r in rows if r["called_at"] and r["state"] != "transferred"
     )
@@ -147,7 +160,7 @@ def figures(rows: Iterable[dict[str, Any]], scale: Sequence[int] = (1, 2, 3, 4))
         ratings[score] = ratings.get(score, 0) + 1
     return assemble(
         states,
-        issued=sum(1 for r in rows if r["state"] != "transferred"),
+        issued=len(rows) - states["transferred_in"],
         waits=(sum(waits), len(waits), waits[math.ceil(0.9 * len(waits)) - 1] if waits else None),
         services=(sum(services), len(services)),
         ratings=ratings,
@@ -164,7 +177,8 @@ def assemble(
     ratings: Mapping[int, int],
     scale: Sequence[int],
 ) -> Figures:
-    """The figures from exact sums: ``waits`` (total µs, count, the nearest-rank 90th
+    """The figures from exact sums: ``states``, the count of each ticket state,
+    ``transferred_in`` (the new halves of transfers) and ``at_counter`` (called or serving); ``waits`` (total µs, count, the nearest-rank 90th
     percentile in µs), ``services`` (total µs, count), ``ratings`` (score → count). Every
     average is one division of whole numbers, so the same rows give the same figures to the
     last digit wherever they are summed (here, or in PostgreSQL for the province)."""
@@ -174,11 +188,13 @@ def assemble(
     above_low = sum((score - low) * n for score, n in ratings.items())
     return Figures(
         issued=issued,
+        transferred_in=states.get("transferred_in", 0),
         served=states.get("done", 0),
         no_show=states.get("no_show", 0),
         cancelled=states.get("cancelled", 0),
         transferred=states.get("transferred", 0),
         waiting=states.get("waiting", 0),
+        at_counter=states.get("at_counter", 0),
         average_wait_minutes=round(waits[0] / waits[1] / MICROS_PER_MINUTE, 2) if waits[1] else None,
         p90_wait_minutes=round(waits[2] / MICROS_PER_MINUTE, 2) if waits[2] is not None else None,
         average_service_minutes=round(services[0] / services[1] / MICROS_PER_MINUTE, 2) if services[1] else None,
@@ -192,7 +208,7 @@ def assemble(
 def arrivals_by_hour(rows: Iterable[dict[str, Any]], tz: ZoneInfo) -> tuple[int, ...]:
     hours = [0] * 24
     for row in rows:
-        if row["state"] != "transferred" and row["issued_at"]:
+        if row["transferred_from"] is None and row["issued_at"]:
             hours[dt.datetime.fromisoformat(row["issued_at"]).astimezone(tz).hour] += 1
     return tuple(hours)
 

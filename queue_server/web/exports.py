@@ -48,10 +48,13 @@ def figure_headings(levels: Sequence[tuple[int, str]]) -> tuple[str, ...]:
     """The headings of a report's figures, in the order of :func:`figure_values`."""
     return (
         "Số đã cấp (Issued)",
+        "Nhận chuyển đến (Transferred in)",
         "Đã phục vụ (Served)",
         "Vắng mặt (No-shows)",
         "Đã hủy (Cancelled)",
-        "Chuyển tiếp (Transferred)",
+        "Chuyển đi (Transferred away)",
+        "Đang chờ (Waiting)",
+        "Tại quầy (At a counter)",
         "Chờ TB, phút (Avg wait, min)",
         "Chờ P90, phút (P90 wait, min)",
         "Phục vụ TB, phút (Avg service, min)",
@@ -64,10 +67,13 @@ def figure_headings(levels: Sequence[tuple[int, str]]) -> tuple[str, ...]:
 def figure_values(figures: Figures, levels: Sequence[tuple[int, str]]) -> tuple[Any, ...]:
     return (
         figures.issued,
+        figures.transferred_in,
         figures.served,
         figures.no_show,
         figures.cancelled,
         figures.transferred,
+        figures.waiting,
+        figures.at_counter,
         figures.average_wait_minutes,
         figures.p90_wait_minutes,
         figures.average_service_minutes,

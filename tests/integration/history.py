@@ -144,6 +144,12 @@ class Leg:
     outcome: str = "waiting"  # done, no_show, transferred, cancelled
     recalls: int = 0
     rating: int | None = None
+    came: dt.datetime | None = None  # when the citizen arrived: their first ticket's issue (None: this one's)
+    given_here: bool = True  # a number given here, not the new half of a transfer
+
+    @property
+    def arrived(self) -> dt.datetime:
+        return self.came or self.arrival
 
 
 @dataclasses.dataclass
@@ -266,7 +272,7 @@ async def _issue(hub: Any, sim: _Sim, day: dt.date, service: str, when: dt.datet
 
 def _transferred(sim: _Sim, event: Any, when: dt.datetime) -> None:
     old = sim.legs[event.data["ticket"]]
-    new = Leg(event.data["new_ticket"], old.code, old.day, event.data["to_service"], old.arrival)
+    new = Leg(event.data["new_ticket"], old.code, old.day, event.data["to_service"], old.arrival, came=old.arrived, given_here=False)
     sim.legs[new.id] = new
     sim.waiting[new.service].append(new)
     sim.waiting[new.service].sort(key=lambda leg: (leg.arrival, leg.id))
@@ -364,7 +370,7 @@ def hand_count(legs: Iterable[Leg], targets: dict[str, int] = TARGETS) -> dict[s
         return round(100 * len(part) / len(whole), 1) if whole else None
 
     return {
-        "visits": len({(leg.day, leg.code) for leg in legs}),
+        "visits": sum(1 for leg in legs if leg.given_here),  # a citizen: in the row of their first ticket
         "transactions": sum(1 for leg in legs if leg.outcome in ("done", "transferred")),
         "called": len(called),
         "within_target": len(within),

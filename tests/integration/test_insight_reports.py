@@ -52,7 +52,7 @@ KEYS: dict[InsightGrouping, Callable[[Leg], Any]] = {
     InsightGrouping.COUNTER: lambda leg: leg.counter,
     InsightGrouping.OFFICER: lambda leg: leg.officer,
     InsightGrouping.UNIT: lambda leg: UNITS.get(leg.service, CENTRE),
-    InsightGrouping.HOUR: lambda leg: leg.arrival.astimezone(TZ).hour,
+    InsightGrouping.HOUR: lambda leg: leg.arrived.astimezone(TZ).hour,  # the citizen's first ticket's issue
     InsightGrouping.DAY: lambda leg: leg.day.isoformat(),
 }
 

@@ -25,7 +25,7 @@ def hand_walk_ins(rows: Iterable[dict[str, Any]], day: dt.date) -> Counter[tuple
     """Walk-ins of a day per (service, half-hour), counted one row at a time."""
     counts: Counter[tuple[str, int]] = Counter()
     for row in rows:
-        if row["day"] == day.isoformat() and row["state"] != "transferred" and row["appointment"] is None:
+        if row["day"] == day.isoformat() and row.get("transferred_from") is None and row["appointment"] is None:
             moment = local(row["issued_at"])
             counts[(row["service"], moment.hour * 2 + (1 if moment.minute >= 30 else 0))] += 1
     return counts

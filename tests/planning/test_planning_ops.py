@@ -81,7 +81,7 @@ def test_forecast_staffing_heat_map_and_quiet_slots_through_a_real_server(tmp_pa
             arrivals: Counter[tuple[int, int]] = Counter()
             waits: dict[tuple[int, int], list[float]] = defaultdict(list)
             for r in ROWS:
-                if r["state"] != "transferred":
+                if r.get("transferred_from") is None:
                     moment = local(r["issued_at"])
                     arrivals[(moment.weekday(), moment.hour)] += 1
                     if r["called_at"]:

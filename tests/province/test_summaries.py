@@ -56,6 +56,7 @@ def tickets(draw: st.DrawFn) -> dict[str, Any]:
         "served_at": served.isoformat() if served else None,
         "done_at": done.isoformat() if done else None,
         "rating": draw(st.sampled_from([None, None, 1, 2, 3, 4])) if state == "done" else None,
+        "transferred_from": draw(st.sampled_from([None, None, None, 1])),  # the new half of a transfer
     }
 
 

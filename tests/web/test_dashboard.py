@@ -108,7 +108,7 @@ def test_the_dashboard_shows_the_centre_live_edits_the_ticker_and_exports_report
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == "Lĩnh vực (Field)"
     land = next(r for r in rows if r[0] == "Đất đai")
-    assert land[1:4] == (3, 1, 1)  # issued, served, no-show
+    assert land[1:5] == (3, 0, 1, 1)  # issued, transferred in, served, no-show
     assert rows[-1][0] == "Tổng cộng (Total)" and rows[-1][1] == 5
     assert sum(r[1] for r in book["Theo giờ"].iter_rows(min_row=2, values_only=True)) == 5
 

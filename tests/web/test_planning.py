@@ -92,7 +92,7 @@ def test_the_planning_tab_shows_the_forecast_staffing_and_heat_maps_and_exports_
 
         # the peak view: the default period is the 28 days up to today
         first = TODAY - dt.timedelta(days=27)
-        visits = [r for r in ROWS if r["day"] >= first.isoformat() and r["state"] != "transferred"]
+        visits = [r for r in ROWS if r["day"] >= first.isoformat() and r.get("transferred_from") is None]
         monday_eight = sum(1 for r in visits if local(r["issued_at"]).weekday() == 0 and local(r["issued_at"]).hour == 8)
         rect = wait(driver, '#heat-arrivals rect[data-weekday="0"][data-hour="8"]', visible=False)
         shown = rect.find_element(By.TAG_NAME, "title").get_attribute("textContent")

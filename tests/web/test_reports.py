@@ -47,7 +47,7 @@ def ticket(id: int, service: str, state: str, issued: tuple[int, int], called: t
 #  3 HT  no_show  08:30 → 08:40                        wait 10, counter 2 minh
 #  4 DD  done     09:00 → 09:30, served 09:31 → 09:41   wait 30, service 10, counter 2 minh, rated 1
 #  5 DD  waiting  09:10
-#  6 DD  transferred 09:20 → 09:50 (closed half of a transfer: not issued, no wait)
+#  6 DD  transferred 09:20 → 09:50 (closed half of a transfer: a number given in DD, no wait)
 #  7 KD  cancelled 10:00
 # Tuesday 24: 8 HT done 14:00 → 14:40 served → 14:45, counter 1 lan, rated 4   wait 40, service 5
 TICKETS = [
@@ -74,7 +74,7 @@ def db(tmp_path: Path):  # type: ignore[no-untyped-def]
 def test_a_day_by_field_gives_the_hand_computed_figures(db) -> None:  # type: ignore[no-untyped-def]
     report = build_report(db, DAY, DAY, Grouping.SERVICE, TZ)
     total = report.total
-    assert (total.issued, total.served, total.no_show, total.cancelled, total.transferred, total.waiting) == (6, 3, 1, 1, 1, 1)
+    assert (total.issued, total.served, total.no_show, total.cancelled, total.transferred, total.waiting) == (7, 3, 1, 1, 1, 1)
     assert total.average_wait_minutes == 17.5  # (10 + 20 + 10 + 30) / 4
     assert total.p90_wait_minutes == 30  # nearest rank: ceil(0.9 × 4) = 4th of 10, 10, 20, 30
     assert total.average_service_minutes == 8  # (8 + 6 + 10) / 3
@@ -85,10 +85,10 @@ def test_a_day_by_field_gives_the_hand_computed_figures(db) -> None:  # type: ig
     assert list(rows) == ["DD", "HT", "KD"]
     assert (rows["HT"].issued, rows["HT"].served, rows["HT"].no_show) == (3, 2, 1)
     assert rows["HT"].average_wait_minutes == 13.33 and rows["HT"].p90_wait_minutes == 20
-    assert rows["DD"].issued == 2 and rows["DD"].average_wait_minutes == 30 and rows["DD"].satisfaction_index == 0
+    assert rows["DD"].issued == 3 and rows["DD"].average_wait_minutes == 30 and rows["DD"].satisfaction_index == 0
     assert rows["KD"].average_wait_minutes is None and rows["KD"].satisfaction_index is None
     hours = report.arrivals_by_hour
-    assert (hours[8], hours[9], hours[10], sum(hours)) == (3, 2, 1, 6)  # the transfer's closed half not counted
+    assert (hours[8], hours[9], hours[10], sum(hours)) == (3, 3, 1, 7)  # the transfer's closed half: its citizen's arrival
 
 
 def test_a_week_by_counter_and_by_officer(db) -> None:  # type: ignore[no-untyped-def]
@@ -99,13 +99,13 @@ def test_a_week_by_counter_and_by_officer(db) -> None:  # type: ignore[no-untype
     assert list(rows) == [1, 2, None]  # None: never called (waiting, cancelled)
     assert (rows[1].served, rows[1].average_wait_minutes, rows[1].average_service_minutes) == (3, 23.33, 6.33)
     assert rows[1].satisfaction_index == 88.9  # (100 + 66.67 + 100) / 3
-    assert (rows[2].issued, rows[2].no_show, rows[2].transferred) == (2, 1, 1)
+    assert (rows[2].issued, rows[2].no_show, rows[2].transferred) == (3, 1, 1)
     assert (rows[None].issued, rows[None].waiting, rows[None].cancelled) == (2, 1, 1)
     by_officer = build_report(db, first, last, Grouping.OFFICER, TZ)
     assert [row.key for row in by_officer.rows] == ["lan", "minh", None]
-    assert by_officer.total.issued == 7 and by_officer.total.p90_wait_minutes == 40
+    assert by_officer.total.issued == 8 and by_officer.total.p90_wait_minutes == 40
     by_day = build_report(db, first, last, Grouping.DAY, TZ)
-    assert [(row.key, row.figures.issued) for row in by_day.rows] == [("2026-11-23", 6), ("2026-11-24", 1)]
+    assert [(row.key, row.figures.issued) for row in by_day.rows] == [("2026-11-23", 7), ("2026-11-24", 1)]
 
 
 @pytest.mark.parametrize(
@@ -142,13 +142,13 @@ def test_exports_carry_the_same_table(db) -> None:  # type: ignore[no-untyped-de
     report = build_report(db, DAY, DAY, Grouping.SERVICE, TZ)
     table = report_table(report, lambda key: {"HT": "Hộ tịch", "DD": "Đất đai"}.get(key, str(key)), [(4, "Rất hài lòng"), (3, "Hài lòng"), (2, "Bình thường"), (1, "Không hài lòng")])
     rows = list(csv.reader(io.StringIO(to_csv(table).decode("utf-8-sig"))))
-    assert rows[0][9] == "Rất hài lòng (4)"
-    assert rows[2][:4] == ["Hộ tịch", "3", "2", "1"]
+    assert rows[0][12] == "Rất hài lòng (4)"
+    assert rows[2][:5] == ["Hộ tịch", "3", "0", "2", "1"]  # issued, transferred in, served, no-shows
     assert rows[4][0] == "Tổng cộng (Total)" and rows[4][-1] == "55.6"
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(table)))
     sheet = list(book["Báo cáo"].iter_rows(values_only=True))
-    assert sheet[0][0] == "Báo cáo 2026-11-23" and sheet[3][:4] == ("Hộ tịch", 3, 2, 1)
-    assert sheet[-1][0] == "Tổng cộng (Total)" and sheet[-1][7] == 30  # the total's P90 wait
+    assert sheet[0][0] == "Báo cáo 2026-11-23" and sheet[3][:5] == ("Hộ tịch", 3, 0, 2, 1)
+    assert sheet[-1][0] == "Tổng cộng (Total)" and sheet[-1][10] == 30  # the total's P90 wait
 
 
 def test_the_report_operations_through_a_real_server(tmp_path: Path) -> None:

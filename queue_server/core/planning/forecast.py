@@ -4,7 +4,8 @@ The method, chosen to be explained in one sentence to a director: *the walk-in a
 half-hour are the average of the same half-hour on the same weekday over the last ``weeks``
 weeks, and the appointments already booked into it are added on top.*
 
-- Walk-ins are tickets issued without an appointment (the closed half of a transfer is not an
+- Walk-ins are tickets issued without an appointment; a citizen arrives once, in the field
+  and at the time their first ticket was issued (the new half of a transfer is not an
   arrival). Citizens with a booking are counted by their booking instead, so nobody is counted
   twice.
 - A past day on which the centre issued no ticket at all (a holiday, the days before the

@@ -1,7 +1,8 @@
 """Arrivals and waits by weekday × hour over a period (the "peak view").
 
-- *arrivals*: the tickets issued in that local hour on that weekday over the period (the
-  closed half of a transfer is not an arrival), and their mean per such weekday of the period;
+- *arrivals*: the tickets issued in that local hour on that weekday over the period (a citizen
+  arrives once, with their first ticket: the new half of a transfer is not an arrival), and
+  their mean per such weekday of the period;
 - *average wait*: the mean minutes from arrival to the call of those of them that were called.
 """
 

@@ -291,10 +291,11 @@ function renderReport() {
     el("div", { class: "card" }, el("b", { id: "report-service" }, exactMinutes(t.average_service_minutes)), "Phục vụ trung bình"),
     el("div", { class: "card" }, el("b", { id: "report-satisfaction" }, t.satisfaction_index === null ? "—" : number(t.satisfaction_index)), `Chỉ số hài lòng (${t.rating_count} lượt)`),
   );
-  const head = [BY_VI[r.by], "Cấp", "Phục vụ", "Vắng", "Chờ TB", "Chờ P90", "Phục vụ TB", ...levels.map((l) => l.name_vi), "Chỉ số HL"];
+  // the counts balance on every row: Cấp + Nhận chuyển = Phục vụ + Vắng + Hủy + Chuyển đi + Chờ + Tại quầy (docs/web.md)
+  const head = [BY_VI[r.by], "Cấp", "Nhận chuyển", "Phục vụ", "Vắng", "Hủy", "Chuyển đi", "Chờ", "Tại quầy", "Chờ TB", "Chờ P90", "Phục vụ TB", ...levels.map((l) => l.name_vi), "Chỉ số HL"];
   const line = (name, f, strong = false) => el("tr", strong ? { class: "total" } : {},
     el("td", {}, strong ? el("b", {}, name) : name),
-    ...[f.issued, f.served, f.no_show, number(f.average_wait_minutes), number(f.p90_wait_minutes), number(f.average_service_minutes), ...levels.map((l) => f.ratings[String(l.score)] || 0), number(f.satisfaction_index)]
+    ...[f.issued, f.transferred_in, f.served, f.no_show, f.cancelled, f.transferred, f.waiting, f.at_counter, number(f.average_wait_minutes), number(f.p90_wait_minutes), number(f.average_service_minutes), ...levels.map((l) => f.ratings[String(l.score)] || 0), number(f.satisfaction_index)]
       .map((v) => el("td", { class: "num" }, strong ? el("b", {}, v) : v)));
   const table = el("div", { class: "card" },
     el("h2", {}, `Báo cáo ${span}`),
