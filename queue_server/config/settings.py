@@ -86,6 +86,15 @@ class ServerSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class RateLimit:
+    """One connection's budget of requests: ``rate`` a second after ``burst`` at once
+    (``[limits.<role>]``; the defaults are a device's, docs/protocol.md "Limits")."""
+
+    rate: float = 50.0
+    burst: float = 200.0
+
+
+@dataclasses.dataclass(frozen=True)
 class DossierLookupSettings:
     """``[dossier_lookup]``: the HTTP adapter to the centre's one-stop system (none when
     ``url_template`` is None: only dossiers pushed to the queue server are found)."""
@@ -165,6 +174,7 @@ class SiteConfig:
     dossier_pull: DossierPullSettings | None = None  # None: dossiers are only pushed or looked up
     payment: PaymentSettings | None = None  # None: no fee is paid by VietQR here
     outreach: OutreachSettings = OutreachSettings()  # notifications, webhooks, their outbox
+    limits: Mapping[Role, RateLimit] = dataclasses.field(default_factory=dict)  # [limits.<role>]; absent: the defaults
 
     def device_by_token(self, token: str) -> Device | None:
         return next((d for d in self.devices if d.token == token), None)
