@@ -76,7 +76,7 @@ class ServerSettings:
     public_url: str = "http://127.0.0.1:8765"  # what phones open: printed in ticket QR codes
     server_url: str = "ws://127.0.0.1:8765/"  # where the kiosks, boards and pads connect
     retention_days: int = 90  # personal data (appointment contacts) purged after this
-    session_minutes: int = 480  # an officer's sign-in lasts this long
+    session_minutes: int | None = None  # an officer's sign-in lasts at most this long; None: the working day (op_counters.sign_in_ends)
     pin_attempts: int = 5  # wrong PINs before a pause…
     pin_lockout_seconds: int = 60  # …of this long
     max_message_bytes: int = 65536

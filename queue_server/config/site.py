@@ -219,7 +219,7 @@ def _read_settings(site: Table) -> ServerSettings:
         public_url=_read_url(site, "public_url", d.public_url, ("http", "https"), "an").rstrip("/"),
         server_url=_read_url(site, "server_url", d.server_url, ("ws", "wss"), "a"),
         retention_days=whole("retention_days", 1, 36500),
-        session_minutes=whole("session_minutes", 1, 7 * DAY_MINUTES),
+        session_minutes=site.integer("session_minutes", low=1, high=7 * DAY_MINUTES),
         pin_attempts=whole("pin_attempts", 1, 100),
         pin_lockout_seconds=whole("pin_lockout_seconds", 0, 86400),
         max_message_bytes=whole("max_message_bytes", 1024, 2**24),

@@ -80,6 +80,7 @@ class Hub:
         self.epoch = writer.epoch
         self._waiters: list[tuple[int, asyncio.Future[None]]] = []
         self.last_seen: dict[str, dt.datetime] = {}  # device id → its last message
+        self.sign_ins: dict[int, dt.datetime] = {}  # counter → when its officer's sign-in ends (housekeeping ends it)
         self._settling: list[tuple[Batch, asyncio.Future[None]]] = []
         self._settling_lock = threading.Lock()  # the writer's thread adds, the event loop takes
         # notifications and webhooks (queue_server/outreach): planned with each event, sent by

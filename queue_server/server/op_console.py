@@ -158,6 +158,7 @@ async def officer_resume(hub: Hub, session: Session, args: dict[str, Any]) -> di
         )
     session.officer = officer
     session.officer_expires = expires
+    hub.sign_ins[number] = max(expires, hub.sign_ins.get(number, expires))
     person = hub.config.officer(officer)
     return {
         "officer": {"user": officer, "name": person.name if person else officer},
