@@ -47,6 +47,9 @@ class LineFinder:
         rest = names
         for name, index in names:
             section = self._find_section(lo, hi, prefix + (name,), index)
+            if section is None and index is None and self._implicit(lo, hi, prefix + (name,)):
+                prefix, rest = prefix + (name,), rest[1:]  # [limits.kiosk] defines [limits] without a header
+                continue
             if section is None:
                 break
             lo, hi, prefix = section, self._end(section, hi), prefix + (name,)
@@ -69,6 +72,10 @@ class LineFinder:
             matches = [k for k in matches if self.sections[k].array]
             return matches[index - 1] if 0 < index <= len(matches) else None
         return matches[0] if matches else None
+
+    def _implicit(self, lo: int, hi: int, parts: tuple[str, ...]) -> bool:
+        """A table with no header of its own whose sub-tables have one."""
+        return any(self.sections[k].parts[: len(parts)] == parts for k in range(lo + 1, hi))
 
     def _end(self, section: int, hi: int) -> int:
         parts = self.sections[section].parts

@@ -76,13 +76,22 @@ class ServerSettings:
     public_url: str = "http://127.0.0.1:8765"  # what phones open: printed in ticket QR codes
     server_url: str = "ws://127.0.0.1:8765/"  # where the kiosks, boards and pads connect
     retention_days: int = 90  # personal data (appointment contacts) purged after this
-    session_minutes: int = 480  # an officer's sign-in lasts this long
+    session_minutes: int | None = None  # an officer's sign-in lasts at most this long; None: the working day (op_counters.sign_in_ends)
     pin_attempts: int = 5  # wrong PINs before a pause…
     pin_lockout_seconds: int = 60  # …of this long
     max_message_bytes: int = 65536
     synchronous: str = "FULL"  # SQLite PRAGMA synchronous: FULL (default) or NORMAL
     language: str = "vi"
     origins: tuple[str, ...] = ()  # web pages' origins taken besides public_url's and the server's address
+
+
+@dataclasses.dataclass(frozen=True)
+class RateLimit:
+    """One connection's budget of requests: ``rate`` a second after ``burst`` at once
+    (``[limits.<role>]``; the defaults are a device's, docs/protocol.md "Limits")."""
+
+    rate: float = 50.0
+    burst: float = 200.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -165,6 +174,7 @@ class SiteConfig:
     dossier_pull: DossierPullSettings | None = None  # None: dossiers are only pushed or looked up
     payment: PaymentSettings | None = None  # None: no fee is paid by VietQR here
     outreach: OutreachSettings = OutreachSettings()  # notifications, webhooks, their outbox
+    limits: Mapping[Role, RateLimit] = dataclasses.field(default_factory=dict)  # [limits.<role>]; absent: the defaults
 
     def device_by_token(self, token: str) -> Device | None:
         return next((d for d in self.devices if d.token == token), None)

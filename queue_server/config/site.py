@@ -44,6 +44,7 @@ from queue_server.config.devices import read_devices, read_officers
 from queue_server.config.dossier_lookup import read_dossier_lookup
 from queue_server.config.dossier_sync import read_dossiers, read_pull
 from queue_server.config.hours import DEFAULT_HOURS, HOURS_KEYS, HoursSpec
+from queue_server.config.limits import read_limits
 from queue_server.config.lines import LineFinder
 from queue_server.config.origins import read_origins
 from queue_server.config.outreach import read_outreach
@@ -69,7 +70,7 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 _TOP_KEYS = (
     "site", "policy", "priority", "rating", "hours", "service", "counter", "device", "officer",
     "dossier_lookup", "central", "pause_reason", "dossiers", "dossier_pull", "payment", "outbox",
-    "notifications", "webhook", "phone_queue",
+    "notifications", "webhook", "phone_queue", "limits",
 )  # fmt: skip
 _SITE_KEYS = (
     "id", "name", "timezone", "language", "public_url", "server_url", "retention_days", "session_minutes",
@@ -183,6 +184,7 @@ def _read_config(data: dict[str, Any], problems: Problems, path: Path | None) ->
         dossier_pull=read_pull(root),
         payment=read_payment(root, [s.code for s in services if s.code]),
         outreach=read_outreach(root, {s.code for s in services if s.code}),
+        limits=read_limits(root),
     )
 
 
@@ -218,7 +220,7 @@ def _read_settings(site: Table) -> ServerSettings:
         public_url=_read_url(site, "public_url", d.public_url, ("http", "https"), "an").rstrip("/"),
         server_url=_read_url(site, "server_url", d.server_url, ("ws", "wss"), "a"),
         retention_days=whole("retention_days", 1, 36500),
-        session_minutes=whole("session_minutes", 1, 7 * DAY_MINUTES),
+        session_minutes=site.integer("session_minutes", low=1, high=7 * DAY_MINUTES),
         pin_attempts=whole("pin_attempts", 1, 100),
         pin_lockout_seconds=whole("pin_lockout_seconds", 0, 86400),
         max_message_bytes=whole("max_message_bytes", 1024, 2**24),

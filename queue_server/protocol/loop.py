@@ -101,6 +101,7 @@ class Peer:
     address: str = "?"  # whose budget of failed hellos: an IPv4 address or an IPv6 /64
     greeted: bool = False  # hello succeeded
     trusted: bool = False  # set by the application's hello: a device's or a manager's budget
+    budget: tuple[float, float] | None = None  # …(rate, burst) of its own, set by the hello; None: the Limits'
     bucket: TokenBucket | None = None
     _ids: collections.OrderedDict[int | str, None] = dataclasses.field(default_factory=collections.OrderedDict)
 
@@ -245,7 +246,8 @@ class RequestLoop(Generic[P, Op]):
             raise
         peer.greeted = True
         if peer.trusted:
-            peer.bucket = TokenBucket(self.limits.device_rate, self.limits.device_burst)
+            rate, burst = peer.budget or (self.limits.device_rate, self.limits.device_burst)
+            peer.bucket = TokenBucket(rate, burst)
         else:
             peer.bucket = TokenBucket(self.limits.public_rate, self.limits.public_burst)
         return result

@@ -150,7 +150,9 @@ class QueueServer:
         session.role = role
         if device is not None:
             self.hub.last_seen[device.id] = self.hub.now()
-        session.trusted = role is not Role.PUBLIC  # a device's budget of requests
+        session.trusted = role is not Role.PUBLIC  # a device's budget of requests…
+        own = self.hub.config.limits.get(role)
+        session.budget = (own.rate, own.burst) if own is not None else None  # …or its role's ([limits.<role>])
         result: dict[str, Any] = {
             "role": role.value,
             "device": device.id if device else None,

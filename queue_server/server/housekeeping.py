@@ -6,15 +6,15 @@ its retention period, and the health probe's test write (coalesced: one write an
 from __future__ import annotations
 
 import asyncio
-import math
 import datetime as dt
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from queue_server.config.settings import SiteConfig
-from queue_server.core.commands import Command, MarkNoShow, Tick
+from queue_server.core.commands import Command, MarkNoShow, SignOut, Tick
 from queue_server.core.errors import DomainError
 from queue_server.core.events import Event
 from queue_server.core.lobby import Lobby
@@ -33,6 +33,7 @@ class Kept(Protocol):
     lobby: Lobby
     remote: RemoteDesk
     failed_writes: int  # batches the store refused: a kept health answer is stale after one
+    sign_ins: dict[int, dt.datetime]
 
     def now(self) -> dt.datetime: ...
 
@@ -57,6 +58,30 @@ class Housekeeping:
             await self.hub.execute(Tick(now=self.hub.now()))
         except StoreUnavailable as exc:
             log.error("tick not kept: %s", exc)
+        await self.end_sign_ins()
+
+    async def end_sign_ins(self) -> None:
+        """Sign-ins past their end: the officer is signed out (``counter.changed``, the counter
+        closed, the boards stop naming the officer). A counter serving a ticket is signed out
+        once that ticket is done (the next tick after it)."""
+        hub = self.hub
+        now = hub.now()
+        for number, ends in sorted(hub.sign_ins.items()):
+            if now < ends:
+                continue
+            counter = hub.lobby.state.counters.get(number)
+            if counter is None or counter.officer is None:
+                del hub.sign_ins[number]
+                continue
+            if counter.current is not None:
+                continue
+            try:
+                await hub.execute(SignOut(now=now, counter=number))
+            except (DomainError, StoreUnavailable) as exc:
+                log.warning("the sign-in at counter %d not ended: %s", number, exc)
+                continue
+            hub.sign_ins.pop(number, None)
+            log.info("counter %d: the sign-in of %s ended at %s", number, counter.officer, ends.isoformat())
 
     async def run_clock(self, interval: float, purge_every: float = 3600.0) -> None:
         """Every ``interval``: the clock's tick, phones' numbers expired; the first round and

@@ -30,6 +30,11 @@ from queue_server.server.views import waiting_list
 if TYPE_CHECKING:
     from queue_server.server.hub import Hub
 
+STATUS_WAITING = 200  # counter.status's waiting rows: the first, with waiting_count (docs/protocol.md)
+PAGE_DEFAULT = 100  # queue.waiting's rows a page…
+PAGE_MAX = 500  # …and at most
+
+
 def _key(config: SiteConfig) -> bytes:
     secrets = [d.token for d in config.devices] + [o.pin_hash for o in config.officers]
     return hashlib.sha256("\n".join(["motcua resume", config.site.site_id, *secrets]).encode()).digest()
@@ -75,16 +80,7 @@ async def counter_status(hub: Hub, session: Session, args: dict[str, Any]) -> di
         and (session.officer_expires is None or now < session.officer_expires)
     )
     current = lobby.state.tickets.get(counter.current) if counter.current is not None else None
-    mine = {s for s, weight in counter.spec.services.items() if weight > 0}
-    waiting = [
-        row
-        for row in waiting_list(lobby, now, mine)
-        if row["target_counter"] in (None, number)
-    ] + [
-        row
-        for row in waiting_list(lobby, now, None)
-        if row["target_counter"] == number and row["service"] not in mine
-    ]
+    waiting = counter_waiting(hub, number, now)
     return {
         "counter": view,
         "officer": {"user": officer.user, "name": officer.name} if officer else None,
@@ -96,12 +92,55 @@ async def counter_status(hub: Hub, session: Session, args: dict[str, Any]) -> di
             else None
         ),
         "current": _current(hub, session, current, now) if current else None,
-        "waiting": waiting,
+        "waiting": waiting[:STATUS_WAITING],  # the first rows; the rest: queue.waiting
+        "waiting_count": len(waiting),
         "tally": _tally(hub, number, now),
         "targets": _targets(hub, number, now),
         "rating_window_seconds": int(hub.config.site.policy.rating_window.total_seconds()),
         "priorities": {p.code: p.name_vi for p in hub.config.site.priorities},
     }
+
+
+def counter_waiting(hub: Hub, number: int, now: dt.datetime) -> list[dict[str, Any]]:
+    """The tickets counter ``number`` may call: its services' (but those sent to another
+    counter) and those transferred to it from other services, each in calling order."""
+    lobby = hub.lobby
+    mine = {s for s, weight in lobby.state.counters[number].spec.services.items() if weight > 0}
+    others = {s.code for s in lobby.site.services} - mine
+    return [row for row in waiting_list(lobby, now, mine) if row["target_counter"] in (None, number)] + [
+        row for row in waiting_list(lobby, now, others) if row["target_counter"] == number
+    ]
+
+
+@operation(
+    "queue.waiting",
+    (Role.COUNTER, Role.MANAGER, Role.INTEGRATION),
+    {
+        "service": Field(str, required=False, max_length=16),
+        "offset": Field(int, required=False, minimum=0),
+        "limit": Field(int, required=False, minimum=1, maximum=PAGE_MAX),
+        "label": Field(str, required=False, max_length=16),
+    },
+)
+async def queue_waiting(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    """A page of the waiting list that ``hello`` and ``counter.status`` cut short: a counter's
+    own list, or (manager, integration) every field's, or one field's (``service``); or the
+    rows of one number (``label``)."""
+    await hub.settled()
+    now = hub.now()
+    if args["service"] is not None and hub.lobby.site.service(args["service"]) is None:
+        raise ProtocolError(ProtocolErrorCode.BAD_FIELD, f"No field has the code {args['service']!r}.", field="service")
+    if session.role is Role.COUNTER:
+        rows = counter_waiting(hub, counter_of(session), now)
+        if args["service"] is not None:
+            rows = [row for row in rows if row["service"] == args["service"]]
+    else:
+        rows = waiting_list(hub.lobby, now, {args["service"]} if args["service"] is not None else None)
+    if args["label"] is not None:
+        rows = [row for row in rows if row["label"] == args["label"].strip().upper()]
+    offset = args["offset"] or 0
+    limit = args["limit"] or PAGE_DEFAULT
+    return {"waiting": rows[offset : offset + limit], "total": len(rows), "offset": offset, "limit": limit}
 
 
 @operation("officer.resume", (Role.COUNTER,), {"resume": Field(str, max_length=400)})
@@ -119,6 +158,7 @@ async def officer_resume(hub: Hub, session: Session, args: dict[str, Any]) -> di
         )
     session.officer = officer
     session.officer_expires = expires
+    hub.sign_ins[number] = max(expires, hub.sign_ins.get(number, expires))
     person = hub.config.officer(officer)
     return {
         "officer": {"user": officer, "name": person.name if person else officer},

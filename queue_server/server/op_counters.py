@@ -44,7 +44,8 @@ async def sign_in(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str,
     hub.pin_throttle.succeeded(keys)
     await hub.execute(commands.SignIn(now=hub.now(), counter=counter, officer=officer.user))
     session.officer = officer.user
-    session.officer_expires = hub.now() + dt.timedelta(minutes=hub.config.settings.session_minutes)
+    session.officer_expires = sign_in_ends(hub, counter, hub.now())  # signing in again extends it
+    hub.sign_ins[counter] = session.officer_expires
     return {
         "officer": {"user": officer.user, "name": officer.name},
         "counter": _counter(hub, counter),
@@ -56,9 +57,31 @@ async def sign_in(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str,
 async def sign_out(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     counter = counter_of(session)
     await hub.execute(commands.SignOut(now=hub.now(), counter=counter))
+    hub.sign_ins.pop(counter, None)
     session.officer = None
     session.officer_expires = None
     return {"counter": _counter(hub, counter)}
+
+
+FALLBACK_MINUTES = 480  # a sign-in after the day's last closing (or on a closed day) lasts this long
+
+
+def sign_in_ends(hub: Hub, counter: int, now: dt.datetime) -> dt.datetime:
+    """When a sign-in made ``now`` at ``counter`` ends: at the close of its working day — the
+    latest closing today of the fields the counter serves (each field's hours, else the site's)
+    — and no later than ``session_minutes`` from now when the site sets it."""
+    local = hub.config.site.local(now)
+    spec = hub.config.site.counter(counter)
+    codes = spec.services if spec is not None else {}
+    ends = [
+        dt.datetime.combine(local.date(), r.end, local.tzinfo) if r.end != dt.time.max
+        else dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(0), local.tzinfo)
+        for service in hub.config.site.services if service.code in codes
+        for r in service.hours.ranges_on(local.weekday())
+    ]  # fmt: skip
+    closing = max((end for end in ends if end > local), default=local + dt.timedelta(minutes=FALLBACK_MINUTES))
+    cap = hub.config.settings.session_minutes
+    return min(closing, local + dt.timedelta(minutes=cap)) if cap is not None else closing
 
 
 def _counter_state(name: str, command: type[commands.OpenCounter | commands.CloseCounter]) -> None:

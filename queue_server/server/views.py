@@ -9,6 +9,7 @@ A public client (a phone following a ticket) sees only the events of its own tic
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -157,13 +158,21 @@ def _call(ticket: Ticket, lobby: Lobby) -> dict[str, Any]:
     }
 
 
-def waiting_list(lobby: Lobby, now: dt.datetime, services: set[str] | None = None) -> list[dict[str, Any]]:
+SNAPSHOT_WAITING = 100  # a snapshot's waiting tickets per field (their count: services[].waiting); the rest: queue.waiting
+
+
+def waiting_list(
+    lobby: Lobby, now: dt.datetime, services: set[str] | None = None, per_service: int | None = None
+) -> list[dict[str, Any]]:
+    """The waiting tickets of ``services`` (all: None) in calling order, field by field; the
+    first ``per_service`` of each field when given."""
     day = lobby.site.local(now).date()
     rows = []
     for service in lobby.site.services:
         if services is not None and service.code not in services:
             continue
-        for position, ticket in enumerate(lobby.state.waiting_for(service.code, day)):
+        waiting = lobby.state.waiting_for(service.code, day)
+        for position, ticket in enumerate(waiting if per_service is None else itertools.islice(waiting, per_service)):
             rows.append(
                 {
                     "ticket": ticket.id,
@@ -240,7 +249,7 @@ def snapshot(session: Session, lobby: Lobby, now: dt.datetime) -> dict[str, Any]
         mine = None
         if role is Role.COUNTER and session.counter is not None:
             mine = {s for s, w in lobby.site.counter(session.counter).services.items() if w > 0}  # type: ignore[union-attr]  # a counter session's number is one of the site's (checked at hello)
-        result["waiting"] = waiting_list(lobby, now, mine)
+        result["waiting"] = waiting_list(lobby, now, mine, SNAPSHOT_WAITING)  # bounded: any queue's length connects
     if role in (Role.COUNTER, Role.MANAGER, Role.INTEGRATION):
         result["pause_reasons"] = [
             {"code": r.code, "name_vi": r.name_vi, "name_en": r.name_en} for r in lobby.site.policy.pause_reasons

@@ -46,7 +46,7 @@ def test_counter_status_and_resuming_a_sign_in(tmp_path: Path) -> None:
                 await fresh.error("officer.resume", "sign_in_required", resume=bad)
             await (await lobby.client("pad-1")).error("officer.resume", "forbidden", resume=token)
 
-            clock.advance(hours=9)  # past session_minutes (480)
+            clock.advance(hours=16)  # past midnight, the end of this always-open site's working day
             late = await lobby.client("counter-1")
             await late.error("officer.resume", "session_expired", resume=token)
 

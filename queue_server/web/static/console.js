@@ -13,7 +13,7 @@
 import {
   $, QueueConnection, deviceParam, el, errorText, fill, forgetToken, hhmm, showStatus, storedToken, tokenForm,
 } from "/static/mc.js";
-import { ASK, apply, took } from "/static/console_model.js";
+import { ASK, apply, partial, took } from "/static/console_model.js";
 import { button, draw, drawCounter } from "/static/console_view.js";
 import { feeBox } from "/static/fee.js";
 
@@ -256,9 +256,17 @@ function callTicket(w) {
   });
 }
 
-function callNumber(text) {
+async function callNumber(text) {
   const label = text.trim().toUpperCase();
-  const found = status.waiting.find((w) => w.label === label);
+  let found = status.waiting.find((w) => w.label === label);
+  if (!found && label && partial(status)) {
+    // beyond the rows counter.status sent: ask the server for that number's row
+    try {
+      found = (await conn.request("queue.waiting", { label })).waiting[0];
+    } catch (error) {
+      return say(errorText(error), true);
+    }
+  }
   if (!found) return say(`Số ${label || "?"} không có trong danh sách chờ của quầy.`, true);
   return callTicket(found);
 }

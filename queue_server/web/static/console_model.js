@@ -24,9 +24,9 @@ export function apply(status, event, acting) {
       if (event.counter === me && !isCurrent) {
         status.current = calledFrom(status, event, row);
         status.tally.called += 1;
-        return { outcome: acting ? SHOWN : ASK, draw: ["work"] }; // called by another screen of this counter: fetch the details
+        return refill(status, { outcome: acting ? SHOWN : ASK, draw: ["work"] }, row); // called by another screen of this counter: fetch the details
       }
-      return row ? { outcome: SHOWN, draw: ["waiting"] } : nothing();
+      return refill(status, row ? { outcome: SHOWN, draw: ["waiting"] } : nothing(), row);
     }
     case "ticket.recalled":
     case "ticket.serving":
@@ -49,7 +49,7 @@ export function apply(status, event, acting) {
         change.draw = ["waiting"];
       }
       if (event.ev === "ticket.transferred" && (event.to_counter === me || serves(status, event.to_service))) change.outcome = ASK; // a new row here
-      return change;
+      return isCurrent ? change : refill(status, change, row);
     }
     case "ticket.issued":
       return serves(status, event.service) ? { outcome: ASK, draw: [] } : nothing(); // its place in the list: counter.status
@@ -104,7 +104,22 @@ export function took(status, reply) {
 
 function takeWaiting(status, id) {
   const at = status.waiting.findIndex((w) => w.ticket === id);
-  return at < 0 ? null : status.waiting.splice(at, 1)[0];
+  if (at < 0) return null;
+  if (status.waiting_count !== undefined) status.waiting_count -= 1;
+  return status.waiting.splice(at, 1)[0];
+}
+
+// counter.status sends the first rows of a long list and the count of all (waiting_count):
+// the rows beyond are not here, so a ticket not found may have been one of them.
+export function partial(status) {
+  return status.waiting_count !== undefined && status.waiting_count > status.waiting.length;
+}
+
+// Ask counter.status again when a partial list runs short of the rows drawn, or when an event
+// names a waiting ticket this list may have left out.
+function refill(status, change, row) {
+  if (partial(status) && (!row || status.waiting.length < WAITING_ROWS)) change.outcome = ASK;
+  return change;
 }
 
 // The current ticket as far as its ticket.called event and its row in the list tell.

@@ -82,9 +82,10 @@ function drawWaiting(status, onCall) {
     el("td", {}, w.priority ? el("span", { class: "badge prio" }, status.priorities[w.priority] || w.priority) : "", w.appointment ? el("span", { class: "badge" }, "Hẹn") : ""),
     el("td", {}, el("button", { onclick: () => onCall(w), disabled: !callable, "data-label": w.label }, "Gọi")),
   ));
-  const more = waiting.length - shown.length;
+  const count = status.waiting_count !== undefined ? status.waiting_count : waiting.length; // the list may hold only the first rows
+  const more = count - shown.length;
   fill($("#waiting"),
-    el("h2", {}, `Đang chờ (${number(waiting.length, 0)}) `, el("span", { class: "en" }, "Waiting")),
+    el("h2", {}, `Đang chờ (${number(count, 0)}) `, el("span", { class: "en" }, "Waiting")),
     shown.length
       ? el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "Số"), el("th", {}, "Lĩnh vực"), el("th", { class: "num" }, "Chờ"), el("th", {}, ""), el("th", {}, ""))), el("tbody", {}, rows))
       : el("p", {}, "Không có ai đang chờ."),
