@@ -119,6 +119,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "dossier.department": ("Đơn vị đang xử lý: {text}", "Being handled by: {text}"),
     "dossier.due": ("Ngày hẹn trả kết quả: {date}", "Results due: {date}"),
     "dossier.collect": ("Nơi nhận kết quả: {text}", "Collect the results at: {text}"),
+    "dossier.collect_ask": ("Hỏi tại quầy trả kết quả", "Ask at the results desk"),
     "dossier.print": ("In phiếu", "Print"),
     "dossier.printed": ("Đã in phiếu tra cứu.", "The slip is printed."),
     "dossier.unknown": (

@@ -9,6 +9,7 @@ from typing import Protocol
 from queue_server.core.model import Ticket
 from queue_server.core.payments import vietqr
 
+
 class PaymentSettings(Protocol):
     """What a fee needs of the site's ``[payment]`` (``config.settings.PaymentSettings`` has it):
     the core reads it without importing the configuration, which sits above it."""
