@@ -287,3 +287,8 @@ class Catalogue:
 
     def other(self, key: str, **params: object) -> str:
         return self.text(key, self.second, **params)
+
+    def title(self, key: str, **params: object) -> tuple[str, str]:
+        """A screen's title: Vietnamese first, English second, whichever language the citizen
+        chose (the body follows the choice; the title stays Vietnamese first on every screen)."""
+        return self.text(key, Language.VI, **params), self.text(key, Language.EN, **params)
