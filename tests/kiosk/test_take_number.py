@@ -135,8 +135,8 @@ def test_taking_numbers_priority_closed_full_and_double_tap(workdir: Path, scann
                 home = await kiosk.cmd("screen")
                 assert "Choose a field to take a number" in text(home)
                 # the body follows the citizen's choice; the title stays Vietnamese first
-                shown = text(home)
-                assert shown.index("Mời chọn lĩnh vực để lấy số thứ tự") < shown.index("Choose a field to take a number"), shown
+                english = text(home)
+                assert english.index("Mời chọn lĩnh vực để lấy số thứ tự") < english.index("Choose a field to take a number"), english
                 await kiosk.shot("08-home-english")
                 await kiosk.tap("language")
             finally:
