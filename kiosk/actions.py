@@ -86,7 +86,8 @@ class KioskActions:
         """Print an issued ticket; None when printed, else the fault (also reported)."""
         mark = documents.ticket_mark(ticket, self.context.settings.config.site.priorities, self.context.texts)
         footer = documents.ticket_footer(ticket, self.context.texts)
-        return await self.print(documents.queue_ticket(self.centre, ticket, mark, footer))
+        tz = self.context.settings.config.site.tz
+        return await self.print(documents.issued_document(self.centre, ticket, mark, footer, tz))
 
     async def print(self, document: Document) -> str | None:
         """Print once, after the job before it; returns None when printed, else the fault (also

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from hardware.printer import (
+    CheckInSlip,
     CoverOpen,
     DossierSlip,
     PaperOut,
@@ -17,6 +18,7 @@ from hardware.printer import (
     QueueTicket,
 )
 from kiosk.core.texts import Catalogue, Language
+from queue_server.core.codes import format_booking_code
 from queue_server.core.site import PriorityCategory
 
 
@@ -49,6 +51,29 @@ def queue_ticket(centre: str, ticket: Mapping[str, Any], mark: str | None, foote
     )
 
 
+def issued_document(
+    centre: str, ticket: Mapping[str, Any], mark: str | None, footer: str = "", tz: dt.tzinfo | None = None
+) -> QueueTicket | CheckInSlip:
+    """What an issued ticket prints: a checked-in appointment's slip (the number with the
+    appointment's time and booking code, so the citizen sees it was their booking), else the
+    queue ticket."""
+    if not (ticket.get("appointment") and ticket.get("slot_start")):
+        return queue_ticket(centre, ticket, mark, footer)
+    slot = dt.datetime.fromisoformat(ticket["slot_start"])
+    return CheckInSlip(
+        centre_name=centre,
+        number=ticket["label"],
+        procedure_vi=ticket.get("service_name_vi") or ticket["service"],
+        procedure_en=ticket.get("service_name_en") or "",
+        booking_code=format_booking_code(ticket["appointment"]),
+        appointment_time=slot.astimezone(tz) if tz is not None else slot,
+        issued_at=dt.datetime.fromisoformat(ticket["issued_at"]),
+        counters=[str(n) for n in ticket.get("counters") or ()],
+        qr_payload=ticket["url"],
+        footer=footer,
+    )
+
+
 def ticket_footer(ticket: Mapping[str, Any], texts: Catalogue) -> str:
     """The line under a ticket: the dossier of a pick-up ticket (Vietnamese, as the paper is)."""
     return texts.text("pickup.footer", Language.VI, code=ticket["dossier"]) if ticket.get("dossier") else ""
@@ -70,7 +95,8 @@ def dossier_slip(centre: str, dossier: Mapping[str, Any], now: dt.datetime, text
         status=texts.text(f"status.{status}", Language.VI),
         department=dossier.get("department") or "",
         due_date=dt.date.fromisoformat(due) if due else None,
-        collect_at=dossier.get("collect_at") or "",
+        # no place given: the slip says to ask, never a blank line
+        collect_at=dossier.get("collect_at") or texts.text("dossier.collect_ask", Language.VI),
         printed_at=now,
         qr_payload=dossier.get("url") or None,  # its phone page with the check: the applicant's link
     )

@@ -119,6 +119,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "dossier.department": ("Đơn vị đang xử lý: {text}", "Being handled by: {text}"),
     "dossier.due": ("Ngày hẹn trả kết quả: {date}", "Results due: {date}"),
     "dossier.collect": ("Nơi nhận kết quả: {text}", "Collect the results at: {text}"),
+    "dossier.collect_ask": ("Hỏi tại quầy trả kết quả", "Ask at the results desk"),
     "dossier.print": ("In phiếu", "Print"),
     "dossier.printed": ("Đã in phiếu tra cứu.", "The slip is printed."),
     "dossier.unknown": (
@@ -286,3 +287,8 @@ class Catalogue:
 
     def other(self, key: str, **params: object) -> str:
         return self.text(key, self.second, **params)
+
+    def title(self, key: str, **params: object) -> tuple[str, str]:
+        """A screen's title: Vietnamese first, English second, whichever language the citizen
+        chose (the body follows the choice; the title stays Vietnamese first on every screen)."""
+        return self.text(key, Language.VI, **params), self.text(key, Language.EN, **params)

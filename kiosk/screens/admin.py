@@ -34,7 +34,7 @@ class AdminScreen(KioskScreen):
     def refresh(self) -> None:
         app = App.get_running_app()
         texts = app.texts
-        self.ids.title.text = texts("admin.title")
+        self.ids.title.text = " · ".join(texts.title("admin.title"))
         self.ids.prompt.text = texts("admin.pin")
         self.ids.open.text = texts("admin.ok")
         self.ids.close.text = texts("admin.close")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import NumericProperty, StringProperty
 
-from kiosk.screens.widgets import KioskScreen, two_lines
+from kiosk.screens.widgets import KioskScreen, title_lines
 from queue_server.core.codes import ALPHABET, BOOKING_CODE_LENGTH
 
 
@@ -38,7 +38,7 @@ class CodeEntryScreen(KioskScreen):
     def refresh(self) -> None:
         app = App.get_running_app()
         texts = app.texts
-        self.ids.title.text = two_lines(texts(f"{self.prefix}.title"), texts.other(f"{self.prefix}.title"), app.u, 44, 26)
+        self.ids.title.text = title_lines(texts.title(f"{self.prefix}.title"), app.u, 44, 26)
         self.ids.prompt.text = texts(f"{self.prefix}.scan")
         self.ids.submit.text = texts(f"{self.prefix}.submit")
         self.ids.back.text = texts("common.back")

@@ -11,7 +11,7 @@ from kivy.app import App
 from kivy.properties import BooleanProperty, DictProperty, StringProperty
 
 from kiosk.core.decisions import local_time
-from kiosk.screens.widgets import KioskButton, KioskScreen, escape, two_lines
+from kiosk.screens.widgets import KioskButton, KioskScreen, escape, title_lines, two_lines
 
 
 class CitizenScreen(KioskScreen):
@@ -36,7 +36,7 @@ class CitizenScreen(KioskScreen):
         texts = app.texts
         grid = self.ids.found
         grid.clear_widgets()
-        self.ids.title.text = two_lines(texts("citizen.title"), texts.other("citizen.title"), app.u, 40, 24)
+        self.ids.title.text = title_lines(texts.title("citizen.title"), app.u, 40, 24)
         self.ids.back.text = texts("common.home")
         self.ids.consent.text = texts("citizen.consent")
         if self.asking:

@@ -42,7 +42,7 @@ class DossierResultScreen(KioskScreen):
         app = App.get_running_app()
         texts = app.texts
         d = self.dossier
-        self.ids.title.text = f"{texts('dossier.title')} · {texts.other('dossier.title')}"
+        self.ids.title.text = " · ".join(texts.title("dossier.title"))
         if not d:
             return
         status = self.status_key()

@@ -9,7 +9,7 @@ from kivy.app import App
 from kivy.properties import ListProperty, StringProperty
 
 from kiosk.core.decisions import ServiceTile, Tone
-from kiosk.screens.widgets import KioskButton, KioskScreen, two_lines
+from kiosk.screens.widgets import KioskButton, KioskScreen, title_lines, two_lines
 
 OPEN = [0.04, 0.24, 0.57, 1]  # white on this: 10:1
 SHUT = [0.33, 0.35, 0.38, 1]  # white on this: 7.5:1
@@ -50,7 +50,7 @@ class HomeScreen(KioskScreen):
             grid.add_widget(button)
         if not tiles:
             grid.add_widget(KioskButton(text=texts("home.no_services"), target="tile:none", colour=SHUT))
-        self.ids.title.text = two_lines(texts("home.title"), texts.other("home.title"), app.u, 44, 28)
+        self.ids.title.text = title_lines(texts.title("home.title"), app.u, 44, 28)
         for name in ("priority", "checkin", "dossier"):
             self.ids[name].text = two_lines(texts(f"home.{name}"), texts(f"home.{name}_hint"), app.u, 38, 24)
         self.ids.language.text = texts("home.language")

@@ -29,7 +29,7 @@ class MessageScreen(KioskScreen):
     def refresh(self) -> None:
         app = App.get_running_app()
         texts = app.texts
-        self.ids.title.text = f"{texts('message.title')} · {texts.other('message.title')}"
+        self.ids.title.text = " · ".join(texts.title("message.title"))
         self.ids.back.text = texts("message.back")
         if self.notice is None:
             return

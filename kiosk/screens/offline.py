@@ -10,7 +10,6 @@ from kiosk.screens.widgets import KioskScreen
 class OfflineScreen(KioskScreen):
     def refresh(self) -> None:
         texts = App.get_running_app().texts
-        self.ids.title.text = texts("offline.title")
-        self.ids.second_title.text = texts.other("offline.title")
+        self.ids.title.text, self.ids.second_title.text = texts.title("offline.title")
         self.ids.body.text = texts("offline.body")
         self.ids.second_body.text = texts.other("offline.body")

@@ -6,7 +6,7 @@ from kivy.app import App
 from kivy.properties import ObjectProperty
 
 from kiosk.screens.home import OPEN, SHUT
-from kiosk.screens.widgets import KioskButton, KioskScreen, two_lines
+from kiosk.screens.widgets import KioskButton, KioskScreen, title_lines, two_lines
 
 
 class PriorityScreen(KioskScreen):
@@ -33,7 +33,7 @@ class PriorityScreen(KioskScreen):
         grid.clear_widgets()
         vi = texts.language.value == "vi"
         if self.category is None:
-            self.ids.title.text = two_lines(texts("priority.title"), texts.other("priority.title"), app.u, 42, 26)
+            self.ids.title.text = title_lines(texts.title("priority.title"), app.u, 42, 26)
             for category in app.priorities:
                 first, second = (category.name_vi, category.name_en) if vi else (category.name_en, category.name_vi)
                 button = KioskButton(
@@ -43,12 +43,9 @@ class PriorityScreen(KioskScreen):
                 button.bind(on_release=lambda _b, c=category: self.choose(c))
                 grid.add_widget(button)
         else:
-            name = self.category.name_vi if vi else self.category.name_en
-            self.ids.title.text = two_lines(
-                texts("priority.service_title", category=name),
-                texts.other("priority.service_title", category=self.category.name_en if vi else self.category.name_vi),
-                app.u, 42, 26,
-            )
+            vi_title = texts.title("priority.service_title", category=self.category.name_vi)[0]
+            en_title = texts.title("priority.service_title", category=self.category.name_en)[1]
+            self.ids.title.text = two_lines(vi_title, en_title, app.u, 42, 26)
             for tile in app.home_tiles():
                 status = tile.status()
                 button = KioskButton(

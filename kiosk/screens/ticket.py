@@ -42,7 +42,7 @@ class TicketScreen(KioskScreen):
             return
         vi = texts.language.value == "vi"
         name = t.get("service_name_vi" if vi else "service_name_en") or t.get("service", "")
-        self.ids.heading.text = f"{texts('ticket.title')} · {texts.other('ticket.title')}"
+        self.ids.heading.text = " · ".join(texts.title("ticket.title"))
         self.ids.number.text = t.get("label", "")
         kind = ""
         if t.get("appointment"):

@@ -97,5 +97,10 @@ def two_lines(first: str, second: str, u: float, big: float = 34, small: float =
     return f"[size={int(u * big)}]{escape(first)}[/size]\n[size={int(u * small)}]{escape(second)}[/size]"
 
 
+def title_lines(title: tuple[str, str], u: float, big: float = 34, small: float = 24) -> str:
+    """A screen's title (``Catalogue.title``): Vietnamese large, English under it."""
+    return two_lines(title[0], title[1], u, big, small)
+
+
 def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("[", "&bl;").replace("]", "&br;")

@@ -57,8 +57,10 @@ def test_the_counter_prints_a_fee_receipt_whose_code_reads_back(db_path, clock: 
             assert vietqr.parse(printed["vietqr"]).amount == 50_000
 
             await officer.error("fee.qr", "no_fee", ticket=other["id"])
+            real = (await officer.ok("fee.qr", ticket=issued["id"], dossier="000.00.16.H57-261201-0002"))["fee"]
+            assert vietqr.parse(real["vietqr"]).reference == "000.00.16.H57-261201-0002"  # a real receipt code
             bad = await officer.error("fee.print", "bad_field", ticket=issued["id"], dossier="HỒ SƠ 1")
-            assert "dossier code" in bad["message"]
+            assert "dossier or ticket code" in bad["message"]
             assert len(list_jobs(tmp_path / "printer")) == 1  # nothing printed for the refusals
 
             second = await lobby.officer("counter-2", "minh")

@@ -134,6 +134,9 @@ def test_taking_numbers_priority_closed_full_and_double_tap(workdir: Path, scann
                 await kiosk.tap("language")
                 home = await kiosk.cmd("screen")
                 assert "Choose a field to take a number" in text(home)
+                # the body follows the citizen's choice; the title stays Vietnamese first
+                english = text(home)
+                assert english.index("Mời chọn lĩnh vực để lấy số thứ tự") < english.index("Choose a field to take a number"), english
                 await kiosk.shot("08-home-english")
                 await kiosk.tap("language")
             finally:

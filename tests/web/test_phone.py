@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.support.demo import DEMO_TOKENS
 from tests.web.conftest import Listener, Server, new_browser, screenshot
-from tests.web.pages import click, text_of, wait
+from tests.web.pages import click, text_of, wait, wait_gone
 
 PHONE = (412, 915)
 
@@ -59,8 +59,23 @@ def test_a_wrong_ticket_address_says_so_and_a_malformed_one_is_not_found(server:
     browsers.append(phone)
     phone.get(f"{server.url}/t/ABCDEFGH23")  # well-formed, no such ticket today
     wait(phone, "#unknown", "Không tìm thấy số này")
+    # the page knows the answer and stops: no red "lost connection, retrying" above it
+    wait_gone(phone, "#status")
+    assert "Mất kết nối" not in text_of(phone, "body")
     phone.get(f"{server.url}/t/abc")
     assert "Không tìm thấy trang này" in text_of(phone, "h1")
+
+
+def test_an_unknown_booking_says_so_in_vietnamese_first(server: Server, browsers: list) -> None:
+    phone = new_browser(width=PHONE[0], height=PHONE[1])
+    browsers.append(phone)
+    phone.get(f"{server.url}/b/ABCD2345")  # well formed, nobody booked it
+    card = wait(phone, "#unknown", "Không tìm thấy lịch hẹn")
+    lines = [line for line in card.text.splitlines() if line.strip()]
+    # every line starts in Vietnamese: the server's English message, if any, comes after it
+    assert lines[1].startswith("Không có lịch hẹn nào với mã này"), lines
+    assert not any(line.startswith("No ") for line in lines), lines
+    screenshot(phone, "phone-booking-unknown")
 
 
 def test_booking_gives_a_code_whose_qr_code_decodes_to_the_booking(

@@ -163,3 +163,19 @@ def test_the_dashboard_shows_a_dead_letter_with_the_phone_masked(lobby, listener
     assert "0987000000" not in manager.page_source
     assert text_of(manager, '#outbox-counts tr[data-channel="sms"]').split()[-1] == "1"
     screenshot(manager, "dashboard-outbox")
+
+
+def test_a_field_button_shows_its_names_and_its_count_apart(lobby, listeners: list[Listener], browsers: list) -> None:
+    server, _ = lobby
+    kiosk = Listener(server.ws_url, token=TOKENS["kiosk"])
+    listeners.append(kiosk)
+    for _ in range(3):
+        kiosk.request("ticket.issue", service="HT")
+    phone = new_browser(width=PHONE[0], height=PHONE[1])
+    browsers.append(phone)
+    phone.get(server.url + "/q")
+    button = wait(phone, '#services button[data-service="HT"]')
+    lines = [line.strip() for line in button.text.splitlines() if line.strip()]
+    # the English name on its line, the count on its own: never "…(Civil status)3 người đang chờ"
+    assert lines == ["Hộ tịch", "Civil status", "3 người đang chờ"], lines
+    screenshot(phone, "phone-queue-counts")

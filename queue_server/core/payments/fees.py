@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from typing import Protocol
 
 from queue_server.core.model import Ticket
 from queue_server.core.payments import vietqr
-
-_DOSSIER = re.compile(r"[0-9A-Za-z-]{1,25}")
 
 
 class PaymentSettings(Protocol):
@@ -51,7 +48,5 @@ def fee_for(payment: PaymentSettings | None, ticket: Ticket, dossier: str | None
     amount = payment.fees.get(ticket.service)
     if amount is None:
         raise NoFee(f"The field {ticket.service} has no fee.")
-    if dossier is not None and not _DOSSIER.fullmatch(dossier):
-        raise vietqr.VietQRError(f"the dossier code must be 1 to 25 letters, digits or '-', not {dossier!r}")
-    reference = dossier or ticket_reference(ticket)
+    reference = ticket_reference(ticket) if dossier is None else dossier  # vietqr.build checks it
     return Fee(amount, reference, vietqr.build(payment.bank_bin, payment.account, amount, reference))

@@ -15,7 +15,8 @@ A payload is a string of TLV fields: a 2-digit id, a 2-digit length, then the va
     58 02 VN                     country
     62 ..                        additional data
        01 .. HS-000123           bill number: the dossier or ticket code
-       08 .. PHI HS-000123       purpose of the transaction (what the bank app shows)
+       08 .. PHI HS-000123       purpose of the transaction (what the bank app shows): "PHI " and
+                                 the code, or the code alone when it is over 21 characters
     63 04 ABCD                   CRC-16/CCITT-FALSE of everything before, "6304" included
 
 :func:`build` refuses a wrong BIN, account, amount or code with :class:`VietQRError`;
@@ -28,7 +29,7 @@ import binascii
 import dataclasses
 import re
 
-__all__ = ["NAPAS_AID", "VietQR", "VietQRError", "build", "crc16", "parse", "parse_tlv"]
+__all__ = ["MAX_REFERENCE", "NAPAS_AID", "VietQR", "VietQRError", "build", "crc16", "parse", "parse_tlv"]
 
 NAPAS_AID = "A000000727"
 SERVICE_TO_ACCOUNT = "QRIBFTTA"
@@ -36,10 +37,11 @@ CURRENCY_VND = "704"
 COUNTRY = "VN"
 STATIC, DYNAMIC = "11", "12"
 MAX_AMOUNT = 9_999_999_999_999  # 13 digits, EMVCo's longest amount
+MAX_REFERENCE = 25  # the bill number (62.01) and the purpose (62.08) hold 25 characters each
 
 _BIN = re.compile(r"[0-9]{6}")
 _ACCOUNT = re.compile(r"[0-9A-Za-z]{1,19}")
-_REFERENCE = re.compile(r"[0-9A-Za-z-]{1,25}")
+_REFERENCE = re.compile(r"[0-9A-Za-z.-]{1,25}")  # a receipt code: 000.00.16.H57-261201-0002
 _PURPOSE = re.compile(r"[0-9A-Za-z .,-]{1,25}")
 _HEX4 = re.compile(r"[0-9A-F]{4}")
 
@@ -80,8 +82,11 @@ def build(bank_bin: str, account: str, amount: int | None, reference: str, purpo
     if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= MAX_AMOUNT):
         raise VietQRError(f"the amount must be whole đồng from 1 to {MAX_AMOUNT}, not {amount!r}")
     if not isinstance(reference, str) or not _REFERENCE.fullmatch(reference):
-        raise VietQRError(f"the dossier or ticket code must be 1 to 25 letters, digits or '-', not {reference!r}")
-    purpose = f"PHI {reference}" if purpose is None else purpose
+        raise VietQRError(
+            f"the dossier or ticket code must be 1 to {MAX_REFERENCE} letters, digits, '.' or '-', not {reference!r}"
+        )
+    if purpose is None:  # "PHI " where it fits in the purpose's 25 characters, else the code alone
+        purpose = f"PHI {reference}" if len(reference) <= MAX_REFERENCE - 4 else reference
     if not isinstance(purpose, str) or not _PURPOSE.fullmatch(purpose):
         raise VietQRError(
             f"the purpose must be 1 to 25 letters without diacritics, digits, spaces or .,- (bank apps "

@@ -76,7 +76,8 @@ export class QueueConnection {
       for (const { reject } of this.pending.values()) reject(new RequestError("not_connected", "Not connected."));
       this.pending.clear();
       if (this.ws !== ws) return;
-      this.setStatus("disconnected");
+      // stopped (a fatal answer, or stop()): nothing is retried, so never "retrying"
+      this.setStatus(this.stopped ? "stopped" : "disconnected");
       if (!this.stopped) {
         setTimeout(() => this.connect(), this.delay * (0.8 + Math.random() * 0.4));
         this.delay = Math.min(this.delay * 2, 10000);
@@ -226,6 +227,7 @@ export const STATUS_TEXT = {
   connecting: "Đang kết nối… · Connecting",
   connected: "Đã kết nối · Connected",
   disconnected: "Mất kết nối — đang thử lại · Disconnected, retrying",
+  stopped: "Đã ngắt kết nối · Not connected",
 };
 
 export function showStatus(node, status) {
@@ -260,7 +262,30 @@ export function errorText(error) {
     slot_full: "Khung giờ này đã kín chỗ.",
     card_invalid: "Số căn cước gồm 12 chữ số, in trên thẻ.",
     store_unavailable: "Máy chủ không ghi được dữ liệu; chưa có gì thay đổi.",
+    booking_unknown: "Không có lịch hẹn nào với mã này. Vui lòng xem lại mã trên giấy hẹn hoặc hỏi cán bộ hướng dẫn.",
+    booking_cancelled: "Lịch hẹn này đã bị hủy.",
+    booking_used: "Lịch hẹn này đã được dùng để lấy số.",
+    booking_wrong_day: "Lịch hẹn này không phải của hôm nay.",
+    booking_too_early: "Chưa đến giờ làm thủ tục cho lịch hẹn này.",
+    ticket_unknown: "Không tìm thấy số này hôm nay.",
+    service_unknown: "Không có lĩnh vực này.",
+    service_closed: "Lĩnh vực này hiện không nhận số.",
+    service_full: "Lĩnh vực này đã hết số hôm nay.",
+    slot_invalid: "Khung giờ này không đặt được.",
+    code_invalid: "Mã không đúng.",
+    bad_field: "Thông tin chưa đúng.",
+    missing_field: "Còn thiếu thông tin.",
+    consent_required: "Vui lòng đánh dấu đồng ý trước.",
+    notifications_off: "Trung tâm chưa gửi tin nhắn.",
+    remote_off: "Trung tâm chưa cho lấy số qua điện thoại.",
+    rejoin_closed: "Đã hết thời gian xếp hàng lại.",
+    return_limit: "Số này đã quay lại hàng chờ đủ số lần cho phép.",
+    internal_error: "Máy chủ gặp lỗi; vui lòng thử lại.",
   };
   if (error.code === "not_connected" || error.code === "timeout") return `${known.not_connected} ${error.message}`;
-  return (known[error.code] ? known[error.code] + " " : "") + (error.message || error.code || "");
+  // Vietnamese first on every page: a refusal without its own text still opens in Vietnamese,
+  // the server's message (often English) after it
+  const vi = known[error.code] || "Chưa thực hiện được yêu cầu.";
+  const message = error.message || error.code || "";
+  return message ? `${vi} · ${message}` : vi;
 }

@@ -64,7 +64,8 @@ function render(services) {
     open.length
       ? el("div", { class: "services", id: "services" }, open.map((s) => el("button", {
         class: "big", "data-service": s.code, onclick: (event) => take(s.code, event.currentTarget),
-      }, s.name_vi, el("br"), el("small", { class: "en" }, s.name_en), el("small", {}, `${s.waiting} người đang chờ`))))
+      }, s.name_vi, el("br"), el("small", { class: "en" }, s.name_en), el("br"),
+      el("small", { class: "waiting" }, `${s.waiting} người đang chờ`))))
       : el("p", { id: "none-open" }, "Hiện không có lĩnh vực nào đang nhận số. ", el("span", { class: "en" }, "No field is open now.")),
   );
 }

@@ -22,7 +22,7 @@ function start() {
     onStatus: (s) => {
       const node = $("#status");
       showStatus(node, s);
-      node.hidden = s === "connected";
+      node.hidden = s === "connected" || s === "stopped"; // stopped: the page says why
     },
     onFatal: () => {
       main.replaceChildren(el("div", { class: "card", id: "unknown" },

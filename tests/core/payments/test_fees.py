@@ -33,16 +33,18 @@ def test_the_reference_is_the_label_and_day_never_the_follow_code() -> None:
     assert fee.as_dict() == {"amount": 50_000, "reference": "A023-261123", "vietqr": fee.payload}
 
 
-# "PHI " and a code of 21 fill the purpose's 25 characters
-@pytest.mark.parametrize("dossier", ["H12-261123-0001", "A", "X" * 21])
+# a real receipt code (the national one-stop system's: agency code with dots, day, number) is
+# 25 characters: the limit, the same for every code, is 25
+@pytest.mark.parametrize("dossier", ["H12-261123-0001", "A", "X" * 21, "000.00.16.H57-261201-0002", "X" * 25])
 def test_a_dossier_code_given_by_the_counter_is_the_reference(dossier: str) -> None:
     fee = fee_for(Terms(), TICKET, dossier)
     assert fee == Fee(50_000, dossier, vietqr.build("970436", "0011000012345", 50_000, dossier))
+    assert vietqr.parse(fee.payload).reference == dossier
 
 
 @pytest.mark.parametrize("dossier", ["", "x" * 26, "H12 0001", "HS/1", "hồsơ"])
 def test_a_dossier_code_a_bank_transfer_cannot_carry_is_refused(dossier: str) -> None:
-    with pytest.raises(vietqr.VietQRError, match="1 to 25 letters, digits or '-'"):
+    with pytest.raises(vietqr.VietQRError, match=r"1 to 25 letters, digits, '\.' or '-'"):
         fee_for(Terms(), TICKET, dossier)
 
 

@@ -45,7 +45,7 @@ def test_a_static_code_has_no_amount():
     bank_bin=st.from_regex(r"[0-9]{6}", fullmatch=True),
     account=st.from_regex(r"[0-9A-Za-z]{1,19}", fullmatch=True),
     amount=st.integers(1, vietqr.MAX_AMOUNT),
-    reference=st.from_regex(r"[0-9A-Za-z-]{1,21}", fullmatch=True),
+    reference=st.from_regex(r"[0-9A-Za-z.-]{1,25}", fullmatch=True),
 )
 def test_any_valid_code_round_trips(bank_bin, account, amount, reference):
     parsed = vietqr.parse(vietqr.build(bank_bin, account, amount, reference))
@@ -74,6 +74,14 @@ def test_any_valid_code_round_trips(bank_bin, account, amount, reference):
 def test_wrong_values_are_refused(args, message):
     with pytest.raises(VietQRError, match=message):
         vietqr.build(*args)
+
+
+@pytest.mark.parametrize(
+    ("reference", "purpose"),
+    [("HS-000123", "PHI HS-000123"), ("X" * 21, "PHI " + "X" * 21), ("000.00.16.H57-261201-0002", "000.00.16.H57-261201-0002")],
+)
+def test_the_purpose_is_phi_and_the_code_where_it_fits_else_the_code(reference, purpose):
+    assert vietqr.parse(vietqr.build(BIN, ACCOUNT, 8000, reference)).purpose == purpose
 
 
 def test_a_purpose_with_diacritics_is_refused():
