@@ -20,11 +20,13 @@ from queue_server.protocol.client import QueueClient
 class Device:
     """One connection and the events it has seen: ``ev`` → {ticket id: arrival time}."""
 
-    def __init__(self, url: str, *, token: str | None = None, ticket: str | None = None) -> None:
+    def __init__(
+        self, url: str, *, token: str | None = None, ticket: str | None = None, local_address: str | None = None
+    ) -> None:
         self.seen: dict[str, dict[Any, float]] = collections.defaultdict(dict)
         self.seqs: list[int] = []  # of the log's events, in the order they came
         self.events = 0
-        self.client = QueueClient(url, token=token, ticket=ticket, on_event=self._on_event)
+        self.client = QueueClient(url, token=token, ticket=ticket, on_event=self._on_event, local_address=local_address)
         self.task: asyncio.Task[None] | None = None
 
     def _on_event(self, event: dict[str, Any]) -> None:

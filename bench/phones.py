@@ -2,10 +2,12 @@
 not delay (or slow) them: ``python -m bench.phones URL FILE``.
 
 FILE has one client a line: ``ticket CODE`` (a phone following its ticket) or ``token TOKEN``
-(a device, e.g. a display board). Prints ``ready N`` once all are connected, waits for a line
-on standard input, then prints one JSON line: connected clients, events received, CPU seconds
-used, and for each device when each ``ticket.called`` reached it (``time.perf_counter``, the
-machine's monotonic clock, comparable between processes).
+(a device, e.g. a display board), optionally followed by the loopback address to connect from
+(the server takes at most 256 connections from one address; phones are machines of their
+own). Prints ``ready N`` once all are connected, waits for a line on standard input, then
+prints one JSON line: connected clients, events received, CPU seconds used, and for each
+device when each ``ticket.called`` reached it (``time.perf_counter``, the machine's monotonic
+clock, comparable between processes).
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ from bench.figures import own_cpu_seconds
 async def main(url: str, listing: Path) -> None:
     clients = []
     for line in listing.read_text().split("\n"):
-        kind, _, value = line.partition(" ")
+        kind, value, address = (line.split() + ["", "", ""])[:3]
         if kind == "ticket":
-            clients.append(Device(url, ticket=value))
+            clients.append(Device(url, ticket=value, local_address=address or None))
         elif kind == "token":
-            clients.append(Device(url, token=value))
+            clients.append(Device(url, token=value, local_address=address or None))
     await connect_all(clients)
     print(f"ready {len(clients)}", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)

@@ -36,6 +36,12 @@ async def issue_many(kiosks: list[Device], count: int, services: tuple[str, ...]
     return tickets
 
 
+def phone_address(n: int, per_address: int = 100) -> str:
+    """The loopback address phone ``n`` connects from: ``per_address`` phones share one (a
+    lobby's phones are many machines; the server caps the connections of one address)."""
+    return f"127.0.{1 + n // per_address // 250}.{1 + n // per_address % 250}"
+
+
 class Listeners:
     """Listening clients in processes of ``python -m bench.phones``, one per group of lines
     (``ticket CODE`` or ``token TOKEN``). The boards get a process of their own: in a lobby
@@ -113,7 +119,7 @@ async def connected_clients(
     phone_count = max(0, clients - len(counters) - site.boards - len(kiosk_devices))
     followed = await issue_many(kiosk_devices, phone_count, site.service_codes)
     boards = [f"token {site.board_token(n)}" for n in range(1, site.boards + 1)]
-    phones = [f"ticket {t['code']}" for t in followed]
+    phones = [f"ticket {t['code']} {phone_address(n)}" for n, t in enumerate(followed)]
     listeners = Listeners(url, [boards, *(phones[i::phone_processes] for i in range(phone_processes))])
     called_at: dict[int, float] = {}
     try:

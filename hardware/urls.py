@@ -14,7 +14,14 @@ import dataclasses
 import urllib.parse
 from collections.abc import Mapping
 
-__all__ = ["DeviceURL", "InvalidDeviceURL", "parse_device_url"]
+__all__ = ["PAD_SCHEMES", "PRINTER_SCHEMES", "SCANNER_SCHEMES", "DeviceURL", "InvalidDeviceURL", "parse_device_url"]
+
+# The schemes each kind of device opens (hardware.printer.connect, hardware.pad.open,
+# hardware.scanner.open), here so that a site's configuration checks a URL without loading
+# the drivers (Pillow's fonts, pyserial, CUPS: ~4 MB of a queue server's memory).
+PRINTER_SCHEMES = ("usb", "serial", "tcp", "file", "cups", "sim")
+PAD_SCHEMES = ("serial", "hid", "sim")
+SCANNER_SCHEMES = ("serial", "hid", "sim")
 
 
 class InvalidDeviceURL(ValueError):

@@ -27,7 +27,6 @@ from queue_server.server.descriptors import QuietAcceptErrors, raise_open_files
 from queue_server.server.dossier_access import DossierAccess
 from queue_server.server.hub import RECENT_EVENTS, Hub
 from queue_server.server.services import PullStatus, Services
-from queue_server.shipping.shipper import Shipper
 from queue_server.shipping.site_record import describe_site
 from queue_server.store import snapshots
 from queue_server.store.citizen_key import key_beside
@@ -96,6 +95,10 @@ async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=N
     gc.freeze()  # the day's replayed state stays out of the garbage collector's scans
     shipper = None
     if config.central is not None:
+        # only here: psycopg and its bundled libpq, libssl, Kerberos and LDAP add ~11 MB to
+        # the resident memory of a site that ships nothing (docs/performance.md, "Memory")
+        from queue_server.shipping.shipper import Shipper
+
         shipper = Shipper(
             db_path, config.site.site_id, config.central, describe_site(config), config.dossiers, config.site.tz
         )

@@ -26,11 +26,9 @@ from hardware.pad.transports import HidPadTransport, PadTransport, SerialPadTran
 from hardware.pad.wire import PadProtocol
 from hardware.serial_link import Backoff, SerialSettings
 from hardware.simulators.paths import SimPaths
-from hardware.urls import DeviceURL, InvalidDeviceURL, parse_device_url
+from hardware.urls import PAD_SCHEMES, DeviceURL, InvalidDeviceURL, parse_device_url
 
 __all__ = ["PAD_SCHEMES", "open_pad_bus", "open_pad_transport", "parse_scores"]
-
-PAD_SCHEMES = ("serial", "hid", "sim")
 
 
 def open_pad_bus(

@@ -22,11 +22,11 @@ from hardware.printer.printer import TicketPrinter
 from hardware.printer.serial_port import SerialTransport
 from hardware.printer.sim import SimPrinterTransport
 from hardware.printer.transport import Transport
-from hardware.urls import DeviceURL, InvalidDeviceURL, parse_device_url
+from hardware.urls import PRINTER_SCHEMES, DeviceURL, InvalidDeviceURL, parse_device_url
 
 __all__ = ["SCHEMES", "printer_from_url", "transport_from_url"]
 
-SCHEMES = ("usb", "serial", "tcp", "file", "cups", "sim")
+SCHEMES = PRINTER_SCHEMES
 
 
 class _UsbTransport(FileTransport):

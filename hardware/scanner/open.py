@@ -23,11 +23,10 @@ from hardware.scanner.lines import DEFAULT_MAX_LENGTH, LineSettings, Terminator
 from hardware.scanner.sources import ScanSource, SerialScanner
 from hardware.serial_link import Backoff, SerialSettings
 from hardware.simulators.paths import SimPaths
-from hardware.urls import DeviceURL, InvalidDeviceURL, parse_device_url
+from hardware.urls import SCANNER_SCHEMES, DeviceURL, InvalidDeviceURL, parse_device_url
 
 __all__ = ["SCANNER_SCHEMES", "line_settings_from_url", "open_scanner"]
 
-SCANNER_SCHEMES = ("serial", "hid", "sim")
 DEFAULT_BAUDRATE = 9600
 
 

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import re
 
-from hardware.pad.open import PAD_SCHEMES
-from hardware.printer.connect import SCHEMES as PRINTER_SCHEMES
-from hardware.scanner.open import SCANNER_SCHEMES
-from hardware.urls import InvalidDeviceURL, parse_device_url
+from hardware.urls import PAD_SCHEMES, PRINTER_SCHEMES, SCANNER_SCHEMES, InvalidDeviceURL, parse_device_url
 from queue_server.config.board_options import BoardOptionError
 from queue_server.config.board_options import parse_options as parse_board_options
 from queue_server.config.checks import (

@@ -66,8 +66,11 @@ class QueueClient:
         on_status: Callable[[ConnectionStatus], None] | None = None,
         request_timeout: float = 10.0,
         backoff: tuple[float, float] = (0.25, 2.0),
+        local_address: str | None = None,
     ) -> None:
         self.url = url
+        # connect from this address (a benchmark standing in for many machines on loopback)
+        self.local_address = local_address
         self.token = token
         self.ticket = ticket
         self.on_event = on_event or (lambda event: None)
@@ -91,7 +94,8 @@ class QueueClient:
         while not self._closing:
             self._set_status(ConnectionStatus.CONNECTING)
             try:
-                async with connect(self.url, open_timeout=5, close_timeout=2) as connection:
+                local: dict[str, Any] = {"local_addr": (self.local_address, 0)} if self.local_address else {}
+                async with connect(self.url, open_timeout=5, close_timeout=2, **local) as connection:
                     self._connection = connection
                     reader = asyncio.create_task(self._read(connection))
                     try:

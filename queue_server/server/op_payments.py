@@ -6,9 +6,6 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
-from hardware.printer.documents import FeeReceipt
-from hardware.printer.errors import PrinterError
-from hardware.urls import InvalidDeviceURL
 from queue_server.config.settings import Role
 from queue_server.core import codes
 from queue_server.core.payments import vietqr
@@ -22,6 +19,7 @@ from queue_server.web.pages import CONTENT_TYPES, Page, not_found
 from queue_server.web.qr import qr_svg
 
 if TYPE_CHECKING:
+    from hardware.printer.documents import FeeReceipt
     from queue_server.server.hub import Hub
 
 log = logging.getLogger(__name__)
@@ -58,6 +56,11 @@ async def fee_print(hub: Hub, session: Session, args: dict[str, Any]) -> dict[st
     service = hub.config.site.service(ticket.service)
     payment = hub.config.payment
     assert payment is not None  # fee_for found a fee
+    # the printer's stack (Pillow's fonts, pyserial, CUPS: ~4 MB) only once a receipt is printed
+    from hardware.printer.documents import FeeReceipt
+    from hardware.printer.errors import PrinterError
+    from hardware.urls import InvalidDeviceURL
+
     receipt = FeeReceipt(
         centre_name=hub.config.site.name,
         number=ticket.label,
