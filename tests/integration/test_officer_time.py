@@ -116,7 +116,7 @@ def test_a_wait_exactly_on_the_target_is_within_it() -> None:
             "id": ticket, "day": DAY.isoformat(), "code": f"C{ticket}", "state": state, "service": "HT", "counter": 1,
             "officer": "lan", "issued_at": at(8, 0).isoformat(), "arrival_at": at(8, 0).isoformat(),
             "called_at": at(8, waited).isoformat(), "served_at": None, "done_at": at(8, 59).isoformat(),
-            "recalls": 0, "rating": None,
+            "recalls": 0, "rating": None, "transferred_from": None,
         }
 
     counted = quality([row(1, 10), row(2, 11), row(3, 9), row(4, 30, "transferred")], {"HT": 10}, (1, 2, 3, 4))
