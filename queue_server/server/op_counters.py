@@ -64,12 +64,24 @@ async def sign_out(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str
 
 
 FALLBACK_MINUTES = 480  # a sign-in after the day's last closing (or on a closed day) lasts this long
+# A sign-in lasts at least this long (but never past session_minutes): signing in again with the
+# PIN when the console warns (WARNING_MINUTES before the end) gives the officer an hour more to
+# serve the citizens still waiting at the close, as many times as needed.
+MIN_MINUTES = 60
+# The console warns this long before the sign-in ends (counter.status's warning_minutes): time
+# to finish the citizen at the counter (a service takes a few minutes) and type the PIN unhurried,
+# not so early that it nags through the last hour.
+WARNING_MINUTES = 10
+# What an officer whose sign-in ends while a ticket is current may still do, until that ticket
+# is done (no citizen is left half served): the next tick after it signs the officer out.
+FINISHING = frozenset({"ticket.recall", "ticket.serve", "ticket.no_show", "ticket.complete", "ticket.transfer"})
 
 
 def sign_in_ends(hub: Hub, counter: int, now: dt.datetime) -> dt.datetime:
     """When a sign-in made ``now`` at ``counter`` ends: at the close of its working day — the
     latest closing today of the fields the counter serves (each field's hours, else the site's)
-    — and no later than ``session_minutes`` from now when the site sets it."""
+    — or ``MIN_MINUTES`` from now if that is later, and no later than ``session_minutes`` from
+    now when the site sets it."""
     local = hub.config.site.local(now)
     spec = hub.config.site.counter(counter)
     codes = spec.services if spec is not None else {}
@@ -80,6 +92,7 @@ def sign_in_ends(hub: Hub, counter: int, now: dt.datetime) -> dt.datetime:
         for r in service.hours.ranges_on(local.weekday())
     ]  # fmt: skip
     closing = max((end for end in ends if end > local), default=local + dt.timedelta(minutes=FALLBACK_MINUTES))
+    closing = max(closing, local + dt.timedelta(minutes=MIN_MINUTES))
     cap = hub.config.settings.session_minutes
     return min(closing, local + dt.timedelta(minutes=cap)) if cap is not None else closing
 

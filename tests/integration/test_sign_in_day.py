@@ -91,3 +91,45 @@ def test_signing_out_sends_counter_changed_and_a_sign_in_after_closing_still_wor
             assert (await board.next_event("counter.changed"))["officer"] is None
 
     run(scenario())
+
+
+def test_the_pin_in_the_last_minutes_extends_the_sign_in_by_an_hour_past_the_close(db_path, clock: Clock) -> None:
+    async def scenario() -> None:
+        async with running_lobby(db_path, _office_site(), clock=clock) as lobby:
+            officer = await lobby.client("counter-1")
+            assert (await officer.ok("officer.sign_in", user="lan", pin=PIN))["expires_at"] == _at(17)
+            clock.now = dt.datetime(2026, 11, 23, 16, 52, tzinfo=TZ)  # the console has warned since 16:50
+            status = await officer.ok("counter.status")
+            assert (status["now"], status["expires_at"], status["warning_minutes"]) == (_at(16, 52), _at(17), 10)
+            extended = await officer.ok("officer.sign_in", user="lan", pin=PIN)
+            assert extended["expires_at"] == _at(17, 52)  # the close would have given 17:00 again
+
+    run(scenario())
+
+
+def test_an_officer_whose_sign_in_ends_while_serving_finishes_that_ticket_and_nothing_more(db_path, clock: Clock) -> None:
+    async def scenario() -> None:
+        async with running_lobby(db_path, _office_site(), clock=clock) as lobby:
+            manager = await lobby.client("manager")
+            kiosk = await lobby.client("kiosk")
+            officer = await lobby.client("counter-1")
+            await officer.ok("officer.sign_in", user="lan", pin=PIN)
+            await officer.ok("counter.open")
+            for _ in range(2):
+                await kiosk.ok("ticket.issue", service="HT")
+            called = await officer.ok("ticket.call_next")
+            await officer.ok("ticket.serve")
+            clock.now = dt.datetime(2026, 11, 23, 17, 0, 30, tzinfo=TZ)  # the end passes mid-service
+            await lobby.hub.tick()
+            manager.drain()
+            status = await officer.ok("counter.status")
+            assert (status["signed_in"], status["finishing"], status["current"]["label"]) == (False, True, "A001")
+            await officer.error("ticket.call_next", "session_expired")  # no new citizen…
+            done = await officer.ok("ticket.complete", ticket=called["ticket"]["id"])  # …but this one is finished
+            assert done["ticket"]["state"] == "done"
+            await lobby.hub.tick()
+            ended = await manager.next_event("counter.changed")
+            assert (ended["counter"], ended["officer"]) == (1, None)
+            await officer.error("ticket.complete", "session_expired")
+
+    run(scenario())
