@@ -37,9 +37,9 @@ from queue_server.server.doors import PublicDoors
 from queue_server.server.http import make_process_request
 from queue_server.server.http_budget import DEFAULT_HTTP_LIMITS, HttpBudget, HttpLimits
 from queue_server.server.hub import Hub
-from queue_server.server.op_counters import FINISHING
 from queue_server.server.ops import Operation, load
 from queue_server.server.session import Session
+from queue_server.server.sign_in_rules import FINISHING
 from queue_server.store.writer import StoreUnavailable
 
 log = logging.getLogger(__name__)

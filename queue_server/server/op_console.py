@@ -23,9 +23,9 @@ from queue_server.core.model import TicketState
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
 from queue_server.server.common import counter_of, ticket_for
-from queue_server.server.op_counters import WARNING_MINUTES
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
+from queue_server.server.sign_in_rules import WARNING_MINUTES
 from queue_server.server.views import waiting_list
 
 if TYPE_CHECKING:

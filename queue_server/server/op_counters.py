@@ -13,6 +13,7 @@ from queue_server.protocol.messages import Field
 from queue_server.server.common import counter_of
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
+from queue_server.server.sign_in_rules import MIN_MINUTES
 
 if TYPE_CHECKING:
     from queue_server.server.hub import Hub
@@ -64,17 +65,6 @@ async def sign_out(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str
 
 
 FALLBACK_MINUTES = 480  # a sign-in after the day's last closing (or on a closed day) lasts this long
-# A sign-in lasts at least this long (but never past session_minutes): signing in again with the
-# PIN when the console warns (WARNING_MINUTES before the end) gives the officer an hour more to
-# serve the citizens still waiting at the close, as many times as needed.
-MIN_MINUTES = 60
-# The console warns this long before the sign-in ends (counter.status's warning_minutes): time
-# to finish the citizen at the counter (a service takes a few minutes) and type the PIN unhurried,
-# not so early that it nags through the last hour.
-WARNING_MINUTES = 10
-# What an officer whose sign-in ends while a ticket is current may still do, until that ticket
-# is done (no citizen is left half served): the next tick after it signs the officer out.
-FINISHING = frozenset({"ticket.recall", "ticket.serve", "ticket.no_show", "ticket.complete", "ticket.transfer"})
 
 
 def sign_in_ends(hub: Hub, counter: int, now: dt.datetime) -> dt.datetime:
