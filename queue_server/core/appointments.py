@@ -64,7 +64,7 @@ def book(state: LobbyState, cmd: BookAppointment) -> list[Event]:
         Event(
             EventType.APPOINTMENT_BOOKED,
             cmd.now,
-            {"code": cmd.code, "service": service.code, "slot_start": slot.isoformat()},
+            {"id": state.next_appointment_id, "code": cmd.code, "service": service.code, "slot_start": slot.isoformat()},
         )
     ]
 
@@ -72,7 +72,11 @@ def book(state: LobbyState, cmd: BookAppointment) -> list[Event]:
 def cancel(state: LobbyState, cmd: CancelAppointment) -> list[Event]:
     appointment = state.appointment(cmd.code)
     _check_usable(appointment.state)
-    return [Event(EventType.APPOINTMENT_CANCELLED, cmd.now, {"code": appointment.code, "service": appointment.service})]
+    return [
+        Event(
+            EventType.APPOINTMENT_CANCELLED, cmd.now, {"id": appointment.id, "code": appointment.code, "service": appointment.service}
+        )
+    ]
 
 
 def check_in(state: LobbyState, cmd: CheckIn) -> list[Event]:
@@ -107,7 +111,7 @@ def check_in(state: LobbyState, cmd: CheckIn) -> list[Event]:
     checked_in = Event(
         EventType.APPOINTMENT_CHECKED_IN,
         cmd.now,
-        {"code": appointment.code, "service": service.code, "ticket": ticket.data["ticket"], "late": late},
+        {"id": appointment.id, "code": appointment.code, "service": service.code, "ticket": ticket.data["ticket"], "late": late},
     )
     return [checked_in, ticket]
 

@@ -206,9 +206,11 @@ def _alarm(state: LobbyState, event: Event) -> None:
 
 def _booked(state: LobbyState, event: Event) -> None:
     d = event.data
+    number = d.get("id", state.next_appointment_id)  # a booking logged before ids: the next one, as on replay
     state.appointments[d["code"]] = Appointment(
-        code=d["code"], service=d["service"], slot_start=dt.datetime.fromisoformat(d["slot_start"])
+        code=d["code"], service=d["service"], slot_start=dt.datetime.fromisoformat(d["slot_start"]), id=number
     )
+    state.next_appointment_id = max(state.next_appointment_id, number + 1)
 
 
 def _checked_in(state: LobbyState, event: Event) -> None:

@@ -124,6 +124,9 @@ class Appointment:
     slot_start: dt.datetime
     state: AppointmentState = AppointmentState.BOOKED
     ticket: int | None = None
+    # the booking's reference, not secret (unlike its code): what webhooks carry, so that the
+    # system that booked it (appointment.book's reply) can match the events to the booking
+    id: int = 0
 
     @property
     def day(self) -> dt.date:
@@ -131,6 +134,7 @@ class Appointment:
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "id": self.id,
             "code": self.code,
             "service": self.service,
             "slot_start": self.slot_start.isoformat(),

@@ -21,6 +21,7 @@ class LobbyState:
     seq: int = 0
     day: dt.date | None = None  # the last day opened
     next_ticket_id: int = 1
+    next_appointment_id: int = 1  # bookings' ids run on across days, like tickets'
     tickets: dict[int, Ticket] = dataclasses.field(default_factory=dict)
     codes: dict[str, int] = dataclasses.field(default_factory=dict)  # code → newest ticket id
     last_number: dict[tuple[str, dt.date], int] = dataclasses.field(default_factory=dict)

@@ -39,6 +39,7 @@ from queue_server.server.http_budget import DEFAULT_HTTP_LIMITS, HttpBudget, Htt
 from queue_server.server.hub import Hub
 from queue_server.server.ops import Operation, load
 from queue_server.server.session import Session
+from queue_server.server.sign_in_rules import FINISHING
 from queue_server.store.writer import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -103,10 +104,19 @@ class QueueServer:
             return
         if session.officer is None:
             raise ProtocolError(ProtocolErrorCode.SIGN_IN_REQUIRED, "An officer must sign in at this counter first.")
-        if session.officer_expires is not None and self.hub.now() >= session.officer_expires:
-            session.officer = None
-            raise ProtocolError(ProtocolErrorCode.SESSION_EXPIRED, "The sign-in has expired; sign in again.")
         counter = self.hub.lobby.state.counters.get(session.counter) if session.counter is not None else None
+        if session.officer_expires is not None and self.hub.now() >= session.officer_expires:
+            finishing = counter is not None and counter.officer == session.officer and counter.current is not None
+            if finishing and operation.name in FINISHING:
+                return  # the sign-in ended while serving: that ticket may be finished (housekeeping)
+            if not finishing:
+                session.officer = None
+            raise ProtocolError(
+                ProtocolErrorCode.SESSION_EXPIRED,
+                "The sign-in has expired: finish the current ticket, or sign in again with the PIN."
+                if finishing
+                else "The sign-in has expired; sign in again.",
+            )
         if counter is None or counter.officer != session.officer:
             session.officer = None
             raise ProtocolError(

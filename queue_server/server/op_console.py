@@ -25,6 +25,7 @@ from queue_server.protocol.messages import Field
 from queue_server.server.common import counter_of, ticket_for
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
+from queue_server.server.sign_in_rules import WARNING_MINUTES
 from queue_server.server.views import waiting_list
 
 if TYPE_CHECKING:
@@ -80,12 +81,19 @@ async def counter_status(hub: Hub, session: Session, args: dict[str, Any]) -> di
         and (session.officer_expires is None or now < session.officer_expires)
     )
     current = lobby.state.tickets.get(counter.current) if counter.current is not None else None
+    # the sign-in ended while a ticket is current: this screen may still finish it (FINISHING)
+    finishing = (
+        not signed_in and current is not None and session.officer is not None and session.officer == counter.officer
+    )
     waiting = counter_waiting(hub, number, now)
     return {
         "counter": view,
         "officer": {"user": officer.user, "name": officer.name} if officer else None,
         "signed_in": signed_in,
-        "expires_at": session.officer_expires.isoformat() if signed_in and session.officer_expires else None,
+        "finishing": finishing,
+        "expires_at": session.officer_expires.isoformat() if (signed_in or finishing) and session.officer_expires else None,
+        "now": now.isoformat(),  # the server's time: the console times its warning by it, not by the PC's clock
+        "warning_minutes": WARNING_MINUTES,
         "resume": (
             resume_token(hub.config, session.device.id, session.officer, session.officer_expires)  # type: ignore[arg-type,union-attr]  # signed_in: the session has its device and officer
             if signed_in and session.officer_expires

@@ -13,6 +13,7 @@ from queue_server.protocol.messages import Field
 from queue_server.server.common import counter_of
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
+from queue_server.server.sign_in_rules import MIN_MINUTES
 
 if TYPE_CHECKING:
     from queue_server.server.hub import Hub
@@ -69,7 +70,8 @@ FALLBACK_MINUTES = 480  # a sign-in after the day's last closing (or on a closed
 def sign_in_ends(hub: Hub, counter: int, now: dt.datetime) -> dt.datetime:
     """When a sign-in made ``now`` at ``counter`` ends: at the close of its working day — the
     latest closing today of the fields the counter serves (each field's hours, else the site's)
-    — and no later than ``session_minutes`` from now when the site sets it."""
+    — or ``MIN_MINUTES`` from now if that is later, and no later than ``session_minutes`` from
+    now when the site sets it."""
     local = hub.config.site.local(now)
     spec = hub.config.site.counter(counter)
     codes = spec.services if spec is not None else {}
@@ -80,6 +82,7 @@ def sign_in_ends(hub: Hub, counter: int, now: dt.datetime) -> dt.datetime:
         for r in service.hours.ranges_on(local.weekday())
     ]  # fmt: skip
     closing = max((end for end in ends if end > local), default=local + dt.timedelta(minutes=FALLBACK_MINUTES))
+    closing = max(closing, local + dt.timedelta(minutes=MIN_MINUTES))
     cap = hub.config.settings.session_minutes
     return min(closing, local + dt.timedelta(minutes=cap)) if cap is not None else closing
 

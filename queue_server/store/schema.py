@@ -129,7 +129,12 @@ def _v6(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE dossiers ADD COLUMN factor_hash TEXT")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
+def _v7(db: sqlite_utils.Database) -> None:
+    """A booking's id: its reference that is not secret (webhooks carry it, not the code)."""
+    db.execute("ALTER TABLE appointments ADD COLUMN id INTEGER")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
 
 
 def migrate(db: sqlite_utils.Database) -> int:

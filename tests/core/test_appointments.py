@@ -10,7 +10,8 @@ import pytest
 from queue_server.core import commands as c
 from queue_server.core.appointments import slots
 from queue_server.core.errors import ErrorCode
-from queue_server.core.events import EventType
+from queue_server.core.events import Event, EventType
+from queue_server.core.evolve import apply
 from queue_server.core.model import AppointmentState, TicketState
 from queue_server.core.site import OpeningHours, TimeRange
 from tests.core.conftest import AFTERNOON, MONDAY, MORNING, TZ, at, make_services, replace_service
@@ -49,12 +50,22 @@ def test_slots_follow_the_ranges_of_the_day():
 
 # booking
 
+def test_bookings_are_numbered_on_across_days_and_one_logged_before_numbers_takes_the_next(centre):
+    first = centre.book(at(9, 0, day=1))
+    second = centre.book(at(9, 30, day=1))
+    state = centre.lobby.state
+    assert (state.appointment(first).id, state.appointment(second).id) == (1, 2)
+    legacy = Event(EventType.APPOINTMENT_BOOKED, centre.now, {"code": "LEGACY23", "service": "HT",
+                   "slot_start": at(10, 0, day=1).isoformat()})  # fmt: skip
+    apply(state, legacy.numbered(state.seq + 1))  # a log written before bookings had ids, replayed
+    assert state.appointment("LEGACY23").id == 3 and state.next_appointment_id == 4
+
 
 def test_a_citizen_books_a_free_slot(centre):
     code = centre.codes.booking()
     (event,) = centre.run(c.BookAppointment(centre.now, "HT", at(9, 30, day=1), code))
     assert event.type is EventType.APPOINTMENT_BOOKED
-    assert event.data == {"code": code, "service": "HT", "slot_start": "2025-03-04T09:30:00+07:00"}
+    assert event.data == {"id": 1, "code": code, "service": "HT", "slot_start": "2025-03-04T09:30:00+07:00"}
     appointment = centre.lobby.state.appointment(code)
     assert appointment.service == "HT"
     assert appointment.slot_start == at(9, 30, day=1)
@@ -139,7 +150,7 @@ def test_a_booked_appointment_can_be_cancelled(centre):
     code = centre.book(at(9, 0, day=1))
     (event,) = centre.run(c.CancelAppointment(centre.later(1), code))
     assert event.type is EventType.APPOINTMENT_CANCELLED
-    assert event.data == {"code": code, "service": "HT"}
+    assert event.data == {"id": 1, "code": code, "service": "HT"}
     assert centre.lobby.state.appointment(code).state is AppointmentState.CANCELLED
 
 
@@ -172,7 +183,7 @@ def test_checking_in_within_the_window_gives_an_appointment_ticket(centre, momen
     assert checked_in.type is EventType.APPOINTMENT_CHECKED_IN
     assert issued.type is EventType.TICKET_ISSUED
     ticket = centre.lobby.state.ticket_by_code(ticket_code)
-    assert checked_in.data == {"code": booking, "service": "HT", "ticket": ticket.id, "late": False}
+    assert checked_in.data == {"id": 1, "code": booking, "service": "HT", "ticket": ticket.id, "late": False}
     assert (ticket.appointment, ticket.slot_start, ticket.source) == (booking, at(9, 0), "kiosk-2")
     assert (ticket.state, ticket.label) == (TicketState.WAITING, "A001")
     appointment = centre.lobby.state.appointment(booking)

@@ -62,9 +62,10 @@ def test_a_counter_with_weight_zero_does_not_serve_that_service():
 
 
 def test_an_appointment_is_on_its_slot_s_day_and_becomes_plain_values():
-    appointment = Appointment("ABCD2345", "HT", at(9, 30, day=2))
+    appointment = Appointment("ABCD2345", "HT", at(9, 30, day=2), id=7)
     assert appointment.day == dt.date(2025, 3, 5)
     assert appointment.as_dict() == {
+        "id": 7,
         "code": "ABCD2345",
         "service": "HT",
         "slot_start": "2025-03-05T09:30:00+07:00",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 import zoneinfo
@@ -72,3 +73,16 @@ def site_config(**settings: object) -> SiteConfig:
         Officer("hoa", "Lê Thị Hoa", _PIN_HASH, counters=(3,)),
     )
     return SiteConfig(site, devices, officers, ServerSettings(**settings))  # type: ignore[arg-type]
+
+
+# an office day (Monday to Friday, 07:30–11:30 and 13:30–17:00): sign-ins end at 17:00
+OFFICE_DAY = OpeningHours(
+    frozenset(range(5)), (TimeRange(dt.time(7, 30), dt.time(11, 30)), TimeRange(dt.time(13, 30), dt.time(17, 0)))
+)
+
+
+def office_site(**settings: object) -> SiteConfig:
+    """The test site with every field open the office day only."""
+    config = site_config(**settings)
+    services = tuple(dataclasses.replace(s, hours=OFFICE_DAY) for s in config.site.services)
+    return dataclasses.replace(config, site=dataclasses.replace(config.site, services=services))

@@ -5,22 +5,10 @@ the test's (09:00 on a Monday, then moved by hand); the sign-ins are ended by it
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
-from queue_server.core.site import OpeningHours, TimeRange
 from tests.integration.conftest import Clock, run, running_lobby
-from tests.integration.sites import PIN, TZ, site_config
-
-OFFICE_DAY = OpeningHours(
-    frozenset(range(5)), (TimeRange(dt.time(7, 30), dt.time(11, 30)), TimeRange(dt.time(13, 30), dt.time(17, 0)))
-)
-
-
-def _office_site(**settings: object):  # type: ignore[no-untyped-def]
-    config = site_config(**settings)
-    services = tuple(dataclasses.replace(s, hours=OFFICE_DAY) for s in config.site.services)
-    return dataclasses.replace(config, site=dataclasses.replace(config.site, services=services))
+from tests.integration.sites import PIN, TZ, office_site
 
 
 def _at(hour: int, minute: int = 0) -> str:
@@ -29,7 +17,7 @@ def _at(hour: int, minute: int = 0) -> str:
 
 def test_a_sign_in_lasts_until_the_counter_closes_and_its_end_is_sent_to_the_boards(db_path, clock: Clock) -> None:
     async def scenario() -> None:
-        async with running_lobby(db_path, _office_site(), clock=clock) as lobby:
+        async with running_lobby(db_path, office_site(), clock=clock) as lobby:
             board = await lobby.client("display")
             manager = await lobby.client("manager")
             kiosk = await lobby.client("kiosk")
@@ -59,7 +47,7 @@ def test_a_sign_in_lasts_until_the_counter_closes_and_its_end_is_sent_to_the_boa
 
 def test_session_minutes_caps_the_sign_in_and_the_pin_extends_it(db_path, clock: Clock) -> None:
     async def scenario() -> None:
-        async with running_lobby(db_path, _office_site(session_minutes=60), clock=clock) as lobby:
+        async with running_lobby(db_path, office_site(session_minutes=60), clock=clock) as lobby:
             board = await lobby.client("manager")
             officer = await lobby.client("counter-1")
             assert (await officer.ok("officer.sign_in", user="lan", pin=PIN))["expires_at"] == _at(10)
@@ -81,7 +69,7 @@ def test_session_minutes_caps_the_sign_in_and_the_pin_extends_it(db_path, clock:
 def test_signing_out_sends_counter_changed_and_a_sign_in_after_closing_still_works(db_path, clock: Clock) -> None:
     async def scenario() -> None:
         clock.now = dt.datetime(2026, 11, 23, 17, 30, tzinfo=TZ)  # working late
-        async with running_lobby(db_path, _office_site(), clock=clock) as lobby:
+        async with running_lobby(db_path, office_site(), clock=clock) as lobby:
             board = await lobby.client("manager")
             officer = await lobby.client("counter-1")
             signed = await officer.ok("officer.sign_in", user="lan", pin=PIN)
@@ -89,5 +77,47 @@ def test_signing_out_sends_counter_changed_and_a_sign_in_after_closing_still_wor
             await officer.ok("officer.sign_out")
             assert (await board.next_event("counter.changed"))["officer"] == "lan"
             assert (await board.next_event("counter.changed"))["officer"] is None
+
+    run(scenario())
+
+
+def test_the_pin_in_the_last_minutes_extends_the_sign_in_by_an_hour_past_the_close(db_path, clock: Clock) -> None:
+    async def scenario() -> None:
+        async with running_lobby(db_path, office_site(), clock=clock) as lobby:
+            officer = await lobby.client("counter-1")
+            assert (await officer.ok("officer.sign_in", user="lan", pin=PIN))["expires_at"] == _at(17)
+            clock.now = dt.datetime(2026, 11, 23, 16, 52, tzinfo=TZ)  # the console has warned since 16:50
+            status = await officer.ok("counter.status")
+            assert (status["now"], status["expires_at"], status["warning_minutes"]) == (_at(16, 52), _at(17), 10)
+            extended = await officer.ok("officer.sign_in", user="lan", pin=PIN)
+            assert extended["expires_at"] == _at(17, 52)  # the close would have given 17:00 again
+
+    run(scenario())
+
+
+def test_an_officer_whose_sign_in_ends_while_serving_finishes_that_ticket_and_nothing_more(db_path, clock: Clock) -> None:
+    async def scenario() -> None:
+        async with running_lobby(db_path, office_site(), clock=clock) as lobby:
+            manager = await lobby.client("manager")
+            kiosk = await lobby.client("kiosk")
+            officer = await lobby.client("counter-1")
+            await officer.ok("officer.sign_in", user="lan", pin=PIN)
+            await officer.ok("counter.open")
+            for _ in range(2):
+                await kiosk.ok("ticket.issue", service="HT")
+            called = await officer.ok("ticket.call_next")
+            await officer.ok("ticket.serve")
+            clock.now = dt.datetime(2026, 11, 23, 17, 0, 30, tzinfo=TZ)  # the end passes mid-service
+            await lobby.hub.tick()
+            manager.drain()
+            status = await officer.ok("counter.status")
+            assert (status["signed_in"], status["finishing"], status["current"]["label"]) == (False, True, "A001")
+            await officer.error("ticket.call_next", "session_expired")  # no new citizen…
+            done = await officer.ok("ticket.complete", ticket=called["ticket"]["id"])  # …but this one is finished
+            assert done["ticket"]["state"] == "done"
+            await lobby.hub.tick()
+            ended = await manager.next_event("counter.changed")
+            assert (ended["counter"], ended["officer"]) == (1, None)
+            await officer.error("ticket.complete", "session_expired")
 
     run(scenario())

@@ -86,3 +86,44 @@ def test_a_refused_delivery_is_a_dead_letter_and_the_next_goes_on(db_path, clock
             assert "motcua_outbox_sent_total 1\n" in metrics and "motcua_outbox_failed_attempts_total 1\n" in metrics
 
     run(scenario())
+
+
+def test_appointment_events_carry_the_booking_id_the_integration_was_given_and_never_its_code(
+    db_path, clock: Clock, gateways
+) -> None:
+    """The portal books through its integration connection and keeps the reply's ``id``; the
+    booked, checked-in and cancelled events that reach its webhook carry that id (the code is
+    the citizen's secret: it leaves to no third party)."""
+    portal = Gateway()
+    gateways.append(portal)
+    wanted = frozenset({"appointment.booked", "appointment.checked_in", "appointment.cancelled"})
+    config = hook_site(Webhook("portal", portal.url + "/hook", SECRET, wanted))
+
+    async def scenario() -> None:
+        async with running_lobby(db_path, config, clock=clock) as lobby:
+            integration = await lobby.client("integration")
+            kiosk = await lobby.client("kiosk")
+            kept = await integration.ok(
+                "appointment.book", service="HT", slot_start="2026-11-23T09:30:00+07:00", name="Nguyễn Thị Hoà"
+            )
+            dropped = await integration.ok("appointment.book", service="HT", slot_start="2026-11-23T10:00:00+07:00")
+            ids = (kept["appointment"]["id"], dropped["appointment"]["id"])
+            assert all(isinstance(i, int) for i in ids) and ids[0] != ids[1]
+            await integration.ok("appointment.cancel", booking=dropped["appointment"]["code"])
+            clock.advance(minutes=25)  # 09:25: the 09:30 booking checks in on time
+            await kiosk.ok("appointment.check_in", booking=kept["appointment"]["code"])
+            hooks = await asyncio.to_thread(portal.wait_accepted, 4)
+            seen = [(r.json["ev"], r.json["id"]) for r in sorted(hooks, key=lambda r: r.json["seq"])]
+            assert seen == [
+                ("appointment.booked", ids[0]),
+                ("appointment.booked", ids[1]),
+                ("appointment.cancelled", ids[1]),
+                ("appointment.checked_in", ids[0]),
+            ]
+            codes = (kept["appointment"]["code"], dropped["appointment"]["code"])
+            for hook in hooks:
+                assert "code" not in hook.json and not any(code in hook.body.decode() for code in codes)
+            looked_up = await integration.ok("appointment.get", booking=codes[0])
+            assert looked_up["appointment"]["id"] == ids[0] and looked_up["appointment"]["state"] == "checked_in"
+
+    run(scenario())

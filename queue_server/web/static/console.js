@@ -28,6 +28,8 @@ let status = null; // the last counter.status reply, kept up to date by events a
 let view = "loading";
 let message = { text: "", error: false };
 let expiryTimer = null;
+let warningTimer = null;
+let skew = 0; // ms the server's clock is ahead of this PC's (counter.status's now): the sign-in ends on the server's
 let acting = 0; // the officer's requests awaiting their reply
 let loading = null; // the counter.status request on its way
 let refreshTimer = null;
@@ -103,8 +105,9 @@ async function load() {
     return;
   }
   if (status.resume) sessionStorage.setItem(resumeKey, status.resume);
+  if (status.now) skew = Date.parse(status.now) - Date.now();
   drawCounter(status, pauseReasons);
-  if (status.signed_in) renderWork();
+  if (status.signed_in || status.finishing) renderWork();
   else if (view !== "sign-in") renderSignIn(); // never wipe a PIN being typed
 }
 
@@ -183,7 +186,8 @@ function renderWork() {
   view = "work";
   $("#officer-name").textContent = status.officer ? `Cán bộ: ${status.officer.name}` : "";
   $("#sign-out").hidden = false;
-  $("#expires").textContent = status.expires_at ? `Phiên đến ${hhmm(status.expires_at)}` : "";
+  $("#expires").textContent = !status.expires_at ? ""
+    : status.finishing ? `Phiên đã hết lúc ${hhmm(status.expires_at)}` : `Phiên đến ${hhmm(status.expires_at)}`;
   scheduleExpiry(status.expires_at);
   draw(status, ["work", "tally"], callTicket, pauseReasons, feeOf);
 }
@@ -212,7 +216,7 @@ function buildWork() {
     callNumber(controls.querySelector("#call-number").value);
   });
   main.replaceChildren(el("div", { class: "console" },
-    el("div", {}, el("section", { class: "card ticket-now", id: "current" }), controls),
+    el("div", {}, buildWarning(), el("section", { class: "card ticket-now", id: "current" }), controls),
     el("div", {}, el("section", { class: "card", id: "waiting" }), el("section", { class: "card", id: "tally" })),
   ));
 }
@@ -239,6 +243,7 @@ async function act(op, fields, done) {
       await refresh();
       const problem = $("#sign-in-error");
       if (problem) problem.textContent = errorText(error);
+      else say(errorText(error), true); // the sign-in ended mid-service: only that ticket may be finished
       return;
     }
     say(errorText(error), true);
@@ -360,14 +365,66 @@ function onKey(event) {
   }
 }
 
+// ---- the sign-in's end: a warning warning_minutes before it, with a PIN box to extend it ----
+
+// The warning's card, made once with the work page (hidden until due): an extension never wipes
+// the current ticket or a PIN being typed.
+function buildWarning() {
+  const pin = el("input", { id: "extend-pin", type: "password", inputmode: "numeric", autocomplete: "current-password",
+    "aria-label": "Mã PIN" });
+  const card = el("section", { class: "card expiry-warning", id: "expiry-warning", role: "alert" },
+    el("p", { id: "expiry-text" }),
+    el("form", { class: "call-number", id: "extend-form" }, pin,
+      el("button", { type: "submit", class: "primary", id: "extend" }, "Gia hạn ", el("span", { class: "en" }, "Extend"))),
+    el("p", { class: "error", id: "extend-error" }));
+  card.hidden = true;
+  card.querySelector("#extend-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      const reply = await conn.request("officer.sign_in", { user: status.officer.user, pin: pin.value });
+      pin.value = "";
+      card.querySelector("#extend-error").textContent = "";
+      card.hidden = true;
+      say(`Đã gia hạn phiên làm việc đến ${hhmm(reply.expires_at)}.`);
+      await refresh();
+    } catch (e) {
+      pin.value = "";
+      card.querySelector("#extend-error").textContent = errorText(e);
+      pin.focus();
+    }
+  });
+  return card;
+}
+
+function showWarning() {
+  const card = $("#expiry-warning");
+  if (!card || !status || !status.expires_at) return;
+  const ends = hhmm(status.expires_at);
+  $("#expiry-text").replaceChildren(status.finishing
+    ? el("b", {}, `Phiên làm việc đã kết thúc lúc ${ends} — hoàn tất số ${status.current ? status.current.label : ""} hoặc nhập mã PIN để gia hạn`)
+    : el("b", {}, `Phiên làm việc sẽ kết thúc lúc ${ends} — nhập mã PIN để gia hạn`),
+  " ", el("span", { class: "en" }, status.finishing ? `The sign-in ended at ${ends}` : `The sign-in ends at ${ends}: enter the PIN to extend it`));
+  if (card.hidden) {
+    card.hidden = false;
+    $("#extend-pin").focus();
+  }
+}
+
 function scheduleExpiry(expiresAt) {
   clearTimeout(expiryTimer);
+  clearTimeout(warningTimer);
+  const card = $("#expiry-warning");
+  if (card) card.hidden = true;
   if (!expiresAt) return;
-  const left = Date.parse(expiresAt) - Date.now();
-  expiryTimer = setTimeout(() => {
-    sessionStorage.removeItem(resumeKey);
-    status.signed_in = false;
-    renderSignIn("Phiên làm việc đã hết hạn; vui lòng đăng nhập lại. The session has expired.");
+  const left = Date.parse(expiresAt) - (Date.now() + skew);
+  const warnIn = left - (status.warning_minutes ?? 10) * 60_000;
+  if (status.finishing || warnIn <= 0) showWarning();
+  else warningTimer = setTimeout(showWarning, Math.min(warnIn, 2 ** 31 - 1));
+  if (status.finishing) return; // the server ends it once the ticket is done (counter.changed)
+  expiryTimer = setTimeout(async () => {
+    await refresh(); // the server says what is left: nothing (sign in again), or the ticket to finish
+    const problem = $("#sign-in-error");
+    if (problem && !problem.textContent) problem.textContent = "Phiên làm việc đã hết hạn; vui lòng đăng nhập lại. The session has expired.";
   }, Math.max(0, Math.min(left, 2 ** 31 - 1)));
 }
 
