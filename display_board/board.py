@@ -1,7 +1,7 @@
 """What a board shows, from the server's snapshot and events; no Kivy, no clock of its own.
 
     board = Board(counters=frozenset({6, 7}), services=None)
-    board.load_snapshot(hello["snapshot"])
+    board.load_snapshot(hello["snapshot"], at)  # at: the wall clock, for how recent its calls are
     call = board.apply(event)           # a Call when the event is a call or recall, to be spoken
     board.feature(call, now)            # the big panel shows it, highlighted for a few seconds
     board.connection(status, now)       # "connected" / "connecting" / "disconnected"
@@ -10,6 +10,12 @@
 
 ``now`` is a monotonic time in seconds (highlight, the "Mất kết nối" banner). A board limited to
 some counters or fields shows only those, whatever the server sends.
+
+The big panel ("Now calling") shows the call being announced, else the newest call still in
+progress: called, its citizen not yet at the counter (no ``ticket.serving``, and not ended). A
+board that (re)starts from a snapshot takes as in progress only the calls whose ticket is still
+``called`` and that were made within ``calling_minutes``; every other call is history, in the
+last calls list only.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from display_board.announcer import Call
 
 _CALL_EVENTS = ("ticket.called", "ticket.recalled")
 _ENDS = ("ticket.no_show", "ticket.completed", "ticket.transferred")
+_ANSWERED = (*_ENDS, "ticket.serving", "ticket.cancelled")  # the call is no longer in progress
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,18 +79,21 @@ class Board:
         highlight_seconds: float = 10.0,
         offline_after_seconds: float = 5.0,
         keep_calls: int = 10,
+        calling_minutes: float = 15.0,
     ) -> None:
         self.only_counters = counters or None
         self.only_services = services or None
         self.highlight_seconds = highlight_seconds
         self.offline_after_seconds = offline_after_seconds
         self.keep_calls = keep_calls
+        self.calling_minutes = calling_minutes
         self.site_name = ""
         self._counters: dict[int, CounterRow] = {}
         self._counter_services: dict[int, frozenset[str]] = {}
         self._fields: dict[str, FieldRow] = {}
         self._calls: list[CallRow] = []
         self._featured: CallRow | None = None
+        self._calling: set[CallRow] = set()  # calls in progress: their citizen not yet at the counter
         self._highlight_until = float("-inf")
         self._ticker = ("", "")
         self._lost_since: float | None = None  # set by the first connection() report
@@ -91,8 +101,9 @@ class Board:
 
     # ---- from the server -------------------------------------------------------------------
 
-    def load_snapshot(self, snapshot: dict[str, Any]) -> None:
-        """Everything afresh (first connection, or a gap too old for a catch-up)."""
+    def load_snapshot(self, snapshot: dict[str, Any], at: dt.datetime | None = None) -> None:
+        """Everything afresh (first connection, or a gap too old for a catch-up); ``at``: the
+        time now, so that a call left ``called`` long ago is not shown as being called."""
         self.site_name = snapshot.get("site", {}).get("name", self.site_name)
         self._counter_services = {
             c["number"]: frozenset(c.get("services", ())) for c in snapshot.get("counters", ())
@@ -108,7 +119,12 @@ class Board:
             for c in snapshot.get("recent_calls", ())
             if c.get("counter") is not None and self._shows_call(c["counter"], c.get("service"))
         ][: self.keep_calls]
-        if self._featured is not None and self._featured not in self._calls:
+        self._calling = {
+            CallRow(c["label"], c["counter"], c.get("counter_name") or "")
+            for c in snapshot.get("recent_calls", ())
+            if c.get("state") == "called" and self._recent(c.get("called_at"), at)
+        } & set(self._calls)
+        if self._featured is not None and self._featured not in self._calling:
             self._featured = None
         announcement = snapshot.get("announcement") or {}
         self._ticker = (announcement.get("text_vi", ""), announcement.get("text_en", ""))
@@ -128,6 +144,8 @@ class Board:
         counter = event.get("counter")
         service = event.get("service")
         label = event.get("label")
+        if kind in _ANSWERED:
+            self._answered(counter, label)
         if kind == "day.opened":
             self._new_day()
         elif kind == "announcement.changed":
@@ -160,6 +178,7 @@ class Board:
             row = CallRow(label, counter, event.get("counter_name") or self._counter_name(counter))
             self._calls = [row] + [c for c in self._calls if c != row]
             del self._calls[self.keep_calls :]
+            self._calling = {c for c in self._calling if c.counter != counter} | {row}  # a counter calls one at a time
             return Call(
                 seq=event.get("seq", 0),
                 ticket=event.get("ticket"),
@@ -185,7 +204,7 @@ class Board:
     # ---- for the screen --------------------------------------------------------------------
 
     def view(self, now: float) -> BoardView:
-        featured = self._featured or (self._calls[0] if self._calls else None)
+        featured = self._featured or next((c for c in self._calls if c in self._calling), None)
         offline = self._lost_since is not None and now - self._lost_since >= self.offline_after_seconds
         return BoardView(
             site_name=self.site_name,
@@ -214,9 +233,21 @@ class Board:
 
     def _new_day(self) -> None:
         self._calls = []
+        self._calling = set()
         self._featured = None
         self._counters = {n: dataclasses.replace(r, state="closed", label=None) for n, r in self._counters.items()}
         self._fields = {code: dataclasses.replace(f, waiting=0) for code, f in self._fields.items()}
+
+    def _answered(self, counter: Any, label: Any) -> None:
+        """The call of ``label`` at ``counter`` is over (served, ended): history, not "now calling"."""
+        self._calling = {c for c in self._calling if (c.label, c.counter) != (label, counter)}
+        featured = self._featured
+        if featured is not None and (featured.label, featured.counter) == (label, counter):
+            self._featured = None
+
+    def _recent(self, called_at: Any, at: dt.datetime | None) -> bool:
+        when = _parse_time(called_at)
+        return at is None or when is None or at - when <= dt.timedelta(minutes=self.calling_minutes)
 
     def _shows_service(self, code: str) -> bool:
         if self.only_services is not None:

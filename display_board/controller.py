@@ -120,7 +120,7 @@ class BoardController:
 
     def on_snapshot(self, snapshot: dict[str, Any]) -> None:
         log.info("snapshot at seq %s", snapshot.get("seq"))
-        self.board.load_snapshot(snapshot)
+        self.board.load_snapshot(snapshot, self.wall_clock())
         self.on_change()
 
     def on_event(self, event: dict[str, Any]) -> None:

@@ -130,6 +130,7 @@ class BoardScreen(FloatLayout):
     featured_counter = StringProperty("")
     featured_name = StringProperty("")
     highlighted = BooleanProperty(False)
+    called_today = BooleanProperty(False)  # calls in the last calls list, whatever the big panel shows
     offline = BooleanProperty(False)
     synced = BooleanProperty(False)
     ticker_text = StringProperty("")
@@ -154,6 +155,7 @@ class BoardScreen(FloatLayout):
         self.featured_counter = f"Quầy {featured.counter}" if featured else ""
         self.featured_name = featured.counter_name if featured else ""
         self.highlighted = view.highlighted
+        self.called_today = bool(view.calls)
         self.offline = view.offline
         self.synced = view.synced
         ticker = " · ".join(t for t in (view.ticker_vi, view.ticker_en) if t)

@@ -43,7 +43,7 @@ from kiosk.core.decisions import Notice, ScanKind
 from kiosk.core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter
 from kiosk.core.shown_ticket import ShownTicket
 from kiosk.core.texts import Both, Catalogue
-from kiosk.tickets import TicketFlows
+from kiosk.tickets import TICKET, TicketFlows
 from queue_server.config.kiosk_options import KioskOptions, parse_window_size
 from queue_server.core.citizens import CitizenCard
 from queue_server.protocol.client import ConnectionStatus, NotConnected, RequestFailed
@@ -255,6 +255,8 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
         self.set_services(snapshot.get("services", []))
 
     def on_server_event(self, event: dict[str, Any]) -> None:
+        if event.get("ev") == "ticket.called" and self.root is not None and self.root.current == TICKET:
+            self.screen(TICKET).called(event.get("ticket"), event.get("counter"))
         if event.get("ev", "").startswith(("ticket.", "counter.", "day.")):
             self._refresh_trigger()
 

@@ -41,7 +41,9 @@ def _counters(value: Sequence[str]) -> tuple[str, ...]:
 
 @dataclasses.dataclass(frozen=True)
 class QueueTicket:
-    """A queue ticket. ``estimated_wait_minutes=None`` prints "not known yet"."""
+    """A queue ticket. ``estimated_wait_minutes=None`` prints "not known yet". ``go_now``: the
+    counter already calling this number (a pick-up ticket taken again once called): the paper
+    says to go there now, instead of people ahead and a wait."""
 
     centre_name: str
     number: str
@@ -54,9 +56,12 @@ class QueueTicket:
     qr_payload: str
     priority: str | None = None
     footer: str = ""
+    go_now: str | None = None
 
     def __post_init__(self) -> None:
         check_qr_payload(self.qr_payload)
+        if self.go_now is not None and not self.go_now.strip():
+            raise InvalidTicket("the counter to go to now is empty")
         if not self.number.strip():
             raise InvalidTicket("the ticket number is empty")
         if self.people_ahead < 0:

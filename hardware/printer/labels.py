@@ -30,6 +30,7 @@ class Labels:
     wait_unknown: Bilingual = Bilingual("chưa xác định", "not known yet")
     wait_short: Bilingual = Bilingual("dưới 1 phút", "under 1 min")  # not "~0 phút"
     minutes: Bilingual = Bilingual("phút", "min")
+    go_now: Bilingual = Bilingual("Mời đến Quầy {counter} ngay", "Please go to counter {counter} now")
     issued: Bilingual = Bilingual("Giờ lấy số", "Issued at")
     scan_to_follow: Bilingual = Bilingual(
         "Quét mã để theo dõi lượt của bạn", "Scan to follow your turn on your phone"

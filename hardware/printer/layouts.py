@@ -97,6 +97,16 @@ def _counters(counters: Sequence[str]) -> str:
     return ", ".join(counters) or "—"
 
 
+def _go_now(counter: str, labels: Labels, scale: _Scale) -> list[Block]:
+    """The number is being called now: go to its counter (a band, Vietnamese first)."""
+    return [
+        Space(scale(8)),
+        Text(labels.go_now.vi.format(counter=counter), scale(30), Weight.BOLD, max_lines=2, inverted=True),
+        Text(labels.go_now.en.format(counter=counter), scale(20), max_lines=2),
+        Space(scale(6)),
+    ]
+
+
 def _wait(minutes: int | None, labels: Labels) -> str:
     if minutes is None:
         return f"{labels.wait_unknown.vi} / {labels.wait_unknown.en}"
@@ -126,13 +136,16 @@ def render_queue_ticket(ticket: QueueTicket, width: int, labels: Labels = DEFAUL
             Space(scale(6)),
         ]
     blocks += _service(ticket.service_vi, ticket.service_en, scale)
-    blocks += [
-        Space(scale(6)),
-        _field(labels.counters, _counters(ticket.counters), scale),
-        _field(labels.people_ahead, str(ticket.people_ahead), scale),
-        _field(labels.estimated_wait, _wait(ticket.estimated_wait_minutes, labels), scale),
-        _field(labels.issued, _when(ticket.issued_at), scale),
-    ]
+    if ticket.go_now is not None:  # already called: where to go, not a wait
+        blocks += _go_now(ticket.go_now, labels, scale)
+    else:
+        blocks += [
+            Space(scale(6)),
+            _field(labels.counters, _counters(ticket.counters), scale),
+            _field(labels.people_ahead, str(ticket.people_ahead), scale),
+            _field(labels.estimated_wait, _wait(ticket.estimated_wait_minutes, labels), scale),
+        ]
+    blocks += [_field(labels.issued, _when(ticket.issued_at), scale)]
     blocks += _qr(ticket.qr_payload, labels.scan_to_follow, scale)
     blocks += _footer(ticket.footer, scale)
     return render_blocks(blocks, width, scale.margin)

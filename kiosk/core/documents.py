@@ -48,7 +48,16 @@ def queue_ticket(centre: str, ticket: Mapping[str, Any], mark: str | None, foote
         qr_payload=ticket["url"],
         priority=mark,
         footer=footer,
+        go_now=called_at(ticket),
     )
+
+
+def called_at(ticket: Mapping[str, Any]) -> str | None:
+    """The counter calling (or serving) this number right now, if one is: a pick-up ticket taken
+    again after it was called, or a number called as it was issued. The citizen goes there now."""
+    if ticket.get("state") in ("called", "serving") and ticket.get("counter") is not None:
+        return str(ticket["counter"])
+    return None
 
 
 def issued_document(

@@ -62,6 +62,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ticket.wait_unknown": ("Thời gian chờ: chưa xác định", "Estimated wait: not known yet"),
     "ticket.wait_short": ("Thời gian chờ dự kiến: dưới 1 phút", "Estimated wait: under a minute"),
     "ticket.counters": ("Quầy phục vụ: {counters}", "Counters: {counters}"),
+    "ticket.go_now": ("Mời đến Quầy {counter} ngay", "Please go to counter {counter} now"),
     "ticket.priority": ("Vé ưu tiên", "Priority ticket"),
     "ticket.appointment": ("Vé theo lịch hẹn", "Appointment ticket"),
     "ticket.late": (

@@ -10,6 +10,8 @@ from kivy.app import App
 from kivy.properties import BooleanProperty, DictProperty, ObjectProperty
 
 from kiosk.core import decisions
+from kiosk.core.documents import called_at
+from kiosk.core.texts import Language
 from kiosk.screens.widgets import KioskScreen, escape
 
 
@@ -29,6 +31,12 @@ class TicketScreen(KioskScreen):
         self.printing, self.fault = False, fault
         if self.ticket:
             self.show_paper()
+
+    def called(self, ticket: int, counter: int) -> None:
+        """The number on screen was just called (``ticket.called``): say where to go now."""
+        if self.ticket.get("id") == ticket:
+            self.ticket = {**self.ticket, "state": "called", "counter": counter}
+            self.refresh()
 
     def clear(self) -> None:
         self.ticket, self.late, self.printing, self.fault = {}, False, False, None
@@ -53,11 +61,15 @@ class TicketScreen(KioskScreen):
         lines = [texts("ticket.service", name=name)]
         if t.get("dossier"):
             lines.append(texts("pickup.ticket", code=t["dossier"]))
-        lines.append(texts("ticket.people_ahead", count=t.get("people_ahead", 0)))
-        wait = decisions.ticket_wait(t.get("estimated_wait_minutes"))
-        lines.append(texts(wait.key, **wait.params))
-        if t.get("counters"):
-            lines.append(texts("ticket.counters", counters=", ".join(str(c) for c in t["counters"])))
+        counter = called_at(t)
+        if counter is not None:  # being called already: where to go, in both languages, not a wait
+            lines += [texts.text("ticket.go_now", lang, counter=counter) for lang in Language]
+        else:
+            lines.append(texts("ticket.people_ahead", count=t.get("people_ahead", 0)))
+            wait = decisions.ticket_wait(t.get("estimated_wait_minutes"))
+            lines.append(texts(wait.key, **wait.params))
+            if t.get("counters"):
+                lines.append(texts("ticket.counters", counters=", ".join(str(c) for c in t["counters"])))
         if self.late:
             lines.append(texts("ticket.late"))
         self.ids.lines.text = escape("\n".join(lines))

@@ -168,5 +168,14 @@ class ReportDevice(Command):
 
 
 @dataclasses.dataclass(frozen=True)
+class ReferenceFee(Command):
+    """A counter (or the manager, an integration) gave the reference of a ticket's fee — a
+    dossier code — for its VietQR code: every code of that fee carries it from now on."""
+
+    ticket: int
+    reference: str
+
+
+@dataclasses.dataclass(frozen=True)
 class Tick(Command):
     """Time passes: open a new day, raise alarms for waits past their limit."""

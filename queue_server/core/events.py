@@ -35,6 +35,7 @@ class EventType(enum.StrEnum):
     APPOINTMENT_CANCELLED = "appointment.cancelled"
     ANNOUNCEMENT_CHANGED = "announcement.changed"
     DEVICE_STATUS = "device.status"
+    FEE_REFERENCED = "fee.referenced"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -34,6 +34,7 @@ def _day_opened(state: LobbyState, event: Event) -> None:
     state.day = day
     for ticket_id in [i for i, t in state.tickets.items() if t.day < day]:
         ticket = state.tickets.pop(ticket_id)
+        state.fee_references.pop(ticket_id, None)
         if state.codes.get(ticket.code) == ticket_id:
             del state.codes[ticket.code]
     for key in [k for k in state.last_number if k[1] < day]:
@@ -235,6 +236,10 @@ def _device_status(state: LobbyState, event: Event) -> None:
     state.devices[key] = DeviceStatus(d["device"], d["component"], d["ok"], d["detail"], since)
 
 
+def _fee_referenced(state: LobbyState, event: Event) -> None:
+    state.fee_references[event.data["ticket"]] = event.data["reference"]
+
+
 _APPLY: dict[EventType, Callable[[LobbyState, Event], None]] = {
     EventType.DAY_OPENED: _day_opened,
     EventType.TICKET_ISSUED: _issued,
@@ -256,4 +261,5 @@ _APPLY: dict[EventType, Callable[[LobbyState, Event], None]] = {
     EventType.APPOINTMENT_CANCELLED: _appointment_cancelled,
     EventType.ANNOUNCEMENT_CHANGED: _announcement,
     EventType.DEVICE_STATUS: _device_status,
+    EventType.FEE_REFERENCED: _fee_referenced,
 }

@@ -22,6 +22,7 @@ import queue_server.core.commands as commands
 import queue_server.core.counters as counters
 import queue_server.core.followups as followups
 import queue_server.core.notices as notices
+import queue_server.core.payments.fees as fees
 import queue_server.core.ratings as ratings
 import queue_server.core.tickets as tickets
 from queue_server.core.events import Event
@@ -54,6 +55,7 @@ _DECIDE: dict[type[commands.Command], Callable[[LobbyState, Any], list[Event]]] 
     commands.Tick: clock.tick,
     commands.SetAnnouncement: notices.set_announcement,
     commands.ReportDevice: notices.report_device,
+    commands.ReferenceFee: fees.reference_fee,
 }
 
 

@@ -38,6 +38,9 @@ class LobbyState:
     queues: dict[tuple[str, dt.date], list[QueueKey]] = dataclasses.field(default_factory=dict)
     # the waiting tickets transferred to one counter, by counter and day
     targeted: dict[tuple[int, dt.date], set[int]] = dataclasses.field(default_factory=dict)
+    # the reference a counter gave for a ticket's fee (a dossier code), by ticket id: the
+    # counter's receipt and the phone's code carry the same one
+    fee_references: dict[int, str] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.counters:

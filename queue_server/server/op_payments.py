@@ -7,7 +7,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from queue_server.config.settings import Role
-from queue_server.core import codes
+from queue_server.core import codes, commands
 from queue_server.core.payments import vietqr
 from queue_server.core.payments.fees import Fee, NoFee, fee_for
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
@@ -29,27 +29,37 @@ VIETQR_SVG = "/vietqr.svg"
 FEE_FIELDS = {"ticket": Field(int, required=False, minimum=1), "dossier": Field(str, required=False, max_length=40)}
 
 
-def ticket_fee(hub: Hub, session: Session, args: dict[str, Any]) -> tuple[Any, Fee]:
+async def ticket_fee(hub: Hub, session: Session, args: dict[str, Any]) -> tuple[Any, Fee]:
+    """The ticket's fee; a ``dossier`` given by a counter, the manager or an integration becomes
+    the fee's reference, kept in the log (``fee.referenced``) so that every code of that fee —
+    the receipt, the phone's ``/t/CODE/vietqr.svg``, after a restart too — carries the same one."""
     ticket = hub.lobby.state.ticket(own_or_given(hub, session, args["ticket"]))
-    dossier = args["dossier"] if session.role is not Role.PUBLIC else None
+    given = args["dossier"] if session.role is not Role.PUBLIC else None
     try:
-        return ticket, fee_for(hub.config.payment, ticket, dossier)
+        fee = fee_for(hub.config.payment, ticket, given or kept_reference(hub, ticket.id))
     except NoFee as exc:
         raise ProtocolError(ProtocolErrorCode.NO_FEE, str(exc)) from None
     except vietqr.VietQRError as exc:
         raise ProtocolError(ProtocolErrorCode.BAD_FIELD, str(exc), field="dossier") from None
+    if given:
+        await hub.execute(commands.ReferenceFee(now=hub.now(), ticket=ticket.id, reference=given))
+    return ticket, fee
+
+
+def kept_reference(hub: Hub, ticket_id: int) -> str | None:
+    return hub.lobby.state.fee_references.get(ticket_id)
 
 
 @operation("fee.qr", (Role.COUNTER, Role.MANAGER, Role.INTEGRATION, Role.PUBLIC), FEE_FIELDS)
 async def fee_qr(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
-    _, fee = ticket_fee(hub, session, args)
+    _, fee = await ticket_fee(hub, session, args)
     return {"fee": fee.as_dict()}
 
 
 @operation("fee.print", (Role.COUNTER,), FEE_FIELDS, officer=True)
 async def fee_print(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     """Print the fee's receipt, with its VietQR code, on the counter's own printer."""
-    ticket, fee = ticket_fee(hub, session, args)
+    ticket, fee = await ticket_fee(hub, session, args)
     url = session.device.printer if session.device else None
     if url is None:
         raise ProtocolError(ProtocolErrorCode.PRINTER_FAILED, "This counter has no printer in the configuration.")
@@ -88,8 +98,9 @@ def fee_page(hub: Hub, path: str) -> Page | None:
     code = path.removeprefix(codes.TICKET_PATH).removesuffix(VIETQR_SVG)
     if not codes.is_ticket_code(code) or code not in hub.lobby.state.codes:
         return not_found()
+    ticket = hub.lobby.state.ticket_by_code(code)
     try:
-        fee = fee_for(hub.config.payment, hub.lobby.state.ticket_by_code(code))
+        fee = fee_for(hub.config.payment, ticket, kept_reference(hub, ticket.id))  # the counter's, if it gave one
     except NoFee:
         return not_found()
     return Page(200, qr_svg(fee.payload), CONTENT_TYPES[".svg"], {"Cache-Control": "no-store"})

@@ -170,3 +170,28 @@ def test_burst_is_said_in_order_and_the_lost_server_shows_a_banner(
             await client.close()
 
     asyncio.run(scenario())
+
+
+def test_a_board_started_after_a_call_ended_shows_it_in_the_list_not_as_now_calling(
+    server_factory, short_pack: Path, tmp_path: Path
+) -> None:
+    server = server_factory({"board-hall": {"voice_pack": str(short_pack)}})
+
+    async def scenario() -> None:
+        await _issue(server.url, {"HT": 1})
+        counter = await _counter(server.url, 1)
+        label = await _call(counter)
+        await counter.ok("ticket.serve")
+        await counter.ok("ticket.complete")
+        board = await BoardProcess.start(server, "board-hall", "1366x768", tmp_path / "var", short_pack)
+        try:
+            state = await board.wait_for(lambda s: s["view"]["synced"] and s["live"], what="the snapshot")
+            assert state["view"]["featured"] is None and state["featured_text"] == ""  # not "Now calling"
+            assert [c["label"] for c in state["view"]["calls"]] == [label]  # in the last calls
+            assert state["spoken"] == []
+            await board.shot("restart-after-a-finished-call-1366x768.png")
+        finally:
+            await board.stop()
+        await counter.close()
+
+    asyncio.run(scenario())

@@ -105,3 +105,58 @@ def test_after_a_reconnect_old_calls_are_shown_not_said_and_recent_ones_are_said
     asyncio.run(scenario())
     assert len(player.played) == 3
     assert all(seconds > 1.0 for _, seconds in player.played)
+
+
+def test_a_board_started_later_shows_finished_and_forgotten_calls_as_history_not_now_calling(tmp_path: Path) -> None:
+    """A001 called and served to the end, A002 called and left (its citizen never came): 18
+    minutes later a board starts. Nothing is "now calling" — both are in the last calls list —
+    until A003 is called; a board started then shows A003."""
+    clock = Clock()
+
+    def started_board(url: str) -> tuple[Board, QueueClient]:
+        board = Board()
+        controller = BoardController(
+            board, Announcer(repeat=1, catch_up_window=dt.timedelta(seconds=20)), None,
+            monotonic=lambda: clock.now.timestamp(), wall_clock=clock,
+        )  # fmt: skip
+        return board, _board_client(url, controller)
+
+    async def scenario() -> None:
+        async with running_lobby(tmp_path / "lobby.db", clock=clock) as lobby:
+            kiosk = await lobby.client("kiosk")
+            for _ in range(3):
+                await kiosk.ok("ticket.issue", service="HT")
+            counter_1 = await lobby.officer("counter-1", "lan")
+            counter_2 = await lobby.officer("counter-2", "minh")
+            await counter_1.ok("ticket.call_next")  # A001 at 09:00
+            clock.advance(minutes=1)
+            await counter_2.ok("ticket.call_next")  # A002 at 09:01: nobody comes, nobody marks it
+            await counter_1.ok("ticket.serve")
+            clock.advance(minutes=2)
+            await counter_1.ok("ticket.complete")  # 09:03
+            clock.advance(minutes=18)  # 09:21: A001 finished 18 minutes ago, A002 called 20 minutes ago
+
+            board, client = started_board(lobby.url)
+            task = asyncio.create_task(client.run())
+            await client.wait_connected(5)
+            await _wait(lambda: board.view(0).synced)
+            view = board.view(clock.now.timestamp())
+            assert [c.label for c in view.calls] == ["A002", "A001"]  # history
+            assert view.featured is None, view.featured  # nothing under "now calling"
+            await client.close()
+            await task
+
+            await counter_1.ok("ticket.call_next")  # A003, now
+            board, client = started_board(lobby.url)
+            task = asyncio.create_task(client.run())
+            await client.wait_connected(5)
+            await _wait(lambda: board.view(0).synced)
+            view = board.view(clock.now.timestamp())
+            assert view.featured is not None and (view.featured.label, view.featured.counter) == ("A003", 1)
+            assert [c.label for c in view.calls] == ["A003", "A002", "A001"]
+            await counter_1.ok("ticket.serve")  # the citizen is at the counter: the call is answered
+            await _wait(lambda: board.view(0).featured is None)
+            await client.close()
+            await task
+
+    asyncio.run(scenario())

@@ -77,6 +77,7 @@ def test_a_snapshot_keeps_every_part_of_the_state() -> None:
         c.BookAppointment(now, "HT", at(10, 0), codes.booking()),
         c.SetAnnouncement(now, "Trung tâm nghỉ chiều thứ Bảy", "Closed on Saturday afternoon"),
         c.ReportDevice(now, "kiosk-1", "printer", False, "paper_out"),
+        c.ReferenceFee(now, 1, "000.00.16.H57-261201-0002"),
     ]:
         lobby.execute(command)
     served = next(t for t in lobby.state.tickets.values() if t.state is TicketState.DONE)

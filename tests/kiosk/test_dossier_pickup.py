@@ -8,12 +8,17 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from PIL import Image
+
+from hardware.printer.canvas import Text, render_blocks
+from hardware.printer.fonts import Weight
 from hardware.printer.sim import list_jobs
 from hardware.scanner.dedup import DEFAULT_WINDOW
 from hardware.simulators.scanner import SimulatedScanner
 from kiosk.core.decisions import Notice, due_line, pickup_refusal
 from kiosk.core.documents import ticket_footer
 from kiosk.core.texts import Catalogue, Language
+from queue_server.core import commands
 from tests.kiosk.support import (
     ARTEFACTS,
     INTEGRATION_TOKEN,
@@ -113,6 +118,67 @@ def test_receipts_in_progress_late_and_ready_and_the_pick_up_ticket(
                 await kiosk.tap("back")
                 await kiosk.wait_screen("home")
                 assert len(hub.lobby.state.tickets) == 1
+            finally:
+                assert await kiosk.close() == 0
+
+    asyncio.run(scenario())
+
+
+# a counter of the result-collection field alone: the pick-up number is called there
+COUNTER_10 = '\n[[counter]]\nnumber = 10\nname = "Quầy 10"\nservices = ["KQ"]\n'
+
+
+def on_paper(paper: Image.Image, line: str, size: int, weight: Weight = Weight.REGULAR, inverted: bool = False) -> bool:
+    """Whether the paper carries ``line`` as the 80 mm layouts draw a line of text (the same
+    dots, row for row, anywhere down the strip): the paper read back, without OCR."""
+    drawn = render_blocks([Text(line, size, weight, max_lines=2, inverted=inverted)], paper.width, paper.width // 24)
+    rows = [drawn.crop((0, y, drawn.width, y + 1)).tobytes() for y in range(drawn.height)]
+    strip = [paper.crop((0, y, paper.width, y + 1)).tobytes() for y in range(paper.height)]
+    return any(strip[y : y + len(rows)] == rows for y in range(len(strip) - len(rows) + 1))
+
+
+def test_a_pick_up_number_already_called_says_go_to_that_counter_now(
+    workdir: Path, scanner_url: str, scanner: SimulatedScanner
+) -> None:
+    """Quầy 10 calls K001 while the citizen is away; the receipt scanned again gives K001, and
+    the screen and the paper say "Mời đến Quầy 10 ngay", not "0 người trước" and a wait."""
+    port = free_port()
+    site = write_site(workdir, port, scanner_url)
+    site.write_text(site.read_text(encoding="utf-8") + CALENDAR + COUNTER_10, encoding="utf-8")
+    config = load(site)
+
+    async def scenario() -> None:
+        clock = Clock(config.site.tz)
+        async with queue_server(config, workdir / "lobby.db", port, clock) as hub:
+            await ask(port, INTEGRATION_TOKEN, "dossier.upsert", **READY)
+            kiosk = await Kiosk.start(site, ARTEFACTS / "dossier-pickup-called")
+            try:
+                await kiosk.wait_screen("home", 20)
+                scanner.scan(READY["code"])
+                await kiosk.wait_screen("dossier_result")
+                await kiosk.tap("pickup")
+                assert "K001" in text(await kiosk.wait_screen("ticket"))
+                assert (await kiosk.wait_printed())["fault"] is None
+                await kiosk.done()
+                await kiosk.wait_screen("home")
+
+                await hub.execute(commands.SignIn(now=clock(), counter=10, officer="Nguyễn Thị Lan"))
+                await hub.execute(commands.OpenCounter(now=clock(), counter=10))
+                await hub.execute(commands.CallNext(now=clock(), counter=10))  # "Mời … số K001 đến quầy số 10"
+                await asyncio.sleep(DEDUP)
+                scanner.scan(READY["code"])
+                await kiosk.wait_screen("dossier_result")
+                await kiosk.tap("pickup")
+                shown = text(await kiosk.wait_screen("ticket"))
+                assert "K001" in shown and "Mời đến Quầy 10 ngay" in shown, shown
+                assert "Please go to counter 10 now" in shown and "trước bạn" not in shown, shown
+                await kiosk.shot("called-go-now")
+                assert (await kiosk.wait_printed())["fault"] is None
+                paper = Image.open(list_jobs(workdir / "printer")[-1].png).convert("1")
+                assert on_paper(paper, "Mời đến Quầy 10 ngay", 30, Weight.BOLD, inverted=True)
+                assert on_paper(paper, "Please go to counter 10 now", 20)
+                assert not on_paper(paper, "Mời đến Quầy 1 ngay", 30, Weight.BOLD, inverted=True)
+                await kiosk.done()
             finally:
                 assert await kiosk.close() == 0
 

@@ -6,6 +6,7 @@ each event is exactly the list in docs/province.md "What leaves the site"; ``fre
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sqlite3
@@ -15,12 +16,16 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from queue_server.config.settings import PaymentSettings
 from queue_server.core.events import EventType
 from queue_server.shipping.redact import FREE_TEXT_KEYS, SCRUBBED, central_data, central_json, scrub
 from tests.integration.conftest import Clock, run, running_lobby
+from tests.integration.sites import site_config
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE, ID_NUMBER = "0912 345 678", "001099012345"
+DOSSIER = "000.00.16.H57-261201-0002"  # a fee's reference (fee.referenced): it opens the dossier's page
+PAYMENT = PaymentSettings(bank_bin="970436", account="0011000012345", account_name="TTPVHCC", fees={"HT": 50_000})
 TYPED = {"note": f"Gọi lại số {PHONE}", "reason": f"CCCD {ID_NUMBER} sai", "detail": f"kỹ thuật: {PHONE}"}
 
 
@@ -34,7 +39,7 @@ def documented() -> dict[str, set[str]]:
 
 async def a_day(db_path: Path, clock: Clock) -> dict[str, Any]:
     """Every event type, through real connections; the secrets the day made."""
-    async with running_lobby(db_path, clock=clock) as lobby:
+    async with running_lobby(db_path, dataclasses.replace(site_config(), payment=PAYMENT), clock=clock) as lobby:
         kiosk, manager, phone = await lobby.client("kiosk"), await lobby.client("manager"), await lobby.client()
         await phone.ok("hello")
         officer = await lobby.officer()  # counter.changed
@@ -43,6 +48,7 @@ async def a_day(db_path: Path, clock: Clock) -> dict[str, Any]:
         await officer.ok("ticket.call_next")
         await officer.ok("ticket.recall")
         await officer.ok("ticket.serve")
+        await officer.ok("fee.qr", ticket=served["id"], dossier=DOSSIER)  # fee.referenced
         await officer.ok("ticket.complete")
         await pad.ok("rating.submit", ticket=served["id"], score=1)  # rating.recorded, follow_up.opened
         await manager.ok("follow_up.close", item=served["id"], note=TYPED["note"])
@@ -90,7 +96,7 @@ def test_every_event_type_leaves_exactly_the_documented_fields_and_no_secret(tmp
         made = set().union(*(json.loads(central_json(t, x, d)).keys() for t, x, d in events if t == event_type))
         assert made == listed[event_type], (event_type, listed[event_type] - made)
     everything = " ".join(shipped)
-    for secret in (*secrets["codes"], *secrets["bookings"], PHONE, ID_NUMBER, "0912345678", "Nguyễn Văn An", *TYPED.values()):
+    for secret in (*secrets["codes"], *secrets["bookings"], DOSSIER, PHONE, ID_NUMBER, "0912345678", "Nguyễn Văn An", *TYPED.values()):
         assert secret not in everything, secret
 
 

@@ -6,8 +6,11 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Protocol
 
+from queue_server.core.commands import ReferenceFee
+from queue_server.core.events import Event, EventType
 from queue_server.core.model import Ticket
 from queue_server.core.payments import vietqr
+from queue_server.core.state import LobbyState
 
 
 class PaymentSettings(Protocol):
@@ -41,8 +44,19 @@ def ticket_reference(ticket: Ticket) -> str:
     return f"{ticket.label}-{ticket.day:%y%m%d}"
 
 
+def reference_fee(state: LobbyState, cmd: ReferenceFee) -> list[Event]:
+    """Keep the reference a counter gave for a ticket's fee (checked by :func:`fee_for` first);
+    nothing new when it is the one kept already."""
+    ticket = state.ticket(cmd.ticket)
+    if state.fee_references.get(ticket.id) == cmd.reference:
+        return []
+    data = {"ticket": ticket.id, "label": ticket.label, "service": ticket.service, "reference": cmd.reference}
+    return [Event(EventType.FEE_REFERENCED, cmd.now, data)]
+
+
 def fee_for(payment: PaymentSettings | None, ticket: Ticket, dossier: str | None = None) -> Fee:
-    """The fee of ``ticket``'s field, referenced by ``dossier`` when the counter gives one."""
+    """The fee of ``ticket``'s field, referenced by ``dossier`` when the counter gives one (or
+    gave one: ``LobbyState.fee_references``), else by the ticket's label and day."""
     if payment is None:
         raise NoFee("This centre takes no fee by VietQR (no [payment] in its configuration).")
     amount = payment.fees.get(ticket.service)

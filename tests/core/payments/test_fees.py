@@ -9,9 +9,14 @@ from collections.abc import Mapping
 
 import pytest
 
+from queue_server.core import commands as c
+from queue_server.core.errors import ErrorCode
+from queue_server.core.events import EventType
+from queue_server.core.lobby import Lobby
 from queue_server.core.model import Ticket
 from queue_server.core.payments import vietqr
 from queue_server.core.payments.fees import Fee, NoFee, fee_for, ticket_reference
+from tests.core.conftest import Centre
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,3 +58,21 @@ def test_no_fee_without_payment_terms_or_for_a_field_that_has_none() -> None:
         fee_for(None, TICKET)
     with pytest.raises(NoFee, match="The field DD has no fee"):
         fee_for(Terms(), dataclasses.replace(TICKET, service="DD"))
+
+
+def test_the_reference_a_counter_gave_is_kept_by_the_log_until_the_ticket_s_day_ends(centre: Centre) -> None:
+    ticket = centre.issue()
+    (event,) = centre.run(c.ReferenceFee(centre.now, ticket.id, "000.00.16.H57-261201-0002"))
+    assert (event.type, dict(event.data)) == (
+        EventType.FEE_REFERENCED,
+        {"ticket": ticket.id, "label": "A001", "service": "HT", "reference": "000.00.16.H57-261201-0002"},
+    )
+    assert centre.run(c.ReferenceFee(centre.now, ticket.id, "000.00.16.H57-261201-0002")) == []  # the same again
+    assert centre.run(c.ReferenceFee(centre.now, ticket.id, "HS-2026-000123"))  # a new one replaces it
+    replayed = Lobby(centre.site)
+    replayed.replay(centre.log)
+    assert replayed.state.fee_references == {ticket.id: "HS-2026-000123"} == centre.lobby.state.fee_references
+    centre.refuse(c.ReferenceFee(centre.now, 999, "HS-1"), ErrorCode.TICKET_UNKNOWN)
+    centre.at(8, day=1)
+    centre.tick()
+    assert centre.lobby.state.fee_references == {}  # yesterday's ticket is gone, and its reference
