@@ -113,11 +113,28 @@ def live_lag(dsn: str, files: list[Path], config: Path, seconds: float, rate: fl
     }
 
 
+def month_sites(sites: int) -> list[str]:
+    """The generated month's site ids, as ``GENERATE`` makes them: ``m-`` and the site's
+    number padded to the width of the largest (at least two digits), so none is cut."""
+    width = _width(sites)
+    return [f"m-{n:0{width}d}" for n in range(sites)]
+
+
+def _width(sites: int) -> int:
+    return max(2, len(str(sites - 1)))
+
+
+def month_parameters(sites: int, days: int, tickets: int, first: dt.date) -> dict[str, object]:
+    """``GENERATE``'s parameters; ``width``, the digits of a site's number (lpad cuts a
+    longer number short: ``m-100`` at width 2 was ``m-10``)."""
+    return {"sites": sites, "days": days, "tickets": tickets, "first": first, "width": _width(sites)}
+
+
 GENERATE = """
 INSERT INTO tickets (site, id, day, label, service, number, state, counter, officer,
                      issued_at, arrival_at, called_at, served_at, done_at, recalls, returns, rating,
                      wait_us, service_us)
-SELECT 'm-' || lpad(s::text, 2, '0'), d * 100000 + t, day, 'A' || t, svc, t,
+SELECT 'm-' || lpad(s::text, %(width)s, '0'), d * 100000 + t, day, 'A' || t, svc, t,
        CASE WHEN t %% 20 = 0 THEN 'no_show' ELSE 'done' END, 1 + t %% 10, 'officer.' || (1 + t %% 10),
        to_char(issued, 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"'),
        to_char(issued, 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"'),
@@ -156,7 +173,7 @@ def month_report(dsn: str, sites: int, tickets: int, first: dt.date) -> dict:
         following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
         central.ensure_partitions(conn, {first, following}, set())
         started = time.perf_counter()
-        conn.execute(GENERATE, {"sites": sites, "days": days, "tickets": tickets, "first": first})
+        conn.execute(GENERATE, month_parameters(sites, days, tickets, first))
         conn.execute(EVENTS)
         conn.execute("INSERT INTO sites (site) SELECT DISTINCT site FROM tickets ON CONFLICT DO NOTHING")
         conn.execute("INSERT INTO site_days (site, day) SELECT DISTINCT site, day FROM tickets ON CONFLICT DO NOTHING")
@@ -164,7 +181,7 @@ def month_report(dsn: str, sites: int, tickets: int, first: dt.date) -> dict:
         conn.execute("ANALYZE events")
         generated = time.perf_counter() - started
         (events,) = conn.execute("SELECT count(*) FROM events WHERE site LIKE 'm-%'").fetchone()
-        names = [f"m-{n:02d}" for n in range(sites)]
+        names = month_sites(sites)
         last = first + dt.timedelta(days=days - 1)
         started = time.perf_counter()
         summed = summaries.summarize_all(conn, TZ, last + dt.timedelta(days=1))

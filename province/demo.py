@@ -91,22 +91,25 @@ def main(argv: list[str]) -> int:
     try:
         dsn = cluster.create_database(DATABASE)
         for site, port in zip(SITES, ports, strict=True):
-            processes.append(_start_site(folder, site, port, dsn))
-        for port in ports:
-            _wait_healthy(f"http://127.0.0.1:{port}/healthz")
+            process, log_file, start = _start_site(folder, site, port, dsn)
+            processes.append(process)
+            _wait_listening(site, port, process, log_file, start)
+            _wait_healthy(f"http://127.0.0.1:{port}/healthz", process)
         (folder / "province.toml").write_text(PROVINCE.format(dsn=dsn), encoding="utf-8")
         config = parse_province((folder / "province.toml").read_text(encoding="utf-8"), str(folder / "province.toml"))
-        print(
+        running = (
             f"\nThe province demo is running (Ctrl-C stops it):\n"
             f"  province dashboard  http://127.0.0.1:{args.port}/province   token demo-province-token"
             f" (or demo-district-token: the district only)\n"
             + "".join(f"  site {s.site:<14} http://127.0.0.1:{p}/dashboard\n" for s, p in zip(SITES, ports, strict=True))
-            + f"  files               {folder}\n",
-            flush=True,
+            + f"  files               {folder}\n"
         )
-        asyncio.run(_serve(config, args.port, ports, args.traffic_seconds))
+        asyncio.run(_serve(config, args.port, ports, args.traffic_seconds, running))
     except KeyboardInterrupt:
         pass
+    except DemoFailed as exc:
+        print(f"motcua-central demo: {exc}", file=sys.stderr, flush=True)
+        return 1
     finally:
         for process in processes:
             process.terminate()
@@ -118,34 +121,74 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _start_site(folder: Path, site: DemoSite, port: int, dsn: str) -> subprocess.Popen[bytes]:
+class DemoFailed(RuntimeError):
+    """A part of the demo did not come up: the demo stops, saying which and why."""
+
+
+def _start_site(folder: Path, site: DemoSite, port: int, dsn: str) -> tuple[subprocess.Popen[bytes], Path, int]:
+    """The site's ``motcua-server``, its log file and where in it this run begins."""
     text = (ASSETS / site.asset).read_text(encoding="utf-8")
     text += f'\n# Added by motcua-central demo: ship the log to the demo province.\n[central]\ndsn = "{dsn}"\n'
     config = folder / f"{site.site}.toml"
     config.write_text(text, encoding="utf-8")
-    log_file = (folder / f"{site.site}.log").open("ab")
-    return subprocess.Popen(
-        [sys.executable, "-m", "queue_server.cli", "--config", str(config), "--db", str(folder / f"{site.site}.db"), "--port", str(port)],
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-    )
+    log_path = folder / f"{site.site}.log"
+    with log_path.open("ab") as log_file:
+        start = log_file.tell()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "queue_server.cli", "--config", str(config), "--db", str(folder / f"{site.site}.db"), "--port", str(port)],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    return process, log_path, start
 
 
-def _wait_healthy(url: str, timeout: float = 30) -> None:
+def _wait_listening(site: DemoSite, port: int, process: subprocess.Popen[bytes], log_path: Path, start: int, timeout: float = 60) -> None:
+    """Until the site's own server says it listens on its port (the line ``motcua-server``
+    prints once bound): not whatever else answers there. Raises :class:`DemoFailed` if it
+    exits first (the port taken by another lobby, say) or says nothing in ``timeout`` s."""
+    bound = f"listening on ws://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while True:
+        with log_path.open("rb") as log_file:
+            log_file.seek(start)
+            said = log_file.read().decode("utf-8", "replace")
+        if bound in said:
+            return
+        if process.poll() is not None:
+            last = next((line for line in reversed(said.splitlines()) if line.strip()), "")
+            raise DemoFailed(
+                f"the site {site.site} did not start on port {port} (it exited with {process.returncode}: {last.strip()})."
+                f" Is the port taken, by another lobby perhaps? Choose others with --site-ports; its log: {log_path}"
+            )
+        if time.monotonic() > deadline:
+            raise DemoFailed(f"the site {site.site} said nothing of port {port} in {timeout:.0f} s; its log: {log_path}")
+        time.sleep(0.1)
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
         with contextlib.suppress(OSError):
             with urllib.request.urlopen(url, timeout=1) as response:
                 if response.status == 200:
                     return
         time.sleep(0.2)
-    raise RuntimeError(f"no answer from {url} after {timeout:.0f} s")
+    raise DemoFailed(f"no answer from {url} after {timeout:.0f} s" if process.poll() is None else f"the site at {url} exited with {process.returncode}")
 
 
-async def _serve(config, port: int, site_ports: list[int], every: float) -> None:
-    traffic = [asyncio.create_task(_traffic(site, p, every)) for site, p in zip(SITES, site_ports, strict=True)] if every > 0 else []
+async def _serve(config, port: int, site_ports: list[int], every: float, running: str) -> None:
+    """The province server; once it listens, ``running`` said and the traffic started."""
+    traffic: list[asyncio.Task[None]] = []
+
+    def ready(server: object) -> None:
+        print(running, flush=True)
+        if every > 0:
+            traffic.extend(asyncio.create_task(_traffic(site, p, every)) for site, p in zip(SITES, site_ports, strict=True))
+
     try:
-        await run(Province(config, Database(config.dsn)), "127.0.0.1", port)
+        await run(Province(config, Database(config.dsn)), "127.0.0.1", port, ready)
+    except OSError as exc:
+        raise DemoFailed(f"the province server could not listen on port {port} ({exc.strerror}); choose another with --port") from None
     finally:
         for task in traffic:
             task.cancel()

@@ -52,7 +52,8 @@ class Namer:
         return str(found)
 
     def levels(self, sites: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
-        """The rating scale, best first (the sites' own when they share one)."""
+        """The rating scale, best first: the sites' own when they share one; on several
+        scales, every score of any of them ("Mức 5"), as a total's counts add up by score."""
         scales = {
             tuple((r["score"], r["name_vi"]) for r in self.configs[s].get("rating_scale", ()))
             for s in sites
@@ -60,6 +61,8 @@ class Namer:
         }
         if len(scales) == 1 and (scale := next(iter(scales))):
             return tuple(sorted(scale, key=lambda level: -level[0]))
+        if len(scales) > 1:
+            return tuple((score, f"Mức {score}") for score in sorted({s for scale in scales for s, _ in scale}, reverse=True))
         return LEVELS
 
 

@@ -16,7 +16,8 @@ import dataclasses
 import datetime as dt
 import enum
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -79,21 +80,48 @@ def build(
     scale: Sequence[int] = (1, 2, 3, 4),
 ) -> ProvinceReport:
     """The figures from the sites' day summaries (replication/summaries.py; a day not summed
-    yet is summed from its tickets here, the same way), all read in one snapshot. Raises
-    :class:`queue_server.store.reports.ReportRangeError` for a bad span."""
+    yet is summed from its tickets here, the same way), all read in one snapshot. Ratings are
+    on each site's own scale (its newest configuration snapshot; ``scale`` for a site that sent
+    none). Raises :class:`queue_server.store.reports.ReportRangeError` for a bad span."""
     check_range(first, last)
     dim, columns = _GROUPS[by]
     params = {**parameters(tz), "sites": list(sites), "first": first, "last": last}
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         conn.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        scales = Scales(_site_scales(conn, sites), tuple(sorted(scale)))
         _sum_fresh_days(conn, dim, params)
         groups = _groups(conn, dim, columns, params)
         total = _Found.merged(groups.values())  # a grouping's rows hold every ticket between them
         _find_p90(conn, dim, (), params, {(): total})
-    rows = [Row(*_site_and_key(by, key), _figures(found, scale)) for key, found in groups.items()]
+    rows = []
+    for key, found in groups.items():
+        site, value = _site_and_key(by, key)
+        rows.append(Row(site, value, _figures(found, scales, (site,) if site else sites)))
     rows.sort(key=lambda r: (r.site or "", r.key is None, str(r.key)))
-    return ProvinceReport(first, last, by, tuple(sites), _figures(total, scale), tuple(rows), total.hours)
+    return ProvinceReport(first, last, by, tuple(sites), _figures(total, scales, sites), tuple(rows), total.hours)
+
+
+@dataclasses.dataclass(frozen=True)
+class Scales:
+    """The rating scale of each site (its scores, lowest first); ``default`` for the others."""
+
+    sites: Mapping[str, tuple[int, ...]]
+    default: tuple[int, ...]
+
+    def of(self, site: str) -> tuple[int, ...]:
+        return self.sites.get(site, self.default)
+
+
+def _site_scales(conn: psycopg.Connection[Any], sites: Sequence[str]) -> dict[str, tuple[int, ...]]:
+    """Each site's rating scale, from its newest configuration snapshot that has one."""
+    rows = conn.execute(
+        "SELECT DISTINCT ON (site) site, config->'rating_scale' FROM site_configs"
+        " WHERE site = ANY(%s) AND jsonb_array_length(coalesce(config->'rating_scale', '[]')) > 0"
+        " ORDER BY site, taken_at DESC",
+        [list(sites)],
+    )
+    return {site: tuple(sorted(int(level["score"]) for level in levels)) for site, levels in rows}
 
 
 def _rows(dim: Dim) -> str:
@@ -130,11 +158,12 @@ def _groups(conn: psycopg.Connection[Any], dim: Dim, columns: tuple[str, ...], p
         if rows:  # (a total of no row at all is one row of nothing)
             found[key] = _Found(sums)
     for row in conn.execute(
-        f"SELECT {prefix}s, sum(n) FROM {_rows(dim)} d,"
-        f" unnest(d.rating_scores, d.rating_counts) AS u(s, n) GROUP BY {prefix}s",
+        f"SELECT {prefix}d.site, s, sum(n) FROM {_rows(dim)} d,"
+        f" unnest(d.rating_scores, d.rating_counts) AS u(s, n) GROUP BY {prefix}d.site, s",
         params,
     ):
-        found[tuple(row[:width])].ratings[int(row[width])] = int(row[width + 1])
+        site, score, count = row[width:]
+        found[tuple(row[:width])].ratings.setdefault(site, {})[int(score)] = int(count)
     _find_p90(conn, dim, columns, params, found)
     return found
 
@@ -169,7 +198,8 @@ def _find_p90(conn: psycopg.Connection[Any], dim: Dim, columns: tuple[str, ...],
 
 class _Found:
     """A group's sums as read: counts, wait and service sums; how many waits lie below
-    each step of the ladder; arrivals by hour; ratings; its p90 wait once found."""
+    each step of the ladder; arrivals by hour; ratings by site (site → score → count); its p90
+    wait once found."""
 
     def __init__(self, sums: list[int]) -> None:
         self.issued, *rest = sums
@@ -177,7 +207,7 @@ class _Found:
         self.wait_sum, self.wait_count, self.service_sum, self.service_count = rest[len(STATES) : len(STATES) + 4]
         self.below = tuple(rest[len(STATES) + 4 : len(STATES) + 4 + STEPS])  # below[i]: waits in steps 0..i
         self.hours = tuple(rest[len(STATES) + 4 + STEPS :])  # arrivals by hour of the day
-        self.ratings: dict[int, int] = {}
+        self.ratings: dict[str, dict[int, int]] = {}
         self.p90: int | None = None
 
     @classmethod
@@ -193,8 +223,10 @@ class _Found:
             total.service_count += group.service_count
             total.below = tuple(a + b for a, b in zip(total.below, group.below, strict=True))
             total.hours = tuple(a + b for a, b in zip(total.hours, group.hours, strict=True))
-            for score, count in group.ratings.items():
-                total.ratings[score] = total.ratings.get(score, 0) + count
+            for site, ratings in group.ratings.items():
+                mine = total.ratings.setdefault(site, {})
+                for score, count in ratings.items():
+                    mine[score] = mine.get(score, 0) + count
         return total
 
     def rank(self) -> tuple[int, int]:
@@ -216,12 +248,39 @@ def _site_and_key(by: By, key: tuple[Any, ...]) -> tuple[str | None, str | int |
     return site, int(value) if by is By.COUNTER else value
 
 
-def _figures(found: _Found, scale: Sequence[int]) -> Figures:
-    return assemble(
+def _figures(found: _Found, scales: Scales, sites: Sequence[str]) -> Figures:
+    """The figures by the sites' own function. The group's ``sites`` on one rating scale: its
+    figures on that scale, as each site's own report makes them. On several scales (sites
+    rated 1–4 and 1–5 in one total): every rating placed on 0–100 on its own site's scale
+    (lowest 0, highest 100), the satisfaction index their mean over all ratings; the counts
+    by score added up; no average score, as scores of different scales are not one measure."""
+    ratings: dict[int, int] = {}
+    for by_score in found.ratings.values():
+        for score, count in by_score.items():
+            ratings[score] = ratings.get(score, 0) + count
+    used = {scales.of(site) for site in (*sites, *found.ratings)}
+    scale = next(iter(used)) if len(used) == 1 else scales.default
+    figures = assemble(
         found.states,
         issued=found.issued,
         waits=(found.wait_sum, found.wait_count, found.p90),
         services=(found.service_sum, found.service_count),
-        ratings={score: found.ratings.get(score, 0) for score in sorted(scale)} | found.ratings,
+        ratings={score: 0 for score in scale} | dict(sorted(ratings.items())),
         scale=scale,
     )
+    if len(used) == 1:
+        return figures
+    return dataclasses.replace(figures, average_rating=None, satisfaction_index=_mixed_index(found.ratings, scales))
+
+
+def _mixed_index(ratings: Mapping[str, Mapping[int, int]], scales: Scales) -> float | None:
+    """The mean of the ratings each placed on 0–100 on its own site's scale, to one decimal
+    (exact: the sum is one fraction of whole numbers)."""
+    points, count = Fraction(0), 0
+    for site, by_score in ratings.items():
+        low, high = min(scales.of(site)), max(scales.of(site))
+        for score, n in by_score.items():
+            count += n
+            if high > low:
+                points += Fraction(100 * (score - low) * n, high - low)
+    return round(float(points / count), 1) if count else None

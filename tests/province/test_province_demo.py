@@ -8,6 +8,7 @@ import json
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,7 +17,9 @@ from pathlib import Path
 
 from province.cluster import home
 from tests.integration.client import Client
+from tests.support.demo import DEMO
 from tests.support.ports import free_port
+from tests.support.servers import ServerProcess
 
 
 def test_the_demo_province_comes_up_with_two_sites_and_stops_on_ctrl_c(tmp_path: Path) -> None:
@@ -71,5 +74,43 @@ def test_the_demo_province_comes_up_with_two_sites_and_stops_on_ctrl_c(tmp_path:
     assert demo.returncode == 0, out
     assert f"http://127.0.0.1:{port}/province" in out and "demo-province-token" in out
     for stopped in (pg_port, a, b):  # the cluster and both sites
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", stopped)) != 0, f"something still listens on port {stopped}"
+
+
+def test_the_demo_stops_and_says_why_when_a_sites_port_is_taken(tmp_path: Path) -> None:
+    """Another lobby (the demo centre of `make run`) already on the first site's port: the
+    demo's own site cannot listen there. The demo says so and stops — it never says
+    "running", nor sends its traffic into the lobby that was there."""
+    occupant = ServerProcess(DEMO, tmp_path / "occupant.db").start()
+    folder = tmp_path / "province"
+    port, pg_port, b = (free_port() for _ in range(3))
+    try:
+        demo = subprocess.Popen(
+            [sys.executable, "-m", "province.cli", "demo", "--dir", str(folder), "--pg-port", str(pg_port),
+             "--port", str(port), "--site-ports", f"{occupant.port},{b}", "--traffic-seconds", "0.1"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert demo.stdout is not None
+        said = ""
+        for line in demo.stdout:  # to its end (the demo exits), or to a "running" it must not say
+            said += line
+            if "running" in line:
+                for _ in range(3):  # the traffic's first tickets, wherever they go
+                    said += demo.stdout.readline()
+                demo.send_signal(signal.SIGINT)
+                break
+        out, errors = demo.communicate(timeout=60)
+        said, errors = said + out, errors or ""
+        assert occupant.writable()  # the lobby that was there still is
+    finally:
+        occupant.stop()
+        shutil.rmtree(home(folder / "pg"), ignore_errors=True)
+    assert demo.returncode == 1 and "running" not in said, said + errors
+    assert f"the site tayninh-hcc did not start on port {occupant.port}" in errors, errors
+    assert "--site-ports" in errors
+    with sqlite3.connect(tmp_path / "occupant.db") as conn:
+        assert conn.execute("SELECT count(*) FROM tickets").fetchone() == (0,)
+    for stopped in (pg_port, b, port):  # the cluster, the other site, the province: none left
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", stopped)) != 0, f"something still listens on port {stopped}"

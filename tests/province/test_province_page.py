@@ -4,7 +4,9 @@ live, a site's drill-down, a report and its Excel download."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import io
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -22,11 +24,11 @@ from tests.web.pages import wait
 class ProvinceServer:
     """The province server on its own thread and event loop, on a free port."""
 
-    def __init__(self, config) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, config, clock=None) -> None:  # type: ignore[no-untyped-def]
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
-        self.server = asyncio.run_coroutine_threadsafe(start(Province(config, Database(config.dsn)), "127.0.0.1", 0), self.loop).result(20)
+        self.server = asyncio.run_coroutine_threadsafe(start(Province(config, Database(config.dsn), clock), "127.0.0.1", 0), self.loop).result(20)
         self.url = f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}"
 
     def stop(self) -> None:
@@ -76,6 +78,79 @@ def test_the_director_reads_the_province_in_the_browser(province, tmp_path: Path
         assert rows[1][:2] == ["Đơn vị (Site)", "Cán bộ (Officer)"]
         assert ["UBND xã An Bình", "Nguyễn Thị Lan"] in [r[:2] for r in rows]
         assert rows[-1][1] == "Tổng cộng (Total)" and rows[-1][2] == 16
+    finally:
+        driver.quit()
+        server.stop()
+
+
+
+def sign_in(driver, token: str, who: str) -> None:  # type: ignore[no-untyped-def]
+    wait(driver, "#token-form h1", "Đăng nhập — Trung tâm tỉnh")
+    driver.find_element(By.ID, "device-token").send_keys(token)
+    driver.find_element(By.ID, "token-save").click()
+    wait(driver, "#who", who)
+
+
+def test_the_province_sign_in_is_the_provinces_and_another_manager_can_switch_in(province, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The sign-in is the province's, Vietnamese first; "Đổi tài khoản" lets another manager in
+    on the same browser, whose token is the one kept then."""
+    config, _ = province
+    server = ProvinceServer(config)
+    driver = new_browser(tmp_path)
+    try:
+        driver.get(f"{server.url}/province")
+        heading = wait(driver, "#token-form h1")
+        assert heading.text.startswith("Đăng nhập — Trung tâm tỉnh") and "Device" not in driver.page_source
+        assert driver.title.startswith("Đăng nhập — Trung tâm tỉnh")
+        sign_in(driver, "district-a-manager-token", "Lê Thị Huyện")
+        wait(driver, "#sites tbody", "UBND xã An Bình")
+        assert "UBND phường 1" not in driver.find_element(By.ID, "sites").text
+        driver.find_element(By.ID, "switch-account").click()  # the director, on the same browser
+        assert driver.execute_script("return localStorage.getItem('motcua.token.province')") is None
+        sign_in(driver, "province-director-token", "Trần Văn Giám")
+        wait(driver, "#sites tbody", "UBND phường 1")
+        driver.refresh()  # the director's token is the one kept now
+        wait(driver, "#who", "Trần Văn Giám")
+        screenshot(driver, "province-switched-account")
+    finally:
+        driver.quit()
+        server.stop()
+
+
+def test_a_wait_under_ten_minutes_reads_in_minutes_and_seconds(province, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config, dbs = province
+    with sqlite3.connect(dbs["xa-an-binh"]) as conn:
+        (oldest,) = conn.execute("SELECT min(arrival_at) FROM tickets WHERE state = 'waiting'").fetchone()
+    now = dt.datetime.fromisoformat(oldest) + dt.timedelta(minutes=3, seconds=24)  # its oldest citizen has waited 3:24
+    server = ProvinceServer(config, lambda: now)
+    driver = new_browser(tmp_path)
+    try:
+        driver.get(f"{server.url}/province")
+        wait(driver, "#device-token").send_keys("province-director-token")
+        driver.find_element(By.ID, "token-save").click()
+        row = wait(driver, '#sites tr[data-site="xa-an-binh"]')
+        assert row.find_elements(By.TAG_NAME, "td")[2].text == "3 phút 24 giây"
+    finally:
+        driver.quit()
+        server.stop()
+
+
+def test_a_chart_across_sites_names_each_bars_officer_and_site(province, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config, _ = province
+    server = ProvinceServer(config)
+    driver = new_browser(tmp_path)
+    try:
+        driver.get(f"{server.url}/province")
+        wait(driver, "#device-token").send_keys("province-director-token")
+        driver.find_element(By.ID, "token-save").click()
+        wait(driver, "#sites tbody", "UBND phường 1")
+        driver.find_element(By.ID, "by").send_keys("Cán bộ")
+        driver.find_element(By.ID, "report-show").click()
+        wait(driver, "#report-table", "Nguyễn Thị Lan")
+        labels = [t.text for t in driver.find_elements(By.CSS_SELECTOR, "#chart-served svg text")]
+        assert "Nguyễn Thị Lan" in labels and "Trần Văn Minh" in labels, labels
+        assert "UBND xã An Bình" in labels and "UBND phường 1" in labels, labels
+        screenshot(driver, "province-chart-across-sites")
     finally:
         driver.quit()
         server.stop()

@@ -8,9 +8,11 @@ function svg(tag, attrs = {}, text = null) {
   return node;
 }
 
-// values: numbers (null counts as 0); labels: strings under the bars; colors: one or per bar.
+// values: numbers (null counts as 0); labels: strings under the bars (a "\n" makes two lines);
+// colors: one or per bar.
 export function barChart(values, labels, { title = "", colors = "#0b4f9c", width = 520, height = 260, unit = "" } = {}) {
-  const top = 44, bottom = 30, left = 40, right = 8;
+  const lines = labels.some((label) => String(label).includes("\n")) ? 2 : 1;
+  const top = 44, bottom = 30 + 14 * (lines - 1), left = 40, right = 8;
   const plotW = width - left - right, plotH = height - top - bottom;
   const max = Math.max(1, ...values.map((v) => v || 0));
   const step = niceStep(max);
@@ -30,13 +32,15 @@ export function barChart(values, labels, { title = "", colors = "#0b4f9c", width
     const x = left + i * slot + (slot - barW) / 2;
     const color = Array.isArray(colors) ? colors[i % colors.length] : colors;
     const bar = svg("rect", { x, y: top + plotH - h, width: barW, height: Math.max(h, 0), fill: color });
-    bar.append(svg("title", {}, `${labels[i]}: ${value}${unit}`));
+    bar.append(svg("title", {}, `${String(labels[i]).replace("\n", " — ")}: ${value}${unit}`));
     root.append(bar);
     if (value > 0 && slot > 18) root.append(svg("text", { x: x + barW / 2, y: top + plotH - h - 4, "text-anchor": "middle" }, String(value)));
     const every = Math.ceil(values.length / 24);
     if (i % every === 0) {
-      const label = String(labels[i]);
-      root.append(svg("text", { x: x + barW / 2, y: top + plotH + 16, "text-anchor": "middle" }, label.length > 16 ? label.slice(0, 15) + "…" : label));
+      // a label of two lines ("officer\nsite"): each line under the other, each cut on its own
+      String(labels[i]).split("\n").slice(0, 2).forEach((line, n) => {
+        root.append(svg("text", { x: x + barW / 2, y: top + plotH + 16 + 14 * n, "text-anchor": "middle" }, line.length > 16 ? line.slice(0, 15) + "…" : line));
+      });
     }
   });
   return root;

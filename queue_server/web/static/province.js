@@ -1,7 +1,7 @@
 // The province dashboard (motcua-central, docs/province.md): every site the manager sees,
 // live; one site's drill-down; reports across sites with CSV and Excel downloads.
 import { barChart } from "./charts.js";
-import { $, el, errorText, fill, forgetToken, minutes, number, QueueConnection, saveFile, showStatus, storedToken, tokenForm } from "./mc.js";
+import { $, el, errorText, fill, forgetToken, minutes, number, QueueConnection, saveFile, showStatus, storedToken, storeToken } from "./mc.js";
 
 const DEVICE = "province";
 const REFRESH_MS = 5000;
@@ -12,20 +12,76 @@ let chosen = null; // the site drilled into
 let timer = null;
 
 function start(token) {
-  conn = new QueueConnection({
+  const mine = new QueueConnection({
     hello: { token },
     onHello: (reply) => {
+      if (conn !== mine) return;
       $("#province-name").textContent = reply.province;
+      document.title = `${reply.province} – Điều hành cấp tỉnh`;
       $("#who").textContent = reply.manager.name + (reply.whole_province ? " · toàn tỉnh" : ` · ${reply.sites.length} đơn vị`);
+      $("#switch-account").hidden = false;
       build(reply);
       refresh();
     },
-    onStatus: (status) => showStatus($("#status"), status),
+    onStatus: (status) => { if (conn === mine) showStatus($("#status"), status); },
     onFatal: (error) => {
+      if (conn !== mine) return;
       forgetToken(DEVICE);
-      tokenForm($("#main"), DEVICE, "Mã không đúng. " + errorText(error), start);
+      signIn("Mã không đúng. " + errorText(error));
     },
-  }).start();
+  });
+  conn = mine;
+  mine.start();
+}
+
+// The manager's sign-in: their token, kept in this browser until "Đổi tài khoản".
+function signIn(message) {
+  const input = el("input", { type: "password", id: "device-token", autocomplete: "off", "aria-label": "Mã quản lý" });
+  const error = el("p", { class: "error", id: "token-error" }, message || "");
+  const form = el("form", { class: "card setup", id: "token-form" },
+    el("h1", {}, "Đăng nhập — Trung tâm tỉnh ", el("span", { class: "en" }, "Province sign-in")),
+    el("p", {}, "Nhập mã quản lý (token) của anh/chị trong tệp cấu hình của tỉnh. Mã được lưu trên trình duyệt này cho đến khi bấm “Đổi tài khoản”."),
+    el("label", { for: "device-token" }, "Mã quản lý ", el("span", { class: "en" }, "Manager token")),
+    input,
+    error,
+    el("button", { type: "submit", class: "big primary", id: "token-save" }, "Đăng nhập ", el("span", { class: "en" }, "Sign in")));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const token = input.value.trim();
+    if (!token) {
+      error.textContent = "Hãy nhập mã quản lý. Enter your manager token.";
+      return;
+    }
+    storeToken(DEVICE, token);
+    start(token);
+  });
+  document.title = "Đăng nhập — Trung tâm tỉnh · Một Cửa";
+  fill($("#main"), form);
+  input.focus();
+}
+
+// Another manager signs in on this browser: the connection closed, the token forgotten.
+function switchAccount() {
+  const old = conn;
+  conn = null;
+  chosen = null;
+  clearTimeout(timer);
+  if (old) old.stop();
+  forgetToken(DEVICE);
+  $("#switch-account").hidden = true;
+  $("#who").textContent = "";
+  $("#province-name").replaceChildren("Điều hành cấp tỉnh ", el("span", { class: "en" }, "Province dashboard"));
+  showStatus($("#status"), "stopped");
+  signIn("");
+}
+
+// A wait: minutes and seconds under 10 minutes ("3 phút 24 giây"), whole minutes above.
+function wait(value) {
+  if (value === null || value === undefined) return "—";
+  if (value >= 10) return minutes(value);
+  const seconds = Math.round(value * 60);
+  const whole = Math.floor(seconds / 60);
+  return seconds % 60 ? `${whole} phút ${String(seconds % 60).padStart(2, "0")} giây` : `${whole} phút`;
 }
 
 function build(hello) {
@@ -63,12 +119,16 @@ function build(hello) {
 
 async function refresh() {
   clearTimeout(timer);
+  const mine = conn;
   try {
-    const live = await conn.request("province.live");
+    const live = await mine.request("province.live");
+    if (conn !== mine) return;
     drawSites(live.sites);
-    if (chosen) drawDetail((await conn.request("province.site", { site: chosen })).site);
+    if (chosen) drawDetail((await mine.request("province.site", { site: chosen })).site);
+    if (conn !== mine) return;
     $("#live-error").textContent = "";
   } catch (error) {
+    if (conn !== mine) return; // signed out meanwhile
     $("#live-error").textContent = errorText(error);
   }
   timer = setTimeout(refresh, REFRESH_MS);
@@ -84,7 +144,7 @@ function drawSites(sites) {
   fill($("#sites tbody"), sites.map((s) =>
     el("tr", { "data-site": s.site, class: s.alarms || s.dossiers_overdue ? "late" : null },
       el("td", {}, el("a", { href: "#", onclick: (e) => { e.preventDefault(); chosen = s.site; refresh(); } }, s.name)),
-      el("td", { class: "num" }, s.waiting), el("td", { class: "num" }, minutes(s.longest_wait_minutes)),
+      el("td", { class: "num" }, s.waiting), el("td", { class: "num" }, wait(s.longest_wait_minutes)),
       el("td", { class: "num" }, s.served), el("td", { class: "num" }, `${s.counters_open}/${s.counters}`),
       el("td", { class: "num" }, s.alarms ? el("span", { class: "badge bad" }, s.alarms) : "0"),
       el("td", { class: "num dossiers" }, s.dossiers_overdue ? el("span", { class: "badge bad" }, s.dossiers_overdue) : "0", ` / ${s.dossiers_due_soon}`),
@@ -102,7 +162,7 @@ function drawDetail(site) {
       el("tr", {}, el("th", {}, "Lĩnh vực"), el("th", { class: "num" }, "Đang chờ"), el("th", { class: "num" }, "Chờ lâu nhất"),
         el("th", { class: "num" }, "Giới hạn"), el("th", { class: "num" }, "Đã cấp"), el("th", { class: "num" }, "Đã phục vụ")),
       site.fields.map((f) => el("tr", { class: f.longest_wait_minutes > f.limit_minutes ? "late" : null },
-        el("td", {}, f.name), el("td", { class: "num" }, f.waiting), el("td", { class: "num" }, minutes(f.longest_wait_minutes)),
+        el("td", {}, f.name), el("td", { class: "num" }, f.waiting), el("td", { class: "num" }, wait(f.longest_wait_minutes)),
         el("td", { class: "num" }, minutes(f.limit_minutes)), el("td", { class: "num" }, f.issued), el("td", { class: "num" }, f.served)))),
     el("h3", {}, "Quầy"),
     el("table", { id: "detail-counters" },
@@ -133,14 +193,17 @@ async function showReport() {
     const t = r.total;
     const head = el("tr", {}, el("th", {}, BY_VI[r.by]), ...["Đã cấp", "Đã phục vụ", "Vắng mặt", "Chờ TB", "Chờ P90", "Phục vụ TB", "Đánh giá", "Chỉ số hài lòng"].map((h) => el("th", { class: "num" }, h)));
     const line = (name, f) => el("tr", {}, el("td", {}, name), el("td", { class: "num" }, f.issued), el("td", { class: "num" }, f.served),
-      el("td", { class: "num" }, f.no_show), el("td", { class: "num" }, minutes(f.average_wait_minutes)), el("td", { class: "num" }, minutes(f.p90_wait_minutes)),
-      el("td", { class: "num" }, minutes(f.average_service_minutes)), el("td", { class: "num" }, f.rating_count), el("td", { class: "num" }, number(f.satisfaction_index)));
+      el("td", { class: "num" }, f.no_show), el("td", { class: "num" }, wait(f.average_wait_minutes)), el("td", { class: "num" }, wait(f.p90_wait_minutes)),
+      el("td", { class: "num" }, wait(f.average_service_minutes)), el("td", { class: "num" }, f.rating_count), el("td", { class: "num" }, number(f.satisfaction_index)));
     const siteName = Object.fromEntries(r.sites.map((s) => [s.site, s.name]));
-    const label = (row) => (r.by === "site" || r.by === "day" || r.sites.length < 2 ? row.name : `${siteName[row.site]} — ${row.name}`);
+    const acrossSites = !(r.by === "site" || r.by === "day" || r.sites.length < 2);
+    const label = (row) => (acrossSites ? `${siteName[row.site]} — ${row.name}` : row.name);
+    // under a bar: the field, counter or officer, then its site on a second line (each cut apart)
+    const barLabel = (row) => (acrossSites ? `${row.name}\n${siteName[row.site]}` : row.name);
     fill($("#report-body"),
       el("table", { id: "report-table" }, head, r.rows.map((row) => line(label(row), row)), line("Tổng cộng", t)),
-      el("div", { class: "card chart", id: "chart-served" }, barChart(r.rows.map((row) => row.served), r.rows.map(label), { title: "Đã phục vụ (Served)" })),
-      el("div", { class: "card chart", id: "chart-wait" }, barChart(r.rows.map((row) => Math.round(row.average_wait_minutes || 0)), r.rows.map(label), { title: "Phút chờ trung bình (Average wait, min)", colors: "#8a5a00" })));
+      el("div", { class: "card chart", id: "chart-served" }, barChart(r.rows.map((row) => row.served), r.rows.map(barLabel), { title: "Đã phục vụ (Served)" })),
+      el("div", { class: "card chart", id: "chart-wait" }, barChart(r.rows.map((row) => Math.round(row.average_wait_minutes || 0)), r.rows.map(barLabel), { title: "Phút chờ trung bình (Average wait, min)", colors: "#8a5a00" })));
     $("#report-error").textContent = "";
   } catch (error) {
     $("#report-error").textContent = errorText(error);
@@ -157,6 +220,7 @@ async function download(format) {
   }
 }
 
+$("#switch-account").addEventListener("click", switchAccount);
 const token = storedToken(DEVICE);
 if (token) start(token);
-else tokenForm($("#main"), DEVICE, "Nhập mã quản lý (token) của tỉnh.", start);
+else signIn("");
