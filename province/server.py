@@ -154,7 +154,7 @@ OPS: dict[str, tuple[Handler, dict[str, Field]]] = {
 }
 
 
-HELLO_FIELDS = {"token": Field(str, max_length=256)}
+HELLO_FIELDS = {"token": Field(str, max_length=256), "version": Field(str, required=False, max_length=40)}
 
 
 @dataclasses.dataclass(eq=False)

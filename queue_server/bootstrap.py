@@ -27,8 +27,9 @@ from queue_server.server.descriptors import QuietAcceptErrors, raise_open_files
 from queue_server.server.dossier_access import DossierAccess
 from queue_server.server.hub import RECENT_EVENTS, Hub
 from queue_server.server.services import PullStatus, Services
+from queue_server.server.trust import Trust
 from queue_server.shipping.site_record import describe_site
-from queue_server.store import snapshots
+from queue_server.store import enrolment, snapshots
 from queue_server.store.citizen_key import key_beside
 from queue_server.store.database import connect
 from queue_server.store.reader import load_events
@@ -81,6 +82,7 @@ def build_services(config: SiteConfig, db_path: Path, reader: Any) -> Services:
         dossier_access=DossierAccess(DossierKey(key.derive("dossier-access"))),
         pull=PullStatus(pull.every_seconds) if pull is not None else None,
         open_database=functools.partial(connect, db_path),
+        trust=Trust(enrolment.tokens(reader.conn)),
     )
 
 

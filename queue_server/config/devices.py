@@ -72,7 +72,7 @@ def _read_device(t: Table, site: Site) -> Device | None:
     pad_address = t.integer("pad_address", low=1, high=247)
     if pad_address is not None and urls["pad"] is None:
         t.report("pad_address", "needs a pad URL (pad = 'serial:///dev/ttyUSB0' or 'sim://…')")
-    if role is None or not device_id or not token:
+    if role is None or not device_id or token is None:
         return None
     return Device(
         id=device_id,
@@ -142,8 +142,10 @@ def _read_role(t: Table) -> Role | None:
         return None
 
 
-def _read_token(t: Table) -> str:
-    value = t.text("token", required=True)
+def _read_token(t: Table) -> str | None:
+    """A token written in the site file (kept for one release: ``check`` warns), or "" for a
+    device that is enrolled (``motcua-server enrol``); None when the one written is bad."""
+    value = t.text("token")
     if value is None:
         return ""
     if len(value) < 16:
@@ -152,7 +154,7 @@ def _read_token(t: Table) -> str:
         t.report("token", "must be at most 256 printable ASCII characters with no spaces")
     else:
         return value
-    return ""
+    return None
 
 
 def _read_device_counter(t: Table, role: Role | None, site: Site) -> int | None:

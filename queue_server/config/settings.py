@@ -37,7 +37,7 @@ class Device:
 
     id: str
     role: Role
-    token: str
+    token: str  # written in the site file (kept for one release), or "": the device is enrolled
     name: str = ""
     counter: int | None = None  # the counter of a counter PC or a rating pad
     services: tuple[str, ...] = ()  # a display limited to these services (empty: all)
@@ -83,6 +83,7 @@ class ServerSettings:
     synchronous: str = "FULL"  # SQLite PRAGMA synchronous: FULL (default) or NORMAL
     language: str = "vi"
     origins: tuple[str, ...] = ()  # web pages' origins taken besides public_url's and the server's address
+    silent_minutes: int = 5  # a device not connected and silent this long raises an alarm on the dashboard's fleet
 
 
 @dataclasses.dataclass(frozen=True)

@@ -74,7 +74,7 @@ _TOP_KEYS = (
 )  # fmt: skip
 _SITE_KEYS = (
     "id", "name", "timezone", "language", "public_url", "server_url", "retention_days", "session_minutes",
-    "pin_attempts", "pin_lockout_seconds", "max_message_bytes", "synchronous", "origins",
+    "pin_attempts", "pin_lockout_seconds", "max_message_bytes", "synchronous", "origins", "silent_minutes",
 )  # fmt: skip
 _POLICY_KEYS = (
     "max_priority_in_row", "no_show_returns", "transfer_keeps_arrival", "checkin_early_minutes",
@@ -227,6 +227,7 @@ def _read_settings(site: Table) -> ServerSettings:
         synchronous=_read_choice(site, "synchronous", d.synchronous, ("FULL", "NORMAL")),
         language=_read_choice(site, "language", d.language, ("vi", "en")),
         origins=read_origins(site),
+        silent_minutes=whole("silent_minutes", 1, 24 * 60),
     )
 
 

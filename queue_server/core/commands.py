@@ -168,6 +168,31 @@ class ReportDevice(Command):
 
 
 @dataclasses.dataclass(frozen=True)
+class EnrolDevice(Command):
+    """A device said hello with its one-time code and was given its own token; ``replaced``:
+    the token it had before (a rotation's) is revoked with it."""
+
+    device: str
+    replaced: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class RevokeDevice(Command):
+    """The manager revoked a device: its token is refused from now on."""
+
+    device: str
+
+
+@dataclasses.dataclass(frozen=True)
+class RotateDevice(Command):
+    """The manager asked a device to enrol again: its token stays until it has (``expires_at``:
+    the new code's end, ISO 8601)."""
+
+    device: str
+    expires_at: str
+
+
+@dataclasses.dataclass(frozen=True)
 class ReferenceFee(Command):
     """A counter (or the manager, an integration) gave the reference of a ticket's fee — a
     dossier code — for its VietQR code: every code of that fee carries it from now on."""

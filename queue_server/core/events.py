@@ -36,6 +36,9 @@ class EventType(enum.StrEnum):
     ANNOUNCEMENT_CHANGED = "announcement.changed"
     DEVICE_STATUS = "device.status"
     FEE_REFERENCED = "fee.referenced"
+    DEVICE_ENROLLED = "device.enrolled"
+    DEVICE_REVOKED = "device.revoked"
+    DEVICE_ROTATED = "device.rotated"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -236,6 +236,11 @@ def _device_status(state: LobbyState, event: Event) -> None:
     state.devices[key] = DeviceStatus(d["device"], d["component"], d["ok"], d["detail"], since)
 
 
+def _trust(state: LobbyState, event: Event) -> None:
+    """A device enrolled, revoked or rotated: the lobby's state is the same (the tokens are
+    the server's store's, not the core's)."""
+
+
 def _fee_referenced(state: LobbyState, event: Event) -> None:
     state.fee_references[event.data["ticket"]] = event.data["reference"]
 
@@ -262,4 +267,7 @@ _APPLY: dict[EventType, Callable[[LobbyState, Event], None]] = {
     EventType.ANNOUNCEMENT_CHANGED: _announcement,
     EventType.DEVICE_STATUS: _device_status,
     EventType.FEE_REFERENCED: _fee_referenced,
+    EventType.DEVICE_ENROLLED: _trust,
+    EventType.DEVICE_REVOKED: _trust,
+    EventType.DEVICE_ROTATED: _trust,
 }

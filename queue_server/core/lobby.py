@@ -20,6 +20,7 @@ import queue_server.core.calls as calls
 import queue_server.core.clock as clock
 import queue_server.core.commands as commands
 import queue_server.core.counters as counters
+import queue_server.core.enrolment as enrolment
 import queue_server.core.followups as followups
 import queue_server.core.notices as notices
 import queue_server.core.payments.fees as fees
@@ -56,6 +57,9 @@ _DECIDE: dict[type[commands.Command], Callable[[LobbyState, Any], list[Event]]] 
     commands.SetAnnouncement: notices.set_announcement,
     commands.ReportDevice: notices.report_device,
     commands.ReferenceFee: fees.reference_fee,
+    commands.EnrolDevice: enrolment.enrol,
+    commands.RevokeDevice: enrolment.revoke,
+    commands.RotateDevice: enrolment.rotate,
 }
 
 

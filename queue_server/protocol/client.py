@@ -27,6 +27,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from queue_server.protocol.backoff import near as backoff_near
+from queue_server.protocol.version import software_version
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +153,7 @@ class QueueClient:
             self._pending.pop(request_id, None)
 
     async def _hello(self) -> None:
-        args: dict[str, Any] = {}
+        args: dict[str, Any] = {"version": software_version()}
         if self.token is not None:
             args["token"] = self.token
         if self.ticket is not None:

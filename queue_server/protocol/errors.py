@@ -24,7 +24,9 @@ class ProtocolErrorCode(enum.StrEnum):
     DUPLICATE_ID = "duplicate_id"
     HELLO_FIRST = "hello_first"
     ALREADY_HELLO = "already_hello"
-    BAD_TOKEN = "bad_token"
+    BAD_TOKEN = "bad_token"  # an unknown token, or a wrong, used or expired enrolment code
+    DEVICE_REVOKED = "device_revoked"  # the device's token was revoked (or replaced): enrol it again
+    DEVICE_UNKNOWN = "device_unknown"  # no [[device]] of the site file has that id
     BAD_ORIGIN = "bad_origin"  # a web page of another origin than the site's own
     FORBIDDEN = "forbidden"
     SIGN_IN_REQUIRED = "sign_in_required"

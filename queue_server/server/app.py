@@ -19,7 +19,7 @@ from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 
-from queue_server.config.settings import Role
+from queue_server.config.settings import Device, Role
 from queue_server.core import codes
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.loop import (
@@ -31,8 +31,7 @@ from queue_server.protocol.loop import (
 )
 from queue_server.protocol.messages import Field, validate
 from queue_server.protocol.origins import page_allowed
-from queue_server.server import views
-from queue_server.server.auth import device_for_token
+from queue_server.server import enrolment, views
 from queue_server.server.doors import PublicDoors
 from queue_server.server.http import make_process_request
 from queue_server.server.http_budget import DEFAULT_HTTP_LIMITS, HttpBudget, HttpLimits
@@ -51,6 +50,8 @@ HELLO_FIELDS = {
     "token": Field(str, required=False, max_length=200),
     "ticket": Field(str, required=False, max_length=200),
     "since": Field(int, required=False, minimum=0),
+    "enrol": Field(str, required=False, max_length=40),  # a one-time enrolment code, instead of a token
+    "version": Field(str, required=False, max_length=40),  # the device's software version (the fleet shows it)
 }
 
 __all__ = ["Limits", "QueueServer", "start"]
@@ -138,8 +139,13 @@ class QueueServer:
 
     async def hello(self, session: Session, args: dict[str, Any]) -> dict[str, Any]:
         self.check_origin(session)
-        if args["token"] is not None:
-            device = device_for_token(self.hub.config, args["token"])
+        token = None
+        device: Device | None
+        if args["enrol"] is not None:
+            device, token, session.token_hash = await enrolment.enrol(self.hub, args["enrol"])
+            role = device.role
+        elif args["token"] is not None:
+            device, session.token_hash = self.hub.services.trust.device_for(self.hub.config, args["token"])
             if device is None:
                 raise ProtocolError(ProtocolErrorCode.BAD_TOKEN, "The token is not one of this site's devices.")
             role = device.role
@@ -160,6 +166,7 @@ class QueueServer:
         session.role = role
         if device is not None:
             self.hub.last_seen[device.id] = self.hub.now()
+            self.hub.device_hellos[device.id] = (args["version"], session.remote.rsplit(":", 1)[0])
         session.trusted = role is not Role.PUBLIC  # a device's budget of requests…
         own = self.hub.config.limits.get(role)
         session.budget = (own.rate, own.burst) if own is not None else None  # …or its role's ([limits.<role>])
@@ -169,6 +176,8 @@ class QueueServer:
             "counter": device.counter if device else None,
             "seq": self.hub.lobby.seq,
         }
+        if token is not None:
+            result["token"] = token  # its own, once: the server keeps only its hash
         if role is Role.PAD:  # the /rate tablet waits as long as its pad device says (or null)
             result["timeout_seconds"] = device.pad_timeout if device else None
         missed = self.hub.events_since(args["since"]) if args["since"] is not None else None

@@ -10,10 +10,11 @@ from queue_server.config.settings import Device, SiteConfig
 
 
 def device_for_token(config: SiteConfig, token: str) -> Device | None:
-    """The device with this token, compared in constant time."""
+    """The device with this token written in the site file, compared in constant time (a
+    device without one is enrolled: :mod:`queue_server.server.enrolment`)."""
     found = None
     for device in config.devices:
-        if hmac.compare_digest(device.token.encode(), token.encode()):
+        if device.token and hmac.compare_digest(device.token.encode(), token.encode()):
             found = device
     return found
 

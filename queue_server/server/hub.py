@@ -81,6 +81,7 @@ class Hub:
         self.failed_writes = 0  # batches the store refused since start (the health probe reads it)
         self._waiters: list[tuple[int, asyncio.Future[None]]] = []
         self.last_seen: dict[str, dt.datetime] = {}  # device id → its last message
+        self.device_hellos: dict[str, tuple[str | None, str]] = {}  # device id → (version, address) of its last hello
         self.sign_ins: dict[int, dt.datetime] = {}  # counter → when its officer's sign-in ends (housekeeping ends it)
         self._settling: list[tuple[Batch, asyncio.Future[None]]] = []
         self._settling_lock = threading.Lock()  # the writer's thread adds, the event loop takes

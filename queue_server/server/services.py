@@ -19,6 +19,7 @@ from queue_server.dossiers import DossierLookup
 from queue_server.dossiers.pull import PullRun
 from queue_server.server.citizens import Citizens
 from queue_server.server.dossier_access import DossierAccess
+from queue_server.server.trust import Trust
 
 
 @dataclasses.dataclass
@@ -48,6 +49,8 @@ class Services:
     # a connection of its own for a worker thread (reports over months, the outbox's
     # figures): ``open_database(readonly=True)``, ``open_database("NORMAL")``
     open_database: Callable[..., sqlite_utils.Database]
+    # the devices' tokens (their hashes, as the store has them): enrolment, revocation, rotation
+    trust: Trust = dataclasses.field(default_factory=Trust)
     # the officers' own threads (a PIN's scrypt): no pool that strangers' requests can fill
     # (the default pool, the one-stop look-ups' pool) ever stands between an officer and the work
     officers: concurrent.futures.Executor = dataclasses.field(

@@ -20,6 +20,7 @@ class Session(Peer):
     ticket_code: str | None = None  # a public client follows this ticket only
     last_position: int | None = None
     connection: Any = None
+    token_hash: str | None = None  # the hash of the token it said hello with (a revocation closes it)
 
     @property
     def counter(self) -> int | None:

@@ -14,6 +14,8 @@
   left for notifications (personal data, purged like ``contacts``).
 - ``remote_tickets``: the numbers taken from a phone (``/q``): the browser that took each, a
   hash of its phone number (for the daily limits; purged), and when it was confirmed.
+- ``device_tokens``, ``enrolment_codes``: the devices' own tokens and their one-time
+  enrolment codes, each kept as its SHA-256 hash only (store/enrolment.py).
 """
 
 from __future__ import annotations
@@ -134,7 +136,21 @@ def _v7(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE appointments ADD COLUMN id INTEGER")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+def _v8(db: sqlite_utils.Database) -> None:
+    """Enrolled devices: each device's own token (its hash), and the one-time codes a device
+    enrols with (their hash; made by the dashboard or by ``motcua-server enrol``)."""
+    db["device_tokens"].create(
+        {"token_hash": str, "device": str, "enrolled_at": str, "revoked_at": str}, pk="token_hash", not_null={"device"}
+    )
+    db["device_tokens"].create_index(["device"])
+    db["enrolment_codes"].create(
+        {"code_hash": str, "device": str, "created_at": str, "expires_at": str, "used_at": str},
+        pk="code_hash",
+        not_null={"device", "expires_at"},
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from queue_server.core.events import Event, EventType
-from queue_server.store import outbox, snapshots
+from queue_server.store import enrolment, outbox, snapshots
 from queue_server.store.database import connect
 from queue_server.store.schema import migrate
 
@@ -59,6 +59,12 @@ class Batch:
     outbox_marks: Sequence[outbox.Mark] = ()
     phones: Sequence[Mapping[str, Any]] = ()
     remote: Sequence[Mapping[str, Any]] = ()  # rows of remote_tickets (numbers taken from a phone)
+    # the devices' trust (store/enrolment.py): (device, at) revoked, then new token rows, new
+    # enrolment codes' rows, (code hash, at) used
+    revocations: Sequence[tuple[str, str]] = ()
+    device_tokens: Sequence[Mapping[str, Any]] = ()
+    enrolment_codes: Sequence[Mapping[str, Any]] = ()
+    codes_used: Sequence[tuple[str, str]] = ()
 
 
 _STOP = object()
@@ -194,6 +200,8 @@ class Writer:
             if batch.outbox or batch.outbox_marks or batch.phones:
                 outbox.write(conn, batch.outbox, batch.outbox_marks, batch.phones)
             _upsert(conn, "remote_tickets", batch.remote)
+            if batch.revocations or batch.device_tokens or batch.enrolment_codes or batch.codes_used:
+                enrolment.write(conn, batch.revocations, batch.device_tokens, batch.enrolment_codes, batch.codes_used)
         for event in events:  # after the tickets' rows: a new day's expiry marks the rows as they are now
             if event.type is EventType.DAY_OPENED and event.data["expired"]:
                 marks = ",".join("?" * len(event.data["expired"]))

@@ -1,0 +1,115 @@
+"""Enrolment, revocation and rotation over real connections to a real server (real SQLite
+file): a device declared without a token enrols with a one-time code and gets its own token,
+kept by the server as its hash only; a revoked device is cut off at once and refused after."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import sqlite3
+from pathlib import Path
+
+from queue_server.config.settings import Device, Role, SiteConfig
+from queue_server.server.enrolment import CLOSE_REVOKED
+from tests.integration.client import Client
+from tests.integration.conftest import Clock, run, running_lobby
+from tests.integration.sites import TOKENS, site_config
+
+
+def enrolled_site(**settings: object) -> SiteConfig:
+    """The test site with two devices declared without a token: a kiosk and a board."""
+    config = site_config(**settings)
+    return dataclasses.replace(
+        config, devices=(*config.devices, Device("kiosk-2", Role.KIOSK, ""), Device("board-2", Role.DISPLAY, ""))
+    )
+
+
+async def closed(client: Client) -> tuple[int | None, str | None]:
+    await asyncio.wait_for(client.connection.wait_closed(), 5)
+    frame = client.connection.protocol.close_rcvd
+    return (frame.code, frame.reason) if frame is not None else (None, None)
+
+
+def test_a_device_enrols_once_with_its_code_and_its_token_then_says_hello_as_it(db_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_lobby(db_path, enrolled_site()) as lobby:
+            manager = await lobby.client("manager")
+            made = await manager.ok("device.enrolment_code", device="kiosk-2")
+            code = made["code"]
+            assert len(code) == 9 and code[4] == "-" and made["qr_svg"].startswith("<?xml")
+            kiosk = await lobby.client()
+            reply = await kiosk.ok("hello", enrol=code.lower().replace("-", ""))  # as typed
+            assert (reply["device"], reply["role"]) == ("kiosk-2", "kiosk")
+            token = reply["token"]
+            assert len(token) == 43  # 32 bytes, URL-safe base64
+            event = await manager.next_event("device.enrolled")
+            assert event["device"] == "kiosk-2" and event["replaced"] is False and token not in str(event)
+            await (await lobby.client()).error("hello", "bad_token", enrol=code)  # once only
+            again = await lobby.client(token=token)
+            assert again.hello["device"] == "kiosk-2"  # type: ignore[attr-defined]
+            await again.ok("ticket.issue", service="HT")
+        with sqlite3.connect(db_path) as db:  # the store keeps hashes only
+            assert token.encode() not in db_path.read_bytes()
+            assert db.execute("SELECT device FROM device_tokens").fetchall() == [("kiosk-2",)]
+
+    run(scenario())
+
+
+def test_an_expired_or_unknown_code_is_refused_and_wrong_codes_are_budgeted(db_path: Path, clock: Clock) -> None:
+    async def scenario() -> None:
+        async with running_lobby(db_path, enrolled_site(), clock=clock) as lobby:
+            manager = await lobby.client("manager")
+            code = (await manager.ok("device.enrolment_code", device="board-2"))["code"]
+            clock.advance(minutes=15)
+            error = await (await lobby.client()).error("hello", "bad_token", enrol=code)
+            assert "hết hạn" in error["message"]
+            for _ in range(9):  # with the one above: the address's 10 failed hellos at once
+                await (await lobby.client()).error("hello", "bad_token", enrol="ABCD-EFGH")
+            fresh = (await manager.ok("device.enrolment_code", device="board-2"))["code"]
+            await (await lobby.client()).error("hello", "rate_limited", enrol=fresh)
+
+    run(scenario())
+
+
+def test_a_revoked_device_is_cut_off_at_once_and_refused_after(db_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_lobby(db_path, enrolled_site()) as lobby:
+            manager = await lobby.client("manager")
+            code = (await manager.ok("device.enrolment_code", device="kiosk-2"))["code"]
+            token = (await (await lobby.client()).ok("hello", enrol=code))["token"]
+            kiosk = await lobby.client(token=token)
+            counter = await lobby.client("counter-3")  # a token of the site file: revoked as well
+            await manager.ok("device.revoke", device="kiosk-2")
+            assert await closed(kiosk) == (CLOSE_REVOKED, "device revoked")
+            await manager.ok("device.revoke", device="counter-3")
+            assert await closed(counter) == (CLOSE_REVOKED, "device revoked")
+            refused = await (await lobby.client()).error("hello", "device_revoked", token=token)
+            assert refused["message"] == "Thiết bị đã bị thu hồi — xin cấp lại mã đăng ký"
+            await (await lobby.client()).error("hello", "device_revoked", token=TOKENS["counter-3"])
+            assert [(await manager.next_event("device.revoked"))["device"] for _ in range(2)] == ["kiosk-2", "counter-3"]
+            await manager.error("device.revoke", "device_unknown", device="kiosk-9")
+            # enrolled again, it works again
+            code = (await manager.ok("device.enrolment_code", device="counter-3"))["code"]
+            token = (await (await lobby.client()).ok("hello", enrol=code))["token"]
+            await (await lobby.client(token=token)).ok("queue.snapshot")
+
+    run(scenario())
+
+
+def test_a_rotation_keeps_the_old_token_until_the_device_has_enrolled_again(db_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_lobby(db_path, enrolled_site()) as lobby:
+            manager = await lobby.client("manager")
+            code = (await manager.ok("device.enrolment_code", device="board-2"))["code"]
+            old = (await (await lobby.client()).ok("hello", enrol=code))["token"]
+            board = await lobby.client(token=old)
+            rotation = await manager.ok("device.rotate", device="board-2")
+            assert (await manager.next_event("device.rotated"))["expires_at"] == rotation["expires_at"]
+            await (await lobby.client(token=old)).ok("queue.snapshot")  # still good
+            new = (await (await lobby.client()).ok("hello", enrol=rotation["code"]))["token"]
+            assert (await manager.next_event("device.enrolled"))["replaced"] is True
+            assert await closed(board) == (CLOSE_REVOKED, "token replaced")
+            await (await lobby.client()).error("hello", "device_revoked", token=old)
+            await (await lobby.client(token=new)).ok("queue.snapshot")
+
+    run(scenario())
