@@ -20,6 +20,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from queue_server.protocol import enrolling
+
 # Before Kivy is imported: the command line is ours, and so are the logging and stderr
 # (Kivy's own messages still go to its log file and console).
 os.environ.setdefault("KIVY_NO_ARGS", "1")
@@ -51,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == [enrolling.ENROL]:
+        return enrolling.main("motcua-display", argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,

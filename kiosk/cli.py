@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from kiosk.core.scans import DEFAULT_DOSSIER_PATTERN, ClassifiedCode, CodeClassifier
+from queue_server.protocol import enrolling
 
 __all__ = ["classify_code", "main"]
 
@@ -55,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == [CLASSIFY]:
         return classify_code(argv[1:])
+    if argv[:1] == [enrolling.ENROL]:
+        return enrolling.main("motcua-kiosk", argv[1:])
     from kiosk.app import main as run_kiosk  # Kivy from here on
 
     return run_kiosk(argv)

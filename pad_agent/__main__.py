@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from pad_agent.bootstrap import AgentSetupError, run_agents
+from queue_server.protocol import enrolling
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == [enrolling.ENROL]:
+        return enrolling.main("motcua-pads", argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,

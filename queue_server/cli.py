@@ -2,6 +2,7 @@
 
     motcua-server --config site.toml --db var/lobby.db [--host H] [--port N] [--public-url U]   run it
     motcua-server check --config site.toml                                       check a configuration
+    motcua-server enrol DEVICE --config site.toml --db var/lobby.db              a device's enrolment code
     motcua-server hash-pin                                                      hash an officer's PIN
     motcua-server tickets --config site.toml --db var/lobby.db [--day D]         list a day's tickets
     motcua-server export-events --db var/lobby.db [--since SEQ] [--out F]        the event log as CSV
@@ -37,6 +38,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check a configuration file and say what is wrong")
     check.add_argument("--config", type=Path, required=True, help="the site's TOML file")
+
+    enrol = commands.add_parser(
+        "enrol",
+        help="make a one-time enrolment code for a device (15 minutes); works while the server runs",
+        description="Print a one-time code (XXXX-XXXX) that enrols DEVICE: on that machine, "
+        "motcua-kiosk enrol --server ws://HOST:PORT/ --state DIR CODE (likewise motcua-display, motcua-pads).",
+    )
+    enrol.add_argument("device", help="the id of a [[device]] of the site file")
+    enrol.add_argument("--config", type=Path, required=True, help="the site's TOML file")
+    enrol.add_argument("--db", type=Path, required=True, help="the server's SQLite database")
 
     hash_pin = commands.add_parser("hash-pin", help="hash an officer's PIN for the configuration file")
     hash_pin.add_argument("--pin", help="the PIN (asked for without echo when left out)")
@@ -143,6 +154,40 @@ def _check(args: argparse.Namespace) -> int:
         f"{args.config}: OK — {site.name}: {len(site.services)} services, {len(site.counters)} counters, "
         f"{len(config.devices)} devices, {len(config.officers)} officers"
     )
+    for device in config.devices:
+        if device.token:
+            print(
+                f"warning: device {device.id}: a token in the site file — enrol the device instead: "
+                f"motcua-server enrol {device.id}",
+                file=sys.stderr,
+            )
+    return 0
+
+
+def _enrol(args: argparse.Namespace) -> int:
+    from queue_server.config.site import ConfigError, load_config
+    from queue_server.server.enrolment import new_code
+    from queue_server.store.database import connect
+    from queue_server.store.schema import migrate
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    db = connect(args.db, config.settings.synchronous)
+    try:
+        migrate(db)
+        try:
+            code, expires_at = new_code(db.conn, config, args.device, dt.datetime.now(dt.UTC))
+        except LookupError as exc:
+            print(exc.args[0], file=sys.stderr)
+            return 2
+    finally:
+        db.close()
+    print(code)
+    until = dt.datetime.fromisoformat(expires_at).astimezone(config.site.tz).strftime("%H:%M")
+    print(f"the enrolment code of {args.device}, once, until {until}", file=sys.stderr)
     return 0
 
 
@@ -254,6 +299,7 @@ def _require_file(path: Path) -> None:
 _COMMANDS = {
     "serve": _serve,
     "check": _check,
+    "enrol": _enrol,
     "hash-pin": _hash_pin,
     "tickets": _tickets,
     "export-events": _export,
