@@ -113,3 +113,26 @@ def test_a_rotation_keeps_the_old_token_until_the_device_has_enrolled_again(db_p
             await (await lobby.client(token=new)).ok("queue.snapshot")
 
     run(scenario())
+
+
+def test_the_fleet_lists_every_device_with_its_version_address_trust_and_last_fault(db_path: Path, clock: Clock) -> None:
+    async def scenario() -> None:
+        async with running_lobby(db_path, enrolled_site(silent_minutes=5), clock=clock) as lobby:
+            manager = await lobby.client("manager")
+            kiosk = await lobby.client("kiosk", version="0.0.9")
+            await kiosk.ok("device.report", component="printer", ok=False, detail="paper_out")
+            await (await lobby.client("display")).close()
+            clock.advance(minutes=5)
+            fleet = await manager.ok("device.list")
+            devices = {d["id"]: d for d in fleet["devices"]}
+            assert set(devices) == {d.id for d in enrolled_site().devices}
+            mine = devices["kiosk"]
+            assert (mine["role"], mine["version"], mine["version_differs"]) == ("kiosk", "0.0.9", True)
+            assert mine["address"] == "127.0.0.1" and mine["connected"] and not mine["silent"]
+            assert mine["enrolment"] == "site_file"
+            assert mine["last_fault"]["component"] == "printer" and mine["last_fault"]["detail"] == "paper_out"
+            assert devices["display"]["silent"] and not devices["display"]["connected"]  # gone 5 minutes
+            assert devices["kiosk-2"]["enrolment"] == "not_enrolled" and devices["kiosk-2"]["last_seen"] is None
+            await (await lobby.client("kiosk")).error("device.list", "forbidden")
+
+    run(scenario())
