@@ -178,7 +178,7 @@ class SiteConfig:
     limits: Mapping[Role, RateLimit] = dataclasses.field(default_factory=dict)  # [limits.<role>]; absent: the defaults
 
     def device_by_token(self, token: str) -> Device | None:
-        return next((d for d in self.devices if d.token == token), None)
+        return next((d for d in self.devices if d.token and d.token == token), None) if token else None
 
     def device(self, device_id: str) -> Device | None:
         return next((d for d in self.devices if d.id == device_id), None)

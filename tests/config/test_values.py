@@ -273,3 +273,9 @@ def test_a_pad_option_that_is_wrong_is_named_with_its_line(options: str, problem
         parse(text)
     line = text.count("\n")  # the options line is the last one
     assert f"<config>:{line}: device[" in str(caught.value) and problem in str(caught.value), str(caught.value)
+
+
+def test_a_device_without_a_token_is_enrolled_and_no_empty_token_names_it() -> None:
+    config = parse(BASE + '\n[[device]]\nid = "board-1"\nrole = "display"\n')
+    assert config.device("board-1").token == ""  # type: ignore[union-attr]
+    assert config.device_by_token("") is None

@@ -45,6 +45,7 @@ def test_a_device_enrols_once_with_its_code_and_its_token_then_says_hello_as_it(
             event = await manager.next_event("device.enrolled")
             assert event["device"] == "kiosk-2" and event["replaced"] is False and token not in str(event)
             await (await lobby.client()).error("hello", "bad_token", enrol=code)  # once only
+            await (await lobby.client()).error("hello", "bad_token", token="")  # a device without a token has none
             again = await lobby.client(token=token)
             assert again.hello["device"] == "kiosk-2"  # type: ignore[attr-defined]
             await again.ok("ticket.issue", service="HT")
