@@ -68,6 +68,9 @@ async def a_day(db_path: Path, clock: Clock) -> dict[str, Any]:
         checked = await kiosk.ok("appointment.check_in", booking=on_time["code"])
         await manager.ok("announcement.set", text_vi="Hệ thống tạm dừng lúc 11:30", text_en="Paused at 11:30")
         await kiosk.ok("device.report", component="printer", ok=False, detail=TYPED["detail"])
+        rotation = await manager.ok("device.rotate", device="display-floor2")  # device.rotated
+        await (await lobby.client()).ok("hello", enrol=rotation["code"])  # device.enrolled
+        await manager.ok("device.revoke", device="display-floor2")  # device.revoked
         waiting = (await kiosk.ok("ticket.issue", service="DD"))["ticket"]
         clock.advance(hours=3)
         await lobby.hub.tick()  # alarm.wait_exceeded (and a wait past the limit)
