@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from queue_server.config.settings_outreach import OutreachSettings
 from queue_server.core.site import Site
@@ -37,7 +38,7 @@ class Device:
 
     id: str
     role: Role
-    token: str
+    token: str  # "": none in the site file (an enrolled device, or a device's own view of the site)
     name: str = ""
     counter: int | None = None  # the counter of a counter PC or a rating pad
     services: tuple[str, ...] = ()  # a display limited to these services (empty: all)
@@ -175,9 +176,11 @@ class SiteConfig:
     payment: PaymentSettings | None = None  # None: no fee is paid by VietQR here
     outreach: OutreachSettings = OutreachSettings()  # notifications, webhooks, their outbox
     limits: Mapping[Role, RateLimit] = dataclasses.field(default_factory=dict)  # [limits.<role>]; absent: the defaults
+    # the file's tables as read (tomllib), from which each device's view is cut (device_view)
+    raw: Mapping[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def device_by_token(self, token: str) -> Device | None:
-        return next((d for d in self.devices if d.token == token), None)
+        return next((d for d in self.devices if d.token and d.token == token), None)
 
     def device(self, device_id: str) -> Device | None:
         return next((d for d in self.devices if d.id == device_id), None)

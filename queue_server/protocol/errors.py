@@ -25,6 +25,7 @@ class ProtocolErrorCode(enum.StrEnum):
     HELLO_FIRST = "hello_first"
     ALREADY_HELLO = "already_hello"
     BAD_TOKEN = "bad_token"
+    PROTOCOL_UNSUPPORTED = "protocol_unsupported"  # hello's "protocol": a version this server does not speak
     BAD_ORIGIN = "bad_origin"  # a web page of another origin than the site's own
     FORBIDDEN = "forbidden"
     SIGN_IN_REQUIRED = "sign_in_required"

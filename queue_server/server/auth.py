@@ -13,7 +13,7 @@ def device_for_token(config: SiteConfig, token: str) -> Device | None:
     """The device with this token, compared in constant time."""
     found = None
     for device in config.devices:
-        if hmac.compare_digest(device.token.encode(), token.encode()):
+        if device.token and hmac.compare_digest(device.token.encode(), token.encode()):
             found = device
     return found
 
