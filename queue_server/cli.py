@@ -38,6 +38,16 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check a configuration file and say what is wrong")
     check.add_argument("--config", type=Path, required=True, help="the site's TOML file")
 
+    reload = commands.add_parser(
+        "reload",
+        help="check the configuration file and have the running server apply it (SIGHUP)",
+        description="Checks the whole file first (as check does: nothing is sent when it is wrong), then sends "
+        "SIGHUP to the server whose process id is beside the database (DB.pid). The server checks it again and "
+        "applies it: every kiosk, board and pad gets its new configuration; a refused file changes nothing.",
+    )
+    reload.add_argument("--config", type=Path, required=True, help="the site's TOML file (the one the server runs)")
+    reload.add_argument("--db", type=Path, required=True, help="the running server's database file")
+
     hash_pin = commands.add_parser("hash-pin", help="hash an officer's PIN for the configuration file")
     hash_pin.add_argument("--pin", help="the PIN (asked for without echo when left out)")
 
@@ -143,6 +153,29 @@ def _check(args: argparse.Namespace) -> int:
         f"{args.config}: OK — {site.name}: {len(site.services)} services, {len(site.counters)} counters, "
         f"{len(config.devices)} devices, {len(config.officers)} officers"
     )
+    return 0
+
+
+def _reload(args: argparse.Namespace) -> int:
+    import os
+    import signal
+
+    from queue_server.bootstrap import pid_file
+    from queue_server.config.site import ConfigError, load_config
+
+    try:
+        load_config(args.config)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        print("motcua-server: nothing was reloaded: the running configuration stays", file=sys.stderr)
+        return 1
+    path = pid_file(args.db)
+    try:
+        pid = int(path.read_text().strip())
+        os.kill(pid, signal.SIGHUP)
+    except (OSError, ValueError) as exc:
+        raise _Usage(f"no running server for {args.db} ({path}: {getattr(exc, 'strerror', None) or exc})") from None
+    print(f"motcua-server: {args.config} is valid; asked the server (pid {pid}) to apply it")
     return 0
 
 
@@ -254,6 +287,7 @@ def _require_file(path: Path) -> None:
 _COMMANDS = {
     "serve": _serve,
     "check": _check,
+    "reload": _reload,
     "hash-pin": _hash_pin,
     "tickets": _tickets,
     "export-events": _export,
