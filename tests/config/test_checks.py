@@ -65,8 +65,6 @@ CASES = [
          "[[service]]", 3),
     Case("missing-counter-number", drop("number = 3"), "counter[3].number", "missing (required)",
          "[[counter]]", 3),
-    Case("missing-token", drop('token = "test-kiosk-1-token"'), "device[1].token",
-         "missing (required)", "[[device]]", 1),
     Case("missing-pin-hash", lambda t: t[: t.index("pin_hash")], "officer[1].pin_hash",
          "missing (required)", "[[officer]]"),
     Case("missing-site-name", drop('name = "Trung tâm thử nghiệm"'), "site.name",
