@@ -7,10 +7,10 @@ import logging
 import time
 from typing import Any
 
-from kiosk.bootstrap import KioskSetupError, open_printer, read_settings
+from kiosk.bootstrap import KioskSettings, KioskSetupError, open_printer, read_settings, settings_from_server
 from kiosk.core.texts import Catalogue
 from queue_server.core import pins
-from queue_server.protocol.client import ConnectionStatus
+from queue_server.protocol.client import ConnectionStatus, NotConnected, RequestFailed
 
 log = logging.getLogger(__name__)
 
@@ -73,20 +73,44 @@ class AdminFlows:
         self.spawn(run())
 
     def admin_reload(self) -> None:
-        """Read the configuration file again: options, texts, services, printer."""
+        """Ask the server for this kiosk's configuration (or, started with --config, read the
+        file again): options, texts, services, printer."""
+        if self.context.config_path is None:
+            self.spawn(self._reload_from_server())
+            return
         try:
             settings = read_settings(self.context.config_path, self.context.settings.device.id)
-            printer = open_printer(settings)
         except KioskSetupError as exc:
             self.spawn(self._admin_status(self.texts("admin.reload_failed", error=exc)))
             return
+        self._reloaded(settings)
+
+    async def _reload_from_server(self) -> None:
+        try:
+            reply = await self.context.client.request("config.get")
+            settings = settings_from_server(reply["config"])
+        except (RequestFailed, NotConnected, KioskSetupError) as exc:
+            await self._admin_status(self.texts("admin.reload_failed", error=exc))
+            return
+        self._reloaded(settings)
+
+    def _reloaded(self, settings: KioskSettings) -> None:
+        try:
+            self.apply_settings(settings)
+        except KioskSetupError as exc:
+            self.spawn(self._admin_status(self.texts("admin.reload_failed", error=exc)))
+            return
+        self.spawn(self._admin_status(self.texts("admin.reloaded")))
+
+    def apply_settings(self, settings: KioskSettings) -> None:
+        """Use ``settings`` from now on (the printer opened anew); KioskSetupError: nothing changed."""
+        printer = open_printer(settings)
         self.context.settings = settings
         self.context.printer = printer
         self.context.texts = Catalogue(settings.language)
         self.idle.timeout = settings.options.idle_seconds
         self.centre = settings.config.site.name
         self.set_services(self.services)
-        self.spawn(self._admin_status(self.texts("admin.reloaded")))
 
     def admin_exit(self) -> None:
         log.info("kiosk stopped from the admin page")

@@ -36,7 +36,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from hardware.scanner import ScanStream
 from kiosk.actions import KioskActions
 from kiosk.admin import AdminFlows
-from kiosk.bootstrap import KioskContext, KioskSetupError, build, read_settings
+from kiosk.bootstrap import KioskContext, KioskSettings, KioskSetupError, build, read_settings, settings_from_server
 from kiosk.citizens import CitizenFlows
 from kiosk.core import decisions
 from kiosk.core.decisions import Notice, ScanKind
@@ -47,6 +47,7 @@ from kiosk.tickets import TICKET, TicketFlows
 from queue_server.config.kiosk_options import KioskOptions, parse_window_size
 from queue_server.core.citizens import CitizenCard
 from queue_server.protocol.client import ConnectionStatus, NotConnected, RequestFailed
+from queue_server.protocol.state_dir import ConfigRefused, StateError, fetch_config, read_state
 
 log = logging.getLogger(__name__)
 
@@ -83,13 +84,25 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
     u = NumericProperty(1.0)  # the window's height / 1080: every size is scaled by it
     centre = StringProperty("")
 
-    def __init__(self, config_path: Path, device_id: str, server_url: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        settings: KioskSettings,
+        config_path: Path | None = None,
+        server_url: str | None = None,
+        token: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``config_path``: the site file the kiosk was started with (--config); None: its
+        configuration comes from the server (--state), and again with each change."""
         super().__init__(**kwargs)
+        device_id = settings.device.id
         self.context: KioskContext = build(
-            config_path, device_id, on_event=self.on_server_event, on_snapshot=self.on_snapshot,
-            on_status=self.on_connection, server_url=server_url,
+            settings, config_path=config_path, on_event=self.on_server_event, on_snapshot=self.on_snapshot,
+            on_status=self.on_connection, on_config=self.on_config if config_path is None else None,
+            server_url=server_url, token=token,
         )  # fmt: skip
         self.actions = KioskActions(self.context)
+        self.config_text: str | None = None  # the last configuration the server sent, applied
         self.services: list[dict[str, Any]] = []
         self.idle = IdleTimer(self.kiosk_options.idle_seconds, time.monotonic())
         self.issuing = OneAtATime(cooldown=0.0)  # held from the touch until the paper is out
@@ -251,6 +264,19 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
             self.issuing.reset()
             self.root.current = OFFLINE
 
+    def on_config(self, config: dict[str, Any]) -> None:
+        """The server's configuration for this kiosk (hello, config.changed): applied at once."""
+        try:
+            settings = settings_from_server(config)
+        except KioskSetupError as exc:
+            log.error("the server's configuration %s is not usable, the kiosk keeps its own: %s", config.get("version"), exc)
+            return
+        if config.get("toml") != self.config_text:
+            self.config_text = config.get("toml")
+            self.apply_settings(settings)
+            log.info("configuration %s from the server applied", config.get("version"))
+            self._refresh_trigger()
+
     def on_snapshot(self, snapshot: dict[str, Any]) -> None:
         self.set_services(snapshot.get("services", []))
 
@@ -374,14 +400,44 @@ def _window_size(text: str) -> tuple[int, int]:
     return size
 
 
+def start_app(
+    state: Path | None,
+    config: Path | None,
+    device: str | None,
+    server: str | None = None,
+    size: tuple[int, int] | None = None,
+) -> KioskApp:
+    """The kiosk, from its state folder (its configuration asked of the server first: the
+    window's size and the printer depend on it) or from a site file (``config`` and ``device``)."""
+    token = fetched = None
+    if state is not None:
+        own = read_state(state)
+        server, token = server or own.server, own.token
+        fetched = asyncio.run(fetch_config(dataclasses.replace(own, server=server)))
+        settings = settings_from_server(fetched)
+    else:
+        assert config is not None and device is not None
+        settings = read_settings(config, device)
+    options = settings.options
+    if size is not None:
+        options = dataclasses.replace(options, fullscreen=False, window_size=size)
+    configure_kivy(options)
+    app = KioskApp(settings, config_path=config, server_url=server, token=token)
+    app.config_text = fetched["toml"] if fetched is not None else None  # applied already
+    return app
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="motcua-kiosk",
         description="The lobby kiosk of a one-stop centre: queue numbers, appointment check-in, dossier lookup.",
         epilog="Kiosk settings are the device's [device.options] (docs/kiosk.md).",
     )
-    parser.add_argument("--config", type=Path, required=True, help="the site's TOML file")
-    parser.add_argument("--device", required=True, help="this kiosk's device id in the file (e.g. kiosk-1)")
+    parser.add_argument(
+        "--state", type=Path, help="the kiosk's state folder (its server and token, from enrol): the configuration comes from the server"
+    )
+    parser.add_argument("--config", type=Path, help="the site's TOML file (the old way, with --device; one more release)")
+    parser.add_argument("--device", help="this kiosk's device id in the file (e.g. kiosk-1), with --config")
     parser.add_argument("--server", help="the queue server's ws:// address (default: the configuration's server_url)")
     parser.add_argument(
         "--size", type=_window_size, help="a window of WIDTHxHEIGHT, whatever the options say (motcua-lobby uses it)"
@@ -392,14 +448,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
+    if (args.state is None) == (args.config is None) or (args.config is not None and args.device is None):
+        parser.error("give --state DIR, or --config FILE --device ID")
     try:
-        settings = read_settings(args.config, args.device)
-        options = settings.options
-        if args.size is not None:
-            options = dataclasses.replace(options, fullscreen=False, window_size=args.size)
-        configure_kivy(options)
-        app = KioskApp(args.config, args.device, server_url=args.server)
-    except KioskSetupError as exc:
+        app = start_app(args.state, args.config, args.device, args.server, args.size)
+    except (KioskSetupError, StateError, ConfigRefused) as exc:
         print(f"motcua-kiosk: {exc}", file=sys.stderr)
         return 2
     asyncio.run(app.serve())

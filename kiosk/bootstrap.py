@@ -19,7 +19,7 @@ from kiosk.core.scans import CodeClassifier
 from kiosk.core.texts import Catalogue, Language
 from queue_server.config.kiosk_options import KioskOptionError, KioskOptions, parse_options
 from queue_server.config.settings import Device, DeviceNotFound, Role, SiteConfig
-from queue_server.config.site import ConfigError, load_config
+from queue_server.config.site import ConfigError, load_config, parse_config
 from queue_server.protocol.client import ConnectionStatus, QueueClient
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class KioskContext:
     printer: TicketPrinter | None
     scanners: list[ScanSource]
     classifier: CodeClassifier
-    config_path: Path
+    config_path: Path | None  # None: the configuration comes from the server (--state)
 
 
 def read_settings(config_path: Path, device_id: str) -> KioskSettings:
@@ -59,6 +59,24 @@ def read_settings(config_path: Path, device_id: str) -> KioskSettings:
         config = load_config(config_path)
     except ConfigError as exc:
         raise KioskSetupError(str(exc)) from None
+    return settings_of(config, device_id, config_path)
+
+
+def settings_from_server(config: dict[str, Any]) -> KioskSettings:
+    """The settings of the configuration the server sent (hello's or config.changed's
+    ``config``: the site file's text cut to this kiosk, docs/protocol.md)."""
+    source = f"<configuration {config.get('version')} from the server>"
+    try:
+        site = parse_config(str(config.get("toml", "")), source)
+    except ConfigError as exc:
+        raise KioskSetupError(str(exc)) from None
+    kiosks = [d for d in site.devices if d.role is Role.KIOSK]
+    if len(kiosks) != 1:
+        raise KioskSetupError(f"{source}: the server sent no kiosk's configuration (is this token a kiosk's?)")
+    return settings_of(site, kiosks[0].id, source)
+
+
+def settings_of(config: SiteConfig, device_id: str, config_path: Path | str) -> KioskSettings:
     try:
         device = config.require_device(device_id, Role.KIOSK)
     except DeviceNotFound as exc:
@@ -96,21 +114,25 @@ def open_scanners(settings: KioskSettings) -> list[ScanSource]:
 
 
 def build(
-    config_path: Path,
-    device_id: str,
+    settings: KioskSettings,
     *,
+    config_path: Path | None,
     on_event: Callable[[dict[str, Any]], None],
     on_snapshot: Callable[[dict[str, Any]], None],
     on_status: Callable[[ConnectionStatus], None],
+    on_config: Callable[[dict[str, Any]], None] | None = None,
     server_url: str | None = None,
+    token: str | None = None,
 ) -> KioskContext:
-    settings = read_settings(config_path, device_id)
+    """``token``: the kiosk's own (its state folder's); None: the site file's."""
+    device_id = settings.device.id
     client = QueueClient(
         server_url or settings.config.settings.server_url,
-        token=settings.device.token,
+        token=token or settings.device.token,
         on_event=on_event,
         on_snapshot=on_snapshot,
         on_status=on_status,
+        on_config=on_config,
         backoff=(0.5, 5.0),
     )
     context = KioskContext(

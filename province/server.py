@@ -154,7 +154,11 @@ OPS: dict[str, tuple[Handler, dict[str, Field]]] = {
 }
 
 
-HELLO_FIELDS = {"token": Field(str, max_length=256), "version": Field(str, required=False, max_length=40)}
+HELLO_FIELDS = {
+    "token": Field(str, max_length=256),
+    "version": Field(str, required=False, max_length=40),  # the apps' client says both (protocol/version.py)
+    "protocol": Field(int, required=False, minimum=0, maximum=1_000_000),
+}
 
 
 @dataclasses.dataclass(eq=False)

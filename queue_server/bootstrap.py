@@ -8,7 +8,9 @@ import dataclasses
 import functools
 import gc
 import logging
+import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from queue_server.server.citizens import Citizens
 from queue_server.server.descriptors import QuietAcceptErrors, raise_open_files
 from queue_server.server.dossier_access import DossierAccess
 from queue_server.server.hub import RECENT_EVENTS, Hub
+from queue_server.server.reconfig import reload_from
 from queue_server.server.services import PullStatus, Services
 from queue_server.server.trust import Trust
 from queue_server.shipping.site_record import describe_site
@@ -86,7 +89,20 @@ def build_services(config: SiteConfig, db_path: Path, reader: Any) -> Services:
     )
 
 
-async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=None) -> None:
+def pid_file(db_path: Path) -> Path:
+    """Where the running server writes its process id: beside its database (``motcua-server
+    reload --db`` reads it to send SIGHUP)."""
+    return db_path.with_name(db_path.name + ".pid")
+
+
+async def serve(
+    config: SiteConfig, db_path: Path, host: str, port: int, ready=None, load: Callable[[], SiteConfig] | None = None
+) -> None:
+    """Serve until SIGTERM or SIGINT; on SIGHUP ``load()`` the configuration again (default: the
+    file it came from) and apply it (:mod:`queue_server.server.reconfig`)."""
+    if load is None and config.path is not None:
+        path = config.path
+        load = functools.partial(load_config, path)
     raise_open_files()  # to the hard limit; both in /metrics
     hub = build_hub(config, db_path)
 
@@ -110,6 +126,11 @@ async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=N
     stop = asyncio.get_running_loop().create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
+    if load is not None:
+        reread = load
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, lambda: reload_from(hub, reread))
+    pid = pid_file(db_path)
+    pid.write_text(f"{os.getpid()}\n")
     addresses = ", ".join(f"{s.getsockname()[0]}:{s.getsockname()[1]}" for s in server.sockets)
     log.info("serving %s (%s) on %s", config.site.name, config.site.site_id, addresses)
     print(f"motcua-server: {config.site.name} listening on ws://{addresses}", flush=True)
@@ -119,6 +140,7 @@ async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=N
         await stop
     finally:
         log.info("shutting down")
+        pid.unlink(missing_ok=True)
         server.close()
         await server.wait_closed()
         clock.cancel()
@@ -133,7 +155,11 @@ async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=N
 
 def run(config_path: Path, db_path: Path, host: str, port: int, public_url: str | None = None) -> None:
     """Serve until stopped; ``public_url`` (motcua-server --public-url) replaces the configuration's."""
-    config = load_config(config_path)
-    if public_url is not None:
-        config = dataclasses.replace(config, settings=dataclasses.replace(config.settings, public_url=public_url))
-    asyncio.run(serve(config, db_path, host, port))
+
+    def load() -> SiteConfig:
+        config = load_config(config_path)
+        if public_url is not None:
+            config = dataclasses.replace(config, settings=dataclasses.replace(config.settings, public_url=public_url))
+        return config
+
+    asyncio.run(serve(load(), db_path, host, port, load=load))

@@ -48,6 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     enrol.add_argument("device", help="the id of a [[device]] of the site file")
     enrol.add_argument("--config", type=Path, required=True, help="the site's TOML file")
     enrol.add_argument("--db", type=Path, required=True, help="the server's SQLite database")
+    reload = commands.add_parser(
+        "reload",
+        help="check the configuration file and have the running server apply it (SIGHUP)",
+        description="Checks the whole file first (as check does: nothing is sent when it is wrong), then sends "
+        "SIGHUP to the server whose process id is beside the database (DB.pid). The server checks it again and "
+        "applies it: every kiosk, board and pad gets its new configuration; a refused file changes nothing.",
+    )
+    reload.add_argument("--config", type=Path, required=True, help="the site's TOML file (the one the server runs)")
+    reload.add_argument("--db", type=Path, required=True, help="the running server's database file")
 
     hash_pin = commands.add_parser("hash-pin", help="hash an officer's PIN for the configuration file")
     hash_pin.add_argument("--pin", help="the PIN (asked for without echo when left out)")
@@ -191,6 +200,29 @@ def _enrol(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reload(args: argparse.Namespace) -> int:
+    import os
+    import signal
+
+    from queue_server.bootstrap import pid_file
+    from queue_server.config.site import ConfigError, load_config
+
+    try:
+        load_config(args.config)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        print("motcua-server: nothing was reloaded: the running configuration stays", file=sys.stderr)
+        return 1
+    path = pid_file(args.db)
+    try:
+        pid = int(path.read_text().strip())
+        os.kill(pid, signal.SIGHUP)
+    except (OSError, ValueError) as exc:
+        raise _Usage(f"no running server for {args.db} ({path}: {getattr(exc, 'strerror', None) or exc})") from None
+    print(f"motcua-server: {args.config} is valid; asked the server (pid {pid}) to apply it")
+    return 0
+
+
 def _hash_pin(args: argparse.Namespace) -> int:
     from queue_server.core import pins
 
@@ -300,6 +332,7 @@ _COMMANDS = {
     "serve": _serve,
     "check": _check,
     "enrol": _enrol,
+    "reload": _reload,
     "hash-pin": _hash_pin,
     "tickets": _tickets,
     "export-events": _export,

@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from queue_server.config.settings_outreach import OutreachSettings
 from queue_server.core.site import Site
@@ -176,6 +177,8 @@ class SiteConfig:
     payment: PaymentSettings | None = None  # None: no fee is paid by VietQR here
     outreach: OutreachSettings = OutreachSettings()  # notifications, webhooks, their outbox
     limits: Mapping[Role, RateLimit] = dataclasses.field(default_factory=dict)  # [limits.<role>]; absent: the defaults
+    # the file's tables as read (tomllib), from which each device's view is cut (device_view)
+    raw: Mapping[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def device_by_token(self, token: str) -> Device | None:
         return next((d for d in self.devices if d.token and d.token == token), None) if token else None

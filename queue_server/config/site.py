@@ -185,6 +185,7 @@ def _read_config(data: dict[str, Any], problems: Problems, path: Path | None) ->
         payment=read_payment(root, [s.code for s in services if s.code]),
         outreach=read_outreach(root, {s.code for s in services if s.code}),
         limits=read_limits(root),
+        raw=data,
     )
 
 

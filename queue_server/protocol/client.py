@@ -27,7 +27,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from queue_server.protocol.backoff import near as backoff_near
-from queue_server.protocol.version import software_version
+from queue_server.protocol.version import PROTOCOL, software_version
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,7 @@ class QueueClient:
         request_timeout: float = 10.0,
         backoff: tuple[float, float] = (0.25, 2.0),
         local_address: str | None = None,
+        on_config: Callback | None = None,
     ) -> None:
         self.url = url
         # connect from this address (a benchmark standing in for many machines on loopback)
@@ -77,6 +78,9 @@ class QueueClient:
         self.on_event = on_event or (lambda event: None)
         self.on_snapshot = on_snapshot or (lambda snapshot: None)
         self.on_status = on_status or (lambda status: None)
+        # a kiosk's, board's or pad's configuration: from hello, then each config.changed
+        self.on_config = on_config or (lambda config: None)
+        self.refused: RequestFailed | None = None  # the server's last refusal of hello (words to show)
         self.request_timeout = request_timeout
         self.backoff = backoff
         self.seq: int | None = None  # the last event seen
@@ -160,10 +164,18 @@ class QueueClient:
             args["ticket"] = self.ticket
         if self.seq is not None:
             args["since"] = self.seq
+        args["protocol"] = PROTOCOL
         self._held = []  # pushes that come before the hello's catch-up is delivered
         try:
-            hello = await self.request("hello", **args)
+            try:
+                hello = await self.request("hello", **args)
+            except RequestFailed as exc:
+                self.refused = exc
+                raise
+            self.refused = None
             self.hello = hello
+            if "config" in hello:
+                self._configure(hello["config"])
             if "snapshot" in hello:
                 self.seq = hello["snapshot"]["seq"]
                 self.on_snapshot(hello["snapshot"])
@@ -191,7 +203,16 @@ class QueueClient:
                 if not future.done():
                     future.set_result(message)
 
+    def _configure(self, config: dict[str, Any]) -> None:
+        try:
+            self.on_config(config)
+        except Exception:
+            log.exception("configuration handler failed")
+
     def _deliver(self, event: dict[str, Any]) -> None:
+        if event["ev"] == "config.changed":  # not in the log: no seq
+            self._configure(event["config"])
+            return
         seq = event.get("seq", 0)
         if event["ev"] != "ticket.position":
             if self.seq is not None and seq <= self.seq:

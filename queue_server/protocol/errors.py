@@ -27,6 +27,7 @@ class ProtocolErrorCode(enum.StrEnum):
     BAD_TOKEN = "bad_token"  # an unknown token, or a wrong, used or expired enrolment code
     DEVICE_REVOKED = "device_revoked"  # the device's token was revoked (or replaced): enrol it again
     DEVICE_UNKNOWN = "device_unknown"  # no [[device]] of the site file has that id
+    PROTOCOL_UNSUPPORTED = "protocol_unsupported"  # hello's "protocol": a version this server does not speak
     BAD_ORIGIN = "bad_origin"  # a web page of another origin than the site's own
     FORBIDDEN = "forbidden"
     SIGN_IN_REQUIRED = "sign_in_required"

@@ -60,6 +60,7 @@ class Hub:
         clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         self.config = config
+        self.config_version = 1  # +1 each reload applied (reconfig.py): the devices' "config" says it
         self.writer = writer
         self.reader = reader  # a sqlite-utils Database for reports and exports
         self.services = services  # what the operations use, built by bootstrap

@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.apps.window import find_target, laid_out, touch
-from kiosk.app import KioskApp, configure_kivy
-from kiosk.bootstrap import read_settings
+from kiosk.app import KioskApp, start_app
 
 MARKUP = re.compile(r"\[/?[a-z]+(?:=[^\]]*)?\]")
 
@@ -215,12 +214,12 @@ async def command_loop(app: KioskApp, artefacts: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--config", type=Path, required=True)
-    parser.add_argument("--device", required=True)
+    parser.add_argument("--config", type=Path)
+    parser.add_argument("--device")
+    parser.add_argument("--state", type=Path)  # the kiosk's state folder: its configuration from the server
     parser.add_argument("--artefacts", type=Path, required=True)
     args = parser.parse_args()
-    configure_kivy(read_settings(args.config, args.device).options)
-    app = KioskApp(args.config, args.device)
+    app = start_app(args.state, args.config, args.device)
     asyncio.run(app.serve(command_loop(app, args.artefacts)))
 
 

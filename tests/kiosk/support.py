@@ -152,17 +152,24 @@ class Kiosk:
         self.log = log
 
     @classmethod
-    async def start(cls, config: Path, artefacts: Path) -> Kiosk:
+    async def start_state(cls, state: Path, cwd: Path, artefacts: Path) -> Kiosk:
+        """The kiosk started with its state folder alone, in ``cwd`` (no site file there)."""
+        return await cls.start(state, artefacts, ("--state", str(state)), cwd)
+
+    @classmethod
+    async def start(
+        cls, config: Path, artefacts: Path, how: tuple[str, ...] | None = None, cwd: Path = ROOT
+    ) -> Kiosk:
         artefacts.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ, KIVY_NO_ARGS="1", KIVY_HOME=str(config.parent / "kivy"))
+        env = dict(os.environ, KIVY_NO_ARGS="1", KIVY_HOME=str(config.parent / "kivy"), PYTHONPATH=str(ROOT))
         env.pop("KIVY_NO_CONSOLELOG", None)
         env.pop("KIVY_GL_BACKEND", None)
         log = artefacts / "kiosk.log"
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.kiosk.harness", "--config", str(config), "--device", "kiosk-1",
+            sys.executable, "-m", "tests.kiosk.harness", *(how or ("--config", str(config), "--device", "kiosk-1")),
             "--artefacts", str(artefacts),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=log.open("wb"),
-            cwd=ROOT, env=env,
+            cwd=cwd, env=env,
         )  # fmt: skip
         kiosk = cls(process, log)
         await kiosk.cmd("ready", timeout=60)

@@ -1,0 +1,90 @@
+"""Each kiosk, board and pad is sent its own view of the site (queue_server/config/device_view.py):
+readable by the site file's own reader, and holding no other device's token, no officer, no
+gateway, webhook, payment, dossier-source or central secret or URL."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from queue_server.config.device_view import device_view
+from queue_server.config.settings import Role
+from queue_server.config.site import parse_config
+from tests.support.demo import demo_site
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTIFICATIONS = re.search(r"```toml\n(.*?)```", (ROOT / "docs" / "notifications.md").read_text("utf-8"), re.S)
+# every secret a site file can hold, in the demo centre (whose own file has only the payment account)
+SECRETS = (NOTIFICATIONS.group(1) if NOTIFICATIONS else "") + '''
+[dossier_lookup]
+url_template = "https://motcua.tayninh.gov.vn/api/hoso/{code}"
+fields = { status = "data.trangThai" }
+headers = { "X-Api-Key" = "one-stop-system-api-key-0042" }
+
+[dossier_pull]
+url_template = "https://motcua.tayninh.gov.vn/api/changed?since={since}&page={page}"
+items = "data.items"
+fields = { code = "maHoSo", status = "trangThai", version = "phienBan" }
+headers = { Authorization = "Bearer pull-secret-0043" }
+
+[central]
+dsn = "postgresql://site_tay_ninh:central-password-0044@central.tayninh.gov.vn:5432/motcua"
+'''
+SITE = demo_site() + SECRETS
+CONFIG = parse_config(SITE, "site.toml")
+VIEWED = [d for d in CONFIG.devices if d.role in (Role.KIOSK, Role.DISPLAY, Role.PAD)]
+
+
+def strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
+def secrets_beside(device_id: str) -> set[str]:
+    """Every text of the file a device must not see: others' tokens, the officers, the tables of
+    secrets and integrations (short words like 'POST' left out: they say nothing)."""
+    raw = tomllib.loads(SITE)
+    found = {d["token"] for d in raw["device"] if d["id"] != device_id}
+    found |= set(strings(raw["officer"]))
+    for name in ("payment", "notifications", "webhook", "dossier_lookup", "dossier_pull", "central"):
+        found |= {s for s in strings(raw[name]) if len(s) >= 8}
+    found.add(str(raw["payment"]["account"]))
+    return found
+
+
+def test_the_site_holds_the_secrets_the_views_must_leave_out() -> None:
+    assert CONFIG.outreach.webhooks and CONFIG.outreach.notifications and CONFIG.central and CONFIG.payment
+    assert len(VIEWED) >= 6 and {d.role for d in VIEWED} == {Role.KIOSK, Role.DISPLAY, Role.PAD}
+
+
+@pytest.mark.parametrize("device", VIEWED, ids=lambda d: d.id)
+def test_a_view_holds_no_secret_of_the_site(device) -> None:
+    text = device_view(CONFIG, device)
+    leaked = sorted(s for s in secrets_beside(device.id) if s in text)
+    assert leaked == []
+    assert device.token not in text  # not even its own: it has it already
+    for word in ("officer", "pin_hash", "token", "webhook", "notifications", "payment", "dossier_lookup", "central"):
+        assert word not in text.replace("admin_pin_hash", "")
+
+
+@pytest.mark.parametrize("device", VIEWED, ids=lambda d: d.id)
+def test_a_view_reads_as_the_site_file_for_that_device(device) -> None:
+    view = parse_config(device_view(CONFIG, device), f"{device.id}.toml")
+    [own] = view.devices
+    assert own == type(own)(**{**CONFIG.device(device.id).__dict__, "token": ""})
+    assert view.site == CONFIG.site and view.settings.server_url == CONFIG.settings.server_url
+    assert view.dossiers == CONFIG.dossiers
+    assert view.officers == () and view.payment is None and view.central is None and view.dossier_pull is None
+    assert view.outreach.webhooks == () and view.outreach.notifications is None
+    assert view.dossier_lookup.url_template is None and not view.dossier_lookup.headers
