@@ -15,6 +15,7 @@ import importlib.util
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -37,6 +38,7 @@ class Child:
     name: str
     argv: tuple[str, ...]
     env: tuple[tuple[str, str], ...] = ()  # added to the lobby's environment
+    fds: tuple[int, ...] = ()  # file descriptors handed over (the server's listening socket)
 
 
 def plan(
@@ -47,15 +49,18 @@ def plan(
     port: int,
     windows: bool,
     screen: Size = DEFAULT_SCREEN,
+    listen_fd: int | None = None,
 ) -> list[Child]:
     """The processes that make up the lobby, in the order they start. The apps connect to the
     server started here, whatever ``server_url`` the configuration names; their windows share
-    ``screen`` side by side."""
+    ``screen`` side by side. ``listen_fd``: the server's socket, already bound to ``port`` by
+    the lobby (so that ``--port 0`` takes any free port with no race), handed over to it."""
     reach = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     server = ("--server", f"ws://{reach}:{port}/")
-    serve = (PYTHON, "-m", "queue_server.cli", "--config", str(config_path), "--db", str(db), "--host", host,
-             "--port", str(port), *_public_url(config.settings.public_url, port))  # fmt: skip
-    children = [Child("server", serve)]
+    where = ("--listen-fd", str(listen_fd)) if listen_fd is not None else ("--host", host, "--port", str(port))
+    serve = (PYTHON, "-m", "queue_server.cli", "--config", str(config_path), "--db", str(db), *where,
+             *_public_url(config.settings.public_url, port))  # fmt: skip
+    children = [Child("server", serve, fds=(listen_fd,) if listen_fd is not None else ())]
     scanners = sorted({_sim_name(d.scanner) for d in config.devices if _sim_name(d.scanner)})
     pads = sorted({_sim_name(d.pad) for d in config.devices if _sim_name(d.pad)})
     for name in scanners:
@@ -128,7 +133,9 @@ def run(children: Sequence[Child], port: int) -> int:
     try:
         for child in children:
             print(f"motcua-lobby: starting {child.name}", flush=True)
-            process = subprocess.Popen(child.argv, env={**os.environ, **dict(child.env)} if child.env else None)
+            process = subprocess.Popen(
+                child.argv, env={**os.environ, **dict(child.env)} if child.env else None, pass_fds=child.fds
+            )
             running.append((child, process))
             if child.name == "server" and not _wait_healthy(port, process):
                 print("motcua-lobby: the server did not start; see its messages above", file=sys.stderr)
@@ -167,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, required=True, help="the site's TOML file")
     parser.add_argument("--db", type=Path, required=True, help="the SQLite database file")
     parser.add_argument("--host", default="127.0.0.1", help="the server's address (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8765, help="the server's port (default 8765)")
+    parser.add_argument("--port", type=int, default=8765, help="the server's port (default 8765; 0: any free one, said when the lobby runs)")
     parser.add_argument("--no-windows", action="store_true", help="start no kiosk or board window")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -180,7 +187,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not windows and not args.no_windows:
         print("motcua-lobby: no screen here (DISPLAY is not set): starting no kiosk or board window", flush=True)
     screen = screen_size() if windows else DEFAULT_SCREEN
-    return run(plan(config, args.config, args.db, args.host, args.port, windows, screen), args.port)
+    try:
+        listening = listen(args.host, args.port)
+    except OSError as exc:
+        print(f"motcua-lobby: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 1
+    with listening:
+        port = listening.getsockname()[1]
+        return run(plan(config, args.config, args.db, args.host, port, windows, screen, listening.fileno()), port)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The server's listening socket, bound here (``port`` 0: any free one) and handed over to
+    it: the apps are told the port before the server starts, with no race for a free port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(512)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import gc
 import logging
 import os
 import signal
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,13 @@ def pid_file(db_path: Path) -> Path:
 
 
 async def serve(
-    config: SiteConfig, db_path: Path, host: str, port: int, ready=None, load: Callable[[], SiteConfig] | None = None
+    config: SiteConfig,
+    db_path: Path,
+    host: str,
+    port: int,
+    ready=None,
+    load: Callable[[], SiteConfig] | None = None,
+    sock: socket.socket | None = None,
 ) -> None:
     """Serve until SIGTERM or SIGINT; on SIGHUP ``load()`` the configuration again (default: the
     file it came from) and apply it (:mod:`queue_server.server.reconfig`)."""
@@ -122,7 +129,10 @@ async def serve(
         )
         hub.shipping = shipper.status
         shipper.start()
-    server, clock = await start(hub, host, port)
+    if sock is not None:  # a listening socket handed over, already bound (motcua-lobby)
+        server, clock = await start(hub, None, None, sock=sock)
+    else:
+        server, clock = await start(hub, host, port)
     stop = asyncio.get_running_loop().create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
@@ -153,8 +163,11 @@ async def serve(
         hub.reader.close()
 
 
-def run(config_path: Path, db_path: Path, host: str, port: int, public_url: str | None = None) -> None:
-    """Serve until stopped; ``public_url`` (motcua-server --public-url) replaces the configuration's."""
+def run(
+    config_path: Path, db_path: Path, host: str, port: int, public_url: str | None = None, listen_fd: int | None = None
+) -> None:
+    """Serve until stopped; ``public_url`` (motcua-server --public-url) replaces the configuration's;
+    ``listen_fd`` (motcua-server --listen-fd) is a listening socket to serve on, bound by the parent."""
 
     def load() -> SiteConfig:
         config = load_config(config_path)
@@ -162,4 +175,5 @@ def run(config_path: Path, db_path: Path, host: str, port: int, public_url: str 
             config = dataclasses.replace(config, settings=dataclasses.replace(config.settings, public_url=public_url))
         return config
 
-    asyncio.run(serve(load(), db_path, host, port, load=load))
+    sock = socket.socket(fileno=listen_fd) if listen_fd is not None else None
+    asyncio.run(serve(load(), db_path, host, port, load=load, sock=sock))

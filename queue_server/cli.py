@@ -102,7 +102,13 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, default=default, help="the site's TOML file")
     parser.add_argument("--db", type=Path, default=default, help="the SQLite database file (made if missing)")
     parser.add_argument("--host", default=default, help="the address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=default, help="the port (default 8765)")
+    parser.add_argument("--port", type=int, default=default, help="the port (default 8765; 0: any free one, said on start)")
+    parser.add_argument(
+        "--listen-fd",
+        type=int,
+        default=default,
+        help="serve on this listening socket, handed over already bound by the parent (motcua-lobby), instead of --host/--port",
+    )
     parser.add_argument(
         "--public-url",
         type=_public_url,
@@ -143,7 +149,14 @@ def _serve(args: argparse.Namespace) -> int:
     if args.config is None or args.db is None:
         raise _Usage("give --config FILE and --db FILE (see --help)")
     try:
-        run(args.config, args.db, args.host or "127.0.0.1", 8765 if args.port is None else args.port, getattr(args, "public_url", None))
+        run(
+            args.config,
+            args.db,
+            args.host or "127.0.0.1",
+            8765 if args.port is None else args.port,
+            getattr(args, "public_url", None),
+            getattr(args, "listen_fd", None),
+        )
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

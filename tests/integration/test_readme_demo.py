@@ -18,7 +18,6 @@ from pathlib import Path
 
 from tests.integration.client import Client
 from tests.integration.sites import midday_zone
-from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "assets" / "demo.toml"
@@ -84,16 +83,18 @@ def test_the_readme_booking_is_checked_in_and_its_dossier_found_at_the_kiosk(tmp
         DEMO.read_text(encoding="utf-8").replace('timezone = "Asia/Ho_Chi_Minh"', f'timezone = "{midday_zone()}"', 1),
         encoding="utf-8",
     )
-    port = free_port()
-    url = f"ws://127.0.0.1:{port}/"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     log = (tmp_path / "lobby.log").open("w")  # a file, not a pipe: the windows' logs would fill a pipe
     lobby = subprocess.Popen(
-        [f"{sys.prefix}/bin/motcua-lobby", "--config", str(demo), "--db", "var/lobby.db", "--port", str(port)],
+        [f"{sys.prefix}/bin/motcua-lobby", "--config", str(demo), "--db", "var/lobby.db", "--port", "0"],
         cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     printed = tmp_path / "var" / "sim" / "kiosk-1-printer"
     try:
+        runs = re.compile(r"the lobby runs \(ws://127\.0\.0\.1:(\d+)/\)")
+        _wait(lambda: runs.search((tmp_path / "lobby.log").read_text()), 60, "the lobby to say where it runs")
+        port = int(runs.search((tmp_path / "lobby.log").read_text())[1])  # bound by the lobby: no race
+        url = f"ws://127.0.0.1:{port}/"
         _wait(lambda: _healthy(port), 30, "the server")
         _wait(lambda: (tmp_path / "var" / "sim" / "kiosk-1.sock").exists(), 15, "kiosk-1's scanner")
         _wait(lambda: _kiosk_listening(port), 30, "kiosk-1 to connect")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -13,10 +14,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from lobby.launcher import plan
+from lobby.launcher import listen, plan
 from queue_server.config.site import load_config
 from tests.integration.client import Client
-from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "assets" / "demo.toml"
@@ -61,16 +61,24 @@ async def _issue(url: str) -> dict:  # type: ignore[type-arg]
         await client.close()
 
 
+RUNS = re.compile(r"the lobby runs \(ws://127\.0\.0\.1:(\d+)/\)")
+
+
 def test_the_lobby_runs_and_stops_cleanly(tmp_path: Path) -> None:
-    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("DISPLAY", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "lobby.launcher", "--config", str(DEMO), "--db", str(tmp_path / "lobby.db"),
-         "--port", str(port)],
+         "--port", "0"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
+    said: list[str] = []
     try:
+        assert process.stdout is not None
+        while not (running := RUNS.search(line := process.stdout.readline())):
+            assert line, "".join(said)  # the lobby stopped before it said where it runs
+            said.append(line)
+        port = int(running[1])  # the port the lobby bound and handed to its server: no race
         deadline = time.monotonic() + 30
         healthy = False
         while time.monotonic() < deadline and not healthy:
@@ -90,8 +98,18 @@ def test_the_lobby_runs_and_stops_cleanly(tmp_path: Path) -> None:
     finally:
         process.send_signal(signal.SIGTERM)
         out, _ = process.communicate(timeout=20)
+        out = "".join(said) + out
     assert process.returncode == 0, out
     assert "no screen here" in out
     assert not (tmp_path / "var" / "sim" / "kiosk-1.tty").exists()
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", port)) != 0, "the server stopped"
+
+
+def test_the_server_is_handed_the_socket_the_lobby_bound_on_any_free_port() -> None:
+    with listen("127.0.0.1", 0) as sock:
+        port = sock.getsockname()[1]
+        assert port != 0
+        [server, *_] = plan(load_config(DEMO), DEMO, Path("var/lobby.db"), "127.0.0.1", port, False, listen_fd=sock.fileno())
+        assert server.fds == (sock.fileno(),)
+        assert server.argv[server.argv.index("--listen-fd") + 1] == str(sock.fileno()) and "--port" not in server.argv

@@ -18,7 +18,6 @@ import pytest
 from lobby.launcher import plan
 from lobby.windows import Place, Size, parse_root_window, side_by_side
 from queue_server.config.site import load_config
-from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "assets" / "demo.toml"
@@ -114,7 +113,7 @@ def test_on_a_screen_without_a_window_manager_the_kiosk_and_the_board_both_show(
         log = (tmp_path / "lobby.log").open("w")
         started = time.monotonic()
         lobby = subprocess.Popen(
-            [sys.executable, "-m", "lobby.launcher", "--config", str(DEMO), "--db", "var/lobby.db", "--port", str(free_port())],
+            [sys.executable, "-m", "lobby.launcher", "--config", str(DEMO), "--db", "var/lobby.db", "--port", "0"],
             cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         windows: dict[str, Place] = {}
