@@ -41,8 +41,7 @@ from bench.apps.window import (
 )
 from hardware.printer.sim import list_jobs
 from hardware.printer.status import DLE_EOT
-from kiosk.app import HOME, KioskApp, configure_kivy
-from kiosk.bootstrap import read_settings
+from kiosk.app import HOME, KioskApp, start_app
 
 DONE_AFTER = 1.0  # the ticket screen's "Xong" takes no touch in its first second (kiosk.app)
 
@@ -199,8 +198,7 @@ def main() -> None:
     parser.add_argument("--server", required=True)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    configure_kivy(read_settings(args.config, args.device).options)
-    app = KioskApp(args.config, args.device, server_url=args.server)
+    app = start_app(None, args.config, args.device, server=args.server)  # as motcua-kiosk --config starts it
     probe = KioskProbe(app)
     asyncio.run(app.serve(serve_commands(probe, app.stop)))
 
