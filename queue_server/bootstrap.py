@@ -26,6 +26,7 @@ from queue_server.server.citizens import Citizens
 from queue_server.server.descriptors import QuietAcceptErrors, raise_open_files
 from queue_server.server.dossier_access import DossierAccess
 from queue_server.server.hub import RECENT_EVENTS, Hub
+from queue_server.server.sd_notify import Notifier
 from queue_server.server.services import PullStatus, Services
 from queue_server.shipping.site_record import describe_site
 from queue_server.store import snapshots
@@ -113,10 +114,15 @@ async def serve(config: SiteConfig, db_path: Path, host: str, port: int, ready=N
     print(f"motcua-server: {config.site.name} listening on ws://{addresses}", flush=True)
     if ready is not None:
         ready(server)
+    notifier = Notifier()  # systemd's Type=notify unit (motcua-install server): ready, and alive
+    notifier.send("READY=1")
+    watchdog = asyncio.get_running_loop().create_task(notifier.keep_alive())
     try:
         await stop
     finally:
         log.info("shutting down")
+        notifier.send("STOPPING=1")
+        watchdog.cancel()
         server.close()
         await server.wait_closed()
         clock.cancel()
