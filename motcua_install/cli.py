@@ -1,9 +1,9 @@
 """``motcua-install``: set up this machine as one part of a centre (Debian 12, as root).
 
     motcua-install server --site site.toml [--host H] [--port N] [--keep N] [--backup-at CAL]
-    motcua-install kiosk --server ws://10.0.0.2:8765/
-    motcua-install board --server ws://10.0.0.2:8765/
-    motcua-install pads --server ws://10.0.0.2:8765/
+    motcua-install kiosk          then: motcua-kiosk enrol --server ws://10.0.0.2:8765/ --state /var/lib/motcua/kiosk CODE
+    motcua-install board          (motcua-display enrol … --state /var/lib/motcua/board CODE)
+    motcua-install pads           (motcua-pads enrol … --state /var/lib/motcua/pads CODE)
     motcua-install console --server ws://10.0.0.2:8765/ --device counter-1
 
 The project must already be in the venv (``python3 -m venv /opt/motcua && /opt/motcua/bin/pip
@@ -53,7 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
                 "--backup-dir", type=PurePosixPath, help="where backups go (default /var/lib/motcua/backups)"
             )
         else:
-            sub.add_argument("--server", type=_server, required=True, help="the queue server, e.g. ws://10.0.0.2:8765/")
+            sub.add_argument(
+                "--server",
+                type=_server,
+                required=role is Role.CONSOLE,
+                help="the queue server, e.g. ws://10.0.0.2:8765/ (a kiosk, board or pads: kept by its enrolment instead)",
+            )
         if role in (Role.KIOSK, Role.BOARD, Role.CONSOLE):
             sub.add_argument("--tty", default="tty1", help="the console its session takes (default tty1)")
         if role is Role.CONSOLE:

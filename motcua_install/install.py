@@ -82,8 +82,6 @@ def plan(options: Options) -> Plan:
         ]
         graphical = False
     else:
-        if options.server is None:
-            raise ValueError(f"the {role.value} needs the server's address (--server ws://HOST:PORT/)")
         state = layout.state(role.value)
         command = shlex.join(device_command(role, layout, options.server, options.device))
         values = {**base, "STATE": str(state), "COMMAND": command.replace("%", "%%"), "ROLE": role.value}

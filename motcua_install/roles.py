@@ -1,8 +1,8 @@
 """What runs on each kind of machine: its unit and the command line of its app.
 
 The apps' command lines are the one thing this package knows of them (it imports none of them):
-a device starts with the server's address and its state folder, where its enrolment left its
-own token (``motcua-kiosk enrol``, docs/deployment.md); the console is the server's
+a device starts with its state folder alone, where its enrolment left its own token and the
+server's address (``motcua-kiosk enrol --server URL --state DIR CODE``, docs/deployment.md); the console is the server's
 ``/console`` page in Chromium, which keeps the counter's token in its own profile."""
 
 from __future__ import annotations
@@ -48,18 +48,18 @@ UNITS = {
 CHROMIUM = "/usr/bin/chromium"
 
 
-def device_command(role: Role, layout: Layout, server: str, device: str | None = None) -> list[str]:
+def device_command(role: Role, layout: Layout, server: str | None, device: str | None = None) -> list[str]:
     """The argv of a device's app on this machine."""
     state = str(layout.state(role.value))
     if role is Role.KIOSK:
-        return [str(layout.bin("motcua-kiosk")), "--server", server, "--state", state]
+        return [str(layout.bin("motcua-kiosk")), "--state", state]
     if role is Role.BOARD:
-        return [str(layout.bin("motcua-display")), "--server", server, "--state", state]
+        return [str(layout.bin("motcua-display")), "--state", state]
     if role is Role.PADS:
-        return [str(layout.bin("motcua-pads")), "--server", server, "--state", state]
+        return [str(layout.bin("motcua-pads")), "--state", state]
     if role is Role.CONSOLE:
-        if not device:
-            raise ValueError("the console needs its counter's device id (--device counter-1)")
+        if not device or not server:
+            raise ValueError("the console needs the server's address and its counter's device id")
         return [
             CHROMIUM,
             "--kiosk",

@@ -15,9 +15,9 @@ from tests.support.demo import DEMO
 SERVER = "ws://10.0.0.2:8765/"
 ROLES = {
     "server": ("--site", str(DEMO)),
-    "kiosk": ("--server", SERVER),
-    "board": ("--server", SERVER),
-    "pads": ("--server", SERVER),
+    "kiosk": (),
+    "board": (),
+    "pads": (),
     "console": ("--server", SERVER, "--device", "counter-1"),
 }
 
@@ -64,11 +64,11 @@ def test_the_install_makes_the_user_the_folders_and_enables_the_units(tmp_path):
 
 
 def test_a_kiosk_gets_its_state_folder_and_a_locked_session_but_no_site_file(tmp_path):
-    root = installed(tmp_path, "kiosk", "--server", SERVER)
+    root = installed(tmp_path, "kiosk")
     assert not (root / "etc/motcua").exists()
     assert stat.S_IMODE((root / "var/lib/motcua/kiosk").stat().st_mode) == 0o700
     assert exec_start(root, "motcua-kiosk.service") == [
-        "/usr/bin/cage", "-d", "--", "/opt/motcua/bin/motcua-kiosk", "--server", SERVER, "--state", "/var/lib/motcua/kiosk",
+        "/usr/bin/cage", "-d", "--", "/opt/motcua/bin/motcua-kiosk", "--state", "/var/lib/motcua/kiosk",
     ]  # fmt: skip
     text = unit_file(root, "motcua-kiosk.service").read_text(encoding="utf-8")
     for line in ("TTYPath=/dev/tty1", "Conflicts=getty@tty1.service", "Restart=always", "PAMName=motcua-session"):
@@ -87,10 +87,10 @@ def test_the_console_opens_its_counters_page_in_chromium(tmp_path):
     assert "--user-data-dir=/var/lib/motcua/console/chromium" in argv
 
 
-def test_a_device_without_the_servers_address_is_refused(tmp_path, capsys):
+def test_a_server_address_that_is_not_ws_is_refused(tmp_path, capsys):
     from motcua_install.cli import main
 
     with pytest.raises(SystemExit):
-        main(["kiosk", "--root", str(tmp_path), "--server", "http://10.0.0.2:8765/"])
+        main(["console", "--root", str(tmp_path), "--device", "counter-1", "--server", "http://10.0.0.2:8765/"])
     assert "give the server's ws:// address" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())
