@@ -16,9 +16,11 @@ PORT   ?= 8765
 # browser for the web pages' tests (Debian's chromium; no browser downloads); FUSE 3 (libfuse3 for
 # mfusepy, fusermount3) for the disk that turns read-only under the server (tests/faults/test_readonly.py);
 # PostgreSQL, the province's central database (tests start a throwaway cluster of their own);
-# x11-utils (xwininfo) for motcua-lobby to measure the screen it puts the kiosk and the board on side by side.
+# x11-utils (xwininfo) for motcua-lobby to measure the screen it puts the kiosk and the board on side by side;
+# cage, the kiosk compositor the units of motcua-install run, and systemd's tools they are checked with
+# (tests/deploy: systemd-analyze verify, systemd-sysusers, systemd-tmpfiles).
 DEB_PACKAGES := python3-venv xvfb xauth libgl1-mesa-dri libmtdev1 libzbar0 zbar-tools espeak-ng sox fonts-noto-core \
-                chromium chromium-driver fuse3 postgresql x11-utils
+                chromium chromium-driver fuse3 postgresql x11-utils cage systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup run province test lint test-lowest bench bench-faults voice clean

@@ -30,6 +30,7 @@ from queue_server.server.descriptors import QuietAcceptErrors, raise_open_files
 from queue_server.server.dossier_access import DossierAccess
 from queue_server.server.hub import RECENT_EVENTS, Hub
 from queue_server.server.reconfig import reload_from
+from queue_server.server.sd_notify import Notifier
 from queue_server.server.services import PullStatus, Services
 from queue_server.server.trust import Trust
 from queue_server.shipping.site_record import describe_site
@@ -146,11 +147,16 @@ async def serve(
     print(f"motcua-server: {config.site.name} listening on ws://{addresses}", flush=True)
     if ready is not None:
         ready(server)
+    notifier = Notifier()  # systemd's Type=notify unit (motcua-install server): ready, and alive
+    notifier.send("READY=1")
+    watchdog = asyncio.get_running_loop().create_task(notifier.keep_alive())
     try:
         await stop
     finally:
         log.info("shutting down")
         pid.unlink(missing_ok=True)
+        notifier.send("STOPPING=1")
+        watchdog.cancel()
         server.close()
         await server.wait_closed()
         clock.cancel()

@@ -7,6 +7,8 @@
     motcua-server tickets --config site.toml --db var/lobby.db [--day D]         list a day's tickets
     motcua-server export-events --db var/lobby.db [--since SEQ] [--out F]        the event log as CSV
     motcua-server backup --db var/lobby.db --to backup.db                        online backup
+    motcua-server backup --db var/lobby.db --to-dir backups/ --keep 14          … kept in a folder, the newest 14
+    motcua-server restore --from backups/lobby-….db --db var/lobby.db           put a backup back (server stopped)
     motcua-server import-dossiers --db var/lobby.db --csv dossiers.csv           dossiers for the kiosk's lookup
     motcua-server book --service HT [--server ws://127.0.0.1:8765/]              book today's next free slot
 """
@@ -73,7 +75,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     backup = commands.add_parser("backup", help="copy the database while the server runs (SQLite backup API)")
     backup.add_argument("--db", type=Path, required=True, help="the database file")
-    backup.add_argument("--to", type=Path, required=True, help="the new backup file")
+    where = backup.add_mutually_exclusive_group(required=True)
+    where.add_argument("--to", type=Path, help="the new backup file")
+    where.add_argument(
+        "--to-dir",
+        type=Path,
+        help="a folder of backups: adds lobby-YYYYMMDD-HHMMSS.db and the database's citizen key beside it",
+    )
+    backup.add_argument(
+        "--keep", type=_positive, default=14, help="with --to-dir: how many backups to keep, newest first (default 14)"
+    )
+
+    restore = commands.add_parser(
+        "restore",
+        help="put a backup in place of the database; stop the server first",
+        description="Copies the backup (and its citizen key, when beside it) over the database and removes "
+        "the database's old -wal and -shm files. Run it as the server's user (docs/deployment.md).",
+    )
+    restore.add_argument("--from", dest="source", type=Path, required=True, help="the backup file")
+    restore.add_argument("--db", type=Path, required=True, help="the database file to replace")
 
     dossiers = commands.add_parser(
         "import-dossiers",
@@ -115,6 +135,12 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
         default=default,
         help="what phones open, printed in ticket QR codes (default: the configuration's public_url)",
     )
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number, 1 or more")
+    return int(text)
 
 
 def _public_url(text: str) -> str:
@@ -287,14 +313,29 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
+    from queue_server.store.backups import backup_into
     from queue_server.store.reader import backup
 
     _require_file(args.db)
+    if args.to_dir is not None:
+        made, removed = backup_into(args.db, args.to_dir, args.keep, dt.datetime.now())
+        print(f"backed up {args.db} to {made}" + (f"; removed {len(removed)} older backup(s)" if removed else ""))
+        return 0
     try:
         backup(args.db, args.to)
     except FileExistsError as exc:
         raise _Usage(str(exc)) from None
     print(f"backed up {args.db} to {args.to}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from queue_server.store.backups import restore
+
+    if not args.source.is_file():
+        raise _Usage(f"{args.source}: no such backup file")
+    restore(args.source, args.db)
+    print(f"restored {args.db} from {args.source}")
     return 0
 
 
@@ -350,6 +391,7 @@ _COMMANDS = {
     "tickets": _tickets,
     "export-events": _export,
     "backup": _backup,
+    "restore": _restore,
     "import-dossiers": _import_dossiers,
     "book": _book,
 }

@@ -1,0 +1,91 @@
+"""What runs on each kind of machine: its unit and the command line of its app.
+
+The apps' command lines are the one thing this package knows of them (it imports none of them):
+a device starts with its state folder alone, where its enrolment left its own token and the
+server's address (``motcua-kiosk enrol --server URL --state DIR CODE``, docs/deployment.md); the console is the server's
+``/console`` page in Chromium, which keeps the counter's token in its own profile."""
+
+from __future__ import annotations
+
+import enum
+import urllib.parse
+from dataclasses import dataclass
+
+from motcua_install.layout import Layout
+
+
+class Role(enum.Enum):
+    SERVER = "server"
+    KIOSK = "kiosk"
+    BOARD = "board"
+    PADS = "pads"
+    CONSOLE = "console"
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A role that owns the machine's screen (a cage session): the groups its app needs."""
+
+    groups: tuple[str, ...]
+
+
+# video/render: the GPU; input: touchscreens, USB scanners and keypads; audio: the board's voice;
+# lp and dialout: USB and serial printers and scanners
+SCREENS = {
+    Role.KIOSK: Screen(("video", "render", "input", "audio", "lp", "dialout")),
+    Role.BOARD: Screen(("video", "render", "input", "audio")),
+    Role.CONSOLE: Screen(("video", "render", "input", "audio")),
+}
+
+UNITS = {
+    Role.SERVER: ("motcua-server.service", "motcua-backup.service", "motcua-backup.timer"),
+    Role.KIOSK: ("motcua-kiosk.service",),
+    Role.BOARD: ("motcua-board.service",),
+    Role.PADS: ("motcua-pads.service",),
+    Role.CONSOLE: ("motcua-console.service",),
+}
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def device_command(role: Role, layout: Layout, server: str | None, device: str | None = None) -> list[str]:
+    """The argv of a device's app on this machine."""
+    state = str(layout.state(role.value))
+    if role is Role.KIOSK:
+        return [str(layout.bin("motcua-kiosk")), "--state", state]
+    if role is Role.BOARD:
+        return [str(layout.bin("motcua-display")), "--state", state]
+    if role is Role.PADS:
+        return [str(layout.bin("motcua-pads")), "--state", state]
+    if role is Role.CONSOLE:
+        if not device or not server:
+            raise ValueError("the console needs the server's address and its counter's device id")
+        return [
+            CHROMIUM,
+            "--kiosk",
+            "--no-first-run",
+            "--noerrdialogs",
+            "--disable-translate",
+            "--disable-pinch",
+            "--overscroll-history-navigation=0",
+            "--ozone-platform=wayland",
+            f"--user-data-dir={state}/chromium",
+            console_url(server, device),
+        ]
+    raise ValueError(f"{role.value} is not a device")
+
+
+def console_url(server: str, device: str) -> str:
+    """``ws://10.0.0.2:8765/`` and ``counter-1`` → ``http://10.0.0.2:8765/console?device=counter-1``."""
+    parts = urllib.parse.urlsplit(server)
+    scheme = {"ws": "http", "wss": "https"}[parts.scheme]
+    query = urllib.parse.urlencode({"device": device})
+    return urllib.parse.urlunsplit((scheme, parts.netloc, "/console", query, ""))
+
+
+def server_url(text: str) -> str:
+    """The server's address as a device is given it: ``ws://HOST:PORT/`` (or wss://)."""
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("ws", "wss") or not parts.hostname:
+        raise ValueError(f"{text!r}: give the server's ws:// address, e.g. ws://10.0.0.2:8765/")
+    return text

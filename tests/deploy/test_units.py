@@ -1,0 +1,96 @@
+"""The units motcua-install writes pass ``systemd-analyze verify`` in the machine's root, and
+the machine is set up as systemd would have it (user, folders, enabled units)."""
+
+from __future__ import annotations
+
+import stat
+import subprocess
+
+import pytest
+
+from motcua_install.roles import UNITS, Role
+from tests.deploy.roots import exec_start, installed, provide_commands, unit_file
+from tests.support.demo import DEMO
+
+SERVER = "ws://10.0.0.2:8765/"
+ROLES = {
+    "server": ("--site", str(DEMO)),
+    "kiosk": (),
+    "board": (),
+    "pads": (),
+    "console": ("--server", SERVER, "--device", "counter-1"),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_roles_units_pass_systemd_analyze_verify(tmp_path, role):
+    root = installed(tmp_path, role, *ROLES[role])
+    provide_commands(root)
+    units = UNITS[Role(role)]
+    done = subprocess.run(
+        ["systemd-analyze", f"--root={root}", "--man=no", "verify", *units], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+
+
+def test_the_server_unit_is_notify_with_a_watchdog_more_files_and_the_journal(tmp_path):
+    root = installed(tmp_path, "server", *ROLES["server"])
+    text = unit_file(root, "motcua-server.service").read_text(encoding="utf-8")
+    for line in ("Type=notify", "WatchdogSec=30s", "LimitNOFILE=65536", "Restart=always", "StandardOutput=journal"):
+        assert line + "\n" in text
+    assert exec_start(root, "motcua-server.service") == [
+        "/opt/motcua/bin/motcua-server", "serve", "--config", "/etc/motcua/site.toml", "--db", "/var/lib/motcua/lobby.db",
+        "--host", "0.0.0.0", "--port", "8765",
+    ]  # fmt: skip
+    timer = unit_file(root, "motcua-backup.timer").read_text(encoding="utf-8")
+    assert "OnCalendar=*-*-* 02:30:00\n" in timer and "Persistent=true\n" in timer
+    assert exec_start(root, "motcua-backup.service")[1:] == [
+        "backup", "--db", "/var/lib/motcua/lobby.db", "--to-dir", "/var/lib/motcua/backups", "--keep", "14",
+    ]  # fmt: skip
+
+
+def test_the_install_makes_the_user_the_folders_and_enables_the_units(tmp_path):
+    root = installed(tmp_path, "server", *ROLES["server"])
+    (user,) = [line for line in (root / "etc/passwd").read_text().splitlines() if line.startswith("motcua:")]
+    uid = int(user.split(":")[2])
+    assert user.endswith(":/var/lib/motcua:/usr/sbin/nologin")
+    var = (root / "var/lib/motcua").stat()
+    assert var.st_uid == uid and stat.S_IMODE(var.st_mode) == 0o750
+    site = (root / "etc/motcua/site.toml").stat()
+    assert site.st_uid == 0 and site.st_gid == uid and stat.S_IMODE(site.st_mode) == 0o640
+    assert stat.S_IMODE((root / "var/lib/motcua/backups").stat().st_mode) == 0o700
+    assert (root / "etc/systemd/system/multi-user.target.wants/motcua-server.service").is_symlink()
+    assert (root / "etc/systemd/system/timers.target.wants/motcua-backup.timer").is_symlink()
+
+
+def test_a_kiosk_gets_its_state_folder_and_a_locked_session_but_no_site_file(tmp_path):
+    root = installed(tmp_path, "kiosk")
+    assert not (root / "etc/motcua").exists()
+    assert stat.S_IMODE((root / "var/lib/motcua/kiosk").stat().st_mode) == 0o700
+    assert exec_start(root, "motcua-kiosk.service") == [
+        "/usr/bin/cage", "-d", "--", "/opt/motcua/bin/motcua-kiosk", "--state", "/var/lib/motcua/kiosk",
+    ]  # fmt: skip
+    text = unit_file(root, "motcua-kiosk.service").read_text(encoding="utf-8")
+    for line in ("TTYPath=/dev/tty1", "Conflicts=getty@tty1.service", "Restart=always", "PAMName=motcua-session"):
+        assert line + "\n" in text
+    assert (root / "etc/systemd/system/graphical.target.wants/motcua-kiosk.service").is_symlink()
+    assert (root / "etc/systemd/system/default.target").resolve().name == "graphical.target"
+    members = {line.split(":")[0]: line.split(":")[3] for line in (root / "etc/group").read_text().splitlines()}
+    assert all("motcua" in members[group].split(",") for group in ("video", "input", "render", "lp"))
+
+
+def test_the_console_opens_its_counters_page_in_chromium(tmp_path):
+    root = installed(tmp_path, "console", "--server", "ws://10.0.0.2:8765/", "--device", "counter-7")
+    argv = exec_start(root, "motcua-console.service")
+    assert argv[:4] == ["/usr/bin/cage", "-d", "--", "/usr/bin/chromium"]
+    assert "--kiosk" in argv and argv[-1] == "http://10.0.0.2:8765/console?device=counter-7"
+    assert "--user-data-dir=/var/lib/motcua/console/chromium" in argv
+
+
+def test_a_server_address_that_is_not_ws_is_refused(tmp_path, capsys):
+    from motcua_install.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["console", "--root", str(tmp_path), "--device", "counter-1", "--server", "http://10.0.0.2:8765/"])
+    assert "give the server's ws:// address" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
