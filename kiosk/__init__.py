@@ -6,6 +6,6 @@ and looks dossiers up, talking to the queue server and driving a ticket printer 
 - :mod:`kiosk.bootstrap` — the one place that reads the configuration and opens the printer,
   the scanners and the queue client.
 - :mod:`kiosk.actions` — the asyncio side of each flow (request, print, report a fault).
-- :mod:`kiosk.app` — the Kivy app; :mod:`kiosk.screens` — one screen a file; :mod:`kiosk.cli` —
+- :mod:`kiosk.app` — the Kivy app, started by :mod:`kiosk.start`; :mod:`kiosk.screens` — one screen a file; :mod:`kiosk.cli` —
   ``motcua-kiosk``, the app or ``classify-code`` (no Kivy).
 """

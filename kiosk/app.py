@@ -16,13 +16,10 @@ import os
 os.environ.setdefault("KIVY_NO_ARGS", "1")  # our own command line; must precede the first kivy import
 os.environ.setdefault("KIVY_LOG_MODE", "MIXED")  # Kivy logs its own; the -v option governs the rest
 
-import argparse
 import asyncio
-import dataclasses
 import datetime as dt
 import logging
 import signal
-import sys
 import time
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
@@ -36,7 +33,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from hardware.scanner import ScanStream
 from kiosk.actions import KioskActions
 from kiosk.admin import AdminFlows
-from kiosk.bootstrap import KioskContext, KioskSettings, KioskSetupError, build, read_settings, settings_from_server
+from kiosk.bootstrap import KioskContext, KioskSettings, KioskSetupError, build, settings_from_server
 from kiosk.citizens import CitizenFlows
 from kiosk.core import decisions
 from kiosk.core.decisions import Notice, ScanKind
@@ -44,10 +41,9 @@ from kiosk.core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter
 from kiosk.core.shown_ticket import ShownTicket
 from kiosk.core.texts import Both, Catalogue
 from kiosk.tickets import TICKET, TicketFlows
-from queue_server.config.kiosk_options import KioskOptions, parse_window_size
+from queue_server.config.kiosk_options import KioskOptions
 from queue_server.core.citizens import CitizenCard
 from queue_server.protocol.client import ConnectionStatus, NotConnected, RequestFailed
-from queue_server.protocol.state_dir import ConfigRefused, StateError, fetch_config, read_state
 
 log = logging.getLogger(__name__)
 
@@ -392,72 +388,3 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
         else:
             self.spawn(self._follow(action.value))
 
-
-def _window_size(text: str) -> tuple[int, int]:
-    size = parse_window_size(text)
-    if size is None:
-        raise argparse.ArgumentTypeError(f"{text!r}: write the size as WIDTHxHEIGHT from 480x270, e.g. 960x540")
-    return size
-
-
-def start_app(
-    state: Path | None,
-    config: Path | None,
-    device: str | None,
-    server: str | None = None,
-    size: tuple[int, int] | None = None,
-) -> KioskApp:
-    """The kiosk, from its state folder (its configuration asked of the server first: the
-    window's size and the printer depend on it) or from a site file (``config`` and ``device``)."""
-    token = fetched = None
-    if state is not None:
-        own = read_state(state)
-        server, token = server or own.server, own.token
-        fetched = asyncio.run(fetch_config(dataclasses.replace(own, server=server)))
-        settings = settings_from_server(fetched)
-    else:
-        assert config is not None and device is not None
-        settings = read_settings(config, device)
-    options = settings.options
-    if size is not None:
-        options = dataclasses.replace(options, fullscreen=False, window_size=size)
-    configure_kivy(options)
-    app = KioskApp(settings, config_path=config, server_url=server, token=token)
-    app.config_text = fetched["toml"] if fetched is not None else None  # applied already
-    return app
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="motcua-kiosk",
-        description="The lobby kiosk of a one-stop centre: queue numbers, appointment check-in, dossier lookup.",
-        epilog="Kiosk settings are the device's [device.options] (docs/kiosk.md).",
-    )
-    parser.add_argument(
-        "--state", type=Path, help="the kiosk's state folder (its server and token, from enrol): the configuration comes from the server"
-    )
-    parser.add_argument("--config", type=Path, help="the site's TOML file (the old way, with --device; one more release)")
-    parser.add_argument("--device", help="this kiosk's device id in the file (e.g. kiosk-1), with --config")
-    parser.add_argument("--server", help="the queue server's ws:// address (default: the configuration's server_url)")
-    parser.add_argument(
-        "--size", type=_window_size, help="a window of WIDTHxHEIGHT, whatever the options say (motcua-lobby uses it)"
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more (INFO)")
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(name)s %(levelname)s %(message)s",
-    )
-    if (args.state is None) == (args.config is None) or (args.config is not None and args.device is None):
-        parser.error("give --state DIR, or --config FILE --device ID")
-    try:
-        app = start_app(args.state, args.config, args.device, args.server, args.size)
-    except (KioskSetupError, StateError, ConfigRefused) as exc:
-        print(f"motcua-kiosk: {exc}", file=sys.stderr)
-        return 2
-    asyncio.run(app.serve())
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

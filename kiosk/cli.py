@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return classify_code(argv[1:])
     if argv[:1] == [enrolling.ENROL]:
         return enrolling.main("motcua-kiosk", argv[1:])
-    from kiosk.app import main as run_kiosk  # Kivy from here on
+    from kiosk.start import main as run_kiosk  # Kivy from here on
 
     return run_kiosk(argv)
 

@@ -73,7 +73,7 @@ def plan(
         )
     apps = []
     if windows:
-        for role, module in ((Role.KIOSK, "kiosk.app"), (Role.DISPLAY, "display_board")):
+        for role, module in ((Role.KIOSK, "kiosk.start"), (Role.DISPLAY, "display_board")):
             device = next((d for d in config.devices if d.role is role), None)
             if device is not None and _has(module):
                 apps.append((device.id, module))

@@ -41,7 +41,8 @@ from bench.apps.window import (
 )
 from hardware.printer.sim import list_jobs
 from hardware.printer.status import DLE_EOT
-from kiosk.app import HOME, KioskApp, start_app
+from kiosk.app import HOME, KioskApp
+from kiosk.start import start_app
 
 DONE_AFTER = 1.0  # the ticket screen's "Xong" takes no touch in its first second (kiosk.app)
 

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.apps.window import find_target, laid_out, touch
-from kiosk.app import KioskApp, start_app
+from kiosk.app import KioskApp
+from kiosk.start import start_app
 
 MARKUP = re.compile(r"\[/?[a-z]+(?:=[^\]]*)?\]")
 

@@ -227,7 +227,7 @@ def test_a_window_size_is_read_within_its_bounds(text: str, size: tuple[int, int
 
 
 def test_the_kiosks_size_argument_names_a_bad_size(capsys: pytest.CaptureFixture[str]) -> None:
-    from kiosk.app import main
+    from kiosk.start import main
 
     with pytest.raises(SystemExit) as info:
         main(["--config", "site.toml", "--device", "kiosk-1", "--size", "300x200"])

@@ -19,7 +19,7 @@ def test_the_kiosk_stops_at_once_on_a_signal(tmp_path: Path, signum: signal.Sign
     assert os.environ.get("DISPLAY"), "this test needs a screen for the kiosk: run it under xvfb-run"
     log = tmp_path / "kiosk.log"
     code, took = stop_once_running(
-        ["kiosk.app", "--config", str(DEMO), "--device", "kiosk-1", "--server", "ws://127.0.0.1:9/", "--size", "640x360"],
+        ["kiosk.start", "--config", str(DEMO), "--device", "kiosk-1", "--server", "ws://127.0.0.1:9/", "--size", "640x360"],
         tmp_path, log, signum,
     )
     assert code == 0, log.read_text()[-2000:]
