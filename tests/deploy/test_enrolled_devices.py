@@ -153,7 +153,7 @@ def test_a_board_installed_with_its_code_starts_from_its_state_folder_and_says_h
 
 @pytest.mark.parametrize(("role", "device"), [("board", "board-hall"), ("pads", "pad-1")])
 def test_a_board_and_a_pad_agent_enrol_at_install_into_their_state_folder_as_the_user_motcua(
-    work: Path, role: str, device: str
+    work: Path, capfd: pytest.CaptureFixture[str], role: str, device: str
 ) -> None:
     root = bare_machine(work / "root")
     provide_commands(root)
@@ -163,6 +163,9 @@ def test_a_board_and_a_pad_agent_enrol_at_install_into_their_state_folder_as_the
             assert await install_enrolled(centre, root, role, device) == 0  # the systemd tools too
 
     asyncio.run(scenario())
+    said = [line.split()[1] if line.startswith("+ ") else line.split(":")[0] for line in capfd.readouterr().out.splitlines()]
+    steps = [w for w in said if w in ("systemd-sysusers", "systemd-tmpfiles", "enrolled", "systemctl")]
+    assert steps[:4] == ["systemd-sysusers", "systemd-tmpfiles", "enrolled", "systemctl"]  # the unit after its token
     (user,) = [line for line in (root / "etc/passwd").read_text().splitlines() if line.startswith("motcua:")]
     uid, gid = (int(n) for n in user.split(":")[2:4])
     state = root / "var/lib/motcua" / role
