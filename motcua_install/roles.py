@@ -2,8 +2,9 @@
 
 The apps' command lines are the one thing this package knows of them (it imports none of them):
 a device starts with its state folder alone, where its enrolment left its own token and the
-server's address (``motcua-kiosk enrol --server URL --state DIR CODE``, docs/deployment.md); the console is the server's
-``/console`` page in Chromium, which keeps the counter's token in its own profile."""
+server's address (``motcua-kiosk enrol --server URL --state DIR CODE``, run by ``motcua-install
+kiosk --enrol CODE`` or by hand, docs/deployment.md); the console is the server's ``/console``
+page in Chromium, which keeps the counter's token in its own profile."""
 
 from __future__ import annotations
 
