@@ -1,10 +1,16 @@
 """``motcua-install``: set up this machine as one part of a centre (Debian 12, as root).
 
     motcua-install server --site site.toml [--host H] [--port N] [--keep N] [--backup-at CAL]
-    motcua-install kiosk          then: motcua-kiosk enrol --server ws://10.0.0.2:8765/ --state /var/lib/motcua/kiosk CODE
-    motcua-install board          (motcua-display enrol … --state /var/lib/motcua/board CODE)
-    motcua-install pads           (motcua-pads enrol … --state /var/lib/motcua/pads CODE)
+    motcua-install kiosk --server ws://10.0.0.2:8765/ --enrol CODE     (CODE: motcua-server enrol kiosk-1)
+    motcua-install board --server ws://10.0.0.2:8765/ --enrol CODE
+    motcua-install pads  --server ws://10.0.0.2:8765/ --enrol CODE
     motcua-install console --server ws://10.0.0.2:8765/ --device counter-1
+
+``--enrol`` (a kiosk, board or pads) enrols the device at once with its own app's ``enrol``
+(its token, 0600, in its state folder, handed to the user ``motcua``) before its unit starts; a
+refused code exits 2 with the server's words and leaves the files in place: run it again with a
+new code. Without ``--enrol``, enrol later (``motcua-kiosk enrol … --state /var/lib/motcua/kiosk
+CODE``, docs/deployment.md). The console enrols in its browser; the server makes the codes.
 
 The project must already be in the venv (``python3 -m venv /opt/motcua && /opt/motcua/bin/pip
 install motcua-queue``, docs/deployment.md). ``--root DIR`` installs into another root (an image,
@@ -19,16 +25,23 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from motcua_install.install import Options, apply_commands, install_site, on_root, plan, write
-from motcua_install.layout import Layout
-from motcua_install.roles import Role, server_url
+from motcua_install.enrol import EnrolmentFailed, enrol
+from motcua_install.install import Options, enable_commands, install_site, on_root, plan, prepare_commands, write
+from motcua_install.layout import USER, Layout
+from motcua_install.roles import APPS, Role, server_url
+
+ENROL_HELP = (
+    "--enrol CODE (a kiosk, board or pads, with --server): enrol the device at install with the one-time "
+    "code of motcua-server enrol DEVICE or the manager's dashboard; a counter PC's console enrols in its "
+    "browser, the server is not enrolled."
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="motcua-install",
         description="Install one machine of a Một Cửa Queue centre: its system user, folders and systemd units.",
-        epilog="See docs/deployment.md: a new centre from bare Debian 12 machines to a running lobby.",
+        epilog=ENROL_HELP + " See docs/deployment.md: a new centre from bare Debian 12 machines to a running lobby.",
     )
     roles = parser.add_subparsers(dest="role", metavar="ROLE", required=True)
     helps = {
@@ -57,8 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
                 "--server",
                 type=_server,
                 required=role is Role.CONSOLE,
-                help="the queue server, e.g. ws://10.0.0.2:8765/ (a kiosk, board or pads: kept by its enrolment instead)",
+                help="the queue server, e.g. ws://10.0.0.2:8765/ (a kiosk, board or pads: the one --enrol enrols it with)",
             )
+        if role in APPS:
+            sub.add_argument(
+                "--enrol",
+                metavar="CODE",
+                help="enrol this device now with its one-time code (motcua-server enrol DEVICE, or the manager's "
+                "dashboard), with --server: its token goes into its state folder before its unit starts",
+            )
+        else:  # taken, to be refused in words (main)
+            sub.add_argument("--enrol", metavar="CODE", help=argparse.SUPPRESS)
         if role in (Role.KIOSK, Role.BOARD, Role.CONSOLE):
             sub.add_argument("--tty", default="tty1", help="the console its session takes (default tty1)")
         if role is Role.CONSOLE:
@@ -87,9 +109,34 @@ def _server(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def enrol_problem(role: Role, enrol_code: str | None, server: str | None) -> str | None:
+    """Why ``--enrol`` cannot be taken with these options, or None."""
+    if enrol_code is None:
+        return None
+    if role is Role.SERVER:
+        return "--enrol is for a kiosk, board or pads: the server is not enrolled (it makes the codes: motcua-server enrol DEVICE)"
+    if role not in APPS:
+        return "--enrol is for a kiosk, board or pads: a counter PC's console takes its code in the console page's set-up form"
+    if server is None:
+        return "--enrol CODE needs --server ws://HOST:PORT/: the server the code came from"
+    if not enrol_code.strip():
+        return "--enrol: give the code (XXXX-XXXX)"
+    return None
+
+
+def _subparser(parser: argparse.ArgumentParser, role: Role) -> argparse.ArgumentParser:
+    (roles,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    found: argparse.ArgumentParser = roles.choices[role.value]
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     role = Role(args.role)
+    problem = enrol_problem(role, args.enrol, getattr(args, "server", None))
+    if problem is not None:
+        _subparser(parser, role).error(problem)
     layout = Layout(venv=args.venv)
     options = Options(
         role=role,
@@ -114,15 +161,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         site_ready = on_root(root, layout.site).is_file()
         if not site_ready:
             print(f"motcua-install: no site file yet: put it at {layout.site}, then: systemctl start motcua-server")
+    if not args.files_only and not run_all(prepare_commands(the_plan, root)):
+        return 1
+    if args.enrol is not None:
+        try:
+            enrolled = enrol(role, layout, root, args.server, args.enrol.strip())
+        except EnrolmentFailed as exc:
+            print(
+                f"motcua-install: chưa đăng ký được {role.value} — {role.value} not enrolled: {exc}. "
+                f"The files are in place; make a new code on the server (motcua-server enrol DEVICE) and run "
+                f"motcua-install {role.value} --server {args.server} --enrol NEWCODE again.",
+                file=sys.stderr,
+            )
+            return 2
+        if enrolled.owner is None:
+            print(f"motcua-install: no user {USER} yet in {root}: {enrolled.state} stays root's until it is made "
+                  f"(motcua-install {role.value} without --files-only)")  # fmt: skip
+        else:
+            print(f"enrolled: {enrolled.state} handed to {USER}")
     if args.files_only:
         return 0
-    for command in apply_commands(the_plan, root, start=site_ready):
+    return 0 if run_all(enable_commands(the_plan, root, start=site_ready)) else 1
+
+
+def run_all(commands: list[list[str]]) -> bool:
+    """Each command in turn, until one fails (said on stderr)."""
+    for command in commands:
         print("+ " + " ".join(command))
         done = subprocess.run(command, check=False)
         if done.returncode != 0:
             print(f"motcua-install: {command[0]} failed (exit {done.returncode})", file=sys.stderr)
-            return 1
-    return 0
+            return False
+    return True
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """One machine's files, then systemd told about them.
 
 :func:`plan` says what to write (pure: paths on the machine and their text); :func:`write` puts
-it under a root; :func:`apply_commands` are the systemd tools that make the user, the folders and
-the enabled units real — on the machine itself (root ``/``) or inside a root (``--root``)."""
+it under a root; :func:`prepare_commands` (the user, its folders) and :func:`enable_commands`
+(the units) are the systemd tools that make them real — on the machine itself (root ``/``) or
+inside a root (``--root``). A device enrolled at install is enrolled between the two."""
 
 from __future__ import annotations
 
@@ -144,26 +145,25 @@ def install_site(site: Path, root: Path, layout: Layout) -> Path:
     return target
 
 
-def apply_commands(plan_: Plan, root: Path, start: bool) -> list[list[str]]:
-    """The systemd tools that make the plan real, in order; ``start`` only on the machine itself."""
+def prepare_commands(plan_: Plan, root: Path) -> list[list[str]]:
+    """The user and its folders (a device is enrolled between these and :func:`enable_commands`,
+    so that its unit starts with its token there)."""
     layout_files = [f for f in plan_.files if f.path.parent.name in ("sysusers.d", "tmpfiles.d")]
     sysusers, tmpfiles = (f.path.name for f in layout_files)  # found in the root's sysusers.d, tmpfiles.d
+    on = [] if root == Path("/") else [f"--root={root}"]
+    return [["systemd-sysusers", *on, sysusers], ["systemd-tmpfiles", *on, "--create", tmpfiles]]
+
+
+def enable_commands(plan_: Plan, root: Path, start: bool) -> list[list[str]]:
+    """The units enabled (and started, on the machine itself when ``start``)."""
     if root == Path("/"):
-        commands = [
-            ["systemd-sysusers", sysusers],
-            ["systemd-tmpfiles", "--create", tmpfiles],
-            ["systemctl", "daemon-reload"],
-            ["systemctl", "enable", *(["--now"] if start else []), *plan_.units],
-        ]
+        commands = [["systemctl", "daemon-reload"]]
         if plan_.graphical:
-            commands.insert(3, ["systemctl", "set-default", "graphical.target"])
+            commands.append(["systemctl", "set-default", "graphical.target"])
+        commands.append(["systemctl", "enable", *(["--now"] if start else []), *plan_.units])
         return commands
     on = [f"--root={root}"]
-    commands = [
-        ["systemd-sysusers", *on, sysusers],
-        ["systemd-tmpfiles", *on, "--create", tmpfiles],
-        ["systemctl", *on, "enable", *plan_.units],
-    ]
+    commands = [["systemctl", *on, "enable", *plan_.units]]
     if plan_.graphical:
         commands.append(["systemctl", *on, "set-default", "graphical.target"])
     return commands

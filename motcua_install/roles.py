@@ -2,8 +2,9 @@
 
 The apps' command lines are the one thing this package knows of them (it imports none of them):
 a device starts with its state folder alone, where its enrolment left its own token and the
-server's address (``motcua-kiosk enrol --server URL --state DIR CODE``, docs/deployment.md); the console is the server's
-``/console`` page in Chromium, which keeps the counter's token in its own profile."""
+server's address (``motcua-kiosk enrol --server URL --state DIR CODE``, run by ``motcua-install
+kiosk --enrol CODE`` or by hand, docs/deployment.md); the console is the server's ``/console``
+page in Chromium, which keeps the counter's token in its own profile."""
 
 from __future__ import annotations
 
@@ -47,16 +48,16 @@ UNITS = {
 
 CHROMIUM = "/usr/bin/chromium"
 
+# the devices' apps, each with its ``enrol`` subcommand (``APP enrol --server URL --state DIR CODE``);
+# the console is enrolled in its browser (the console page's set-up form), the server not at all
+APPS = {Role.KIOSK: "motcua-kiosk", Role.BOARD: "motcua-display", Role.PADS: "motcua-pads"}
+
 
 def device_command(role: Role, layout: Layout, server: str | None, device: str | None = None) -> list[str]:
     """The argv of a device's app on this machine."""
     state = str(layout.state(role.value))
-    if role is Role.KIOSK:
-        return [str(layout.bin("motcua-kiosk")), "--state", state]
-    if role is Role.BOARD:
-        return [str(layout.bin("motcua-display")), "--state", state]
-    if role is Role.PADS:
-        return [str(layout.bin("motcua-pads")), "--state", state]
+    if role in APPS:
+        return [str(layout.bin(APPS[role])), "--state", state]
     if role is Role.CONSOLE:
         if not device or not server:
             raise ValueError("the console needs the server's address and its counter's device id")

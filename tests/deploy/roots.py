@@ -61,12 +61,26 @@ def unit_file(root: Path, unit: str) -> Path:
     return root / "etc/systemd/system" / unit
 
 
+def unit_value(root: Path, unit: str, key: str) -> str:
+    """The one ``KEY=`` line's value of the unit."""
+    (line,) = [line for line in unit_file(root, unit).read_text(encoding="utf-8").splitlines() if line.startswith(key + "=")]
+    return line.removeprefix(key + "=")
+
+
 def exec_start(root: Path, unit: str) -> list[str]:
     """The unit's ``ExecStart`` as argv (on the machine's paths)."""
-    (line,) = [
-        line for line in unit_file(root, unit).read_text(encoding="utf-8").splitlines() if line.startswith("ExecStart=")
-    ]
-    return shlex.split(line.removeprefix("ExecStart="))
+    return shlex.split(unit_value(root, unit, "ExecStart"))
+
+
+CAGE = ["/usr/bin/cage", "-d", "--"]
+
+
+def session_command(root: Path, unit: str) -> list[str]:
+    """What a screen unit (kiosk, board) hands to cage, on the machine's paths: under Xvfb, the
+    tests run it as cage would, alone in its display."""
+    argv = exec_start(root, unit)
+    assert argv[: len(CAGE)] == CAGE, argv
+    return argv[len(CAGE) :]
 
 
 def in_root(root: Path, argv: list[str]) -> list[str]:

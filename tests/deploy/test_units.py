@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import stat
 import subprocess
+from pathlib import Path
 
 import pytest
 
+from motcua_install.install import Options, enable_commands, plan, prepare_commands
 from motcua_install.roles import UNITS, Role
 from tests.deploy.roots import exec_start, installed, provide_commands, unit_file
 from tests.support.demo import DEMO
@@ -94,3 +96,15 @@ def test_a_server_address_that_is_not_ws_is_refused(tmp_path, capsys):
         main(["console", "--root", str(tmp_path), "--device", "counter-1", "--server", "http://10.0.0.2:8765/"])
     assert "give the server's ws:// address" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())
+
+
+def test_on_the_machine_the_user_and_folders_come_first_and_the_unit_is_started_last():
+    """Between the two a device is enrolled (motcua-install kiosk --enrol): its unit starts with its token."""
+    the_plan = plan(Options(Role.KIOSK))
+    assert prepare_commands(the_plan, Path("/")) == [
+        ["systemd-sysusers", "motcua-kiosk.conf"], ["systemd-tmpfiles", "--create", "motcua-kiosk.conf"],
+    ]  # fmt: skip
+    assert enable_commands(the_plan, Path("/"), start=True) == [
+        ["systemctl", "daemon-reload"], ["systemctl", "set-default", "graphical.target"],
+        ["systemctl", "enable", "--now", "motcua-kiosk.service"],
+    ]  # fmt: skip
