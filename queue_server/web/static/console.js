@@ -9,14 +9,15 @@
 // moment after the screen shows the change, and several such needs make one request.
 //
 // console_model.js keeps the model (no DOM); console_view.js draws its parts; console_session.js
-// the sign-in's end; this file holds the connection, signing in, the officer's actions, the
-// keyboard.
+// the sign-in's end; console_enrol.js the set-up form (an enrolment code or a token); this file
+// holds the connection, signing in, the officer's actions, the keyboard.
 import {
-  $, QueueConnection, deviceParam, el, errorText, fill, forgetToken, hhmm, showStatus, storedToken, tokenForm,
+  $, QueueConnection, deviceParam, el, errorText, fill, forgetToken, hhmm, showStatus, storedToken,
 } from "/static/mc.js";
 import { ASK, apply, partial, took } from "/static/console_model.js";
 import { button, draw, drawCounter } from "/static/console_view.js";
 import { SignInEnd } from "/static/console_session.js";
+import { keepEnrolment, refusal, setUpForm } from "/static/console_enrol.js";
 import { feeBox } from "/static/fee.js";
 
 const REFRESH_DELAY = 100; // ms from the first need of a counter.status to asking it
@@ -44,16 +45,23 @@ const signInEnd = new SignInEnd({
   say: (text) => say(text),
 });
 
-function start(token) {
+// hello: {token} (kept in this browser), or {enrol: CODE} from the set-up form.
+function start(hello) {
   conn = new QueueConnection({
-    hello: { token },
+    hello,
     onStatus: (s) => showStatus($("#status"), s),
     onFatal: (error) => {
       forgetToken(device);
       view = "token";
-      tokenForm(main, device, `Mã thiết bị không đúng (${error.code}). The device token is wrong.`, start);
+      setUpForm(main, device, refusal(error, conn.hello), start, conn.hello.enrol || "");
     },
     onHello: async (hello) => {
+      const words = keepEnrolment(device, hello, conn);
+      if (words) {
+        main.replaceChildren(el("p", { class: "error card setup", id: "enrol-error" }, words));
+        conn.stop();
+        return;
+      }
       if (hello.role !== "counter") {
         main.replaceChildren(el("p", { class: "error card setup" }, `Thiết bị ${hello.device} không phải máy tính quầy (vai trò ${hello.role}).`));
         conn.stop();
@@ -392,6 +400,6 @@ if (!device) {
   main.replaceChildren(el("p", { class: "error card setup" }, "Địa chỉ cần có tên thiết bị, ví dụ /console?device=counter-1. The address needs ?device=…"));
 } else {
   const token = storedToken(device);
-  if (token) start(token);
-  else tokenForm(main, device, "", start);
+  if (token) start({ token });
+  else setUpForm(main, device, "", start);
 }
