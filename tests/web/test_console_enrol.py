@@ -79,3 +79,29 @@ def test_the_console_is_enrolled_by_a_code_typed_in_its_set_up_form_then_works(
     manager.request("device.revoke", device="counter-2")  # cut off now, and told why
     assert text_of(driver, "#token-error", "thu hồi") == REVOKED_WORDS
     assert driver.execute_script(f"return localStorage.getItem({TOKEN_KEY!r})") is None
+
+
+def test_a_code_of_another_counter_pc_opens_its_page_and_one_of_a_kiosk_is_not_kept(
+    server: InProcessServer, listeners: list[Listener], browsers: list
+) -> None:
+    manager = Listener(server.ws_url, token=DEMO_TOKENS["manager"])
+    listeners.append(manager)
+    driver = new_browser()
+    browsers.append(driver)
+
+    code = manager.request("device.enrolment_code", device="counter-2")["code"]
+    driver.get(f"{server.url}/console?device=counter-5")
+    type_into(driver, "#enrol-code", code)
+    click(driver, "#token-save")
+    wait(driver, "#sign-in-form")  # counter-2's page: the code said which PC this is
+    assert driver.current_url.endswith("/console?device=counter-2")
+    assert driver.execute_script(f"return localStorage.getItem({TOKEN_KEY!r})")
+    assert driver.execute_script('return localStorage.getItem("motcua.token.counter-5")') is None
+
+    code = manager.request("device.enrolment_code", device="kiosk-1")["code"]
+    driver.get(f"{server.url}/console?device=counter-6")
+    type_into(driver, "#enrol-code", code)
+    click(driver, "#token-save")
+    assert "không phải máy tính quầy" in text_of(driver, "#enrol-error")
+    assert driver.execute_script('return localStorage.getItem("motcua.token.counter-6")') is None
+    assert driver.execute_script('return localStorage.getItem("motcua.token.kiosk-1")') is None
