@@ -96,4 +96,9 @@ async def fleet(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, A
                 ),
             }
         )
-    return {"server_version": server_version, "silent_minutes": hub.config.settings.silent_minutes, "devices": devices}
+    return {
+        "now": now.isoformat(),  # the server's clock: the dashboard says "2 phút trước" and counts a code down by it
+        "server_version": server_version,
+        "silent_minutes": hub.config.settings.silent_minutes,
+        "devices": devices,
+    }

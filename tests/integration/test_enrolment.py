@@ -126,6 +126,7 @@ def test_the_fleet_lists_every_device_with_its_version_address_trust_and_last_fa
             clock.advance(minutes=5)
             fleet = await manager.ok("device.list")
             devices = {d["id"]: d for d in fleet["devices"]}
+            assert fleet["now"] == clock.now.isoformat()  # the server's clock, for the dashboard's "2 phút trước"
             assert set(devices) == {d.id for d in enrolled_site().devices}
             mine = devices["kiosk"]
             assert (mine["role"], mine["version"], mine["version_differs"]) == ("kiosk", "0.0.9", True)

@@ -6,26 +6,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bench.apps.browser import CHROMEDRIVER, CHROMIUM, chromium_options
+from queue_server.config.settings import SiteConfig
 from queue_server.protocol.client import QueueClient
 from tests.support.demo import (
     demo_site,
 )
 from tests.support.ports import free_port
-from tests.support.servers import ServerProcess
+from tests.support.servers import ServerProcess, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "tests" / "artefacts" / "web"
+
 
 class Server:
     """``python -m queue_server.cli`` on the demo configuration, its public URL on its own port
@@ -54,6 +57,29 @@ class Server:
 
     def stop(self) -> None:
         self.child.stop()
+
+
+class InProcessServer:
+    """running_server on its own thread and event loop, with the test's clock if given (the
+    tests that move the server's time: test_console_expiry, test_fleet) and the test's site."""
+
+    def __init__(self, config: SiteConfig, db: Path, clock: Callable[[], dt.datetime] | None = None) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self._server = running_server(config, db, clock=clock)
+        self.running = self.call(self._server.__aenter__())
+        self.url = f"http://127.0.0.1:{self.running.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.running.port}/"
+
+    def call(self, coroutine: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(30)
+
+    def stop(self) -> None:
+        self.call(self._server.__aexit__(None, None, None))
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
 
 
 class Listener:

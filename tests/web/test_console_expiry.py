@@ -4,44 +4,19 @@ does): an office day of 07:30–17:00, the officer serving A001 when 16:52 comes
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import threading
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.integration.conftest import Clock
 from tests.integration.sites import PIN, TOKENS, TZ, office_site
-from tests.support.servers import running_server
-from tests.web.conftest import Listener, new_browser, screenshot
+from tests.web.conftest import InProcessServer, Listener, new_browser, screenshot
 from tests.web.pages import click, press, sign_in, text_of, type_into, wait, wait_gone
 
 WARNING = "Phiên làm việc sẽ kết thúc lúc 17:00 — nhập mã PIN để gia hạn"
-
-
-class InProcessServer:
-    """running_server on its own thread and event loop, with the test's clock."""
-
-    def __init__(self, db: Path, clock: Clock) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        self._server = running_server(office_site(), db, clock=clock)
-        self.running = self.call(self._server.__aenter__())
-        self.url = f"http://127.0.0.1:{self.running.port}"
-
-    def call(self, coroutine: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(30)
-
-    def stop(self) -> None:
-        self.call(self._server.__aexit__(None, None, None))
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-        self.loop.close()
 
 
 @pytest.fixture
@@ -51,7 +26,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def server(tmp_path: Path, clock: Clock) -> Iterator[InProcessServer]:
-    running = InProcessServer(tmp_path / "lobby.db", clock)
+    running = InProcessServer(office_site(), tmp_path / "lobby.db", clock)
     yield running
     running.stop()
 

@@ -8,13 +8,16 @@
 // for what the events do not carry (a new ticket's place in the list, today's averages), a
 // moment after the screen shows the change, and several such needs make one request.
 //
-// console_model.js keeps the model (no DOM); console_view.js draws its parts; this file holds
-// the connection, signing in, the officer's actions, the keyboard.
+// console_model.js keeps the model (no DOM); console_view.js draws its parts; console_session.js
+// the sign-in's end; console_enrol.js the set-up form (an enrolment code or a token); this file
+// holds the connection, signing in, the officer's actions, the keyboard.
 import {
-  $, QueueConnection, deviceParam, el, errorText, fill, forgetToken, hhmm, showStatus, storedToken, tokenForm,
+  $, QueueConnection, deviceParam, el, errorText, fill, forgetToken, hhmm, showStatus, storedToken,
 } from "/static/mc.js";
 import { ASK, apply, partial, took } from "/static/console_model.js";
 import { button, draw, drawCounter } from "/static/console_view.js";
+import { SignInEnd } from "/static/console_session.js";
+import { keepEnrolment, refusal, setUpForm } from "/static/console_enrol.js";
 import { feeBox } from "/static/fee.js";
 
 const REFRESH_DELAY = 100; // ms from the first need of a counter.status to asking it
@@ -27,9 +30,6 @@ let conn = null;
 let status = null; // the last counter.status reply, kept up to date by events and replies
 let view = "loading";
 let message = { text: "", error: false };
-let expiryTimer = null;
-let warningTimer = null;
-let skew = 0; // ms the server's clock is ahead of this PC's (counter.status's now): the sign-in ends on the server's
 let acting = 0; // the officer's requests awaiting their reply
 let loading = null; // the counter.status request on its way
 let refreshTimer = null;
@@ -38,17 +38,30 @@ let pauseReasons = []; // the site's pause reasons (code, name_vi, name_en), fro
 
 // The current ticket's fee and its receipt (fee.js), under the ticket's facts.
 const feeOf = (ticket) => feeBox(conn, ticket);
+const signInEnd = new SignInEnd({
+  request: (op, fields) => conn.request(op, fields),
+  status: () => status,
+  refresh: () => refresh(),
+  say: (text) => say(text),
+});
 
-function start(token) {
+// hello: {token} (kept in this browser), or {enrol: CODE} from the set-up form.
+function start(hello) {
   conn = new QueueConnection({
-    hello: { token },
+    hello,
     onStatus: (s) => showStatus($("#status"), s),
     onFatal: (error) => {
       forgetToken(device);
       view = "token";
-      tokenForm(main, device, `Mã thiết bị không đúng (${error.code}). The device token is wrong.`, start);
+      setUpForm(main, device, refusal(error, conn.hello), start, conn.hello.enrol || "");
     },
     onHello: async (hello) => {
+      const words = keepEnrolment(device, hello, conn);
+      if (words) {
+        main.replaceChildren(el("p", { class: "error card setup", id: "enrol-error" }, words));
+        conn.stop();
+        return;
+      }
       if (hello.role !== "counter") {
         main.replaceChildren(el("p", { class: "error card setup" }, `Thiết bị ${hello.device} không phải máy tính quầy (vai trò ${hello.role}).`));
         conn.stop();
@@ -105,7 +118,7 @@ async function load() {
     return;
   }
   if (status.resume) sessionStorage.setItem(resumeKey, status.resume);
-  if (status.now) skew = Date.parse(status.now) - Date.now();
+  signInEnd.clock(status.now);
   drawCounter(status, pauseReasons);
   if (status.signed_in || status.finishing) renderWork();
   else if (view !== "sign-in") renderSignIn(); // never wipe a PIN being typed
@@ -188,7 +201,7 @@ function renderWork() {
   $("#sign-out").hidden = false;
   $("#expires").textContent = !status.expires_at ? ""
     : status.finishing ? `Phiên đã hết lúc ${hhmm(status.expires_at)}` : `Phiên đến ${hhmm(status.expires_at)}`;
-  scheduleExpiry(status.expires_at);
+  signInEnd.schedule();
   draw(status, ["work", "tally"], callTicket, pauseReasons, feeOf);
 }
 
@@ -216,7 +229,7 @@ function buildWork() {
     callNumber(controls.querySelector("#call-number").value);
   });
   main.replaceChildren(el("div", { class: "console" },
-    el("div", {}, buildWarning(), el("section", { class: "card ticket-now", id: "current" }), controls),
+    el("div", {}, signInEnd.build(), el("section", { class: "card ticket-now", id: "current" }), controls),
     el("div", {}, el("section", { class: "card", id: "waiting" }), el("section", { class: "card", id: "tally" })),
   ));
 }
@@ -343,7 +356,7 @@ function setUpPause() {
   document.body.append(dialog);
 }
 
-// ---- keyboard, expiry, signing out ----
+// ---- keyboard, signing out ----
 
 function onKey(event) {
   if (view !== "work" || event.ctrlKey || event.altKey || event.metaKey || $("#transfer-dialog").open || $("#pause-dialog").open) return;
@@ -363,69 +376,6 @@ function onKey(event) {
     event.preventDefault();
     control.click();
   }
-}
-
-// ---- the sign-in's end: a warning warning_minutes before it, with a PIN box to extend it ----
-
-// The warning's card, made once with the work page (hidden until due): an extension never wipes
-// the current ticket or a PIN being typed.
-function buildWarning() {
-  const pin = el("input", { id: "extend-pin", type: "password", inputmode: "numeric", autocomplete: "current-password",
-    "aria-label": "Mã PIN" });
-  const card = el("section", { class: "card expiry-warning", id: "expiry-warning", role: "alert" },
-    el("p", { id: "expiry-text" }),
-    el("form", { class: "call-number", id: "extend-form" }, pin,
-      el("button", { type: "submit", class: "primary", id: "extend" }, "Gia hạn ", el("span", { class: "en" }, "Extend"))),
-    el("p", { class: "error", id: "extend-error" }));
-  card.hidden = true;
-  card.querySelector("#extend-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    try {
-      const reply = await conn.request("officer.sign_in", { user: status.officer.user, pin: pin.value });
-      pin.value = "";
-      card.querySelector("#extend-error").textContent = "";
-      card.hidden = true;
-      say(`Đã gia hạn phiên làm việc đến ${hhmm(reply.expires_at)}.`);
-      await refresh();
-    } catch (e) {
-      pin.value = "";
-      card.querySelector("#extend-error").textContent = errorText(e);
-      pin.focus();
-    }
-  });
-  return card;
-}
-
-function showWarning() {
-  const card = $("#expiry-warning");
-  if (!card || !status || !status.expires_at) return;
-  const ends = hhmm(status.expires_at);
-  $("#expiry-text").replaceChildren(status.finishing
-    ? el("b", {}, `Phiên làm việc đã kết thúc lúc ${ends} — hoàn tất số ${status.current ? status.current.label : ""} hoặc nhập mã PIN để gia hạn`)
-    : el("b", {}, `Phiên làm việc sẽ kết thúc lúc ${ends} — nhập mã PIN để gia hạn`),
-  " ", el("span", { class: "en" }, status.finishing ? `The sign-in ended at ${ends}` : `The sign-in ends at ${ends}: enter the PIN to extend it`));
-  if (card.hidden) {
-    card.hidden = false;
-    $("#extend-pin").focus();
-  }
-}
-
-function scheduleExpiry(expiresAt) {
-  clearTimeout(expiryTimer);
-  clearTimeout(warningTimer);
-  const card = $("#expiry-warning");
-  if (card) card.hidden = true;
-  if (!expiresAt) return;
-  const left = Date.parse(expiresAt) - (Date.now() + skew);
-  const warnIn = left - (status.warning_minutes ?? 10) * 60_000;
-  if (status.finishing || warnIn <= 0) showWarning();
-  else warningTimer = setTimeout(showWarning, Math.min(warnIn, 2 ** 31 - 1));
-  if (status.finishing) return; // the server ends it once the ticket is done (counter.changed)
-  expiryTimer = setTimeout(async () => {
-    await refresh(); // the server says what is left: nothing (sign in again), or the ticket to finish
-    const problem = $("#sign-in-error");
-    if (problem && !problem.textContent) problem.textContent = "Phiên làm việc đã hết hạn; vui lòng đăng nhập lại. The session has expired.";
-  }, Math.max(0, Math.min(left, 2 ** 31 - 1)));
 }
 
 async function signOut() {
@@ -450,6 +400,6 @@ if (!device) {
   main.replaceChildren(el("p", { class: "error card setup" }, "Địa chỉ cần có tên thiết bị, ví dụ /console?device=counter-1. The address needs ?device=…"));
 } else {
   const token = storedToken(device);
-  if (token) start(token);
-  else tokenForm(main, device, "", start);
+  if (token) start({ token });
+  else setUpForm(main, device, "", start);
 }

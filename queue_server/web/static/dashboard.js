@@ -7,6 +7,7 @@ import { buildInsight, insightLive, pauseReasonName, showInsight } from "/static
 import { buildPlanning } from "/static/planning.js";
 import { buildDossiers } from "/static/dossiers.js";
 import { buildOutbox } from "/static/outbox.js";
+import { buildFleet } from "/static/fleet.js";
 
 const device = deviceParam("manager");
 const main = $("#main");
@@ -18,6 +19,8 @@ let report = null;
 let planning = null;
 let dossiers = null;
 let outboxTab = null;
+let fleet = null;
+let fleetAlarms = []; // the fleet's silent devices (fleet.js), shown with the live alarms
 
 const COUNTER_VI = { open: "Đang mở", paused: "Tạm dừng", closed: "Đóng" };
 const COMPONENT_VI = { printer: "Máy in", scanner: "Máy quét", camera: "Camera", pad: "Bàn phím đánh giá", display: "Màn hình", audio: "Âm thanh", network: "Mạng" };
@@ -46,7 +49,10 @@ function start(token) {
       layout();
       await refresh();
     },
-    onEvent: () => refreshSoon(),
+    onEvent: (event) => {
+      refreshSoon();
+      if (fleet) fleet.onEvent(event);
+    },
   }).start();
 }
 
@@ -62,7 +68,6 @@ async function refresh() {
   $("#site-name").replaceChildren(snapshot.site.name, " ", el("span", { class: "en" }, "Điều hành · Dashboard"));
   $("#clock").textContent = `Ngày ${dmy(snapshot.day)}`;
   renderLive();
-  renderDevices();
   renderTicker();
 }
 
@@ -90,6 +95,14 @@ function layout() {
     $("#tab-dossiers").title = `${counts.overdue} quá hạn, ${counts.due_soon} sắp đến hạn`;
   });
   outboxTab = buildOutbox($("#outbox"), conn);
+  fleet = buildFleet($("#devices"), conn, {
+    self: device,
+    onAlarms: (lines) => {
+      fleetAlarms = lines;
+      const shown = $("#alarms");
+      if (shown && snapshot && summary) shown.replaceWith(alarmsCard());
+    },
+  });
 }
 
 function show(id) {
@@ -111,15 +124,10 @@ function renderLive() {
   const waiting = snapshot.waiting || [];
   const longest = {};
   for (const w of waiting) longest[w.service] = Math.max(longest[w.service] || 0, w.waited_minutes);
-  const late = waiting.filter((w) => {
-    const s = snapshot.services.find((x) => x.code === w.service);
-    return s && s.max_wait_minutes && w.waited_minutes > s.max_wait_minutes;
-  });
+  const late = lateTickets();
   const longestAll = waiting.reduce((m, w) => Math.max(m, w.waited_minutes), 0);
   const open = snapshot.counters.filter((c) => c.state === "open").length;
   const paused = snapshot.counters.filter((c) => c.state === "paused").length;
-  const faults = (snapshot.device_status || []).filter((d) => !d.ok);
-  const gone = (snapshot.devices || []).filter((d) => !d.connected && ["kiosk", "display", "pad"].includes(d.role) && d.last_seen);
 
   const cards = el("div", { class: "cards" },
     el("div", { class: "card" }, el("b", { id: "live-waiting" }, waiting.length), "Đang chờ ", el("span", { class: "en" }, "waiting")),
@@ -128,15 +136,6 @@ function renderLive() {
     el("div", { class: "card" }, el("b", { id: "live-open" }, `${open}/${snapshot.counters.length}`), `Quầy mở${paused ? `, ${paused} tạm dừng` : ""} `, el("span", { class: "en" }, "counters open")),
     el("div", { class: "card" }, el("b", {}, summary.average_wait_minutes === null ? "—" : number(summary.average_wait_minutes)), "Phút chờ TB ", el("span", { class: "en" }, "avg wait")),
   );
-
-  const alarmItems = [
-    ...late.map((w) => el("li", {}, `Số ${w.label} (${serviceName(w.service)}) đã chờ ${w.waited_minutes} phút, quá ${limitOf(w.service)} phút.`)),
-    ...faults.map((d) => el("li", {}, `${deviceName(d.device)}: ${COMPONENT_VI[d.component] || d.component} lỗi${d.detail ? ` (${DETAIL_VI[d.detail] || d.detail})` : ""} từ ${hhmm(d.since)}.`)),
-    ...gone.map((d) => el("li", {}, `${d.name || d.id}: mất kết nối, liên lạc cuối ${hhmm(d.last_seen)}.`)),
-  ];
-  const alarmCard = el("div", { class: "card alarms", id: "alarms" },
-    el("h2", {}, "Cảnh báo ", el("span", { class: "en" }, "Alarms")),
-    alarmItems.length ? el("ul", {}, alarmItems) : el("p", {}, "Không có cảnh báo. ", el("span", { class: "en" }, "No alarms.")));
 
   const serviceRows = snapshot.services.map((s) => el("tr", { class: (longest[s.code] || 0) > s.max_wait_minutes ? "late" : "" },
     el("td", {}, s.name_vi, el("br"), el("span", { class: "en" }, s.name_en)),
@@ -164,7 +163,28 @@ function renderLive() {
     el("h2", {}, "Quầy ", el("span", { class: "en" }, "Counters")),
     el("table", { id: "live-counters" }, el("thead", {}, el("tr", {}, ["Quầy", "Trạng thái", "Cán bộ", "Đang phục vụ"].map((h) => el("th", {}, h)))), el("tbody", {}, counterRows)));
 
-  $("#live").replaceChildren(cards, alarmCard, insightLive(snapshot, conn), el("div", { class: "two" }, services, counters));
+  $("#live").replaceChildren(cards, alarmsCard(), insightLive(snapshot, conn), el("div", { class: "two" }, services, counters));
+}
+
+// Tickets past their field's limit, parts failing, and the fleet's silent devices (fleet.js).
+function alarmsCard() {
+  const late = lateTickets();
+  const faults = (snapshot.device_status || []).filter((d) => !d.ok);
+  const alarmItems = [
+    ...late.map((w) => el("li", {}, `Số ${w.label} (${serviceName(w.service)}) đã chờ ${w.waited_minutes} phút, quá ${limitOf(w.service)} phút.`)),
+    ...faults.map((d) => el("li", {}, `${deviceName(d.device)}: ${COMPONENT_VI[d.component] || d.component} lỗi${d.detail ? ` (${DETAIL_VI[d.detail] || d.detail})` : ""} từ ${hhmm(d.since)}.`)),
+    ...fleetAlarms.map((line) => el("li", { class: "fleet-silent" }, line)),
+  ];
+  return el("div", { class: "card alarms", id: "alarms" },
+    el("h2", {}, "Cảnh báo ", el("span", { class: "en" }, "Alarms")),
+    alarmItems.length ? el("ul", {}, alarmItems) : el("p", {}, "Không có cảnh báo. ", el("span", { class: "en" }, "No alarms.")));
+}
+
+function lateTickets() {
+  return (snapshot.waiting || []).filter((w) => {
+    const s = snapshot.services.find((x) => x.code === w.service);
+    return s && s.max_wait_minutes && w.waited_minutes > s.max_wait_minutes;
+  });
 }
 
 function serviceName(code) {
@@ -185,25 +205,6 @@ function officerName(user) {
 function deviceName(id) {
   const d = (snapshot.devices || []).find((x) => x.id === id);
   return d && d.name ? d.name : id;
-}
-
-// ---- devices ----
-
-function renderDevices() {
-  const status = snapshot.device_status || [];
-  const rows = (snapshot.devices || []).map((d) => {
-    const parts = status.filter((s) => s.device === d.id);
-    return el("tr", {},
-      el("td", {}, d.name || d.id, el("br"), el("span", { class: "en" }, d.id)),
-      el("td", {}, d.role, d.counter ? ` · quầy ${d.counter}` : ""),
-      el("td", {}, d.connected ? el("span", { class: "badge open" }, "Đang kết nối") : el("span", { class: "badge closed" }, "Không kết nối")),
-      el("td", {}, d.last_seen ? `${hhmm(d.last_seen)} ${dmy(d.last_seen)}` : "Chưa từng"),
-      el("td", {}, parts.length ? parts.map((p) => el("span", { class: `badge ${p.ok ? "open" : "bad"}` }, `${COMPONENT_VI[p.component] || p.component}: ${p.ok ? "tốt" : DETAIL_VI[p.detail] || p.detail || "lỗi"}`)) : "—"),
-    );
-  });
-  $("#devices").replaceChildren(el("div", { class: "card" },
-    el("h2", {}, "Thiết bị ", el("span", { class: "en" }, "Devices and last contact")),
-    el("table", { id: "device-table" }, el("thead", {}, el("tr", {}, ["Thiết bị", "Vai trò", "Kết nối", "Liên lạc cuối", "Tình trạng"].map((h) => el("th", {}, h)))), el("tbody", {}, rows))));
 }
 
 // ---- ticker ----

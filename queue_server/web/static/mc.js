@@ -49,7 +49,8 @@ export class QueueConnection {
         this.setStatus("connected");
         await this.onHello(reply);
       } catch (error) {
-        if (error.code === "bad_token" || error.code === "bad_field") {
+        // refusals that saying hello again cannot mend (a revoked device is refused for good)
+        if (error.code === "bad_token" || error.code === "bad_field" || error.code === "device_revoked") {
           this.stopped = true;
           this.onFatal(error);
           ws.close();
