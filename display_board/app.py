@@ -30,7 +30,7 @@ from kivy.app import App
 from kivy.clock import Clock
 
 if TYPE_CHECKING:
-    from display_board.controller import BoardController
+    from display_board.controller import BoardController, Speaker
     from display_board.screen import BoardScreen
     from display_board.setup import BoardSetup
     from queue_server.config.board_options import Layout
@@ -66,8 +66,15 @@ class BoardApp(App):
         # (``self.refresh()`` looked up at each call, so that a probe wrapping it sees each one.)
         self.refresh_soon = Clock.create_trigger(lambda _dt: self.refresh(), -1)
         self._wake = Clock.create_trigger(lambda _dt: self.refresh(), 0)  # the board's own next change
+        self._tasks: set[asyncio.Task[Any]] = set()
 
     def build(self) -> BoardScreen:
+        self.screen = self._make_screen()
+        self.refresh()
+        Clock.schedule_interval(lambda _dt: self.refresh(), CLOCK_SECONDS)
+        return self.screen
+
+    def _make_screen(self) -> BoardScreen:
         from kivy.core.window import Window
 
         from display_board.screen import LandscapeBoard, PortraitBoard
@@ -76,12 +83,54 @@ class BoardApp(App):
         layout = self.layout
         if layout is Layout.AUTO:
             layout = Layout.PORTRAIT if Window.height > Window.width else Layout.LANDSCAPE
-        self.screen = (PortraitBoard if layout is Layout.PORTRAIT else LandscapeBoard)(
-            last_calls=self.setup.options.last_calls
+        return (PortraitBoard if layout is Layout.PORTRAIT else LandscapeBoard)(last_calls=self.setup.options.last_calls)
+
+    def apply_setup(self, setup: BoardSetup, speaker: Speaker | None) -> None:
+        """A new configuration from the server, live: what the board shows (its counters and
+        fields, their names), for how long, its layout and its voice."""
+        old, self.setup = self.setup, setup
+        options = setup.options
+        controller = self.controller
+        board = controller.board
+        board.configure(
+            counters=setup.shown_counters,
+            services=setup.shown_services,
+            highlight_seconds=options.highlight_seconds,
+            offline_after_seconds=options.offline_after_seconds,
+            keep_calls=max(options.last_calls, 10),
         )
+        if setup.config is not None:
+            site = setup.config.site
+            board.rename(
+                site.name,
+                {s.code: (s.name_vi, s.name_en) for s in site.services},
+                {c.number: c.name for c in site.counters},
+            )
+        controller.announcer.repeat = options.voice_repeat
+        controller.announcer.catch_up_window = dt.timedelta(seconds=options.catch_up_seconds)
+        controller.speaker = speaker
+        if (options.layout, options.last_calls) != (self.layout, old.options.last_calls) and self.screen is not None:
+            self.layout = options.layout
+            self._replace_screen()
+        shown = (setup.shown_counters, setup.shown_services) != (old.shown_counters, old.shown_services)
+        if shown and self.client.status == "connected":  # (in a hello, its snapshot follows)
+            self._spawn(self.client.resync())  # other counters or fields: a fresh snapshot shows them
+        self.refresh_soon()
+
+    def _replace_screen(self) -> None:
+        from kivy.core.window import Window
+
+        old, self.screen = self.screen, self._make_screen()
+        if old is not None:
+            Window.remove_widget(old)
+        Window.add_widget(self.screen)
+        self.root = self.screen
         self.refresh()
-        Clock.schedule_interval(lambda _dt: self.refresh(), CLOCK_SECONDS)
-        return self.screen
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def refresh(self) -> None:
         """Copy the board into the widgets (a widget is redrawn only if its value changed), and

@@ -68,6 +68,7 @@ class BoardView:
     ticker_en: str
     offline: bool  # show "Mất kết nối": the numbers may be stale
     synced: bool  # a snapshot has been loaded at least once
+    refusal: str = ""  # the server's words when it refuses this board (revoked, protocol): shown at once
 
 
 class Board:
@@ -98,6 +99,7 @@ class Board:
         self._ticker = ("", "")
         self._lost_since: float | None = None  # set by the first connection() report
         self._synced = False
+        self._refusal = ""
 
     # ---- from the server -------------------------------------------------------------------
 
@@ -190,6 +192,39 @@ class Board:
             )
         return None
 
+    def configure(
+        self,
+        *,
+        counters: frozenset[int] | None,
+        services: frozenset[str] | None,
+        highlight_seconds: float,
+        offline_after_seconds: float,
+        keep_calls: int,
+    ) -> None:
+        """New settings from the server (config.changed): what is shown, and for how long. The
+        counters and fields shown change with the next snapshot or ``services.list``."""
+        self.only_counters = counters or None
+        self.only_services = services or None
+        self.highlight_seconds = highlight_seconds
+        self.offline_after_seconds = offline_after_seconds
+        self.keep_calls = keep_calls
+
+    def rename(self, site_name: str, fields: dict[str, tuple[str, str]], counters: dict[int, str]) -> None:
+        """The names of the site's configuration (config.changed): the site, each field
+        (Vietnamese, English) and each counter, at once on the screen."""
+        if site_name:
+            self.site_name = site_name
+        for code, (name_vi, name_en) in fields.items():
+            if code in self._fields:
+                self._fields[code] = dataclasses.replace(self._fields[code], name_vi=name_vi, name_en=name_en)
+        for number, name in counters.items():
+            if number in self._counters and name:
+                self._counters[number] = dataclasses.replace(self._counters[number], name=name)
+
+    def refused(self, words: str | None) -> None:
+        """The server refused this board (its words), or took it again (None)."""
+        self._refusal = words or ""
+
     def feature(self, call: Call, now: float) -> None:
         """Show ``call`` in the big panel, highlighted (it is being announced now)."""
         self._featured = CallRow(call.label, call.counter, call.counter_name)
@@ -215,8 +250,9 @@ class Board:
             fields=tuple(self._fields.values()),
             ticker_vi=self._ticker[0],
             ticker_en=self._ticker[1],
-            offline=offline,
+            offline=offline or bool(self._refusal),
             synced=self._synced,
+            refusal=self._refusal,
         )
 
     def changes_at(self, now: float) -> float | None:

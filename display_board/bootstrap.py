@@ -1,6 +1,7 @@
 """The one place that wires a board: configuration, options, voice pack, player, client, app.
 
-    setup = load_setup(Path("site.toml"), "board-hall")      # no Kivy yet: errors are plain
+    setup = load_state_setup(Path("/var/lib/motcua/board"))  # its server, token and configuration
+    setup = load_setup(Path("site.toml"), "board-hall")      # or the old way: a site file (no Kivy yet)
     sound_card = prepare_kivy(setup, size=None)                # window and audio, before Kivy starts
     app = build_app(setup, sound_card=sound_card)              # the App, its controller and client
     asyncio.run(app.run_with_client())
@@ -8,23 +9,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import datetime as dt
 import logging
 import os
 import time
+import zoneinfo
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from display_board.announcer import Announcer
 from display_board.board import Board
 from display_board.numbers import NORTH, SOUTH
 from display_board.setup import BoardSetup
-from queue_server.config.board_options import BoardOptionError, Layout, NumberStyle, parse_options
+from queue_server.config.board_options import BoardOptionError, BoardOptions, Layout, NumberStyle, parse_options
 from queue_server.config.settings import DeviceNotFound, Role
-from queue_server.config.site import ConfigError, load_config
+from queue_server.config.site import ConfigError, load_config, parse_config
+from queue_server.protocol.state_dir import ConfigRefused, StateError, fetch_config, read_state
 
 if TYPE_CHECKING:
     from display_board.app import BoardApp
+    from display_board.controller import Speaker
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +38,8 @@ PACKAGE = Path(__file__).resolve().parent
 FONTS = PACKAGE.parent / "assets" / "fonts"
 KV_FILES = ("widgets.kv", "landscape.kv", "portrait.kv")
 RECONNECT_BACKOFF = (0.5, 4.0)  # seconds: a board comes back quickly once the server does
+DEFAULT_TZ = "Asia/Ho_Chi_Minh"  # the clock of a board the server refused before sending its own
+VOICE_OPTIONS = ("voice", "voice_pack", "english_voice", "number_style", "volume")  # a new speaker when one changes
 
 
 class BoardSetupError(Exception):
@@ -51,7 +59,50 @@ def load_setup(config_path: Path, device_id: str, server_url: str | None = None,
         options = parse_options(device_id, device.options, config_path)
     except BoardOptionError as exc:
         raise BoardSetupError(str(exc)) from None
-    return BoardSetup(config, device, options, server_url or config.settings.server_url, var, config.site.tz)
+    return BoardSetup(
+        config, device, options, server_url or config.settings.server_url, var, config.site.tz, token=device.token
+    )
+
+
+def load_state_setup(state: Path, server_url: str | None = None, var: Path = Path("var")) -> BoardSetup:
+    """The board of a state folder (``DIR/server``, ``DIR/token``: ``motcua-display enrol``), its
+    configuration asked of the server (waiting for it as long as it takes). A board the server
+    refuses (revoked, an incompatible protocol) is still set up, with the server's words to
+    show; it keeps asking, and takes its configuration if it is accepted again."""
+    try:
+        own = read_state(state)
+    except StateError as exc:
+        raise BoardSetupError(str(exc).replace("motcua-kiosk", "motcua-display")) from None
+    server_url = server_url or own.server
+    try:
+        config = asyncio.run(fetch_config(dataclasses.replace(own, server=server_url), backoff=RECONNECT_BACKOFF))
+    except ConfigRefused as exc:
+        log.error("the server %s refuses this board: %s (%s)", server_url, exc, exc.code)
+        return BoardSetup(
+            None, None, BoardOptions(), server_url, var, zoneinfo.ZoneInfo(DEFAULT_TZ), token=own.token, refusal=str(exc)
+        )
+    return setup_from_server(config, server_url, own.token, var)
+
+
+def setup_from_server(config: dict[str, Any], server_url: str, token: str, var: Path) -> BoardSetup:
+    """The setup of the configuration the server sent (hello's or config.changed's ``config``:
+    the site file's text cut to this board, docs/protocol.md); :class:`BoardSetupError` when it
+    is not a usable board's."""
+    source = f"<configuration {config.get('version')} from the server>"
+    text = str(config.get("toml", ""))
+    try:
+        site = parse_config(text, source)
+    except ConfigError as exc:
+        raise BoardSetupError(str(exc)) from None
+    boards = [d for d in site.devices if d.role is Role.DISPLAY]
+    if len(boards) != 1:
+        raise BoardSetupError(f"{source}: the server sent no board's configuration (is this token a board's?)")
+    [device] = boards
+    try:
+        options = parse_options(device.id, device.options)
+    except BoardOptionError as exc:
+        raise BoardSetupError(f"{source}: {exc}") from None
+    return BoardSetup(site, device, options, server_url, var, site.site.tz, token=token, config_text=text)
 
 
 def prepare_kivy(setup: BoardSetup, size: tuple[int, int] | None = None) -> bool:
@@ -94,11 +145,8 @@ def build_app(setup: BoardSetup, *, monotonic=time.monotonic, sound_card: bool =
     from kivy.lang import Builder
 
     from display_board.app import BoardApp
-    from display_board.controller import BoardController, Speaker
+    from display_board.controller import BoardController
     from display_board.faults import AudioFault, AudioReporter
-    from display_board.player import SoundPlayer
-    from display_board.voice import VoicePack, VoicePackError
-    from display_board.voicegen import CHIME, VoiceBuildError, ensure_pack
     from queue_server.protocol.client import QueueClient
 
     LabelBase.register("NotoSans", str(FONTS / "NotoSans-Regular.ttf"), fn_bold=str(FONTS / "NotoSans-Bold.ttf"))
@@ -106,31 +154,15 @@ def build_app(setup: BoardSetup, *, monotonic=time.monotonic, sound_card: bool =
         Builder.load_file(str(PACKAGE / name))
 
     options = setup.options
-    device = setup.device
-    shown_services = frozenset(device.services) or None
-    shown_counters = frozenset(device.counters) or None
     board = Board(
-        counters=shown_counters,
-        services=shown_services,
+        counters=setup.shown_counters,
+        services=setup.shown_services,
         highlight_seconds=options.highlight_seconds,
         offline_after_seconds=options.offline_after_seconds,
         keep_calls=max(options.last_calls, 10),
     )
     announcer = Announcer(repeat=options.voice_repeat, catch_up_window=dt.timedelta(seconds=options.catch_up_seconds))
-    speaker = None
-    if options.voice:
-        try:
-            folder = Path(options.voice_pack) if options.voice_pack else ensure_pack(setup.var / "voice" / "vi-espeak")
-            pack = VoicePack(folder, CHIME)
-            missing = pack.missing()
-            if missing:
-                log.warning("voice pack %s lacks %d clips (%s…): calls needing them get the chime only",
-                            folder, len(missing), ", ".join(f"{lang}:{text}" for lang, text in missing[:5]))  # fmt: skip
-            style = SOUTH if options.number_style is NumberStyle.SOUTH else NORTH
-            player = SoundPlayer(volume=options.volume)
-            speaker = Speaker(pack, player, setup.var / "voice" / "calls", english=options.english_voice, style=style)
-        except (VoicePackError, VoiceBuildError, OSError) as exc:
-            log.error("no voice: %s; calls are shown with no sound", exc)
+    speaker = make_speaker(options, setup.var)
 
     from kivy.clock import Clock
 
@@ -144,27 +176,84 @@ def build_app(setup: BoardSetup, *, monotonic=time.monotonic, sound_card: bool =
     )
 
     def on_status(status: object) -> None:
+        refused = client.refused  # set before the hello's failure ends the connection
+        board.refused(refused.message if refused is not None else None)
         controller.on_status(status)
         reporter.on_status(status)  # what could not be reported goes once connected
 
+    def on_config(config: dict[str, Any]) -> None:
+        """A configuration from the server (hello, config.changed): applied at once to a board
+        started from its state folder; a board with a site file of its own keeps that."""
+        current = app.setup
+        if not current.from_server:
+            return
+        try:
+            new = setup_from_server(config, current.server_url, current.token, current.var)
+        except BoardSetupError as exc:
+            log.error("the server's configuration %s is not usable, the board keeps its own: %s", config.get("version"), exc)
+            return
+        if new.config_text == current.config_text:
+            return
+        speaker = controller.speaker
+        if current.config is None or any(getattr(new.options, k) != getattr(current.options, k) for k in VOICE_OPTIONS):
+            speaker = make_speaker(new.options, new.var)
+        wire_audio(new.options, speaker)
+        app.apply_setup(new, speaker)
+        log.info("configuration %s from the server applied", config.get("version"))
+
+    def wire_audio(options: BoardOptions, speaker: Speaker | None) -> None:
+        reporter.clear()
+        if options.voice:  # a board with its voice turned off has no sound to report
+            controller.on_audio = reporter.call_said
+            if speaker is None:
+                reporter.standing(AudioFault.VOICE_UNAVAILABLE)
+            elif not sound_card:
+                reporter.standing(AudioFault.NO_SOUND_CARD)
+        else:
+            controller.on_audio = lambda fault: None
+
     client = QueueClient(
         setup.server_url,
-        token=device.token,
+        token=setup.token,
         on_event=controller.on_event,
         on_snapshot=controller.on_snapshot,
         on_status=on_status,
+        on_config=on_config,
         backoff=RECONNECT_BACKOFF,
     )
     reporter = AudioReporter(client)
-    if options.voice:  # a board with its voice turned off has no sound to report
-        controller.on_audio = reporter.call_said
-        if speaker is None:
-            reporter.standing(AudioFault.VOICE_UNAVAILABLE)
-        elif not sound_card:
-            reporter.standing(AudioFault.NO_SOUND_CARD)
+    wire_audio(options, speaker)
+    board.refused(setup.refusal or None)
     app = BoardApp(setup=setup, controller=controller, client=client, layout=options.layout, monotonic=monotonic)
     controller.on_change = app.refresh_soon  # every change is on screen from the next frame
     return app
 
 
-__all__ = ["BoardSetup", "BoardSetupError", "Layout", "build_app", "load_setup", "prepare_kivy"]
+def make_speaker(options: BoardOptions, var: Path) -> Speaker | None:
+    """The voice of the options (None: no voice, or none could be made; the calls are shown)."""
+    if not options.voice:
+        return None
+    from display_board.controller import Speaker
+    from display_board.player import SoundPlayer
+    from display_board.voice import VoicePack, VoicePackError
+    from display_board.voicegen import CHIME, VoiceBuildError, ensure_pack
+
+    try:
+        folder = Path(options.voice_pack) if options.voice_pack else ensure_pack(var / "voice" / "vi-espeak")
+        pack = VoicePack(folder, CHIME)
+        missing = pack.missing()
+        if missing:
+            log.warning("voice pack %s lacks %d clips (%s…): calls needing them get the chime only",
+                        folder, len(missing), ", ".join(f"{lang}:{text}" for lang, text in missing[:5]))  # fmt: skip
+        style = SOUTH if options.number_style is NumberStyle.SOUTH else NORTH
+        player = SoundPlayer(volume=options.volume)
+        return Speaker(pack, player, var / "voice" / "calls", english=options.english_voice, style=style)
+    except (VoicePackError, VoiceBuildError, OSError) as exc:
+        log.error("no voice: %s; calls are shown with no sound", exc)
+        return None
+
+
+__all__ = [
+    "BoardSetup", "BoardSetupError", "Layout", "build_app", "load_setup", "load_state_setup", "prepare_kivy",
+    "setup_from_server",
+]  # fmt: skip

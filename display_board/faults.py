@@ -62,6 +62,11 @@ class AudioReporter:
         self._standing = fault
         self._kick()
 
+    def clear(self) -> None:
+        """No standing fault now (a new configuration's voice, before it is judged again)."""
+        self._standing = None
+        self._kick()
+
     def call_said(self, fault: AudioFault | None) -> None:
         self._last_call = fault
         self._kick()

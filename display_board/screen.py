@@ -132,6 +132,7 @@ class BoardScreen(FloatLayout):
     highlighted = BooleanProperty(False)
     called_today = BooleanProperty(False)  # calls in the last calls list, whatever the big panel shows
     offline = BooleanProperty(False)
+    refusal = StringProperty("")  # the server's words refusing this board, shown in the banner
     synced = BooleanProperty(False)
     ticker_text = StringProperty("")
     counter_cols = NumericProperty(2)
@@ -157,6 +158,7 @@ class BoardScreen(FloatLayout):
         self.highlighted = view.highlighted
         self.called_today = bool(view.calls)
         self.offline = view.offline
+        self.refusal = view.refusal
         self.synced = view.synced
         ticker = " · ".join(t for t in (view.ticker_vi, view.ticker_en) if t)
         self.ticker_text = ticker

@@ -12,7 +12,11 @@ counter only). Then:
 - the first valid press (:class:`~hardware.pad.events.RatingAccepted`) is sent as
   ``rating.submit``; the server keeps one rating per ticket (a second one is refused);
 - a new call at the counter, or a rating given elsewhere (the tablet, the phone), disarms it;
-- the bus going away or coming back is reported with ``device.report`` (component ``pad``).
+- the bus going away or coming back is reported with ``device.report`` (component ``pad``);
+- a pad started from its state folder (``motcua-pads --state DIR``) takes each configuration
+  the server pushes (``config.changed``) at once: its timeout, the rating scale, its counter;
+- a pad the server refuses (revoked, an incompatible protocol) is logged in one line with the
+  server's words, and the others go on; ``on_refused`` tells the agent's runner.
 
 Wiring (reading the configuration, opening buses) is in :mod:`pad_agent.bootstrap`.
 """
@@ -29,6 +33,9 @@ from typing import Any
 from hardware.pad.bus import PadBus
 from hardware.pad.events import ArmExpired, PadEvent, PressIgnored, RatingAccepted
 from queue_server.protocol.client import ConnectionStatus, NotConnected, QueueClient, RequestFailed
+
+# a pad's new settings from the server's configuration (None: not usable, keep the old ones)
+Reconfigure = Callable[["PadSpec", dict[str, Any]], "PadSpec | None"]
 
 __all__ = ["PadAgent", "PadSpec"]
 
@@ -47,6 +54,12 @@ class PadSpec:
     counter: int
     address: int
     timeout: float = 30.0  # seconds the pad waits for a press once armed
+    server: str = ""  # its own server's address (its state folder's); empty: the agent's
+    scale: tuple[int, ...] = ()  # the scores a press may give; empty: the bus's
+    config_text: str | None = dataclasses.field(default=None, repr=False)  # the server's view it came from
+
+    def __repr__(self) -> str:  # the token stays out of logs
+        return f"PadSpec({self.device!r}, counter={self.counter}, address={self.address}, timeout={self.timeout:g})"
 
 
 ClientFactory = Callable[..., QueueClient]
@@ -59,24 +72,33 @@ class PadAgent:
         self,
         bus: PadBus,
         pads: Sequence[PadSpec],
-        server_url: str,
+        server_url: str = "",
         *,
         client_factory: ClientFactory = QueueClient,
+        reconfigure: Reconfigure | None = None,
+        on_refused: Callable[[PadSpec, str | None], None] = lambda pad, words: None,
     ) -> None:
         self.bus = bus
         self.pads = {pad.counter: pad for pad in pads}
         self.submitted: set[int] = set()  # tickets this agent rated
         self.link_ok: bool | None = None
+        self.reconfigure = reconfigure  # None: the pads keep what they started with (a site file)
+        self.on_refused = on_refused
+        self.refused: dict[str, str] = {}  # device → the server's words refusing it
         self.clients = {
             pad.counter: client_factory(
-                server_url,
+                pad.server or server_url,
                 token=pad.token,
-                on_event=lambda event, pad=pad: self.on_server_event(pad, event),
-                on_status=lambda status, pad=pad: self.on_server_status(pad, status),
+                on_event=lambda event, device=pad.device: self.on_server_event(self._pad(device), event),
+                on_status=lambda status, device=pad.device: self.on_server_status(self._pad(device), status),
+                on_config=lambda config, device=pad.device: self.on_config(self._pad(device), config),
             )
             for pad in pads
         }
         self._background: set[asyncio.Task[Any]] = set()
+
+    def _pad(self, device: str) -> PadSpec:
+        return next(pad for pad in self.pads.values() if pad.device == device)
 
     async def run(self) -> None:
         """Run until cancelled."""
@@ -111,8 +133,40 @@ class PadAgent:
             self.bus.disarm(counter=str(pad.counter))  # rated on the tablet or the phone
 
     def on_server_status(self, pad: PadSpec, status: ConnectionStatus) -> None:
+        client = self.clients[pad.counter]
+        refused = client.refused.message if client.refused is not None else None
+        if refused is not None and self.refused.get(pad.device) != refused:
+            code = client.refused.code if client.refused is not None else "?"
+            logger.error("pad %s (counter %s) refused by the server: %s (%s)", pad.device, pad.counter, refused, code)
+            self.refused[pad.device] = refused
+            self.on_refused(pad, refused)
+        elif status is ConnectionStatus.CONNECTED and pad.device in self.refused:
+            logger.warning("pad %s (counter %s) accepted by the server again", pad.device, pad.counter)
+            del self.refused[pad.device]
+            self.on_refused(pad, None)
         if status is ConnectionStatus.CONNECTED and self.link_ok is not None:
             self._spawn(self._report(pad, self.link_ok))
+
+    def on_config(self, pad: PadSpec, config: dict[str, Any]) -> None:
+        """The pad's configuration from the server (hello, config.changed): applied at once."""
+        if self.reconfigure is None or config.get("toml") == pad.config_text:
+            return
+        new = self.reconfigure(pad, config)
+        if new is None:
+            return
+        if any(other.address == new.address and other.device != pad.device for other in self.pads.values()):
+            logger.error("pad %s: address %s has a pad on this bus already; kept at %s", pad.device, new.address, pad.address)
+            return
+        if new.counter != pad.counter:
+            if new.counter in self.pads:
+                logger.error("pad %s: counter %s has a pad on this bus already; kept at %s", pad.device, new.counter, pad.counter)
+                return
+            self.bus.disarm(counter=str(pad.counter))
+            self.clients[new.counter] = self.clients.pop(pad.counter)
+            del self.pads[pad.counter]
+        self.pads[new.counter] = new
+        self.bus.bank.place(new.address, str(new.counter), timeout=new.timeout, scale=new.scale or None)
+        logger.info("pad %s: configuration %s applied (counter %s, %g s)", pad.device, config.get("version"), new.counter, new.timeout)
 
     def _stale(self, event: dict[str, Any], timeout: float) -> bool:
         try:

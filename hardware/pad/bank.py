@@ -55,6 +55,29 @@ class PadBank:
             return self.settings
         return dataclasses.replace(self.settings, timeout=timeouts[address])
 
+    def place(
+        self, address: int, counter: str, *, timeout: float | None = None, scale: tuple[int, ...] | None = None
+    ) -> None:
+        """The pad at ``address`` serves ``counter`` from now, with its own ``timeout`` and
+        ``scale`` when given (a new configuration, live); the pad that served ``counter`` at
+        another address is forgotten. An arming under way keeps its deadline."""
+        moved = self._by_counter.get(counter)
+        if moved is not None and moved != address:
+            del self.pads[moved]
+        pad = self.pads.get(address)
+        if pad is None:
+            pad = self.pads[address] = PadArming(address, counter, self.settings)
+        if pad.counter is not None and pad.counter != counter:
+            self._by_counter.pop(pad.counter, None)
+        changes: dict[str, object] = {}
+        if timeout is not None:
+            changes["timeout"] = timeout
+        if scale:
+            changes["scale"] = tuple(scale)
+        pad.settings = dataclasses.replace(pad.settings, **changes)  # type: ignore[arg-type]
+        pad.counter = counter
+        self._by_counter[counter] = address
+
     def address_of(self, counter: str) -> int:
         try:
             return self._by_counter[counter]

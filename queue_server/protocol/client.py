@@ -133,6 +133,12 @@ class QueueClient:
         if self._connection is not None:
             await self._connection.close()
 
+    async def resync(self) -> None:
+        """Connect again for a fresh snapshot (a board told to show other counters or fields)."""
+        self.seq = None
+        if self._connection is not None:
+            await self._connection.close()
+
     async def request(self, op: str, **args: Any) -> dict[str, Any]:
         """Send one request and return the reply's result; raises RequestFailed or NotConnected."""
         reply = await self._send(op, args)

@@ -4,6 +4,9 @@ CODE`` (likewise ``motcua-display enrol``, ``motcua-pads enrol``).
 It says ``hello {"enrol": CODE}``, and writes the token the server gives to ``DIR/token``
 (mode 0600: the device's one secret) and the server's URL to ``DIR/server``. Exit 0 and a
 line that says so; a wrong or expired code (or no server) exits 2 with the server's words.
+
+The pad agent drives several pads, each its own device: ``motcua-pads enrol`` (``per_device``)
+writes each pad's token and server to ``DIR/<device id>/`` instead, once per pad.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +28,7 @@ from queue_server.protocol.version import software_version
 ENROL = "enrol"
 TOKEN_FILE = "token"
 SERVER_FILE = "server"
+FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # a device id that is a safe folder name
 
 
 class EnrolmentFailed(Exception):
@@ -60,11 +65,15 @@ def write_state(state: Path, server_url: str, token: str) -> None:
     (state / SERVER_FILE).write_text(server_url + "\n", encoding="utf-8")
 
 
-def main(prog: str, argv: Sequence[str]) -> int:
+def main(prog: str, argv: Sequence[str], per_device: str | None = None) -> int:
+    """``per_device``: the role whose devices are each enrolled in ``STATE/<device id>/`` (the
+    pad agent's pads); a code of another role is refused, nothing written."""
+    where = "STATE/<device id>/token" if per_device else "STATE/token"
     parser = argparse.ArgumentParser(
         prog=f"{prog} enrol",
         description="Enrol this machine with the code the manager's dashboard (or motcua-server enrol) gave: "
-        "its own token is written to STATE/token (0600), the server's URL to STATE/server.",
+        f"its own token is written to {where} (0600), the server's URL beside it."
+        + (" Run it once per pad." if per_device else ""),
     )
     parser.add_argument("--server", required=True, help="the queue server, e.g. ws://192.168.1.10:8765/")
     parser.add_argument("--state", type=Path, required=True, help="this device's state folder, e.g. /var/lib/motcua")
@@ -72,12 +81,23 @@ def main(prog: str, argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     try:
         reply = asyncio.run(ask_token(args.server, args.code))
-        write_state(args.state, args.server, str(reply["token"]))
+        folder = args.state
+        if per_device is not None:
+            device = str(reply.get("device"))
+            if reply.get("role") != per_device:
+                raise EnrolmentFailed(
+                    f"the code is {device}'s, a {reply.get('role')}, not a {per_device}: nothing written "
+                    f"(enrol that device on its own machine, and make a new code for it: this one is used)"
+                )
+            if not FOLDER_NAME.fullmatch(device):
+                raise EnrolmentFailed(f"the device id {device!r} cannot name a folder: nothing written")
+            folder = args.state / device
+        write_state(folder, args.server, str(reply["token"]))
     except EnrolmentFailed as exc:
         print(f"{prog}: enrolment refused: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"{prog}: cannot write the state folder {args.state}: {exc}", file=sys.stderr)
         return 2
-    print(f"{prog}: enrolled as {reply['device']} ({reply['role']}); token in {args.state / TOKEN_FILE}")
+    print(f"{prog}: enrolled as {reply['device']} ({reply['role']}); token in {folder / TOKEN_FILE}")
     return 0

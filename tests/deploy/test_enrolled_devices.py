@@ -130,7 +130,6 @@ def test_a_kiosk_installed_with_its_code_gets_its_configuration_from_the_server_
         asyncio.run(scenario(scanner, f"sim://k1?dir={work / 'sim'}"))
 
 
-@pytest.mark.xfail(strict=True, reason="motcua-display --state lands with branch i20-pads-board")
 def test_a_board_installed_with_its_code_starts_from_its_state_folder_and_says_hello(work: Path) -> None:
     root = work / "root"
     provide_commands(root)

@@ -127,6 +127,24 @@ class BoardProcess:
         )  # fmt: skip
         return cls(process, log)
 
+    @classmethod
+    async def start_state(
+        cls, state: Path, cwd: Path, size: str = "1366x768", protocol: int | None = None, log: Path | None = None
+    ) -> BoardProcess:
+        """The board as ``motcua-display --state DIR`` starts it, in ``cwd`` (no site file, no
+        ``--var``: its calls' sound goes to ``cwd/var``); ``protocol``: a board of another release."""
+        env = dict(os.environ, KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1", SDL_AUDIODRIVER="dummy",
+                   KIVY_HOME=str(state.parent / "kivy-home"), PYTHONPATH=str(ROOT))  # fmt: skip
+        command = [sys.executable, "-m", "tests.display_board.harness", "--state", str(state), "--size", size]
+        if protocol is not None:
+            command += ["--protocol", str(protocol)]
+        log = log or state.parent / f"board-{state.name}.log"
+        process = await asyncio.create_subprocess_exec(
+            *command, cwd=cwd, env=env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=log.open("wb"),
+        )  # fmt: skip
+        return cls(process, log)
+
     async def ask(self, command: str, **args: Any) -> dict[str, Any]:
         assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.write((json.dumps({"cmd": command, **args}) + "\n").encode())

@@ -2,6 +2,8 @@
 
     python -m tests.display_board.harness --config F --device ID --server URL --size 1920x1080
         --var DIR [--layout landscape|portrait]
+    python -m tests.display_board.harness --state DIR --size 1920x1080 --var DIR [--protocol N]
+        (as ``motcua-display --state DIR``; ``--protocol``: say that protocol version in hello)
 
 It is the board of ``motcua-display`` (the same bootstrap), plus a line protocol on stdin and
 stdout so that a test can look inside while it drives the server:
@@ -46,21 +48,32 @@ from bench.apps.window import screenshot  # noqa: E402  (the window's pixels, re
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--config", type=Path, required=True)
-    parser.add_argument("--device", required=True)
-    parser.add_argument("--server", required=True)
+    parser.add_argument("--config", type=Path)
+    parser.add_argument("--device")
+    parser.add_argument("--server")
+    parser.add_argument("--state", type=Path)
+    parser.add_argument("--protocol", type=int)
     parser.add_argument("--size", required=True)
-    parser.add_argument("--var", type=Path, required=True)
+    parser.add_argument("--var", type=Path, default=Path("var"))
     parser.add_argument("--layout", choices=["landscape", "portrait"])
     args = parser.parse_args()
     faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID` prints where a stuck board is
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("websockets").setLevel(logging.INFO)
 
-    from display_board.bootstrap import build_app, load_setup, prepare_kivy
+    if args.protocol is not None:  # a board of another release (the names are bound at import)
+        import queue_server.protocol.client
+        import queue_server.protocol.state_dir
+
+        queue_server.protocol.client.PROTOCOL = queue_server.protocol.state_dir.PROTOCOL = args.protocol
+
+    from display_board.bootstrap import build_app, load_setup, load_state_setup, prepare_kivy
     from queue_server.config.board_options import Layout
 
-    setup = load_setup(args.config, args.device, args.server, args.var)
+    if args.state is not None:
+        setup = load_state_setup(args.state, args.server, args.var)
+    else:
+        setup = load_setup(args.config, args.device, args.server, args.var)
     if args.layout:
         setup = dataclasses.replace(setup, options=dataclasses.replace(setup.options, layout=Layout(args.layout)))
     width, height = (int(v) for v in args.size.split("x"))
@@ -185,7 +198,20 @@ def _state(app) -> dict:
         "layout": type(app.screen).__name__,
         "featured_text": app.screen.featured_label if app.screen else None,
         "offline_shown": bool(app.screen and app.screen.offline),
+        "refusal_shown": app.screen.refusal if app.screen else None,
+        "banner": _banner(app.screen),
+        "options": dataclasses.asdict(app.setup.options),
     }
+
+
+def _banner(screen) -> list[str]:
+    """The texts of the banner over the board (lost connection, refusal), top to bottom."""
+    from display_board.screen import OfflineBanner
+
+    if screen is None:
+        return []
+    [banner] = [w for w in screen.walk() if isinstance(w, OfflineBanner)]
+    return [label.text for label in reversed(banner.children)]
 
 
 def _cells(screen) -> dict:

@@ -173,3 +173,35 @@ def test_the_board_says_when_its_view_will_change_with_no_event() -> None:
     assert board.changes_at(109.0) is None
     board.connection("connected", 110.0)
     assert board.changes_at(110.0) is None
+
+
+def test_a_new_configuration_renames_fields_counters_and_the_site_at_once() -> None:
+    board = Board()
+    board.load_snapshot(snapshot())
+    board.rename("Trung tâm mới", {"HT": ("Hộ tịch – Khai sinh", "Civil status – Births"), "XX": ("?", "?")}, {1: "Quầy 1 – Ưu tiên"})
+    view = board.view(0)
+    assert view.site_name == "Trung tâm mới"
+    assert [(f.code, f.name_vi, f.name_en, f.waiting) for f in view.fields][0] == ("HT", "Hộ tịch – Khai sinh", "Civil status – Births", 3)
+    assert "XX" not in {f.code for f in view.fields}  # a field the board does not show stays out
+    assert view.counters[0].name == "Quầy 1 – Ưu tiên" and view.counters[0].label == "A004"
+
+
+def test_a_new_configuration_limits_the_board_from_the_next_snapshot() -> None:
+    board = Board()
+    board.load_snapshot(snapshot())
+    board.configure(counters=frozenset({2}), services=None, highlight_seconds=3, offline_after_seconds=1, keep_calls=10)
+    board.load_snapshot(snapshot())
+    assert [c.number for c in board.view(0).counters] == [2]
+    assert board.highlight_seconds == 3 and board.offline_after_seconds == 1
+
+
+def test_a_refusal_shows_its_words_at_once_until_the_server_takes_the_board() -> None:
+    board = Board(offline_after_seconds=5)
+    board.connection("connected", 0)
+    board.refused("Thiết bị đã bị thu hồi — xin cấp lại mã đăng ký")
+    board.connection("disconnected", 10)
+    view = board.view(10)  # no wait for the lost-connection banner: the words are shown now
+    assert view.offline and view.refusal == "Thiết bị đã bị thu hồi — xin cấp lại mã đăng ký"
+    board.refused(None)
+    board.connection("connected", 11)
+    assert not board.view(11).offline and board.view(11).refusal == ""
