@@ -11,6 +11,8 @@ import stat
 import unicodedata
 from pathlib import Path
 
+import pytest
+
 from hardware.simulators.scanner import SimulatedScanner
 from queue_server.config.site import parse_config
 from queue_server.server.trust import REVOKED_WORDS
@@ -128,3 +130,11 @@ def test_a_kiosk_of_another_protocol_says_so_full_screen(workdir: Path, scanner_
                 await kiosk.close()
 
     asyncio.run(scenario())
+
+
+def test_a_first_run_with_a_bad_scanner_url_stops_and_names_it(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.start import main
+
+    assert main(["--state", str(workdir / "state"), "--scanner", "serail:///dev/ttyACM0"]) == 2
+    assert "scanner" in capsys.readouterr().err
+    assert not (workdir / "state").exists()  # nothing written
