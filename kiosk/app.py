@@ -33,13 +33,16 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from hardware.scanner import ScanStream
 from kiosk.actions import KioskActions
 from kiosk.admin import AdminFlows
-from kiosk.bootstrap import KioskContext, KioskSettings, KioskSetupError, build, settings_from_server
+from kiosk.bootstrap import KioskContext, KioskSettings, KioskSetupError, build, open_scanners, settings_from_server
 from kiosk.citizens import CitizenFlows
 from kiosk.core import decisions
 from kiosk.core.decisions import Notice, ScanKind
+from kiosk.core.first_run import refusal_shown
 from kiosk.core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter
+from kiosk.core.scans import CodeClassifier
 from kiosk.core.shown_ticket import ShownTicket
 from kiosk.core.texts import Both, Catalogue
+from kiosk.first_run import FIRST_RUN, REFUSED, FirstRunFlows
 from kiosk.tickets import TICKET, TicketFlows
 from queue_server.config.kiosk_options import KioskOptions
 from queue_server.core.citizens import CitizenCard
@@ -76,7 +79,7 @@ def register_fonts() -> None:
     log.warning("Noto Sans not found in %s: Vietnamese may show with missing marks", FONT_DIRS)
 
 
-class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
+class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
     u = NumericProperty(1.0)  # the window's height / 1080: every size is scaled by it
     centre = StringProperty("")
 
@@ -86,11 +89,19 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
         config_path: Path | None = None,
         server_url: str | None = None,
         token: str | None = None,
+        state_dir: Path | None = None,
+        configured: bool = True,
         **kwargs: Any,
     ) -> None:
         """``config_path``: the site file the kiosk was started with (--config); None: its
-        configuration comes from the server (--state), and again with each change."""
+        configuration comes from the server (--state), and again with each change.
+        ``configured`` False: ``settings`` are :func:`~kiosk.bootstrap.unconfigured_settings`,
+        the kiosk has no token yet (its first run enrols it into ``state_dir``) or the server
+        refused it at start; the server's configuration makes it the normal kiosk."""
         super().__init__(**kwargs)
+        self.state_dir = state_dir
+        self.configured = configured
+        self.enrolling = False
         device_id = settings.device.id
         self.context: KioskContext = build(
             settings, config_path=config_path, on_event=self.on_server_event, on_snapshot=self.on_snapshot,
@@ -98,6 +109,10 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
             server_url=server_url, token=token,
         )  # fmt: skip
         self.actions = KioskActions(self.context)
+        self.normal_backoff = self.context.client.backoff
+        self.client_task: asyncio.Task[Any] | None = None
+        self.scan_task: asyncio.Task[Any] | None = None
+        self.scan_urls = _scan_urls(settings)
         self.config_text: str | None = None  # the last configuration the server sent, applied
         self.services: list[dict[str, Any]] = []
         self.idle = IdleTimer(self.kiosk_options.idle_seconds, time.monotonic())
@@ -139,6 +154,7 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
         from kiosk.screens.citizen import CitizenScreen
         from kiosk.screens.dossier import DossierScreen
         from kiosk.screens.dossier_result import DossierResultScreen
+        from kiosk.screens.first_run import FirstRunScreen, RefusedScreen
         from kiosk.screens.home import HomeScreen
         from kiosk.screens.message import MessageScreen
         from kiosk.screens.offline import OfflineScreen
@@ -154,10 +170,16 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
         manager = ScreenManager(transition=NoTransition())
         for screen in (
             OfflineScreen, HomeScreen, PriorityScreen, TicketScreen, CheckinScreen, DossierScreen,
-            DossierResultScreen, CitizenScreen, MessageScreen, AdminScreen,
+            DossierResultScreen, CitizenScreen, MessageScreen, AdminScreen, FirstRunScreen, RefusedScreen,
         ):  # fmt: skip
             manager.add_widget(screen())
         manager.current = OFFLINE
+        if not self.configured:
+            manager.current = self.unconfigured_screen()
+            if manager.current == REFUSED:
+                Clock.schedule_once(lambda _dt: self.show_refusal(), 0)
+            else:
+                manager.current_screen.refresh()
         Clock.schedule_interval(self._every_second, 1.0)
         Clock.schedule_interval(self._check_misreads, 0.3)
         Clock.schedule_interval(lambda _dt: self._refresh_trigger(), 30.0)  # opening hours change
@@ -180,9 +202,10 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, self.stop)
-        background = [asyncio.create_task(self.context.client.run(), name="queue client")]
-        background.append(asyncio.create_task(self._scan_loop(), name="scans"))
-        background += [asyncio.create_task(coroutine) for coroutine in extra]
+        if self.context.client.token:  # none yet: the first run enrols the kiosk first
+            self.client_task = self.spawn(self.context.client.run())
+        self.scan_task = self.spawn(self._scan_loop())
+        background = [asyncio.create_task(coroutine) for coroutine in extra]
         try:
             await self.async_run(async_lib="asyncio")
         finally:
@@ -213,8 +236,8 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
     # --- navigation and time -------------------------------------------------------------
 
     def go(self, name: str) -> None:
-        if self.root.current == OFFLINE and name not in (OFFLINE, ADMIN):
-            return  # nothing is done while the server is out of reach
+        if self.root.current in (OFFLINE, FIRST_RUN, REFUSED) and name not in (OFFLINE, ADMIN):
+            return  # nothing is done while the server is out of reach, or before it takes the kiosk
         self._cancel_return()
         self.root.current = name
 
@@ -225,10 +248,16 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
         self.card = None
         self.shown_ticket = None
         for screen in self.root.screens:
-            if screen.name != OFFLINE:
+            if screen.name not in (OFFLINE, FIRST_RUN, REFUSED):
                 screen.clear()
-        connected = self.context.client.status is ConnectionStatus.CONNECTED
-        self.root.current = HOME if connected else OFFLINE
+        refused = self.context.client.refused
+        if refused is not None and refusal_shown(refused.code):
+            self.show_refusal()
+        elif not self.configured:
+            self.go_unconfigured(self.unconfigured_screen())
+        else:
+            connected = self.context.client.status is ConnectionStatus.CONNECTED
+            self.root.current = HOME if connected else OFFLINE
 
     def _cancel_return(self) -> None:
         if self._return_home is not None:
@@ -238,7 +267,7 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
     def _every_second(self, _dt: float) -> None:
         now = dt.datetime.now(self.context.settings.config.site.tz)
         self.screen(HOME).tick(now)
-        if self.root.current not in (HOME, OFFLINE) and self.idle.expired(time.monotonic()) and self._may_leave():
+        if self.root.current not in (HOME, OFFLINE, FIRST_RUN, REFUSED) and self.idle.expired(time.monotonic()) and self._may_leave():
             log.info("idle for %d s on %s: back home", self.kiosk_options.idle_seconds, self.root.current)
             self.home()
 
@@ -251,10 +280,17 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
     def on_connection(self, status: ConnectionStatus) -> None:
         if self.root is None or App.get_running_app() is None:
             return  # not started yet, or stopping
+        refused = self.context.client.refused
         if status is ConnectionStatus.CONNECTED:
+            self.context.client.backoff = self.normal_backoff
             self._refresh_trigger()
-            if self.root.current == OFFLINE:
+            if self.root.current in (OFFLINE, REFUSED, FIRST_RUN) and self.configured:
                 self.home()
+        elif refused is not None and refusal_shown(refused.code):
+            if self.root.current != ADMIN:
+                self.show_refusal()  # revoked, unknown, another protocol: not "Mất kết nối"
+        elif not self.configured:
+            return  # the first run: its screen says how the enrolment goes
         elif self.root.current != ADMIN:
             self._cancel_return()
             self.issuing.reset()
@@ -264,6 +300,10 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
         """The server's configuration for this kiosk (hello, config.changed): applied at once."""
         try:
             settings = settings_from_server(config)
+            if not self.configured:
+                self.become(settings)
+                self.config_text = config.get("toml")
+                self._refresh_trigger()
         except KioskSetupError as exc:
             log.error("the server's configuration %s is not usable, the kiosk keeps its own: %s", config.get("version"), exc)
             return
@@ -272,6 +312,23 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
             self.apply_settings(settings)
             log.info("configuration %s from the server applied", config.get("version"))
             self._refresh_trigger()
+
+    def become(self, settings: KioskSettings) -> None:
+        """The first configuration from the server: the unconfigured kiosk becomes the normal
+        one in this process (printer, texts, services; the scanners and the classifier of the
+        site; the window keeps its mode until the next start). KioskSetupError: nothing changed."""
+        scanners = open_scanners(settings) if _scan_urls(settings) != self.scan_urls else None
+        self.apply_settings(settings)
+        self.context.classifier = CodeClassifier(public_urls=(settings.config.settings.public_url,))
+        if scanners is not None:  # the configuration names other scanners than --scanner
+            self.scan_urls = _scan_urls(settings)
+            self.context.scanners = scanners
+            if self.scan_task is not None:
+                self.scan_task.cancel()
+            self.scan_task = self.spawn(self._scan_loop())
+        self.configured = True
+        self.title = f"Một Cửa Queue – {settings.device.name or settings.device.id}"
+        log.info("configured by the server as %s", settings.device.id)
 
     def on_snapshot(self, snapshot: dict[str, Any]) -> None:
         self.set_services(snapshot.get("services", []))
@@ -367,11 +424,15 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
         count = decisions.misreads(s.discards for s in self.context.scanners if hasattr(s, "discards"))
         if count > self.misreads:
             self.misreads = count
-            if self.root.current not in (OFFLINE, ADMIN):
+            if self.root.current not in (OFFLINE, ADMIN, FIRST_RUN, REFUSED):
                 self.idle.touch(time.monotonic())
                 self.show_notice(Notice("scan.unreadable"))
 
     def handle_scan(self, text: str) -> None:
+        if self.root.current in (FIRST_RUN, REFUSED):
+            if self.takes_enrolment():
+                self.enrol_scan(text)
+            return
         if self.root.current in (OFFLINE, ADMIN):
             log.info("scan ignored on the %s screen", self.root.current)
             return
@@ -388,3 +449,7 @@ class KioskApp(CitizenFlows, TicketFlows, AdminFlows, App):
         else:
             self.spawn(self._follow(action.value))
 
+
+
+def _scan_urls(settings: KioskSettings) -> tuple[str | None, str | None]:
+    return (settings.device.scanner, settings.options.camera)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,8 @@ from kiosk.core.scans import CodeClassifier
 from kiosk.core.texts import Catalogue, Language
 from queue_server.config.kiosk_options import KioskOptionError, KioskOptions, parse_options
 from queue_server.config.settings import Device, DeviceNotFound, Role, SiteConfig
-from queue_server.config.site import ConfigError, load_config, parse_config
+from queue_server.config.site import DEFAULT_TIMEZONE, ConfigError, load_config, parse_config
+from queue_server.core.site import Site
 from queue_server.protocol.client import ConnectionStatus, QueueClient
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,15 @@ def settings_from_server(config: dict[str, Any]) -> KioskSettings:
     if len(kiosks) != 1:
         raise KioskSetupError(f"{source}: the server sent no kiosk's configuration (is this token a kiosk's?)")
     return settings_of(site, kiosks[0].id, source)
+
+
+def unconfigured_settings(scanner: str | None) -> KioskSettings:
+    """The kiosk before the server has configured it (its first run, or refused at start): no
+    centre, no service, no printer; the scanner given on the command line (``--scanner``), for
+    the enrolment QR."""
+    device = Device("kiosk", Role.KIOSK, "", scanner=scanner)
+    site = Site("unconfigured", "", zoneinfo.ZoneInfo(DEFAULT_TIMEZONE), services=(), counters=())
+    return KioskSettings(SiteConfig(site, devices=(device,), officers=()), device, parse_options({}))
 
 
 def settings_of(config: SiteConfig, device_id: str, config_path: Path | str) -> KioskSettings:

@@ -1,7 +1,9 @@
 """``motcua-kiosk``'s command line: the kiosk itself (:mod:`kiosk.app`, Kivy), or a subcommand
 that needs no window and imports no Kivy.
 
+    motcua-kiosk --state /var/lib/motcua/kiosk [--scanner URL] [--server ws://…] [--size 960x540] [-v]
     motcua-kiosk --config site.toml --device kiosk-1 [--server ws://…] [--size 960x540] [-v]
+    motcua-kiosk enrol --server ws://10.0.0.2:8765/ --state /var/lib/motcua/kiosk CODE
     motcua-kiosk classify-code https://hcc.example.gov.vn/t/ABCDEFGH23 --public-url https://hcc.example.gov.vn
 
 ``classify-code`` says what the kiosk makes of a scanned text (ticket, booking, dossier, ID

@@ -214,6 +214,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _enrol(args: argparse.Namespace) -> int:
     from queue_server.config.site import ConfigError, load_config
+    from queue_server.core.enrolment_qr import enrolment_text
     from queue_server.server.enrolment import new_code
     from queue_server.store.database import connect
     from queue_server.store.schema import migrate
@@ -236,7 +237,20 @@ def _enrol(args: argparse.Namespace) -> int:
     print(code)
     until = dt.datetime.fromisoformat(expires_at).astimezone(config.site.tz).strftime("%H:%M")
     print(f"the enrolment code of {args.device}, once, until {until}", file=sys.stderr)
+    _print_enrolment_qr(enrolment_text(config.settings.server_url, code))
     return 0
+
+
+def _print_enrolment_qr(text: str) -> None:
+    """The enrolment QR's text (what the dashboard's QR holds: a kiosk's first-run screen scans
+    it), and on a terminal the QR itself; on stderr, so stdout stays the bare code."""
+    print(f"its QR (scan it at the kiosk's first-run screen): {text}", file=sys.stderr)
+    if sys.stderr.isatty():
+        import qrcode
+
+        code = qrcode.QRCode(border=2)
+        code.add_data(text.encode("ascii"))
+        code.print_ascii(out=sys.stderr, invert=True)
 
 
 def _reload(args: argparse.Namespace) -> int:

@@ -197,6 +197,8 @@ _REJECTIONS = {
     RejectReason.BAD_TICKET_CODE: "scan.bad_ticket",
     RejectReason.BAD_BOOKING_CODE: "scan.bad_booking",
     RejectReason.BAD_DOSSIER_CODE: "scan.unknown",
+    RejectReason.BAD_ENROLMENT: "scan.enrolment",
+    RejectReason.NEWER_ENROLMENT: "scan.enrolment",
 }
 
 
@@ -210,6 +212,8 @@ def scan_action(result: ClassifiedCode | RejectedCode) -> ScanAction:
         return ScanAction(ScanKind.LOOKUP_DOSSIER, result.value)
     if result.kind is CodeKind.CITIZEN_CARD:
         return ScanAction(ScanKind.CITIZEN_CARD, result.value)
+    if result.kind is CodeKind.ENROLMENT:  # the kiosk is enrolled: only its first-run screen takes one
+        return ScanAction(ScanKind.REJECT, notice=Notice("scan.enrolment"))
     return ScanAction(ScanKind.FOLLOW_TICKET, result.value)
 
 

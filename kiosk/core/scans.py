@@ -11,6 +11,9 @@ Accepted forms:
 - ticket: ``<public URL>/t/<ticket code>`` (the QR code on a ticket) or a bare ticket code;
 - booking: ``<public URL>/b/<booking code>`` or a bare booking code (``ABCD-2345``: hyphens
   and spaces are tolerated, letters may be lower case);
+- a device's enrolment QR (``MOTCUA-ENROL:1:ws://…/:XXXX-XXXX``, the manager's screen; only
+  the first-run screen takes it, :mod:`kiosk.core.first_run`): the value is the QR's text as the
+  server writes it, its server and code checked;
 - dossier: a receipt code matching a configurable pattern, by default the one-stop receipt
   form ``000.00.16.H12-221122-0001`` or ``H12.22-221122-0001``; or its link with its check,
   ``<public URL>/d/<receipt code>?k=<check>`` (the receipt's QR code, the kiosk's slip): the
@@ -38,6 +41,13 @@ from queue_server.core.codes import (
     normalize_code,
 )
 from queue_server.core.dossiers.model import DOSSIER_PATH
+from queue_server.core.enrolment_qr import (
+    EnrolmentTextError,
+    Problem,
+    enrolment_text,
+    looks_like_enrolment,
+    parse_enrolment_text,
+)
 
 __all__ = [
     "DEFAULT_DOSSIER_PATTERN",
@@ -59,6 +69,7 @@ class CodeKind(enum.Enum):
     BOOKING = "booking"
     DOSSIER = "dossier"
     CITIZEN_CARD = "citizen-card"  # a chip ID card's QR code: value is its text, to parse at once and forget
+    ENROLMENT = "enrolment"  # a device's enrolment QR: value is its text (server and code checked)
 
 
 class RejectReason(enum.Enum):
@@ -74,6 +85,8 @@ class RejectReason(enum.Enum):
     BAD_BOOKING_CODE = "bad-booking-code"
     BAD_DOSSIER_CODE = "bad-dossier-code"
     UNKNOWN_FORMAT = "unknown-format"
+    BAD_ENROLMENT = "bad-enrolment"
+    NEWER_ENROLMENT = "newer-enrolment"
 
     @property
     def message(self) -> str:
@@ -91,6 +104,8 @@ _MESSAGES = {
     RejectReason.BAD_TICKET_CODE: "the ticket link does not end in a valid ticket code",
     RejectReason.BAD_BOOKING_CODE: "the booking link does not end in a valid booking code",
     RejectReason.UNKNOWN_FORMAT: "not a ticket, booking or dossier receipt code",
+    RejectReason.BAD_ENROLMENT: "an enrolment QR without a valid server address or code",
+    RejectReason.NEWER_ENROLMENT: "an enrolment QR of another version: this kiosk's software must be updated",
 }
 
 
@@ -156,6 +171,8 @@ class CodeClassifier:
             return RejectedCode(RejectReason.NOT_ASCII, raw)
         if not text.isprintable():
             return RejectedCode(RejectReason.UNREADABLE, raw)
+        if looks_like_enrolment(text):
+            return _classify_enrolment(text, raw)
         if "://" in text:
             return self._classify_link(text, raw)
         if self._dossier.fullmatch(text.upper()):
@@ -203,3 +220,12 @@ class CodeClassifier:
             if path == origin.path or path.startswith(origin.path + "/"):
                 return path[len(origin.path) :]
         return None
+
+
+def _classify_enrolment(text: str, raw: str) -> ClassifiedCode | RejectedCode:
+    try:
+        found = parse_enrolment_text(text)
+    except EnrolmentTextError as exc:
+        reason = RejectReason.NEWER_ENROLMENT if exc.problem is Problem.NEWER_VERSION else RejectReason.BAD_ENROLMENT
+        return RejectedCode(reason, raw)
+    return ClassifiedCode(CodeKind.ENROLMENT, enrolment_text(found.server, found.code), raw)

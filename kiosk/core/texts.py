@@ -216,6 +216,54 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Ki-ốt đang mất kết nối với hệ thống xếp hàng và sẽ tự kết nối lại.\nXin vui lòng chờ trong giây lát hoặc hỏi cán bộ hướng dẫn.",
         "The kiosk lost its connection to the queue system and is reconnecting.\nPlease wait a moment or ask a staff member.",
     ),
+    # the first run (not enrolled yet) and the server's refusals
+    "firstrun.title": ("Ki-ốt chưa được đăng ký", "This kiosk is not enrolled"),
+    "firstrun.prompt": (
+        "Ki-ốt chưa được đăng ký — quét mã QR đăng ký trên màn hình quản lý, hoặc nhập mã",
+        "This kiosk is not enrolled — scan the enrolment QR code on the manager's screen, or type the code",
+    ),
+    "firstrun.server": ("Máy chủ: {url}", "Server: {url}"),
+    "firstrun.server_unknown": ("Máy chủ: chưa biết (mã QR đăng ký có địa chỉ máy chủ)", "Server: not known yet (the enrolment QR code holds it)"),
+    "firstrun.submit": ("Đăng ký", "Enrol"),
+    "firstrun.too_short": ("Mã đăng ký có 8 ký tự.", "An enrolment code has 8 characters."),
+    "firstrun.no_server": (
+        "Chưa biết địa chỉ máy chủ: hãy quét mã QR đăng ký.",
+        "The server's address is not known: scan the enrolment QR code.",
+    ),
+    "firstrun.enrolling": ("Đang đăng ký với máy chủ…", "Enrolling with the server…"),
+    "firstrun.enrolled": ("Đã đăng ký. Đang nhận cấu hình từ máy chủ…", "Enrolled. Receiving the configuration from the server…"),
+    "firstrun.refused": ("Không đăng ký được: {reason}", "Enrolment refused: {reason}"),
+    "firstrun.unreachable": (
+        "Không kết nối được máy chủ {url}. Kiểm tra mạng rồi quét lại.",
+        "Cannot reach the server {url}. Check the network, then scan again.",
+    ),
+    "firstrun.cannot_write": ("Không ghi được thư mục {folder}: {reason}", "Cannot write the folder {folder}: {reason}"),
+    "firstrun.not_enrolment": ("Đây không phải mã QR đăng ký thiết bị.", "This is not a device enrolment QR code."),
+    "firstrun.bad_qr": ("Mã QR đăng ký bị hỏng hoặc không đầy đủ.", "The enrolment QR code is damaged or incomplete."),
+    "firstrun.newer_qr": (
+        "Mã QR đăng ký của phiên bản phần mềm khác: cần cập nhật phần mềm ki-ốt.",
+        "An enrolment QR code of another software version: update this kiosk's software.",
+    ),
+    "scan.enrolment": (
+        "Đây là mã đăng ký thiết bị, không phải mã của công dân.",
+        "This is a device enrolment code, not a citizen's code.",
+    ),
+    "refused.device_revoked": ("Thiết bị đã bị thu hồi", "This device has been revoked"),
+    "refused.bad_token": ("Máy chủ không nhận ra ki-ốt này", "The server does not know this kiosk"),
+    "refused.protocol_unsupported": (
+        "Phần mềm ki-ốt không tương thích với máy chủ",
+        "This kiosk's software does not match the server's",
+    ),
+    "refused.staff_reenrol": (
+        "Xin báo cán bộ: thiết bị cần được cấp lại mã đăng ký. "
+        "Cán bộ: cấp mã mới trên màn hình quản lý, rồi đưa mã QR vào máy quét của ki-ốt này.",
+        "Please tell a staff member: this device needs a new enrolment code. "
+        "Staff: make one on the manager's screen, then hold its QR code to this kiosk's scanner.",
+    ),
+    "refused.staff_update": (
+        "Xin báo cán bộ: cần cập nhật phần mềm của ki-ốt hoặc của máy chủ. Ki-ốt tự thử lại mỗi phút.",
+        "Please tell a staff member: the kiosk's or the server's software needs updating. The kiosk tries again every minute.",
+    ),
     # admin
     "admin.title": ("Quản trị ki-ốt", "Kiosk administration"),
     "admin.pin": ("Nhập mã PIN quản trị:", "Enter the admin PIN:"),

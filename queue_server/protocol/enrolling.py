@@ -35,6 +35,10 @@ class EnrolmentFailed(Exception):
     """The server refused the code, or could not be reached: the words to show."""
 
 
+class ServerUnreachable(EnrolmentFailed):
+    """No server answered at that address (a kiosk's first-run screen says so in its words)."""
+
+
 async def ask_token(server_url: str, code: str, timeout: float = 10.0) -> dict[str, object]:
     """The hello reply of an enrolment (``token``, ``device``, ``role``…)."""
     try:
@@ -44,7 +48,7 @@ async def ask_token(server_url: str, code: str, timeout: float = 10.0) -> dict[s
                 await connection.send(json.dumps(hello))
                 reply = json.loads(await connection.recv())
     except (OSError, TimeoutError, InvalidURI, InvalidHandshake, WebSocketException) as exc:
-        raise EnrolmentFailed(f"cannot reach the server at {server_url}: {exc}") from None
+        raise ServerUnreachable(f"cannot reach the server at {server_url}: {exc}") from None
     if not reply.get("ok"):
         error = reply.get("error") or {}
         raise EnrolmentFailed(f"{error.get('message', 'refused')} ({error.get('code', '?')})")

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from queue_server.config.settings import Device, SiteConfig
 from queue_server.core import commands
+from queue_server.core.codes import ALPHABET
+from queue_server.core.enrolment_qr import CODE_LENGTH, normalize_enrolment_code
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.server.trust import REVOKED_WORDS as REVOKED_WORDS
 from queue_server.store import enrolment as store
@@ -30,8 +32,7 @@ if TYPE_CHECKING:
     from queue_server.server.hub import Hub
     from queue_server.server.session import Session
 
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud or typed, never mistaken
-CODE_LENGTH = 8
+CODE_ALPHABET = ALPHABET  # the codes' alphabet: no 0/O, 1/I/L, read aloud or typed, never mistaken
 CODE_LIFETIME = dt.timedelta(minutes=15)
 TOKEN_BYTES = 32
 CLOSE_REVOKED = 4003  # the close code a revoked device's connection gets
@@ -45,11 +46,8 @@ def make_code() -> str:
 
 def normalize_code(text: str) -> str | None:
     """A code as typed or scanned (any case, with or without its dash or spaces), or None if
-    it cannot be one."""
-    chars = "".join(text.split()).replace("-", "").upper()
-    if len(chars) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in chars):
-        return None
-    return f"{chars[:4]}-{chars[4:]}"
+    it cannot be one (its form is the core's: the enrolment QR carries it)."""
+    return normalize_enrolment_code(text)
 
 
 def code_row(code: str, device: str, now: dt.datetime) -> dict[str, Any]:

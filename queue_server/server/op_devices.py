@@ -7,6 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from queue_server.config.settings import Device, Role
+from queue_server.core.enrolment_qr import enrolment_text
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
 from queue_server.protocol.version import software_version
@@ -29,9 +30,12 @@ def _device(hub: Hub, device_id: str) -> Device:
     return device
 
 
-def _code_reply(device: Device, code: str, expires_at: str) -> dict[str, Any]:
-    svg = qr_svg.__wrapped__(code)  # not through its cache: a code is a secret, kept nowhere
-    return {"device": device.id, "code": code, "expires_at": expires_at, "qr_svg": svg.decode()}
+def _code_reply(hub: Hub, device: Device, code: str, expires_at: str) -> dict[str, Any]:
+    """The code as text (typed on the device) and as its QR: the server's address and the code
+    (``MOTCUA-ENROL:1:ws://…/:XXXX-XXXX``, scanned by a kiosk's first run)."""
+    text = enrolment_text(hub.config.settings.server_url, code)
+    svg = qr_svg.__wrapped__(text)  # not through its cache: a code is a secret, kept nowhere
+    return {"device": device.id, "code": code, "expires_at": expires_at, "qr_text": text, "qr_svg": svg.decode()}
 
 
 @operation("device.enrolment_code", (Role.MANAGER,), DEVICE)
@@ -40,7 +44,7 @@ async def enrolment_code(hub: Hub, session: Session, args: dict[str, Any]) -> di
     code = enrolment.make_code()
     row = enrolment.code_row(code, device.id, hub.now())
     await hub.write(Batch(enrolment_codes=[row]))
-    return _code_reply(device, code, row["expires_at"])
+    return _code_reply(hub, device, code, row["expires_at"])
 
 
 @operation("device.revoke", (Role.MANAGER,), DEVICE)
@@ -54,7 +58,7 @@ async def revoke(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, 
 async def rotate(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     device = _device(hub, args["device"])
     code, expires_at = await enrolment.rotate(hub, device)
-    return _code_reply(device, code, expires_at)
+    return _code_reply(hub, device, code, expires_at)
 
 
 @operation("device.list", (Role.MANAGER,))

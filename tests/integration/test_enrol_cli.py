@@ -45,7 +45,9 @@ def test_a_code_from_the_command_line_enrols_a_kiosk_that_then_says_hello_with_i
     async def scenario() -> None:
         async with running_lobby(db, config) as lobby:
             assert await in_thread(server_main, ["enrol", "kiosk-1", "--config", str(site), "--db", str(db)]) == 0
-            code = capsys.readouterr().out.strip()
+            printed = capsys.readouterr()
+            code = printed.out.strip()  # stdout: the bare code; stderr: the QR's text too
+            assert f"MOTCUA-ENROL:1:{config.settings.server_url}:{code}" in printed.err
             assert await in_thread(kiosk_main, ["enrol", "--server", lobby.url, "--state", str(state), code]) == 0
             assert "enrolled as kiosk-1" in capsys.readouterr().out
             token_file = state / "token"

@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 from queue_server.config.settings import Device, Role, SiteConfig
+from queue_server.core.enrolment_qr import EnrolmentQr, parse_enrolment_text
 from queue_server.server.enrolment import CLOSE_REVOKED
 from tests.integration.client import Client
 from tests.integration.conftest import Clock, run, running_lobby
@@ -37,6 +38,9 @@ def test_a_device_enrols_once_with_its_code_and_its_token_then_says_hello_as_it(
             made = await manager.ok("device.enrolment_code", device="kiosk-2")
             code = made["code"]
             assert len(code) == 9 and code[4] == "-" and made["qr_svg"].startswith("<?xml")
+            # the QR carries the server's address (the site's server_url) with the code
+            assert made["qr_text"] == f"MOTCUA-ENROL:1:ws://127.0.0.1:8765/:{code}"
+            assert parse_enrolment_text(made["qr_text"]) == EnrolmentQr("ws://127.0.0.1:8765/", code)
             kiosk = await lobby.client()
             reply = await kiosk.ok("hello", enrol=code.lower().replace("-", ""))  # as typed
             assert (reply["device"], reply["role"]) == ("kiosk-2", "kiosk")

@@ -218,9 +218,16 @@ def main() -> None:
     parser.add_argument("--config", type=Path)
     parser.add_argument("--device")
     parser.add_argument("--state", type=Path)  # the kiosk's state folder: its configuration from the server
+    parser.add_argument("--scanner")  # the first run's scanner (motcua-kiosk --scanner)
+    parser.add_argument("--protocol", type=int)  # the kiosk speaks this protocol version (an older or newer release)
     parser.add_argument("--artefacts", type=Path, required=True)
     args = parser.parse_args()
-    app = start_app(args.state, args.config, args.device)
+    if args.protocol is not None:  # what a kiosk of another release says in its hello
+        import queue_server.protocol.client
+        import queue_server.protocol.state_dir
+
+        queue_server.protocol.client.PROTOCOL = queue_server.protocol.state_dir.PROTOCOL = args.protocol
+    app = start_app(args.state, args.config, args.device, scanner=args.scanner)
     asyncio.run(app.serve(command_loop(app, args.artefacts)))
 
 

@@ -152,9 +152,10 @@ class Kiosk:
         self.log = log
 
     @classmethod
-    async def start_state(cls, state: Path, cwd: Path, artefacts: Path) -> Kiosk:
-        """The kiosk started with its state folder alone, in ``cwd`` (no site file there)."""
-        return await cls.start(state, artefacts, ("--state", str(state)), cwd)
+    async def start_state(cls, state: Path, cwd: Path, artefacts: Path, *more: str) -> Kiosk:
+        """The kiosk started with its state folder alone, in ``cwd`` (no site file there);
+        ``more``: the harness's options (``--scanner URL``, ``--protocol N``)."""
+        return await cls.start(state, artefacts, ("--state", str(state), *more), cwd)
 
     @classmethod
     async def start(
