@@ -111,6 +111,8 @@ async def serve(
     if load is None and config.path is not None:
         path = config.path
         load = functools.partial(load_config, path)
+    for warning in config.warnings:  # what check warns about (a secret file readable by all…)
+        log.warning("%s", warning)
     raise_open_files()  # to the hard limit; both in /metrics
     hub = build_hub(config, db_path)
 

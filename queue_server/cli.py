@@ -23,6 +23,10 @@ import sys
 import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from queue_server.config.settings import SiteConfig
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -189,13 +193,26 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(args: argparse.Namespace) -> int:
+def _site(path: Path, refused: str = "") -> SiteConfig | None:
+    """The site file at ``path`` read and checked whole, its warnings said on standard error;
+    or None, every problem said there (file:line: key: what is wrong), then ``refused``."""
     from queue_server.config.site import ConfigError, load_config
 
     try:
-        config = load_config(args.config)
+        config = load_config(path)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
+        if refused:
+            print(f"motcua-server: {refused}", file=sys.stderr)
+        return None
+    for warning in config.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return config
+
+
+def _check(args: argparse.Namespace) -> int:
+    config = _site(args.config)
+    if config is None:
         return 1
     site = config.site
     print(
@@ -213,15 +230,12 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _enrol(args: argparse.Namespace) -> int:
-    from queue_server.config.site import ConfigError, load_config
     from queue_server.server.enrolment import new_code
     from queue_server.store.database import connect
     from queue_server.store.schema import migrate
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
+    config = _site(args.config)
+    if config is None:
         return 1
     db = connect(args.db, config.settings.synchronous)
     try:
@@ -244,13 +258,8 @@ def _reload(args: argparse.Namespace) -> int:
     import signal
 
     from queue_server.bootstrap import pid_file
-    from queue_server.config.site import ConfigError, load_config
 
-    try:
-        load_config(args.config)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        print("motcua-server: nothing was reloaded: the running configuration stays", file=sys.stderr)
+    if _site(args.config, refused="nothing was reloaded: the running configuration stays") is None:
         return 1
     path = pid_file(args.db)
     try:
