@@ -129,7 +129,8 @@ def test_what_the_server_built_from_the_file_follows_a_reload(tmp_path: Path, mo
     """At start: no webhook, no phone queue, no dossier look-up, 100 PIN attempts. After a reload
     (the webhook's secret in a file, the look-up's key in the environment): a ticket's event is
     delivered and signed, a phone may take a number, the look-up asks the one-stop system with
-    its key, one wrong PIN locks. A second reload with the secret file changed: signed with the new."""
+    its key, one wrong PIN locks. A second reload with the secret file changed: signed with the new;
+    a third with the file gone: refused at file:line:key, still signed with the running secret."""
     hooks, one_stop = Gateway(), Gateway(lambda _: Answer(body=b'{"data": {"trangThai": "DXL"}}'))
     monkeypatch.setenv("MOTCUA_TEST_RELOAD_KEY", "reloaded-lookup-key-0007")
     secret = tmp_path / "hook-secret"
@@ -189,6 +190,16 @@ headers = {{ X-Api-Key_env = "MOTCUA_TEST_RELOAD_KEY" }}
             delivered = await asyncio.to_thread(hooks.wait_accepted, 3)
             second = next(r for r in delivered if r.json["label"] == third["label"])
             assert verify("second-webhook-secret-00000002", second.headers["x-motcua-signature"], second.body, time.time())
+            # the secret's file gone: the reload is refused at its line and key, the running secret stays
+            secret.unlink()
+            code, out, err = await asyncio.to_thread(reload, site, db)
+            assert code == 1
+            where = f"{site}:{line_of(text, 'secret_file')}: webhook[1].secret_file: cannot read {secret}: No such file or directory"
+            assert where in err
+            fourth = (await kiosk.ok("ticket.issue", service="HT"))["ticket"]
+            delivered = await asyncio.to_thread(hooks.wait_accepted, 4)
+            last = next(r for r in delivered if r.json["label"] == fourth["label"])
+            assert verify("second-webhook-secret-00000002", last.headers["x-motcua-signature"], last.body, time.time())
             for client in (kiosk, phone, officer):
                 await client.close()
 
