@@ -7,6 +7,8 @@ import asyncio
 import dataclasses
 import functools
 import gc
+import itertools
+import json
 import logging
 import os
 import signal
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from queue_server.config.settings import SiteConfig
+from queue_server.config.settings_outreach import OutreachSettings
 from queue_server.config.site import load_config
 from queue_server.core.dossiers.access import DossierKey
 from queue_server.core.events import Event
@@ -29,7 +32,7 @@ from queue_server.server.citizens import Citizens
 from queue_server.server.descriptors import QuietAcceptErrors, raise_open_files
 from queue_server.server.dossier_access import DossierAccess
 from queue_server.server.hub import RECENT_EVENTS, Hub
-from queue_server.server.reconfig import reload_from
+from queue_server.server.reconfig import Verdict, reload_from
 from queue_server.server.sd_notify import Notifier
 from queue_server.server.services import PullStatus, Services
 from queue_server.server.trust import Trust
@@ -66,9 +69,15 @@ def build_hub(config: SiteConfig, db_path: Path, clock=None, busy_timeout_ms: in
 
     kwargs = {"clock": clock} if clock is not None else {}
     hub = Hub(config, writer, load_lobby, reader, build_services(config, db_path, reader), **kwargs)
+
+    def make_deliverer(outreach: OutreachSettings) -> Deliverer:
+        deliverer = Deliverer(db_path, outreach, writer.submit)
+        deliverer.start()
+        return deliverer
+
+    hub.make_deliverer = make_deliverer  # a reload that adds the first notifications or webhook starts one
     if config.outreach.notifications is not None or config.outreach.webhooks:
-        hub.deliverer = Deliverer(db_path, config.outreach, writer.submit)
-        hub.deliverer.start()
+        hub.deliverer = make_deliverer(config.outreach)
     log.info("state rebuilt from %s: %d events", db_path, hub.lobby.seq)
     return hub
 
@@ -91,6 +100,19 @@ def build_services(config: SiteConfig, db_path: Path, reader: Any) -> Services:
     )
 
 
+def verdict_file(db_path: Path) -> Path:
+    """Where the running server writes what its last reload came to (``DB.reload``: JSON, its
+    pid and a count with the verdict), for ``motcua-server reload`` to wait for and print."""
+    return db_path.with_name(db_path.name + ".reload")
+
+
+def write_verdict(db_path: Path, count: int, verdict: Verdict) -> None:
+    path = verdict_file(db_path)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps({"pid": os.getpid(), "count": count, **verdict.as_dict()}, ensure_ascii=False))
+    partial.replace(path)  # whole or not at all, for the reader
+
+
 def pid_file(db_path: Path) -> Path:
     """Where the running server writes its process id: beside its database (``motcua-server
     reload --db`` reads it to send SIGHUP)."""
@@ -111,6 +133,8 @@ async def serve(
     if load is None and config.path is not None:
         path = config.path
         load = functools.partial(load_config, path)
+    for warning in config.warnings:  # what check warns about (a secret file readable by all…)
+        log.warning("%s", warning)
     raise_open_files()  # to the hard limit; both in /metrics
     hub = build_hub(config, db_path)
 
@@ -139,7 +163,16 @@ async def serve(
         asyncio.get_running_loop().add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
     if load is not None:
         reread = load
-        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, lambda: reload_from(hub, reread))
+        reloads = itertools.count(1)
+
+        def reload() -> None:
+            verdict = reload_from(hub, reread)
+            try:
+                write_verdict(db_path, next(reloads), verdict)
+            except OSError as exc:
+                log.warning("reload: cannot write %s: %s", verdict_file(db_path), exc)
+
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload)
     pid = pid_file(db_path)
     pid.write_text(f"{os.getpid()}\n")
     addresses = ", ".join(f"{s.getsockname()[0]}:{s.getsockname()[1]}" for s in server.sockets)
@@ -155,6 +188,7 @@ async def serve(
     finally:
         log.info("shutting down")
         pid.unlink(missing_ok=True)
+        verdict_file(db_path).unlink(missing_ok=True)
         notifier.send("STOPPING=1")
         watchdog.cancel()
         server.close()

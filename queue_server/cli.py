@@ -3,6 +3,7 @@
     motcua-server --config site.toml --db var/lobby.db [--host H] [--port N] [--public-url U]   run it
     motcua-server check --config site.toml                                       check a configuration
     motcua-server enrol DEVICE --config site.toml --db var/lobby.db              a device's enrolment code
+    motcua-server reload --config site.toml --db var/lobby.db                    the running server applies the file
     motcua-server hash-pin                                                      hash an officer's PIN
     motcua-server tickets --config site.toml --db var/lobby.db [--day D]         list a day's tickets
     motcua-server export-events --db var/lobby.db [--since SEQ] [--out F]        the event log as CSV
@@ -23,6 +24,10 @@ import sys
 import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from queue_server.config.settings import SiteConfig
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,10 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     enrol.add_argument("--db", type=Path, required=True, help="the server's SQLite database")
     reload = commands.add_parser(
         "reload",
-        help="check the configuration file and have the running server apply it (SIGHUP)",
-        description="Checks the whole file first (as check does: nothing is sent when it is wrong), then sends "
-        "SIGHUP to the server whose process id is beside the database (DB.pid). The server checks it again and "
-        "applies it: every kiosk, board and pad gets its new configuration; a refused file changes nothing.",
+        help="have the running server check and apply the configuration file (SIGHUP); print its verdict",
+        description="Sends SIGHUP to the server whose process id is beside the database (DB.pid) and prints what "
+        "it made of the file (DB.reload): the server reads and checks the whole file (as check does, with its own "
+        "environment and credentials for the secrets) and applies it: every kiosk, board and pad gets its new "
+        "configuration. A refused file changes nothing: its problems are printed (file:line: key) and the exit "
+        "code is 1.",
     )
     reload.add_argument("--config", type=Path, required=True, help="the site's TOML file (the one the server runs)")
     reload.add_argument("--db", type=Path, required=True, help="the running server's database file")
@@ -189,13 +196,26 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(args: argparse.Namespace) -> int:
+def _site(path: Path, refused: str = "") -> SiteConfig | None:
+    """The site file at ``path`` read and checked whole, its warnings said on standard error;
+    or None, every problem said there (file:line: key: what is wrong), then ``refused``."""
     from queue_server.config.site import ConfigError, load_config
 
     try:
-        config = load_config(args.config)
+        config = load_config(path)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
+        if refused:
+            print(f"motcua-server: {refused}", file=sys.stderr)
+        return None
+    for warning in config.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return config
+
+
+def _check(args: argparse.Namespace) -> int:
+    config = _site(args.config)
+    if config is None:
         return 1
     site = config.site
     print(
@@ -213,16 +233,13 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _enrol(args: argparse.Namespace) -> int:
-    from queue_server.config.site import ConfigError, load_config
     from queue_server.core.enrolment_qr import enrolment_text
     from queue_server.server.enrolment import new_code
     from queue_server.store.database import connect
     from queue_server.store.schema import migrate
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
+    config = _site(args.config)
+    if config is None:
         return 1
     db = connect(args.db, config.settings.synchronous)
     try:
@@ -254,26 +271,61 @@ def _print_enrolment_qr(text: str) -> None:
 
 
 def _reload(args: argparse.Namespace) -> int:
+    """SIGHUP to the server, then its verdict: the server reads the file itself (with its own
+    environment and credentials, which its secrets may need: docs/configuration.md, Secrets)."""
     import os
     import signal
 
-    from queue_server.bootstrap import pid_file
-    from queue_server.config.site import ConfigError, load_config
+    from queue_server.bootstrap import pid_file, verdict_file
 
-    try:
-        load_config(args.config)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        print("motcua-server: nothing was reloaded: the running configuration stays", file=sys.stderr)
-        return 1
     path = pid_file(args.db)
     try:
         pid = int(path.read_text().strip())
+        before = _verdict(verdict_file(args.db))
         os.kill(pid, signal.SIGHUP)
     except (OSError, ValueError) as exc:
         raise _Usage(f"no running server for {args.db} ({path}: {getattr(exc, 'strerror', None) or exc})") from None
-    print(f"motcua-server: {args.config} is valid; asked the server (pid {pid}) to apply it")
+    verdict = _await_verdict(verdict_file(args.db), pid, before.get("count", 0) if before.get("pid") == pid else 0)
+    if verdict is None:
+        print(f"motcua-server: the server (pid {pid}) said nothing of the reload in {_RELOAD_WAIT:g} s: see its log", file=sys.stderr)
+        return 1
+    if not verdict.get("applied"):
+        print(verdict.get("message", ""), file=sys.stderr)
+        print("motcua-server: nothing was reloaded: the running configuration stays", file=sys.stderr)
+        return 1
+    print(
+        f"motcua-server: the server (pid {pid}) applied {verdict.get('source')}: configuration {verdict['version']}, "
+        f"{verdict['told']} device(s) sent theirs"
+    )
+    if Path(str(verdict.get("source"))).resolve() != args.config.resolve():
+        print(f"motcua-server: warning: the server runs {verdict.get('source')}, not {args.config}", file=sys.stderr)
     return 0
+
+
+_RELOAD_WAIT = 15.0  # seconds for the server's verdict
+
+
+def _verdict(path: Path) -> dict[str, Any]:
+    import json
+
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _await_verdict(path: Path, pid: int, after: int) -> dict[str, Any] | None:
+    """The verdict of ``pid`` past its ``after``-th reload, once it is written."""
+    import time
+
+    deadline = time.monotonic() + _RELOAD_WAIT
+    while time.monotonic() < deadline:
+        found = _verdict(path)
+        if found.get("pid") == pid and isinstance(found.get("count"), int) and found["count"] > after:
+            return found
+        time.sleep(0.05)
+    return None
 
 
 def _hash_pin(args: argparse.Namespace) -> int:

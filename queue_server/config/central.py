@@ -11,18 +11,19 @@ a kiosk or a board reading a site file without one does not load it (~140 ms at 
 from __future__ import annotations
 
 from queue_server.config.checks import Table
+from queue_server.config.secrets import given_key, read_secret, secret_keys
 from queue_server.config.settings import CentralSettings
 
 FREE_TEXT_CHOICES = ("dropped", "scrubbed")  # queue_server/shipping/redact.py does what they say
 
-CENTRAL_KEYS = ("dsn", "personal_data", "free_text", "batch_events", "poll_seconds", "retry_max_seconds", "timeout_seconds")
+CENTRAL_KEYS = (*secret_keys("dsn"), "personal_data", "free_text", "batch_events", "poll_seconds", "retry_max_seconds", "timeout_seconds")
 
 
 def read_central(root: Table) -> CentralSettings | None:
     table = root.table("central", CENTRAL_KEYS)
     if table is None:
         return None
-    dsn = table.text("dsn", required=True)
+    dsn = read_secret(table, "dsn", required=True)
     if dsn is not None:
         import psycopg.conninfo
 
@@ -30,7 +31,7 @@ def read_central(root: Table) -> CentralSettings | None:
             psycopg.conninfo.conninfo_to_dict(dsn)
         except psycopg.ProgrammingError:
             # libpq's message may quote the string, password and all: say only what is wrong
-            table.report("dsn", "must be a PostgreSQL connection string or postgresql:// URI")
+            table.report(given_key(table, "dsn"), "must be a PostgreSQL connection string or postgresql:// URI")
     d = CentralSettings(dsn="")
     return CentralSettings(
         dsn=dsn or "",

@@ -65,9 +65,17 @@ class Problems:
 
     def __init__(self) -> None:
         self._items: list[tuple[KeyPath, str]] = []
+        self.warnings: list[tuple[KeyPath, str]] = []  # what ``check`` says but does not refuse
+        self.inline_secrets: list[KeyPath] = []  # secrets written in the file itself (secrets.py)
 
     def add(self, key: KeyPath, message: str) -> None:
         self._items.append((key, message))
+
+    def warn(self, key: KeyPath, message: str) -> None:
+        self.warnings.append((key, message))
+
+    def inline(self, key: KeyPath) -> None:
+        self.inline_secrets.append(key)
 
     def __bool__(self) -> bool:
         return bool(self._items)

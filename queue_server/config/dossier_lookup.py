@@ -5,17 +5,15 @@ Part of :mod:`queue_server.config.site`; ``docs/configuration.md`` describes the
 
 from __future__ import annotations
 
-import re
-
 from queue_server.config.checks import Table, check_json_path, check_url_template, format_key, kind_of, nfc
+from queue_server.config.secrets import read_headers
 from queue_server.config.settings import DossierLookupSettings
 from queue_server.core.dossiers.model import SCALAR_FIELDS as DOSSIER_FIELDS
 from queue_server.core.dossiers.model import DossierStatus
 
-__all__ = ["DOSSIER_LOOKUP_KEYS", "HEADER_NAME", "free_table", "read_dossier_lookup"]
+__all__ = ["DOSSIER_LOOKUP_KEYS", "free_table", "read_dossier_lookup"]
 
 DOSSIER_LOOKUP_KEYS = ("url_template", "timeout_seconds", "fields", "statuses", "headers")
-HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")
 
 
 def read_dossier_lookup(root: Table) -> DossierLookupSettings:
@@ -45,11 +43,7 @@ def read_dossier_lookup(root: Table) -> DossierLookupSettings:
                 table.at("statuses") + (theirs,), f"must be one of {', '.join(choices)}, not {ours!r}"
             )
             del statuses[theirs]
-    headers = free_table(table, "headers", "an HTTP header")
-    for name in list(headers):
-        if not HEADER_NAME.fullmatch(name) or not headers[name].isprintable():
-            table.problems.add(table.at("headers") + (name,), "must be an HTTP header name with a printable value")
-            del headers[name]
+    headers = read_headers(table)
     return DossierLookupSettings(
         url_template=template,
         timeout_seconds=table.number("timeout_seconds", 5.0, high=60.0),

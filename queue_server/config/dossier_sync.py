@@ -23,7 +23,8 @@ import datetime as dt
 import urllib.parse
 
 from queue_server.config.checks import Table, check_json_path, kind_of
-from queue_server.config.dossier_lookup import HEADER_NAME, free_table  # the same rules as the look-up's
+from queue_server.config.dossier_lookup import free_table  # the same rules as the look-up's
+from queue_server.config.secrets import read_headers
 from queue_server.config.settings import DossierPullSettings, DossierSettings
 from queue_server.core.dossiers.model import SCALAR_FIELDS, DossierStatus
 
@@ -118,11 +119,7 @@ def read_pull(root: Table) -> DossierPullSettings | None:
         if ours not in choices:
             table.problems.add(table.at("statuses") + (theirs,), f"must be one of {', '.join(choices)}, not {ours!r}")
             del statuses[theirs]
-    headers = free_table(table, "headers", "an HTTP header")
-    for name in list(headers):
-        if not HEADER_NAME.fullmatch(name) or not headers[name].isprintable():
-            table.problems.add(table.at("headers") + (name,), "must be an HTTP header name with a printable value")
-            del headers[name]
+    headers = read_headers(table)
     d = DossierPullSettings(url_template="", items="", fields={})
     return DossierPullSettings(
         url_template=template,

@@ -21,6 +21,7 @@ import re
 import urllib.parse
 
 from queue_server.config.checks import Table, nfc
+from queue_server.config.secrets import given_key, read_headers, read_secret, secret_keys
 from queue_server.config.settings_outreach import (
     Channel,
     NotificationSettings,
@@ -36,14 +37,13 @@ from queue_server.core.events import EventType
 OUTBOX_KEYS = ("max_attempts", "retry_first_seconds", "retry_max_seconds", "timeout_seconds", "workers")
 NOTIFICATION_KEYS = ("channel", "near_people", "sms", "zalo")
 SMS_KEYS = ("url", "method", "body", "content_type", "headers")
-ZALO_KEYS = ("url", "access_token", "template_near", "template_called")
-WEBHOOK_KEYS = ("name", "url", "secret", "events")
+ZALO_KEYS = ("url", *secret_keys("access_token"), "template_near", "template_called")
+WEBHOOK_KEYS = ("name", "url", *secret_keys("secret"), "events")
 PHONE_QUEUE_KEYS = (
     "per_device_per_day", "per_phone_per_day", "share_percent", "confirm_minutes", "rejoin_minutes", "services",
 )  # fmt: skip
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _SECRET = re.compile(r"[!-~]{16,256}")
-_HEADER = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")
 
 
 def read_outreach(root: Table, service_codes: set[str] = frozenset()) -> OutreachSettings:  # type: ignore[assignment]  # an empty frozenset default: the codes are only read
@@ -100,20 +100,6 @@ def _read_outbox(root: Table) -> OutboxSettings:
     )
 
 
-def _headers(table: Table) -> dict[str, str]:
-    data = table.data.get("headers", {})
-    if not isinstance(data, dict):
-        table.report("headers", "must be a table of HTTP headers")
-        return {}
-    headers = {}
-    for name, value in data.items():
-        if not _HEADER.fullmatch(name) or not isinstance(value, str) or not value.isprintable():
-            table.problems.add(table.at("headers") + (name,), "must be an HTTP header name with a printable value")
-        else:
-            headers[name] = value
-    return headers
-
-
 def _read_notifications(root: Table) -> NotificationSettings | None:
     table = root.table("notifications", NOTIFICATION_KEYS)
     if table is None:
@@ -134,12 +120,12 @@ def _read_notifications(root: Table) -> NotificationSettings | None:
             method=method,
             body=sms_table.text("body", d.body, empty=True),
             content_type=sms_table.text("content_type", d.content_type),
-            headers=_headers(sms_table),
+            headers=read_headers(sms_table),
         )
     zalo_table = table.table("zalo", ZALO_KEYS)
     if zalo_table is not None:
         zalo = ZaloGateway(
-            access_token=zalo_table.text("access_token", required=True) or "",
+            access_token=read_secret(zalo_table, "access_token", required=True) or "",
             template_near=zalo_table.text("template_near", required=True) or "",
             template_called=zalo_table.text("template_called", required=True) or "",
             url=_url(zalo_table, "url", ZaloGateway("", "", "").url),
@@ -163,10 +149,10 @@ def _read_webhooks(root: Table) -> tuple[Webhook, ...]:
         name = table.code("name", _NAME, "lower-case letters, digits, '-' and '_'")
         if name and any(h.name == name for h in hooks):
             table.report("name", f"another webhook is named {name!r}")
-        secret = table.text("secret", required=True) or ""
+        secret = read_secret(table, "secret", required=True) or ""
         if secret and not _SECRET.fullmatch(secret):
             table.report(
-                "secret", "must be 16 to 256 ASCII letters, digits or punctuation, no space (make one at random)"
+                given_key(table, "secret"), "must be 16 to 256 ASCII letters, digits or punctuation, no space (make one at random)"
             )
         events = []
         for key, value in table.texts("events"):

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from queue_server.config.checks import Table
+from queue_server.config.secrets import given_key, read_secret, secret_keys
 from queue_server.config.settings import PaymentSettings
 from queue_server.core.payments import vietqr
 
-PAYMENT_KEYS = ("bank_bin", "account", "account_name", "fees")
+PAYMENT_KEYS = ("bank_bin", *secret_keys("account"), "account_name", "fees")
 
 
 def read_payment(root: Table, service_codes: Collection[str]) -> PaymentSettings | None:
@@ -23,11 +24,11 @@ def read_payment(root: Table, service_codes: Collection[str]) -> PaymentSettings
     if table is None:
         return None
     bank_bin = table.text("bank_bin", required=True) or ""
-    account = table.text("account", required=True) or ""
+    account = read_secret(table, "account", required=True) or ""
     try:
         vietqr.build(bank_bin, account, None, "CHECK")
     except vietqr.VietQRError as exc:
-        table.report("account" if bank_bin and bank_bin.isdigit() and len(bank_bin) == 6 else "bank_bin", str(exc))
+        table.report(given_key(table, "account") if bank_bin and bank_bin.isdigit() and len(bank_bin) == 6 else "bank_bin", str(exc))
     name = table.text("account_name", "")
     if name and not (name.isascii() and len(name) <= 25):
         table.report("account_name", "must be at most 25 letters without diacritics (as bank apps print it)")

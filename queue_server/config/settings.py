@@ -179,6 +179,8 @@ class SiteConfig:
     limits: Mapping[Role, RateLimit] = dataclasses.field(default_factory=dict)  # [limits.<role>]; absent: the defaults
     # the file's tables as read (tomllib), from which each device's view is cut (device_view)
     raw: Mapping[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    # what check says but does not refuse (file:line: key: message), e.g. a secret file readable by all
+    warnings: tuple[str, ...] = dataclasses.field(default=(), compare=False)
 
     def device_by_token(self, token: str) -> Device | None:
         return next((d for d in self.devices if d.token and d.token == token), None) if token else None

@@ -18,9 +18,11 @@ line, each naming the file, the line when it can be found, and the key path::
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
+import stat
 import tomllib
 import urllib.parse
 import zoneinfo
@@ -122,20 +124,38 @@ def load_config(path: str | os.PathLike[str]) -> SiteConfig:
         line = raw[: exc.start].count(b"\n") + 1
         problem = Problem("", "not UTF-8 text (save the file as UTF-8)", line)
         raise ConfigError(str(path), [problem]) from None
-    return parse_config(text, path)
+    try:
+        readable_by_all = bool(path.stat().st_mode & stat.S_IROTH)
+    except OSError:
+        readable_by_all = False
+    return _check(text, path, readable_by_all)
 
 
 def parse_config(text: str, path: str | os.PathLike[str] | None = None) -> SiteConfig:
     """Check the configuration ``text`` (read from ``path``, for messages)."""
+    return _check(text, path, readable_by_all=False)
+
+
+def _check(text: str, path: str | os.PathLike[str] | None, readable_by_all: bool) -> SiteConfig:
     source = "<config>" if path is None else str(path)
     text = text.removeprefix("\ufeff")  # a byte order mark, as some Windows editors write
     data = _parse_toml(text, source)
     problems = Problems()
     config = _read_config(data, problems, None if path is None else Path(path))
+    finder = LineFinder(text)
     if problems:
-        finder = LineFinder(text)
         found = [Problem(format_key(key), msg, finder.line_of(key)) for key, msg in problems]
         raise ConfigError(source, found)
+    warnings = list(problems.warnings)
+    if readable_by_all:  # the secrets (queue_server/config/secrets.py) written in a file anyone may read
+        warnings += [
+            (key, "a secret written in a site file readable by every user of this machine: chmod o-r the file, "
+             f"or give it as {format_key(key[-1:])}_file or _env (docs/configuration.md, Secrets)")
+            for key in problems.inline_secrets
+        ]  # fmt: skip
+    if warnings:
+        described = tuple(Problem(format_key(key), msg, finder.line_of(key)).describe(source) for key, msg in warnings)
+        config = dataclasses.replace(config, warnings=described)
     return config
 
 

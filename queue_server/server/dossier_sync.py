@@ -123,12 +123,15 @@ async def pull_once(hub: Hub) -> PullRun:
 
 
 async def run_pulls(hub: Hub) -> None:
-    """Pull every ``every_seconds`` until cancelled; a failed run is reported, never fatal."""
-    settings = hub.config.dossier_pull
-    assert settings is not None, "run_pulls needs [dossier_pull]"
+    """Pull every ``every_seconds`` until cancelled; a failed run is reported, never fatal. The
+    settings are read again before each pull: a reload's new address, keys or period apply at
+    the next one; a reload that removes ``[dossier_pull]`` stops them."""
+    assert hub.config.dossier_pull is not None, "run_pulls needs [dossier_pull]"
     while True:
-        try:
-            await pull_once(hub)
-        except Exception:  # a bug in a pull must not stop the server's clock
-            log.exception("dossier pull failed")
-        await asyncio.sleep(settings.every_seconds)
+        settings = hub.config.dossier_pull
+        if settings is not None:
+            try:
+                await pull_once(hub)
+            except Exception:  # a bug in a pull must not stop the server's clock
+                log.exception("dossier pull failed")
+        await asyncio.sleep(settings.every_seconds if settings is not None else 60.0)

@@ -90,6 +90,7 @@ class Hub:
         # the delivery thread (set by bootstrap), woken after each commit that has some
         self.planner = Planner(config, lambda event: views.stripped(event, Role.INTEGRATION))
         self.deliverer: Any = None
+        self.make_deliverer: Callable[[Any], Any] | None = None  # a started delivery thread for these settings (bootstrap)
         self.remote = RemoteDesk(config.outreach.phone_queue)  # numbers taken from phones (/q)
         self._load_outreach()
 

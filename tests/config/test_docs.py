@@ -10,8 +10,9 @@ import pytest
 from queue_server.config.site import ConfigError, parse_config
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text("utf-8")
-BLOCKS = re.findall(r"(<!-- invalid -->\n)?```toml\n(.*?)```", DOC, re.S)
-VALID = [text for invalid, text in BLOCKS if not invalid]
+BLOCKS = re.findall(r"(<!-- invalid -->\n|<!-- secrets -->\n)?```toml\n(.*?)```", DOC, re.S)
+VALID = [text for mark, text in BLOCKS if not mark]  # the secrets' example: tests/config/test_secrets.py
+SECRETS = next(text for mark, text in BLOCKS if mark.startswith("<!-- secrets"))
 INVALID = re.findall(r"<!-- invalid -->\n```toml\n(.*?)```.*?```text\n(.*?)```", DOC, re.S)
 MINIMAL = VALID[0]
 

@@ -88,3 +88,71 @@ def test_a_view_reads_as_the_site_file_for_that_device(device) -> None:
     assert view.officers == () and view.payment is None and view.central is None and view.dossier_pull is None
     assert view.outreach.webhooks == () and view.outreach.notifications is None
     assert view.dossier_lookup.url_template is None and not view.dossier_lookup.headers
+
+
+def test_secrets_kept_in_files_or_the_environment_reach_no_view_not_even_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server reads each secret from its file or variable (queue_server/config/secrets.py);
+    a device's view carries neither the value nor the path nor the variable's name."""
+    values = {
+        "sms": "Bearer sms-from-file-0101",
+        "zalo": "zalo-from-env-0102",
+        "hook": "hook-secret-from-file-0103",
+        "lookup": "lookup-key-from-env-0104",
+        "pull": "Bearer pull-from-file-0105",
+        "account": "0011000099999",
+        "dsn": "postgresql://site:central-pw-0106@central.example.vn/motcua",
+    }
+    paths = {}
+    for name in ("sms", "hook", "pull", "account"):
+        paths[name] = tmp_path / f"motcua-secret-{name}"
+        paths[name].write_text(values[name] + "\n")
+        paths[name].chmod(0o600)
+    for name in ("zalo", "lookup", "dsn"):
+        monkeypatch.setenv(f"MOTCUA_VIEW_{name.upper()}", values[name])
+    demo = demo_site()
+    demo = demo[: demo.index("[payment]")] + demo[demo.index("[phone_queue]") :]  # its own payment table, replaced
+    site = demo + f'''
+[payment]
+bank_bin = "970436"
+account_file = "{paths["account"]}"
+
+[notifications]
+channel = "sms"
+[notifications.sms]
+url = "https://sms.example.vn/send"
+headers = {{ Authorization_file = "{paths["sms"]}" }}
+[notifications.zalo]
+access_token_env = "MOTCUA_VIEW_ZALO"
+template_near = "1"
+template_called = "2"
+
+[[webhook]]
+name = "portal"
+url = "https://portal.example.vn/hook"
+secret_file = "{paths["hook"]}"
+
+[dossier_lookup]
+url_template = "https://motcua.example.vn/hoso/{{code}}"
+fields = {{ status = "s" }}
+headers = {{ X-Api-Key_env = "MOTCUA_VIEW_LOOKUP" }}
+
+[dossier_pull]
+url_template = "https://motcua.example.vn/c?s={{since}}&p={{page}}"
+items = "data"
+fields = {{ code = "c", status = "s", version = "v" }}
+headers = {{ Authorization_file = "{paths["pull"]}" }}
+
+[central]
+dsn_env = "MOTCUA_VIEW_DSN"
+'''
+    config = parse_config(site, "site.toml")
+    assert config.outreach.webhooks[0].secret == values["hook"] and config.central.dsn == values["dsn"]  # read
+    forbidden = {*values.values(), *(str(p) for p in paths.values()), "MOTCUA_VIEW", "_file", "_env", "motcua-secret"}
+    viewed = [d for d in config.devices if d.role in (Role.KIOSK, Role.DISPLAY, Role.PAD)]
+    assert len(viewed) == len(VIEWED)
+    for device in viewed:
+        text = device_view(config, device)
+        assert sorted(s for s in forbidden if s in text) == []
+        assert parse_config(text, f"{device.id}.toml").payment is None  # and it reads on a machine with none of them
