@@ -18,6 +18,7 @@ import datetime as dt
 import importlib.util
 import os
 import re
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -33,21 +34,21 @@ COMMUNES = ("An Bình", "Tân Phú", "Phước Đông", "Long Thành", "Hòa Hi�
 # 500 events behind, every 7th a wait alarm, every 11th a device at fault.
 SITES = """
 INSERT INTO sites (site, last_seq, site_seq, last_contact, events_total)
-SELECT 'p-' || lpad(s::text, %(width)s::int, '0'), 4 * %(tickets)s::int + 4,
+SELECT %(prefix)s::text || lpad(s::text, %(width)s::int, '0'), 4 * %(tickets)s::int + 4,
        4 * %(tickets)s::int + 4 + CASE WHEN s %% 17 = 3 THEN 500 ELSE 0 END,
        %(now)s::timestamptz - CASE WHEN s %% 13 = 5 THEN interval '10 minutes' ELSE interval '5 seconds' END,
        4 * %(tickets)s::int + 4
 FROM generate_series(0, %(sites)s::int - 1) s;
 INSERT INTO site_configs (site, taken_at, config)
-SELECT 'p-' || lpad(s::text, %(width)s::int, '0'), %(now)s::timestamptz - interval '1 day', jsonb_build_object(
-    'site', 'p-' || lpad(s::text, %(width)s::int, '0'),
+SELECT %(prefix)s::text || lpad(s::text, %(width)s::int, '0'), %(now)s::timestamptz - interval '1 day', jsonb_build_object(
+    'site', %(prefix)s::text || lpad(s::text, %(width)s::int, '0'),
     'name', CASE WHEN s = 0 THEN 'Trung tâm Phục vụ hành chính công tỉnh'
                  WHEN s %% 6 = 1 THEN 'UBND phường ' || s
                  WHEN s %% 6 = 5 THEN 'Điểm tiếp nhận số ' || s || ' xã ' || (%(communes)s::text[])[1 + (s - 3) %% 10]
                  ELSE 'UBND xã ' || (%(communes)s::text[])[1 + s %% 10] || ' ' || s END,
     'timezone', %(tz)s::text,
     'kind', CASE WHEN s = 0 THEN 'centre' WHEN s %% 6 = 1 THEN 'ward' WHEN s %% 6 = 5 THEN 'point' ELSE 'commune' END,
-    'commune', CASE WHEN s %% 6 = 5 THEN 'p-' || lpad((s - 3)::text, %(width)s::int, '0') END,
+    'commune', CASE WHEN s %% 6 = 5 THEN %(prefix)s::text || lpad((s - 3)::text, %(width)s::int, '0') END,
     'counters', '[{"number": 1, "name": "Quầy 1", "services": ["HT"]}, {"number": 2, "name": "Quầy 2", "services": ["DD"]},
                   {"number": 3, "name": "Quầy 3", "services": ["DD", "HT"]}]'::jsonb,
     'services', '[{"code": "HT", "prefix": "A", "name_vi": "Hộ tịch", "max_wait_minutes": 45, "target_wait_minutes": 20},
@@ -57,7 +58,7 @@ FROM generate_series(0, %(sites)s::int - 1) s;
 """
 TICKETS = """
 INSERT INTO tickets (site, id, day, label, service, number, state, arrival_at, called_at, done_at)
-SELECT 'p-' || lpad(s::text, %(width)s::int, '0'), t, %(day)s::date, 'A' || t, CASE WHEN t %% 2 = 1 THEN 'HT' ELSE 'DD' END, t,
+SELECT %(prefix)s::text || lpad(s::text, %(width)s::int, '0'), t, %(day)s::date, 'A' || t, CASE WHEN t %% 2 = 1 THEN 'HT' ELSE 'DD' END, t,
        CASE WHEN t %% 4 = 0 THEN 'waiting' ELSE 'done' END,
        to_char(local - arrived, 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"'),
        CASE WHEN t %% 4 <> 0 THEN to_char(local - arrived / 2, 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"') END,
@@ -71,9 +72,11 @@ INSERT INTO events (site, seq, type, at, data)
 SELECT site, row_number() OVER (PARTITION BY site ORDER BY id, k), kind, %(now)s::timestamptz - interval '1 second' * (k + 1),
        jsonb_build_object('ticket', id, 'service', service)
 FROM tickets, LATERAL unnest(ARRAY['ticket.issued', 'ticket.called', 'ticket.serving', 'ticket.completed']) WITH ORDINALITY AS e(kind, k)
-WHERE site LIKE 'p-%%';
+WHERE site LIKE %(prefix)s::text || '%%';
+INSERT INTO site_days (site, day) SELECT DISTINCT site, day FROM tickets WHERE site LIKE %(prefix)s::text || '%%'
+ON CONFLICT DO NOTHING;
 INSERT INTO events (site, seq, type, at, data)
-SELECT 'p-' || lpad(s::text, %(width)s::int, '0'), 4 * %(tickets)s::int + n, kind, %(now)s::timestamptz - interval '1 second' * (10 - n), data
+SELECT %(prefix)s::text || lpad(s::text, %(width)s::int, '0'), 4 * %(tickets)s::int + n, kind, %(now)s::timestamptz - interval '1 second' * (10 - n), data
 FROM generate_series(0, %(sites)s::int - 1) s,
      LATERAL (VALUES (1, 'counter.changed', '{"counter": 1, "state": "open"}'::jsonb),
                      (2, 'counter.changed', '{"counter": 2, "state": "open"}'),
@@ -84,18 +87,19 @@ FROM generate_series(0, %(sites)s::int - 1) s,
 """
 
 
-def site_ids(sites: int) -> list[str]:
+def site_ids(sites: int, prefix: str = "p-") -> list[str]:
     width = _width(sites)
-    return [f"p-{s:0{width}d}" for s in range(sites)]
+    return [f"{prefix}{s:0{width}d}" for s in range(sites)]
 
 
 def _width(sites: int) -> int:
     return max(3, len(str(sites - 1)))
 
 
-def make_sites(conn: Any, sites: int, tickets: int, now: dt.datetime) -> None:
-    """``sites`` sites and today's ``tickets`` each, straight into the central tables (see
-    the comment of :data:`SITES`); ``tickets`` at least 4 (ticket 4 waits: the wait alarm's)."""
+def make_sites(conn: Any, sites: int, tickets: int, now: dt.datetime, prefix: str = "p-") -> None:
+    """``sites`` sites (ids ``prefix`` and a number: :func:`site_ids`) and today's ``tickets``
+    each, straight into the central tables (see the comment of :data:`SITES`); ``tickets`` at
+    least 4 (ticket 4 waits: the wait alarm's)."""
     from zoneinfo import ZoneInfo
 
     local = now.astimezone(ZoneInfo(TZ_NAME))
@@ -104,7 +108,7 @@ def make_sites(conn: Any, sites: int, tickets: int, now: dt.datetime) -> None:
     central.ensure_partitions(conn, {central.month_of(now.isoformat()), central.month_of(start.isoformat())}, set())
     params = {
         "sites": sites, "tickets": max(4, tickets), "width": _width(sites), "now": now, "day": local.date(),
-        "tz": TZ_NAME, "communes": list(COMMUNES), "since_start": local - start,
+        "tz": TZ_NAME, "communes": list(COMMUNES), "since_start": local - start, "prefix": prefix,
     }  # fmt: skip
     with conn.transaction():
         for sql in (*SITES.split(";\n"), TICKETS, *EVENTS.split(";\n")):
@@ -141,6 +145,7 @@ def _old_module(path: Path) -> Any:
     spec = importlib.util.spec_from_file_location("old_live", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules["old_live"] = module  # (its dataclasses look their module up)
     spec.loader.exec_module(module)
     return module
 

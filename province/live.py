@@ -85,11 +85,10 @@ LEFT JOIN site_dossiers d ON d.site = coalesce(s.site, n.site)
 ORDER BY 1
 """
 _TICKETS = """
-SELECT t.site, t.service, count(*) FILTER (WHERE t.state = 'waiting'), min(t.arrival_at) FILTER (WHERE t.state = 'waiting'),
-       count(*) FILTER (WHERE t.state = 'done'), count(*) FILTER (WHERE t.transferred_from IS NULL)
-FROM unnest(%(sites)s::text[], %(days)s::date[]) AS w(site, day)
-JOIN tickets t ON t.site = w.site AND t.day = w.day
-GROUP BY t.site, t.service
+SELECT site, day, service, count(*) FILTER (WHERE state = 'waiting'), min(arrival_at COLLATE "C") FILTER (WHERE state = 'waiting'),
+       count(*) FILTER (WHERE state = 'done'), count(*) FILTER (WHERE transferred_from IS NULL)
+FROM tickets WHERE day = ANY(%(today)s::date[])
+GROUP BY site, day, service
 """
 _COUNTERS = """
 SELECT site, count(*) FILTER (WHERE state = 'open') FROM (
@@ -142,12 +141,14 @@ def sites_now(conn: psycopg.Connection[Any], now: dt.datetime, offline_after: dt
     days = [now.astimezone(p.tz).date() for p in places]
     params = {
         "sites": [p.site for p in places],
-        "days": days,
+        "today": sorted(set(days)),  # (one day, or two while some zones are past midnight)
         "starts": [_day_start(day, p.tz) for day, p in zip(days, places, strict=True)],
     }
+    day_of = {p.site: day for p, day in zip(places, days, strict=True)}
     fields: dict[str, list[tuple[str, int, str | None, int, int]]] = {}
-    for site, service, waiting, oldest, served, issued in conn.execute(_TICKETS, params):
-        fields.setdefault(site, []).append((service, waiting, oldest, served, issued))
+    for site, day, service, waiting, oldest, served, issued in conn.execute(_TICKETS, params):
+        if day_of.get(site) == day:  # the site's own today (another zone's may be another day)
+            fields.setdefault(site, []).append((service, waiting, oldest, served, issued))
     open_counters = dict(conn.execute(_COUNTERS, params).fetchall())
     alarms_of = dict(conn.execute(_ALARMS, params).fetchall())
     out = []

@@ -355,6 +355,8 @@ async def run(province: Province, host: str, port: int, ready: Callable[[Server]
     server = await start(province, host, port)
     summer = Database(province.database.dsn, max(SUMMING_TIMEOUT, province.database.timeout_seconds))
     summing = asyncio.create_task(keep_summing(summer, province.config.tz, province.clock))
+    # the live board computed in the background while dashboards are open (province/board.py)
+    keeper = asyncio.create_task(province.board.keep_fresh())
     stop = asyncio.get_running_loop().create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
@@ -366,6 +368,7 @@ async def run(province: Province, host: str, port: int, ready: Callable[[Server]
         await stop
     finally:
         summing.cancel()
+        keeper.cancel()
         server.close()
         await server.wait_closed()
         province.database.close()

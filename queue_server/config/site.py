@@ -47,9 +47,9 @@ from queue_server.config.hours import DEFAULT_HOURS, HOURS_KEYS, HoursSpec
 from queue_server.config.limits import read_limits
 from queue_server.config.lines import LineFinder
 from queue_server.config.origins import read_origins
-from queue_server.config.place import read_place
 from queue_server.config.outreach import read_outreach
 from queue_server.config.payment import read_payment
+from queue_server.config.place import read_place
 from queue_server.config.settings import ServerSettings, SiteConfig
 from queue_server.core.site import (
     DEFAULT_PAUSE_REASONS,

@@ -143,3 +143,85 @@ def test_a_silent_site_is_offline_after_the_configured_minutes(central_dsn: str)
         assert {s["site"] for s in answer["sites"] if s["offline"]} == offline, minutes
         silent = next(s for s in answer["sites"] if s["site"] == "p-003")
         assert dt.datetime.fromisoformat(silent["last_contact"]) == now - dt.timedelta(minutes=4), "since when"
+
+
+def test_a_reports_sites_are_chosen_on_the_server_by_group_commune_or_search(central_dsn: str) -> None:
+    with central.connect(central_dsn) as conn:
+        make_sites(conn, 30, 4, dt.datetime.now(dt.UTC))
+    config = parse_province(PROVINCE.format(dsn=central_dsn, offline=3))
+
+    async def main() -> None:
+        province = Province(config, Database(config.dsn))
+        server = await start(province, "127.0.0.1", 0)
+        url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
+        try:
+            director, commune = await Client.open(url), await Client.open(url)
+            await director.ok("hello", token="province-director-token")
+            await commune.ok("hello", token="commune-a-manager-token")
+
+            async def sites(client: Client, **choice: str) -> list[str]:
+                return [s["site"] for s in (await client.ok("province.report", by="site", **choice))["report"]["sites"]]
+
+            assert await sites(director) == site_ids(30), "all in the manager's scope"
+            assert await sites(director, group="centre") == ["p-000"]
+            assert await sites(director, group="ward") == [f"p-{n:03d}" for n in range(1, 30, 6)]
+            assert await sites(director, group="point", commune="p-002") == ["p-005"]
+            assert await sites(director, search="phuoc dong") == ["p-002", "p-005", "p-012", "p-022"]
+            assert await sites(director, search="PHƯỚC ĐÔNG 12") == ["p-012"]
+            assert await sites(commune) == ["p-002", "p-005"], "the commune's manager: their own, whatever the choice"
+            for client, choice in ((commune, {"group": "ward"}), (director, {"search": "không có"})):
+                refused = await client.call("province.report", **choice)
+                assert refused["error"]["code"] == "bad_field"
+                assert refused["error"]["message"].startswith("Không có đơn vị nào trong phạm vi của anh/chị khớp")
+            refused = await director.call("province.report", group="district")
+            assert refused["error"]["message"].startswith('Trường "group" phải là nhóm đơn vị'), refused
+            refused = await director.call("province.report", group="ward", sites="p-001")
+            assert refused["error"]["message"].startswith("Chọn đơn vị theo danh sách mã hoặc theo nhóm"), refused
+            refused = await commune.call("province.report", sites="p-001")
+            assert refused["error"] == {"code": "forbidden", "message": "Anh/chị không được xem đơn vị 'p-001' (You do not see the site 'p-001').", "details": {"site": "p-001"}}
+            refused = await director.call("province.report", date="23/11/2026")
+            assert refused["error"]["message"].startswith('Trường "date" phải là ngày (dạng 2026-11-23)'), refused
+            for client in (director, commune):
+                await client.close()
+        finally:
+            server.close()
+            await server.wait_closed()
+            province.database.close()
+
+    asyncio.run(main())
+
+
+def test_the_board_kept_fresh_answers_at_once_and_rests_when_nobody_looks(central_dsn: str) -> None:
+    """While a dashboard asks, the board is computed in the background every ``every``
+    seconds and a request never waits for it; nobody asking, no computation."""
+    from province.board import LiveBoard
+
+    with central.connect(central_dsn) as conn:
+        make_sites(conn, 5, 4, dt.datetime.now(dt.UTC))
+    database = Database(central_dsn)
+    ticks = [0.0]
+    board = LiveBoard(database, lambda: dt.datetime.now(dt.UTC), OFFLINE, every=0.2, monotonic=lambda: ticks[0])
+
+    async def main() -> None:
+        keeper = asyncio.create_task(board.keep_fresh(idle=1.0))
+        try:
+            await asyncio.sleep(0.3)
+            assert board.computed == 0, "nobody asked yet"
+            first = await board.now()
+            assert board.computed == 1 and len(first.sites) == 5
+            ticks[0] += 0.25  # older than every: the keeper computes it again, the request does not wait
+            assert await board.now() is first
+            for _ in range(100):
+                if board.computed == 2:
+                    break
+                await asyncio.sleep(0.05)
+            assert board.computed == 2
+            assert await board.now() is not first
+            ticks[0] += 5  # nobody asked for longer than idle: no more computations
+            await asyncio.sleep(0.5)
+            assert board.computed == 2
+        finally:
+            keeper.cancel()
+            database.close()
+
+    asyncio.run(main())
