@@ -18,12 +18,15 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable
 
 from province import live
 from province.database import Database
 from province.settings import Manager
+
+log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 5.0  # the page's own refresh: a board is at most this old
 IDLE_SECONDS = 60.0  # keep_fresh stops computing when no dashboard asked for this long
@@ -90,7 +93,9 @@ class LiveBoard:
                     try:
                         await self._fresh(self.every)
                     except DatabaseAway:
-                        pass
+                        pass  # (said to each dashboard that asks meanwhile)
+                    except Exception:  # a bug: logged, and the keeper goes on
+                        log.exception("the live board could not be computed")
                 await asyncio.sleep(self.every / 2)
         finally:
             self._keeping = False
