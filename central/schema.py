@@ -138,6 +138,11 @@ MIGRATIONS: tuple[str, ...] = (
     "ALTER TABLE report_days ADD COLUMN transferred_in int NOT NULL DEFAULT 0,"
     " ADD COLUMN at_counter int NOT NULL DEFAULT 0;"
     " DELETE FROM report_days; UPDATE site_days SET dirty = true",
+    # issue 21: the province's live view reads every site's counters and standing wait alarms
+    # of its day in one statement each (province/live.py sites_now()): through these, a site's
+    # day of those events alone, not all its day's events
+    "CREATE INDEX events_counter_changed ON events (site, at) WHERE type = 'counter.changed';"
+    " CREATE INDEX events_wait_alarm ON events (site, at) WHERE type = 'alarm.wait_exceeded'",
 )
 
 TICKET_COLUMNS = (

@@ -5,6 +5,7 @@ line, as the sites' configuration is (:mod:`queue_server.config.site`)::
     name = "Tỉnh Tây Ninh"
     timezone = "Asia/Ho_Chi_Minh"
     dsn = "postgresql://central@127.0.0.1:5432/motcua"
+    offline_minutes = 3               # a site silent this long is "mất liên lạc"
 
     [[manager]]
     user = "giam.doc"
@@ -21,14 +22,14 @@ import tomllib
 import zoneinfo
 from pathlib import Path
 
-from province.settings import Manager, ProvinceConfig
+from province.settings import DEFAULT_OFFLINE_MINUTES, Manager, ProvinceConfig
 from queue_server.config.checks import Problem, Problems, Table, format_key, report_duplicates
 from queue_server.config.lines import LineFinder
 from queue_server.config.origins import read_origins
 from queue_server.config.site import ConfigError
 
 _TOP = ("province", "manager")
-_PROVINCE = ("name", "timezone", "dsn", "origins")
+_PROVINCE = ("name", "timezone", "dsn", "origins", "offline_minutes")
 _MANAGER = ("user", "name", "token", "sites")
 _USER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _SITE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -63,6 +64,8 @@ def parse_province(text: str, source: str = "<province>") -> ProvinceConfig:
         tz = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
     dsn = province.text("dsn", "", required=True)
     origins = read_origins(province)
+    # a site heartbeats every [central] heartbeat_seconds (30 s) while its link is up
+    offline_minutes = province.integer("offline_minutes", DEFAULT_OFFLINE_MINUTES, low=1, high=24 * 60)
     tables = root.tables("manager", _MANAGER) or []
     managers = tuple(_manager(t) for t in tables)
     if not managers:
@@ -72,7 +75,7 @@ def parse_province(text: str, source: str = "<province>") -> ProvinceConfig:
     if problems:
         finder = LineFinder(text)
         raise ConfigError(source, [Problem(format_key(key), message, finder.line_of(key)) for key, message in problems])
-    return ProvinceConfig(name=name, tz=tz, dsn=dsn, managers=managers, origins=origins)
+    return ProvinceConfig(name=name, tz=tz, dsn=dsn, managers=managers, origins=origins, offline_minutes=offline_minutes)
 
 
 def _manager(t: Table) -> Manager:

@@ -1,16 +1,20 @@
 """Every site now, from the central copy: what the province dashboard shows and refreshes.
 
-For each site: its name (from its newest configuration snapshot), last contact and lag; and
-today's (the site's local day) people waiting, the longest wait, served, counters open, and
-alarms — waits past their field's limit still waiting, devices reporting a fault — and its
-dossiers overdue or due soon, as the site counts them. One site's drill-down adds the same
-per field and per counter, and the late dossiers themselves (without their codes).
+For each site: its name and group (from its newest configuration snapshot), last contact —
+"mất liên lạc" once it is older than ``[province] offline_minutes`` — and lag; and today's
+(the site's local day) people waiting, the longest wait, fields past their target wait, served,
+counters open, and alarms — waits past their field's limit still waiting, devices reporting a
+fault — and its dossiers overdue or due soon, as the site counts them. Every site's now is a
+fixed number of set-based statements whatever the number of sites (:func:`sites_now`; shared by
+every open dashboard: :mod:`province.board`). One site's drill-down adds the same per field and
+per counter, and the late dossiers themselves (without their codes).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,10 +25,14 @@ import psycopg
 class SiteNow:
     site: str
     name: str
+    kind: str | None  # [site] kind: "centre", "ward", "commune", "point"; None: not said
+    commune: str | None  # a receiving point's ward or commune (that centre's site id)
     last_contact: dt.datetime | None
+    offline: bool  # no contact for [province] offline_minutes: "mất liên lạc" since last_contact
     lag_events: int
     waiting: int
     longest_wait_minutes: float | None
+    over_target: int  # fields whose longest wait now is past their target wait
     served: int
     issued: int
     counters_open: int
@@ -54,70 +62,144 @@ def dossier_summaries(conn: psycopg.Connection[Any], sites: Iterable[str]) -> di
     return {site: summary for site, summary in rows}
 
 
-def known_sites(conn: psycopg.Connection[Any]) -> list[str]:
-    return [site for (site,) in conn.execute("SELECT site FROM sites UNION SELECT site FROM site_configs ORDER BY 1")]
+# --- every site now: a fixed number of statements, whatever the number of sites --------------
+#
+# 1. each site's name, zone, group, counters and fields' targets (its newest configuration),
+#    its contact, lag and late dossiers;  2. today's tickets by site and field (each site's own
+#    day, in its zone);  3. counters open;  4. standing alarms (waits past their limit, devices
+#    at fault). Each is one set-based statement over all the sites, through the indexes of
+#    central migrations 8 and 10.
+
+_DIRECTORY = """
+WITH newest AS (
+    SELECT DISTINCT ON (site) site, config FROM site_configs ORDER BY site, taken_at DESC
+)
+SELECT coalesce(s.site, n.site), n.config->>'name', n.config->>'timezone', n.config->>'kind', n.config->>'commune',
+       coalesce(jsonb_array_length(n.config->'counters'), 0),
+       (SELECT jsonb_object_agg(f->>'code', coalesce(f->'target_wait_minutes', f->'max_wait_minutes'))
+        FROM jsonb_array_elements(coalesce(n.config->'services', '[]')) f),
+       s.last_contact, greatest(coalesce(s.site_seq - s.last_seq, 0), 0),
+       coalesce((d.summary->>'overdue')::int, 0), coalesce((d.summary->>'due_soon')::int, 0)
+FROM sites s FULL JOIN newest n ON n.site = s.site
+LEFT JOIN site_dossiers d ON d.site = coalesce(s.site, n.site)
+ORDER BY 1
+"""
+_TICKETS = """
+SELECT site, day, service, count(*) FILTER (WHERE state = 'waiting'), min(arrival_at COLLATE "C") FILTER (WHERE state = 'waiting'),
+       count(*) FILTER (WHERE state = 'done'), count(*) FILTER (WHERE transferred_from IS NULL)
+FROM tickets WHERE day = ANY(%(today)s::date[])
+GROUP BY site, day, service
+"""
+_COUNTERS = """
+SELECT site, count(*) FILTER (WHERE state = 'open') FROM (
+    SELECT DISTINCT ON (e.site, (e.data->>'counter')::int) e.site, e.data->>'state' AS state
+    FROM unnest(%(sites)s::text[], %(starts)s::timestamptz[]) AS w(site, since)
+    JOIN events e ON e.site = w.site AND e.type = 'counter.changed' AND e.at >= w.since
+    ORDER BY e.site, (e.data->>'counter')::int, e.seq DESC
+) newest GROUP BY site
+"""
+_ALARMS = """
+SELECT site, sum(n)::int FROM (
+    SELECT e.site, count(*) AS n
+    FROM unnest(%(sites)s::text[], %(starts)s::timestamptz[]) AS w(site, since)
+    JOIN events e ON e.site = w.site AND e.type = 'alarm.wait_exceeded' AND e.at >= w.since
+    JOIN tickets t ON t.site = e.site AND t.id = (e.data->>'ticket')::bigint
+    WHERE t.state = 'waiting' GROUP BY e.site
+  UNION ALL
+    SELECT site, count(*) FROM (
+        SELECT DISTINCT ON (site, data->>'device', data->>'component') site, (data->>'ok')::boolean AS ok
+        FROM events WHERE type = 'device.status' AND site = ANY(%(sites)s)
+        ORDER BY site, data->>'device', data->>'component', seq DESC
+    ) newest WHERE NOT ok GROUP BY site
+) standing GROUP BY site
+"""
 
 
-def sites_now(conn: psycopg.Connection[Any], sites: list[str], now: dt.datetime) -> list[SiteNow]:
-    named = configs(conn, sites)
-    dossiers = dossier_summaries(conn, sites)
-    status = {
-        site: (contact, lag)
-        for site, contact, lag in conn.execute(
-            "SELECT site, last_contact, greatest(site_seq - last_seq, 0) FROM sites WHERE site = ANY(%s)", [sites]
-        )
+@dataclasses.dataclass(frozen=True)
+class _Place:
+    site: str
+    name: str
+    tz: dt.tzinfo
+    kind: str | None
+    commune: str | None
+    counters: int
+    targets: dict[str, Any]
+    last_contact: dt.datetime | None
+    lag: int
+    overdue: int
+    due_soon: int
+
+
+def sites_now(conn: psycopg.Connection[Any], now: dt.datetime, offline_after: dt.timedelta) -> list[SiteNow]:
+    """Every site the central copy knows, now, in four statements whatever their number. A
+    site not heard from for ``offline_after`` (or never) is ``offline``."""
+    places = [
+        _Place(site, name or site, _zone({"timezone": zone} if zone else {}), kind, commune, counters, targets or {},
+               contact, int(lag), overdue, due_soon)
+        for site, name, zone, kind, commune, counters, targets, contact, lag, overdue, due_soon in conn.execute(_DIRECTORY)
+    ]  # fmt: skip
+    days = [now.astimezone(p.tz).date() for p in places]
+    params = {
+        "sites": [p.site for p in places],
+        "today": sorted(set(days)),  # (one day, or two while some zones are past midnight)
+        "starts": [_day_start(day, p.tz) for day, p in zip(days, places, strict=True)],
     }
+    day_of = {p.site: day for p, day in zip(places, days, strict=True)}
+    fields: dict[str, list[tuple[str, int, str | None, int, int]]] = {}
+    for site, day, service, waiting, oldest, served, issued in conn.execute(_TICKETS, params):
+        if day_of.get(site) == day:  # the site's own today (another zone's may be another day)
+            fields.setdefault(site, []).append((service, waiting, oldest, served, issued))
+    open_counters = dict(conn.execute(_COUNTERS, params).fetchall())
+    alarms_of = dict(conn.execute(_ALARMS, params).fetchall())
     out = []
-    for site in sites:
-        config = named.get(site, {})
-        tz = _zone(config)
-        today = now.astimezone(tz).date()
-        figures = _today(conn, site, today, now)
-        counters = _counters_open(conn, site, today, tz)
-        contact, lag = status.get(site, (None, 0))
+    for place in places:
+        figures = fields.get(place.site, [])
+        oldest = min((f[2] for f in figures if f[2]), default=None)
+        over = sum(
+            1 for service, _, first, _, _ in figures
+            if first and place.targets.get(service) is not None and _minutes(now, first) > place.targets[service]
+        )  # fmt: skip
+        contact = place.last_contact
         out.append(
             SiteNow(
-                site=site,
-                name=config.get("name", site),
+                site=place.site,
+                name=place.name,
+                kind=place.kind,
+                commune=place.commune,
                 last_contact=contact,
-                lag_events=int(lag),
-                waiting=figures["waiting"],
-                longest_wait_minutes=figures["longest"],
-                served=figures["served"],
-                issued=figures["issued"],
-                counters_open=sum(1 for state in counters.values() if state == "open"),
-                counters=len(config.get("counters", ())),
-                alarms=len(alarms(conn, site, today, tz)),
-                dossiers_overdue=dossiers.get(site, {}).get("overdue", 0),
-                dossiers_due_soon=dossiers.get(site, {}).get("due_soon", 0),
+                offline=contact is None or now - contact > offline_after,
+                lag_events=place.lag,
+                waiting=sum(f[1] for f in figures),
+                longest_wait_minutes=round(_minutes(now, oldest), 1) if oldest else None,
+                over_target=over,
+                served=sum(f[3] for f in figures),
+                issued=sum(f[4] for f in figures),
+                counters_open=int(open_counters.get(place.site, 0)),
+                counters=place.counters,
+                alarms=int(alarms_of.get(place.site, 0)),
+                dossiers_overdue=place.overdue,
+                dossiers_due_soon=place.due_soon,
             )
         )
     return out
 
 
-def _zone(config: dict[str, Any]) -> dt.tzinfo:
+def _minutes(now: dt.datetime, since: str) -> float:
+    return max(0.0, (now - dt.datetime.fromisoformat(since)).total_seconds() / 60)
+
+
+@functools.lru_cache(maxsize=64)
+def _zone_named(name: str) -> dt.tzinfo:
     import zoneinfo
 
     try:
-        return zoneinfo.ZoneInfo(config.get("timezone", "Asia/Ho_Chi_Minh"))
+        return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def _today(conn: psycopg.Connection[Any], site: str, today: dt.date, now: dt.datetime) -> dict[str, Any]:
-    row = conn.execute(
-        "SELECT count(*) FILTER (WHERE state = 'waiting'),"
-        " min(arrival_at) FILTER (WHERE state = 'waiting'),"
-        " count(*) FILTER (WHERE state = 'done'),"
-        " count(*) FILTER (WHERE transferred_from IS NULL)"
-        " FROM tickets WHERE site = %s AND day = %s",
-        [site, today],
-    ).fetchone()
-    waiting, oldest, served, issued = row  # type: ignore[misc]  # an aggregate query returns one row
-    longest = None
-    if oldest:
-        longest = round(max(0.0, (now - dt.datetime.fromisoformat(oldest)).total_seconds() / 60), 1)
-    return {"waiting": waiting, "longest": longest, "served": served, "issued": issued}
+def _zone(config: dict[str, Any]) -> dt.tzinfo:
+    return _zone_named(str(config.get("timezone", "Asia/Ho_Chi_Minh")))
 
 
 def _day_start(today: dt.date, tz: dt.tzinfo) -> dt.datetime:

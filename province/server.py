@@ -6,13 +6,13 @@ out); the operations are the province's (docs/province.md):
 | op | does |
 |---|---|
 | ``hello`` ``{token}`` | who is asking: a manager of the province's configuration |
-| ``province.live`` | every site the manager sees, now |
+| ``province.live`` | every site the manager sees, now (one computation shared by every dashboard) |
 | ``province.site`` ``{site}`` | one site's fields, counters and alarms, now |
-| ``province.report`` ``{period, date, by, sites}`` | figures across the manager's sites |
+| ``province.report`` ``{period, date, by, group, commune, search}`` | figures across the manager's sites, chosen here |
 | ``province.export`` ``{…, format}`` | the same as CSV or XLSX |
 
 Every operation is limited to the sites the manager sees: a site outside them is refused
-with ``forbidden`` and nothing of it is read. The requests go through the sites' request loop
+with ``forbidden`` and nothing of it is read. Every message is Vietnamese (English after it). The requests go through the sites' request loop
 (:mod:`queue_server.protocol.loop`): hello first within its deadline, a budget of requests per
 connection and of failed hellos per address, ids unique on a connection, every failure its
 own error code.
@@ -35,8 +35,10 @@ from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
 from province import exports, live
+from province.board import LiveBoard
 from province.database import Database, DatabaseAway
 from province.reports import By, build
+from province.selection import Group, choose
 from province.settings import Manager, ProvinceConfig
 from province.summing import keep_summing
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
@@ -62,20 +64,46 @@ PAGES = {"/": "province.html", "/province": "province.html"}
 REPORT_FIELDS = {
     **PERIOD_FIELDS,
     "by": Field(str, required=False, choices=tuple(b.value for b in By)),
-    "sites": Field(str, required=False, max_length=4000),  # site ids, comma-separated; none: all the manager sees
+    # the sites, chosen here (none of these: every site the manager sees)
+    "group": Field(str, required=False, choices=tuple(g.value for g in Group)),
+    "commune": Field(str, required=False, max_length=64),  # a commune's (or ward's) receiving points
+    "search": Field(str, required=False, max_length=100),  # a site's name or id holds this
+    "sites": Field(str, required=False, max_length=4000),  # or site ids, comma-separated (programs)
+}
+FIELD_VI = {
+    "period": "kỳ báo cáo (day, week, month)",
+    "date": "ngày (dạng 2026-11-23)",
+    "by": "cách nhóm (site, service, counter, officer, day)",
+    "group": "nhóm đơn vị (centre, ward, commune, point, other)",
+    "commune": "mã đơn vị của xã/phường",
+    "search": "chuỗi tìm kiếm (tối đa 100 ký tự)",
+    "sites": "danh sách mã đơn vị",
+    "site": "mã của một đơn vị",
+    "format": "định dạng tệp (csv, xlsx)",
 }
 
 
 class Province:
     """The server's state: the configuration, the database, the clock."""
 
-    def __init__(self, config: ProvinceConfig, database: Database, clock: Callable[[], dt.datetime] | None = None) -> None:
+    def __init__(
+        self,
+        config: ProvinceConfig,
+        database: Database,
+        clock: Callable[[], dt.datetime] | None = None,
+        live_every: float | None = None,
+    ) -> None:
         self.config = config
         self.database = database
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        offline_after = dt.timedelta(minutes=config.offline_minutes)
+        self.board = LiveBoard(database, self.clock, offline_after, **({"every": live_every} if live_every is not None else {}))
+
+    async def visible(self, manager: Manager) -> list[live.SiteNow]:
+        return (await self.board.now()).seen_by(manager)
 
     async def visible_sites(self, manager: Manager) -> list[str]:
-        return [s for s in await self.database.query(live.known_sites) if manager.sees(s)]
+        return [site.site for site in await self.visible(manager)]
 
     async def chosen_sites(self, manager: Manager, asked: str | None) -> list[str]:
         visible = await self.visible_sites(manager)
@@ -84,39 +112,76 @@ class Province:
         chosen = [s.strip() for s in asked.split(",") if s.strip()]
         for site in chosen:
             if not manager.sees(site):
-                raise ProtocolError(ProtocolErrorCode.FORBIDDEN, f"You do not see the site {site!r}.", site=site)
+                raise ProtocolError(
+                    ProtocolErrorCode.FORBIDDEN,
+                    f"Anh/chị không được xem đơn vị {site!r} (You do not see the site {site!r}).",
+                    site=site,
+                )
             if site not in visible:
-                raise ProtocolError(ProtocolErrorCode.BAD_FIELD, f"No site {site!r} has shipped anything.", field="sites")
+                raise ProtocolError(
+                    ProtocolErrorCode.BAD_FIELD,
+                    f"Đơn vị {site!r} chưa gửi dữ liệu nào lên tỉnh (No site {site!r} has shipped anything).",
+                    field="sites",
+                )
         return list(dict.fromkeys(chosen))
+
+    async def report_sites(self, manager: Manager, args: Mapping[str, Any]) -> list[str]:
+        """The report's sites: by ``sites`` (ids), else by ``group``, ``commune`` and ``search``
+        among the manager's own, else all of them; none at all is refused."""
+        if args.get("sites"):
+            if any(args.get(k) for k in ("group", "commune", "search")):
+                raise ProtocolError(
+                    ProtocolErrorCode.BAD_FIELD,
+                    'Chọn đơn vị theo danh sách mã hoặc theo nhóm/tìm kiếm, không cả hai ("sites" goes alone).',
+                    field="sites",
+                )
+            return await self.chosen_sites(manager, args["sites"])
+        chosen = choose(await self.visible(manager), args.get("group"), args.get("commune"), args.get("search"))
+        if not chosen:
+            raise ProtocolError(
+                ProtocolErrorCode.BAD_FIELD,
+                "Không có đơn vị nào trong phạm vi của anh/chị khớp với lựa chọn (no site of yours matches the choice).",
+                field="search" if args.get("search") else "group",
+            )
+        return chosen
 
 
 Handler = Callable[[Province, Manager, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 async def op_live(province: Province, manager: Manager, args: dict[str, Any]) -> dict[str, Any]:
-    sites = await province.visible_sites(manager)
-    now = province.clock()
-    rows = await province.database.query(lambda conn: live.sites_now(conn, sites, now))
-    return {"at": now.isoformat(), "sites": [row.as_dict() for row in rows]}
+    board = await province.board.now()  # one computation for every open dashboard
+    return {
+        "at": board.at.isoformat(),
+        "offline_minutes": province.config.offline_minutes,
+        "sites": [row.as_dict() for row in board.seen_by(manager)],
+    }
 
 
 async def op_site(province: Province, manager: Manager, args: dict[str, Any]) -> dict[str, Any]:
     site = args["site"].strip()
     if not site or "," in site:
-        raise ProtocolError(ProtocolErrorCode.BAD_FIELD, 'The field "site" must be one site\'s id.', field="site")
+        raise ProtocolError(
+            ProtocolErrorCode.BAD_FIELD, 'Trường "site" phải là mã của một đơn vị (one site\'s id).', field="site"
+        )
     (site,) = await province.chosen_sites(manager, site)
     now = province.clock()
     return {"site": await province.database.query(lambda conn: live.site_detail(conn, site, now))}
 
 
 async def _report(province: Province, manager: Manager, args: dict[str, Any]):
-    period, first, last = asked_days(args, province.clock().astimezone(province.config.tz).date())
+    try:
+        period, first, last = asked_days(args, province.clock().astimezone(province.config.tz).date())
+    except ProtocolError as exc:
+        raise _in_vietnamese(exc) from None
     by = By(args["by"] or By.SITE.value)
-    sites = await province.chosen_sites(manager, args["sites"])
+    sites = await province.report_sites(manager, args)
     try:
         report = await province.database.query(lambda conn: build(conn, sites, first, last, by, province.config.tz))
     except ReportRangeError as exc:
-        raise ProtocolError(ProtocolErrorCode.BAD_FIELD, str(exc), field="date") from None
+        raise ProtocolError(
+            ProtocolErrorCode.BAD_FIELD, f"Khoảng thời gian báo cáo không dùng được ({exc}).", field="date"
+        ) from None
     configs = await province.database.query(lambda conn: live.configs(conn, sites))
     return period, report, exports.Namer(configs)
 
@@ -176,7 +241,9 @@ class ProvinceServer:
     def __init__(self, province: Province, limits: Limits = DEFAULT_LIMITS, clock: Callable[[], float] = time.monotonic) -> None:
         self.province = province
         app: Application[Asker, tuple[Handler, dict[str, Field]]] = Application(
-            hello=self.hello, hello_fields=HELLO_FIELDS, operations=OPS, run=self.run, unavailable=(DatabaseAway,)
+            hello=self.hello, hello_fields=HELLO_FIELDS, operations=OPS, run=self.run, unavailable=(DatabaseAway,),
+            unavailable_message=lambda exc: "Chưa đọc được cơ sở dữ liệu của tỉnh; xin thử lại sau ít phút"
+            " (the central database cannot be reached now).",
         )
         self.loop = RequestLoop(app, limits, MAX_MESSAGE, clock=clock)
 
@@ -194,21 +261,23 @@ class ProvinceServer:
             log.info("hello refused from %s: a page of %r, not of this server", asker.remote, asker.origin)
             raise ProtocolError(
                 ProtocolErrorCode.BAD_ORIGIN,
-                "This server takes connections from its own web pages only ([province] origins).",
+                "Máy chủ này chỉ nhận kết nối từ trang của chính nó"
+                " (this server takes connections from its own web pages only: [province] origins).",
                 origin=asker.origin,
             )
         manager = province.config.manager_by_token(args["token"])
         if manager is None:
-            raise ProtocolError(ProtocolErrorCode.BAD_TOKEN, "This token is not a manager's of the province.")
-        sites = await province.visible_sites(manager)
-        configs = await province.database.query(lambda conn: live.configs(conn, sites))
+            raise ProtocolError(
+                ProtocolErrorCode.BAD_TOKEN, "Mã này không phải mã quản lý của tỉnh (not a manager's token of the province)."
+            )
+        sites = await province.visible(manager)
         asker.manager, asker.trusted = manager, True
         return {
             "province": province.config.name,
             "manager": {"user": manager.user, "name": manager.name},
             "whole_province": manager.sites is None,
-            "sites": sites,
-            "site_names": {site: configs.get(site, {}).get("name", site) for site in sites},
+            "sites": [site.site for site in sites],
+            "site_names": {site.site: site.name for site in sites},
         }
 
     async def run(
@@ -216,7 +285,25 @@ class ProvinceServer:
     ) -> dict[str, Any]:
         handler, fields = operation
         assert asker.manager is not None  # the loop lets no operation through before hello
-        return await handler(self.province, asker.manager, validate(args, fields))
+        try:
+            checked = validate(args, fields)
+        except ProtocolError as exc:
+            raise _in_vietnamese(exc) from None
+        return await handler(self.province, asker.manager, checked)
+
+
+def _in_vietnamese(exc: ProtocolError) -> ProtocolError:
+    """A request's field refused by the shared checks, told in Vietnamese first."""
+    field = exc.details.get("field")
+    if exc.code is ProtocolErrorCode.MISSING_FIELD:
+        text = f'Thiếu trường "{field}"'
+    elif exc.code is ProtocolErrorCode.UNKNOWN_FIELD:
+        text = f"Yêu cầu này không có trường {', '.join(exc.details.get('fields', ()))}"
+    elif exc.code is ProtocolErrorCode.BAD_FIELD:
+        text = f'Trường "{field}" phải là {FIELD_VI.get(str(field), "một giá trị hợp lệ")}'
+    else:
+        return exc
+    return ProtocolError(exc.code, f"{text} ({exc.message})", **exc.details)
 
 
 def process_request(province: Province):
@@ -268,6 +355,8 @@ async def run(province: Province, host: str, port: int, ready: Callable[[Server]
     server = await start(province, host, port)
     summer = Database(province.database.dsn, max(SUMMING_TIMEOUT, province.database.timeout_seconds))
     summing = asyncio.create_task(keep_summing(summer, province.config.tz, province.clock))
+    # the live board computed in the background while dashboards are open (province/board.py)
+    keeper = asyncio.create_task(province.board.keep_fresh())
     stop = asyncio.get_running_loop().create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
@@ -279,6 +368,7 @@ async def run(province: Province, host: str, port: int, ready: Callable[[Server]
         await stop
     finally:
         summing.cancel()
+        keeper.cancel()
         server.close()
         await server.wait_closed()
         province.database.close()

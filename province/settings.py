@@ -6,6 +6,8 @@ import dataclasses
 import datetime as dt
 import hmac
 
+DEFAULT_OFFLINE_MINUTES = 3  # a site silent this long is "mất liên lạc" (6 missed heartbeats of 30 s)
+
 
 @dataclasses.dataclass(frozen=True)
 class Manager:
@@ -31,6 +33,7 @@ class ProvinceConfig:
     dsn: str
     managers: tuple[Manager, ...]
     origins: tuple[str, ...] = ()  # web pages' origins taken besides the server's own address
+    offline_minutes: int = DEFAULT_OFFLINE_MINUTES  # no contact for this long: the site is "mất liên lạc"
 
     def manager_by_token(self, token: str) -> Manager | None:
         """The manager with this token, compared in constant time (every token is compared)."""

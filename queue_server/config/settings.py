@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from queue_server.config.place import SitePlace
 from queue_server.config.settings_outreach import OutreachSettings
 from queue_server.core.site import Site
 
@@ -177,6 +178,7 @@ class SiteConfig:
     payment: PaymentSettings | None = None  # None: no fee is paid by VietQR here
     outreach: OutreachSettings = OutreachSettings()  # notifications, webhooks, their outbox
     limits: Mapping[Role, RateLimit] = dataclasses.field(default_factory=dict)  # [limits.<role>]; absent: the defaults
+    place: SitePlace = SitePlace()  # [site] kind and commune: its group in the province
     # the file's tables as read (tomllib), from which each device's view is cut (device_view)
     raw: Mapping[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     # what check says but does not refuse (file:line: key: message), e.g. a secret file readable by all

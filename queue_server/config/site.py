@@ -51,6 +51,7 @@ from queue_server.config.lines import LineFinder
 from queue_server.config.origins import read_origins
 from queue_server.config.outreach import read_outreach
 from queue_server.config.payment import read_payment
+from queue_server.config.place import read_place
 from queue_server.config.settings import ServerSettings, SiteConfig
 from queue_server.core.site import (
     DEFAULT_PAUSE_REASONS,
@@ -77,6 +78,7 @@ _TOP_KEYS = (
 _SITE_KEYS = (
     "id", "name", "timezone", "language", "public_url", "server_url", "retention_days", "session_minutes",
     "pin_attempts", "pin_lockout_seconds", "max_message_bytes", "synchronous", "origins", "silent_minutes",
+    "kind", "commune",
 )  # fmt: skip
 _POLICY_KEYS = (
     "max_priority_in_row", "no_show_returns", "transfer_keeps_arrival", "checkin_early_minutes",
@@ -205,6 +207,7 @@ def _read_config(data: dict[str, Any], problems: Problems, path: Path | None) ->
         payment=read_payment(root, [s.code for s in services if s.code]),
         outreach=read_outreach(root, {s.code for s in services if s.code}),
         limits=read_limits(root),
+        place=read_place(site_table, site.site_id),
         raw=data,
     )
 

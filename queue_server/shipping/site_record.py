@@ -17,6 +17,9 @@ def describe_site(config: SiteConfig) -> dict[str, Any]:
         "site": site.site_id,
         "name": site.name,
         "timezone": str(site.tz),
+        # its group on the province's page and in reports chosen by group ([site] kind, commune)
+        "kind": config.place.kind.value if config.place.kind else None,
+        "commune": config.place.commune,
         "service_level_percent": site.policy.service_level_percent,
         "services": [
             {

@@ -34,6 +34,8 @@ def test_a_good_file_gives_its_managers_and_their_scopes() -> None:
     assert district.sites == {"xa-an-binh", "phuong-1"} and not district.sees("huyen-khac")
     assert config.manager_by_token("district-a-manager-token") is district
     assert "token" not in repr(district) and "district-a" not in repr(config)
+    assert config.offline_minutes == 3, "a site silent 3 minutes (6 heartbeats) is offline by default"
+    assert parse_province(GOOD.replace("[province]\n", "[province]\noffline_minutes = 10\n")).offline_minutes == 10
 
 
 @pytest.mark.parametrize(
@@ -48,6 +50,9 @@ def test_a_good_file_gives_its_managers_and_their_scopes() -> None:
         (('dsn = "postgresql://reader@127.0.0.1/motcua"\n', ""), "province.dsn: missing (required)"),
         (("[province]\n", '[province]\ntimezone = "Mars/Olympus"\n'), "province.timezone: unknown time zone"),
         (('name = "Trần Văn Giám"', 'name = "Trần Văn Giám"\nrole = "boss"'), "manager[1].role: unknown key"),
+        (("[province]\n", "[province]\noffline_minutes = 0\n"), "province.offline_minutes: must be"),
+        (("[province]\n", "[province]\noffline_minutes = 2000\n"), "province.offline_minutes: must be"),
+        (("[province]\n", '[province]\noffline_minutes = "3"\n'), "province.offline_minutes: must be a whole number"),
     ],
 )
 def test_each_problem_is_named_with_its_line(change: tuple[str, str], problem: str) -> None:

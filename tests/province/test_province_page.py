@@ -154,3 +154,95 @@ def test_a_chart_across_sites_names_each_bars_officer_and_site(province, tmp_pat
     finally:
         driver.quit()
         server.stop()
+
+
+LONG = "ubnd-xa-phuong-tinh-tay-ninh-"  # ids as long as real ones: 170 of them pass the old 4,000-character field
+MAP = """
+[province]
+name = "Tỉnh Tây Ninh"
+dsn = "{dsn}"
+
+[[manager]]
+user = "giam.doc"
+name = "Trần Văn Giám"
+token = "province-director-token"
+sites = ["*"]
+"""
+
+
+def test_a_province_of_170_sites_is_searched_filtered_grouped_and_reported(central_dsn: str, tmp_path: Path) -> None:
+    """170 generated sites (a centre, wards, communes, receiving points; 13 silent): the page
+    groups them, finds them without diacritics, filters the silent ones, and reports on a
+    group chosen on the server — all 170 at once, which the old page's id list could not send."""
+    import psycopg
+    from selenium.webdriver.support.ui import Select
+
+    from bench.province_live import make_sites, site_ids
+    from province.config import parse_province
+    from province.selection import fold
+
+    with psycopg.connect(central_dsn, autocommit=True) as conn:
+        make_sites(conn, 170, 4, dt.datetime.now(dt.UTC), prefix=LONG)
+        names = dict(conn.execute("SELECT site, config->>'name' FROM site_configs").fetchall())
+    assert len(",".join(site_ids(170, LONG))) > 4000, "more than the old page's field could carry"
+    server = ProvinceServer(parse_province(MAP.format(dsn=central_dsn)))
+    driver = new_browser(tmp_path)
+
+    def rows() -> list[str]:
+        return [r.get_attribute("data-site") for r in driver.find_elements(By.CSS_SELECTOR, "#sites tbody tr[data-site]")]
+
+    try:
+        driver.get(f"{server.url}/province")
+        wait(driver, "#device-token").send_keys("province-director-token")
+        driver.find_element(By.ID, "token-save").click()
+        wait(driver, "#live-summary", "Đang hiện 170 / 170 đơn vị")
+        groups = [g.text for g in driver.find_elements(By.CSS_SELECTOR, "#sites tr.group")]
+        assert groups[:3] == ["Trung tâm tỉnh (1)", "Phường (29)", "Xã (112)"], groups[:4]
+        points = [g for g in groups if g.startswith("Điểm tiếp nhận của ")]
+        assert len(points) == 28 and "Điểm tiếp nhận của UBND xã Phước Đông 2 (1)" in points, points[:3]
+        assert len(rows()) == 170
+        alarm = wait(driver, "#offline-alarm", "13 đơn vị mất liên lạc quá 3 phút")
+        assert alarm.get_attribute("role") == "alert"
+        silent = driver.find_element(By.CSS_SELECTOR, f'#sites tr[data-site="{LONG}005"] td.contact')
+        assert silent.text.startswith("Mất liên lạc từ "), silent.text
+        heard = driver.find_element(By.CSS_SELECTOR, f'#sites tr[data-site="{LONG}004"] td.contact')
+        assert heard.text.endswith("giây trước"), heard.text
+
+        driver.find_element(By.ID, "site-search").send_keys("phuoc dong")  # no diacritics
+        expected = sorted(site for site, name in names.items() if "phuoc dong" in fold(name))
+        wait(driver, "#live-summary", f"Đang hiện {len(expected)} / 170 đơn vị")
+        assert sorted(rows()) == expected and len(expected) == 23
+        driver.find_element(By.ID, "site-search").clear()
+        driver.execute_script("document.getElementById('site-search').dispatchEvent(new Event('input'))")
+        Select(driver.find_element(By.ID, "site-filter")).select_by_visible_text("Mất liên lạc")
+        wait(driver, "#live-summary", "Đang hiện 13 / 170 đơn vị")
+        assert sorted(rows()) == [f"{LONG}{n:03d}" for n in range(5, 170, 13)]
+        Select(driver.find_element(By.ID, "site-filter")).select_by_visible_text("Tất cả")
+        Select(driver.find_element(By.ID, "site-group")).select_by_visible_text("Phường (29)")
+        wait(driver, "#live-summary", "Đang hiện 29 / 170 đơn vị")
+        assert all(names[site].startswith("UBND phường") for site in rows())
+        screenshot(driver, "province-170-sites-wards")
+
+        Select(driver.find_element(By.ID, "site-group")).select_by_visible_text("Tất cả các nhóm")
+        driver.find_element(By.ID, "report-show").click()  # every site the director sees: 170
+        table = wait(driver, "#report-table", "Tổng cộng", timeout=30)
+        assert len(table.find_elements(By.TAG_NAME, "tr")) == 1 + 170 + 1
+        Select(driver.find_element(By.ID, "report-scope")).select_by_visible_text("Nhóm: Xã (112)")
+        wait(driver, "#report-count", "112 đơn vị")
+        driver.find_element(By.ID, "report-show").click()
+        deadline = time.monotonic() + 30
+        while len(driver.find_elements(By.CSS_SELECTOR, "#report-table tr")) != 1 + 112 + 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#report-table tr")) == 1 + 112 + 1
+        assert "UBND phường" not in driver.find_element(By.ID, "report-table").text
+
+        driver.find_element(By.ID, "site-search").send_keys("không có đơn vị này")
+        Select(driver.find_element(By.ID, "report-scope")).select_by_visible_text("Các đơn vị khớp ô “Tìm đơn vị”")
+        wait(driver, "#report-count", "0 đơn vị")
+        driver.find_element(By.ID, "report-show").click()
+        error = wait(driver, "#report-error", "Không có đơn vị nào")
+        assert error.text.startswith("Không có đơn vị nào trong phạm vi của anh/chị khớp với lựa chọn"), error.text
+        screenshot(driver, "province-170-sites-report-error")
+    finally:
+        driver.quit()
+        server.stop()

@@ -1,5 +1,7 @@
 // The province dashboard (motcua-central, docs/province.md): every site the manager sees,
-// live; one site's drill-down; reports across sites with CSV and Excel downloads.
+// live — searched, sorted, filtered and grouped (provincial centre, wards, communes, each
+// commune's receiving points), a silent site "mất liên lạc" —; one site's drill-down; reports
+// across a group of sites chosen on the server, with CSV and Excel downloads.
 import { barChart } from "./charts.js";
 import { $, el, errorText, fill, forgetToken, minutes, number, QueueConnection, saveFile, showStatus, storedToken, storeToken } from "./mc.js";
 
@@ -7,9 +9,35 @@ const DEVICE = "province";
 const REFRESH_MS = 5000;
 const BY_VI = { site: "Đơn vị", service: "Lĩnh vực", counter: "Quầy", officer: "Cán bộ", day: "Ngày" };
 const STATE_VI = { open: "Đang mở", paused: "Tạm dừng", closed: "Đóng" };
+const GROUP_VI = { centre: "Trung tâm tỉnh", ward: "Phường", commune: "Xã", point: "Điểm tiếp nhận", other: "Đơn vị khác" };
+const SORTS = {
+  name: ["Tên", (a, b) => a.name.localeCompare(b.name, "vi", { numeric: true })],
+  waiting: ["Đang chờ nhiều nhất", (a, b) => b.waiting - a.waiting],
+  longest: ["Chờ lâu nhất", (a, b) => (b.longest_wait_minutes ?? -1) - (a.longest_wait_minutes ?? -1)],
+  alarms: ["Nhiều cảnh báo nhất", (a, b) => alarmsOf(b) - alarmsOf(a)],
+  lag: ["Chưa gửi nhiều nhất", (a, b) => b.lag_events - a.lag_events],
+};
+const FILTERS = {
+  all: ["Tất cả", () => true],
+  alarms: ["Có cảnh báo", (s) => alarmsOf(s) > 0],
+  over_target: ["Chờ quá mục tiêu", (s) => s.over_target > 0],
+  offline: ["Mất liên lạc", (s) => s.offline],
+  lagging: ["Chưa gửi kịp", (s) => s.lag_events > 0],
+};
 let conn = null;
 let chosen = null; // the site drilled into
 let timer = null;
+let sitesNow = []; // the last province.live: every site the manager sees
+
+// a site's alarms on this page: its own (waits past their limit, devices at fault), its
+// overdue dossiers, and being out of touch
+function alarmsOf(s) { return s.alarms + s.dossiers_overdue + (s.offline ? 1 : 0); }
+
+// The province's refusals carry their own Vietnamese text; the others are told by code.
+function provinceError(error) {
+  const own = ["bad_field", "missing_field", "unknown_field", "forbidden", "store_unavailable", "bad_token", "bad_origin"];
+  return own.includes(error.code) && error.message ? error.message : errorText(error);
+}
 
 function start(token) {
   const mine = new QueueConnection({
@@ -87,17 +115,27 @@ function wait(value) {
 function build(hello) {
   const now = new Date();
   const today = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10); // local day
-  const siteBoxes = hello.sites.map((site) =>
-    el("label", {}, el("input", { type: "checkbox", class: "report-site", value: site, checked: true }), hello.site_names[site] || site));
+  const redraw = () => drawSites(sitesNow);
   fill($("#main"),
     el("section", { class: "card" },
       el("h2", {}, "Các đơn vị ", el("span", { class: "en" }, "Sites, live")),
-      el("table", { id: "sites" },
-        el("thead", {}, el("tr", {},
-          el("th", {}, "Đơn vị"), el("th", { class: "num" }, "Đang chờ"), el("th", { class: "num" }, "Chờ lâu nhất"),
-          el("th", { class: "num" }, "Đã phục vụ"), el("th", { class: "num" }, "Quầy mở"), el("th", { class: "num" }, "Cảnh báo"),
-          el("th", { class: "num" }, "Hồ sơ quá hạn / sắp hạn"), el("th", {}, "Liên lạc cuối"), el("th", { class: "num" }, "Chưa gửi (sự kiện)"))),
-        el("tbody", {})),
+      el("p", { id: "offline-alarm", role: "alert" }),
+      el("div", { class: "tools" },
+        el("label", {}, "Tìm đơn vị", el("input", { type: "search", id: "site-search", placeholder: "Tên hoặc mã đơn vị", oninput: redraw })),
+        el("label", {}, "Nhóm", el("select", { id: "site-group", onchange: redraw }, el("option", { value: "" }, "Tất cả các nhóm"))),
+        el("label", {}, "Lọc", el("select", { id: "site-filter", onchange: redraw },
+          ...Object.entries(FILTERS).map(([value, [text]]) => el("option", { value }, text)))),
+        el("label", {}, "Sắp xếp", el("select", { id: "site-sort", onchange: redraw },
+          ...Object.entries(SORTS).map(([value, [text]]) => el("option", { value }, text))))),
+      el("p", { id: "live-summary" }),
+      el("div", { id: "sites-box" },
+        el("table", { id: "sites" },
+          el("thead", {}, el("tr", {},
+            el("th", {}, "Đơn vị"), el("th", { class: "num" }, "Đang chờ"), el("th", { class: "num" }, "Chờ lâu nhất"),
+            el("th", { class: "num" }, "Đã phục vụ"), el("th", { class: "num" }, "Quầy mở"), el("th", { class: "num" }, "Cảnh báo"),
+            el("th", { class: "num" }, "Hồ sơ quá hạn / sắp hạn"), el("th", {}, "Liên lạc cuối"), el("th", { class: "num" }, "Chưa gửi (sự kiện)"),
+            el("th", { class: "num" }, "Lĩnh vực quá mục tiêu"))),
+          el("tbody", {}))),
       el("p", { class: "error", id: "live-error" })),
     el("section", { class: "card", id: "detail", hidden: true }),
     el("section", { class: "card" },
@@ -108,7 +146,10 @@ function build(hello) {
         el("label", {}, "Ngày ", el("input", { type: "date", id: "date", value: today })),
         el("label", {}, "Theo ", el("select", { id: "by" },
           ...Object.entries(BY_VI).map(([value, text]) => el("option", { value }, text))))),
-      el("div", { class: "choice", id: "report-sites" }, siteBoxes),
+      el("div", { class: "row" },
+        el("label", {}, "Đơn vị ", el("select", { id: "report-scope", onchange: countReportSites },
+          el("option", { value: "" }, `Tất cả đơn vị anh/chị quản lý (${hello.sites.length})`))),
+        el("span", { id: "report-count" })),
       el("div", { class: "row" },
         el("button", { id: "report-show", class: "primary", onclick: showReport }, "Xem báo cáo"),
         el("button", { id: "report-csv", onclick: () => download("csv") }, "Tải CSV"),
@@ -123,13 +164,16 @@ async function refresh() {
   try {
     const live = await mine.request("province.live");
     if (conn !== mine) return;
+    sitesNow = live.sites;
+    offlineMinutes = live.offline_minutes;
+    drawChoices(live.sites);
     drawSites(live.sites);
     if (chosen) drawDetail((await mine.request("province.site", { site: chosen })).site);
     if (conn !== mine) return;
     $("#live-error").textContent = "";
   } catch (error) {
     if (conn !== mine) return; // signed out meanwhile
-    $("#live-error").textContent = errorText(error);
+    $("#live-error").textContent = provinceError(error);
   }
   timer = setTimeout(refresh, REFRESH_MS);
 }
@@ -140,15 +184,91 @@ function ago(iso) {
   return seconds < 90 ? `${seconds} giây trước` : `${Math.round(seconds / 60)} phút trước`;
 }
 
+let offlineMinutes = 3;
+
+function clock(iso) {
+  const at = new Date(iso);
+  const time = at.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
+  return new Date().toDateString() === at.toDateString() ? time : `${time} ${at.toLocaleDateString("vi-VN")}`;
+}
+
+// "Mất liên lạc" and since when, in place of the figures' freshness
+function contact(s) {
+  if (!s.offline) return ago(s.last_contact);
+  return el("span", { class: "badge offline" }, s.last_contact ? `Mất liên lạc từ ${clock(s.last_contact)} (${ago(s.last_contact)})` : "Mất liên lạc (chưa bao giờ liên lạc)");
+}
+
+// The groups of the province's map: the provincial centre, wards, communes, then each
+// commune's (or ward's) receiving points under its name, then sites that say no kind.
+function groupsOf(sites) {
+  const names = Object.fromEntries(sites.map((s) => [s.site, s.name]));
+  const groups = new Map();
+  const add = (key, title, s) => { if (!groups.has(key)) groups.set(key, { key, title, sites: [] }); groups.get(key).sites.push(s); };
+  const order = ["centre", "ward", "commune"];
+  for (const kind of order) for (const s of sites) if (s.kind === kind) add(kind, GROUP_VI[kind], s);
+  const points = sites.filter((s) => s.kind === "point").sort((a, b) => (names[a.commune] || a.commune).localeCompare(names[b.commune] || b.commune, "vi"));
+  for (const s of points) add(`point:${s.commune}`, `Điểm tiếp nhận của ${names[s.commune] || s.commune}`, s);
+  for (const s of sites) if (!order.includes(s.kind) && s.kind !== "point") add("other", GROUP_VI.other, s);
+  return [...groups.values()];
+}
+
+function folded(text) {
+  return text.toLocaleLowerCase("vi").replaceAll("đ", "d").normalize("NFD").replace(/\p{M}/gu, "").replace(/\s+/g, " ").trim();
+}
+
+// The group and report choices follow the sites the manager sees (kept as chosen).
+function drawChoices(sites) {
+  const groups = groupsOf(sites);
+  const keep = (select, options) => {
+    const value = select.value;
+    fill(select, options);
+    if ([...select.options].some((o) => o.value === value)) select.value = value;
+  };
+  keep($("#site-group"), [el("option", { value: "" }, "Tất cả các nhóm"),
+    ...groups.map((g) => el("option", { value: g.key }, `${g.title} (${g.sites.length})`))]);
+  const kinds = ["centre", "ward", "commune", "point", "other"].filter((k) => sites.some((s) => (s.kind || "other") === k || (k === "other" && !GROUP_VI[s.kind])));
+  keep($("#report-scope"), [el("option", { value: "" }, `Tất cả đơn vị anh/chị quản lý (${sites.length})`),
+    ...kinds.map((k) => el("option", { value: `group:${k}` }, `Nhóm: ${GROUP_VI[k]} (${sites.filter((s) => (GROUP_VI[s.kind] ? s.kind : "other") === k).length})`)),
+    ...groups.filter((g) => g.key.startsWith("point:")).map((g) => el("option", { value: `commune:${g.key.slice(6)}` }, `${g.title} (${g.sites.length})`)),
+    el("option", { value: "search" }, "Các đơn vị khớp ô “Tìm đơn vị”")]);
+  countReportSites();
+}
+
+function shownSites(sites) {
+  const wanted = folded($("#site-search").value);
+  const [, keep] = FILTERS[$("#site-filter").value] || FILTERS.all;
+  return sites.filter((s) => keep(s) && (!wanted || folded(s.name).includes(wanted) || s.site.includes(wanted)));
+}
+
 function drawSites(sites) {
-  fill($("#sites tbody"), sites.map((s) =>
-    el("tr", { "data-site": s.site, class: s.alarms || s.dossiers_overdue ? "late" : null },
-      el("td", {}, el("a", { href: "#", onclick: (e) => { e.preventDefault(); chosen = s.site; refresh(); } }, s.name)),
-      el("td", { class: "num" }, s.waiting), el("td", { class: "num" }, wait(s.longest_wait_minutes)),
-      el("td", { class: "num" }, s.served), el("td", { class: "num" }, `${s.counters_open}/${s.counters}`),
-      el("td", { class: "num" }, s.alarms ? el("span", { class: "badge bad" }, s.alarms) : "0"),
-      el("td", { class: "num dossiers" }, s.dossiers_overdue ? el("span", { class: "badge bad" }, s.dossiers_overdue) : "0", ` / ${s.dossiers_due_soon}`),
-      el("td", {}, ago(s.last_contact)), el("td", { class: "num" }, s.lag_events))));
+  const offline = sites.filter((s) => s.offline);
+  $("#offline-alarm").textContent = offline.length
+    ? `Cảnh báo: ${offline.length} đơn vị mất liên lạc quá ${offlineMinutes} phút: ${offline.slice(0, 8).map((s) => s.name).join(", ")}${offline.length > 8 ? "…" : ""}`
+    : "";
+  const shown = shownSites(sites);
+  const only = $("#site-group").value;
+  const [, order] = SORTS[$("#site-sort").value] || SORTS.name;
+  const groups = groupsOf(shown).filter((g) => !only || g.key === only);
+  const count = groups.reduce((n, g) => n + g.sites.length, 0);
+  $("#live-summary").textContent = `Đang hiện ${count} / ${sites.length} đơn vị · ${sites.filter((s) => alarmsOf(s) > 0).length} có cảnh báo · ${offline.length} mất liên lạc`;
+  const rows = [];
+  for (const group of groups) {
+    rows.push(el("tr", { class: "group", "data-group": group.key }, el("th", { colspan: 10 }, `${group.title} (${group.sites.length})`)));
+    for (const s of [...group.sites].sort((a, b) => order(a, b) || a.name.localeCompare(b.name, "vi", { numeric: true }))) rows.push(siteRow(s));
+  }
+  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: 10 }, "Không có đơn vị nào khớp.")));
+  fill($("#sites tbody"), rows);
+}
+
+function siteRow(s) {
+  return el("tr", { "data-site": s.site, class: alarmsOf(s) ? "late" : null },
+    el("td", {}, el("a", { href: "#", onclick: (e) => { e.preventDefault(); chosen = s.site; refresh(); } }, s.name)),
+    el("td", { class: "num" }, s.waiting), el("td", { class: "num" }, wait(s.longest_wait_minutes)),
+    el("td", { class: "num" }, s.served), el("td", { class: "num" }, `${s.counters_open}/${s.counters}`),
+    el("td", { class: "num" }, s.alarms ? el("span", { class: "badge bad" }, s.alarms) : "0"),
+    el("td", { class: "num dossiers" }, s.dossiers_overdue ? el("span", { class: "badge bad" }, s.dossiers_overdue) : "0", ` / ${s.dossiers_due_soon}`),
+    el("td", { class: "contact" }, contact(s)), el("td", { class: "num" }, s.lag_events),
+    el("td", { class: "num" }, s.over_target ? el("span", { class: "badge bad" }, s.over_target) : "0"));
 }
 
 function drawDetail(site) {
@@ -182,9 +302,27 @@ function drawDetail(site) {
       : el("p", {}, "Không có hồ sơ trễ hạn."));
 }
 
+// The report's sites are chosen by the server from a group, a commune or the search: the
+// request names the choice, never the sites one by one.
+function reportChoice() {
+  const scope = $("#report-scope").value;
+  if (scope.startsWith("group:")) return { group: scope.slice(6) };
+  if (scope.startsWith("commune:")) return { group: "point", commune: scope.slice(8) };
+  if (scope === "search") return { search: $("#site-search").value.trim() };
+  return {};
+}
+
+function countReportSites() {
+  const choice = reportChoice();
+  const wanted = choice.search !== undefined ? folded(choice.search) : "";
+  const n = sitesNow.filter((s) => (!choice.group || (GROUP_VI[s.kind] ? s.kind : "other") === choice.group)
+    && (!choice.commune || s.commune === choice.commune)
+    && (!wanted || folded(s.name).includes(wanted) || s.site.includes(wanted))).length;
+  $("#report-count").textContent = `${n} đơn vị`;
+}
+
 function reportArgs() {
-  const sites = [...document.querySelectorAll(".report-site:checked")].map((box) => box.value);
-  return { period: $("#period").value, date: $("#date").value, by: $("#by").value, sites: sites.join(",") };
+  return { period: $("#period").value, date: $("#date").value, by: $("#by").value, ...reportChoice() };
 }
 
 async function showReport() {
@@ -206,7 +344,7 @@ async function showReport() {
       el("div", { class: "card chart", id: "chart-wait" }, barChart(r.rows.map((row) => Math.round(row.average_wait_minutes || 0)), r.rows.map(barLabel), { title: "Phút chờ trung bình (Average wait, min)", colors: "#8a5a00" })));
     $("#report-error").textContent = "";
   } catch (error) {
-    $("#report-error").textContent = errorText(error);
+    $("#report-error").textContent = provinceError(error);
   }
 }
 
@@ -216,7 +354,7 @@ async function download(format) {
     saveFile(reply);
     $("#report-error").textContent = "";
   } catch (error) {
-    $("#report-error").textContent = errorText(error);
+    $("#report-error").textContent = provinceError(error);
   }
 }
 

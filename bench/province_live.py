@@ -1,0 +1,245 @@
+"""``python -m bench.province_live``: the province's live view at 170, 1,000 and 3,400 sites.
+
+Sites generated straight into the central tables (:func:`make_sites`: a provincial centre,
+wards, communes and their receiving points; each with today's ``--tickets`` tickets, a quarter
+still waiting, four events a ticket, counters opened, some wait alarms and device faults, some
+sites silent or lagging), then one refresh of every site's now (``province.live``'s
+computation, :func:`province.live.sites_now`) timed and its SQL statements counted, and three
+dashboards asking at once through the shared board (:class:`province.board.LiveBoard`).
+``--old FILE`` times an older ``province/live.py`` (``git show COMMIT:province/live.py``) on
+the same data, for before/after. Figures in docs/performance.md ("The province's live view").
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import importlib.util
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from central import schema as central
+
+TZ_NAME = "Asia/Ho_Chi_Minh"
+COMMUNES = ("An Bình", "Tân Phú", "Phước Đông", "Long Thành", "Hòa Hiệp", "Bình Minh", "Đức Hòa", "Thạnh Đức", "Lộc Hưng", "Trà Vong")
+
+# Site s: 0 the provincial centre; then by s % 6: 1 a ward, 2–4 a commune, 5 a receiving point
+# of the commune s - 3. Every 13th (s % 13 = 5) silent for 10 minutes, every 17th (s % 17 = 3)
+# 500 events behind, every 7th a wait alarm, every 11th a device at fault.
+SITES = """
+INSERT INTO sites (site, last_seq, site_seq, last_contact, events_total)
+SELECT %(prefix)s::text || lpad(s::text, %(width)s::int, '0'), 4 * %(tickets)s::int + 4,
+       4 * %(tickets)s::int + 4 + CASE WHEN s %% 17 = 3 THEN 500 ELSE 0 END,
+       %(now)s::timestamptz - CASE WHEN s %% 13 = 5 THEN interval '10 minutes' ELSE interval '5 seconds' END,
+       4 * %(tickets)s::int + 4
+FROM generate_series(0, %(sites)s::int - 1) s;
+INSERT INTO site_configs (site, taken_at, config)
+SELECT %(prefix)s::text || lpad(s::text, %(width)s::int, '0'), %(now)s::timestamptz - interval '1 day', jsonb_build_object(
+    'site', %(prefix)s::text || lpad(s::text, %(width)s::int, '0'),
+    'name', CASE WHEN s = 0 THEN 'Trung tâm Phục vụ hành chính công tỉnh'
+                 WHEN s %% 6 = 1 THEN 'UBND phường ' || s
+                 WHEN s %% 6 = 5 THEN 'Điểm tiếp nhận số ' || s || ' xã ' || (%(communes)s::text[])[1 + (s - 3) %% 10]
+                 ELSE 'UBND xã ' || (%(communes)s::text[])[1 + s %% 10] || ' ' || s END,
+    'timezone', %(tz)s::text,
+    'kind', CASE WHEN s = 0 THEN 'centre' WHEN s %% 6 = 1 THEN 'ward' WHEN s %% 6 = 5 THEN 'point' ELSE 'commune' END,
+    'commune', CASE WHEN s %% 6 = 5 THEN %(prefix)s::text || lpad((s - 3)::text, %(width)s::int, '0') END,
+    'counters', '[{"number": 1, "name": "Quầy 1", "services": ["HT"]}, {"number": 2, "name": "Quầy 2", "services": ["DD"]},
+                  {"number": 3, "name": "Quầy 3", "services": ["DD", "HT"]}]'::jsonb,
+    'services', '[{"code": "HT", "prefix": "A", "name_vi": "Hộ tịch", "max_wait_minutes": 45, "target_wait_minutes": 20},
+                  {"code": "DD", "prefix": "B", "name_vi": "Đất đai", "max_wait_minutes": 60, "target_wait_minutes": 30}]'::jsonb,
+    'officers', '[]'::jsonb, 'rating_scale', '[]'::jsonb)
+FROM generate_series(0, %(sites)s::int - 1) s;
+"""
+TICKETS = """
+INSERT INTO tickets (site, id, day, label, service, number, state, arrival_at, called_at, done_at)
+SELECT %(prefix)s::text || lpad(s::text, %(width)s::int, '0'), t, %(day)s::date, 'A' || t, CASE WHEN t %% 2 = 1 THEN 'HT' ELSE 'DD' END, t,
+       CASE WHEN t %% 4 = 0 THEN 'waiting' ELSE 'done' END,
+       to_char(local - arrived, 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"'),
+       CASE WHEN t %% 4 <> 0 THEN to_char(local - arrived / 2, 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"') END,
+       CASE WHEN t %% 4 <> 0 THEN to_char(local - arrived / 4, 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"') END
+FROM generate_series(0, %(sites)s::int - 1) s, generate_series(1, %(tickets)s::int) t,
+     LATERAL (SELECT (%(now)s::timestamptz AT TIME ZONE %(tz)s::text) AS local,
+                     least(((t * 7 + s) %% 90 + 1) * interval '1 minute', %(since_start)s::interval) AS arrived) x
+"""
+EVENTS = """
+INSERT INTO events (site, seq, type, at, data)
+SELECT site, row_number() OVER (PARTITION BY site ORDER BY id, k), kind, %(now)s::timestamptz - interval '1 second' * (k + 1),
+       jsonb_build_object('ticket', id, 'service', service)
+FROM tickets, LATERAL unnest(ARRAY['ticket.issued', 'ticket.called', 'ticket.serving', 'ticket.completed']) WITH ORDINALITY AS e(kind, k)
+WHERE site LIKE %(prefix)s::text || '%%';
+INSERT INTO site_days (site, day) SELECT DISTINCT site, day FROM tickets WHERE site LIKE %(prefix)s::text || '%%'
+ON CONFLICT DO NOTHING;
+INSERT INTO events (site, seq, type, at, data)
+SELECT %(prefix)s::text || lpad(s::text, %(width)s::int, '0'), 4 * %(tickets)s::int + n, kind, %(now)s::timestamptz - interval '1 second' * (10 - n), data
+FROM generate_series(0, %(sites)s::int - 1) s,
+     LATERAL (VALUES (1, 'counter.changed', '{"counter": 1, "state": "open"}'::jsonb),
+                     (2, 'counter.changed', '{"counter": 2, "state": "open"}'),
+                     (3, 'counter.changed', jsonb_build_object('counter', 2, 'state', CASE WHEN s %% 2 = 0 THEN 'paused' ELSE 'open' END)),
+                     (4, CASE WHEN s %% 7 = 0 THEN 'alarm.wait_exceeded' WHEN s %% 11 = 0 THEN 'device.status' ELSE 'note' END,
+                      CASE WHEN s %% 7 = 0 THEN '{"ticket": 4, "label": "A4", "service": "DD", "limit_minutes": 60}'::jsonb
+                           ELSE '{"device": "kiosk-1", "component": "printer", "ok": false, "detail": "hết giấy"}' END)) e(n, kind, data)
+"""
+
+
+def site_ids(sites: int, prefix: str = "p-") -> list[str]:
+    width = _width(sites)
+    return [f"{prefix}{s:0{width}d}" for s in range(sites)]
+
+
+def _width(sites: int) -> int:
+    return max(3, len(str(sites - 1)))
+
+
+def make_sites(conn: Any, sites: int, tickets: int, now: dt.datetime, prefix: str = "p-") -> None:
+    """``sites`` sites (ids ``prefix`` and a number: :func:`site_ids`) and today's ``tickets``
+    each, straight into the central tables (see the comment of :data:`SITES`); ``tickets`` at
+    least 4 (ticket 4 waits: the wait alarm's)."""
+    from zoneinfo import ZoneInfo
+
+    local = now.astimezone(ZoneInfo(TZ_NAME))
+    start = dt.datetime.combine(local.date(), dt.time(0), local.tzinfo)
+    central.migrate(conn)
+    central.ensure_partitions(conn, {central.month_of(now.isoformat()), central.month_of(start.isoformat())}, set())
+    params = {
+        "sites": sites, "tickets": max(4, tickets), "width": _width(sites), "now": now, "day": local.date(),
+        "tz": TZ_NAME, "communes": list(COMMUNES), "since_start": local - start, "prefix": prefix,
+    }  # fmt: skip
+    with conn.transaction():
+        for sql in (*SITES.split(";\n"), TICKETS, *EVENTS.split(";\n")):
+            if sql.strip():
+                conn.execute(sql, params)
+    conn.execute("VACUUM ANALYZE tickets")
+    conn.execute("ANALYZE events")
+
+
+class Statements:
+    """The SQL statements a connection sends, counted at the wire: libpq's trace of the
+    messages to the server (each statement is one ``Execute`` or one simple ``Query``)."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.file = tempfile.TemporaryFile()
+
+    def __enter__(self) -> Statements:
+        from psycopg import pq
+
+        self.conn.pgconn.trace(self.file.fileno())
+        self.conn.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.pgconn.untrace()
+
+    def count(self) -> int:
+        self.file.seek(0)
+        return len(re.findall(rb"^F\t\d+\t(?:Execute|Query)\b", self.file.read(), re.M))
+
+
+def _old_module(path: Path) -> Any:
+    spec = importlib.util.spec_from_file_location("old_live", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["old_live"] = module  # (its dataclasses look their module up)
+    spec.loader.exec_module(module)
+    return module
+
+
+def measure(dsn: str, sites: int, tickets: int, old: Path | None, runs: int) -> dict[str, Any]:
+    from province.board import LiveBoard
+    from province.database import Database
+    from province.live import sites_now
+    from province.settings import Manager
+
+    now = dt.datetime.now(dt.UTC)
+    offline = dt.timedelta(minutes=3)
+    with central.connect(dsn) as conn:
+        started = time.perf_counter()
+        make_sites(conn, sites, tickets, now)
+        generated = time.perf_counter() - started
+        seconds = []
+        for _ in range(runs):
+            with Statements(conn) as statements:
+                started = time.perf_counter()
+                rows = sites_now(conn, now, offline)
+                seconds.append(round(time.perf_counter() - started, 3))
+        result: dict[str, Any] = {
+            "sites": sites, "tickets_per_site": tickets, "generated_seconds": round(generated, 1),
+            "refresh_seconds": seconds, "statements": statements.count(), "rows": len(rows),
+            "offline": sum(r.offline for r in rows), "alarms": sum(r.alarms for r in rows),
+        }  # fmt: skip
+        if old is not None:
+            module = _old_module(old)
+            ids = [s for (s,) in conn.execute("SELECT site FROM sites UNION SELECT site FROM site_configs ORDER BY 1")]
+            seconds = []
+            for _ in range(runs):
+                with Statements(conn) as statements:
+                    started = time.perf_counter()
+                    module.sites_now(conn, ids, now)
+                    seconds.append(round(time.perf_counter() - started, 3))
+            result["old_refresh_seconds"], result["old_statements"] = seconds, statements.count() + 1  # (+ its list of sites)
+
+    async def dashboards() -> dict[str, Any]:
+        """Three dashboards on a board not computed yet (they wait for the one computation);
+        then five, the board kept fresh in the background (``keep_fresh``, every 2 s here)."""
+        database = Database(dsn)
+        board = LiveBoard(database, lambda: dt.datetime.now(dt.UTC), offline, every=2.0)
+        everyone = Manager("bench", "Bench", "bench-token-0000000", None)
+
+        async def one() -> float:
+            started = time.perf_counter()
+            (await board.now()).seen_by(everyone)
+            return round(time.perf_counter() - started, 4)
+
+        keeper = asyncio.create_task(board.keep_fresh())
+        try:
+            cold = list(await asyncio.gather(*(one() for _ in range(3))))
+            computed = board.computed
+            kept = []
+            for _ in range(3):
+                await asyncio.sleep(2.5)  # the keeper's next computation is done meanwhile
+                kept.append(list(await asyncio.gather(*(one() for _ in range(5)))))
+            return {"three_cold_seconds": cold, "computations_for_three": computed,
+                    "five_kept_fresh_seconds": kept, "computations": board.computed}  # fmt: skip
+        finally:
+            keeper.cancel()
+            database.close()
+
+    result["dashboards"] = asyncio.run(dashboards())
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bench import report
+    from province.cluster import Cluster
+
+    parser = argparse.ArgumentParser(prog="python -m bench.province_live", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sites", default="170,1000,3400", help="site counts, comma-separated")
+    parser.add_argument("--tickets", type=int, default=300, help="today's tickets a site")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--old", type=Path, help="an older province/live.py to time on the same data")
+    args = parser.parse_args(argv)
+    results: dict[str, Any] = {"when": dt.datetime.now().isoformat(timespec="seconds"), "commit": report.commit(),
+                               "load_average": report.load_average(), "runs": []}  # fmt: skip
+    cluster = Cluster.create()
+    cluster.start()
+    try:
+        for n in (int(x) for x in args.sites.split(",")):
+            figures = measure(cluster.create_database(f"live_{n}"), n, args.tickets, args.old, args.runs)
+            print(f"live, {n} sites: {figures}", flush=True)
+            results["runs"].append(figures)
+    finally:
+        cluster.destroy()
+    results["load_average_after"] = report.load_average()
+    path = report.save({"province_live": results, "machine": report.machine(), "pid": os.getpid()}, name="province-live")
+    print(f"figures written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
