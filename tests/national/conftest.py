@@ -1,5 +1,5 @@
 """The nation's tests: two province clusters and a national one (tests/national/country.py),
-published and subscribed with ``motcua-national``'s own commands, once for the module."""
+published and subscribed with ``motcua-national``'s own commands, once for the folder."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def national_file(tmp_path_factory: pytest.TempPathFactory, dsn: str) -> str:
     return str(path)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def country(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Country, str]]:
     """The country set up as docs/national.md says: each province published, the nation
     subscribed to each through the province's replication role; every row arrived."""
