@@ -1,8 +1,8 @@
 """``motcua-national``: the country's view of the provinces (docs/national.md).
 
-    motcua-national publish --dsn PROVINCE_DSN --province 72 [--role motcua_national]
-    motcua-national subscribe --config national.toml --province 72 --publisher-dsn 'host=… user=motcua_national …'
-    motcua-national unsubscribe --config national.toml --province 72
+    motcua-national publish --dsn PROVINCE_DSN --province 80 [--role motcua_national]
+    motcua-national subscribe --config national.toml --province 80 --publisher-dsn 'host=… user=motcua_national …'
+    motcua-national unsubscribe --config national.toml --province 80
     motcua-national status --config national.toml
     motcua-national check --config national.toml
     motcua-national [run] --config national.toml [--host 0.0.0.0] [--port 8790]
@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("command", nargs="?", choices=COMMANDS, default="run")
     parser.add_argument("--config", help="the national configuration file (TOML): run, check, subscribe, unsubscribe, status")
     parser.add_argument("--dsn", help="publish: the province's central database, as its owner")
-    parser.add_argument("--province", help="publish, subscribe, unsubscribe: the province's code (e.g. 72)")
+    parser.add_argument("--province", help="publish, subscribe, unsubscribe: the province's code (e.g. 80)")
     parser.add_argument("--role", default=replication.REPLICATION_ROLE, help="publish: the replication role to make (default %(default)s; '' for none)")
     parser.add_argument("--publisher-dsn", help="subscribe: the province's database as the nation connects to it (its replication role)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")

@@ -7,8 +7,11 @@ as the province's is (:mod:`province.config`)::
     dsn = "postgresql://national@127.0.0.1:5432/national"
 
     [[province]]
-    code = "72"                       # the code it publishes under (motcua-national publish)
-    name = "Tỉnh Tây Ninh"
+    code = "80"                       # the code it publishes under (motcua-national publish):
+                                      # its official code on the 2025 map, which names it
+    [[province]]
+    code = "thi_diem"                 # or a code of our own, with its name
+    name = "Tỉnh thí điểm"
 
     [[manager]]
     user = "bo.truong"
@@ -25,6 +28,7 @@ import tomllib
 import zoneinfo
 from pathlib import Path
 
+from national import admin_map
 from national.replication import PROVINCE_CODE
 from national.settings import NationalConfig, NationalManager, ProvinceEntry
 from queue_server.config.checks import Problem, Problems, Table, format_key, report_duplicates
@@ -70,7 +74,7 @@ def parse_national(text: str, source: str = "<national>") -> NationalConfig:
     dsn = national.text("dsn", "", required=True)
     origins = read_origins(national)
     province_tables = root.tables("province", _PROVINCE) or []
-    provinces = tuple(ProvinceEntry(t.code("code", PROVINCE_CODE, _CODE_HINT), t.text("name", "", required=True)) for t in province_tables)
+    provinces = tuple(_province(t) for t in province_tables)
     if not provinces:
         root.report("province", "missing (required): at least one [[province]] table")
     report_duplicates(problems, [(t.at("code"), p.code) for t, p in zip(province_tables, provinces, strict=True)], "province code")
@@ -85,6 +89,21 @@ def parse_national(text: str, source: str = "<national>") -> NationalConfig:
         finder = LineFinder(text)
         raise ConfigError(source, [Problem(format_key(key), message, finder.line_of(key)) for key, message in problems])
     return NationalConfig(name=name, tz=tz, dsn=dsn, provinces=provinces, managers=managers, origins=origins)
+
+
+def _province(t: Table) -> ProvinceEntry:
+    """A province by its official code (its name then from the 2025 map, unless given), or by
+    a code of the deployment's own (``tay_ninh``) with its name."""
+    code = t.code("code", PROVINCE_CODE, _CODE_HINT)
+    official = admin_map.provinces().get(code)
+    if code and admin_map.is_official_form(code) and official is None:
+        t.report(
+            "code",
+            f"{code!r} is no province's code on the 2025 map ({admin_map.PROVINCES_2025} provinces:"
+            f" {', '.join(f'{c} {n}' for c, n in list(admin_map.provinces().items())[:3])}, …)",
+        )
+    name = t.text("name", official or "", required=not admin_map.is_official_form(code))  # a wrong one: said once, above
+    return ProvinceEntry(code, name)
 
 
 def _manager(t: Table, known: set[str]) -> NationalManager:

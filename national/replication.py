@@ -38,7 +38,7 @@ from central import schema as central
 PUBLICATION = "motcua_national"
 REPLICATION_ROLE = "motcua_national"
 TABLES = ("report_days", "site_configs")
-PROVINCE_CODE = re.compile(r"[a-z0-9][a-z0-9_]{0,31}")  # the official code ("72") or a name ("tay_ninh")
+PROVINCE_CODE = re.compile(r"[a-z0-9][a-z0-9_]{0,31}")  # the official code ("80") or a name ("tay_ninh")
 _LOCK = 7_131_021  # pg_advisory_xact_lock key of the national schema
 
 # The national tables: the provinces' rows with their province in the primary key. A column a

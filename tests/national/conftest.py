@@ -17,12 +17,11 @@ name = "Cục Kiểm soát thủ tục hành chính"
 dsn = "{dsn}"
 
 [[province]]
-code = "72"
-name = "Tỉnh Tây Ninh"
+code = "80"                    # its name from the 2025 map: Tỉnh Tây Ninh
 
 [[province]]
-code = "80"
-name = "Tỉnh Long An"
+code = "82"
+name = "Tỉnh Đồng Tháp"
 
 [[manager]]
 user = "bo.truong"
@@ -33,8 +32,8 @@ provinces = ["*"]
 [[manager]]
 user = "vung.72"
 name = "Trần Thị Vùng"
-token = "region-72-manager-token"
-provinces = ["72"]
+token = "region-80-manager-token"
+provinces = ["80"]
 """
 
 

@@ -30,8 +30,8 @@ DAYS = tuple(dt.date(2026, 11, 2) + dt.timedelta(days=n) for n in range(3))
 TODAY = dt.date(2026, 11, 10)  # every day above is closed and summed
 # Each province has a ``phuong-1``: the same site id in two provinces, told apart nationally.
 PROVINCES = {
-    "72": {"xa-an-binh": "UBND xã An Bình", "phuong-1": "UBND phường 1 (Tây Ninh)"},
-    "80": {"phuong-1": "UBND phường 1 (Long An)", "xa-tan-my": "UBND xã Tân Mỹ"},
+    "80": {"xa-an-binh": "UBND xã An Bình", "phuong-1": "UBND phường 1 (Tây Ninh)"},
+    "82": {"phuong-1": "UBND phường 1 (Đồng Tháp)", "xa-tan-my": "UBND xã Tân Mỹ"},
 }
 FIVE_LEVELS = (
     RatingLevel(5, "Rất hài lòng", "Very satisfied"),
@@ -40,7 +40,7 @@ FIVE_LEVELS = (
     RatingLevel(2, "Không hài lòng", "Dissatisfied"),
     RatingLevel(1, "Rất không hài lòng", "Very dissatisfied"),
 )
-FIVE_LEVEL_SITE = ("80", "xa-tan-my")  # rated on 1–5; every other site on 1–4
+FIVE_LEVEL_SITE = ("82", "xa-tan-my")  # rated on 1–5; every other site on 1–4
 T = TypeVar("T")
 
 
@@ -129,7 +129,7 @@ def rows_of(dsn: str, query: str, params: Any = ()) -> list[tuple[Any, ...]]:
 
 @dataclasses.dataclass
 class Country:
-    clusters: dict[str, Cluster]  # "72", "80", "national"
+    clusters: dict[str, Cluster]  # "80", "82", "national"
     provinces: dict[str, str]  # code → the province's central DSN
     national: str  # the national DSN
     shipped: dict[str, dict[str, list[dict[str, Any]]]]
@@ -142,7 +142,7 @@ class Country:
 
 @contextlib.contextmanager
 def make_country() -> Iterator[Country]:
-    clusters = {name: logical_cluster() for name in ("72", "80", "national")}
+    clusters = {name: logical_cluster() for name in ("80", "82", "national")}
     try:
         provinces = {code: clusters[code].create_database("central") for code in PROVINCES}
         national = clusters["national"].create_database("national")

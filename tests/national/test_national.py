@@ -62,10 +62,10 @@ def test_the_nations_figures_are_each_provinces_own(country) -> None:  # type: i
     by_site = {row.key: row.figures for row in national_report(made, By.SITE).rows}
     by_province = {row.key[0]: row.figures for row in national_report(made, By.PROVINCE).rows}
     assert sorted(by_site) == sorted((code, site) for code in CODES for site in PROVINCES[code])
-    assert ("72", "phuong-1") in by_site and ("80", "phuong-1") in by_site, "one site id in two provinces, told apart"
+    assert ("80", "phuong-1") in by_site and ("82", "phuong-1") in by_site, "one site id in two provinces, told apart"
     for code in CODES:
         own = province_report(made, code, province_reports.By.SITE)
-        assert by_province[code] == own.total, code  # a province on two scales too: 80 rates 1–5 and 1–4
+        assert by_province[code] == own.total, code  # a province on two scales too: 82 rates 1–5 and 1–4
         for row in own.rows:
             assert by_site[(code, row.site)] == row.figures, (code, row.site)
     assert by_site[FIVE_LEVEL_SITE].ratings.keys() == {1, 2, 3, 4, 5}
@@ -97,27 +97,27 @@ def test_a_day_summed_again_in_a_province_shows_nationally(country) -> None:  # 
     """A late ticket of a closed day: the province deletes the day's summaries and sums it again
     (delete and insert in PostgreSQL); the nation has the new figures and none of the old rows."""
     made, _ = country
-    dsn = made.provinces["72"]
-    late = dict(made.shipped["72"]["xa-an-binh"][0], id=1000, label="A999", state="done", rating=1, service="KD")
+    dsn = made.provinces["80"]
+    late = dict(made.shipped["80"]["xa-an-binh"][0], id=1000, label="A999", state="done", rating=1, service="KD")
     arrival = dt.datetime.combine(DAYS[0], dt.time(9), TZ)
     late.update(issued_at=arrival.isoformat(), arrival_at=arrival.isoformat(), day=DAYS[0].isoformat(),
                 called_at=(arrival + dt.timedelta(minutes=50)).isoformat(), done_at=(arrival + dt.timedelta(minutes=55)).isoformat())  # fmt: skip
-    before = {r.key: r.figures for r in national_report(made, By.SITE, ("72",), DAYS[0], DAYS[0]).rows}[("72", "xa-an-binh")]
+    before = {r.key: r.figures for r in national_report(made, By.SITE, ("80",), DAYS[0], DAYS[0]).rows}[("80", "xa-an-binh")]
     with central.connect(dsn) as conn:
-        ship(conn, site_config("72", "xa-an-binh"), [late])
+        ship(conn, site_config("80", "xa-an-binh"), [late])
         gone = conn.execute("SELECT count(*) FROM report_days WHERE site = 'xa-an-binh' AND day = %s", [DAYS[0]]).fetchone()
         assert gone == (0,), "the province's day summaries are deleted with the late ticket"
         assert summaries.summarize_all(conn, TZ, TODAY) == 1
-    made.shipped["72"]["xa-an-binh"].append(late)
-    own = province_report(made, "72", province_reports.By.SITE, DAYS[0], DAYS[0])
+    made.shipped["80"]["xa-an-binh"].append(late)
+    own = province_report(made, "80", province_reports.By.SITE, DAYS[0], DAYS[0])
     row = eventually(
-        lambda: {r.key: r.figures for r in national_report(made, By.SITE, ("72",), DAYS[0], DAYS[0]).rows}[("72", "xa-an-binh")],
+        lambda: {r.key: r.figures for r in national_report(made, By.SITE, ("80",), DAYS[0], DAYS[0]).rows}[("80", "xa-an-binh")],
         lambda figures: figures.issued == before.issued + 1,
         what="the day summed again, nationally",
     )
     assert row == next(r.figures for r in own.rows if r.site == "xa-an-binh")
-    assert national_rows(made, "72") == province_rows(made, "72"), "the old rows deleted, the new ones there: nothing else"
-    field = {r.key[0]: r for r in national_report(made, By.FIELD, ("72",), DAYS[0], DAYS[0]).rows}
+    assert national_rows(made, "80") == province_rows(made, "80"), "the old rows deleted, the new ones there: nothing else"
+    field = {r.key[0]: r for r in national_report(made, By.FIELD, ("80",), DAYS[0], DAYS[0]).rows}
     assert field["KD"].figures.issued == 1 and field["KD"].sites == 1
 
 
@@ -141,30 +141,30 @@ def test_a_national_manager_of_one_province_sees_only_it(country) -> None:  # ty
 
     async def scenario(url: str, port: int) -> None:
         client = await Client.open(url)
-        hello = await client.ok("hello", token="region-72-manager-token")
+        hello = await client.ok("hello", token="region-80-manager-token")
         assert hello["whole_country"] is False
-        assert hello["provinces"] == [{"province": "72", "name": "Tỉnh Tây Ninh"}]
+        assert hello["provinces"] == [{"province": "80", "name": "Tỉnh Tây Ninh"}]
         listed = (await client.ok("national.sites"))["provinces"]
-        assert [p["province"] for p in listed] == ["72"]
-        assert {s["site"]: s["name"] for s in listed[0]["sites"]} == PROVINCES["72"]
+        assert [p["province"] for p in listed] == ["80"]
+        assert {s["site"]: s["name"] for s in listed[0]["sites"]} == PROVINCES["80"]
         report = (await client.ok("national.report", by="site", period="month", date=FIRST.isoformat()))["report"]
-        assert {(r["province"], r["site"]) for r in report["rows"]} == {("72", site) for site in PROVINCES["72"]}
-        assert "UBND phường 1 (Long An)" not in str(report)
-        own = province_report(made, "72", province_reports.By.SITE, FIRST.replace(day=1), dt.date(2026, 11, 30))
+        assert {(r["province"], r["site"]) for r in report["rows"]} == {("80", site) for site in PROVINCES["80"]}
+        assert "UBND phường 1 (Đồng Tháp)" not in str(report)
+        own = province_report(made, "80", province_reports.By.SITE, FIRST.replace(day=1), dt.date(2026, 11, 30))
         assert report["total"] == own.total.as_dict()
-        for asked in ("80", "72,80"):
+        for asked in ("82", "80,82"):
             refused = await client.call("national.report", provinces=asked, date=FIRST.isoformat())
             assert refused["error"]["code"] == "forbidden", refused
         unknown = await client.call("national.report", provinces="01", date=FIRST.isoformat())
         assert unknown["error"]["code"] == "bad_field"
         replication_rows = (await client.ok("national.replication"))["provinces"]
-        assert [(r["province"], r["running"], r["tables_ready"]) for r in replication_rows] == [("72", True, 2)]
+        assert [(r["province"], r["running"], r["tables_ready"]) for r in replication_rows] == [("80", True, 2)]
         await client.close()
 
         director = await Client.open(url)
         assert (await director.ok("hello", token="national-director-token"))["whole_country"] is True
         report = (await director.ok("national.report", by="province", period="week", date=FIRST.isoformat()))["report"]
-        assert [(r["province"], r["name"], r["sites"]) for r in report["rows"]] == [("72", "Tỉnh Tây Ninh", 2), ("80", "Tỉnh Long An", 2)]
+        assert [(r["province"], r["name"], r["sites"]) for r in report["rows"]] == [("80", "Tỉnh Tây Ninh", 2), ("82", "Tỉnh Đồng Tháp", 2)]
         assert report["total"]["issued"] == sum(r["issued"] for r in report["rows"])
         fields = (await director.ok("national.report", by="field", date=FIRST.isoformat()))["report"]
         assert {r["field"] for r in fields["rows"]} <= {"HT", "DD", "KD"} and all(r["name"] for r in fields["rows"])
@@ -189,7 +189,7 @@ def test_a_province_stopped_and_restarted_catches_up(country) -> None:  # type: 
     """A new closed day summed in a province that then crashes (immediate stop): once it is back,
     the nation has the day, without anyone touching the subscription."""
     made, _ = country
-    code, site = "80", "xa-tan-my"
+    code, site = "82", "xa-tan-my"
     day = DAYS[-1] + dt.timedelta(days=1)
     arrival = dt.datetime.combine(day, dt.time(8), TZ)
     extra = dict(made.shipped[code][site][0], id=2000, label="B001", state="done", rating=5, day=day.isoformat())
@@ -219,13 +219,13 @@ def test_what_crosses_to_the_nation_is_day_summaries_only(country) -> None:  # t
     labels = {t["label"] for sites in made.shipped.values() for rows in sites.values() for t in rows}
     text = str(rows_of(made.national, "SELECT * FROM report_days")) + str(rows_of(made.national, "SELECT * FROM site_configs"))
     assert not [label for label in labels if f"'{label}'" in text], "no ticket crosses"
-    published = rows_of(made.provinces["72"], "SELECT tablename FROM pg_publication_tables WHERE pubname = %s ORDER BY 1", [replication.PUBLICATION])
+    published = rows_of(made.provinces["80"], "SELECT tablename FROM pg_publication_tables WHERE pubname = %s ORDER BY 1", [replication.PUBLICATION])
     assert published == [("report_days",), ("site_configs",)]
 
 
 def test_the_replication_role_reads_the_summaries_and_nothing_else(country) -> None:  # type: ignore[no-untyped-def]
     made, _ = country
-    dsn = made.publisher_dsn("72")
+    dsn = made.publisher_dsn("80")
     with psycopg.connect(dsn, autocommit=True) as conn:
         assert conn.execute("SELECT rolsuper, rolreplication, rolbypassrls FROM pg_roles WHERE rolname = current_user").fetchone() == (False, True, True)
         assert conn.execute("SELECT count(*) FROM report_days").fetchone()[0] > 0  # type: ignore[index]
@@ -238,29 +238,29 @@ def test_the_replication_role_reads_the_summaries_and_nothing_else(country) -> N
 
 def test_setting_up_twice_changes_nothing_and_a_wrong_code_is_refused(country, capsys) -> None:  # type: ignore[no-untyped-def]
     made, config = country
-    assert cli.main(["publish", "--dsn", made.provinces["72"], "--province", "72"]) == 0
-    assert cli.main(["subscribe", "--config", config, "--province", "72", "--publisher-dsn", made.publisher_dsn("72")]) == 0
+    assert cli.main(["publish", "--dsn", made.provinces["80"], "--province", "80"]) == 0
+    assert cli.main(["subscribe", "--config", config, "--province", "80", "--publisher-dsn", made.publisher_dsn("80")]) == 0
     assert "already there" in capsys.readouterr().out
-    before = national_rows(made, "72")
-    assert cli.main(["publish", "--dsn", made.provinces["72"], "--province", "80"]) == 1
-    assert "already publishes as province '72'" in capsys.readouterr().err
-    with psycopg.connect(made.provinces["72"], autocommit=True) as conn:
-        assert replication.published_as(conn) == "72"
-    with pytest.raises(replication.ReplicationError, match="publishes as province '80', not '72'"):
-        replication.subscribe(made.national, "72", made.publisher_dsn("80"))
-    assert cli.main(["subscribe", "--config", config, "--province", "01", "--publisher-dsn", made.publisher_dsn("72")]) == 2
+    before = national_rows(made, "80")
+    assert cli.main(["publish", "--dsn", made.provinces["80"], "--province", "82"]) == 1
+    assert "already publishes as province '80'" in capsys.readouterr().err
+    with psycopg.connect(made.provinces["80"], autocommit=True) as conn:
+        assert replication.published_as(conn) == "80"
+    with pytest.raises(replication.ReplicationError, match="publishes as province '82', not '80'"):
+        replication.subscribe(made.national, "80", made.publisher_dsn("82"))
+    assert cli.main(["subscribe", "--config", config, "--province", "01", "--publisher-dsn", made.publisher_dsn("80")]) == 2
     assert "no province '01' in the file" in capsys.readouterr().err
     assert cli.main(["status", "--config", config]) == 0
     out = capsys.readouterr().out
-    assert "72 Tỉnh Tây Ninh: đang chạy / running, 2/2 tables ready" in out and "80 Tỉnh Long An: đang chạy" in out
-    assert national_rows(made, "72") == before
+    assert "80 Tỉnh Tây Ninh: đang chạy / running, 2/2 tables ready" in out and "82 Tỉnh Đồng Tháp: đang chạy" in out
+    assert national_rows(made, "80") == before
 
 
 def test_a_column_a_province_gains_is_added_by_subscribing_again(country, capsys) -> None:  # type: ignore[no-untyped-def]
     """A province's newer central schema sends a column the nation lacks: the subscription stops
     on it; ``subscribe`` again adds the column and the rows flow again."""
     made, config = country
-    code = "80"
+    code = "82"
     with central.connect(made.provinces[code]) as conn:
         conn.execute("ALTER TABLE report_days ADD COLUMN late_minutes int NOT NULL DEFAULT 0")
         conn.execute("UPDATE site_days SET dirty = true WHERE site = 'phuong-1' AND day = %s", [DAYS[1]])
@@ -272,6 +272,6 @@ def test_a_column_a_province_gains_is_added_by_subscribing_again(country, capsys
     assert "report_days: column late_minutes integer added, as the province has it" in capsys.readouterr().out
     summed = "SELECT count(*) FROM report_days WHERE site = 'phuong-1' AND day = %s AND late_minutes = 0"
     want = rows_of(made.provinces[code], summed, [DAYS[1]])[0][0]
-    eventually(lambda: rows_of(made.national, summed + " AND province = '80'", [DAYS[1]])[0][0], lambda n: n == want > 0,
+    eventually(lambda: rows_of(made.national, summed + " AND province = '82'", [DAYS[1]])[0][0], lambda n: n == want > 0,
                what="the day summed again, with its new column")  # fmt: skip
     wait_replicated(made, code)

@@ -47,18 +47,18 @@ def test_a_regions_manager_reads_their_province_in_the_browser(country, tmp_path
     driver = new_browser(tmp_path)
     try:
         driver.get(f"{server.url}/national")
-        wait(driver, "#device-token").send_keys("region-72-manager-token")
+        wait(driver, "#device-token").send_keys("region-80-manager-token")
         driver.find_element(By.ID, "token-save").click()
         wait(driver, "#national-name", "Cục Kiểm soát thủ tục hành chính")
         wait(driver, "#who", "Trần Thị Vùng · 1 tỉnh")
         driver.execute_script("document.querySelector('#date').value = arguments[0]", DAYS[1].isoformat())
         driver.find_element(By.ID, "day-show").click()
-        table = wait(driver, "#sites-72", "UBND xã An Bình")
-        own = province_report(made, "72", province_reports.By.SITE, DAYS[1], DAYS[1])
+        table = wait(driver, "#sites-80", "UBND xã An Bình")
+        own = province_report(made, "80", province_reports.By.SITE, DAYS[1], DAYS[1])
         rows = {r.find_element(By.TAG_NAME, "td").text: [td.text for td in r.find_elements(By.TAG_NAME, "td")] for r in table.find_elements(By.TAG_NAME, "tr")[1:]}
-        assert set(rows) == {*PROVINCES["72"].values(), "Tổng cộng"}
+        assert set(rows) == {*PROVINCES["80"].values(), "Tổng cộng"}
         for row in own.rows:
-            name = PROVINCES["72"][row.site]
+            name = PROVINCES["80"][row.site]
             assert rows[name][1:3] == [str(row.figures.issued), str(row.figures.served)], name
         assert rows["Tổng cộng"][1] == str(own.total.issued)
         assert "Tây Ninh" in driver.find_element(By.ID, "provinces").text
@@ -68,7 +68,7 @@ def test_a_regions_manager_reads_their_province_in_the_browser(country, tmp_path
         driver.find_element(By.ID, "replication-show").click()
         wait(driver, "#replication", "Đang nhận")
         body = driver.find_element(By.TAG_NAME, "body").text
-        assert "Long An" not in body and "sites-80" not in driver.page_source
+        assert "Đồng Tháp" not in body and "sites-82" not in driver.page_source
         screenshot(driver, "national-dashboard")
     finally:
         driver.quit()
