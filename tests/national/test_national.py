@@ -155,6 +155,8 @@ def test_a_national_manager_of_one_province_sees_only_it(country) -> None:  # ty
         for asked in ("82", "80,82"):
             refused = await client.call("national.report", provinces=asked, date=FIRST.isoformat())
             assert refused["error"]["code"] == "forbidden", refused
+        empty = (await client.ok("national.report", date="2026-01-01"))["report"]
+        assert (empty["rows"], empty["total"]["issued"], empty["total"]["average_wait_minutes"]) == ([], 0, None)
         unknown = await client.call("national.report", provinces="01", date=FIRST.isoformat())
         assert unknown["error"]["code"] == "bad_field"
         replication_rows = (await client.ok("national.replication"))["provinces"]
@@ -221,6 +223,8 @@ def test_what_crosses_to_the_nation_is_day_summaries_only(country) -> None:  # t
     assert not [label for label in labels if f"'{label}'" in text], "no ticket crosses"
     published = rows_of(made.provinces["80"], "SELECT tablename FROM pg_publication_tables WHERE pubname = %s ORDER BY 1", [replication.PUBLICATION])
     assert published == [("report_days",), ("site_configs",)]
+    kinds = rows_of(made.provinces["80"], "SELECT pubinsert, pubupdate, pubdelete, pubtruncate FROM pg_publication WHERE pubname = %s", [replication.PUBLICATION])
+    assert kinds == [(True, True, True, False)], "a province's TRUNCATE would empty the country's table"
 
 
 def test_the_replication_role_reads_the_summaries_and_nothing_else(country) -> None:  # type: ignore[no-untyped-def]
