@@ -6,6 +6,7 @@ only the provinces of their scope, over a real connection to the national server
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import urllib.request
 from fractions import Fraction
@@ -16,7 +17,7 @@ import pytest
 
 from central import schema as central
 from central import summaries
-from national import cli, replication
+from national import cli, replication, reports
 from national.config import load_national
 from national.database import Database
 from national.reports import By, build
@@ -282,3 +283,37 @@ def test_a_column_a_province_gains_is_added_by_subscribing_again(country, capsys
     eventually(lambda: rows_of(made.national, summed + " AND province = '82'", [DAYS[1]])[0][0], lambda n: n == want > 0,
                what="the day summed again, with its new column")  # fmt: skip
     wait_replicated(made, code)
+
+
+def test_a_site_role_ships_to_a_published_province_as_before(country) -> None:  # type: ignore[no-untyped-def]
+    """The publish step's column and replica identity leave the sites' own path as it was: a site's
+    role (row-level security, docs/province.md "Deployment") ships a new name and a late ticket;
+    its rows take the province's code by themselves, and the nation has them."""
+    made, _ = country
+    code, site = "82", "phuong-1"
+    with psycopg.connect(made.provinces[code], autocommit=True) as conn:
+        conn.execute(
+            "CREATE ROLE motcua_site NOLOGIN; GRANT USAGE ON SCHEMA public TO motcua_site;"
+            " GRANT SELECT ON schema_version TO motcua_site;"
+            " GRANT SELECT, INSERT, UPDATE ON events, tickets, sites, site_configs, site_dossiers, site_days TO motcua_site;"
+            " GRANT SELECT, DELETE ON report_days TO motcua_site;"
+            " CREATE ROLE site_phuong_1 LOGIN IN ROLE motcua_site;"
+            " INSERT INTO site_roles (role, site) VALUES ('site_phuong_1', 'phuong-1')"
+        )
+    config = site_config(code, site)
+    renamed = dataclasses.replace(config, site=dataclasses.replace(config.site, name="UBND phường Cao Lãnh"))
+    late = dict(made.shipped[code][site][0], id=3000, label="C001", day=DAYS[2].isoformat())
+    with central.connect(made.clusters[code].dsn("central", user="site_phuong_1")) as conn:
+        assert conn.execute("SELECT row_security_active('report_days')").fetchone() == (True,)
+        ship(conn, renamed, [late])
+    made.shipped[code][site].append(late)
+    with central.connect(made.provinces[code]) as conn:
+        assert conn.execute("SELECT count(*) FROM site_configs WHERE province IS DISTINCT FROM %s", [code]).fetchone() == (0,)
+        assert summaries.summarize_all(conn, TZ, TODAY) == 1
+    wait_replicated(made, code)
+    with psycopg.connect(made.national, autocommit=True) as conn:
+        named = {s["site"]: s["name"] for s in reports.sites(conn, [code])}
+    assert named[site] == "UBND phường Cao Lãnh"
+    own = province_report(made, code, province_reports.By.SITE, DAYS[2], DAYS[2])
+    got = {r.key: r.figures for r in national_report(made, By.SITE, (code,), DAYS[2], DAYS[2]).rows}
+    assert got == {(code, r.site): r.figures for r in own.rows}
