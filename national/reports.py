@@ -114,15 +114,18 @@ def _groups(conn: psycopg.Connection[Any], columns: tuple[str, ...], params: dic
         key, (rows, *sums) = tuple(row[:width]), [int(v or 0) for v in row[width:]]
         if rows:
             found[key] = _Found(sums)
-    for row in conn.execute(f"SELECT DISTINCT {keys}, province, site FROM {_ROWS} d", params):
-        found[tuple(row[:width])].sites.add((row[width], row[width + 1]))
+    # each group's sites and their ratings by score, in one reading (a site without ratings: one
+    # row of NULLs)
     for row in conn.execute(
-        f"SELECT {keys}, province, site, s, sum(n) FROM {_ROWS} d,"
-        f" unnest(d.rating_scores, d.rating_counts) AS u(s, n) GROUP BY {keys}, province, site, s",
+        f"SELECT {keys}, province, site, s, sum(n) FROM {_ROWS} d"
+        f" LEFT JOIN LATERAL unnest(d.rating_scores, d.rating_counts) AS u(s, n) ON true GROUP BY {keys}, province, site, s",
         params,
     ):
         province, site, score, count = row[width:]
-        found[tuple(row[:width])].ratings.setdefault((province, site), {})[int(score)] = int(count)
+        group = found[tuple(row[:width])]
+        group.sites.add((province, site))
+        if score is not None:
+            group.ratings.setdefault((province, site), {})[int(score)] = int(count)
     _find_p90(conn, columns, params, found)
     return found
 
