@@ -1,0 +1,2 @@
+"""``motcua-national``: the country's view of every province's day summaries, received through
+PostgreSQL's own logical replication (docs/national.md)."""
