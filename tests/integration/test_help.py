@@ -43,8 +43,18 @@ def test_a_kiosk_asks_a_volunteer_takes_and_closes_it(db_path: Path, clock: Cloc
             assert closed["waited_seconds"] == 75.0
             await volunteer.error("help.take", "help_closed", request=request)
             assert (await kiosk.ok("help.status"))["request"] is None
+            await (await lobby.client("kiosk")).ok("help.ask")  # asked again after the close, never answered
+            manager = await lobby.client("manager")
+            help_figures = (await manager.ok("report.get"))["report"]["help"]
+            assert help_figures == {
+                "requested": 2, "from_kiosks": 2, "from_phones": 0, "answered": 1, "unanswered": 1,
+                "average_answer_seconds": 75.0, "longest_answer_seconds": 75.0, "by_volunteer": {"volunteer": 1},
+            }  # fmt: skip
+            yesterday = (await manager.ok("report.get", date="2026-11-22"))["report"]["help"]
+            assert (yesterday["requested"], yesterday["average_answer_seconds"]) == (0, None)
+            await (await lobby.client("kiosk")).ok("help.status")
             snapshot = (await volunteer.ok("queue.snapshot"))["snapshot"]
-            assert snapshot["help"] == [] and "counters" not in snapshot and "waiting" not in snapshot
+            assert len(snapshot["help"]) == 1 and "counters" not in snapshot and "waiting" not in snapshot
             assert {p["code"] for p in snapshot["priorities"]} >= {"elderly"}
 
     run(scenario())
