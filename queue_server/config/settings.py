@@ -28,6 +28,7 @@ class Role(enum.StrEnum):
     MANAGER = "manager"
     INTEGRATION = "integration"
     PUBLIC = "public"
+    VOLUNTEER = "volunteer"  # a volunteer's or floor staff's phone: help requests, numbers for citizens
 
 
 PAD_TIMEOUT_OPTION = "timeout_seconds"  # a pad's option: seconds it waits for a press
@@ -61,7 +62,7 @@ class DeviceNotFound(LookupError):
     """The configuration has no device of that id, or it is a device of another role."""
 
 
-_ROLE_NAMES = {Role.DISPLAY: "display board", Role.PAD: "rating pad", Role.COUNTER: "counter PC"}
+_ROLE_NAMES = {Role.DISPLAY: "display board", Role.PAD: "rating pad", Role.COUNTER: "counter PC", Role.VOLUNTEER: "volunteer's phone"}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -202,5 +202,44 @@ class ReferenceFee(Command):
 
 
 @dataclasses.dataclass(frozen=True)
+class AskHelp(Command):
+    """A citizen pressed "Cần hỗ trợ" at a kiosk or on a phone: help wanted at ``place``.
+
+    ``place`` names where (a kiosk's device id, or ``phone-…`` for a phone: one open request
+    per place); ``place_name`` is what a volunteer reads; ``note``: what the phone's citizen
+    typed to be found ("áo xanh, ghế hàng 3")."""
+
+    place: str
+    place_name: str
+    kind: str = "kiosk"  # kiosk or phone
+    note: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class TakeHelp(Command):
+    """A volunteer (floor staff) goes to a help request."""
+
+    request: int
+    volunteer: str
+
+
+@dataclasses.dataclass(frozen=True)
+class CloseHelp(Command):
+    """A volunteer is done with a help request (taken by them, or not yet taken by anyone)."""
+
+    request: int
+    volunteer: str
+
+
+@dataclasses.dataclass(frozen=True)
+class LookUpForCitizen(Command):
+    """A volunteer looked a dossier up for the citizen in front of them: the audit says who,
+    and whether it was found (never which dossier)."""
+
+    volunteer: str
+    found: bool
+
+
+@dataclasses.dataclass(frozen=True)
 class Tick(Command):
     """Time passes: open a new day, raise alarms for waits past their limit."""

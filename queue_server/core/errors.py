@@ -56,6 +56,10 @@ class ErrorCode(enum.StrEnum):
     FOLLOW_UP_UNKNOWN = "follow_up_unknown"
     FOLLOW_UP_CLOSED = "follow_up_closed"
     NOTE_REQUIRED = "note_required"
+    # help requests
+    HELP_UNKNOWN = "help_unknown"
+    HELP_TAKEN = "help_taken"
+    HELP_CLOSED = "help_closed"
     # notices
     TEXT_TOO_LONG = "text_too_long"
     COMPONENT_UNKNOWN = "component_unknown"

@@ -39,6 +39,10 @@ class EventType(enum.StrEnum):
     DEVICE_ENROLLED = "device.enrolled"
     DEVICE_REVOKED = "device.revoked"
     DEVICE_ROTATED = "device.rotated"
+    HELP_REQUESTED = "help.requested"
+    HELP_TAKEN = "help.taken"
+    HELP_CLOSED = "help.closed"
+    VOLUNTEER_LOOKED_UP = "volunteer.looked_up"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,6 +16,7 @@ from queue_server.core.model import (
     CounterState,
     DeviceStatus,
     FollowUp,
+    HelpRequest,
     Ticket,
     TicketState,
 )
@@ -45,6 +46,8 @@ def _day_opened(state: LobbyState, event: Event) -> None:
         del state.targeted[counter_day]
     for code in [c for c, a in state.appointments.items() if a.day < day]:
         del state.appointments[code]
+    for request_id in [i for i, r in state.help_requests.items() if r.day < day]:
+        del state.help_requests[request_id]
     for counter in state.counters.values():
         if counter.current in state.tickets:  # busy with a ticket of the new day: leave it be
             continue
@@ -245,6 +248,39 @@ def _fee_referenced(state: LobbyState, event: Event) -> None:
     state.fee_references[event.data["ticket"]] = event.data["reference"]
 
 
+def _help_requested(state: LobbyState, event: Event) -> None:
+    d = event.data
+    state.help_requests[d["request"]] = HelpRequest(
+        id=d["request"],
+        place=d["place"],
+        place_name=d["place_name"],
+        kind=d["kind"],
+        note=d["note"],
+        day=dt.date.fromisoformat(d["day"]),
+        asked_at=event.at,
+    )
+    state.next_help_id = max(state.next_help_id, d["request"] + 1)
+
+
+def _help_taken(state: LobbyState, event: Event) -> None:
+    request = state.help_requests[event.data["request"]]
+    request.taken_by = event.data["volunteer"]
+    request.taken_at = event.at
+
+
+def _help_closed(state: LobbyState, event: Event) -> None:
+    request = state.help_requests[event.data["request"]]
+    if request.taken_by is None:  # helped on the spot: taken as it closed
+        request.taken_by = event.data["volunteer"]
+        request.taken_at = event.at
+    request.closed_by = event.data["volunteer"]
+    request.closed_at = event.at
+
+
+def _audit(state: LobbyState, event: Event) -> None:
+    """A volunteer's look-up: in the log for the audit, nothing in the lobby's state."""
+
+
 _APPLY: dict[EventType, Callable[[LobbyState, Event], None]] = {
     EventType.DAY_OPENED: _day_opened,
     EventType.TICKET_ISSUED: _issued,
@@ -270,4 +306,8 @@ _APPLY: dict[EventType, Callable[[LobbyState, Event], None]] = {
     EventType.DEVICE_ENROLLED: _trust,
     EventType.DEVICE_REVOKED: _trust,
     EventType.DEVICE_ROTATED: _trust,
+    EventType.HELP_REQUESTED: _help_requested,
+    EventType.HELP_TAKEN: _help_taken,
+    EventType.HELP_CLOSED: _help_closed,
+    EventType.VOLUNTEER_LOOKED_UP: _audit,
 }

@@ -22,6 +22,7 @@ import queue_server.core.commands as commands
 import queue_server.core.counters as counters
 import queue_server.core.enrolment as enrolment
 import queue_server.core.followups as followups
+import queue_server.core.help as help_requests
 import queue_server.core.notices as notices
 import queue_server.core.payments.fees as fees
 import queue_server.core.ratings as ratings
@@ -60,6 +61,10 @@ _DECIDE: dict[type[commands.Command], Callable[[LobbyState, Any], list[Event]]] 
     commands.EnrolDevice: enrolment.enrol,
     commands.RevokeDevice: enrolment.revoke,
     commands.RotateDevice: enrolment.rotate,
+    commands.AskHelp: help_requests.ask,
+    commands.TakeHelp: help_requests.take,
+    commands.CloseHelp: help_requests.close,
+    commands.LookUpForCitizen: help_requests.look_up,
 }
 
 
@@ -168,6 +173,17 @@ class Lobby:
                     "service_level_percent": round(within / len(waits) * 100, 1) if waits else None,
                 }
             )
+        return views
+
+    def help_view(self, now: dt.datetime) -> list[dict[str, Any]]:
+        """The open help requests, oldest first, each with how long ago it was asked and how
+        many untaken requests are before it."""
+        views = []
+        for request in self.state.open_help():
+            view = request.as_dict()
+            view["waited_seconds"] = max(0, int((now - request.asked_at).total_seconds()))
+            view["ahead"] = self.state.help_ahead(request)
+            views.append(view)
         return views
 
     def devices_view(self) -> list[dict[str, Any]]:

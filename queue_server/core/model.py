@@ -198,3 +198,38 @@ class FollowUp:
             "closed_by": self.closed_by,
             "note": self.note,
         }
+
+
+@dataclasses.dataclass
+class HelpRequest:
+    """A citizen's "Cần hỗ trợ" at a kiosk or on a phone, until a volunteer closes it."""
+
+    id: int
+    place: str  # a kiosk's device id, or phone-…: one open request per place
+    place_name: str
+    kind: str  # kiosk or phone
+    note: str
+    day: dt.date
+    asked_at: dt.datetime
+    taken_by: str | None = None  # the volunteer's device id
+    taken_at: dt.datetime | None = None
+    closed_by: str | None = None
+    closed_at: dt.datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "place": self.place,
+            "place_name": self.place_name,
+            "kind": self.kind,
+            "note": self.note,
+            "asked_at": self.asked_at.isoformat(),
+            "taken_by": self.taken_by,
+            "taken_at": self.taken_at.isoformat() if self.taken_at else None,
+            "closed_by": self.closed_by,
+            "closed_at": self.closed_at.isoformat() if self.closed_at else None,
+        }

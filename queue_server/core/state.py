@@ -10,7 +10,16 @@ import math
 from collections.abc import Iterator
 
 from queue_server.core.errors import DomainError, ErrorCode
-from queue_server.core.model import Appointment, AppointmentState, Counter, CounterState, DeviceStatus, FollowUp, Ticket
+from queue_server.core.model import (
+    Appointment,
+    AppointmentState,
+    Counter,
+    CounterState,
+    DeviceStatus,
+    FollowUp,
+    HelpRequest,
+    Ticket,
+)
 from queue_server.core.ordering import QUEUE_PARTS, QueueKey, can_call_at, queue_key
 from queue_server.core.site import Service, Site
 
@@ -41,6 +50,9 @@ class LobbyState:
     # the reference a counter gave for a ticket's fee (a dossier code), by ticket id: the
     # counter's receipt and the phone's code carry the same one
     fee_references: dict[int, str] = dataclasses.field(default_factory=dict)
+    # citizens' requests for help (kiosks, phones) of the day, open and closed, by id
+    help_requests: dict[int, HelpRequest] = dataclasses.field(default_factory=dict)
+    next_help_id: int = 1  # ids run on across days, like tickets'
 
     def __post_init__(self) -> None:
         if not self.counters:
@@ -159,6 +171,17 @@ class LobbyState:
             for a in self.appointments.values()
             if a.service == service and a.slot_start == slot_start and a.state is not AppointmentState.CANCELLED
         )
+
+    def open_help_at(self, place: str) -> HelpRequest | None:
+        return next((r for r in self.help_requests.values() if r.place == place and r.is_open), None)
+
+    def open_help(self) -> list[HelpRequest]:
+        """The open help requests, oldest first."""
+        return sorted((r for r in self.help_requests.values() if r.is_open), key=lambda r: r.id)
+
+    def help_ahead(self, request: HelpRequest) -> int:
+        """Open requests nobody has taken yet that were asked before this one."""
+        return sum(1 for r in self.help_requests.values() if r.is_open and r.taken_by is None and r.id < request.id)
 
     def counter_of_officer(self, officer: str) -> Counter | None:
         return next((c for c in self.counters.values() if c.officer == officer), None)

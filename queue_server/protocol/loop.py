@@ -74,6 +74,8 @@ class Limits:
     takes_an_hour: int = 120  # …and all addresses together an hour
     bookings_per_address: int = 4  # bookings from phones, the same
     bookings_an_hour: int = 60
+    helps_per_address: int = 3  # help requests from phones ("Cần hỗ trợ" on /q) at once, and as many more an hour…
+    helps_an_hour: int = 60  # …and all addresses together an hour
     failed_lookup_burst: float = 10.0  # codes not found (bookings, tickets) from one address at once, then…
     failed_lookup_rate: float = 0.2  # …this many a second (one every 5 s)
     connections_per_address: int = 256  # open at once; one more is answered 503 at its handshake

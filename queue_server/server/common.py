@@ -57,6 +57,18 @@ def ticket_for_issuer(hub: Hub, ticket: Ticket) -> dict[str, Any]:
     return view
 
 
+def ticket_for_helper(hub: Hub, session: Session, ticket: Ticket) -> dict[str, Any]:
+    """A ticket issued or checked in through ``session``: a kiosk's reply has it all
+    (:func:`ticket_for_issuer`); a volunteer's, what the citizen in front of them needs (its
+    role's view) and the code and URL the citizen's phone follows it by."""
+    if session.role is not Role.VOLUNTEER:
+        return ticket_for_issuer(hub, ticket)
+    view = ticket_seen_by(hub.lobby, ticket, Role.VOLUNTEER)
+    view["code"] = ticket.code
+    view["url"] = follow_url(hub, ticket.code)
+    return view
+
+
 def follow_url(hub: Hub, code: str) -> str:
     return hub.config.settings.public_url.rstrip("/") + codes.TICKET_PATH + code
 

@@ -39,6 +39,8 @@ REFUSED = {
     "Too many bookings from this address.",
     Door.LOOKUP: "Địa chỉ mạng này đã tra nhiều mã không đúng; vui lòng thử lại sau {wait}. "
     "Too many unknown codes from this address.",
+    Door.HELP: "Địa chỉ mạng này đã gọi hỗ trợ nhiều lần; vui lòng thử lại sau {wait}, hoặc bấm \"Cần hỗ trợ\" tại ki-ốt. "
+    "Too many help requests from this address.",
 }
 
 
@@ -58,6 +60,7 @@ class PublicDoors:
         self.budgets = {
             Door.TAKE: DoorBudget(Allowance(limits.takes_per_address, DAY), Allowance(limits.takes_an_hour, HOUR)),
             Door.BOOKING: DoorBudget(Allowance(limits.bookings_per_address, DAY), Allowance(limits.bookings_an_hour, HOUR)),
+            Door.HELP: DoorBudget(Allowance(limits.helps_per_address, HOUR), Allowance(limits.helps_an_hour, HOUR)),
         }
         per = limits.failed_lookup_burst / limits.failed_lookup_rate
         self.lookups = AddressBudgets(Allowance(limits.failed_lookup_burst, per))

@@ -9,7 +9,7 @@ from queue_server.core import codes, commands
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
 from queue_server.protocol.periods import parse_day, parse_moment
-from queue_server.server.common import booking_url, ticket_for_issuer, with_new_code
+from queue_server.server.common import booking_url, ticket_for_helper, with_new_code
 from queue_server.server.ops import Door, operation
 from queue_server.server.session import Session
 from queue_server.server.slot_loads import slot_loads
@@ -74,7 +74,7 @@ async def cancel(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, 
     return {"appointment": hub.lobby.state.appointments[code].as_dict()}
 
 
-@operation("appointment.check_in", (Role.KIOSK,), {"booking": BOOKING})
+@operation("appointment.check_in", (Role.KIOSK, Role.VOLUNTEER), {"booking": BOOKING})
 async def check_in(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     booking = codes.normalize_code(args["booking"])
     source = session.device.id if session.device else None
@@ -85,4 +85,4 @@ async def check_in(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str
 
     events = await with_new_code(run, codes.TICKET_CODE_LENGTH)
     ticket = hub.lobby.state.tickets[events[-1].data["ticket"]]
-    return {"ticket": ticket_for_issuer(hub, ticket), "late": events[0].data["late"]}
+    return {"ticket": ticket_for_helper(hub, session, ticket), "late": events[0].data["late"]}

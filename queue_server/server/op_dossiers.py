@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from queue_server.config.settings import Role
 from queue_server.core import codes, commands
 from queue_server.core.dossiers.model import MAX_STEPS, MAX_VERSION, DossierStatus
+from queue_server.core.errors import DomainError
 from queue_server.core.model import TicketState
 from queue_server.dossiers import Dossier, InvalidDossier
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
@@ -36,9 +37,18 @@ TEXT = Field(str, required=False, max_length=200)
 DATE = Field(str, required=False, max_length=25)
 
 
-@operation("dossier.get", (Role.KIOSK, Role.MANAGER, Role.INTEGRATION), {"code": CODE})
+@operation("dossier.get", (Role.KIOSK, Role.MANAGER, Role.INTEGRATION, Role.VOLUNTEER), {"code": CODE})
 async def dossier_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
-    dossier = await find_dossier(hub, args["code"])
+    if session.role is Role.VOLUNTEER:  # a volunteer's look-up is in the log: who, and found or not
+        assert session.device is not None
+        try:
+            dossier = await find_dossier(hub, args["code"])
+        except (ProtocolError, DomainError):
+            await hub.execute(commands.LookUpForCitizen(now=hub.now(), volunteer=session.device.id, found=False))
+            raise
+        await hub.execute(commands.LookUpForCitizen(now=hub.now(), volunteer=session.device.id, found=True))
+    else:
+        dossier = await find_dossier(hub, args["code"])
     return {
         "dossier": dossier_view(hub, dossier),
         "pickup": pickup_possible(hub, dossier),

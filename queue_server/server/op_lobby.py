@@ -34,7 +34,7 @@ async def queue_snapshot(hub: Hub, session: Session, args: dict[str, Any]) -> di
 
 @operation(
     "ticket.get",
-    ALL_ROLES - {Role.DISPLAY, Role.PAD},
+    ALL_ROLES - {Role.DISPLAY, Role.PAD, Role.VOLUNTEER},
     {"ticket": Field(int, required=False, minimum=1), "code": Field(str, required=False, max_length=40)},
 )
 async def ticket_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:

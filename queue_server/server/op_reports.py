@@ -13,6 +13,7 @@ from queue_server.protocol.periods import PERIOD_FIELDS, asked_days
 from queue_server.server.ops import operation
 from queue_server.server.report_names import FORMATS, group_name
 from queue_server.server.session import Session
+from queue_server.store.help_report import help_figures
 from queue_server.store.reports import Grouping, Report, build_report
 from queue_server.web.exports import report_table, to_csv, to_xlsx
 
@@ -38,6 +39,7 @@ async def report_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[s
             "total": report.total.as_dict(),
             "rows": [{"key": row.key, "name": name_of(row.key), **row.figures.as_dict()} for row in report.rows],
             "arrivals_by_hour": list(report.arrivals_by_hour),
+            "help": help_figures(hub.reader, report.first, report.last).as_dict(),
             "scale": [
                 {"score": level.score, "name_vi": level.name_vi, "name_en": level.name_en}
                 for level in sorted(hub.config.site.policy.rating_scale, key=lambda level: -level.score)

@@ -9,7 +9,7 @@ from queue_server.core import codes, commands
 from queue_server.core.events import EventType
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
-from queue_server.server.common import counter_of, own_or_given, ticket_for, ticket_for_issuer, with_new_code
+from queue_server.server.common import counter_of, own_or_given, ticket_for, ticket_for_helper, with_new_code
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
 
@@ -21,7 +21,7 @@ TICKET = Field(int, required=False, minimum=1)
 
 @operation(
     "ticket.issue",
-    (Role.KIOSK, Role.MANAGER),
+    (Role.KIOSK, Role.MANAGER, Role.VOLUNTEER),
     {"service": Field(str, max_length=20), "priority": Field(str, required=False, max_length=40)},
 )
 async def ticket_issue(hub: Hub, session: Session, args: dict[str, Any]) -> dict[str, Any]:
@@ -35,7 +35,7 @@ async def ticket_issue(hub: Hub, session: Session, args: dict[str, Any]) -> dict
 
     events = await with_new_code(issue, codes.TICKET_CODE_LENGTH)
     ticket = hub.lobby.state.tickets[events[-1].data["ticket"]]
-    return {"ticket": ticket_for_issuer(hub, ticket)}
+    return {"ticket": ticket_for_helper(hub, session, ticket)}
 
 
 async def _at_counter(hub: Hub, session: Session, command: commands.Command) -> dict[str, Any]:

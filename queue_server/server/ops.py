@@ -32,6 +32,7 @@ class Door(enum.Enum):
     TAKE = "take"  # a number from a phone: counted when taken
     BOOKING = "booking"  # a booking: counted when made
     LOOKUP = "lookup"  # a code looked up: counted when not found
+    HELP = "help"  # a request for help from a phone: counted when asked
 
 
 @dataclasses.dataclass(frozen=True)

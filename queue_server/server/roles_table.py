@@ -31,6 +31,10 @@ WHO: dict[Role, tuple[str, str]] = {
     Role.MANAGER: ("the manager's screen", "everything"),
     Role.INTEGRATION: ("another system (the one-stop portal)", "everything"),
     Role.PUBLIC: ("a citizen's phone", "its own ticket's events, and `ticket.position`"),
+    Role.VOLUNTEER: (
+        "a volunteer's or floor staff's phone (`/volunteer`)",
+        "help requests (asked, taken, closed) and new days; no ticket, counter or person",
+    ),
 }
 
 # grants that hold only for the connection's own ticket or booking (the operation checks it)
@@ -46,7 +50,10 @@ OWN: dict[Role, dict[str, str]] = {
         "remote.status": "own",
         "appointment.get": "by its code",
         "appointment.cancel": "by its code",
+        "help.ask": "its phone's",
+        "help.status": "its phone's",
     },
+    Role.KIOSK: {"help.ask": "its own", "help.status": "its own"},
 }
 
 HEADER = "| role | who | may use | sees events |\n|---|---|---|---|\n"

@@ -37,6 +37,8 @@ _LOBBY_EVENTS = frozenset(
 )
 _BOARD_EVENTS = _LOBBY_EVENTS | {EventType.ANNOUNCEMENT_CHANGED}
 _COUNTER_EVENTS = _BOARD_EVENTS | {EventType.RATING_RECORDED, EventType.ALARM_WAIT_EXCEEDED}
+# a volunteer's phone: the help requests (where, how long ago), nothing of the queue's people
+_HELP_EVENTS = frozenset({EventType.DAY_OPENED, EventType.HELP_REQUESTED, EventType.HELP_TAKEN, EventType.HELP_CLOSED})
 _PAD_EVENTS = frozenset(
     {EventType.TICKET_CALLED, EventType.TICKET_COMPLETED, EventType.RATING_RECORDED, EventType.COUNTER_CHANGED}
 )
@@ -53,6 +55,7 @@ VISIBLE: dict[Role, frozenset[EventType]] = {
     Role.DISPLAY: _BOARD_EVENTS,
     Role.PAD: _PAD_EVENTS,
     Role.PUBLIC: _LOBBY_EVENTS | {EventType.RATING_RECORDED},
+    Role.VOLUNTEER: _HELP_EVENTS,
 }
 _STRIPPED: dict[Role, tuple[str, ...]] = {
     Role.MANAGER: _SECRET,
@@ -62,6 +65,7 @@ _STRIPPED: dict[Role, tuple[str, ...]] = {
     Role.KIOSK: _PERSONAL,
     Role.DISPLAY: _PERSONAL,
     Role.PUBLIC: _PERSONAL,
+    Role.VOLUNTEER: ("place",),  # a phone's place is its browser's id, hashed: the volunteer reads place_name
 }
 
 
@@ -198,6 +202,9 @@ _TICKET_HIDDEN: dict[Role, tuple[str, ...]] = {
     Role.KIOSK: _PERSONAL,
     Role.DISPLAY: _PERSONAL,
     Role.PUBLIC: ("code", "appointment", "officer", "source", "dossier"),  # its own ticket: its priority too
+    # a volunteer's phone: what the citizen in front of it needs (number, field, counters, wait,
+    # priority); the issuer's reply adds the code for the citizen's phone (common.ticket_for_volunteer)
+    Role.VOLUNTEER: ("code", "appointment", "officer", "source", "dossier"),
 }
 # What a counter in a snapshot leaves out, per role: who works there and why it paused
 _COUNTER_HIDDEN: dict[Role, tuple[str, ...]] = {
@@ -233,6 +240,10 @@ def snapshot(session: Session, lobby: Lobby, now: dt.datetime) -> dict[str, Any]
         ticket = _public_ticket_of(session, lobby)
         result["ticket"] = public_ticket(lobby, ticket) if ticket else None
         return result
+    if role is Role.VOLUNTEER:  # the help requests and the fields to issue in; no counters, no people
+        result["help"] = [_help_seen(r) for r in lobby.help_view(now)]
+        result["priorities"] = [{"code": p.code, "name_vi": p.name_vi, "name_en": p.name_en} for p in lobby.site.priorities]
+        return result
     for counter in counters:
         for key in _COUNTER_HIDDEN.get(role, ()):  # type: ignore[arg-type]  # a session in a snapshot said hello (role set)
             counter.pop(key)
@@ -258,7 +269,13 @@ def snapshot(session: Session, lobby: Lobby, now: dt.datetime) -> dict[str, Any]
         result["device_status"] = lobby.devices_view()
         result["service_levels"] = lobby.service_levels_view(now)
         result["follow_ups"] = lobby.follow_ups_view()
+        result["help"] = lobby.help_view(now)
     return result
+
+
+def _help_seen(request: dict[str, Any]) -> dict[str, Any]:
+    """A help request as the volunteers' page shows it (not the phone's hashed place)."""
+    return {key: value for key, value in request.items() if key != "place"}
 
 
 def _public_ticket_of(session: Session, lobby: Lobby) -> Ticket | None:

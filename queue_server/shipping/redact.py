@@ -6,10 +6,12 @@ The central copy carries what reports need. By default it drops:
   citizen's ticket on a phone; and a pick-up ticket's ``dossier``: the receipt's code opens
   the dossier's page (``/d/CODE``);
 - a fee's reference (``fee.referenced``'s ``reference``): a dossier code, as above;
+- the place of a help request (``help.requested``'s ``place``): a phone's is its browser's id
+  (hashed); its ``place_name`` and ``kind`` leave;
 - the booking code of an appointment (``appointment.*``'s ``code``, and ``ticket.issued``'s
   ``appointment`` when a booking is checked in): it checks that citizen in;
 - officers' free text — a transfer's ``note``, a cancellation's ``reason``, a follow-up's
-  ``note``, a device's ``detail`` — in which anything may be typed (a phone number, an ID
+  ``note``, a device's ``detail``, a help request's ``note`` — in which anything may be typed (a phone number, an ID
   number). ``free_text = "scrubbed"`` in ``[central]`` ships it with every run of digits that
   may be a phone or ID number (7 digits or more, spaces, dots, dashes between them) replaced by
   :data:`SCRUBBED`;
@@ -46,6 +48,7 @@ SECRET_KEYS: Mapping[str, frozenset[str]] = {
     EventType.APPOINTMENT_CHECKED_IN.value: frozenset({"code"}),
     EventType.APPOINTMENT_CANCELLED.value: frozenset({"code"}),
     EventType.FEE_REFERENCED.value: frozenset({"reference"}),  # a dossier code: it opens /d/CODE
+    EventType.HELP_REQUESTED.value: frozenset({"place"}),  # a phone's place is its browser's id (hashed)
 }
 
 # Officers' free text in events of these types: dropped, or scrubbed (``free_text = "scrubbed"``).
@@ -54,6 +57,7 @@ FREE_TEXT_KEYS: Mapping[str, frozenset[str]] = {
     EventType.TICKET_CANCELLED.value: frozenset({"reason"}),
     EventType.FOLLOW_UP_CLOSED.value: frozenset({"note"}),
     EventType.DEVICE_STATUS.value: frozenset({"detail"}),
+    EventType.HELP_REQUESTED.value: frozenset({"note"}),  # what a phone's citizen typed to be found
 }
 SCRUBBED = "[…]"
 # 7 digits or more, maybe after a "+", with single spaces, dots or dashes between them: a phone

@@ -15,6 +15,7 @@ ticket page's address holds its secret code) and no framing.
 | ``/t/CODE`` | a citizen's phone following a ticket (the ticket's QR code) |
 | ``/book`` | booking an appointment |
 | ``/q`` | taking a number from a phone (the same queue as the kiosk's) |
+| ``/volunteer?device=ID`` | a volunteer's phone: help requests, numbers and check-ins for citizens |
 | ``/b/CODE`` | one booking (its QR code); ``/b/CODE/qr.svg`` the QR code itself |
 | ``/d/CODE`` | a citizen's phone following a dossier (the receipt's QR code) |
 | ``/static/NAME`` | scripts, styles |
@@ -62,6 +63,7 @@ PAGES = {
     "/rate": "rate.html",
     "/book": "book.html",
     "/q": "q.html",
+    "/volunteer": "volunteer.html",
 }
 
 

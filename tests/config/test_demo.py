@@ -81,6 +81,7 @@ def test_its_devices(demo: SiteConfig) -> None:
     assert 2 <= roles[Role.PAD] <= 3
     assert roles[Role.MANAGER] == 1
     assert roles[Role.INTEGRATION] == 1
+    assert roles[Role.VOLUNTEER] == 1
     counter_pcs = {d.counter for d in demo.devices if d.role is Role.COUNTER}
     assert counter_pcs == {c.number for c in demo.site.counters}
     assert any(d.role is Role.DISPLAY and d.counters for d in demo.devices)

@@ -36,6 +36,8 @@ TOKENS = {
     "pad-1": "test-pad-token-000001",
     "manager": "test-manager-token-01",
     "integration": "test-integration-tok1",
+    "volunteer": "test-volunteer-token-1",
+    "volunteer-2": "test-volunteer-token-2",
 }
 
 
@@ -66,6 +68,8 @@ def site_config(**settings: object) -> SiteConfig:
         Device("pad-1", Role.PAD, TOKENS["pad-1"], counter=1),
         Device("manager", Role.MANAGER, TOKENS["manager"]),
         Device("integration", Role.INTEGRATION, TOKENS["integration"]),
+        Device("volunteer", Role.VOLUNTEER, TOKENS["volunteer"], name="Tình nguyện viên Hoa"),
+        Device("volunteer-2", Role.VOLUNTEER, TOKENS["volunteer-2"], name="Nhân viên sảnh Nam"),
     )
     officers = (
         Officer("lan", "Nguyễn Thị Lan", _PIN_HASH),

@@ -16,6 +16,7 @@ DEMO_TOKENS = {
     "counter-10": "demo-counter-10-token",
     "board-hall": "demo-board-hall-token",
     "kiosk-1": "demo-kiosk-1-token",
+    "volunteer-1": "demo-volunteer-1-token",
     "pad-1": "demo-pad-1-token",
     "pad-3": "demo-pad-3-token",
 }

@@ -27,8 +27,55 @@ function start() {
       showStatus(node, s);
       node.hidden = s === "connected";
     },
-    onHello: (hello) => render(hello.snapshot.services),
+    onHello: (hello) => {
+      render(hello.snapshot.services);
+      helpStatus();
+    },
   }).start();
+}
+
+// "Cần hỗ trợ": a volunteer of the centre comes to this phone's citizen (docs/web.md). One open
+// request per phone (the server's rule: asking again answers with the open one).
+function helpBox() {
+  const note = el("input", { id: "help-note", maxlength: "120", autocomplete: "off", placeholder: "Ví dụ: áo xanh, ghế hàng 3" });
+  const said = el("p", { id: "help-said", class: "notice", role: "status", "aria-live": "polite" });
+  const button = el("button", { class: "big", id: "help", onclick: async () => {
+    said.textContent = "";
+    button.disabled = true;
+    try {
+      const args = { device: deviceId() };
+      if (note.value.trim()) args.note = note.value.trim();
+      showHelp(await conn.request("help.ask", args));
+    } catch (e) {
+      said.className = "error";
+      said.textContent = errorText(e);
+    } finally {
+      button.disabled = false;
+    }
+  } }, "Cần hỗ trợ ", el("span", { class: "en" }, "I need help"));
+  return el("div", { class: "card", id: "help-box" },
+    el("p", {}, "Đang ở trung tâm và cần người hướng dẫn? Bấm nút, tình nguyện viên sẽ đến. ",
+      el("span", { class: "en" }, "At the centre and need someone? A volunteer will come.")),
+    el("label", { for: "help-note" }, "Bạn đang ở đâu, mặc áo gì? (không bắt buộc) ", el("span", { class: "en" }, "Where are you? (optional)")),
+    note, button, said);
+}
+
+function showHelp(reply) {
+  const said = $("#help-said");
+  if (!said || !reply.request) return;
+  const r = reply.request;
+  said.className = "notice";
+  said.textContent = r.taken
+    ? "Tình nguyện viên đang đến chỗ bạn. A volunteer is on the way."
+    : `${reply.words_vi}. ${r.ahead ? `Có ${r.ahead} người được hỗ trợ trước bạn.` : "Bạn là người tiếp theo."} ${reply.words_en}.`;
+}
+
+async function helpStatus() {
+  try {
+    showHelp(await conn.request("help.status", { device: deviceId() }));
+  } catch {
+    // not connected: the button still asks
+  }
 }
 
 function render(services) {
@@ -67,6 +114,7 @@ function render(services) {
       }, s.name_vi, el("br"), el("small", { class: "en" }, s.name_en), el("br"),
       el("small", { class: "waiting" }, `${s.waiting} người đang chờ`))))
       : el("p", { id: "none-open" }, "Hiện không có lĩnh vực nào đang nhận số. ", el("span", { class: "en" }, "No field is open now.")),
+    helpBox(),
   );
 }
 

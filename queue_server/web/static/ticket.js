@@ -249,8 +249,21 @@ function alertCalled(event) {
   if (lastAlert === key) return;
   lastAlert = key;
   chime(3);
-  if (navigator.vibrate) navigator.vibrate([400, 200, 400, 200, 800]);
+  if (navigator.vibrate) navigator.vibrate(VIBRATION);
+  flashPage();
   document.title = `ĐẾN LƯỢT ${ticket.label} → ${counterText()}`;
+}
+
+// For a citizen who cannot hear the chime: the whole page flashes for FLASH_MS (body.call-flash),
+// wherever the page is scrolled to, as well as the red "Mời bạn đến" block.
+const VIBRATION = [400, 200, 400, 200, 800];
+const FLASH_MS = 10000;
+let flashTimer = null;
+
+function flashPage() {
+  document.body.classList.add("call-flash");
+  clearTimeout(flashTimer);
+  flashTimer = setTimeout(() => document.body.classList.remove("call-flash"), FLASH_MS);
 }
 
 if (!/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10}$/.test(code)) {
