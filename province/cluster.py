@@ -221,7 +221,10 @@ class Pooler:
         """Start it in the background (``-d``); returns once it takes connections. One left
         running from this folder (a demo killed before it could stop it) is stopped first."""
         self.stop()
-        command = [str(PGBOUNCER), "-d", "-q", str(self.root / "pgbouncer.ini")]
+        # a file descriptor a client: the soft limit raised to the hard one (runuser's PAM
+        # session sets 1024, which thousands of sites' connections exceed)
+        command = ["sh", "-c", 'ulimit -n "$(ulimit -Hn)"; exec "$@"', "pgbouncer",
+                   str(PGBOUNCER), "-d", "-q", str(self.root / "pgbouncer.ini")]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
         done = subprocess.run(command, capture_output=True, text=True, timeout=60)
