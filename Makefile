@@ -20,7 +20,7 @@ PORT   ?= 8765
 # cage, the kiosk compositor the units of motcua-install run, and systemd's tools they are checked with
 # (tests/deploy: systemd-analyze verify, systemd-sysusers, systemd-tmpfiles).
 DEB_PACKAGES := python3-venv xvfb xauth libgl1-mesa-dri libmtdev1 libzbar0 zbar-tools espeak-ng sox fonts-noto-core \
-                chromium chromium-driver fuse3 postgresql x11-utils cage systemd
+                chromium chromium-driver fuse3 postgresql pgbouncer x11-utils cage systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup run province test lint test-lowest bench bench-faults voice clean

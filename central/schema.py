@@ -18,10 +18,11 @@ a batch is applied once whatever is replayed:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import operator
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -145,6 +146,8 @@ MIGRATIONS: tuple[str, ...] = (
     " CREATE INDEX events_wait_alarm ON events (site, at) WHERE type = 'alarm.wait_exceeded'",
 )
 
+COPY_ROWS = 500  # a batch's rows from this many on: COPY (faster a row), below: one JSON parameter
+
 TICKET_COLUMNS = (
     "id day label code service number state priority appointment slot_start target_counter source counter "
     "officer issued_at arrival_at called_at served_at done_at recalls returns transferred_from transferred_to rating"
@@ -182,8 +185,24 @@ class SiteStatus:
 
 
 def connect(dsn: str, timeout: float = 10.0) -> psycopg.Connection[Any]:
-    """A connection in autocommit mode: each ``transaction()`` block is one transaction."""
-    return psycopg.connect(dsn, autocommit=True, connect_timeout=max(1, round(timeout)))
+    """A connection in autocommit mode: each ``transaction()`` block is one transaction.
+
+    Fit for PgBouncer's transaction pooling (docs/province.md, "Connections"): nothing of a
+    session outlives its transaction — no prepared statements (``prepare_threshold=None``:
+    psycopg would otherwise prepare a query run 5 times, which PgBouncer 1.18 cannot carry),
+    no session ``SET`` (a statement timeout is set in each transaction: :func:`transaction`),
+    no session temporary tables (:func:`append` passes its rows as one JSON parameter)."""
+    return psycopg.connect(dsn, autocommit=True, connect_timeout=max(1, round(timeout)), prepare_threshold=None)
+
+
+@contextlib.contextmanager
+def transaction(conn: psycopg.Connection[Any], timeout: float | None = None) -> Iterator[None]:
+    """One transaction whose statements each stop after ``timeout`` seconds (``SET LOCAL``:
+    it ends with the transaction, as it must through a transaction pooler)."""
+    with conn.transaction():
+        if timeout:
+            conn.execute(f"SET LOCAL statement_timeout = {max(1, int(timeout * 1000))}")
+        yield
 
 
 def migrate(conn: psycopg.Connection[Any]) -> int:
@@ -240,11 +259,13 @@ def append(
     known_months: set[dt.date],
     tickets: Sequence[Mapping[str, Any]] = (),
     site_seq: int = 0,
+    timeout: float | None = None,
 ) -> int:
     """Append a batch of the site's log that follows seq ``after``, with the current rows of
-    the tickets its events touch and how far the site's log goes; returns the central last seq."""
+    the tickets its events touch and how far the site's log goes; returns the central last seq.
+    A batch with nothing new only says the site is there (``last_contact``, as :func:`heartbeat`)."""
     ensure_partitions(conn, months_of([r.at for r in rows]), known_months)
-    with conn.transaction():
+    with transaction(conn, timeout):
         conn.execute("INSERT INTO sites (site) VALUES (%s) ON CONFLICT (site) DO NOTHING", [site])
         (last, guarded) = conn.execute(  # type: ignore[misc]  # the row exists: inserted just above
             "SELECT last_seq, row_security_active('events') FROM sites WHERE site = %s FOR UPDATE", [site]
@@ -258,17 +279,15 @@ def append(
                 [site_seq, site],
             )
             return int(last)
-        # COPY cannot write through row-level security: a site's role copies into a table of
-        # its session and inserts from there (the policy checks every row)
-        target = "incoming_events" if guarded else "events"
-        if guarded:
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS incoming_events (LIKE events) ON COMMIT DELETE ROWS")
-        with conn.cursor().copy(f"COPY {target} (site, seq, type, at, data) FROM STDIN") as copy:
-            for r in fresh:
-                text = r.data if isinstance(r.data, str) else orjson.dumps(r.data).decode()
-                copy.write_row((site, r.seq, r.type, r.at, text))
-        if guarded:
-            conn.execute("INSERT INTO events SELECT * FROM incoming_events")
+        if guarded or len(fresh) < COPY_ROWS:
+            # COPY cannot write through row-level security: a site's role (and a small batch)
+            # inserts from one JSON parameter or a table of this transaction (the policy checks
+            # every row; nothing is left in the session)
+            _insert_events(conn, site, fresh)
+        else:
+            with conn.cursor().copy("COPY events (site, seq, type, at, data) FROM STDIN") as copy:
+                for r in fresh:
+                    copy.write_row((site, r.seq, r.type, r.at, _data_text(r)))
         _upsert_tickets(conn, site, tickets)
         touch_days(conn, site, {ticket["day"] for ticket in tickets})
         conn.execute(
@@ -279,25 +298,71 @@ def append(
         return fresh[-1].seq
 
 
+def _data_text(row: Row) -> str:
+    return row.data if isinstance(row.data, str) else orjson.dumps(row.data).decode()
+
+
+def _insert_events(conn: psycopg.Connection[Any], site: str, rows: Sequence[Row]) -> None:
+    """Through the policy of row-level security: a small batch from one JSON parameter; a
+    large one copied into a table dropped at commit, then inserted (JSON costs more a row than
+    COPY; a table costs its creation in the catalogue)."""
+    if len(rows) < COPY_ROWS:
+        parts = []
+        for r in rows:
+            head = orjson.dumps({"seq": r.seq, "type": r.type, "at": r.at}).decode()
+            parts.append(f'{head[:-1]},"data":{_data_text(r)}}}')
+        conn.execute(
+            "INSERT INTO events (site, seq, type, at, data) SELECT %s, seq, type, at, data"
+            " FROM json_to_recordset(%s::json) AS r(seq bigint, type text, at timestamptz, data jsonb)",
+            [site, "[" + ",".join(parts) + "]"],
+        )
+        return
+    conn.execute("CREATE TEMP TABLE incoming_events (LIKE events) ON COMMIT DROP")
+    with conn.cursor().copy("COPY incoming_events (site, seq, type, at, data) FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row((site, r.seq, r.type, r.at, _data_text(r)))
+    conn.execute("INSERT INTO events SELECT * FROM incoming_events")
+
+
+def heartbeat(conn: psycopg.Connection[Any], site: str, site_seq: int = 0, timeout: float | None = None) -> None:
+    """The site is there (``sites.last_contact``), with nothing to ship; how far its log goes."""
+    with transaction(conn, timeout):
+        conn.execute(
+            "INSERT INTO sites AS s (site, last_contact, site_seq) VALUES (%s, now(), %s) ON CONFLICT (site)"
+            " DO UPDATE SET last_contact = now(), site_seq = greatest(s.site_seq, excluded.site_seq)",
+            [site, site_seq],
+        )
+
+
+_TICKETS_RECORD = ", ".join(
+    f"{c} {'bigint' if c in ('id', 'transferred_from', 'transferred_to') else 'int' if c in ('number', 'target_counter', 'counter', 'recalls', 'returns', 'rating') else 'date' if c == 'day' else 'text'}"
+    for c in TICKET_COLUMNS
+)
+
+
 def _upsert_tickets(conn: psycopg.Connection[Any], site: str, tickets: Sequence[Mapping[str, Any]]) -> None:
+    """The tickets' current rows: a few from one JSON parameter, many copied into a table
+    dropped at commit (nothing of the session: a transaction pooler may give the next
+    transaction another server connection)."""
     if not tickets:
         return
     columns = ", ".join(TICKET_COLUMNS)
-    # emptied by each commit (or rollback): no TRUNCATE, which would give it a new file (and
-    # every other connection a catalog message to read) each batch
-    conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS incoming_tickets ON COMMIT DELETE ROWS"
-        f" AS SELECT site, {columns} FROM tickets WITH NO DATA"
-    )
-    values = operator.itemgetter(*TICKET_COLUMNS)
-    with conn.cursor().copy(f"COPY incoming_tickets (site, {columns}) FROM STDIN") as copy:
-        for ticket in tickets:
-            copy.write_row((site, *values(ticket)))
+    if len(tickets) < COPY_ROWS:
+        source = f"json_to_recordset(%s::json) AS r({_TICKETS_RECORD})"
+        parameters = [site, orjson.dumps([{c: ticket[c] for c in TICKET_COLUMNS} for ticket in tickets]).decode()]
+    else:
+        conn.execute(f"CREATE TEMP TABLE incoming_tickets ON COMMIT DROP AS SELECT {columns} FROM tickets WITH NO DATA")
+        values = operator.itemgetter(*TICKET_COLUMNS)
+        with conn.cursor().copy(f"COPY incoming_tickets ({columns}) FROM STDIN") as copy:
+            for ticket in tickets:
+                copy.write_row(values(ticket))
+        source, parameters = "incoming_tickets", [site]
     updates = ", ".join(f"{c} = excluded.{c}" for c in (*TICKET_COLUMNS, "wait_us", "service_us") if c != "id")
     conn.execute(
         f"INSERT INTO tickets (site, {columns}, wait_us, service_us)"
-        f" SELECT site, {columns}, {WAIT_US}, {SERVICE_US} FROM incoming_tickets"
-        f" ON CONFLICT (site, id) DO UPDATE SET {updates}"
+        f" SELECT %s, {columns}, {WAIT_US}, {SERVICE_US} FROM {source}"
+        f" ON CONFLICT (site, id) DO UPDATE SET {updates}",
+        parameters,
     )
 
 
@@ -314,14 +379,15 @@ def touch_days(conn: psycopg.Connection[Any], site: str, days: Iterable[str | dt
     )
 
 
-def last_seq(conn: psycopg.Connection[Any], site: str) -> int:
-    row = conn.execute("SELECT last_seq FROM sites WHERE site = %s", [site]).fetchone()
+def last_seq(conn: psycopg.Connection[Any], site: str, timeout: float | None = None) -> int:
+    with transaction(conn, timeout):
+        row = conn.execute("SELECT last_seq FROM sites WHERE site = %s", [site]).fetchone()
     return int(row[0]) if row else 0
 
 
-def record_config(conn: psycopg.Connection[Any], site: str, config: dict[str, Any]) -> bool:
+def record_config(conn: psycopg.Connection[Any], site: str, config: dict[str, Any], timeout: float | None = None) -> bool:
     """Keep the site's configuration snapshot if it differs from the last one; True if kept."""
-    with conn.transaction():
+    with transaction(conn, timeout):
         row = conn.execute(
             "SELECT config FROM site_configs WHERE site = %s ORDER BY taken_at DESC LIMIT 1", [site]
         ).fetchone()
@@ -333,14 +399,15 @@ def record_config(conn: psycopg.Connection[Any], site: str, config: dict[str, An
         return True
 
 
-def record_dossiers(conn: psycopg.Connection[Any], site: str, summary: dict[str, Any]) -> None:
+def record_dossiers(conn: psycopg.Connection[Any], site: str, summary: dict[str, Any], timeout: float | None = None) -> None:
     """Keep the site's late-dossier alarms as it counts them now (one row a site)."""
-    conn.execute(
-        "INSERT INTO site_dossiers (site, summary) VALUES (%s, %s)"
-        " ON CONFLICT (site) DO UPDATE SET summary = excluded.summary, taken_at = now()"
-        " WHERE site_dossiers.summary IS DISTINCT FROM excluded.summary",
-        [site, orjson.dumps(summary).decode()],
-    )
+    with transaction(conn, timeout):
+        conn.execute(
+            "INSERT INTO site_dossiers (site, summary) VALUES (%s, %s)"
+            " ON CONFLICT (site) DO UPDATE SET summary = excluded.summary, taken_at = now()"
+            " WHERE site_dossiers.summary IS DISTINCT FROM excluded.summary",
+            [site, orjson.dumps(summary).decode()],
+        )
 
 
 def site_statuses(conn: psycopg.Connection[Any]) -> list[SiteStatus]:

@@ -1,6 +1,12 @@
 """The central database as the province server uses it: one connection, used from worker
 threads one query at a time, opened again after a failure (the server keeps answering that
-the database is away, and recovers by itself)."""
+the database is away, and recovers by itself).
+
+The connection holds nothing of a session (:func:`central.connect`: no prepared statements),
+so that it may go through PgBouncer's transaction pooling (docs/province.md, "Connections"):
+a piece of work that runs longer than ``timeout_seconds`` is cancelled from the client's side
+(a cancel request, which PgBouncer passes on), where a session's ``SET statement_timeout``
+would stay on whichever server connection the pooler gave it."""
 
 from __future__ import annotations
 
@@ -32,7 +38,6 @@ class Database:
     def _connection(self) -> psycopg.Connection[Any]:
         if self._conn is None or self._conn.closed:
             conn = central.connect(self.dsn, self.timeout_seconds)
-            conn.execute(f"SET statement_timeout = {int(self.timeout_seconds * 1000)}")
             central.migrate(conn)
             self._conn = conn
         return self._conn
@@ -40,7 +45,13 @@ class Database:
     def run(self, work: Callable[[psycopg.Connection[Any]], T]) -> T:
         with self._lock:
             try:
-                return work(self._connection())
+                conn = self._connection()
+                overdue = threading.Timer(self.timeout_seconds, conn.cancel_safe)  # QueryCanceled, as a statement timeout
+                overdue.start()
+                try:
+                    return work(conn)
+                finally:
+                    overdue.cancel()
             except psycopg.OperationalError as exc:
                 if self._conn is not None:
                     self._conn.close()

@@ -1,7 +1,9 @@
 """``motcua-central demo`` (``make province``): a province on this machine in one step.
 
 A PostgreSQL cluster of its own in ``var/province/pg`` (Debian's postgresql, ``initdb`` the
-first time, as the ``postgres`` user when run as root), two demo sites shipping to it — the
+first time, as the ``postgres`` user when run as root; ``max_connections`` left at 100) with
+Debian's PgBouncer in front of it in transaction pooling, as a province runs it (the sites and
+the province server connect through the pooler), two demo sites shipping to it — the
 provincial centre of ``assets/demo.toml`` and the district office of
 ``assets/demo-district.toml``, each its own ``motcua-server`` — the province server on
 http://127.0.0.1:8780/province, and a little traffic at both sites (citizens taking numbers,
@@ -22,7 +24,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from province.cluster import Cluster
+from province.cluster import Cluster, Pooler
 from province.config import parse_province
 from province.database import Database
 from province.server import Province, run
@@ -73,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="motcua-central demo", description=__doc__.split("\n\n")[0])
     parser.add_argument("--dir", default="var/province", help="where the cluster, the sites' files and logs go")
     parser.add_argument("--pg-port", type=int, default=5433, help="the cluster's port (default 5433)")
+    parser.add_argument("--pooler-port", type=int, default=0, help="PgBouncer's port (default: a free one)")
     parser.add_argument("--port", type=int, default=8780, help="the province server's port (default 8780)")
     parser.add_argument("--site-ports", default="8765,8766", help="the two sites' ports (default 8765,8766)")
     parser.add_argument("--traffic-seconds", type=float, default=4.0, help="a new citizen at each site about this often (0: none)")
@@ -88,8 +91,12 @@ def main(argv: list[str]) -> int:
     if not cluster.running():
         cluster.start()
     processes: list[subprocess.Popen[bytes]] = []
+    pooler: Pooler | None = None
     try:
-        dsn = cluster.create_database(DATABASE)
+        cluster.create_database(DATABASE)
+        pooler = Pooler.create(cluster, port=args.pooler_port or None, pool_size=10)
+        pooler.start()
+        dsn = pooler.dsn(DATABASE)  # every client through the pooler: at most 10 server connections
         for site, port in zip(SITES, ports, strict=True):
             process, log_file, start = _start_site(folder, site, port, dsn)
             processes.append(process)
@@ -102,6 +109,7 @@ def main(argv: list[str]) -> int:
             f"  province dashboard  http://127.0.0.1:{args.port}/province   token demo-province-token"
             f" (or demo-district-token: the district only)\n"
             + "".join(f"  site {s.site:<14} http://127.0.0.1:{p}/dashboard\n" for s, p in zip(SITES, ports, strict=True))
+            + f"  PgBouncer           127.0.0.1:{pooler.port} (transaction pooling) → PostgreSQL 127.0.0.1:{cluster.port}\n"
             + f"  files               {folder}\n"
         )
         asyncio.run(_serve(config, args.port, ports, args.traffic_seconds, running))
@@ -116,6 +124,8 @@ def main(argv: list[str]) -> int:
         for process in processes:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(10)
+        if pooler is not None:
+            pooler.stop()
         if cluster.running():
             cluster.stop()
     return 0

@@ -16,7 +16,8 @@ from queue_server.config.settings import CentralSettings
 
 FREE_TEXT_CHOICES = ("dropped", "scrubbed")  # queue_server/shipping/redact.py does what they say
 
-CENTRAL_KEYS = (*secret_keys("dsn"), "personal_data", "free_text", "batch_events", "poll_seconds", "retry_max_seconds", "timeout_seconds")
+CENTRAL_KEYS = (*secret_keys("dsn"), "personal_data", "free_text", "batch_events", "poll_seconds", "retry_max_seconds", "timeout_seconds",
+                "heartbeat_seconds")
 
 
 def read_central(root: Table) -> CentralSettings | None:
@@ -41,6 +42,7 @@ def read_central(root: Table) -> CentralSettings | None:
         poll_seconds=table.number("poll_seconds", d.poll_seconds, high=60.0),
         retry_max_seconds=table.number("retry_max_seconds", d.retry_max_seconds, high=3600.0),
         timeout_seconds=table.number("timeout_seconds", d.timeout_seconds, high=600.0),
+        heartbeat_seconds=table.number("heartbeat_seconds", d.heartbeat_seconds, high=3600.0),
     )
 
 

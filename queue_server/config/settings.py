@@ -150,6 +150,7 @@ class CentralSettings:
     poll_seconds: float = 0.25  # when caught up, look for new events this often
     retry_max_seconds: float = 60.0  # the longest wait between tries while the central side fails
     timeout_seconds: float = 10.0  # connecting and each statement
+    heartbeat_seconds: float = 30.0  # with nothing to ship, tell the central side the site is there this often
 
     def __repr__(self) -> str:  # the DSN may hold a password
         return f"CentralSettings(dsn='***', personal_data={self.personal_data}, batch_events={self.batch_events})"

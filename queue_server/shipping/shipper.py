@@ -9,7 +9,14 @@ for it), at most ``batch_events`` events at a time (bounded memory), and appends
 centrally (:func:`.central.append`). On any failure — the central side down, slow, or
 refusing — it closes the connection, waits (:func:`.backoff.delay`) and starts again from
 what the central side says it has. When it has caught up it looks again every
-``poll_seconds``.
+``poll_seconds``, and at least every ``heartbeat_seconds`` tells the central side it is there
+(:func:`.central.heartbeat`: ``sites.last_contact``, which a batch moves too), so that the
+province tells a stopped site from a quiet one.
+
+Everything it does centrally is a transaction of its own with its statement timeout set in
+it (``SET LOCAL``), on a connection without prepared statements: between two transactions it
+holds nothing of the server's, so that through PgBouncer's transaction pooling (docs/province.md,
+"Connections") its connection to the pooler costs no server connection while it waits.
 """
 
 from __future__ import annotations
@@ -55,6 +62,7 @@ class Shipper:
         self.dossiers = dossiers  # None: the site's dossier alarms are not sent
         self.tz = tz
         self._dossiers_at = -DOSSIER_SECONDS  # monotonic time the alarms were last sent
+        self._contact_at = -float("inf")  # monotonic time the central side last heard from it
         self.status = ShippingStatus()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -106,13 +114,20 @@ class Shipper:
     def ship_once(self) -> int:
         """Ship the next batch; returns how many events it carried (0: caught up)."""
         conn = self._connection()
+        timeout = self.settings.timeout_seconds
         if self._position is None:
-            self._position = central.last_seq(conn, self.site)
+            self._position = central.last_seq(conn, self.site, timeout)
         site_last = self._observe_site()
         rows, raw = self._read(self._position)
         if rows:
             tickets = self._tickets({i for seq, type_, data in raw for i in ticket_ids(type_, data)})
-            self._position = central.append(conn, self.site, self._position, rows, self._months, tickets, site_last)
+            self._position = central.append(
+                conn, self.site, self._position, rows, self._months, tickets, site_last, timeout
+            )
+            self._contact_at = time.monotonic()
+        elif time.monotonic() - self._contact_at >= self.settings.heartbeat_seconds:
+            central.heartbeat(conn, self.site, site_last, timeout)
+            self._contact_at = time.monotonic()
         self.status.shipped(self._position)
         self._observe_site()
         self._send_dossiers(conn)
@@ -124,7 +139,8 @@ class Shipper:
             return
         assert self._log is not None
         today = dt.datetime.now(self.tz).date()
-        central.record_dossiers(conn, self.site, dossier_summary(stored_dossiers(self._log), today, self.dossiers))
+        summary = dossier_summary(stored_dossiers(self._log), today, self.dossiers)
+        central.record_dossiers(conn, self.site, summary, self.settings.timeout_seconds)
         self._dossiers_at = time.monotonic()
 
     def _observe_site(self) -> int:
@@ -168,10 +184,9 @@ class Shipper:
     def _connection(self) -> psycopg.Connection[Any]:
         if self._central is None:
             conn = central.connect(self.settings.dsn, self.settings.timeout_seconds)
-            conn.execute(f"SET statement_timeout = {int(self.settings.timeout_seconds * 1000)}")
             central.migrate(conn)
             if self.site_record is not None:
-                central.record_config(conn, self.site, self.site_record)
+                central.record_config(conn, self.site, self.site_record, self.settings.timeout_seconds)
             self._central = conn
             self._position = None  # ask the central side again where it stands
             self._dossiers_at = -DOSSIER_SECONDS  # and tell it the dossiers' alarms at once

@@ -70,8 +70,10 @@ def test_the_demo_province_comes_up_with_two_sites_and_stops_on_ctrl_c(tmp_path:
     finally:
         demo.send_signal(signal.SIGINT)
         out = demo.communicate(timeout=60)[0].decode()
+        pooler_left = (home(folder / "pg") / "pgbouncer" / "pgbouncer.pid").exists()  # PgBouncer removes it as it stops
         shutil.rmtree(home(folder / "pg"), ignore_errors=True)  # the demo keeps its cluster; a test does not
     assert demo.returncode == 0, out
+    assert "PgBouncer" in out and not pooler_left  # the sites went through the pooler, stopped with the rest
     assert f"http://127.0.0.1:{port}/province" in out and "demo-province-token" in out
     for stopped in (pg_port, a, b):  # the cluster and both sites
         with socket.socket() as probe:

@@ -1,5 +1,6 @@
 """A site's database role keeps to its own rows: the deployment's SQL (docs/province.md) run
-on a real PostgreSQL, two sites shipping with their own roles, and one trying another's."""
+on a real PostgreSQL, two sites shipping with their own roles through PgBouncer (transaction
+pooling, SCRAM with the roles' own passwords), and one trying another's."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 
 from central import schema as central
 from central import summaries
-from province.cluster import Cluster
+from province.cluster import Cluster, Pooler
 from queue_server.config.settings import DossierSettings
 from queue_server.shipping.shipper import Shipper, wait_caught_up
 from queue_server.shipping.site_record import describe_site
@@ -23,6 +24,7 @@ from tests.shipping.sites import central_log, quick, site_log
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "province.md"
 ROLES = {"xa-an-binh": "site_an_binh", "phuong-1": "site_phuong_1"}
+PASSWORD = "a long random secret"  # the block's
 TABLES = ("events", "tickets", "sites", "site_configs", "site_dossiers", "site_days", "report_days")
 
 
@@ -44,7 +46,7 @@ def sites_seen(dsn: str) -> dict[str, set[str]]:
         return {table: {s for (s,) in conn.execute(f"SELECT DISTINCT site FROM {table}")} for table in TABLES}
 
 
-def test_each_sites_role_reads_and_writes_its_own_rows_only(province, pg_cluster: Cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_each_sites_role_reads_and_writes_its_own_rows_only(province, pg_cluster: Cluster, pg_pooler: Pooler, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _, dbs = province
     database = "site_roles"
     owner = pg_cluster.create_database(database)
@@ -52,7 +54,7 @@ def test_each_sites_role_reads_and_writes_its_own_rows_only(province, pg_cluster
         central.migrate(conn)  # as motcua-central does when it starts
         for statement in deployment_sql(database):
             conn.execute(statement)
-    dsns = {site: pg_cluster.dsn(database, user=role) for site, role in ROLES.items()}
+    dsns = {site: pg_pooler.dsn(database, user=role, password=PASSWORD) for site, role in ROLES.items()}
 
     for site, db in dbs.items():  # each site ships with its own role; the month's partition made by the owner's function
         shipper = Shipper(db, site, quick(dsns[site]), describe_site(site_named(site)), DossierSettings(), TZ)
@@ -97,3 +99,14 @@ def test_each_sites_role_reads_and_writes_its_own_rows_only(province, pg_cluster
     assert impostor.status.failures >= 2
     assert "row-level security" in (impostor.status.last_error or "")
     assert central_log(owner, "phuong-1") == before
+
+    # a batch large enough to be copied (through a table of its transaction, not the session's)
+    last = central_log(owner, "xa-an-binh")[-1][0]
+    big = [central.Row(last + n, "ticket.issued", "2026-11-23T09:00:00+07:00", {"ticket": 90_000 + n}) for n in range(1, 601)]
+    tickets = [dict.fromkeys(central.TICKET_COLUMNS) | {"id": 90_000 + n, "day": "2026-11-23", "state": "waiting"} for n in range(1, 601)]
+    assert len(big) >= central.COPY_ROWS
+    with central.connect(dsns["xa-an-binh"]) as conn:
+        assert central.append(conn, "xa-an-binh", last, big, set(), tickets, last + 600, timeout=5) == last + 600
+    assert [row[0] for row in central_log(owner, "xa-an-binh")[-600:]] == list(range(last + 1, last + 601))
+    with psycopg.connect(owner) as conn:
+        assert conn.execute("SELECT count(*) FROM tickets WHERE site = 'xa-an-binh' AND id > 90000").fetchone() == (600,)
