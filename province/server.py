@@ -278,6 +278,8 @@ class ProvinceServer:
             "whole_province": manager.sites is None,
             "sites": [site.site for site in sites],
             "site_names": {site.site: site.name for site in sites},
+            # the province's day, not the browser's: a report of "today" is the sites' today
+            "today": province.clock().astimezone(province.config.tz).date().isoformat(),
         }
 
     async def run(

@@ -51,6 +51,8 @@ def test_the_director_sees_every_site_live_and_drills_down(province) -> None:  #
         client, hello = await manager(url, "province-director-token")
         assert hello["whole_province"] is True and sorted(hello["sites"]) == sorted(SITES)
         assert hello["site_names"] == SITES
+        # the province's day, also when the machine's own (UTC here) is still yesterday
+        assert hello["today"] == dt.datetime.now(config.tz).date().isoformat()
         live = {row["site"]: row for row in (await client.ok("province.live"))["sites"]}
         for site, db in dbs.items():
             with sqlite3.connect(db) as conn:

@@ -113,8 +113,7 @@ function wait(value) {
 }
 
 function build(hello) {
-  const now = new Date();
-  const today = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10); // local day
+  const today = hello.today; // the province's day (its timezone), not the browser's
   const redraw = () => drawSites(sitesNow);
   fill($("#main"),
     el("section", { class: "card" },
