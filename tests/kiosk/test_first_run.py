@@ -135,6 +135,10 @@ def test_a_kiosk_of_another_protocol_says_so_full_screen(workdir: Path, scanner_
 def test_a_first_run_with_a_bad_scanner_url_stops_and_names_it(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from kiosk.start import main
 
-    assert main(["--state", str(workdir / "state"), "--scanner", "serail:///dev/ttyACM0"]) == 2
-    assert "scanner" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:
+        main(["--state", str(workdir / "state"), "--scanner", "serail:///dev/ttyACM0"])
+    assert stopped.value.code == 2
+    said = capsys.readouterr().err
+    assert "motcua-kiosk: error: --scanner: serail:///dev/ttyACM0: scheme 'serail' is not supported" in said, said
+    assert "device 'kiosk'" not in said  # the placeholder device of an unconfigured kiosk is nobody's
     assert not (workdir / "state").exists()  # nothing written
