@@ -22,6 +22,7 @@ from queue_server.core import commands
 from queue_server.core.codes import ALPHABET
 from queue_server.core.enrolment_qr import CODE_LENGTH, normalize_enrolment_code
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.role_words import ROLE_WORDS
 from queue_server.server.trust import REVOKED_WORDS as REVOKED_WORDS
 from queue_server.store import enrolment as store
 from queue_server.store.enrolment import digest
@@ -37,16 +38,8 @@ CODE_LIFETIME = dt.timedelta(minutes=15)
 TOKEN_BYTES = 32
 CLOSE_REVOKED = 4003  # the close code a revoked device's connection gets
 BAD_CODE_WORDS = "Mã đăng ký sai, đã dùng hoặc đã hết hạn — xin cấp mã mới (Wrong, used or expired enrolment code)."
-# the machines that enrol by a code, as hello's "role" names them; each role's words (Vietnamese, English)
+# the machines that enrol by a code, as hello's "role" names them
 ENROLLING_ROLES = (Role.KIOSK.value, Role.DISPLAY.value, Role.PAD.value, Role.COUNTER.value)
-ROLE_WORDS = {
-    Role.KIOSK: ("ki-ốt", "kiosk"),
-    Role.DISPLAY: ("bảng hiển thị", "display board"),
-    Role.PAD: ("bàn phím đánh giá", "rating pad"),
-    Role.COUNTER: ("máy tính quầy", "counter PC"),
-    Role.MANAGER: ("màn hình quản lý", "manager's screen"),
-    Role.INTEGRATION: ("hệ thống tích hợp", "integration"),
-}
 
 
 def wrong_role_words(device: Device, wanted: Role) -> str:

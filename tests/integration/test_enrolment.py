@@ -90,7 +90,9 @@ def test_a_revoked_device_is_cut_off_at_once_and_refused_after(db_path: Path) ->
             await manager.ok("device.revoke", device="counter-3")
             assert await closed(counter) == (CLOSE_REVOKED, "device revoked")
             refused = await (await lobby.client()).error("hello", "device_revoked", token=token)
-            assert refused["message"] == "Thiết bị đã bị thu hồi — xin cấp lại mã đăng ký"
+            assert refused["message"] == (
+                "Thiết bị đã bị thu hồi — xin cấp lại mã đăng ký (This device was revoked — ask for a new enrolment code)."
+            )
             await (await lobby.client()).error("hello", "device_revoked", token=TOKENS["counter-3"])
             assert [(await manager.next_event("device.revoked"))["device"] for _ in range(2)] == ["kiosk-2", "counter-3"]
             await manager.error("device.revoke", "device_unknown", device="kiosk-9")
