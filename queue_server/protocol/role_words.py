@@ -25,7 +25,7 @@ ROLE_WORDS = {
 def role_words(role: Role | str | None) -> tuple[str, str]:
     """(Vietnamese, English) for a role, or its name as it came when it is none of ours."""
     try:
-        return ROLE_WORDS[Role(role)]
+        return ROLE_WORDS[Role(str(role))]
     except ValueError:
         return (str(role), str(role))
 
