@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == [enrolling.ENROL]:
-        return enrolling.main("motcua-display", argv[1:])
+        return enrolling.main("motcua-display", argv[1:], role="display")
     parser = build_parser()
     args = parser.parse_args(argv)
     if (args.state is None) == (args.config is None) or (args.config is None) != (args.device is None):

@@ -26,6 +26,7 @@ from display_board.setup import BoardSetup
 from queue_server.config.board_options import BoardOptionError, BoardOptions, Layout, NumberStyle, parse_options
 from queue_server.config.settings import DeviceNotFound, Role
 from queue_server.config.site import ConfigError, load_config, parse_config
+from queue_server.protocol.role_words import not_this_roles_config
 from queue_server.protocol.state_dir import ConfigRefused, StateError, fetch_config, read_state
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def setup_from_server(config: dict[str, Any], server_url: str, token: str, var: 
         raise BoardSetupError(str(exc)) from None
     boards = [d for d in site.devices if d.role is Role.DISPLAY]
     if len(boards) != 1:
-        raise BoardSetupError(f"{source}: the server sent no board's configuration (is this token a board's?)")
+        raise BoardSetupError(f"{not_this_roles_config(site, Role.DISPLAY)} [{source}]")
     [device] = boards
     try:
         options = parse_options(device.id, device.options)

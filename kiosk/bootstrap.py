@@ -23,6 +23,7 @@ from queue_server.config.settings import Device, DeviceNotFound, Role, SiteConfi
 from queue_server.config.site import DEFAULT_TIMEZONE, ConfigError, load_config, parse_config
 from queue_server.core.site import Site
 from queue_server.protocol.client import ConnectionStatus, QueueClient
+from queue_server.protocol.role_words import not_this_roles_config
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def settings_from_server(config: dict[str, Any]) -> KioskSettings:
         raise KioskSetupError(str(exc)) from None
     kiosks = [d for d in site.devices if d.role is Role.KIOSK]
     if len(kiosks) != 1:
-        raise KioskSetupError(f"{source}: the server sent no kiosk's configuration (is this token a kiosk's?)")
+        raise KioskSetupError(f"{not_this_roles_config(site, Role.KIOSK)} [{source}]")
     return settings_of(site, kiosks[0].id, source)
 
 

@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == [CLASSIFY]:
         return classify_code(argv[1:])
     if argv[:1] == [enrolling.ENROL]:
-        return enrolling.main("motcua-kiosk", argv[1:])
+        return enrolling.main("motcua-kiosk", argv[1:], role="kiosk")
     from kiosk.start import main as run_kiosk  # Kivy from here on
 
     return run_kiosk(argv)

@@ -78,7 +78,7 @@ class FirstRunFlows:
         self.go_unconfigured(FIRST_RUN)
         self._first_run_says(t("firstrun.enrolling"), t.other("firstrun.enrolling"))
         try:
-            reply = await ask_token(enrolment.server, enrolment.code)
+            reply = await ask_token(enrolment.server, enrolment.code, "kiosk")
             assert self.state_dir is not None
             write_state(self.state_dir, enrolment.server, str(reply["token"]))
         except ServerUnreachable:

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from hardware.scanner import open_scanner
 from kiosk.app import KioskApp, configure_kivy
 from kiosk.bootstrap import KioskSetupError, read_settings, settings_from_server, unconfigured_settings
 from kiosk.core.first_run import refusal_shown
@@ -125,6 +126,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("give --state DIR, or --config FILE --device ID")
     if args.scanner is not None and args.state is None:
         parser.error("--scanner goes with --state (with --config, the site file names the scanner)")
+    if args.scanner is not None:
+        try:
+            open_scanner(args.scanner, name="--scanner")  # read as the kiosk will read it; nothing opened yet
+        except ValueError as exc:  # InvalidDeviceURL among them
+            parser.error(f"--scanner: {exc}")
     try:
         app = start_app(args.state, args.config, args.device, args.server, args.size, args.scanner)
     except (KioskSetupError, StateError, ConfigRefused) as exc:

@@ -2,6 +2,7 @@
 
     motcua-install server --site site.toml [--host H] [--port N] [--keep N] [--backup-at CAL]
     motcua-install kiosk --server ws://10.0.0.2:8765/ --enrol CODE     (CODE: motcua-server enrol kiosk-1)
+    motcua-install kiosk --server ws://10.0.0.2:8765/ --scanner serial:///dev/ttyACM0   (enrols on its screen)
     motcua-install board --server ws://10.0.0.2:8765/ --enrol CODE
     motcua-install pads  --server ws://10.0.0.2:8765/ --enrol CODE
     motcua-install console --server ws://10.0.0.2:8765/ --device counter-1
@@ -10,7 +11,9 @@
 (its token, 0600, in its state folder, handed to the user ``motcua``) before its unit starts; a
 refused code exits 2 with the server's words and leaves the files in place: run it again with a
 new code. Without ``--enrol``, enrol later (``motcua-kiosk enrol … --state /var/lib/motcua/kiosk
-CODE``, docs/deployment.md). The console enrols in its browser; the server makes the codes.
+CODE``, docs/deployment.md); a kiosk with ``--scanner`` (and ``--server``, written to its state
+folder) enrols on its first-run screen by the dashboard's enrolment QR or a typed code. The
+console enrols in its browser; the server makes the codes.
 
 The project must already be in the venv (``python3 -m venv /opt/motcua && /opt/motcua/bin/pip
 install motcua-queue``, docs/deployment.md). ``--root DIR`` installs into another root (an image,
@@ -25,7 +28,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from motcua_install.enrol import EnrolmentFailed, enrol
+from motcua_install.checks import url_problem
+from motcua_install.enrol import SERVER_FILE, EnrolmentFailed, enrol, leave_server
 from motcua_install.install import Options, enable_commands, install_site, on_root, plan, prepare_commands, write
 from motcua_install.layout import USER, Layout
 from motcua_install.roles import APPS, Role, server_url
@@ -70,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
                 "--server",
                 type=_server,
                 required=role is Role.CONSOLE,
-                help="the queue server, e.g. ws://10.0.0.2:8765/ (a kiosk, board or pads: the one --enrol enrols it with)",
+                help="the queue server, e.g. ws://10.0.0.2:8765/ (a kiosk, board or pads: the one --enrol enrols it "
+                "with; a kiosk without --enrol: written to its state folder, for a code typed on its first-run screen)",
             )
         if role in APPS:
             sub.add_argument(
@@ -81,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
             )
         else:  # taken, to be refused in words (main)
             sub.add_argument("--enrol", metavar="CODE", help=argparse.SUPPRESS)
+        if role is Role.KIOSK:
+            sub.add_argument(
+                "--scanner",
+                metavar="URL",
+                help="the kiosk's scanner (e.g. serial:///dev/ttyACM0): its first-run screen reads the enrolment QR "
+                "with it before the server has configured it; checked as the kiosk reads it (motcua-hw check-url)",
+            )
         if role in (Role.KIOSK, Role.BOARD, Role.CONSOLE):
             sub.add_argument("--tty", default="tty1", help="the console its session takes (default tty1)")
         if role is Role.CONSOLE:
@@ -138,11 +150,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem is not None:
         _subparser(parser, role).error(problem)
     layout = Layout(venv=args.venv)
+    root: Path = args.root
+    scanner = getattr(args, "scanner", None)
+    if scanner is not None:
+        problem = url_problem("scanner", scanner, layout, root)
+        if problem is not None:
+            _subparser(parser, role).error(f"--scanner: {problem}")
     options = Options(
         role=role,
         layout=layout,
         server=getattr(args, "server", None),
         device=getattr(args, "device", None),
+        scanner=scanner,
         tty=getattr(args, "tty", "tty1"),
         host=getattr(args, "host", "0.0.0.0"),
         port=getattr(args, "port", 8765),
@@ -150,7 +169,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         backup_at=getattr(args, "backup_at", "*-*-* 02:30:00"),
         backup_dir=getattr(args, "backup_dir", None),
     )
-    root: Path = args.root
     the_plan = plan(options)
     for path in write(the_plan, root):
         print(f"wrote {path}")
@@ -163,6 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"motcua-install: no site file yet: put it at {layout.site}, then: systemctl start motcua-server")
     if not args.files_only and not run_all(prepare_commands(the_plan, root)):
         return 1
+    if args.enrol is None and role is Role.KIOSK and args.server is not None:
+        left = leave_server(role, layout, root, args.server)
+        print(f"wrote {left.state / SERVER_FILE}" + ("" if left.owner else f" (root's: no user {USER} yet in {root})"))
     if args.enrol is not None:
         try:
             enrolled = enrol(role, layout, root, args.server, args.enrol.strip())

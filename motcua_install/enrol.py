@@ -4,7 +4,9 @@ unit starts it with; then the folder is handed to the user ``motcua``, whose uni
 
 The app is run by its command name in the venv (``/opt/motcua/bin/motcua-kiosk enrol …``): this
 package imports none of the apps. A refused code changes nothing of what the install wrote, so
-the same command can be run again with a new code."""
+the same command can be run again with a new code. A kiosk installed with ``--server`` and no
+code gets the server's address alone (:func:`leave_server`): its first-run screen sends a typed
+code there."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from motcua_install.roles import APPS, Role
 
 # the app's own time-out to reach the server is 10 s (queue_server.protocol.enrolling)
 TIMEOUT_SECONDS = 60
+SERVER_FILE = "server"  # the state folder's server address, as the apps name it (queue_server.protocol.enrolling)
 
 
 class EnrolmentFailed(Exception):
@@ -55,6 +58,22 @@ def enrol(role: Role, layout: Layout, root: Path, server: str, code: str) -> Enr
     owner = user_ids(root)
     if owner is not None:
         hand_over(state, *owner)
+    return Enrolled(state, owner)
+
+
+def leave_server(role: Role, layout: Layout, root: Path, server: str) -> Enrolled:
+    """A device not enrolled at install: the server's address in its state folder (``server``,
+    0644, handed to ``motcua`` like an enrolment's), for a code typed on its first-run screen."""
+    state = on_root(root, layout.state(role.value))
+    state.mkdir(parents=True, exist_ok=True)
+    target = state / SERVER_FILE
+    partial = target.with_name(f".{SERVER_FILE}.motcua-new")
+    partial.write_text(server + "\n", encoding="utf-8")
+    partial.chmod(0o644)
+    os.replace(partial, target)
+    owner = user_ids(root)
+    if owner is not None:
+        os.lchown(target, *owner)
     return Enrolled(state, owner)
 
 

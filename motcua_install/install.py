@@ -25,6 +25,7 @@ class Options:
     layout: Layout = field(default_factory=Layout)
     server: str | None = None  # the devices' ws:// address of the server
     device: str | None = None  # the console's counter device id
+    scanner: str | None = None  # the kiosk's scanner URL (its first run reads the enrolment QR with it)
     tty: str = "tty1"
     host: str = "0.0.0.0"
     port: int = 8765
@@ -84,7 +85,7 @@ def plan(options: Options) -> Plan:
         graphical = False
     else:
         state = layout.state(role.value)
-        command = shlex.join(device_command(role, layout, options.server, options.device))
+        command = shlex.join(device_command(role, layout, options.server, options.device, options.scanner))
         values = {**base, "STATE": str(state), "COMMAND": command.replace("%", "%%"), "ROLE": role.value}
         (unit,) = UNITS[role]
         screen = SCREENS.get(role)

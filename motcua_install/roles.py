@@ -1,7 +1,8 @@
 """What runs on each kind of machine: its unit and the command line of its app.
 
 The apps' command lines are the one thing this package knows of them (it imports none of them):
-a device starts with its state folder alone, where its enrolment left its own token and the
+a device starts with its state folder alone (a kiosk also with its scanner, which reads the
+enrolment QR on its first-run screen), where its enrolment left its own token and the
 server's address (``motcua-kiosk enrol --server URL --state DIR CODE``, run by ``motcua-install
 kiosk --enrol CODE`` or by hand, docs/deployment.md); the console is the server's ``/console``
 page in Chromium, which keeps the counter's token in its own profile."""
@@ -53,11 +54,16 @@ CHROMIUM = "/usr/bin/chromium"
 APPS = {Role.KIOSK: "motcua-kiosk", Role.BOARD: "motcua-display", Role.PADS: "motcua-pads"}
 
 
-def device_command(role: Role, layout: Layout, server: str | None, device: str | None = None) -> list[str]:
-    """The argv of a device's app on this machine."""
+def device_command(
+    role: Role, layout: Layout, server: str | None, device: str | None = None, scanner: str | None = None
+) -> list[str]:
+    """The argv of a device's app on this machine; ``scanner``: the kiosk's, which reads the
+    enrolment QR before the server has configured it (``motcua-kiosk --scanner``)."""
     state = str(layout.state(role.value))
     if role in APPS:
-        return [str(layout.bin(APPS[role])), "--state", state]
+        if scanner is not None and role is not Role.KIOSK:
+            raise ValueError(f"a {role.value} has no scanner")
+        return [str(layout.bin(APPS[role])), "--state", state, *(["--scanner", scanner] if scanner else [])]
     if role is Role.CONSOLE:
         if not device or not server:
             raise ValueError("the console needs the server's address and its counter's device id")

@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == [enrolling.ENROL]:
-        return enrolling.main("motcua-pads", argv[1:], per_device="pad")
+        return enrolling.main("motcua-pads", argv[1:], role="pad", per_device=True)
     parser = build_parser()
     args = parser.parse_args(argv)
     if (args.state is None) == (args.config is None) or (args.state is not None and args.server is not None):

@@ -30,6 +30,7 @@ from hardware.urls import InvalidDeviceURL
 from pad_agent.app import PadAgent, PadSpec
 from queue_server.config.settings import Role, SiteConfig
 from queue_server.config.site import ConfigError, load_config, parse_config
+from queue_server.protocol.role_words import not_this_roles_config
 from queue_server.protocol.state_dir import ConfigRefused, DeviceState, StateError, fetch_config, read_state
 
 __all__ = ["AgentSetupError", "AllRefused", "build_agents", "enrolled_pads", "run_agents", "run_state"]
@@ -123,7 +124,7 @@ def pad_spec(config: dict[str, Any], state: DeviceState, timeout: float) -> tupl
         raise AgentSetupError(str(exc)) from None
     pads = [d for d in site.devices if d.role is Role.PAD]
     if len(pads) != 1:
-        raise AgentSetupError(f"{source}: the server sent no pad's configuration (is this token a pad's?)")
+        raise AgentSetupError(f"{not_this_roles_config(site, Role.PAD)} [{source}]")
     [device] = pads
     if not device.pad or device.counter is None:
         raise AgentSetupError(f"{source}: pad device {device.id} has no pad URL or no counter")

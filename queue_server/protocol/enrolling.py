@@ -1,7 +1,8 @@
 """A device's side of enrolment: ``motcua-kiosk enrol --server ws://HOST:PORT/ --state DIR
 CODE`` (likewise ``motcua-display enrol``, ``motcua-pads enrol``).
 
-It says ``hello {"enrol": CODE}``, and writes the token the server gives to ``DIR/token``
+It says ``hello {"enrol": CODE, "role": ROLE}`` (the role of the machine: a code of a device of
+another role is refused by the server and stays good for that device), and writes the token the server gives to ``DIR/token``
 (mode 0600: the device's one secret) and the server's URL to ``DIR/server``. Exit 0 and a
 line that says so; a wrong or expired code (or no server) exits 2 with the server's words.
 
@@ -39,12 +40,16 @@ class ServerUnreachable(EnrolmentFailed):
     """No server answered at that address (a kiosk's first-run screen says so in its words)."""
 
 
-async def ask_token(server_url: str, code: str, timeout: float = 10.0) -> dict[str, object]:
-    """The hello reply of an enrolment (``token``, ``device``, ``role``…)."""
+async def ask_token(server_url: str, code: str, role: str | None, timeout: float = 10.0) -> dict[str, object]:
+    """The hello reply of an enrolment (``token``, ``device``, ``role``…). ``role``: this machine's
+    (``kiosk``, ``display``, ``pad``, ``counter``); the server refuses a code of another role's
+    device (``enrol_wrong_role``) without using it."""
     try:
         async with asyncio.timeout(timeout):
             async with connect(server_url, compression=None) as connection:
                 hello = {"id": 1, "op": "hello", "enrol": code, "version": software_version()}
+                if role is not None:
+                    hello["role"] = role
                 await connection.send(json.dumps(hello))
                 reply = json.loads(await connection.recv())
     except (OSError, TimeoutError, InvalidURI, InvalidHandshake, WebSocketException) as exc:
@@ -69,9 +74,10 @@ def write_state(state: Path, server_url: str, token: str) -> None:
     (state / SERVER_FILE).write_text(server_url + "\n", encoding="utf-8")
 
 
-def main(prog: str, argv: Sequence[str], per_device: str | None = None) -> int:
-    """``per_device``: the role whose devices are each enrolled in ``STATE/<device id>/`` (the
-    pad agent's pads); a code of another role is refused, nothing written."""
+def main(prog: str, argv: Sequence[str], role: str, per_device: bool = False) -> int:
+    """Enrol a machine of ``role`` (a code of another role's device is refused by the server,
+    nothing written, the code left good for that device). ``per_device``: each device of the role
+    is enrolled in ``STATE/<device id>/`` (the pad agent's pads)."""
     where = "STATE/<device id>/token" if per_device else "STATE/token"
     parser = argparse.ArgumentParser(
         prog=f"{prog} enrol",
@@ -84,15 +90,10 @@ def main(prog: str, argv: Sequence[str], per_device: str | None = None) -> int:
     parser.add_argument("code", help="the one-time enrolment code (XXXX-XXXX)")
     args = parser.parse_args(argv)
     try:
-        reply = asyncio.run(ask_token(args.server, args.code))
+        reply = asyncio.run(ask_token(args.server, args.code, role))
         folder = args.state
-        if per_device is not None:
+        if per_device:
             device = str(reply.get("device"))
-            if reply.get("role") != per_device:
-                raise EnrolmentFailed(
-                    f"the code is {device}'s, a {reply.get('role')}, not a {per_device}: nothing written "
-                    f"(enrol that device on its own machine, and make a new code for it: this one is used)"
-                )
             if not FOLDER_NAME.fullmatch(device):
                 raise EnrolmentFailed(f"the device id {device!r} cannot name a folder: nothing written")
             folder = args.state / device

@@ -25,6 +25,7 @@ class ProtocolErrorCode(enum.StrEnum):
     HELLO_FIRST = "hello_first"
     ALREADY_HELLO = "already_hello"
     BAD_TOKEN = "bad_token"  # an unknown token, or a wrong, used or expired enrolment code
+    ENROL_WRONG_ROLE = "enrol_wrong_role"  # an enrolment code of a device of another role than hello's "role"
     DEVICE_REVOKED = "device_revoked"  # the device's token was revoked (or replaced): enrol it again
     DEVICE_UNKNOWN = "device_unknown"  # no [[device]] of the site file has that id
     PROTOCOL_UNSUPPORTED = "protocol_unsupported"  # hello's "protocol": a version this server does not speak

@@ -19,6 +19,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from queue_server.protocol.backoff import near as backoff_near
+from queue_server.protocol.role_words import wrong_token_words
 from queue_server.protocol.version import PROTOCOL
 
 __all__ = ["ConfigRefused", "DeviceState", "StateError", "fetch_config", "read_state"]
@@ -80,7 +81,7 @@ async def fetch_config(state: DeviceState, backoff: tuple[float, float] = (0.5, 
                         error = reply.get("error", {})
                         raise ConfigRefused(error.get("code", "?"), error.get("message", ""))
                     if "config" not in reply:
-                        raise ConfigRefused("no_config", f"the server sends no configuration to a {reply.get('role')}")
+                        raise ConfigRefused("no_config", wrong_token_words(reply.get("role"), reply.get("device")))
                     config: dict[str, Any] = reply["config"]
                     return config
         except (OSError, ConnectionClosed, InvalidHandshake, TimeoutError) as exc:

@@ -54,6 +54,8 @@ HELLO_FIELDS = {
     "ticket": Field(str, required=False, max_length=200),
     "since": Field(int, required=False, minimum=0),
     "enrol": Field(str, required=False, max_length=40),  # a one-time enrolment code, instead of a token
+    # with enrol: the role of the machine that enrols (a code of another role's device is refused, not used)
+    "role": Field(str, required=False, choices=enrolment.ENROLLING_ROLES),
     "version": Field(str, required=False, max_length=40),  # the device's software version (the fleet shows it)
     "protocol": Field(int, required=False, minimum=0, maximum=1_000_000),  # missing: 1 (protocol/version.py)
 }
@@ -150,8 +152,11 @@ class QueueServer:
             )
         token = None
         device: Device | None
+        if args["role"] is not None and args["enrol"] is None:
+            raise ProtocolError(ProtocolErrorCode.BAD_FIELD, 'The field "role" goes with "enrol".', field="role")
         if args["enrol"] is not None:
-            device, token, session.token_hash = await enrolment.enrol(self.hub, args["enrol"])
+            wanted = Role(args["role"]) if args["role"] is not None else None
+            device, token, session.token_hash = await enrolment.enrol(self.hub, args["enrol"], wanted)
             role = device.role
         elif args["token"] is not None:
             device, session.token_hash = self.hub.services.trust.device_for(self.hub.config, args["token"])

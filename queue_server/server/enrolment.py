@@ -17,11 +17,12 @@ import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from queue_server.config.settings import Device, SiteConfig
+from queue_server.config.settings import Device, Role, SiteConfig
 from queue_server.core import commands
 from queue_server.core.codes import ALPHABET
 from queue_server.core.enrolment_qr import CODE_LENGTH, normalize_enrolment_code
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
+from queue_server.protocol.role_words import ROLE_WORDS
 from queue_server.server.trust import REVOKED_WORDS as REVOKED_WORDS
 from queue_server.store import enrolment as store
 from queue_server.store.enrolment import digest
@@ -37,6 +38,18 @@ CODE_LIFETIME = dt.timedelta(minutes=15)
 TOKEN_BYTES = 32
 CLOSE_REVOKED = 4003  # the close code a revoked device's connection gets
 BAD_CODE_WORDS = "Mã đăng ký sai, đã dùng hoặc đã hết hạn — xin cấp mã mới (Wrong, used or expired enrolment code)."
+# the machines that enrol by a code, as hello's "role" names them
+ENROLLING_ROLES = (Role.KIOSK.value, Role.DISPLAY.value, Role.PAD.value, Role.COUNTER.value)
+
+
+def wrong_role_words(device: Device, wanted: Role) -> str:
+    """A code of ``device`` given by a machine of the role ``wanted``: Vietnamese first."""
+    (vi, en), (vi_wanted, en_wanted) = ROLE_WORDS[device.role], ROLE_WORDS[wanted]
+    return (
+        f"Mã này dành cho thiết bị khác ({vi} {device.id}), không phải {vi_wanted} — mã vẫn dùng được trên "
+        f"thiết bị đó. (This code is for another device ({en} {device.id}), not a {en_wanted}; it still works "
+        f"on that device.)"
+    )
 
 
 def make_code() -> str:
@@ -84,9 +97,13 @@ def _revocation_rows(hub: Hub, device: Device, at: str) -> dict[str, Any]:
     return {"revocations": [(device.id, at)], "device_tokens": rows}
 
 
-async def enrol(hub: Hub, text: str) -> tuple[Device, str, str]:
+async def enrol(hub: Hub, text: str, wanted: Role | None = None) -> tuple[Device, str, str]:
     """Use an enrolment code: (the device, its new token, the token's hash). A wrong, used or
-    expired code is ``bad_token`` (counted in the address's budget of failed hellos)."""
+    expired code is ``bad_token`` (counted in the address's budget of failed hellos). A good
+    code of a device whose role is not ``wanted`` (the role of the machine that gives it) is
+    ``enrol_wrong_role``: the code is not used and no token is touched. It is not counted as a
+    failed hello: only a sender who holds a live code gets it, and that sender could enrol with
+    it anyway; every guess of a code is counted as ``bad_token`` before the role is looked at."""
     trust = hub.services.trust
     code = normalize_code(text)
     found = store.find_code(hub.reader.conn, digest(code)) if code is not None else None
@@ -101,6 +118,10 @@ async def enrol(hub: Hub, text: str) -> tuple[Device, str, str]:
         or dt.datetime.fromisoformat(found.expires_at) <= now
     ):
         raise ProtocolError(ProtocolErrorCode.BAD_TOKEN, BAD_CODE_WORDS)
+    if wanted is not None and device.role is not wanted:
+        raise ProtocolError(
+            ProtocolErrorCode.ENROL_WRONG_ROLE, wrong_role_words(device, wanted), device=device.id, role=device.role.value
+        )
     trust.used_codes.add(found.code_hash)  # no await since it was read: one hello only uses it
     token = secrets.token_urlsafe(TOKEN_BYTES)
     token_hash = digest(token)

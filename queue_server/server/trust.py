@@ -13,7 +13,7 @@ from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.server.auth import device_for_token
 from queue_server.store.enrolment import digest
 
-REVOKED_WORDS = "Thiết bị đã bị thu hồi — xin cấp lại mã đăng ký"
+REVOKED_WORDS = "Thiết bị đã bị thu hồi — xin cấp lại mã đăng ký (This device was revoked — ask for a new enrolment code)."
 
 
 @dataclasses.dataclass

@@ -19,7 +19,7 @@ from motcua_install.cli import main as install
 PROJECT = Path(__file__).resolve().parents[2]
 SCRIPTS = Path(sys.executable).parent  # this venv's console scripts
 MACHINE_PATHS = ("/opt/motcua", "/etc/motcua", "/var/lib/motcua")
-APPS = ("motcua-server", "motcua-kiosk", "motcua-display", "motcua-pads")
+APPS = ("motcua-server", "motcua-kiosk", "motcua-display", "motcua-pads", "motcua-hw")
 # what the units run besides the venv, copied from this machine (Debian packages: cage, chromium)
 SYSTEM_COMMANDS = ("/usr/bin/cage", "/usr/bin/chromium", "/bin/sh", "/bin/kill")
 

@@ -11,7 +11,7 @@ import pytest
 
 from motcua_install.install import Options, enable_commands, plan, prepare_commands
 from motcua_install.roles import UNITS, Role
-from tests.deploy.roots import exec_start, installed, provide_commands, unit_file
+from tests.deploy.roots import bare_machine, exec_start, installed, provide_commands, unit_file
 from tests.support.demo import DEMO
 
 SERVER = "ws://10.0.0.2:8765/"
@@ -108,3 +108,41 @@ def test_on_the_machine_the_user_and_folders_come_first_and_the_unit_is_started_
         ["systemctl", "daemon-reload"], ["systemctl", "set-default", "graphical.target"],
         ["systemctl", "enable", "--now", "motcua-kiosk.service"],
     ]  # fmt: skip
+
+
+SCANNER = "serial:///dev/ttyACM0?baudrate=9600"
+
+
+def test_a_kiosk_installed_with_its_scanner_and_no_code_starts_on_its_first_run_with_the_servers_address(tmp_path):
+    """``motcua-install kiosk --server URL --scanner URL`` (docs/deployment.md section 3): the unit
+    runs the kiosk with its scanner, the state folder holds the server's address for a typed code."""
+    root = bare_machine(tmp_path)
+    provide_commands(root)
+    installed(root, "kiosk", "--server", SERVER, "--scanner", SCANNER)
+    assert exec_start(root, "motcua-kiosk.service") == [
+        "/usr/bin/cage", "-d", "--", "/opt/motcua/bin/motcua-kiosk", "--state", "/var/lib/motcua/kiosk", "--scanner", SCANNER,
+    ]  # fmt: skip
+    state = root / "var/lib/motcua/kiosk"
+    (user,) = [line for line in (root / "etc/passwd").read_text().splitlines() if line.startswith("motcua:")]
+    server = (state / "server").stat()
+    assert (state / "server").read_text(encoding="utf-8") == SERVER + "\n"
+    assert stat.S_IMODE(server.st_mode) == 0o644 and server.st_uid == int(user.split(":")[2])
+    assert not (state / "token").exists()  # not enrolled: its first-run screen
+    done = subprocess.run(
+        ["systemd-analyze", f"--root={root}", "--man=no", "verify", "motcua-kiosk.service"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+
+
+@pytest.mark.parametrize("scanner", ["serail:///dev/ttyACM0", "/dev/ttyACM0", "tcp://10.0.0.9:9100", "serial://"])
+def test_a_scanner_url_the_kiosk_cannot_open_is_a_usage_error_that_writes_nothing(tmp_path, capsys, scanner):
+    from motcua_install.cli import main
+
+    root = bare_machine(tmp_path)
+    provide_commands(root)
+    before = sorted(root.rglob("*"))
+    with pytest.raises(SystemExit) as stopped:
+        main(["kiosk", "--root", str(root), "--server", SERVER, "--scanner", scanner])
+    said = capsys.readouterr().err
+    assert stopped.value.code == 2 and "motcua-install kiosk: error: --scanner: " in said, said
+    assert sorted(root.rglob("*")) == before  # nothing written

@@ -11,6 +11,7 @@ import asyncio
 from pathlib import Path
 
 from display_board.__main__ import main as display_main
+from display_board.bootstrap import load_state_setup
 from queue_server.config.site import parse_config
 from queue_server.protocol.version import unsupported_message
 from queue_server.server import enrolment
@@ -152,5 +153,31 @@ def test_a_board_of_an_incompatible_protocol_says_so_on_its_screen(short_pack: P
                 await board.shot("state-start-protocol.png")
             finally:
                 await board.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_board_given_another_devices_token_says_whose_it_is_vietnamese_first(
+    short_pack: Path, tmp_path: Path, capsys
+) -> None:
+    """A kiosk's token in a board's state folder stops the board with words (the server sends it a
+    kiosk's configuration); a counter PC's gets no configuration at all: the board is refused."""
+    port = free_port()
+    config = parse_config(board_site(tmp_path, port, short_pack), tmp_path / "site.toml")
+    kiosk_token = state_folder(tmp_path, port, DEMO_TOKENS["kiosk-1"], "kiosk-token")
+    counter_token = state_folder(tmp_path, port, DEMO_TOKENS["counter-1"], "counter-token")
+
+    async def scenario() -> None:
+        async with running_server(config, tmp_path / "lobby.db", port):
+            assert await asyncio.to_thread(display_main, ["--state", str(kiosk_token)]) == 2
+            said = capsys.readouterr().err
+            assert said.startswith(
+                "motcua-display: Mã thiết bị (token) này là của ki-ốt kiosk-1, không phải của bảng hiển thị: "
+            ), said
+            assert "(This token is the kiosk kiosk-1's, not a display board's" in said
+            refused = await asyncio.to_thread(load_state_setup, counter_token, None, tmp_path / "var")
+            assert refused.config is None and refused.refusal.startswith(
+                "Mã thiết bị (token) này là của máy tính quầy counter-1, không phải của ki-ốt, bảng hiển thị hay"
+            ), refused.refusal
 
     asyncio.run(scenario())

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from queue_server.config.settings import Device, Role, SiteConfig
 from queue_server.core.enrolment_qr import EnrolmentQr, parse_enrolment_text
+from queue_server.protocol import enrolling
 from queue_server.server.enrolment import CLOSE_REVOKED
 from tests.integration.client import Client
 from tests.integration.conftest import Clock, run, running_lobby
@@ -89,7 +90,9 @@ def test_a_revoked_device_is_cut_off_at_once_and_refused_after(db_path: Path) ->
             await manager.ok("device.revoke", device="counter-3")
             assert await closed(counter) == (CLOSE_REVOKED, "device revoked")
             refused = await (await lobby.client()).error("hello", "device_revoked", token=token)
-            assert refused["message"] == "Thiết bị đã bị thu hồi — xin cấp lại mã đăng ký"
+            assert refused["message"] == (
+                "Thiết bị đã bị thu hồi — xin cấp lại mã đăng ký (This device was revoked — ask for a new enrolment code)."
+            )
             await (await lobby.client()).error("hello", "device_revoked", token=TOKENS["counter-3"])
             assert [(await manager.next_event("device.revoked"))["device"] for _ in range(2)] == ["kiosk-2", "counter-3"]
             await manager.error("device.revoke", "device_unknown", device="kiosk-9")
@@ -116,6 +119,55 @@ def test_a_rotation_keeps_the_old_token_until_the_device_has_enrolled_again(db_p
             assert await closed(board) == (CLOSE_REVOKED, "token replaced")
             await (await lobby.client()).error("hello", "device_revoked", token=old)
             await (await lobby.client(token=new)).ok("queue.snapshot")
+
+    run(scenario())
+
+
+def test_a_code_given_to_a_device_of_another_role_is_refused_and_neither_used_nor_replacing_a_token(
+    db_path: Path,
+) -> None:
+    """A kiosk's code typed at a board (hello's ``role``): refused in words, the code still good
+    for the kiosk, the kiosk's token untouched; a wrong role is not a wrong code (not budgeted)."""
+
+    async def scenario() -> None:
+        async with running_lobby(db_path, enrolled_site()) as lobby:
+            manager = await lobby.client("manager")
+            first = (await manager.ok("device.enrolment_code", device="kiosk-2"))["code"]
+            old = (await (await lobby.client()).ok("hello", enrol=first, role="kiosk"))["token"]
+            assert (await manager.next_event("device.enrolled"))["device"] == "kiosk-2"
+            code = (await manager.ok("device.rotate", device="kiosk-2"))["code"]  # "Cấp lại mã"
+            kiosk = await lobby.client(token=old)
+            for _ in range(12):  # more than the address's 10 failed hellos: a right code is no guess
+                refused = await (await lobby.client()).error("hello", "enrol_wrong_role", enrol=code, role="display")
+            assert refused["message"].startswith("Mã này dành cho thiết bị khác (ki-ốt kiosk-2), không phải bảng hiển thị")
+            assert "(This code is for another device (kiosk kiosk-2), not a display board" in refused["message"]
+            assert refused["details"] == {"device": "kiosk-2", "role": "kiosk"}
+            await (await lobby.client()).error("hello", "enrol_wrong_role", enrol=code, role="counter")
+            await kiosk.ok("queue.snapshot")  # its connection and its token stand
+            await (await lobby.client(token=old)).ok("queue.snapshot")
+            await (await lobby.client()).error("hello", "bad_token", enrol="ABCD-EFGH", role="display")  # a wrong code is
+            await (await lobby.client()).error("hello", "bad_field", enrol=code, role="officer")
+            await (await lobby.client()).error("hello", "bad_field", token=old, role="kiosk")  # role goes with enrol
+            new = await (await lobby.client()).ok("hello", enrol=code, role="kiosk")  # the code was not used
+            assert (new["device"], new["role"]) == ("kiosk-2", "kiosk")
+            assert (await manager.next_event("device.enrolled"))["replaced"] is True
+            await (await lobby.client()).error("hello", "device_revoked", token=old)
+            await (await lobby.client(token=new["token"])).ok("queue.snapshot")
+
+    run(scenario())
+
+
+def test_the_pads_enrol_given_a_kiosks_code_writes_nothing_and_the_code_still_works(db_path: Path, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_lobby(db_path, enrolled_site()) as lobby:
+            manager = await lobby.client("manager")
+            code = (await manager.ok("device.enrolment_code", device="kiosk-2"))["code"]
+            state = tmp_path / "pads"
+            argv = ["--server", lobby.url, "--state", str(state), code]
+            assert await asyncio.to_thread(enrolling.main, "motcua-pads", argv, role="pad", per_device=True) == 2
+            assert not state.exists()  # nothing written
+            reply = await (await lobby.client()).ok("hello", enrol=code, role="kiosk")  # still the kiosk's
+            assert reply["device"] == "kiosk-2"
 
     run(scenario())
 

@@ -66,6 +66,11 @@ def test_a_first_run_enrols_by_the_scanned_qr_then_issues_a_ticket_and_a_revocat
                 # a ticket's code is no enrolment
                 scanner.scan("ABCDEFGH23")
                 await kiosk.wait_text("Đây không phải mã QR đăng ký thiết bị.")
+                # a board's enrolment QR: refused by the server in its words, the board's code not used
+                board = await ask(port, manager, "device.enrolment_code", device="board-hall")
+                scanner.scan(board["qr_text"])
+                other = await kiosk.wait_text("Mã này dành cho thiết bị khác (bảng hiển thị board-hall), không phải ki-ốt")
+                assert other["screen"] == "first_run" and not (state / "token").exists()
 
                 made = await ask(port, manager, "device.enrolment_code", device="kiosk-1")
                 assert made["qr_text"] == f"MOTCUA-ENROL:1:{url}:{made['code']}"
@@ -135,6 +140,10 @@ def test_a_kiosk_of_another_protocol_says_so_full_screen(workdir: Path, scanner_
 def test_a_first_run_with_a_bad_scanner_url_stops_and_names_it(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from kiosk.start import main
 
-    assert main(["--state", str(workdir / "state"), "--scanner", "serail:///dev/ttyACM0"]) == 2
-    assert "scanner" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:
+        main(["--state", str(workdir / "state"), "--scanner", "serail:///dev/ttyACM0"])
+    assert stopped.value.code == 2
+    said = capsys.readouterr().err
+    assert "motcua-kiosk: error: --scanner: serail:///dev/ttyACM0: scheme 'serail' is not supported" in said, said
+    assert "device 'kiosk'" not in said  # the placeholder device of an unconfigured kiosk is nobody's
     assert not (workdir / "state").exists()  # nothing written

@@ -101,10 +101,11 @@ def test_two_enrolled_pads_run_from_their_state_folder(tmp_path: Path) -> None:
                 assert stat.S_IMODE((state / device / "token").stat().st_mode) == 0o600
                 assert (state / device / "server").read_text().strip() == url
                 assert (state / device / "token").read_text().strip() != DEMO_TOKENS[device]  # its own, new
-            # a code of another role is refused for the pads' folder, and nothing written
+            # a code of another role is refused by the server (not used), and nothing written
             code = (await manager.ok("device.enrolment_code", device="board-floor2"))["code"]
             status, _out, err = await run("-m", "pad_agent", "enrol", "--server", url, "--state", str(state), code, cwd=cwd)
-            assert status == 2 and "board-floor2's, a display, not a pad: nothing written" in err
+            assert status == 2 and "(enrol_wrong_role)" in err
+            assert "Mã này dành cho thiết bị khác (bảng hiển thị board-floor2), không phải bàn phím đánh giá" in err
             assert sorted(p.name for p in state.iterdir()) == ["pad-1", "pad-3"]
 
             agent = await asyncio.create_subprocess_exec(

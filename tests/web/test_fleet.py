@@ -154,7 +154,7 @@ def test_a_code_from_the_card_enrols_the_device_revoke_cuts_it_off_and_rotate_gi
     screenshot(driver, "fleet-code")
     click(driver, "#fleet-code-close")
 
-    reply = asyncio.run(ask_token(server.ws_url, code))  # the kiosk's own enrolment
+    reply = asyncio.run(ask_token(server.ws_url, code, "kiosk"))  # the kiosk's own enrolment
     assert reply["device"] == "kiosk-2"
     enrolled = row(driver, "kiosk-2", "Đã đăng ký")  # pushed: device.enrolled
     assert "Chưa đăng ký" not in enrolled
@@ -183,6 +183,6 @@ def test_a_code_from_the_card_enrols_the_device_revoke_cuts_it_off_and_rotate_gi
     assert rotated["expires_at"]
     click(driver, "#fleet-code-close")
     assert "Mã trong tệp cấu hình" in row(driver, "kiosk-1")  # the old token lives until it enrols
-    assert asyncio.run(ask_token(server.ws_url, new_code))["device"] == "kiosk-1"
+    assert asyncio.run(ask_token(server.ws_url, new_code, "kiosk"))["device"] == "kiosk-1"
     assert manager.wait_for("device.enrolled", device="kiosk-1")["replaced"] is True
     row(driver, "kiosk-1", "Đã đăng ký")

@@ -1,7 +1,8 @@
 // The counter PC's set-up form (docs/web.md "Setting up a counter PC"): the one-time enrolment
 // code the manager's dashboard gave ("Cấp mã đăng ký": XXXX-XXXX, any case, spaces or dash),
 // or — as before — a device token written in the site file. A code is said in
-// hello {"enrol": CODE}; the reply carries the device's own token, kept in this browser's
+// hello {"enrol": CODE, "role": "counter"} (a kiosk's code typed here is refused by the server,
+// enrol_wrong_role, and stays good for the kiosk); the reply carries the device's own token, kept in this browser's
 // storage as a typed token is, and said in every hello after.
 import { el, storeToken } from "/static/mc.js";
 
@@ -42,7 +43,7 @@ export function setUpForm(container, device, message, done, typed = "") {
         code.focus();
         return;
       }
-      done({ enrol: normal });
+      done({ enrol: normal, role: "counter" }); // a code of another kind of device is refused, not used
       return;
     }
     const typedToken = token.value.trim();

@@ -50,7 +50,7 @@ export class QueueConnection {
         await this.onHello(reply);
       } catch (error) {
         // refusals that saying hello again cannot mend (a revoked device is refused for good)
-        if (error.code === "bad_token" || error.code === "bad_field" || error.code === "device_revoked") {
+        if (["bad_token", "bad_field", "device_revoked", "enrol_wrong_role"].includes(error.code)) {
           this.stopped = true;
           this.onFatal(error);
           ws.close();
