@@ -56,6 +56,12 @@ class ErrorCode(enum.StrEnum):
     FOLLOW_UP_UNKNOWN = "follow_up_unknown"
     FOLLOW_UP_CLOSED = "follow_up_closed"
     NOTE_REQUIRED = "note_required"
+    # re-entry codes (coming back with the missing papers)
+    REENTRY_UNKNOWN = "reentry_unknown"
+    REENTRY_USED = "reentry_used"
+    REENTRY_EXPIRED = "reentry_expired"
+    REENTRY_REPLACED = "reentry_replaced"
+    REENTRY_INVALID = "reentry_invalid"
     # notices
     TEXT_TOO_LONG = "text_too_long"
     COMPONENT_UNKNOWN = "component_unknown"

@@ -39,6 +39,8 @@ class EventType(enum.StrEnum):
     DEVICE_ENROLLED = "device.enrolled"
     DEVICE_REVOKED = "device.revoked"
     DEVICE_ROTATED = "device.rotated"
+    REENTRY_ISSUED = "reentry.issued"
+    REENTRY_USED = "reentry.used"
 
 
 @dataclasses.dataclass(frozen=True)

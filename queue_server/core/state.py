@@ -10,7 +10,16 @@ import math
 from collections.abc import Iterator
 
 from queue_server.core.errors import DomainError, ErrorCode
-from queue_server.core.model import Appointment, AppointmentState, Counter, CounterState, DeviceStatus, FollowUp, Ticket
+from queue_server.core.model import (
+    Appointment,
+    AppointmentState,
+    Counter,
+    CounterState,
+    DeviceStatus,
+    FollowUp,
+    Reentry,
+    Ticket,
+)
 from queue_server.core.ordering import QUEUE_PARTS, QueueKey, can_call_at, queue_key
 from queue_server.core.site import Service, Site
 
@@ -41,6 +50,11 @@ class LobbyState:
     # the reference a counter gave for a ticket's fee (a dossier code), by ticket id: the
     # counter's receipt and the phone's code carry the same one
     fee_references: dict[int, str] = dataclasses.field(default_factory=dict)
+    # dossiers marked "cần bổ sung" and their re-entry codes, by id, and the ids by the code's
+    # hash; kept across days (a code lives N working days), dropped well after their last day
+    reentries: dict[int, Reentry] = dataclasses.field(default_factory=dict)
+    reentry_hashes: dict[str, int] = dataclasses.field(default_factory=dict)
+    next_reentry_id: int = 1
 
     def __post_init__(self) -> None:
         if not self.counters:
