@@ -130,14 +130,18 @@ def usable(state: LobbyState, code_hash: str, now: dt.datetime) -> Reentry:
             f"This re-entry code was used at {state.site.local(reentry.used_at):%H:%M %d/%m/%Y}.",
             used_at=reentry.used_at.isoformat(),
             label=used.label if used is not None else None,
+            service=reentry.service,
         )
     if reentry.state is ReentryState.REPLACED:
-        raise DomainError(ErrorCode.REENTRY_REPLACED, "This re-entry code was replaced by a newer one.")
+        raise DomainError(
+            ErrorCode.REENTRY_REPLACED, "This re-entry code was replaced by a newer one.", service=reentry.service
+        )
     if state.site.local(now).date() > reentry.valid_until:
         raise DomainError(
             ErrorCode.REENTRY_EXPIRED,
             f"This re-entry code was valid until {reentry.valid_until:%d/%m/%Y}.",
             valid_until=reentry.valid_until.isoformat(),
+            service=reentry.service,
         )
     return reentry
 
