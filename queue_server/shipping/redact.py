@@ -6,6 +6,8 @@ The central copy carries what reports need. By default it drops:
   citizen's ticket on a phone; and a pick-up ticket's ``dossier``: the receipt's code opens
   the dossier's page (``/d/CODE``);
 - a fee's reference (``fee.referenced``'s ``reference``): a dossier code, as above;
+- a re-entry code's hash and its dossier's code (``reentry.issued``'s ``code_hash`` and
+  ``dossier``): the code brings its holder back ahead of the queue for weeks;
 - the booking code of an appointment (``appointment.*``'s ``code``, and ``ticket.issued``'s
   ``appointment`` when a booking is checked in): it checks that citizen in;
 - officers' free text — a transfer's ``note``, a cancellation's ``reason``, a follow-up's
@@ -46,6 +48,8 @@ SECRET_KEYS: Mapping[str, frozenset[str]] = {
     EventType.APPOINTMENT_CHECKED_IN.value: frozenset({"code"}),
     EventType.APPOINTMENT_CANCELLED.value: frozenset({"code"}),
     EventType.FEE_REFERENCED.value: frozenset({"reference"}),  # a dossier code: it opens /d/CODE
+    # a re-entry code's hash (the code is a bearer secret for weeks) and the dossier's code
+    EventType.REENTRY_ISSUED.value: frozenset({"code_hash", "dossier"}),
 }
 
 # Officers' free text in events of these types: dropped, or scrubbed (``free_text = "scrubbed"``).
@@ -54,6 +58,7 @@ FREE_TEXT_KEYS: Mapping[str, frozenset[str]] = {
     EventType.TICKET_CANCELLED.value: frozenset({"reason"}),
     EventType.FOLLOW_UP_CLOSED.value: frozenset({"note"}),
     EventType.DEVICE_STATUS.value: frozenset({"detail"}),
+    EventType.REENTRY_ISSUED.value: frozenset({"note"}),  # what papers are missing, as typed
 }
 SCRUBBED = "[…]"
 # 7 digits or more, maybe after a "+", with single spaces, dots or dashes between them: a phone
