@@ -20,6 +20,7 @@ from queue_server.config.settings import Role
 from queue_server.config.settings_outreach import Channel
 from queue_server.core import codes, commands, phones
 from queue_server.core.events import Event
+from queue_server.core.model import ReentryState
 from queue_server.outreach.plan import CITIZEN, Delivery
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
@@ -28,6 +29,8 @@ from queue_server.server.dossier_views import calendar_for
 from queue_server.server.ops import operation
 from queue_server.server.session import Session
 from queue_server.store import outbox
+from queue_server.web.pages import CONTENT_TYPES, Page, not_found
+from queue_server.web.qr import qr_svg
 
 if TYPE_CHECKING:
     from hardware.printer.documents import ReentrySlip
@@ -121,11 +124,12 @@ def _message(hub: Hub, event: Event, code: str, phone: str) -> Delivery:
     name = service.name_vi if service else d["service"]
     until = vietnamese_date(dt.date.fromisoformat(d["valid_until"]))
     shown = codes.format_reentry_code(code)
+    url = reentry_url(hub, code)
     text = (
         f"Một Cửa: hồ sơ {name} (số {d['label']}) cần bổ sung: {d['note']}. "
-        f"Quay lại trước hết {until}, đưa mã {shown} tại máy lấy số để được ưu tiên."
+        f"Quay lại trước hết {until}; mở {url} và đưa mã QR vào máy lấy số để được ưu tiên. Mã: {shown}."
     )
-    params = {"service": name, "ticket": d["label"], "note": d["note"], "valid_until": until, "code": shown}
+    params = {"service": name, "ticket": d["label"], "note": d["note"], "valid_until": until, "code": shown, "url": url}
     key = f"{hub.config.site.site_id}:reentry:{d['reentry']}"
     channel = hub.config.outreach.notifications.channel
     return Delivery(key, channel, CITIZEN, event.seq, "reentry", None, phone, {"text": text, "params": params})
@@ -198,3 +202,47 @@ async def reentry_use(hub: Hub, session: Session, args: dict[str, Any]) -> dict[
         },
     }
 
+
+
+QR_SVG = "/qr.svg"
+_PAGE = """<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Mã quay lại bổ sung hồ sơ – Một Cửa</title>
+<link rel="stylesheet" href="/static/style.css">
+</head>
+<body>
+<main id="main" class="phone">
+<h1>Mã quay lại bổ sung hồ sơ <span class="en">Re-entry code</span></h1>
+<p>Khi mang đủ giấy tờ còn thiếu quay lại trung tâm, đưa mã này vào máy quét của máy lấy số để
+được ưu tiên gặp lại cán bộ đã tiếp nhận hồ sơ. Mã dùng một lần, đến hết ngày ghi trong tin nhắn.</p>
+<p class="en">When you come back with the missing papers, hold this code to the ticket kiosk's
+scanner to be served first. It works once, until the day in your message.</p>
+<p><img id="reentry-qr" src="{code}/qr.svg" alt="Mã QR quay lại" width="280" height="280"></p>
+<p><b id="reentry-code">{shown}</b></p>
+</main>
+</body>
+</html>
+"""
+
+
+def reentry_page(hub: Hub, path: str) -> Page | None:
+    """``/r/CODE``: the re-entry code's page for a phone that got it by SMS, to show its QR code
+    to the kiosk's scanner. The page is the same for any code of the right form (it says nothing
+    of whether the code is known); its ``/r/CODE/qr.svg`` is drawn only for a live code (not a
+    general QR generator), under the per-address budget of drawn codes."""
+    if not path.startswith(codes.REENTRY_PATH):
+        return None
+    code, _, tail = path.removeprefix(codes.REENTRY_PATH).partition("/")
+    if not codes.is_reentry_code(code) or tail not in ("", QR_SVG.lstrip("/")):
+        return not_found()
+    headers = {"Cache-Control": "no-store"}
+    if not tail:
+        body = _PAGE.replace("{code}", codes.REENTRY_PATH + code).replace("{shown}", codes.format_reentry_code(code))
+        return Page(200, body.encode("utf-8"), CONTENT_TYPES[".html"], headers)
+    reentry_id = hub.lobby.state.reentry_hashes.get(codes.reentry_hash(code))
+    if reentry_id is None or hub.lobby.state.reentries[reentry_id].state is not ReentryState.LIVE:
+        return not_found()
+    return Page(200, qr_svg(reentry_url(hub, code)), CONTENT_TYPES[".svg"], headers)

@@ -29,6 +29,7 @@ from queue_server.config.settings_outreach import (
 from queue_server.core import codes
 from tests.integration.conftest import Clock, run, running_lobby
 from tests.integration.sites import site_config
+from tests.integration.test_fees import get
 
 NOTE = "Thiếu bản sao giấy khai sinh có chứng thực"
 DOSSIER = "000.00.16.H57-261123-0001"
@@ -98,9 +99,18 @@ def test_the_counter_marks_prints_and_texts_and_the_kiosk_gets_the_same_officer_
             [sms] = await asyncio.to_thread(gateway.wait_accepted, 1)
             assert sms.path == "/send?to=0912345678"
             assert sms.json["text"] == (
-                f"Một Cửa: hồ sơ Hộ tịch (số A001) cần bổ sung: {NOTE}. "
-                f"Quay lại trước hết Thứ Hai, 07/12/2026, đưa mã {reentry['code']} tại máy lấy số để được ưu tiên."
+                f"Một Cửa: hồ sơ Hộ tịch (số A001) cần bổ sung: {NOTE}. Quay lại trước hết Thứ Hai, 07/12/2026; "
+                f"mở {reentry['url']} và đưa mã QR vào máy lấy số để được ưu tiên. Mã: {reentry['code']}."
             )
+
+            # the SMS's link: a page with the code's QR code for the kiosk's scanner (drawn while it is live)
+            base = f"http://127.0.0.1:{lobby.port}/r/{code}"
+            status, kind, body = await asyncio.to_thread(get, base)
+            assert (status, kind) == (200, "text/html; charset=utf-8") and reentry["code"].encode() in body
+            assert (await asyncio.to_thread(get, base + "/qr.svg"))[:2] == (200, "image/svg+xml")
+            other = f"http://127.0.0.1:{lobby.port}/r/{'A' * 12}"
+            assert (await asyncio.to_thread(get, other))[0] == 200  # the page tells nothing of a code…
+            assert (await asyncio.to_thread(get, other + "/qr.svg"))[0] == 404  # …its QR code is drawn for a live one only
             assert sms.json["id"] == f"test-site:reentry:{reentry['id']}"
 
             # the log keeps the hash, never the code
@@ -119,6 +129,7 @@ def test_the_counter_marks_prints_and_texts_and_the_kiosk_gets_the_same_officer_
             assert (ticket["priority"], ticket["target_counter"], ticket["people_ahead"], ticket["counters"]) == ("return-visit", 2, 0, [2])
             assert used["reentry"] == {"target": "officer", "counter": 2, "counter_name": "Quầy 2", "officer_name": "Nguyễn Thị Lan"}
             await refused(kiosk, "reentry_used", code)
+            assert (await asyncio.to_thread(get, base + "/qr.svg"))[0] == 404  # used: no longer drawn
             await refused(kiosk, "bad_field", "ABC")
             called = (await officer.ok("ticket.call_next"))["ticket"]
             assert called["id"] == ticket["id"] != plain["id"]
