@@ -52,6 +52,11 @@ class KioskActions:
         reply = await self.context.client.request("appointment.check_in", booking=booking)
         return Issued(reply["ticket"], late=bool(reply.get("late")))
 
+    async def reentry(self, code: str) -> Issued:
+        """A re-entry code scanned: the return-visit ticket (``reentry.use``)."""
+        reply = await self.context.client.request("reentry.use", code=code)
+        return Issued(reply["ticket"])
+
     async def lookup(self, code: str) -> dict[str, Any]:
         """The dossier, with ``pickup``: whether a pick-up ticket may be offered, and ``url``:
         its phone page with the check (the slip's QR code)."""

@@ -442,6 +442,8 @@ class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
             self.show_notice(action.notice)  # type: ignore[arg-type]  # a REJECT action always carries its notice
         elif action.kind is ScanKind.CHECK_IN:
             self.check_in(action.value)
+        elif action.kind is ScanKind.REENTRY:
+            self.reentry(action.value)
         elif action.kind is ScanKind.LOOKUP_DOSSIER:
             self.lookup_dossier(action.value)
         elif action.kind is ScanKind.CITIZEN_CARD:

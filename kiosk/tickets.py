@@ -54,6 +54,19 @@ class TicketFlows:
             return
         self.spawn(self._issue(lambda: self.actions.check_in(booking), None))
 
+    def reentry(self, code: str) -> None:
+        """A re-entry code scanned ("cần bổ sung" at a counter): one return-visit ticket, or
+        why not, offering a plain number in its field."""
+        if not self.issuing.try_start(time.monotonic()):
+            log.info("re-entry scan ignored: a ticket is being issued")
+            return
+        tz = self.context.settings.config.site.tz
+
+        def refuse(exc: RequestFailed) -> Notice:
+            return decisions.reentry_refusal(exc.code, exc.details, self.service_name(exc.details.get("service", "")), tz)
+
+        self.spawn(self._issue(lambda: self.actions.reentry(code), None, refuse))
+
     def take_pickup(self, dossier: str) -> None:
         """One tap on a ready dossier: a number in the result-collection field."""
         if not self.issuing.try_start(time.monotonic()):

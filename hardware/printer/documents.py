@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from hardware.printer.errors import InvalidTicket
 
-__all__ = ["CheckInSlip", "Document", "DossierSlip", "FeeReceipt", "QueueTicket", "check_qr_payload"]
+__all__ = ["CheckInSlip", "Document", "DossierSlip", "FeeReceipt", "QueueTicket", "ReentrySlip", "check_qr_payload"]
 
 MAX_QR_PAYLOAD = 512
 
@@ -136,4 +136,30 @@ class FeeReceipt:
             raise InvalidTicket(f"the fee must be a positive whole number of đồng, not {self.amount!r}")
 
 
-Document = QueueTicket | CheckInSlip | DossierSlip | FeeReceipt
+@dataclasses.dataclass(frozen=True)
+class ReentrySlip:
+    """A dossier marked "cần bổ sung" at a counter: what is missing, the last day to come back,
+    and the re-entry code (as text and as ``qr_payload``, ``<public URL>/r/<code>``) that gives
+    a ticket ahead of the plain queue when scanned at the kiosk by then."""
+
+    centre_name: str
+    number: str  # the ticket served when it was marked
+    procedure: str
+    note: str  # what is missing, as the officer typed it
+    valid_until: dt.date
+    code: str  # the re-entry code as printed (ABCD-EFGH-2345)
+    qr_payload: str
+    printed_at: dt.datetime
+    counter: str = ""
+    dossier_code: str | None = None
+    footer: str = ""
+
+    def __post_init__(self) -> None:
+        check_qr_payload(self.qr_payload)
+        if not self.code.strip():
+            raise InvalidTicket("the re-entry code is empty")
+        if not self.note.strip():
+            raise InvalidTicket("the note of what is missing is empty")
+
+
+Document = QueueTicket | CheckInSlip | DossierSlip | FeeReceipt | ReentrySlip

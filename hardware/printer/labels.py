@@ -55,6 +55,16 @@ class Labels:
     scan_to_pay: Bilingual = Bilingual(
         "Quét mã VietQR bằng ứng dụng ngân hàng để nộp phí", "Scan with any Vietnamese bank app to pay"
     )
+    reentry: Bilingual = Bilingual("HỒ SƠ CẦN BỔ SUNG", "PAPERS MISSING")
+    missing: Bilingual = Bilingual("Cần bổ sung", "Missing")
+    come_back_by: Bilingual = Bilingual("Quay lại trước hết ngày", "Come back by")
+    reentry_code: Bilingual = Bilingual("Mã quay lại", "Re-entry code")
+    scan_to_return: Bilingual = Bilingual(
+        "Khi quay lại, quét mã này tại máy lấy số để được ưu tiên gặp lại cán bộ đã tiếp nhận",
+        "When you come back, scan this at the ticket kiosk to be served first",
+    )
+    # date.weekday() 0–6: how a Vietnamese date starts (Thứ Hai, 17/03/2025)
+    weekdays_vi: tuple[str, ...] = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
 
 DEFAULT_LABELS = Labels()

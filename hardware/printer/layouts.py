@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from PIL import Image
 
 from hardware.printer.canvas import QR, Block, Field, Rule, Space, Text, clean_text, render_blocks
-from hardware.printer.documents import CheckInSlip, Document, DossierSlip, FeeReceipt, QueueTicket
+from hardware.printer.documents import CheckInSlip, Document, DossierSlip, FeeReceipt, QueueTicket, ReentrySlip
 from hardware.printer.fonts import Weight, font
 from hardware.printer.labels import DEFAULT_LABELS, Bilingual, Labels
 
 __all__ = [
     "MIN_WIDTH", "render", "render_check_in_slip", "render_dossier_slip", "render_fee_receipt", "render_queue_ticket",
+    "render_reentry_slip",
 ]
 
 MIN_WIDTH = 128
@@ -226,6 +227,45 @@ def render_fee_receipt(receipt: FeeReceipt, width: int, labels: Labels = DEFAULT
     return render_blocks(blocks, width, scale.margin)
 
 
+def vietnamese_date(day: dt.date, labels: Labels = DEFAULT_LABELS) -> str:
+    """``Thứ Hai, 17/03/2025``: the weekday first, as a Vietnamese date is said."""
+    return f"{labels.weekdays_vi[day.weekday()]}, {day:%d/%m/%Y}"
+
+
+def render_reentry_slip(slip: ReentrySlip, width: int, labels: Labels = DEFAULT_LABELS) -> Image.Image:
+    scale = _Scale(width)
+    blocks: list[Block] = _heading(slip.centre_name, scale)
+    blocks += _title(labels.reentry, scale, inverted=True)
+    blocks += [
+        Space(scale(6)),
+        _field(labels.procedure, slip.procedure, scale),
+        _field(labels.your_number, slip.number, scale),
+    ]
+    if slip.dossier_code:
+        blocks.append(_field(labels.dossier_code, slip.dossier_code, scale))
+    if slip.counter:
+        blocks.append(_field(labels.counter, slip.counter, scale))
+    blocks += [
+        Space(scale(6)),
+        Rule(1),
+        Space(scale(6)),
+        Text(f"{labels.missing.vi} · {labels.missing.en}", scale(20), max_lines=1),
+        Text(slip.note, scale(24), Weight.BOLD, max_lines=8),
+        Space(scale(6)),
+        Rule(1),
+        Space(scale(6)),
+        Text(f"{labels.come_back_by.vi} · {labels.come_back_by.en}", scale(20), max_lines=2),
+        _fitted(vietnamese_date(slip.valid_until, labels), scale(34), scale, scale(22)),
+        Space(scale(6)),
+        Text(f"{labels.reentry_code.vi} · {labels.reentry_code.en}", scale(20), max_lines=1),
+        _fitted(slip.code, scale(44), scale, scale(24)),
+    ]
+    blocks += _qr(slip.qr_payload, labels.scan_to_return, scale)
+    blocks.append(_field(labels.printed, _when(slip.printed_at), scale))
+    blocks += _footer(slip.footer, scale)
+    return render_blocks(blocks, width, scale.margin)
+
+
 def render(document: Document, width: int, labels: Labels = DEFAULT_LABELS) -> Image.Image:
     """Render any printable document at ``width`` dots."""
     if isinstance(document, QueueTicket):
@@ -236,4 +276,6 @@ def render(document: Document, width: int, labels: Labels = DEFAULT_LABELS) -> I
         return render_dossier_slip(document, width, labels)
     if isinstance(document, FeeReceipt):
         return render_fee_receipt(document, width, labels)
+    if isinstance(document, ReentrySlip):
+        return render_reentry_slip(document, width, labels)
     raise TypeError(f"cannot print a {type(document).__name__}")

@@ -28,6 +28,7 @@ class Notice:
     key: str
     params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     tone: Tone = Tone.WARNING
+    offer: str | None = None  # a field's code: the message offers a plain number in it
 
 
 class TileState(enum.Enum):
@@ -171,8 +172,27 @@ def dossier_refusal(code: str, typed: str) -> Notice:
     return Notice("dossier.source_failed", tone=Tone.ERROR)
 
 
+def reentry_refusal(code: str, details: Mapping[str, Any], name: str | Both, tz: dt.tzinfo | None = None) -> Notice:
+    """Why a re-entry code gave no ticket, offering a plain number in its field (``name``, from
+    ``details["service"]``) where the server said which."""
+    offer = details.get("service") or None
+    if code == "reentry_expired":
+        day = details.get("valid_until")
+        return Notice("reentry.expired", {"day": local_day(day) if day else "?"}, offer=offer)
+    if code == "reentry_used":
+        return Notice("reentry.used", {"time": local_time(details.get("used_at"), tz)}, offer=offer)
+    if code == "reentry_replaced":
+        return Notice("reentry.replaced", offer=offer)
+    if code in ("reentry_unknown", "bad_field"):
+        return Notice("reentry.unknown")
+    if code in ("service_closed", "service_full"):
+        return issue_refusal(code, details, name, tz)
+    return Notice("issue.failed", tone=Tone.ERROR)
+
+
 class ScanKind(enum.Enum):
     CHECK_IN = "check_in"
+    REENTRY = "reentry"
     LOOKUP_DOSSIER = "lookup_dossier"
     CITIZEN_CARD = "citizen_card"
     FOLLOW_TICKET = "follow_ticket"
@@ -196,6 +216,7 @@ _REJECTIONS = {
     RejectReason.UNKNOWN_FORMAT: "scan.unknown",
     RejectReason.BAD_TICKET_CODE: "scan.bad_ticket",
     RejectReason.BAD_BOOKING_CODE: "scan.bad_booking",
+    RejectReason.BAD_REENTRY_CODE: "scan.bad_reentry",
     RejectReason.BAD_DOSSIER_CODE: "scan.unknown",
     RejectReason.BAD_ENROLMENT: "scan.enrolment",
     RejectReason.NEWER_ENROLMENT: "scan.enrolment",
@@ -208,6 +229,8 @@ def scan_action(result: ClassifiedCode | RejectedCode) -> ScanAction:
         return ScanAction(ScanKind.REJECT, notice=Notice(_REJECTIONS[result.reason]))
     if result.kind is CodeKind.BOOKING:
         return ScanAction(ScanKind.CHECK_IN, result.value)
+    if result.kind is CodeKind.REENTRY:
+        return ScanAction(ScanKind.REENTRY, result.value)
     if result.kind is CodeKind.DOSSIER:
         return ScanAction(ScanKind.LOOKUP_DOSSIER, result.value)
     if result.kind is CodeKind.CITIZEN_CARD:

@@ -19,6 +19,7 @@ from hardware.printer import (
 )
 from kiosk.core.texts import Catalogue, Language
 from queue_server.core.codes import format_booking_code
+from queue_server.core.reentries import RETURN_VISIT
 from queue_server.core.site import PriorityCategory
 
 
@@ -30,7 +31,7 @@ def ticket_mark(ticket: Mapping[str, Any], priorities: Iterable[PriorityCategory
     code = ticket.get("priority")
     if not code:
         return None
-    category = next((p for p in priorities if p.code == code), None)
+    category = next((p for p in (*priorities, RETURN_VISIT) if p.code == code), None)
     return f"{category.name_vi} · {category.name_en}" if category else code
 
 

@@ -11,6 +11,9 @@ Accepted forms:
 - ticket: ``<public URL>/t/<ticket code>`` (the QR code on a ticket) or a bare ticket code;
 - booking: ``<public URL>/b/<booking code>`` or a bare booking code (``ABCD-2345``: hyphens
   and spaces are tolerated, letters may be lower case);
+- re-entry: ``<public URL>/r/<re-entry code>`` (the QR code of the slip a counter prints when a
+  dossier is marked "cần bổ sung") or a bare re-entry code (``ABCD-EFGH-2345``, as the SMS
+  gives it);
 - a device's enrolment QR (``MOTCUA-ENROL:1:ws://…/:XXXX-XXXX``, the manager's screen; only
   the first-run screen takes it, :mod:`kiosk.core.first_run`): the value is the QR's text as the
   server writes it, its server and code checked;
@@ -34,9 +37,12 @@ from queue_server.core.citizens.card import looks_like_card
 from queue_server.core.codes import (
     BOOKING_CODE_LENGTH,
     BOOKING_PATH,
+    REENTRY_CODE_LENGTH,
+    REENTRY_PATH,
     TICKET_CODE_LENGTH,
     TICKET_PATH,
     is_booking_code,
+    is_reentry_code,
     is_ticket_code,
     normalize_code,
 )
@@ -70,6 +76,7 @@ class CodeKind(enum.Enum):
     DOSSIER = "dossier"
     CITIZEN_CARD = "citizen-card"  # a chip ID card's QR code: value is its text, to parse at once and forget
     ENROLMENT = "enrolment"  # a device's enrolment QR: value is its text (server and code checked)
+    REENTRY = "reentry"  # a re-entry code ("cần bổ sung"): value is the bare code
 
 
 class RejectReason(enum.Enum):
@@ -83,6 +90,7 @@ class RejectReason(enum.Enum):
     UNKNOWN_LINK = "unknown-link"
     BAD_TICKET_CODE = "bad-ticket-code"
     BAD_BOOKING_CODE = "bad-booking-code"
+    BAD_REENTRY_CODE = "bad-reentry-code"
     BAD_DOSSIER_CODE = "bad-dossier-code"
     UNKNOWN_FORMAT = "unknown-format"
     BAD_ENROLMENT = "bad-enrolment"
@@ -103,6 +111,7 @@ _MESSAGES = {
     RejectReason.BAD_DOSSIER_CODE: "the dossier link does not end in a receipt code",
     RejectReason.BAD_TICKET_CODE: "the ticket link does not end in a valid ticket code",
     RejectReason.BAD_BOOKING_CODE: "the booking link does not end in a valid booking code",
+    RejectReason.BAD_REENTRY_CODE: "the re-entry link does not end in a valid re-entry code",
     RejectReason.UNKNOWN_FORMAT: "not a ticket, booking or dossier receipt code",
     RejectReason.BAD_ENROLMENT: "an enrolment QR without a valid server address or code",
     RejectReason.NEWER_ENROLMENT: "an enrolment QR of another version: this kiosk's software must be updated",
@@ -182,6 +191,8 @@ class CodeClassifier:
             return ClassifiedCode(CodeKind.TICKET, code, raw)
         if is_booking_code(code):
             return ClassifiedCode(CodeKind.BOOKING, code, raw)
+        if is_reentry_code(code):
+            return ClassifiedCode(CodeKind.REENTRY, code, raw)
         return RejectedCode(RejectReason.UNKNOWN_FORMAT, raw)
 
     def _classify_link(self, text: str, raw: str) -> ClassifiedCode | RejectedCode:
@@ -195,6 +206,7 @@ class CodeClassifier:
         for marker, kind, check, length, bad in (
             (TICKET_PATH, CodeKind.TICKET, is_ticket_code, TICKET_CODE_LENGTH, RejectReason.BAD_TICKET_CODE),
             (BOOKING_PATH, CodeKind.BOOKING, is_booking_code, BOOKING_CODE_LENGTH, RejectReason.BAD_BOOKING_CODE),
+            (REENTRY_PATH, CodeKind.REENTRY, is_reentry_code, REENTRY_CODE_LENGTH, RejectReason.BAD_REENTRY_CODE),
         ):  # fmt: skip
             if rest.startswith(marker):
                 code = normalize_code(urllib.parse.unquote(rest[len(marker) :]).rstrip("/"))
@@ -211,8 +223,8 @@ class CodeClassifier:
     def _path_after_origin(self, scheme: str, netloc: str, path: str) -> str | None:
         """The path below the centre's public URL, or ``None`` for another site's link."""
         if not self._origins:
-            # Any site: the code is what follows the last /t/, /b/ or /d/.
-            cut = max(path.rfind(TICKET_PATH), path.rfind(BOOKING_PATH), path.rfind(DOSSIER_PATH))
+            # Any site: the code is what follows the last /t/, /b/, /d/ or /r/.
+            cut = max(path.rfind(p) for p in (TICKET_PATH, BOOKING_PATH, DOSSIER_PATH, REENTRY_PATH))
             return path[cut:] if cut >= 0 else path
         for origin in self._origins:
             if netloc != origin.netloc or scheme != origin.scheme:

@@ -199,6 +199,29 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "scan.bad_ticket": ("Mã số thứ tự bị hỏng hoặc không đầy đủ.", "The ticket code is damaged or incomplete."),
     "scan.bad_booking": ("Mã lịch hẹn bị hỏng hoặc không đầy đủ.", "The booking code is damaged or incomplete."),
+    "scan.bad_reentry": ("Mã quay lại bị hỏng hoặc không đầy đủ.", "The re-entry code is damaged or incomplete."),
+    # a re-entry code (a dossier marked "cần bổ sung" at a counter): why it gave no ticket
+    "reentry.expired": (
+        "Mã quay lại bổ sung hồ sơ đã hết hạn (hạn cuối {day}). Mời bạn lấy số thường.",
+        "This re-entry code expired (last day {day}). Please take a regular number.",
+    ),
+    "reentry.used": (
+        "Mã quay lại này đã được dùng lúc {time}; mỗi mã chỉ dùng một lần. Mời bạn lấy số thường.",
+        "This re-entry code was used at {time}; a code works once. Please take a regular number.",
+    ),
+    "reentry.replaced": (
+        "Mã quay lại này đã được thay bằng mã mới hơn. Mời bạn dùng mã mới hoặc lấy số thường.",
+        "This re-entry code was replaced by a newer one. Use the newer code or take a regular number.",
+    ),
+    "reentry.unknown": (
+        "Không tìm thấy mã quay lại này. Mời bạn lấy số thường.",
+        "This re-entry code is not known here. Please take a regular number.",
+    ),
+    "reentry.take_plain": ("Lấy số thường · {name}", "Take a regular number · {name}"),
+    "ticket.return_visit": (
+        "Quay lại bổ sung hồ sơ: bạn được ưu tiên",
+        "Back with your missing papers: you are served first",
+    ),
     "scan.ticket": (
         "Số {label} ({name}): còn {count} người trước bạn.",
         "Number {label} ({name}): people ahead of you: {count}.",

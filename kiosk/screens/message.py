@@ -36,3 +36,10 @@ class MessageScreen(KioskScreen):
         self.ids.body.text = texts(self.notice.key, **self.notice.params)
         self.ids.body.color = TONE_COLOURS[self.notice.tone]
         self.ids.second.text = texts.other(self.notice.key, **self.notice.params)
+        offer = self.notice.offer
+        self.ids.plain.text = texts("reentry.take_plain", name=app.service_name(offer)) if offer else ""
+
+    def take_plain(self) -> None:
+        """The plain number this message offers (a refused re-entry code's field)."""
+        if self.notice is not None and self.notice.offer:
+            App.get_running_app().take_number(self.notice.offer)

@@ -13,6 +13,7 @@ from kiosk.core import decisions
 from kiosk.core.documents import called_at
 from kiosk.core.texts import Language
 from kiosk.screens.widgets import KioskScreen, escape
+from queue_server.core.reentries import RETURN_VISIT
 
 
 class TicketScreen(KioskScreen):
@@ -55,6 +56,8 @@ class TicketScreen(KioskScreen):
         kind = ""
         if t.get("appointment"):
             kind = texts("ticket.appointment")
+        elif t.get("priority") == RETURN_VISIT.code:
+            kind = texts("ticket.return_visit")
         elif t.get("priority"):
             kind = texts("ticket.priority")
         self.ids.kind.text = kind

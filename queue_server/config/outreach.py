@@ -37,7 +37,7 @@ from queue_server.core.events import EventType
 OUTBOX_KEYS = ("max_attempts", "retry_first_seconds", "retry_max_seconds", "timeout_seconds", "workers")
 NOTIFICATION_KEYS = ("channel", "near_people", "sms", "zalo")
 SMS_KEYS = ("url", "method", "body", "content_type", "headers")
-ZALO_KEYS = ("url", *secret_keys("access_token"), "template_near", "template_called")
+ZALO_KEYS = ("url", *secret_keys("access_token"), "template_near", "template_called", "template_reentry")
 WEBHOOK_KEYS = ("name", "url", *secret_keys("secret"), "events")
 PHONE_QUEUE_KEYS = (
     "per_device_per_day", "per_phone_per_day", "share_percent", "confirm_minutes", "rejoin_minutes", "services",
@@ -129,6 +129,7 @@ def _read_notifications(root: Table) -> NotificationSettings | None:
             template_near=zalo_table.text("template_near", required=True) or "",
             template_called=zalo_table.text("template_called", required=True) or "",
             url=_url(zalo_table, "url", ZaloGateway("", "", "").url),
+            template_reentry=zalo_table.text("template_reentry"),
         )
     if channel == Channel.SMS and sms is None:
         table.report("sms", "missing: channel = \"sms\" needs a [notifications.sms] table (the gateway)")

@@ -49,6 +49,7 @@ class ZaloGateway:
     template_near: str
     template_called: str
     url: str = "https://business.openapi.zalo.me/message/template"
+    template_reentry: str | None = None  # a re-entry code ("cần bổ sung"); none: not sent by Zalo
 
     def __repr__(self) -> str:
         return f"ZaloGateway(url={self.url!r}, access_token='***')"

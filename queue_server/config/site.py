@@ -83,7 +83,7 @@ _SITE_KEYS = (
 _POLICY_KEYS = (
     "max_priority_in_row", "no_show_returns", "transfer_keeps_arrival", "checkin_early_minutes",
     "checkin_late_minutes", "booking_days_ahead", "rating_window_minutes",
-    "default_service_minutes", "recent_services", "service_level_percent",
+    "default_service_minutes", "recent_services", "service_level_percent", "reentry_working_days",
 )  # fmt: skip
 _NAMES = ("name_vi", "name_en")
 _SERVICE_KEYS = (
@@ -310,6 +310,7 @@ def _read_policy(root: Table) -> Policy:
         recent_services=whole("recent_services", 1, 1000),
         service_level_percent=whole("service_level_percent", 1, 100),
         pause_reasons=_read_pause_reasons(root),
+        reentry_working_days=whole("reentry_working_days", 1, 60),
     )
 
 

@@ -46,22 +46,22 @@ def call_ticket(state: LobbyState, cmd: CallTicket) -> list[Event]:
 
 
 def recall(state: LobbyState, cmd: Recall) -> list[Event]:
-    counter, ticket = _current(state, cmd, TicketState.CALLED)
+    counter, ticket = current_at(state, cmd, TicketState.CALLED)
     return [_event(EventType.TICKET_RECALLED, cmd, counter, ticket, recalls=ticket.recalls + 1)]
 
 
 def start_serving(state: LobbyState, cmd: StartServing) -> list[Event]:
-    counter, ticket = _current(state, cmd, TicketState.CALLED)
+    counter, ticket = current_at(state, cmd, TicketState.CALLED)
     return [_event(EventType.TICKET_SERVING, cmd, counter, ticket)]
 
 
 def no_show(state: LobbyState, cmd: MarkNoShow) -> list[Event]:
-    counter, ticket = _current(state, cmd, TicketState.CALLED)
+    counter, ticket = current_at(state, cmd, TicketState.CALLED)
     return [_event(EventType.TICKET_NO_SHOW, cmd, counter, ticket, recalls=ticket.recalls)]
 
 
 def complete(state: LobbyState, cmd: Complete) -> list[Event]:
-    counter, ticket = _current(state, cmd, TicketState.CALLED, TicketState.SERVING)
+    counter, ticket = current_at(state, cmd, TicketState.CALLED, TicketState.SERVING)
     started = ticket.served_at or ticket.called_at
     assert started is not None
     seconds = max((cmd.now - started).total_seconds(), 0.0)
@@ -69,7 +69,7 @@ def complete(state: LobbyState, cmd: Complete) -> list[Event]:
 
 
 def transfer(state: LobbyState, cmd: Transfer) -> list[Event]:
-    counter, ticket = _current(state, cmd, TicketState.CALLED, TicketState.SERVING)
+    counter, ticket = current_at(state, cmd, TicketState.CALLED, TicketState.SERVING)
     if (cmd.to_service is None) == (cmd.to_counter is None):
         raise DomainError(ErrorCode.TRANSFER_INVALID, "Transfer to either a service or a counter, not both or neither.")
     to_service = ticket.service
@@ -117,7 +117,7 @@ def _ready_to_call(state: LobbyState, number: int) -> Counter:
     return counter
 
 
-def _current(state: LobbyState, cmd: CounterAction, *allowed: TicketState) -> tuple[Counter, Ticket]:
+def current_at(state: LobbyState, cmd: CounterAction, *allowed: TicketState) -> tuple[Counter, Ticket]:
     counter = state.counter(cmd.counter)
     if counter.current is None:
         raise DomainError(ErrorCode.COUNTER_IDLE, f"Counter {counter.number} has no current ticket.", counter=counter.number)

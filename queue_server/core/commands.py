@@ -201,6 +201,30 @@ class ReferenceFee(Command):
     reference: str
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class MarkSupplement(CounterAction):
+    """The officer marks the counter's current citizen's dossier "cần bổ sung" (papers are
+    missing) with a note: a re-entry code is given, of which only ``code_hash`` is kept
+    (:func:`queue_server.core.codes.reentry_hash`). ``valid_until``: the last local day it
+    may be used, counted by the edge in working days. A new mark of the same ticket voids the
+    code given before (a slip that did not print is marked again)."""
+
+    code_hash: str
+    note: str
+    valid_until: dt.date
+    dossier: str | None = None  # the dossier's code (mã hồ sơ), when the officer gave it
+
+
+@dataclasses.dataclass(frozen=True)
+class UseReentry(Command):
+    """A re-entry code scanned at the kiosk: a ticket ahead of the plain queue, for the same
+    officer, else the same counter, else the same field (:mod:`queue_server.core.reentries`)."""
+
+    code_hash: str
+    ticket_code: str
+    source: str | None = None
+
+
 @dataclasses.dataclass(frozen=True)
 class AskHelp(Command):
     """A citizen pressed "Cần hỗ trợ" at a kiosk or on a phone: help wanted at ``place``.

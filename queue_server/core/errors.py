@@ -60,6 +60,12 @@ class ErrorCode(enum.StrEnum):
     HELP_UNKNOWN = "help_unknown"
     HELP_TAKEN = "help_taken"
     HELP_CLOSED = "help_closed"
+    # re-entry codes (coming back with the missing papers)
+    REENTRY_UNKNOWN = "reentry_unknown"
+    REENTRY_USED = "reentry_used"
+    REENTRY_EXPIRED = "reentry_expired"
+    REENTRY_REPLACED = "reentry_replaced"
+    REENTRY_INVALID = "reentry_invalid"
     # notices
     TEXT_TOO_LONG = "text_too_long"
     COMPONENT_UNKNOWN = "component_unknown"

@@ -43,6 +43,8 @@ class EventType(enum.StrEnum):
     HELP_TAKEN = "help.taken"
     HELP_CLOSED = "help.closed"
     VOLUNTEER_LOOKED_UP = "volunteer.looked_up"
+    REENTRY_ISSUED = "reentry.issued"
+    REENTRY_USED = "reentry.used"
 
 
 @dataclasses.dataclass(frozen=True)

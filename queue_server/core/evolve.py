@@ -17,10 +17,15 @@ from queue_server.core.model import (
     DeviceStatus,
     FollowUp,
     HelpRequest,
+    Reentry,
+    ReentryState,
     Ticket,
     TicketState,
 )
 from queue_server.core.state import LobbyState
+
+# a re-entry is kept this long after its last day (core/reentries.py says why)
+REENTRY_KEPT_AFTER = dt.timedelta(days=60)
 
 
 def apply(state: LobbyState, event: Event) -> None:
@@ -48,6 +53,9 @@ def _day_opened(state: LobbyState, event: Event) -> None:
         del state.appointments[code]
     for request_id in [i for i, r in state.help_requests.items() if r.day < day]:
         del state.help_requests[request_id]
+    for reentry in [r for r in state.reentries.values() if r.valid_until + REENTRY_KEPT_AFTER < day]:
+        del state.reentries[reentry.id]
+        del state.reentry_hashes[reentry.code_hash]
     for counter in state.counters.values():
         if counter.current in state.tickets:  # busy with a ticket of the new day: leave it be
             continue
@@ -75,6 +83,7 @@ def _issued(state: LobbyState, event: Event) -> None:
         slot_start=dt.datetime.fromisoformat(slot) if slot else None,
         source=d.get("source"),
         dossier=d.get("dossier"),
+        target_counter=d.get("target_counter"),
     )
     _add(state, ticket)
     state.start_waiting(ticket)
@@ -281,6 +290,35 @@ def _audit(state: LobbyState, event: Event) -> None:
     """A volunteer's look-up: in the log for the audit, nothing in the lobby's state."""
 
 
+def _reentry_issued(state: LobbyState, event: Event) -> None:
+    d = event.data
+    if d["replaces"] is not None:
+        state.reentries[d["replaces"]].state = ReentryState.REPLACED
+    reentry = Reentry(
+        id=d["reentry"],
+        code_hash=d["code_hash"],
+        ticket=d["ticket"],
+        label=d["label"],
+        service=d["service"],
+        counter=d["counter"],
+        officer=d["officer"],
+        note=d["note"],
+        valid_until=dt.date.fromisoformat(d["valid_until"]),
+        issued_at=event.at,
+        dossier=d.get("dossier"),
+    )
+    state.reentries[reentry.id] = reentry
+    state.reentry_hashes[reentry.code_hash] = reentry.id
+    state.next_reentry_id = max(state.next_reentry_id, reentry.id + 1)
+
+
+def _reentry_used(state: LobbyState, event: Event) -> None:
+    reentry = state.reentries[event.data["reentry"]]
+    reentry.state = ReentryState.USED
+    reentry.used_at = event.at
+    reentry.used_ticket = event.data["ticket"]
+
+
 _APPLY: dict[EventType, Callable[[LobbyState, Event], None]] = {
     EventType.DAY_OPENED: _day_opened,
     EventType.TICKET_ISSUED: _issued,
@@ -310,4 +348,6 @@ _APPLY: dict[EventType, Callable[[LobbyState, Event], None]] = {
     EventType.HELP_TAKEN: _help_taken,
     EventType.HELP_CLOSED: _help_closed,
     EventType.VOLUNTEER_LOOKED_UP: _audit,
+    EventType.REENTRY_ISSUED: _reentry_issued,
+    EventType.REENTRY_USED: _reentry_used,
 }

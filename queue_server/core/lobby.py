@@ -26,6 +26,7 @@ import queue_server.core.help as help_requests
 import queue_server.core.notices as notices
 import queue_server.core.payments.fees as fees
 import queue_server.core.ratings as ratings
+import queue_server.core.reentries as reentries
 import queue_server.core.tickets as tickets
 from queue_server.core.events import Event
 from queue_server.core.evolve import apply
@@ -65,6 +66,8 @@ _DECIDE: dict[type[commands.Command], Callable[[LobbyState, Any], list[Event]]] 
     commands.TakeHelp: help_requests.take,
     commands.CloseHelp: help_requests.close,
     commands.LookUpForCitizen: help_requests.look_up,
+    commands.MarkSupplement: reentries.mark_supplement,
+    commands.UseReentry: reentries.use_reentry,
 }
 
 
@@ -153,10 +156,13 @@ class Lobby:
     def service_levels_view(self, now: dt.datetime) -> list[dict[str, Any]]:
         """Each field's target wait and today's service level so far: the share of the
         citizens called today (but the closed half of a transfer) whose wait from arrival
-        to the call was within the field's target."""
+        to the call was within the field's target. A return visit (a re-entry code's ticket)
+        is not a new citizen waiting against the target: it is left out."""
         day = self.site.local(now).date()
         called: dict[str, list[float]] = {s.code: [] for s in self.site.services}
         for ticket in self.state.tickets.values():
+            if ticket.priority == reentries.RETURN_VISIT.code:
+                continue
             if ticket.day == day and ticket.called_at is not None and ticket.state is not TicketState.TRANSFERRED:
                 called.setdefault(ticket.service, []).append((ticket.called_at - ticket.arrival_at).total_seconds())
         views = []

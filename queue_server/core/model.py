@@ -163,6 +163,51 @@ class DeviceStatus:
         }
 
 
+class ReentryState(enum.StrEnum):
+    LIVE = "live"  # may be used, until its last day
+    USED = "used"
+    REPLACED = "replaced"  # the officer marked the same ticket again: a new code voids this one
+
+
+@dataclasses.dataclass
+class Reentry:
+    """A dossier marked "cần bổ sung" at a counter, and the re-entry code given for it (only
+    the code's hash is known here). Kept across days, until well after its last day."""
+
+    id: int
+    code_hash: str
+    ticket: int  # the ticket served when it was marked
+    label: str
+    service: str
+    counter: int
+    officer: str | None
+    note: str
+    valid_until: dt.date  # the last local day it may be used
+    issued_at: dt.datetime
+    dossier: str | None = None
+    state: ReentryState = ReentryState.LIVE
+    used_at: dt.datetime | None = None
+    used_ticket: int | None = None  # the ticket it gave
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain values, for the console (never the hash)."""
+        return {
+            "id": self.id,
+            "ticket": self.ticket,
+            "label": self.label,
+            "service": self.service,
+            "counter": self.counter,
+            "officer": self.officer,
+            "note": self.note,
+            "dossier": self.dossier,
+            "valid_until": self.valid_until.isoformat(),
+            "issued_at": self.issued_at.isoformat(),
+            "state": self.state.value,
+            "used_at": self.used_at.isoformat() if self.used_at else None,
+            "used_ticket": self.used_ticket,
+        }
+
+
 @dataclasses.dataclass
 class FollowUp:
     """A "Không hài lòng" rating for a manager to look into, until closed with a note.

@@ -152,6 +152,7 @@ class Policy:
     recent_services: int = 20
     service_level_percent: int = 80  # the share of citizens to call within their field's target wait
     pause_reasons: tuple[PauseReason, ...] = DEFAULT_PAUSE_REASONS
+    reentry_working_days: int = 10  # a re-entry code ("cần bổ sung") works this many working days after
 
     def pause_reason(self, code: str) -> PauseReason | None:
         return next((r for r in self.pause_reasons if r.code == code), None)

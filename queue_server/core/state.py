@@ -18,6 +18,7 @@ from queue_server.core.model import (
     DeviceStatus,
     FollowUp,
     HelpRequest,
+    Reentry,
     Ticket,
 )
 from queue_server.core.ordering import QUEUE_PARTS, QueueKey, can_call_at, queue_key
@@ -53,6 +54,11 @@ class LobbyState:
     # citizens' requests for help (kiosks, phones) of the day, open and closed, by id
     help_requests: dict[int, HelpRequest] = dataclasses.field(default_factory=dict)
     next_help_id: int = 1  # ids run on across days, like tickets'
+    # dossiers marked "cần bổ sung" and their re-entry codes, by id, and the ids by the code's
+    # hash; kept across days (a code lives N working days), dropped well after their last day
+    reentries: dict[int, Reentry] = dataclasses.field(default_factory=dict)
+    reentry_hashes: dict[str, int] = dataclasses.field(default_factory=dict)
+    next_reentry_id: int = 1
 
     def __post_init__(self) -> None:
         if not self.counters:

@@ -61,6 +61,7 @@ def issued_event(
     slot_start: dt.datetime | None = None,
     source: str | None = None,
     dossier: str | None = None,
+    target_counter: int | None = None,
 ) -> Event:
     if not is_ticket_code(code):
         raise DomainError(ErrorCode.CODE_INVALID, "The ticket code is not of the right form.")
@@ -68,7 +69,9 @@ def issued_event(
         raise DomainError(ErrorCode.CODE_TAKEN, "The ticket code is taken; make another.")
     day = state.site.local(now).date()
     number = state.last_number.get((service.code, day), service.number_start - 1) + 1
-    extra = {"dossier": dossier} if dossier is not None else {}
+    extra: dict[str, object] = {"dossier": dossier} if dossier is not None else {}
+    if target_counter is not None:  # a return visit sent to one counter (core/reentries.py)
+        extra["target_counter"] = target_counter
     return Event(
         EventType.TICKET_ISSUED,
         now,

@@ -66,7 +66,9 @@ def request_for(row: Pending, settings: OutreachSettings, now: float) -> HttpReq
         if notifications is None or notifications.zalo is None:
             raise NotDeliverable("Zalo ZNS is not configured any more")
         zalo = notifications.zalo
-        template = zalo.template_near if row.kind == "near" else zalo.template_called
+        template = {"near": zalo.template_near, "reentry": zalo.template_reentry}.get(row.kind, zalo.template_called)
+        if template is None:
+            raise NotDeliverable("no Zalo ZNS template for re-entry codes (template_reentry) in the configuration")
         data = {k: str(v) for k, v in row.payload["params"].items()}
         body = json.dumps(
             {"phone": row.phone, "template_id": template, "template_data": data, "tracking_id": row.key},

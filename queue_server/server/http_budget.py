@@ -42,7 +42,7 @@ def budgeted(path: str) -> bool:
     """Whether a request for ``path`` (no query string) is counted against the budget."""
     if path.startswith(DOSSIER_PATH) and path.endswith("/status.json"):
         return True
-    return path.startswith((codes.BOOKING_PATH, codes.TICKET_PATH)) and path.endswith(QR_SUFFIXES)
+    return path.startswith((codes.BOOKING_PATH, codes.TICKET_PATH, codes.REENTRY_PATH)) and path.endswith(QR_SUFFIXES)
 
 
 class HttpBudget:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from queue_server.config.settings import Role, SiteConfig
 from queue_server.core.model import TicketState
+from queue_server.core.reentries import RETURN_VISIT
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
 from queue_server.server.common import counter_of, ticket_for
@@ -105,7 +106,7 @@ async def counter_status(hub: Hub, session: Session, args: dict[str, Any]) -> di
         "tally": _tally(hub, number, now),
         "targets": _targets(hub, number, now),
         "rating_window_seconds": int(hub.config.site.policy.rating_window.total_seconds()),
-        "priorities": {p.code: p.name_vi for p in hub.config.site.priorities},
+        "priorities": {p.code: p.name_vi for p in (*hub.config.site.priorities, RETURN_VISIT)},
     }
 
 

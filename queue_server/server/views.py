@@ -43,7 +43,7 @@ _PAD_EVENTS = frozenset(
     {EventType.TICKET_CALLED, EventType.TICKET_COMPLETED, EventType.RATING_RECORDED, EventType.COUNTER_CHANGED}
 )
 
-_SECRET = ("code",)
+_SECRET = ("code", "code_hash")  # code_hash: a re-entry code's SHA-256 (reentry.issued), the log's alone
 # reason: why a counter paused or a ticket ended; dossier: the dossier a pick-up ticket collects
 _PERSONAL = ("code", "appointment", "officer", "priority", "source", "note", "reason", "dossier")
 

@@ -8,6 +8,8 @@ The central copy carries what reports need. By default it drops:
 - a fee's reference (``fee.referenced``'s ``reference``): a dossier code, as above;
 - the place of a help request (``help.requested``'s ``place``): a phone's is its browser's id
   (hashed); its ``place_name`` and ``kind`` leave;
+- a re-entry code's hash and its dossier's code (``reentry.issued``'s ``code_hash`` and
+  ``dossier``): the code brings its holder back ahead of the queue for weeks;
 - the booking code of an appointment (``appointment.*``'s ``code``, and ``ticket.issued``'s
   ``appointment`` when a booking is checked in): it checks that citizen in;
 - officers' free text — a transfer's ``note``, a cancellation's ``reason``, a follow-up's
@@ -49,6 +51,8 @@ SECRET_KEYS: Mapping[str, frozenset[str]] = {
     EventType.APPOINTMENT_CANCELLED.value: frozenset({"code"}),
     EventType.FEE_REFERENCED.value: frozenset({"reference"}),  # a dossier code: it opens /d/CODE
     EventType.HELP_REQUESTED.value: frozenset({"place"}),  # a phone's place is its browser's id (hashed)
+    # a re-entry code's hash (the code is a bearer secret for weeks) and the dossier's code
+    EventType.REENTRY_ISSUED.value: frozenset({"code_hash", "dossier"}),
 }
 
 # Officers' free text in events of these types: dropped, or scrubbed (``free_text = "scrubbed"``).
@@ -58,6 +62,7 @@ FREE_TEXT_KEYS: Mapping[str, frozenset[str]] = {
     EventType.FOLLOW_UP_CLOSED.value: frozenset({"note"}),
     EventType.DEVICE_STATUS.value: frozenset({"detail"}),
     EventType.HELP_REQUESTED.value: frozenset({"note"}),  # what a phone's citizen typed to be found
+    EventType.REENTRY_ISSUED.value: frozenset({"note"}),  # what papers are missing, as typed
 }
 SCRUBBED = "[…]"
 # 7 digits or more, maybe after a "+", with single spaces, dots or dashes between them: a phone

@@ -8,12 +8,15 @@ From the ``tickets`` table (the final state of each ticket; a transfer is two ro
 the ticket's code: the closed half, state ``transferred``, and the new half):
 
 - *visits*: citizens who came, however many fields they went through: one per ticket but the
-  new half of a transfer, counted in the row of the citizen's first ticket (where they
-  arrived), so the rows add up to the total and equal the reports' *issued* row by row;
+  new half of a transfer and but a return visit, counted in the row of the citizen's first
+  ticket (where they arrived), so the rows add up to the total;
+- *return visits*: citizens back with the papers a counter marked missing ("cần bổ sung"):
+  the tickets a re-entry code gave (priority ``return-visit``), but the new half of a transfer;
+  visits + return visits = the reports' *issued*, row by row;
 - *transactions*: services delivered at a counter: tickets that ended ``done`` or
   ``transferred`` (a citizen served in Hộ tịch then transferred to Đất đai makes two);
 - *called*: the tickets called, but the closed half of a transfer (the same tickets as the
-  reports' waits); *within target*: those whose wait, arrival to call, is at most their
+  reports' waits) and but return visits (not a new citizen waiting against the target); *within target*: those whose wait, arrival to call, is at most their
   field's ``target_wait_minutes``; *service level* = within target / called × 100;
 - *outcomes*: tickets whose call ended at a counter (done, no-show or transferred);
   *no-show rate* = no-shows / outcomes × 100; *recall rate* = outcomes recalled at least once
@@ -41,8 +44,9 @@ from queue_server.store.reports import check_range, figures
 
 _COLUMNS = (
     "id, day, code, state, service, counter, officer, issued_at, arrival_at, called_at, served_at, done_at,"
-    " recalls, rating, transferred_from"
+    " recalls, rating, transferred_from, priority"
 )
+RETURN_VISIT = "return-visit"  # queue_server.core.reentries.RETURN_VISIT's code
 
 
 class InsightGrouping(enum.StrEnum):
@@ -57,6 +61,7 @@ class InsightGrouping(enum.StrEnum):
 @dataclasses.dataclass(frozen=True)
 class Quality:
     visits: int
+    return_visits: int
     transactions: int
     called: int
     within_target: int
@@ -156,14 +161,19 @@ def _key(
 
 def quality(rows: Iterable[Mapping[str, Any]], targets: Mapping[str, int], scale: Sequence[int]) -> Quality:
     rows = list(rows)
-    called = [r for r in rows if r["called_at"] and r["state"] != "transferred" and r["service"] in targets]
+    called = [
+        r
+        for r in rows
+        if r["called_at"] and r["state"] != "transferred" and r["service"] in targets and r.get("priority") != RETURN_VISIT
+    ]
     within = sum(1 for r in called if _wait_seconds(r) <= targets[r["service"]] * 60)
     outcomes = [r for r in rows if r["called_at"] and r["state"] in ("done", "no_show", "transferred")]
     no_show = sum(1 for r in outcomes if r["state"] == "no_show")
     recalled = sum(1 for r in outcomes if r["recalls"])
     rated = figures(rows, scale)
     return Quality(
-        visits=sum(1 for r in rows if r["transferred_from"] is None),
+        visits=sum(1 for r in rows if r["transferred_from"] is None and r.get("priority") != RETURN_VISIT),
+        return_visits=sum(1 for r in rows if r["transferred_from"] is None and r.get("priority") == RETURN_VISIT),
         transactions=sum(1 for r in rows if r["state"] in ("done", "transferred")),
         called=len(called),
         within_target=within,

@@ -45,6 +45,7 @@ def insight_tables(insight: Insight, names: Names, site_name: str = "") -> tuple
         GROUP_HEADINGS[insight.by],
         "Mục tiêu chờ, phút (Target wait, min)",
         "Lượt công dân (Visits)",
+        "Quay lại bổ sung (Return visits)",
         "Giao dịch (Transactions)",
         "Đã gọi (Called)",
         "Gọi trong mục tiêu (Within target)",
@@ -92,6 +93,7 @@ def _reason_name(code: str, reason_names: dict[str, str]) -> str:
 def _quality(q: Quality, names: Names) -> tuple[Any, ...]:
     return (
         q.visits,
+        q.return_visits,
         q.transactions,
         q.called,
         q.within_target,

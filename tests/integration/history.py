@@ -371,6 +371,7 @@ def hand_count(legs: Iterable[Leg], targets: dict[str, int] = TARGETS) -> dict[s
 
     return {
         "visits": sum(1 for leg in legs if leg.given_here),  # a citizen: in the row of their first ticket
+        "return_visits": 0,  # the history has no re-entry codes (tests/integration/test_reentry_reports.py has)
         "transactions": sum(1 for leg in legs if leg.outcome in ("done", "transferred")),
         "called": len(called),
         "within_target": len(within),

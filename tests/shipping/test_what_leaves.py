@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from queue_server.config.settings import PaymentSettings
+from queue_server.core.codes import reentry_hash
 from queue_server.core.events import EventType
 from queue_server.shipping.redact import FREE_TEXT_KEYS, SCRUBBED, central_data, central_json, scrub
 from tests.integration.conftest import Clock, run, running_lobby
@@ -50,6 +51,7 @@ async def a_day(db_path: Path, clock: Clock) -> dict[str, Any]:
         await officer.ok("ticket.recall")
         await officer.ok("ticket.serve")
         await officer.ok("fee.qr", ticket=served["id"], dossier=DOSSIER)  # fee.referenced
+        reentry = (await officer.ok("reentry.mark", ticket=served["id"], note=TYPED["note"], dossier=DOSSIER, print=False))["reentry"]
         await officer.ok("ticket.complete")
         await pad.ok("rating.submit", ticket=served["id"], score=1)  # rating.recorded, follow_up.opened
         await manager.ok("follow_up.close", item=served["id"], note=TYPED["note"])
@@ -78,9 +80,12 @@ async def a_day(db_path: Path, clock: Clock) -> dict[str, Any]:
         await volunteer.ok("help.close", request=asked["request"]["id"])  # help.closed
         await volunteer.call("dossier.get", code=DOSSIER)  # volunteer.looked_up (not found: never its code)
         waiting = (await kiosk.ok("ticket.issue", service="DD"))["ticket"]
+        back = await kiosk.ok("reentry.use", code=reentry["code"])  # reentry.used, for lan's counter
         clock.advance(hours=3)
         await lobby.hub.tick()  # alarm.wait_exceeded (and a wait past the limit)
-        return {"codes": [served["code"], absent["code"], left["code"], waiting["code"], checked["ticket"]["code"]],
+        code = reentry["code"].replace("-", "")
+        return {"codes": [served["code"], absent["code"], left["code"], waiting["code"], checked["ticket"]["code"],
+                          back["ticket"]["code"], code, reentry_hash(code)],
                 "bookings": [on_time["code"], dropped["code"]]}  # fmt: skip
 
 
@@ -114,7 +119,8 @@ def test_scrubbed_free_text_leaves_without_its_numbers(tmp_path: Path) -> None: 
     run(a_day(db_path, Clock()))
     left = [central_data(t, d, free_text="scrubbed") for t, _, d in site_events(db_path)]
     texts = [value for data in left for key, value in data.items() if key in {"note", "reason", "detail"}]
-    assert sorted(texts) == sorted([scrub(TYPED["note"])] * 3 + [scrub(TYPED["reason"]), scrub(TYPED["detail"])])
+    # a transfer's note, a follow-up's, a re-entry's papers missing, a help request's; a cancellation's reason; a device's detail
+    assert sorted(texts) == sorted([scrub(TYPED["note"])] * 4 + [scrub(TYPED["reason"]), scrub(TYPED["detail"])])
     assert all(SCRUBBED in text and PHONE not in text and ID_NUMBER not in text for text in texts)
 
 

@@ -19,6 +19,7 @@ import { button, draw, drawCounter } from "/static/console_view.js";
 import { SignInEnd } from "/static/console_session.js";
 import { keepEnrolment, refusal, setUpForm } from "/static/console_enrol.js";
 import { feeBox } from "/static/fee.js";
+import { reentryBox } from "/static/console_reentry.js";
 
 const REFRESH_DELAY = 100; // ms from the first need of a counter.status to asking it
 const REFRESH_EVERY = 60_000; // ms: the list's waits grow; ask again once a minute anyway
@@ -37,7 +38,8 @@ let stale = false; // something happened while counter.status was on its way: as
 let pauseReasons = []; // the site's pause reasons (code, name_vi, name_en), from the snapshot
 
 // The current ticket's fee and its receipt (fee.js), under the ticket's facts.
-const feeOf = (ticket) => feeBox(conn, ticket);
+// And its "Cần bổ sung" box: the dossier marked as missing papers, a re-entry code given (console_reentry.js).
+const feeOf = (ticket) => [feeBox(conn, ticket), reentryBox(conn, ticket)];
 const signInEnd = new SignInEnd({
   request: (op, fields) => conn.request(op, fields),
   status: () => status,

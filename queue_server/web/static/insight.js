@@ -160,6 +160,7 @@ function drawInsight() {
     el("div", { class: `card ${t.service_level_percent !== null && t.service_level_percent < r.aim_percent ? "alarm" : ""}` },
       el("b", { id: "insight-level" }, pct(t.service_level_percent)), `Mức phục vụ (mục tiêu ${r.aim_percent} %)`),
     el("div", { class: "card" }, el("b", { id: "insight-visits" }, t.visits), "Lượt công dân"),
+    el("div", { class: "card" }, el("b", { id: "insight-return-visits" }, t.return_visits), "Quay lại bổ sung hồ sơ"),
     el("div", { class: "card" }, el("b", { id: "insight-transactions" }, t.transactions), "Giao dịch"),
     el("div", { class: "card" }, el("b", { id: "insight-no-show" }, pct(t.no_show_rate)), "Tỷ lệ vắng mặt"),
     el("div", { class: "card" }, el("b", { id: "insight-recall" }, pct(t.recall_rate)), "Tỷ lệ gọi lại"),
