@@ -39,6 +39,8 @@ class EventType(enum.StrEnum):
     DEVICE_ENROLLED = "device.enrolled"
     DEVICE_REVOKED = "device.revoked"
     DEVICE_ROTATED = "device.rotated"
+    VISIT_DOSSIER_LINKED = "visit.dossier_linked"
+    VISIT_DOSSIER_UNLINKED = "visit.dossier_unlinked"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -245,6 +245,16 @@ def _fee_referenced(state: LobbyState, event: Event) -> None:
     state.fee_references[event.data["ticket"]] = event.data["reference"]
 
 
+def _dossier_linked(state: LobbyState, event: Event) -> None:
+    ticket = state.tickets[event.data["ticket"]]
+    ticket.linked_dossiers = (*ticket.linked_dossiers, event.data["dossier"])
+
+
+def _dossier_unlinked(state: LobbyState, event: Event) -> None:
+    ticket = state.tickets[event.data["ticket"]]
+    ticket.linked_dossiers = tuple(code for code in ticket.linked_dossiers if code != event.data["dossier"])
+
+
 _APPLY: dict[EventType, Callable[[LobbyState, Event], None]] = {
     EventType.DAY_OPENED: _day_opened,
     EventType.TICKET_ISSUED: _issued,
@@ -270,4 +280,6 @@ _APPLY: dict[EventType, Callable[[LobbyState, Event], None]] = {
     EventType.DEVICE_ENROLLED: _trust,
     EventType.DEVICE_REVOKED: _trust,
     EventType.DEVICE_ROTATED: _trust,
+    EventType.VISIT_DOSSIER_LINKED: _dossier_linked,
+    EventType.VISIT_DOSSIER_UNLINKED: _dossier_unlinked,
 }

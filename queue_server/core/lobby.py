@@ -26,6 +26,7 @@ import queue_server.core.notices as notices
 import queue_server.core.payments.fees as fees
 import queue_server.core.ratings as ratings
 import queue_server.core.tickets as tickets
+import queue_server.core.visit_dossiers as visit_dossiers
 from queue_server.core.events import Event
 from queue_server.core.evolve import apply
 from queue_server.core.model import Counter, Ticket, TicketState
@@ -60,6 +61,8 @@ _DECIDE: dict[type[commands.Command], Callable[[LobbyState, Any], list[Event]]] 
     commands.EnrolDevice: enrolment.enrol,
     commands.RevokeDevice: enrolment.revoke,
     commands.RotateDevice: enrolment.rotate,
+    commands.LinkDossier: visit_dossiers.link,
+    commands.UnlinkDossier: visit_dossiers.unlink,
 }
 
 
