@@ -42,8 +42,9 @@ _PAD_EVENTS = frozenset(
 )
 
 _SECRET = ("code",)
-# reason: why a counter paused or a ticket ended; dossier: the dossier a pick-up ticket collects
-_PERSONAL = ("code", "appointment", "officer", "priority", "source", "note", "reason", "dossier")
+# reason: why a counter paused or a ticket ended; dossier: the dossier a pick-up ticket collects;
+# linked_dossiers, a rating's dossiers: the dossiers of a visit (the officer's links)
+_PERSONAL = ("code", "appointment", "officer", "priority", "source", "note", "reason", "dossier", "linked_dossiers", "dossiers")
 
 VISIBLE: dict[Role, frozenset[EventType]] = {
     Role.MANAGER: frozenset(EventType),
@@ -197,7 +198,7 @@ _TICKET_HIDDEN: dict[Role, tuple[str, ...]] = {
     Role.PAD: _PERSONAL,
     Role.KIOSK: _PERSONAL,
     Role.DISPLAY: _PERSONAL,
-    Role.PUBLIC: ("code", "appointment", "officer", "source", "dossier"),  # its own ticket: its priority too
+    Role.PUBLIC: ("code", "appointment", "officer", "source", "dossier", "linked_dossiers"),  # its own ticket: its priority too
 }
 # What a counter in a snapshot leaves out, per role: who works there and why it paused
 _COUNTER_HIDDEN: dict[Role, tuple[str, ...]] = {

@@ -5,7 +5,9 @@ The central copy carries what reports need. By default it drops:
 - the follow code of a ticket (``ticket.issued``'s ``code``): it lets anyone follow that
   citizen's ticket on a phone; and a pick-up ticket's ``dossier``: the receipt's code opens
   the dossier's page (``/d/CODE``);
-- a fee's reference (``fee.referenced``'s ``reference``): a dossier code, as above;
+- a fee's reference (``fee.referenced``'s ``reference``): a dossier code, as above; and so
+  the dossiers of a visit (``visit.dossier_linked``/``_unlinked``'s ``dossier``,
+  ``rating.recorded``'s ``dossiers``);
 - the booking code of an appointment (``appointment.*``'s ``code``, and ``ticket.issued``'s
   ``appointment`` when a booking is checked in): it checks that citizen in;
 - officers' free text — a transfer's ``note``, a cancellation's ``reason``, a follow-up's
@@ -46,6 +48,9 @@ SECRET_KEYS: Mapping[str, frozenset[str]] = {
     EventType.APPOINTMENT_CHECKED_IN.value: frozenset({"code"}),
     EventType.APPOINTMENT_CANCELLED.value: frozenset({"code"}),
     EventType.FEE_REFERENCED.value: frozenset({"reference"}),  # a dossier code: it opens /d/CODE
+    EventType.RATING_RECORDED.value: frozenset({"dossiers"}),  # the visit's dossier codes, as above
+    EventType.VISIT_DOSSIER_LINKED.value: frozenset({"dossier"}),
+    EventType.VISIT_DOSSIER_UNLINKED.value: frozenset({"dossier"}),
 }
 
 # Officers' free text in events of these types: dropped, or scrubbed (``free_text = "scrubbed"``).
