@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from tests.integration.client import Client
-
 from tests.integration.conftest import Clock, run, running_lobby
 
 FIRST, SECOND = "000.00.16.H12-261118-0101", "000.00.16.H12-261118-0102"
