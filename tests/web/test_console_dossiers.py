@@ -82,3 +82,65 @@ def test_the_officer_links_two_dossiers_removes_one_and_the_rating_carries_the_o
         assert "dossiers" not in pad.wait_for("rating.recorded", ticket=ticket["id"])
     finally:
         server.stop()
+
+
+class EvaluatingServer(Server):
+    """The demo site sending its dossier-linked ratings to ``system`` (a stand-in), giving up at once."""
+
+    def __init__(self, tmp: Path, system: str) -> None:
+        self.system = system
+        super().__init__(tmp)
+
+    def start(self) -> None:
+        text = self.config.read_text(encoding="utf-8")
+        if "[evaluation_sync]" not in text:
+            text += (
+                "\n[outbox]\nmax_attempts = 2\nretry_first_seconds = 0.05\nretry_max_seconds = 0.1\n"
+                f'\n[evaluation_sync]\nurl_template = "{self.system}/api/hoso/{{code}}/danh-gia"\n'
+                '[evaluation_sync.fields]\ndossier = "maHoSo"\nscore = "mucDo"\n'
+            )
+            self.config.write_text(text, encoding="utf-8")
+        super().start()
+
+
+def test_an_evaluation_the_system_refuses_is_a_dead_letter_on_the_dashboards_outbox_card(
+    tmp_path: Path, listeners: list[Listener], browsers: list
+) -> None:
+    import time
+
+    from bench.gateways import Answer, Gateway
+
+    system = Gateway(lambda _: Answer(400, b'{"error": "ma ho so khong ton tai"}'))
+    server = EvaluatingServer(tmp_path, system.url)
+    try:
+        kiosk = Listener(server.ws_url, token=DEMO_TOKENS["kiosk-1"])
+        counter = Listener(server.ws_url, token=DEMO_TOKENS["counter-1"])
+        pad = Listener(server.ws_url, token=DEMO_TOKENS["pad-1"])
+        listeners += [kiosk, counter, pad]
+        ticket = kiosk.request("ticket.issue", service="HT")["ticket"]
+        counter.request("officer.sign_in", user="lan.nguyen", pin="1001")
+        counter.request("counter.open")
+        counter.request("ticket.call_next")
+        counter.request("visit.link_dossier", ticket=ticket["id"], code=SCANNED)
+        counter.request("ticket.complete")
+        pad.request("rating.submit", ticket=ticket["id"], score=3)
+        driver = new_browser()
+        browsers.append(driver)
+        driver.get(f"{server.url}/dashboard")
+        type_into(driver, "#device-token", DEMO_TOKENS["manager"])
+        click(driver, "#token-save")
+        click(driver, "#tab-outbox")
+        for _ in range(100):  # the dead letter is there once the system's 400 is on disk
+            click(driver, "#outbox-refresh")
+            time.sleep(0.1)
+            if driver.find_elements("css selector", "#outbox-dead"):
+                break
+        row = text_of(driver, "#outbox-dead", "HTTP 400")
+        assert "Đánh giá → hệ thống TTHC" in row and "procedures-system" in row and "Đánh giá hồ sơ" in row
+        assert text_of(driver, '#outbox-counts tr[data-channel="evaluation"]').split()[-1] == "1"
+        [request] = system.requests  # a 4xx is not tried again
+        assert request.path == f"/api/hoso/{SCANNED}/danh-gia" and request.json == {"maHoSo": SCANNED, "mucDo": 3}
+        screenshot(driver, "dashboard-outbox-evaluation")
+    finally:
+        server.stop()
+        system.close()

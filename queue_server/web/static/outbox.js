@@ -37,7 +37,7 @@ export function buildOutbox(section, conn) {
         el("tr", {}, el("th", {}, "Lúc"), el("th", {}, "Kênh"), el("th", {}, "Gửi tới"), el("th", {}, "Nội dung"), el("th", {}, "Số lần"), el("th", {}, "Lỗi cuối")),
         status.dead.map((d) => el("tr", {},
           el("td", {}, d.at ? hhmm(d.at) : "—"),
-          el("td", {}, d.channel),
+          el("td", {}, (CHANNELS.find(([id]) => id === d.channel) || [d.channel, d.channel])[1]),
           el("td", {}, d.phone || d.target),
           el("td", {}, `${KINDS[d.kind] || d.kind} (#${d.seq})`),
           el("td", { class: "num" }, d.attempts),
