@@ -155,3 +155,32 @@ def test_a_restart_sends_what_was_pending_with_the_same_key(db_path, clock: Cloc
     run(second())
     [made] = system.evaluations
     assert system.made() == ["HS-A"] and made.startswith("test-site:evaluation:")
+
+
+def test_a_reload_that_adds_the_table_starts_sending(db_path, clock: Clock, gateways) -> None:
+    """No [evaluation_sync] at start: a linked rating stays in the lobby. The file reloaded with
+    it (reconfig.apply_config, what SIGHUP runs): the delivery starts, the next one is sent."""
+    from queue_server.server.reconfig import apply_config
+
+    system = ProceduresSystem({})
+    gateways.append(system.gateway)
+
+    async def rate(lobby, officer, kiosk, pad, code: str) -> None:  # type: ignore[no-untyped-def]
+        ticket = (await kiosk.ok("ticket.issue", service="HT"))["ticket"]
+        await officer.ok("ticket.call_next")
+        await officer.ok("visit.link_dossier", ticket=ticket["id"], code=code)
+        await officer.ok("ticket.complete")
+        await pad.ok("rating.submit", ticket=ticket["id"], score=4)
+
+    async def scenario() -> None:
+        async with running_lobby(db_path, site_config(), clock=clock) as lobby:
+            kiosk, pad = await lobby.client("kiosk"), await lobby.client("pad-1")
+            officer = await lobby.officer("counter-1", "lan")
+            await rate(lobby, officer, kiosk, pad, "HS-BEFORE")
+            assert lobby.hub.deliverer is None
+            apply_config(lobby.hub, sync_site(system))
+            await rate(lobby, officer, kiosk, pad, "HS-AFTER")
+            await rows_become(db_path, "SELECT key, state FROM outbox", [("test-site:evaluation:2:HS-AFTER", "sent")])
+            assert system.made() == ["HS-AFTER"]
+
+    run(scenario())
