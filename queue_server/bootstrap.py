@@ -75,8 +75,8 @@ def build_hub(config: SiteConfig, db_path: Path, clock=None, busy_timeout_ms: in
         deliverer.start()
         return deliverer
 
-    hub.make_deliverer = make_deliverer  # a reload that adds the first notifications or webhook starts one
-    if config.outreach.notifications is not None or config.outreach.webhooks:
+    hub.make_deliverer = make_deliverer  # a reload that adds the first notifications, webhook or evaluation sync starts one
+    if config.outreach.delivers:
         hub.deliverer = make_deliverer(config.outreach)
     log.info("state rebuilt from %s: %d events", db_path, hub.lobby.seq)
     return hub

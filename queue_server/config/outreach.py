@@ -21,6 +21,7 @@ import re
 import urllib.parse
 
 from queue_server.config.checks import Table, nfc
+from queue_server.config.evaluation_sync import read_evaluation_sync
 from queue_server.config.secrets import given_key, read_headers, read_secret, secret_keys
 from queue_server.config.settings_outreach import (
     Channel,
@@ -52,6 +53,7 @@ def read_outreach(root: Table, service_codes: set[str] = frozenset()) -> Outreac
         notifications=_read_notifications(root),
         webhooks=_read_webhooks(root),
         phone_queue=_read_phone_queue(root, service_codes),
+        evaluation_sync=read_evaluation_sync(root),
     )
 
 

@@ -1,5 +1,6 @@
 """Settings of what leaves the lobby: notifications to citizens' phones (SMS, Zalo ZNS),
-webhooks to integrators, and the outbox that delivers both (``docs/notifications.md``)."""
+webhooks to integrators, ratings to the procedures system (``[evaluation_sync]``), and the
+outbox that delivers them (``docs/notifications.md``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ class Channel(enum.StrEnum):
     SMS = "sms"
     ZALO = "zalo"
     WEBHOOK = "webhook"
+    EVALUATION = "evaluation"  # a dossier-linked rating to the province's procedures system
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,9 +98,36 @@ class PhoneQueueSettings:
         return not self.services or service in self.services
 
 
+# what [evaluation_sync.fields] may map: the values of one evaluation (a rating, for one dossier)
+EVALUATION_FIELDS = ("dossier", "score", "level", "rated_at", "ticket", "service", "counter", "officer", "site")
+
+
+@dataclasses.dataclass(frozen=True)
+class EvaluationSync:
+    """``[evaluation_sync]``: each rating linked to dossiers, sent once per dossier to the
+    province's procedures system, shaped as the dossier look-up's ``[dossier_lookup]`` is:
+    ``url_template`` with ``{code}`` (the dossier's code), ``fields`` (our field → a dotted
+    path in the JSON body), ``scores`` (our score → their value) and ``headers`` (auth)."""
+
+    url_template: str
+    fields: Mapping[str, str]
+    method: str = "POST"
+    scores: Mapping[int, str] = dataclasses.field(default_factory=dict)
+    headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def __repr__(self) -> str:  # headers hold the credentials
+        return f"EvaluationSync(url_template={self.url_template!r})"
+
+
 @dataclasses.dataclass(frozen=True)
 class OutreachSettings:
     outbox: OutboxSettings = OutboxSettings()
     notifications: NotificationSettings | None = None  # None: no phone is ever told anything
     webhooks: tuple[Webhook, ...] = ()
     phone_queue: PhoneQueueSettings | None = None  # None: no number is taken from a phone
+    evaluation_sync: EvaluationSync | None = None  # None: ratings stay in the lobby
+
+    @property
+    def delivers(self) -> bool:
+        """Something to deliver: the outbox's thread is needed."""
+        return self.notifications is not None or bool(self.webhooks) or self.evaluation_sync is not None

@@ -73,7 +73,7 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 _TOP_KEYS = (
     "site", "policy", "priority", "rating", "hours", "service", "counter", "device", "officer",
     "dossier_lookup", "central", "pause_reason", "dossiers", "dossier_pull", "payment", "outbox",
-    "notifications", "webhook", "phone_queue", "limits",
+    "notifications", "webhook", "phone_queue", "limits", "evaluation_sync",
 )  # fmt: skip
 _SITE_KEYS = (
     "id", "name", "timezone", "language", "public_url", "server_url", "retention_days", "session_minutes",

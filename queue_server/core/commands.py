@@ -265,5 +265,24 @@ class LookUpForCitizen(Command):
 
 
 @dataclasses.dataclass(frozen=True)
+class LinkDossier(Command):
+    """The officer links the visit (the counter's current ticket) to the code of a dossier
+    received or returned at it (scanned from the receipt, or typed)."""
+
+    counter: int
+    ticket: int
+    code: str
+
+
+@dataclasses.dataclass(frozen=True)
+class UnlinkDossier(Command):
+    """The officer removes a dossier code linked to the visit by mistake."""
+
+    counter: int
+    ticket: int
+    code: str
+
+
+@dataclasses.dataclass(frozen=True)
 class Tick(Command):
     """Time passes: open a new day, raise alarms for waits past their limit."""

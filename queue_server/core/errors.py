@@ -52,6 +52,9 @@ class ErrorCode(enum.StrEnum):
     RATING_INVALID = "rating_invalid"
     RATING_CLOSED = "rating_closed"
     RATING_DUPLICATE = "rating_duplicate"
+    # dossiers linked to a visit
+    DOSSIER_NOT_LINKED = "dossier_not_linked"
+    DOSSIER_LINK_LIMIT = "dossier_link_limit"
     # follow-ups of dissatisfied ratings
     FOLLOW_UP_UNKNOWN = "follow_up_unknown"
     FOLLOW_UP_CLOSED = "follow_up_closed"

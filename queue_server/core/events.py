@@ -45,6 +45,8 @@ class EventType(enum.StrEnum):
     VOLUNTEER_LOOKED_UP = "volunteer.looked_up"
     REENTRY_ISSUED = "reentry.issued"
     REENTRY_USED = "reentry.used"
+    VISIT_DOSSIER_LINKED = "visit.dossier_linked"
+    VISIT_DOSSIER_UNLINKED = "visit.dossier_unlinked"
 
 
 @dataclasses.dataclass(frozen=True)

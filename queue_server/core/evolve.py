@@ -317,6 +317,14 @@ def _reentry_used(state: LobbyState, event: Event) -> None:
     reentry.state = ReentryState.USED
     reentry.used_at = event.at
     reentry.used_ticket = event.data["ticket"]
+def _dossier_linked(state: LobbyState, event: Event) -> None:
+    ticket = state.tickets[event.data["ticket"]]
+    ticket.linked_dossiers = (*ticket.linked_dossiers, event.data["dossier"])
+
+
+def _dossier_unlinked(state: LobbyState, event: Event) -> None:
+    ticket = state.tickets[event.data["ticket"]]
+    ticket.linked_dossiers = tuple(code for code in ticket.linked_dossiers if code != event.data["dossier"])
 
 
 _APPLY: dict[EventType, Callable[[LobbyState, Event], None]] = {
@@ -350,4 +358,6 @@ _APPLY: dict[EventType, Callable[[LobbyState, Event], None]] = {
     EventType.VOLUNTEER_LOOKED_UP: _audit,
     EventType.REENTRY_ISSUED: _reentry_issued,
     EventType.REENTRY_USED: _reentry_used,
+    EventType.VISIT_DOSSIER_LINKED: _dossier_linked,
+    EventType.VISIT_DOSSIER_UNLINKED: _dossier_unlinked,
 }

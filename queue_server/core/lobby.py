@@ -28,6 +28,7 @@ import queue_server.core.payments.fees as fees
 import queue_server.core.ratings as ratings
 import queue_server.core.reentries as reentries
 import queue_server.core.tickets as tickets
+import queue_server.core.visit_dossiers as visit_dossiers
 from queue_server.core.events import Event
 from queue_server.core.evolve import apply
 from queue_server.core.model import Counter, Ticket, TicketState
@@ -68,6 +69,8 @@ _DECIDE: dict[type[commands.Command], Callable[[LobbyState, Any], list[Event]]] 
     commands.LookUpForCitizen: help_requests.look_up,
     commands.MarkSupplement: reentries.mark_supplement,
     commands.UseReentry: reentries.use_reentry,
+    commands.LinkDossier: visit_dossiers.link,
+    commands.UnlinkDossier: visit_dossiers.unlink,
 }
 
 

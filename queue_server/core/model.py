@@ -72,6 +72,7 @@ class Ticket:
     rating: int | None = None
     alarmed: bool = False
     dossier: str | None = None  # a result pick-up: the dossier's receipt code
+    linked_dossiers: tuple[str, ...] = ()  # the dossiers received or returned at this visit (the officer's links)
 
     def as_dict(self) -> dict[str, object]:
         """Plain values, for the store and the protocol edge."""
@@ -82,6 +83,8 @@ class Ticket:
                 value = value.isoformat()
             elif isinstance(value, enum.Enum):
                 value = value.value
+            elif isinstance(value, tuple):
+                value = list(value)
             row[name] = value
         return row
 

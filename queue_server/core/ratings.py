@@ -34,7 +34,10 @@ def submit(state: LobbyState, cmd: SubmitRating) -> list[Event]:
         "officer": ticket.officer,
         "score": cmd.score,
     }
-    events = [Event(EventType.RATING_RECORDED, cmd.now, {**who, "source": cmd.source})]
+    recorded = {**who, "source": cmd.source}
+    if ticket.linked_dossiers:  # the dossiers of the visit: the rating is their evaluation (visit_dossiers.py)
+        recorded["dossiers"] = list(ticket.linked_dossiers)
+    events = [Event(EventType.RATING_RECORDED, cmd.now, recorded)]
     if cmd.score == policy.lowest_rating:
         # "Không hài lòng": a follow-up item for the manager, named by the ticket's id
         events.append(Event(EventType.FOLLOW_UP_OPENED, cmd.now, {"item": ticket.id, **who}))

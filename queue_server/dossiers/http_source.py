@@ -73,6 +73,19 @@ def extract(document: Any, path: str) -> Any:
     return value
 
 
+def place(document: dict[str, Any], path: str, value: Any) -> None:
+    """The inverse of :func:`extract`, for what the lobby sends (``[evaluation_sync.fields]``):
+    ``place(d, "a.b", 1)`` makes ``d == {"a": {"b": 1}}``, keeping what ``d`` holds already.
+    Every part is an object's key (a number too: a request is built, not read)."""
+    *parents, last = path.split(".")
+    for part in parents:
+        inner = document.get(part)
+        if not isinstance(inner, dict):
+            inner = document[part] = {}
+        document = inner
+    document[last] = value
+
+
 def map_answer(
     answer: Any, code: str, fields: Mapping[str, str], statuses: Mapping[str, str], source: str
 ) -> Dossier:

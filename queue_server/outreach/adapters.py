@@ -5,6 +5,10 @@
 - **Zalo ZNS**: ``POST`` of ``{"phone", "template_id", "template_data", "tracking_id"}`` with the
   ``access_token`` header; Zalo answers 200 with ``{"error": 0}`` on success.
 - **Webhook**: ``POST`` of the event as JSON, signed (``signing.py``).
+- **Evaluation** (``[evaluation_sync]``): ``POST`` (or ``PUT``) to ``url_template`` with the
+  dossier's ``{code}``, a JSON body made by ``fields`` (our field → their dotted path, as the
+  dossier look-up maps its answers) and ``scores``, with the configured ``headers`` (auth). A 409
+  answer means the system has this evaluation already (it saw the key): sent.
 
 Every request carries ``Idempotency-Key``: the row's key (a webhook's is ``site:seq``).
 """
@@ -19,6 +23,7 @@ from collections.abc import Mapping
 
 from queue_server.config.settings_outreach import Channel, OutreachSettings
 from queue_server.core import phones
+from queue_server.dossiers.http_source import place
 from queue_server.outreach import signing
 from queue_server.store.outbox import Pending
 
@@ -59,6 +64,8 @@ def request_for(row: Pending, settings: OutreachSettings, now: float) -> HttpReq
             "X-Motcua-Event": str(row.payload.get("ev", "")),
         }
         return HttpRequest("POST", hook.url, headers, body)
+    if row.channel == Channel.EVALUATION:
+        return evaluation_request(row, settings, headers)
     notifications = settings.notifications
     if row.phone is None:
         raise NotDeliverable("the phone number was purged (past the retention period)")
@@ -91,6 +98,21 @@ def request_for(row: Pending, settings: OutreachSettings, now: float) -> HttpReq
     return HttpRequest(sms.method, url, {**headers, **sms.headers}, body_bytes)
 
 
+def evaluation_request(row: Pending, settings: OutreachSettings, headers: dict[str, str]) -> HttpRequest:
+    """One dossier's evaluation as the procedures system takes it (``[evaluation_sync]``)."""
+    sync = settings.evaluation_sync
+    if sync is None:
+        raise NotDeliverable("[evaluation_sync] is not configured any more")
+    values = dict(row.payload)
+    values["score"] = sync.scores.get(values["score"], values["score"])
+    body: dict[str, object] = {}
+    for ours, path in sync.fields.items():
+        place(body, path, values.get(ours))
+    url = sync.url_template.replace("{code}", urllib.parse.quote(str(values["dossier"]), safe=""))
+    headers = {**headers, "Content-Type": "application/json", **sync.headers}
+    return HttpRequest(sync.method, url, headers, json.dumps(body, ensure_ascii=False).encode())
+
+
 def _fill(template: str, values: Mapping[str, str]) -> str:
     """``{name}`` replaced by its value; other braces (JSON's) left alone."""
     for name, value in values.items():
@@ -100,6 +122,8 @@ def _fill(template: str, values: Mapping[str, str]) -> str:
 
 def outcome_of(row: Pending, status: int, body: bytes) -> tuple[Outcome, str]:
     """What an answer means for the row; the second item is a short reason for the log."""
+    if row.channel == Channel.EVALUATION and status == 409:  # "I have it": a retry whose first try got there
+        return Outcome.SENT, "HTTP 409, the evaluation was there already"
     if 200 <= status < 300:
         if row.channel == Channel.ZALO:
             try:

@@ -2,8 +2,8 @@
 
 It reads with its own SQLite connection and writes only through the store's writer (a
 ``Batch`` of marks), so a row is marked only once its outcome is on disk. Up to ``workers``
-requests are in flight (a webhook subscription only ever one, so its deliveries arrive in
-seq order). A failure is tried again after an exponential back-off with jitter; after
+requests are in flight (a webhook subscription, or the procedures system's evaluations, only
+ever one, so their deliveries arrive in seq order). A failure is tried again after an exponential back-off with jitter; after
 ``max_attempts``, or an answer no retry mends (4xx), the row is ``dead``.
 
 What is guaranteed (docs/notifications.md): every delivery is on disk with its event and is
@@ -122,8 +122,8 @@ class Deliverer:
             rows = outbox.due(db.conn, now, set(self._busy), set(self._busy_targets), free)
             for row in rows:
                 self._busy.add(row.id)
-                if row.channel == "webhook":
-                    self._busy_targets.add(row.target)
+                if row.channel in outbox.ORDERED:
+                    self._busy_targets.add(outbox.lane(row))
         for row in rows:
             assert self._pool is not None
             self._pool.submit(self._attempt, row)
@@ -153,7 +153,7 @@ class Deliverer:
         finally:
             with self._lock:
                 self._busy.discard(row.id)
-                self._busy_targets.discard(row.target)
+                self._busy_targets.discard(outbox.lane(row))
             self.wake.set()
 
     def _try(self, row: outbox.Pending) -> tuple[Outcome, str]:
@@ -169,4 +169,4 @@ class Deliverer:
 
     @staticmethod
     def _who(row: outbox.Pending) -> str:
-        return row.target if row.channel == "webhook" else mask(row.phone)
+        return row.target if row.channel in outbox.ORDERED else mask(row.phone)

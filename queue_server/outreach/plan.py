@@ -5,6 +5,8 @@
 - **called**: "mời bạn đến quầy số …" at each call (and recall) of such a ticket, or at once
   when the number is left while the ticket is called.
 - **event**: each webhook subscription gets each event it asked for, keyed ``site:seq``.
+- **evaluation**: a rating whose visit the officer linked to dossiers goes to the province's
+  procedures system (``[evaluation_sync]``) once per dossier, keyed ``site:evaluation:ticket:code``.
 
 A phone number is given to at most ``per_phone_per_day`` tickets a day (``[phone_queue]``, its
 default without one), by whatever path (a number from the phone, ``ticket.notify`` at the
@@ -28,6 +30,7 @@ from queue_server.core.model import Ticket, TicketState
 from queue_server.core.state import LobbyState
 
 CITIZEN = "citizen"  # the target of a notification (a webhook's is its name)
+EVALUATION_TARGET = "procedures-system"  # the target of an evaluation ([evaluation_sync])
 _CALLS = (EventType.TICKET_CALLED, EventType.TICKET_RECALLED)
 
 
@@ -76,6 +79,7 @@ class Planner:
         self.site = config.site
         self.notifications = config.outreach.notifications
         self.webhooks = config.outreach.webhooks
+        self.evaluation_sync = config.outreach.evaluation_sync
         self.webhook_body = webhook_body  # Event -> dict: the event as an integrator sees it
         self.phones: dict[int, str] = {}  # ticket id → its phone (84…), today's tickets only
         self.per_phone = (config.outreach.phone_queue or PhoneQueueSettings()).per_phone_per_day
@@ -102,6 +106,8 @@ class Planner:
                     body = {"site": self.site.site_id, **self.webhook_body(event)}
                     key = f"{self.site.site_id}:{event.seq}"
                     out.append(Delivery(key, Channel.WEBHOOK, hook.name, event.seq, "event", None, None, body))
+            if self.evaluation_sync is not None and event.type is EventType.RATING_RECORDED:
+                out += self.evaluations(event)
             if self.notifications is not None and event.type in _CALLS:
                 ticket_id = event.data["ticket"]
                 if ticket_id in self.phones:
@@ -134,6 +140,36 @@ class Planner:
                 self.told_near.add(ticket_id)
                 out.append(self._near(ticket, ahead, seq))
         return out
+
+    def evaluations(self, rating: Event) -> list[Delivery]:
+        """A rating as the evaluation of each dossier its visit was linked to (none: none). The
+        payload holds every field ``[evaluation_sync.fields]`` may map; the request is made of
+        it at each attempt, with the configuration of that moment (``adapters.py``)."""
+        data = rating.data
+        levels = {level.score: level.name_vi for level in self.site.policy.rating_scale}
+        common = {
+            "score": data["score"],
+            "level": levels.get(data["score"], str(data["score"])),
+            "rated_at": rating.at.isoformat(),
+            "ticket": data["label"],
+            "service": data["service"],
+            "counter": data["counter"],
+            "officer": data["officer"],
+            "site": self.site.site_id,
+        }
+        return [
+            Delivery(
+                f"{self.site.site_id}:evaluation:{data['ticket']}:{code}",
+                Channel.EVALUATION,
+                EVALUATION_TARGET,
+                rating.seq,
+                "evaluation",
+                data["ticket"],
+                None,
+                {"dossier": code, **common},
+            )
+            for code in data.get("dossiers", ())
+        ]
 
     def _service_name(self, ticket: Ticket) -> str:
         service = self.site.service(ticket.service)

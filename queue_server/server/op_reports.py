@@ -36,8 +36,11 @@ async def report_get(hub: Hub, session: Session, args: dict[str, Any]) -> dict[s
             "from": report.first.isoformat(),
             "to": report.last.isoformat(),
             "by": report.by.value,
-            "total": report.total.as_dict(),
-            "rows": [{"key": row.key, "name": name_of(row.key), **row.figures.as_dict()} for row in report.rows],
+            "total": {**report.total.as_dict(), **report.total_dossiers.as_dict()},
+            "rows": [
+                {"key": row.key, "name": name_of(row.key), **row.figures.as_dict(), **row.dossiers.as_dict()}
+                for row in report.rows
+            ],
             "arrivals_by_hour": list(report.arrivals_by_hour),
             "help": help_figures(hub.reader, report.first, report.last).as_dict(),
             "scale": [

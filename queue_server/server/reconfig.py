@@ -108,7 +108,7 @@ def _follow(hub: Hub, old: SiteConfig, new: SiteConfig) -> None:
     hub.remote.settings = new.outreach.phone_queue  # /q's limits
     if hub.deliverer is not None:
         hub.deliverer.settings = new.outreach  # the gateways' URLs and secrets, the webhooks' secrets
-    elif (new.outreach.notifications is not None or new.outreach.webhooks) and hub.make_deliverer is not None:
+    elif new.outreach.delivers and hub.make_deliverer is not None:
         hub.deliverer = hub.make_deliverer(new.outreach)
     settings = new.settings
     hub.pin_throttle.attempts = settings.pin_attempts

@@ -44,8 +44,9 @@ _PAD_EVENTS = frozenset(
 )
 
 _SECRET = ("code", "code_hash")  # code_hash: a re-entry code's SHA-256 (reentry.issued), the log's alone
-# reason: why a counter paused or a ticket ended; dossier: the dossier a pick-up ticket collects
-_PERSONAL = ("code", "appointment", "officer", "priority", "source", "note", "reason", "dossier")
+# reason: why a counter paused or a ticket ended; dossier: the dossier a pick-up ticket collects;
+# linked_dossiers, a rating's dossiers: the dossiers of a visit (the officer's links)
+_PERSONAL = ("code", "appointment", "officer", "priority", "source", "note", "reason", "dossier", "linked_dossiers", "dossiers")
 
 VISIBLE: dict[Role, frozenset[EventType]] = {
     Role.MANAGER: frozenset(EventType),
@@ -201,10 +202,10 @@ _TICKET_HIDDEN: dict[Role, tuple[str, ...]] = {
     Role.PAD: _PERSONAL,
     Role.KIOSK: _PERSONAL,
     Role.DISPLAY: _PERSONAL,
-    Role.PUBLIC: ("code", "appointment", "officer", "source", "dossier"),  # its own ticket: its priority too
+    Role.PUBLIC: ("code", "appointment", "officer", "source", "dossier", "linked_dossiers"),  # its own ticket: its priority too
     # a volunteer's phone: what the citizen in front of it needs (number, field, counters, wait,
     # priority); the issuer's reply adds the code for the citizen's phone (common.ticket_for_volunteer)
-    Role.VOLUNTEER: ("code", "appointment", "officer", "source", "dossier"),
+    Role.VOLUNTEER: ("code", "appointment", "officer", "source", "dossier", "linked_dossiers"),
 }
 # What a counter in a snapshot leaves out, per role: who works there and why it paused
 _COUNTER_HIDDEN: dict[Role, tuple[str, ...]] = {

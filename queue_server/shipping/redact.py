@@ -5,7 +5,9 @@ The central copy carries what reports need. By default it drops:
 - the follow code of a ticket (``ticket.issued``'s ``code``): it lets anyone follow that
   citizen's ticket on a phone; and a pick-up ticket's ``dossier``: the receipt's code opens
   the dossier's page (``/d/CODE``);
-- a fee's reference (``fee.referenced``'s ``reference``): a dossier code, as above;
+- a fee's reference (``fee.referenced``'s ``reference``): a dossier code, as above; and so
+  the dossiers of a visit (``visit.dossier_linked``/``_unlinked``'s ``dossier``,
+  ``rating.recorded``'s ``dossiers``);
 - the place of a help request (``help.requested``'s ``place``): a phone's is its browser's id
   (hashed); its ``place_name`` and ``kind`` leave;
 - a re-entry code's hash and its dossier's code (``reentry.issued``'s ``code_hash`` and
@@ -53,6 +55,9 @@ SECRET_KEYS: Mapping[str, frozenset[str]] = {
     EventType.HELP_REQUESTED.value: frozenset({"place"}),  # a phone's place is its browser's id (hashed)
     # a re-entry code's hash (the code is a bearer secret for weeks) and the dossier's code
     EventType.REENTRY_ISSUED.value: frozenset({"code_hash", "dossier"}),
+    EventType.RATING_RECORDED.value: frozenset({"dossiers"}),  # the visit's dossier codes, as above
+    EventType.VISIT_DOSSIER_LINKED.value: frozenset({"dossier"}),
+    EventType.VISIT_DOSSIER_UNLINKED.value: frozenset({"dossier"}),
 }
 
 # Officers' free text in events of these types: dropped, or scrubbed (``free_text = "scrubbed"``).

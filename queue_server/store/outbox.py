@@ -83,24 +83,34 @@ def _pending(rows: Iterable[tuple[Any, ...]]) -> list[Pending]:
     return [Pending(*row[:7], json.loads(row[7]), row[8]) for row in rows]  # type: ignore[call-arg]  # the row's 9 columns are Pending's 9 fields; mypy can't count row[:7]
 
 
-def due(conn: sqlite3.Connection, now: str, busy: set[int], busy_targets: set[str], limit: int) -> list[Pending]:
-    """Rows to try now. Notifications: any pending row whose time has come. Webhooks: only the
-    oldest pending row of each subscription (deliveries go in seq order), if its time has come
-    and none of that subscription is in flight."""
+ORDERED = ("webhook", "evaluation")  # channels delivered in seq order, one at a time per target
+_ORDERED_SQL = "('webhook', 'evaluation')"
+
+
+def lane(row: Pending) -> str:
+    """Which in-order lane a row of an ordered channel travels in: its channel's target."""
+    return f"{row.channel}:{row.target}"
+
+
+def due(conn: sqlite3.Connection, now: str, busy: set[int], busy_lanes: set[str], limit: int) -> list[Pending]:
+    """Rows to try now. Notifications: any pending row whose time has come. Webhooks and
+    evaluations: only the oldest pending row of each subscription (of the procedures system),
+    so deliveries go in seq order, if its time has come and none of its lane is in flight."""
     found = _pending(
         conn.execute(
-            _PENDING + " WHERE state = 'pending' AND channel != 'webhook' AND next_at <= ? ORDER BY next_at, id LIMIT ?",
+            _PENDING + f" WHERE state = 'pending' AND channel NOT IN {_ORDERED_SQL} AND next_at <= ?"
+            " ORDER BY next_at, id LIMIT ?",
             [now, limit + len(busy)],
         )
     )
     heads = _pending(
         conn.execute(
-            _PENDING + " WHERE id IN (SELECT min(id) FROM outbox WHERE state = 'pending' AND channel = 'webhook'"
-            " GROUP BY target) AND next_at <= ?",
+            _PENDING + f" WHERE id IN (SELECT min(id) FROM outbox WHERE state = 'pending' AND channel IN {_ORDERED_SQL}"
+            " GROUP BY channel, target) AND next_at <= ?",
             [now],
         )
     )
-    chosen = [p for p in found if p.id not in busy] + [h for h in heads if h.target not in busy_targets and h.id not in busy]
+    chosen = [p for p in found if p.id not in busy] + [h for h in heads if lane(h) not in busy_lanes and h.id not in busy]
     return chosen[:limit]
 
 

@@ -19,13 +19,16 @@ from queue_server.store.reports import figures, ticket_rows
 
 TICKET_COLUMNS = (
     "id day label code service number state priority appointment slot_start target_counter source counter "
-    "officer issued_at arrival_at called_at served_at done_at recalls returns transferred_from transferred_to rating"
+    "officer issued_at arrival_at called_at served_at done_at recalls returns transferred_from transferred_to rating "
+    "linked_dossiers"
 ).split()
 
 
 def ticket_row(ticket: Ticket) -> dict[str, Any]:
     values = ticket.as_dict()
-    return {column: values[column] for column in TICKET_COLUMNS}
+    row = {column: values[column] for column in TICKET_COLUMNS}
+    row["linked_dossiers"] = json.dumps(ticket.linked_dossiers) if ticket.linked_dossiers else None
+    return row
 
 
 def load_events(db: sqlite_utils.Database, after: int = 0, until: int | None = None) -> Iterator[Event]:

@@ -20,6 +20,9 @@ transaction as the events. They count as ``stats.summary`` does:
   the scale (1→0, 2→33.3, 3→66.7, 4→100 on the default scale);
 - averages are taken of whole microseconds and whole scores (one division at the end), so the
   province's reports, summed in PostgreSQL, give a site's figures to the last digit;
+- *ratings with a dossier* (the site's own, not summed by the province yet): of the row's rated
+  tickets, those whose visit the officer linked to a dossier's code, and their share of the
+  ratings: what reaches the procedures system's per-dossier evaluations;
 - *arrivals per hour*: the issued tickets (a citizen arrives once, with their first ticket) by
   the local hour that ticket was issued.
 """
@@ -77,9 +80,29 @@ class Figures:
 
 
 @dataclasses.dataclass(frozen=True)
+class DossierShare:
+    """A row's ratings and those of them whose visit is linked to a dossier (docs/web.md,
+    "The reports' counts")."""
+
+    ratings: int
+    linked: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.linked / self.ratings, 1) if self.ratings else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"dossier_ratings": self.linked, "dossier_ratings_percent": self.percent}
+
+
+NO_RATINGS = DossierShare(0, 0)
+
+
+@dataclasses.dataclass(frozen=True)
 class ReportRow:
     key: str | int | None  # a service code, counter number, officer user or ISO day; None: not called
     figures: Figures
+    dossiers: DossierShare = NO_RATINGS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +113,7 @@ class Report:
     total: Figures
     rows: tuple[ReportRow, ...]
     arrivals_by_hour: tuple[int, ...]  # 24 counts, local hours
+    total_dossiers: DossierShare = NO_RATINGS
 
 
 def check_range(first: dt.date, last: dt.date) -> None:
@@ -101,7 +125,7 @@ def check_range(first: dt.date, last: dt.date) -> None:
 
 _COLUMNS = (
     "id, day, state, service, counter, officer, issued_at, arrival_at, called_at, served_at, done_at, rating,"
-    " transferred_from"
+    " transferred_from, linked_dossiers"
 )
 
 
@@ -134,9 +158,16 @@ def build_report(
         last=last,
         by=by,
         total=figures(rows, scale),
-        rows=tuple(ReportRow(key, figures(groups[key], scale)) for key in ordered),
+        rows=tuple(ReportRow(key, figures(groups[key], scale), dossier_share(groups[key])) for key in ordered),
         arrivals_by_hour=arrivals_by_hour(rows, tz),
+        total_dossiers=dossier_share(rows),
     )
+
+
+def dossier_share(rows: Iterable[Mapping[str, Any]]) -> DossierShare:
+    """The rated tickets among ``rows``, and those linked to a dossier."""
+    rated = [row for row in rows if row["rating"] is not None]
+    return DossierShare(len(rated), sum(1 for row in rated if row.get("linked_dossiers")))
 
 
 def figures(rows: Iterable[dict[str, Any]], scale: Sequence[int] = (1, 2, 3, 4)) -> Figures:

@@ -150,7 +150,13 @@ def _v8(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
+def _v9(db: sqlite_utils.Database) -> None:
+    """A ticket's dossiers: the codes the officer linked to the visit (a JSON list; NULL: none),
+    for the reports' share of ratings linked to a dossier (store/reports.py)."""
+    db.execute("ALTER TABLE tickets ADD COLUMN linked_dossiers TEXT")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -22,6 +22,7 @@ GROUP_HEADINGS = {
     Grouping.DAY: "Ngày (Day)",
 }
 TOTAL = "Tổng cộng (Total)"
+DOSSIER_HEADING = "Đánh giá gắn hồ sơ, % (Ratings with a dossier)"  # the site's own: not in the province's files
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,9 +37,9 @@ def report_table(
     report: Report, name_of: Callable[[Any], str], levels: Sequence[tuple[int, str]], site_name: str = ""
 ) -> Table:
     """``levels``: (score, Vietnamese name) of the rating scale, best first."""
-    headings = (GROUP_HEADINGS[report.by], *figure_headings(levels))
-    body = [(name_of(row.key), *figure_values(row.figures, levels)) for row in report.rows]
-    body.append((TOTAL, *figure_values(report.total, levels)))
+    headings = (GROUP_HEADINGS[report.by], *figure_headings(levels), DOSSIER_HEADING)
+    body = [(name_of(row.key), *figure_values(row.figures, levels), row.dossiers.percent) for row in report.rows]
+    body.append((TOTAL, *figure_values(report.total, levels), report.total_dossiers.percent))
     period = report.first.isoformat() if report.first == report.last else f"{report.first} – {report.last}"
     title = f"Báo cáo {period}" + (f" — {site_name}" if site_name else "")
     return Table(title, headings, tuple(body), report.arrivals_by_hour)

@@ -39,7 +39,8 @@ def test_a_ticket_as_a_dict_holds_plain_values():
     assert row["priority"] == "elderly"
     assert row["called_at"] is None
     assert row["recalls"] == 0
-    assert all(isinstance(v, str | int | bool | type(None)) for v in row.values())
+    assert row["linked_dossiers"] == []  # the one list: the visit's dossier codes
+    assert all(isinstance(v, str | int | bool | type(None)) for k, v in row.items() if k != "linked_dossiers")
 
 
 def test_a_counter_as_a_dict_names_its_services_in_order():

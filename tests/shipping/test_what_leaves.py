@@ -25,7 +25,8 @@ from tests.integration.sites import site_config
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE, ID_NUMBER = "0912 345 678", "001099012345"
-DOSSIER = "000.00.16.H57-261201-0002"  # a fee's reference (fee.referenced): it opens the dossier's page
+DOSSIER = "000.00.16.H57-261201-0002"  # a fee's reference (fee.referenced), a visit's dossier: it opens the dossier's page
+OTHER_DOSSIER = "000.00.16.H57-261201-0003"  # linked by mistake, removed
 PAYMENT = PaymentSettings(bank_bin="970436", account="0011000012345", account_name="TTPVHCC", fees={"HT": 50_000})
 PHONE_DEVICE = "d2c1f0a9b8e7d6c5b4a39281"  # a phone's browser id (help.ask): kept at the site as a hash only
 TYPED = {"note": f"Gọi lại số {PHONE}", "reason": f"CCCD {ID_NUMBER} sai", "detail": f"kỹ thuật: {PHONE}"}
@@ -50,6 +51,9 @@ async def a_day(db_path: Path, clock: Clock) -> dict[str, Any]:
         await officer.ok("ticket.call_next")
         await officer.ok("ticket.recall")
         await officer.ok("ticket.serve")
+        await officer.ok("visit.link_dossier", ticket=served["id"], code=DOSSIER)  # visit.dossier_linked
+        await officer.ok("visit.link_dossier", ticket=served["id"], code=OTHER_DOSSIER)
+        await officer.ok("visit.unlink_dossier", ticket=served["id"], code=OTHER_DOSSIER)  # visit.dossier_unlinked
         await officer.ok("fee.qr", ticket=served["id"], dossier=DOSSIER)  # fee.referenced
         reentry = (await officer.ok("reentry.mark", ticket=served["id"], note=TYPED["note"], dossier=DOSSIER, print=False))["reentry"]
         await officer.ok("ticket.complete")
@@ -110,7 +114,7 @@ def test_every_event_type_leaves_exactly_the_documented_fields_and_no_secret(tmp
         made = set().union(*(json.loads(central_json(t, x, d)).keys() for t, x, d in events if t == event_type))
         assert made == listed[event_type], (event_type, listed[event_type] - made)
     everything = " ".join(shipped)
-    for secret in (*secrets["codes"], *secrets["bookings"], DOSSIER, PHONE, ID_NUMBER, "0912345678", "Nguyễn Văn An", *TYPED.values(), "phone-"):
+    for secret in (*secrets["codes"], *secrets["bookings"], DOSSIER, OTHER_DOSSIER, PHONE, ID_NUMBER, "0912345678", "Nguyễn Văn An", *TYPED.values(), "phone-"):
         assert secret not in everything, secret
 
 

@@ -144,7 +144,8 @@ def test_exports_carry_the_same_table(db) -> None:  # type: ignore[no-untyped-de
     rows = list(csv.reader(io.StringIO(to_csv(table).decode("utf-8-sig"))))
     assert rows[0][12] == "Rất hài lòng (4)"
     assert rows[2][:5] == ["Hộ tịch", "3", "0", "2", "1"]  # issued, transferred in, served, no-shows
-    assert rows[4][0] == "Tổng cộng (Total)" and rows[4][-1] == "55.6"
+    assert rows[4][0] == "Tổng cộng (Total)" and rows[4][-2] == "55.6"  # the satisfaction index…
+    assert rows[0][-1] == "Đánh giá gắn hồ sơ, % (Ratings with a dossier)" and rows[4][-1] == "0.0"  # …then this
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(table)))
     sheet = list(book["Báo cáo"].iter_rows(values_only=True))
     assert sheet[0][0] == "Báo cáo 2026-11-23" and sheet[3][:5] == ("Hộ tịch", 3, 0, 2, 1)

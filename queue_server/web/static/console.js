@@ -19,6 +19,7 @@ import { button, draw, drawCounter } from "/static/console_view.js";
 import { SignInEnd } from "/static/console_session.js";
 import { keepEnrolment, refusal, setUpForm } from "/static/console_enrol.js";
 import { feeBox } from "/static/fee.js";
+import { dossiersBox } from "/static/console_dossiers.js";
 import { reentryBox } from "/static/console_reentry.js";
 
 const REFRESH_DELAY = 100; // ms from the first need of a counter.status to asking it
@@ -37,9 +38,10 @@ let refreshTimer = null;
 let stale = false; // something happened while counter.status was on its way: ask again
 let pauseReasons = []; // the site's pause reasons (code, name_vi, name_en), from the snapshot
 
-// The current ticket's fee and its receipt (fee.js), under the ticket's facts.
-// And its "Cần bổ sung" box: the dossier marked as missing papers, a re-entry code given (console_reentry.js).
-const feeOf = (ticket) => [feeBox(conn, ticket), reentryBox(conn, ticket)];
+// Under the current ticket's facts: its fee and its receipt (fee.js), the dossiers of the visit
+// (console_dossiers.js), and its "Cần bổ sung" box: the dossier marked as missing papers, a
+// re-entry code given (console_reentry.js).
+const feeOf = (ticket) => [feeBox(conn, ticket), dossiersBox(conn, ticket), reentryBox(conn, ticket)];
 const signInEnd = new SignInEnd({
   request: (op, fields) => conn.request(op, fields),
   status: () => status,

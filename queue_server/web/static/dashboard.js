@@ -293,10 +293,10 @@ function renderReport() {
     el("div", { class: "card" }, el("b", { id: "report-satisfaction" }, t.satisfaction_index === null ? "—" : number(t.satisfaction_index)), `Chỉ số hài lòng (${t.rating_count} lượt)`),
   );
   // the counts balance on every row: Cấp + Nhận chuyển = Phục vụ + Vắng + Hủy + Chuyển đi + Chờ + Tại quầy (docs/web.md)
-  const head = [BY_VI[r.by], "Cấp", "Nhận chuyển", "Phục vụ", "Vắng", "Hủy", "Chuyển đi", "Chờ", "Tại quầy", "Chờ TB", "Chờ P90", "Phục vụ TB", ...levels.map((l) => l.name_vi), "Chỉ số HL"];
+  const head = [BY_VI[r.by], "Cấp", "Nhận chuyển", "Phục vụ", "Vắng", "Hủy", "Chuyển đi", "Chờ", "Tại quầy", "Chờ TB", "Chờ P90", "Phục vụ TB", ...levels.map((l) => l.name_vi), "Chỉ số HL", "Gắn hồ sơ %"];
   const line = (name, f, strong = false) => el("tr", strong ? { class: "total" } : {},
     el("td", {}, strong ? el("b", {}, name) : name),
-    ...[f.issued, f.transferred_in, f.served, f.no_show, f.cancelled, f.transferred, f.waiting, f.at_counter, number(f.average_wait_minutes), number(f.p90_wait_minutes), number(f.average_service_minutes), ...levels.map((l) => f.ratings[String(l.score)] || 0), number(f.satisfaction_index)]
+    ...[f.issued, f.transferred_in, f.served, f.no_show, f.cancelled, f.transferred, f.waiting, f.at_counter, number(f.average_wait_minutes), number(f.p90_wait_minutes), number(f.average_service_minutes), ...levels.map((l) => f.ratings[String(l.score)] || 0), number(f.satisfaction_index), number(f.dossier_ratings_percent)]
       .map((v) => el("td", { class: "num" }, strong ? el("b", {}, v) : v)));
   const table = el("div", { class: "card" },
     el("h2", {}, `Báo cáo ${span}`),

@@ -1,10 +1,10 @@
-// The dashboard's outbox tab ("Tin nhắn"): notifications to citizens' phones and webhooks to
-// integrators — pending, sent and dead by channel — and the latest dead letters, phone
+// The dashboard's outbox tab ("Tin nhắn"): notifications to citizens' phones, webhooks to
+// integrators and dossier-linked ratings to the procedures system ([evaluation_sync]) — pending, sent and dead by channel — and the latest dead letters, phone
 // numbers masked by the server (outbox.status, docs/notifications.md).
 import { el, errorText, hhmm } from "/static/mc.js";
 
-const CHANNELS = [["sms", "SMS"], ["zalo", "Zalo ZNS"], ["webhook", "Webhook"]];
-const KINDS = { near: "Sắp đến lượt", called: "Mời đến quầy", event: "Sự kiện" };
+const CHANNELS = [["sms", "SMS"], ["zalo", "Zalo ZNS"], ["webhook", "Webhook"], ["evaluation", "Đánh giá → hệ thống TTHC"]];
+const KINDS = { near: "Sắp đến lượt", called: "Mời đến quầy", event: "Sự kiện", evaluation: "Đánh giá hồ sơ" };
 
 // section: the tab's element; conn: the dashboard's QueueConnection.
 export function buildOutbox(section, conn) {
@@ -37,7 +37,7 @@ export function buildOutbox(section, conn) {
         el("tr", {}, el("th", {}, "Lúc"), el("th", {}, "Kênh"), el("th", {}, "Gửi tới"), el("th", {}, "Nội dung"), el("th", {}, "Số lần"), el("th", {}, "Lỗi cuối")),
         status.dead.map((d) => el("tr", {},
           el("td", {}, d.at ? hhmm(d.at) : "—"),
-          el("td", {}, d.channel),
+          el("td", {}, (CHANNELS.find(([id]) => id === d.channel) || [d.channel, d.channel])[1]),
           el("td", {}, d.phone || d.target),
           el("td", {}, `${KINDS[d.kind] || d.kind} (#${d.seq})`),
           el("td", { class: "num" }, d.attempts),
