@@ -149,6 +149,8 @@ class CentralSettings:
     poll_seconds: float = 0.25  # when caught up, look for new events this often
     retry_max_seconds: float = 60.0  # the longest wait between tries while the central side fails
     timeout_seconds: float = 10.0  # connecting and each statement
+    province_seconds: float = 15.0  # the other sites' live waits read this often (shipping/province_view.py)
+    province_stale_seconds: float = 120.0  # no fresh read for this long: nothing of the others is shown
 
     def __repr__(self) -> str:  # the DSN may hold a password
         return f"CentralSettings(dsn='***', personal_data={self.personal_data}, batch_events={self.batch_events})"
