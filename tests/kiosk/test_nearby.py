@@ -30,7 +30,7 @@ def test_a_long_wait_shows_the_nearest_centres_with_a_shorter_one(workdir: Path,
     assert SITE_LINE in source
     site.write_text(
         source.replace(SITE_LINE, SITE_LINE + HERE, 1)
-        + f'\n[central]\ndsn = "{central_dsn}"\nprovince_seconds = 0.3\nprovince_stale_seconds = 5\n',
+        + f'\n[central]\ndsn = "{central_dsn}"\nprovince_seconds = 0.3\nprovince_stale_seconds = 10\n',
         encoding="utf-8",
     )
     config = load(site)
@@ -47,7 +47,8 @@ def test_a_long_wait_shows_the_nearest_centres_with_a_shorter_one(workdir: Path,
             await other.officer("counter-1", user="lan")
             await (await other.client("kiosk")).ok("ticket.issue", service="HT")
         await asyncio.to_thread(ship, other_db, "xa-thanh-dien", central_dsn)
-        await waits.refresh()  # as motcua-central does every 15 s
+        waits.every = 0.5
+        publisher = asyncio.create_task(waits.keep_publishing())  # motcua-central's (every 15 s; 0.5 s here)
 
         async with queue_server(config, workdir / "lobby.db", port, Clock(config.site.tz)) as hub:
             task = province_link.start(hub, dataclasses.replace(config.central))  # as bootstrap does with [central]
@@ -90,6 +91,7 @@ def test_a_long_wait_shows_the_nearest_centres_with_a_shorter_one(workdir: Path,
                 if kiosk is not None:
                     await kiosk.close()
                 task.cancel()
+                publisher.cancel()
 
     try:
         asyncio.run(scenario())

@@ -87,14 +87,19 @@ def test_each_site_holds_the_others_waits_and_drops_them_when_the_link_goes(cent
                     await kiosk.ok("ticket.issue", service="HT")
             for site, db in dbs.items():
                 await asyncio.to_thread(ship, db, site, central_dsn)
-            await waits.refresh()  # as motcua-central does every 15 s
-
-            tasks = [province_link.start(lobby.hub, view_settings(central_dsn)) for lobby in (busy, near, far)]
+            waits.every = 0.3
+            tasks = [asyncio.create_task(waits.keep_publishing())]  # motcua-central's (every 15 s; 0.3 s here)
+            tasks += [province_link.start(lobby.hub, view_settings(central_dsn)) for lobby in (busy, near, far)]
             try:
                 await wait_for(lambda: all(lobby.hub.province.reads > 0 for lobby in (busy, near, far)))
-                await waits.refresh()  # now with each site's booking book, which its view sent
-                reads = [lobby.hub.province.reads for lobby in (busy, near, far)]
-                await wait_for(lambda: all(lobby.hub.province.reads > n for lobby, n in zip((busy, near, far), reads, strict=True)))
+
+                def slots_seen() -> bool:  # each site's booking book, sent by its view, published, read back
+                    return all(
+                        f["next_free_slot"] for lobby in (busy, near, far) for c in lobby.hub.province.others() or ()
+                        for f in c["fields"] if f["code"] == "HT"
+                    ) and all(len(lobby.hub.province.others() or ()) == 2 for lobby in (busy, near, far))  # fmt: skip
+
+                await wait_for(slots_seen)
                 # each site's server holds the others' figures, not its own
                 seen = {lobby.hub.config.site.site_id: lobby.hub.province.others() for lobby in (busy, near, far)}
                 for site, others in seen.items():
@@ -103,7 +108,8 @@ def test_each_site_holds_the_others_waits_and_drops_them_when_the_link_goes(cent
                 assert ward["name"] == "UBND phường Tân Ninh" and ward["address"] == PLACES["phuong-tan-ninh"][1]
                 (ht,) = [f for f in ward["fields"] if f["code"] == "HT"]
                 assert ht["waiting"] == 5 and ht["counters_open"] == 1 and ht["takes_bookings"] is True
-                assert ht["next_free_slot"] is not None  # the ward's booking book, sent by its own view
+                slot = dt.datetime.fromisoformat(ht["next_free_slot"])  # the ward's booking book: its first free slot
+                assert dt.datetime.now(dt.UTC) < slot < dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
                 assert all(set(f) == PUBLIC_FIELD_KEYS for c in seen["xa-tan-chau"] for f in c["fields"])
 
                 # the busy ward's kiosk: the wait is long; the nearest commune first, with its distance
@@ -159,6 +165,60 @@ def test_motcua_central_stopped_is_no_data_at_the_sites(central_dsn: str, tmp_pa
                 assert "older than" in ward.hub.province.last_error
             finally:
                 task.cancel()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        waits.database.close()
+
+
+def test_motcua_server_with_central_reads_the_province_and_says_no_data_when_it_ages(central_dsn: str, tmp_path: Path) -> None:
+    """The real ``motcua-server`` process: with ``[central]`` it starts the view by itself
+    (bootstrap), sends its offers, reads the others; when the figures age past its
+    ``province_stale_seconds``, its kiosk op says "không có dữ liệu"; SIGTERM ends it cleanly."""
+    import signal
+
+    from tests.integration.client import Client
+    from tests.integration.test_crash import SITE, _start
+
+    waits = ProvinceWaits(Database(central_dsn), lambda: dt.datetime.now(dt.UTC), dt.timedelta(minutes=3))
+    config = tmp_path / "site.toml"
+    config.write_text(
+        SITE + f'\n[central]\ndsn = "{central_dsn}"\nprovince_seconds = 0.2\nprovince_stale_seconds = 2\n', encoding="utf-8"
+    )
+
+    async def scenario() -> None:
+        db = tmp_path / "ward.db"
+        async with running_lobby(db, placed("phuong-tan-ninh")) as ward:
+            await ward.officer("counter-1", user="lan")
+            await (await ward.client("kiosk")).ok("ticket.issue", service="HT")
+        await asyncio.to_thread(ship, db, "phuong-tan-ninh", central_dsn)
+
+        port, process = _start(config, tmp_path / "lobby.db")
+        waits.every = 0.3
+        publisher = asyncio.create_task(waits.keep_publishing())  # motcua-central's, every 0.3 s here
+        try:
+            kiosk = await Client.open(f"ws://127.0.0.1:{port}")
+            await kiosk.ok("hello", token="crash-test-kiosk-token")
+            deadline = time.monotonic() + 20
+            while (reply := await kiosk.ok("province.nearby", service="HT"))["province"] != "ok":
+                assert time.monotonic() < deadline, reply
+                await asyncio.sleep(0.1)
+            with psycopg.connect(central_dsn) as conn:  # its own offers went in, over its own link
+                assert conn.execute("SELECT offers FROM site_offers WHERE site = 'crash-test'").fetchone() == ({"next_free_slot": {}},)
+            publisher.cancel()
+            # motcua-central stops publishing: past 2 s, nothing of the others
+            deadline = time.monotonic() + 20
+            while (reply := await kiosk.ok("province.nearby", service="HT"))["province"] != "no_data":
+                assert time.monotonic() < deadline, reply
+                await asyncio.sleep(0.2)
+            assert reply["message"] == "Không có dữ liệu của các trung tâm khác (no data from the other centres)"
+            assert reply["centres"] == []
+            await kiosk.close()
+        finally:
+            publisher.cancel()
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=10) == 0
 
     try:
         asyncio.run(scenario())
