@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def start(hub: Hub, settings: CentralSettings) -> asyncio.Task[None]:
     """In the running loop: every ``province_seconds``, this site's next free booking slots
     sent (read from the lobby here, on the loop) and the others' figures read (in a thread)."""
-    view = ProvinceView(hub.config.site.site_id, settings)
+    view = ProvinceView(hub.config.site.site_id, settings, tuple(s.code for s in hub.config.site.services))
     hub.province = view
     return asyncio.get_running_loop().create_task(
         keep_current(view, lambda: {"next_free_slot": next_free_slots(hub.lobby, hub.now())})

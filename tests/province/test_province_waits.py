@@ -41,9 +41,13 @@ PUBLIC_FIELD_KEYS = {
 def placed(site: str):  # type: ignore[no-untyped-def]
     name, address, lat, lon = PLACES[site]
     config = named_site(site)
+    changes: dict[str, Any] = {"name": name}
+    if site == "xa-tan-chau":  # a small commune: Hộ tịch alone, at one counter
+        changes["services"] = config.site.services[:1]
+        changes["counters"] = tuple(c for c in config.site.counters if set(c.services) == {"HT"})
     return dataclasses.replace(
         config,
-        site=dataclasses.replace(config.site, name=name),
+        site=dataclasses.replace(config.site, **changes),
         place=SitePlace(SiteKind.COMMUNE, None, address, lat, lon),
     )
 
@@ -87,6 +91,12 @@ def test_each_site_holds_the_others_waits_and_drops_them_when_the_link_goes(cent
                     await kiosk.ok("ticket.issue", service="HT")
             for site, db in dbs.items():
                 await asyncio.to_thread(ship, db, site, central_dsn)
+            # not linked yet (no view: a site without [central]): "off"; an unknown field refused
+            desk = await busy.client("kiosk")
+            assert (await desk.ok("province.nearby", service="HT"))["province"] == "off"
+            refused = await desk.call("province.nearby", service="XX")
+            assert refused["ok"] is False and refused["error"]["code"] == "service_unknown"
+
             waits.every = 0.3
             tasks = [asyncio.create_task(waits.keep_publishing())]  # motcua-central's (every 15 s; 0.3 s here)
             tasks += [province_link.start(lobby.hub, view_settings(central_dsn)) for lobby in (busy, near, far)]
@@ -111,6 +121,11 @@ def test_each_site_holds_the_others_waits_and_drops_them_when_the_link_goes(cent
                 slot = dt.datetime.fromisoformat(ht["next_free_slot"])  # the ward's booking book: its first free slot
                 assert dt.datetime.now(dt.UTC) < slot < dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
                 assert all(set(f) == PUBLIC_FIELD_KEYS for c in seen["xa-tan-chau"] for f in c["fields"])
+                # a site reads the others' fields it serves itself, no more
+                assert {f["code"] for c in seen["xa-tan-chau"] for f in c["fields"]} == {"HT"}
+                assert {f["code"] for c in seen["xa-thanh-dien"] for f in c["fields"]} == {"HT", "DD", "KD"}
+                tan_chau = next(c for c in seen["xa-thanh-dien"] if c["site"] == "xa-tan-chau")
+                assert [f["code"] for f in tan_chau["fields"]] == ["HT"]
 
                 # the busy ward's kiosk: the wait is long; the nearest commune first, with its distance
                 kiosk = await busy.client("kiosk")

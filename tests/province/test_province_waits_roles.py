@@ -52,7 +52,7 @@ def check_roles(owner: str, pg_cluster: Cluster, database: str, dbs) -> None:  #
             shipper.stop()
 
     # each site sends its offers with its own role, then motcua-central publishes
-    views = {site: ProvinceView(site, quick(dsns[site])) for site in ROLES}
+    views = {site: ProvinceView(site, quick(dsns[site]), ("HT", "DD", "KD")) for site in ROLES}
     for site, view in views.items():
         try:
             view.exchange({"next_free_slot": {"HT": f"2026-11-24T07:30:00+07:00#{site}"}})
