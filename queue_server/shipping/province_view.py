@@ -1,8 +1,8 @@
 """The other sites of the province, live, as the central database has them (issue 22).
 
-    view = ProvinceView(site_id, config.central)
-    task = loop.create_task(keep_current(view, offers))   # every province_seconds: ours sent, theirs read
-    view.others()                  # → their figures, or None: "không có dữ liệu"
+    view = ProvinceView(site_id, config.central, ("HT", "DD"))     # our fields' codes
+    task = loop.create_task(keep_current(view, offers))           # every province_seconds: ours sent, theirs read
+    view.others()                                                 # → their figures, or None: "không có dữ liệu"
 
 (The server starts it: :func:`queue_server.server.province_link.start`.)
 
@@ -11,9 +11,8 @@ to the central database (autocommit, no prepared statements, no session state: t
 PgBouncer as the shipper), sends what its booking book offers — each field's next free slot
 (``site_offers``, its own row) — and reads the other sites' public live figures for the
 fields it serves itself (``province_live``, written by ``motcua-central`` every 15 s: ~0.3 KB
-a site and field), then closes it. The figures are
-cached here; :meth:`ProvinceView.others` gives them only while the last read that found fresh
-figures (computed within ``province_stale_seconds``, 120 s, by the database's own clock) is
+a site and field), then closes it. The figures are cached here; :meth:`ProvinceView.others`
+gives them only while the last read that found fresh figures (computed within ``province_stale_seconds``, 120 s, by the database's own clock) is
 itself that recent: with the WAN down, or ``motcua-central`` stopped, the site shows nothing
 of the others rather than stale figures.
 
@@ -37,9 +36,6 @@ from queue_server.config.settings import CentralSettings
 from queue_server.core.lobby import Lobby
 
 log = logging.getLogger(__name__)
-
-NO_DATA_VI = "Không có dữ liệu của các trung tâm khác"
-NO_DATA_EN = "no data from the other centres"
 
 _SEND_OFFERS = (
     "INSERT INTO site_offers (site, offers) VALUES (%s, %s)"
