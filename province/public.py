@@ -3,8 +3,9 @@ with its people waiting now and its next free booking slot (issue 22).
 
 No token: the page says ``hello`` without one and may then ask ``public.waits`` alone, within
 the budget the request loop gives a connection that is not a manager's (2 requests a second,
-10 at once) and from the province's own pages only (``[province] origins``), as the managers'
-doors. The answer is the figures ``motcua-central`` published last (:mod:`province.waits`),
+10 at once), within a budget per address across connections (:data:`PER_ADDRESS`, as the
+sites' public doors: reconnecting does not refill it) and one for every address together,
+and from the province's own pages only (``[province] origins``), as the managers' doors. The answer is the figures ``motcua-central`` published last (:mod:`province.waits`),
 never a computation per request: public figures only — no ticket, no officer, no citizen. A
 centre out of touch ("mất liên lạc") is listed without figures, never with stale ones. The
 browser sorts by distance with its own position, which never leaves it.
@@ -13,12 +14,34 @@ browser sorts by distance with its own position, which never leaves it.
 from __future__ import annotations
 
 import collections
+import math
 from typing import Any
 
 from province.waits import CentreNow, ProvinceWaits
+from queue_server.protocol.budgets import Allowance, DoorBudget
+from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.messages import Field
 
 PUBLIC_FIELDS = {"service": Field(str, required=False, max_length=20)}
+PER_ADDRESS = Allowance(30, 60.0)  # an address (IPv4, IPv6 /64): 30 at once, then 30 a minute (the page: 4 a minute)
+EVERYONE = Allowance(6000, 60.0)  # every address together: 100 a second
+
+
+def budget() -> DoorBudget:
+    return DoorBudget(PER_ADDRESS, EVERYONE)
+
+
+def within(door: DoorBudget, address: str, now: float) -> None:
+    """One request of ``address``'s; ``rate_limited`` with ``retry_after`` past its budget."""
+    wait = door.take(address, now)
+    if wait > 0:
+        wait = math.ceil(wait * 10) / 10
+        raise ProtocolError(
+            ProtocolErrorCode.RATE_LIMITED,
+            f"Địa chỉ mạng này đã hỏi quá nhiều lần; vui lòng thử lại sau {math.ceil(wait)} giây"
+            " (too many requests from this address).",
+            retry_after=wait,
+        )
 
 
 def public_waits(waits: ProvinceWaits, province_name: str, service: str | None) -> dict[str, Any]:

@@ -260,6 +260,8 @@ class ProvinceServer:
             " (the central database cannot be reached now).",
         )
         self.loop = RequestLoop(app, limits, MAX_MESSAGE, clock=clock)
+        self.clock = clock
+        self.public_door = public.budget()  # the public page's requests per address, across connections
 
     async def handle_connection(self, connection: ServerConnection) -> None:
         request = connection.request
@@ -309,6 +311,8 @@ class ProvinceServer:
             checked = validate(args, fields)
         except ProtocolError as exc:
             raise _in_vietnamese(exc) from None
+        if asker.manager is None:
+            public.within(self.public_door, asker.address, self.clock())
         return await handler(self.province, asker.manager or PUBLIC, checked)
 
 

@@ -147,6 +147,29 @@ def test_a_citizen_finds_the_centres_of_a_field_sorted_by_wait_and_by_distance(c
                 assert waits["ok"] and {c["site"] for c in waits["centres"]} == set(SITES)
 
         asyncio.run(stranger())
+
+        # an address's budget holds across connections: 40 requests on 4 connections, 30 answered
+        async def greedy() -> list[dict]:
+            from websockets.asyncio.client import connect
+
+            replies = []
+            for _ in range(4):
+                async with connect(server.url.replace("http", "ws") + "/") as ws:
+                    await ws.send(json.dumps({"id": 0, "op": "hello"}))
+                    await ws.recv()
+                    for n in range(1, 11):
+                        await ws.send(json.dumps({"id": n, "op": "public.waits"}))
+                    replies += [json.loads(await ws.recv()) for _ in range(10)]
+            return replies
+
+        replies = asyncio.run(greedy())
+        # each connection stayed within its own 10 at once: what is refused, the address's budget
+        # refused (30 at once, used a little by the page above; one back every 2 s meanwhile)
+        refused = [r for r in replies if not r["ok"]]
+        assert 10 <= len(refused) <= 16 and all(not r["ok"] for r in replies[-8:]), [r.get("error") for r in replies]
+        assert {r["error"]["code"] for r in refused} == {"rate_limited"}
+        assert refused[0]["error"]["message"].startswith("Địa chỉ mạng này đã hỏi quá nhiều lần")
+        assert refused[0]["error"]["details"]["retry_after"] > 0
     finally:
         driver.quit()
         server.stop()
