@@ -109,7 +109,7 @@ def test_a_citizen_finds_the_centres_of_a_field_sorted_by_wait_and_by_distance(c
     server = ProvinceServer(config)
     province: Province = server.province
     asyncio.run_coroutine_threadsafe(province.waits.refresh(), server.loop).result(20)  # as its publisher does
-    driver = new_browser()
+    driver = new_browser(width=412, height=915)  # a phone's screen: the page is for phones first
     try:
         driver.get(f"{server.url}/centres")  # no token asked
         wait(driver, "#field option", "Hộ tịch (4 trung tâm)", visible=False)
@@ -124,6 +124,7 @@ def test_a_citizen_finds_the_centres_of_a_field_sorted_by_wait_and_by_distance(c
         assert "Ấp Thạnh Hiệp" in thanh_dien.text
         loc_hung = wait(driver, '#centres li[data-site="xa-loc-hung"]')
         assert "Mất liên lạc" in loc_hung.text and "Đang chờ" not in loc_hung.text
+        assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
         screenshot(driver, "centres-by-wait")
 
         # by distance, from where the browser is (the ward's door): the nearest first
