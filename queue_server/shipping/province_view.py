@@ -23,6 +23,7 @@ delays neither.
 from __future__ import annotations
 
 import asyncio
+import collections
 import dataclasses
 import datetime as dt
 import logging
@@ -33,13 +34,16 @@ from typing import Any
 import orjson
 
 from queue_server.config.settings import CentralSettings
+from queue_server.core import appointments
 from queue_server.core.lobby import Lobby
+from queue_server.core.model import AppointmentState
 
 log = logging.getLogger(__name__)
 
-_SEND_OFFERS = (
+_SEND_OFFERS = (  # (no new row version while they are the same)
     "INSERT INTO site_offers (site, offers) VALUES (%s, %s)"
     " ON CONFLICT (site) DO UPDATE SET offers = excluded.offers, taken_at = now()"
+    " WHERE site_offers.offers IS DISTINCT FROM excluded.offers"
 )
 _READ = """
 SELECT p.site, extract(epoch FROM now() - p.computed_at)::float8, p.offline,
@@ -120,18 +124,27 @@ class ProvinceStale(Exception):
 
 
 def next_free_slots(lobby: Lobby, now: dt.datetime) -> dict[str, str]:
-    """Each field's first bookable slot with a place free, from now to ``booking_days_ahead``."""
+    """Each field's first bookable slot with a place free, from now to ``booking_days_ahead``
+    (as ``appointment.slots`` counts them; the bookings counted once, not once a slot)."""
     site = lobby.site
     today = site.local(now).date()
+    booked = collections.Counter(
+        (a.service, a.slot_start) for a in lobby.state.appointments.values() if a.state is not AppointmentState.CANCELLED
+    )
     out: dict[str, str] = {}
     for service in site.services:
         if service.slot_capacity <= 0:
             continue
         for days in range(site.policy.booking_days_ahead + 1):
-            slots = lobby.slots_view(service.code, today + dt.timedelta(days=days), now)
-            free = next((slot for slot in slots if slot["free"] > 0), None)
+            free = next(
+                (
+                    start for start in appointments.slots(service, today + dt.timedelta(days=days), site.tz)
+                    if start > now and booked[service.code, start] < service.slot_capacity
+                ),
+                None,
+            )  # fmt: skip
             if free is not None:
-                out[service.code] = free["start"]
+                out[service.code] = free.isoformat()
                 break
     return out
 
