@@ -144,6 +144,28 @@ MIGRATIONS: tuple[str, ...] = (
     # day of those events alone, not all its day's events
     "CREATE INDEX events_counter_changed ON events (site, at) WHERE type = 'counter.changed';"
     " CREATE INDEX events_wait_alarm ON events (site, at) WHERE type = 'alarm.wait_exceeded'",
+    # issue 22: the province's live waits. Each site sends what its booking book offers (the
+    # next free slot of each field: site_offers, its own row); motcua-central writes every
+    # site's public live figures per field (province_live, no names, no tickets), which every
+    # role may read: each site shows the others' on its kiosks, the public page lists them
+    """
+    CREATE TABLE site_offers (
+        site text PRIMARY KEY,
+        taken_at timestamptz NOT NULL DEFAULT now(),
+        offers jsonb NOT NULL
+    );
+    ALTER TABLE site_offers ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY own_site ON site_offers USING (site = (SELECT site FROM site_roles WHERE role = current_user));
+    CREATE TABLE province_live (
+        site text PRIMARY KEY,
+        computed_at timestamptz NOT NULL,
+        offline boolean NOT NULL,
+        last_contact timestamptz,
+        place jsonb NOT NULL,
+        fields jsonb NOT NULL
+    );
+    GRANT SELECT ON province_live TO PUBLIC;
+    """,
 )
 
 COPY_ROWS = 500  # a batch's rows from this many on: COPY (faster a row), below: one JSON parameter

@@ -17,6 +17,7 @@ from typing import Any
 
 from kivy.clock import Clock
 
+from kiosk import nearby
 from kiosk.actions import Issued
 from kiosk.core import decisions
 from kiosk.core.decisions import Notice
@@ -124,6 +125,7 @@ class TicketFlows:
         self.go(TICKET)
         self.shown_ticket, self.ticket_shown_at = shown, now
         self.screen(TICKET).show(issued.ticket, issued.late)
+        self.spawn(nearby.suggest(self, issued.ticket))  # a long wait: centres nearby with a shorter one
         self._refresh_trigger()
         return shown
 

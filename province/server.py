@@ -34,13 +34,14 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
-from province import exports, live
+from province import exports, live, public
 from province.board import LiveBoard
 from province.database import Database, DatabaseAway
 from province.reports import By, build
 from province.selection import Group, choose
 from province.settings import Manager, ProvinceConfig
 from province.summing import keep_summing
+from province.waits import ProvinceWaits
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.loop import (
     DEFAULT_LIMITS,
@@ -60,7 +61,7 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 64 * 1024  # larger requests are answered message_too_large
 SUMMING_TIMEOUT = 120.0  # seconds a statement of the days' summing may take (a month of a big site)
-PAGES = {"/": "province.html", "/province": "province.html"}
+PAGES = {"/": "province.html", "/province": "province.html", "/centres": "centres.html"}  # /centres: public
 REPORT_FIELDS = {
     **PERIOD_FIELDS,
     "by": Field(str, required=False, choices=tuple(b.value for b in By)),
@@ -98,6 +99,8 @@ class Province:
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         offline_after = dt.timedelta(minutes=config.offline_minutes)
         self.board = LiveBoard(database, self.clock, offline_after, **({"every": live_every} if live_every is not None else {}))
+        # every site's public figures per field, for the sites and the public page (issue 22)
+        self.waits = ProvinceWaits(Database(database.dsn, database.timeout_seconds), self.clock, offline_after)
 
     async def visible(self, manager: Manager) -> list[live.SiteNow]:
         return (await self.board.now()).seen_by(manager)
@@ -211,7 +214,18 @@ async def op_export(province: Province, manager: Manager, args: dict[str, Any]) 
     return exports.export(report, names, province.config.name, fmt)
 
 
+PUBLIC = Manager(user="", name="", token="", sites=frozenset())  # the public page: no site's own figures
+
+
+async def op_public_waits(province: Province, manager: Manager, args: dict[str, Any]) -> dict[str, Any]:
+    return public.public_waits(province.waits, province.config.name, args["service"])
+
+
+PUBLIC_OPS: dict[str, tuple[Handler, dict[str, Field]]] = {
+    "public.waits": (op_public_waits, public.PUBLIC_FIELDS),  # the public page's (no token)
+}
 OPS: dict[str, tuple[Handler, dict[str, Field]]] = {
+    **PUBLIC_OPS,
     "province.live": (op_live, {}),
     "province.site": (op_site, {"site": Field(str, max_length=64)}),
     "province.report": (op_report, REPORT_FIELDS),
@@ -220,7 +234,7 @@ OPS: dict[str, tuple[Handler, dict[str, Field]]] = {
 
 
 HELLO_FIELDS = {
-    "token": Field(str, max_length=256),
+    "token": Field(str, required=False, max_length=256),  # none: the public page (public.waits alone)
     "version": Field(str, required=False, max_length=40),  # the apps' client says both (protocol/version.py)
     "protocol": Field(int, required=False, minimum=0, maximum=1_000_000),
 }
@@ -246,6 +260,8 @@ class ProvinceServer:
             " (the central database cannot be reached now).",
         )
         self.loop = RequestLoop(app, limits, MAX_MESSAGE, clock=clock)
+        self.clock = clock
+        self.public_door = public.budget()  # the public page's requests per address, across connections
 
     async def handle_connection(self, connection: ServerConnection) -> None:
         request = connection.request
@@ -265,6 +281,8 @@ class ProvinceServer:
                 " (this server takes connections from its own web pages only: [province] origins).",
                 origin=asker.origin,
             )
+        if args["token"] is None:  # the public page: its figures alone, on a stranger's budget
+            return {"province": province.config.name, "public": True}
         manager = province.config.manager_by_token(args["token"])
         if manager is None:
             raise ProtocolError(
@@ -286,12 +304,18 @@ class ProvinceServer:
         self, asker: Asker, operation: tuple[Handler, dict[str, Field]], args: Mapping[str, Any]
     ) -> dict[str, Any]:
         handler, fields = operation
-        assert asker.manager is not None  # the loop lets no operation through before hello
+        if asker.manager is None and operation not in PUBLIC_OPS.values():  # the public page's connection
+            raise ProtocolError(
+                ProtocolErrorCode.FORBIDDEN,
+                "Trang công khai chỉ xem được số người chờ của các trung tâm (the public page reads the waits only).",
+            )
         try:
             checked = validate(args, fields)
         except ProtocolError as exc:
             raise _in_vietnamese(exc) from None
-        return await handler(self.province, asker.manager, checked)
+        if asker.manager is None:
+            public.within(self.public_door, asker.address, self.clock())
+        return await handler(self.province, asker.manager or PUBLIC, checked)
 
 
 def _in_vietnamese(exc: ProtocolError) -> ProtocolError:
@@ -359,6 +383,8 @@ async def run(province: Province, host: str, port: int, ready: Callable[[Server]
     summing = asyncio.create_task(keep_summing(summer, province.config.tz, province.clock))
     # the live board computed in the background while dashboards are open (province/board.py)
     keeper = asyncio.create_task(province.board.keep_fresh())
+    # every site's public live figures per field, written for the sites every 15 s (province/waits.py)
+    publisher = asyncio.create_task(province.waits.keep_publishing())
     stop = asyncio.get_running_loop().create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
@@ -371,6 +397,8 @@ async def run(province: Province, host: str, port: int, ready: Callable[[Server]
     finally:
         summing.cancel()
         keeper.cancel()
+        publisher.cancel()
+        province.waits.database.close()
         server.close()
         await server.wait_closed()
         province.database.close()

@@ -154,6 +154,11 @@ async def serve(
         )
         hub.shipping = shipper.status
         shipper.start()
+    province_task = None
+    if config.central is not None:
+        from queue_server.server import province_link  # the other sites' live waits (issue 22)
+
+        province_task = province_link.start(hub, config.central)
     if sock is not None:  # a listening socket handed over, already bound (motcua-lobby)
         server, clock = await start(hub, None, None, sock=sock)
     else:
@@ -199,6 +204,8 @@ async def serve(
             hub.deliverer.stop()
         if shipper is not None:
             shipper.stop()
+        if province_task is not None:
+            province_task.cancel()
         hub.writer.stop()
         hub.reader.close()
 

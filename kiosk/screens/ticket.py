@@ -25,6 +25,7 @@ class TicketScreen(KioskScreen):
     def show(self, ticket: dict[str, Any], late: bool) -> None:
         """A ticket just issued: its paper is printing."""
         self.ticket, self.late, self.printing, self.fault = ticket, late, True, None
+        self.ids.nearby.text = ""  # (kiosk/nearby.py: centres with a shorter wait, when asked)
         self.refresh()
 
     def printed(self, fault: str | None) -> None:

@@ -18,6 +18,7 @@ FREE_TEXT_CHOICES = ("dropped", "scrubbed")  # queue_server/shipping/redact.py d
 
 CENTRAL_KEYS = (*secret_keys("dsn"), "personal_data", "free_text", "batch_events", "poll_seconds", "retry_max_seconds", "timeout_seconds",
                 "heartbeat_seconds")
+CENTRAL_KEYS += ("province_seconds", "province_stale_seconds")  # the province's live waits (shipping/province_view.py)
 
 
 def read_central(root: Table) -> CentralSettings | None:
@@ -43,6 +44,8 @@ def read_central(root: Table) -> CentralSettings | None:
         retry_max_seconds=table.number("retry_max_seconds", d.retry_max_seconds, high=3600.0),
         timeout_seconds=table.number("timeout_seconds", d.timeout_seconds, high=600.0),
         heartbeat_seconds=table.number("heartbeat_seconds", d.heartbeat_seconds, high=3600.0),
+        province_seconds=table.number("province_seconds", d.province_seconds, high=300.0),
+        province_stale_seconds=table.number("province_stale_seconds", d.province_stale_seconds, high=3600.0),
     )
 
 

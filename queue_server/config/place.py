@@ -3,14 +3,19 @@ province's page (its groups) and the province's reports chosen by group (docs/pr
 
     kind = "point"          # "centre" (the provincial centre), "ward", "commune" or "point"
     commune = "xa-an-binh"  # a receiving point: the site id of the ward's or commune's centre it belongs to
+    address = "Số 12 đường 30/4, phường Tân Ninh"   # where citizens find it (the kiosk's suggestions, the public page)
+    latitude = 11.3102                               # both or neither: distances between centres
+    longitude = 106.0983
 
-Both are optional; a site that says neither is placed by the province under "other sites".
+All are optional; a site that says neither kind nor commune is placed by the province under
+"other sites"; one without coordinates is listed without a distance.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
+import math
 import re
 
 from queue_server.config.checks import Table
@@ -27,6 +32,9 @@ class SiteKind(enum.StrEnum):
 class SitePlace:
     kind: SiteKind | None = None
     commune: str | None = None  # a receiving point's ward or commune: that centre's site id
+    address: str | None = None  # its street address, as citizens read it
+    latitude: float | None = None  # WGS 84 degrees; both or neither
+    longitude: float | None = None
 
 
 _SITE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -55,4 +63,32 @@ def read_place(site: Table, own_id: str) -> SitePlace:
             commune = None
     elif kind is SiteKind.POINT:
         site.report("kind", 'a receiving point names its ward or commune: add commune = "<that centre\'s site id>"')
-    return SitePlace(kind, commune)
+    address = site.text("address")
+    if address is not None and len(address) > MAX_ADDRESS:
+        site.report("address", f"must be at most {MAX_ADDRESS} characters, not {len(address)}")
+        address = None
+    latitude = _degrees(site, "latitude", 90.0)
+    longitude = _degrees(site, "longitude", 180.0)
+    if site.has("latitude") != site.has("longitude"):
+        missing = "longitude" if site.has("latitude") else "latitude"
+        site.report(missing, "missing: give both latitude and longitude (decimal degrees, e.g. 11.3102 and 106.0983), or neither")
+    if latitude is None or longitude is None:
+        latitude = longitude = None
+    return SitePlace(kind, commune, address, latitude, longitude)
+
+
+MAX_ADDRESS = 200
+
+
+def _degrees(site: Table, name: str, bound: float) -> float | None:
+    """``latitude`` (−90…90) or ``longitude`` (−180…180) in decimal degrees."""
+    if not site.has(name):
+        return None
+    value = site.data[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        site.report(name, f"must be a number of decimal degrees (e.g. {11.3102 if bound == 90 else 106.0983}), not {value!r}")
+        return None
+    if not -bound <= value <= bound:
+        site.report(name, f"must be between {-bound:g} and {bound:g} degrees, not {value:g}")
+        return None
+    return float(value)

@@ -151,6 +151,8 @@ class CentralSettings:
     retry_max_seconds: float = 60.0  # the longest wait between tries while the central side fails
     timeout_seconds: float = 10.0  # connecting and each statement
     heartbeat_seconds: float = 30.0  # with nothing to ship, tell the central side the site is there this often
+    province_seconds: float = 15.0  # the other sites' live waits read this often (shipping/province_view.py)
+    province_stale_seconds: float = 120.0  # no fresh read for this long: nothing of the others is shown
 
     def __repr__(self) -> str:  # the DSN may hold a password
         return f"CentralSettings(dsn='***', personal_data={self.personal_data}, batch_events={self.batch_events})"

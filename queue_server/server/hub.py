@@ -71,6 +71,7 @@ class Hub:
         self.clock = clock
         self.metrics = Metrics()
         self.shipping: ShippingStatus | None = None  # set when the site ships its log centrally
+        self.province: Any = None  # the other sites' live waits (shipping/province_view.py), with [central]
         self.recent: collections.deque[Event] = collections.deque(maxlen=RECENT_EVENTS)
         self.lobby, tail = load_lobby()
         self.recent.extend(tail)

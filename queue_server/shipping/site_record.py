@@ -13,6 +13,7 @@ from queue_server.config.settings import SiteConfig
 
 def describe_site(config: SiteConfig) -> dict[str, Any]:
     site = config.site
+    phone = config.outreach.phone_queue
     return {
         "site": site.site_id,
         "name": site.name,
@@ -20,6 +21,10 @@ def describe_site(config: SiteConfig) -> dict[str, Any]:
         # its group on the province's page and in reports chosen by group ([site] kind, commune)
         "kind": config.place.kind.value if config.place.kind else None,
         "commune": config.place.commune,
+        # where citizens find it: the kiosks' suggestions elsewhere and the province's public page
+        "address": config.place.address,
+        "latitude": config.place.latitude,
+        "longitude": config.place.longitude,
         "service_level_percent": site.policy.service_level_percent,
         "services": [
             {
@@ -29,6 +34,8 @@ def describe_site(config: SiteConfig) -> dict[str, Any]:
                 "name_en": s.name_en,
                 "max_wait_minutes": s.max_wait_minutes,
                 "target_wait_minutes": s.target_wait_minutes,
+                "takes_bookings": s.slot_capacity > 0,  # (its next free slot: shipping/province_view.py)
+                "phone_numbers": phone is not None and phone.offers(s.code),  # numbers taken from phones (/q)
             }
             for s in site.services
         ],
