@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 import psycopg
 
+from central.remote_requests import SCHEMA as REMOTE_REQUESTS_SCHEMA
 from central.summaries import SCHEMA as SUMMARY_SCHEMA
 
 SCHEMA_LOCK = 7_131_013  # pg_advisory_xact_lock key: one migration or partition maker at a time
@@ -143,6 +144,9 @@ MIGRATIONS: tuple[str, ...] = (
     # day of those events alone, not all its day's events
     "CREATE INDEX events_counter_changed ON events (site, at) WHERE type = 'counter.changed';"
     " CREATE INDEX events_wait_alarm ON events (site, at) WHERE type = 'alarm.wait_exceeded'",
+    # issue 22: a number or a booking at any centre, asked on the province's page and decided
+    # by the site, through this table (central/remote_requests.py; docs/province.md)
+    REMOTE_REQUESTS_SCHEMA,
 )
 
 TICKET_COLUMNS = (

@@ -13,6 +13,7 @@ from queue_server.config.settings import SiteConfig
 
 def describe_site(config: SiteConfig) -> dict[str, Any]:
     site = config.site
+    phones = config.outreach.phone_queue
     return {
         "site": site.site_id,
         "name": site.name,
@@ -29,10 +30,14 @@ def describe_site(config: SiteConfig) -> dict[str, Any]:
                 "name_en": s.name_en,
                 "max_wait_minutes": s.max_wait_minutes,
                 "target_wait_minutes": s.target_wait_minutes,
+                # what the province's page may ask of it (docs/province.md, "A number or a booking")
+                "phone_queue": phones is not None and phones.offers(s.code),
+                "bookings": s.slot_capacity > 0,
             }
             for s in site.services
         ],
         "counters": [{"number": c.number, "name": c.name, "services": sorted(c.services)} for c in site.counters],
         "officers": [{"user": o.user, "name": o.name} for o in config.officers],
         "rating_scale": [{"score": r.score, "name_vi": r.name_vi} for r in site.policy.rating_scale],
+        "booking_days_ahead": site.policy.booking_days_ahead,
     }

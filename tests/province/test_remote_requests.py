@@ -1,0 +1,228 @@
+"""A number or a booking at another centre, asked on the province's page, decided by that
+site's own server through the central PostgreSQL, and the answer back to the phone; exactly
+once when the phone asks again, when the site is SIGKILLed after deciding and before its
+answer reached the central side, and when motcua-central is SIGKILLed mid-request."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import time
+from pathlib import Path
+
+import psycopg
+
+from province.config import load_province
+from tests.province.remote_sites import (
+    LABEL,
+    SECRET,
+    CentralProcess,
+    Phone,
+    bookings,
+    new_request_id,
+    phone_tickets,
+    province_file,
+    rows,
+    site_file,
+    start_site,
+    wait_known,
+)
+from tests.province.test_province_page import ProvinceServer
+
+
+def _two_sites(tmp_path: Path, dsn: str) -> None:
+    site_file(tmp_path, "tp-tay-ninh", "Trung tâm tỉnh Tây Ninh", dsn, kind="centre")
+    site_file(tmp_path, "huyen-go-dau", "UBND phường Gò Dầu", dsn, kind="ward")
+
+
+def test_a_number_and_a_booking_at_another_centre_through_the_central(tmp_path: Path, central_dsn: str) -> None:
+    _two_sites(tmp_path, central_dsn)
+    sites = [start_site(tmp_path, s) for s in ("tp-tay-ninh", "huyen-go-dau")]
+    province = ProvinceServer(load_province(province_file(tmp_path, central_dsn)))
+    try:
+        wait_known(central_dsn, ["tp-tay-ninh", "huyen-go-dau"])
+
+        async def phone() -> None:
+            async with Phone(province.url) as p:
+                places = await p.ok("take.places", service="HT")
+                assert [pl["place"] for pl in places["places"]] == ["huyen-go-dau", "tp-tay-ninh"]
+                assert {f["code"]: f["name_vi"] for f in places["fields"]} == {"HT": "Hộ tịch", "DD": "Đất đai"}
+                go_dau = places["places"][0]
+                assert go_dau["offline"] is False and go_dau["sites"][0]["phone_queue"] and go_dau["sites"][0]["bookings"]
+
+                take = new_request_id()
+                asked = await p.ok("take.request", request=take, secret=SECRET, site="huyen-go-dau", kind="take", service="HT")
+                assert asked["state"] in ("pending", "claimed", "answered")
+                reply = await p.answer(take)
+                answer = reply["answer"]
+                assert answer["ok"] and answer["kind"] == "take" and answer["site_name"] == "UBND phường Gò Dầu"
+                assert LABEL.fullmatch(answer["ticket"]["label"]) and answer["ticket"]["service_name_vi"] == "Hộ tịch"
+                again = await p.ok("take.request", request=take, secret=SECRET, site="huyen-go-dau", kind="take", service="HT")
+                assert again["state"] == "answered" and again["answer"] == answer, "the same id is the same request"
+                other = await p.call("take.answer", request=take, secret="another-secret-0123456789")
+                assert other["error"]["code"] == "bad_field", "only the phone that asked reads its answer"
+
+                # the site's own rules: one number a browser a day (its [phone_queue] default)
+                second = new_request_id()
+                await p.ok("take.request", request=second, secret=SECRET, site="huyen-go-dau", kind="take", service="DD")
+                refused = (await p.answer(second))["answer"]
+                assert refused == {"ok": False, "error": {"code": "remote_limit", "message": refused["error"]["message"]}}
+                assert refused["error"]["message"].startswith("Mỗi điện thoại chỉ lấy được 1 số một ngày")
+
+                tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=7) + dt.timedelta(days=1)).date().isoformat()
+                slots = await p.ok("take.slots", place="huyen-go-dau", service="HT", day=tomorrow)
+                assert len(slots["slots"]) >= 20 and {s["site"] for s in slots["slots"]} == {"huyen-go-dau"}
+                slot = slots["slots"][9]
+                book = new_request_id()
+                await p.ok("take.request", request=book, secret=SECRET, site="huyen-go-dau", kind="book", service="HT", slot_start=slot["start"])
+                booked = (await p.answer(book))["answer"]
+                assert booked["ok"] and booked["kind"] == "book"
+                assert dt.datetime.fromisoformat(booked["appointment"]["slot_start"]) == dt.datetime.fromisoformat(slot["start"])
+                full = new_request_id()
+                await p.ok("take.request", request=full, secret=SECRET, site="huyen-go-dau", kind="book", service="HT", slot_start=slot["start"])
+                assert (await p.answer(full))["answer"]["error"]["message"] == "Khung giờ này đã kín chỗ."
+
+        asyncio.run(phone())
+        go_dau = tmp_path / "huyen-go-dau.db"
+        assert len(phone_tickets(go_dau)) == 1 and phone_tickets(tmp_path / "tp-tay-ninh.db") == []
+        assert len(bookings(go_dau)) == 1
+        assert rows(go_dau, "SELECT count(*) FROM central_requests") == [(4,)], "each decision kept at the site"
+    finally:
+        province.stop()
+        for site in sites:
+            site.stop()
+
+
+def _hold_answers(dsn: str) -> None:
+    """The central side refuses the sites' answers (not their claims): a site decides and then
+    cannot tell the phone, the window between the two."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE held (x int); INSERT INTO held VALUES (1);"
+            " CREATE FUNCTION hold_answers() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            " IF NEW.state = 'answered' AND EXISTS (SELECT 1 FROM held) THEN RAISE EXCEPTION 'held by the test'; END IF;"
+            " RETURN NEW; END $$;"
+            " CREATE TRIGGER hold BEFORE UPDATE ON remote_requests FOR EACH ROW EXECUTE FUNCTION hold_answers()"
+        )
+
+
+def _release_answers(dsn: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("DELETE FROM held")
+
+
+def _wait_decided(db: Path, request_id: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if rows(db, "SELECT 1 FROM central_requests WHERE id = ?", request_id):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the site never decided {request_id}")
+
+
+def test_a_site_killed_after_deciding_answers_from_its_record(tmp_path: Path, central_dsn: str) -> None:
+    _two_sites(tmp_path, central_dsn)
+    site = start_site(tmp_path, "huyen-go-dau")
+    province = ProvinceServer(load_province(province_file(tmp_path, central_dsn)))
+    db = tmp_path / "huyen-go-dau.db"
+    try:
+        wait_known(central_dsn, ["huyen-go-dau"])
+        take, book = new_request_id(), new_request_id()
+
+        async def ask() -> str:
+            async with Phone(province.url) as p:
+                tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1, hours=7)).date().isoformat()
+                slot = (await p.ok("take.slots", place="huyen-go-dau", service="HT", day=tomorrow))["slots"][3]["start"]
+                _hold_answers(central_dsn)
+                await p.ok("take.request", request=take, secret=SECRET, site="huyen-go-dau", kind="take", service="HT")
+                await p.ok("take.request", request=book, secret=SECRET, site="huyen-go-dau", kind="book", service="HT", slot_start=slot)
+                return str(slot)
+
+        slot = asyncio.run(ask())
+        _wait_decided(db, take)
+        _wait_decided(db, book)
+        site.kill()  # decided and kept at the site; the answers never reached the central side
+        assert len(phone_tickets(db)) == 1 and len(bookings(db)) == 1
+        with psycopg.connect(central_dsn) as conn:
+            states = conn.execute("SELECT state FROM remote_requests WHERE kind <> 'slots'").fetchall()
+            assert states == [("claimed",), ("claimed",)]
+        site.start()  # reads the two requests again
+        _release_answers(central_dsn)
+
+        async def answers() -> tuple[dict, dict]:
+            async with Phone(province.url) as p:
+                return (await p.answer(take))["answer"], (await p.answer(book))["answer"]
+
+        taken, booked = asyncio.run(answers())
+        ((_, label, code),) = phone_tickets(db)
+        assert taken["ok"] and taken["ticket"]["label"] == label and taken["ticket"]["code"] == code
+        ((booking_code, _, slot_start),) = bookings(db)
+        assert booked["ok"] and booked["appointment"]["code"] == booking_code
+        assert dt.datetime.fromisoformat(slot_start) == dt.datetime.fromisoformat(slot)
+    finally:
+        province.stop()
+        site.stop()
+
+
+def test_motcua_central_killed_mid_request_the_phone_asks_again_one_ticket(tmp_path: Path, central_dsn: str) -> None:
+    _two_sites(tmp_path, central_dsn)
+    site = start_site(tmp_path, "huyen-go-dau")
+    central = CentralProcess(province_file(tmp_path, central_dsn)).start()
+    db = tmp_path / "huyen-go-dau.db"
+    try:
+        wait_known(central_dsn, ["huyen-go-dau"])
+        url = f"http://127.0.0.1:{central.port}"
+        take = new_request_id()
+
+        async def ask_then_kill() -> None:
+            p = Phone(url)
+            await p.connect()
+            fields = {"request": take, "secret": SECRET, "site": "huyen-go-dau", "kind": "take", "service": "HT"}
+            await p.ws.send(json.dumps({"id": 99, "op": "take.request", **fields}))
+            central.kill()  # whatever it had done of the request: the phone does not know
+
+        asyncio.run(ask_then_kill())
+        central.start()
+
+        async def again() -> dict:
+            async with Phone(url) as p:
+                for _ in range(2):  # the page asks again with the same id, twice even
+                    await p.ok("take.request", request=take, secret=SECRET, site="huyen-go-dau", kind="take", service="HT")
+                return await p.answer(take)
+
+        reply = asyncio.run(again())
+        assert reply["state"] == "answered" and reply["answer"]["ok"]
+        ((_, label, _),) = phone_tickets(db)
+        assert reply["answer"]["ticket"]["label"] == label
+        with psycopg.connect(central_dsn) as conn:
+            assert conn.execute("SELECT count(*) FROM remote_requests WHERE kind = 'take'").fetchone() == (1,)
+    finally:
+        central.stop()
+        site.stop()
+
+
+def test_a_centre_out_of_touch_is_shown_so_and_refused_at_once(tmp_path: Path, central_dsn: str) -> None:
+    _two_sites(tmp_path, central_dsn)
+    site = start_site(tmp_path, "huyen-go-dau")
+    province = ProvinceServer(load_province(province_file(tmp_path, central_dsn)))
+    try:
+        wait_known(central_dsn, ["huyen-go-dau"])
+        site.stop()  # its link is down: no heartbeat any more; its last contact 10 minutes ago
+        with psycopg.connect(central_dsn, autocommit=True) as conn:
+            conn.execute("UPDATE sites SET last_contact = now() - interval '10 minutes'")
+
+        async def phone() -> None:
+            async with Phone(province.url) as p:
+                (place,) = (await p.ok("take.places", service="HT"))["places"]
+                assert place["offline"] is True and place["sites"][0]["offline"] is True
+                refused = await p.call("take.request", request=new_request_id(), secret=SECRET, site="huyen-go-dau", kind="take", service="HT")
+                assert refused["error"]["code"] == "forbidden"
+                assert refused["error"]["message"].startswith("Trung tâm này đang mất liên lạc")
+
+        asyncio.run(phone())
+        with psycopg.connect(central_dsn) as conn:
+            assert conn.execute("SELECT count(*) FROM remote_requests").fetchone() == (0,), "nothing asked of it"
+    finally:
+        province.stop()
+        site.stop()
