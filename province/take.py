@@ -194,7 +194,7 @@ class Taker:
         if device is not None and not _SECRET.fullmatch(device):
             raise _bad("device", "mã trình duyệt (16–64 chữ, số, '-' hoặc '_')")
         citizen.device = device
-        return {"province": self.config.name, "offline_minutes": self.config.offline_minutes}
+        return {"province": self.config.name, "timezone": str(self.config.tz), "offline_minutes": self.config.offline_minutes}
 
     async def run(self, citizen: Citizen, operation: Any, args: Mapping[str, Any]) -> dict[str, Any]:
         handler, fields = operation
@@ -221,7 +221,7 @@ class Taker:
             shown.append(
                 {
                     "place": key,
-                    "name": names.get(key, key),
+                    "name": names.get(key) or _shared_name([m.name for m in members]),
                     "points": len(members) > 1 or members[0].kind == "point",
                     "offline": all(m.offline for m in serving),
                     "days_ahead": max(m.days_ahead for m in serving),
@@ -334,6 +334,20 @@ class Taker:
             raise _bad("request", "mã của một yêu cầu của điện thoại này")
         state, answer = found
         return {"request": request_id, "state": state, "answer": answer}
+
+
+def _shared_name(names: list[str]) -> str:
+    """A commune's name, when its own site is not known, from its points' names: the words they
+    all begin with, up to a dash ("Xã Phước Đông — điểm Thôn 1", "… Thôn 2" → "Xã Phước Đông")."""
+    words = [name.split() for name in names]
+    common = []
+    for column in zip(*words, strict=False):
+        if len(set(column)) != 1:
+            break
+        common.append(column[0])
+    cuts = [i for i, word in enumerate(common) if word in ("—", "–", "-", ":")]
+    shared = " ".join(common[: cuts[-1]]) if cuts else ""
+    return shared or "Các điểm tiếp nhận: " + ", ".join(names)
 
 
 def _submit(conn: psycopg.Connection[Any], request: central.Request) -> str:

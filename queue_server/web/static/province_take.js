@@ -48,7 +48,9 @@ class Connection {
     this.ws = ws;
     ws.onopen = async () => {
       try {
-        await this.request("hello", { device });
+        const hello = await this.request("hello", { device });
+        zone = hello.timezone || zone;
+        $("#province-name").textContent = hello.province;
         this.delay = 500;
         this.onStatus(true);
         await this.onReady();
@@ -91,8 +93,10 @@ class Connection {
 
 const params = new URLSearchParams(location.search);
 let chosenField = params.get("field") || "";
+let onlySite = params.get("site") || ""; // a link from another page (the province's list of centres): that centre only
 let places = [];
 let polling = null;
+let zone = "Asia/Ho_Chi_Minh"; // the province's (hello): times read as at the centres
 const conn = new Connection(ready, (up) => {
   const status = $("#status");
   status.className = `status ${up ? "connected" : "disconnected"}`;
@@ -107,7 +111,7 @@ function since(iso) {
   if (!iso) return "chưa từng liên lạc";
   const at = new Date(iso);
   const minutes = Math.round((Date.now() - at.getTime()) / 60000);
-  return `từ ${at.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" })} (${minutes} phút trước)`;
+  return `từ ${at.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", timeZone: zone })} (${minutes} phút trước)`;
 }
 
 async function ready() {
@@ -122,6 +126,10 @@ async function loadPlaces() {
   select.replaceChildren(el("option", { value: "" }, "— Chọn lĩnh vực —"));
   for (const field of reply.fields) select.append(el("option", { value: field.code, selected: field.code === chosenField }, field.name_vi));
   places = chosenField ? reply.places : [];
+  if (onlySite) {
+    const chosen = places.filter((p) => p.place === onlySite || p.sites.some((s) => s.site === onlySite));
+    if (chosen.length) places = chosen;
+  }
   renderPlaces();
 }
 
@@ -129,11 +137,12 @@ function renderPlaces() {
   const box = $("#places");
   box.replaceChildren();
   for (const place of places) {
-    const card = el("article", { class: `place${place.offline ? " offline" : ""}`, "data-place": place.place });
+    const card = el("article", { class: `card place${place.offline ? " offline" : ""}`, "data-place": place.place });
     card.append(el("h2", {}, place.name));
+    if (place.points) card.append(el("p", { class: "note" }, `Điểm tiếp nhận: ${place.sites.map((s) => s.name).join("; ")}`));
     if (place.offline) {
       const last = place.sites.map((s) => s.last_contact).filter(Boolean).sort().pop();
-      card.append(el("p", { class: "offline-note" }, `Mất liên lạc ${since(last)}: chưa lấy số hay đặt lịch từ xa được.`));
+      card.append(el("p", { class: "error offline-note" }, `Mất liên lạc ${since(last)}: chưa lấy số hay đặt lịch từ xa được.`));
     }
     for (const site of place.sites) {
       if (!site.phone_queue) continue;
@@ -150,6 +159,15 @@ function renderPlaces() {
     box.append(card);
   }
   if (chosenField && !places.length) box.append(el("p", {}, "Không có trung tâm nào nhận lĩnh vực này."));
+  if (onlySite && places.length) {
+    const all = el("a", { href: "#", id: "all-places" }, "Xem mọi trung tâm");
+    all.addEventListener("click", (event) => {
+      event.preventDefault();
+      onlySite = "";
+      loadPlaces().catch(showError);
+    });
+    box.append(el("p", {}, all));
+  }
 }
 
 function openBooking(place) {
@@ -157,11 +175,11 @@ function openBooking(place) {
   $("#booking-title").textContent = `Đặt lịch tại ${place.name}`;
   const day = $("#day");
   day.replaceChildren();
-  const today = new Date();
+  const today = new Date(`${new Date().toLocaleDateString("en-CA", { timeZone: zone })}T12:00:00Z`); // today there
   for (let i = 0; i <= Math.min(place.days_ahead, 30); i++) {
-    const d = new Date(today.getFullYear(), today.getMonth(), today.getDate() + i);
-    const iso = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-    day.append(el("option", { value: iso }, d.toLocaleDateString("vi-VN", { weekday: "long", day: "2-digit", month: "2-digit" })));
+    const d = new Date(today.getTime() + i * 86400000);
+    const iso = d.toISOString().slice(0, 10);
+    day.append(el("option", { value: iso }, d.toLocaleDateString("vi-VN", { weekday: "long", day: "2-digit", month: "2-digit", timeZone: "UTC" })));
   }
   day.onchange = () => loadSlots(place);
   loadSlots(place);
@@ -179,7 +197,7 @@ async function loadSlots(place) {
     if (!reply.slots.length) notes.push("Ngày này không còn giờ trống.");
     $("#slots-note").textContent = notes.join(" ");
     for (const slot of reply.slots) {
-      const time = new Date(slot.start).toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
+      const time = new Date(slot.start).toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", timeZone: zone });
       const button = el("button", { class: "slot", "data-start": slot.start, "data-site": slot.site }, `${time} — ${slot.site_name} (còn ${slot.free} chỗ)`);
       button.addEventListener("click", () => ask({ kind: "book", site: slot.site, service: chosenField, slot_start: slot.start, where: slot.site_name }));
       box.append(button);
@@ -261,7 +279,7 @@ function showAnswer(request, reply) {
     const at = new Date(a.slot_start);
     result.replaceChildren(
       el("h2", {}, answer.site_name),
-      el("p", {}, `${a.service_name_vi}: ${at.toLocaleString("vi-VN", { weekday: "long", hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit" })}`),
+      el("p", {}, `${a.service_name_vi}: ${at.toLocaleString("vi-VN", { weekday: "long", hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit", timeZone: zone })}`),
       el("p", {}, "Mã lịch hẹn: ", el("strong", { id: "answer-code" }, a.code_display)),
       link,
     );
