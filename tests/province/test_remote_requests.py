@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from province.config import load_province
 from tests.province.remote_sites import (
@@ -226,3 +227,39 @@ def test_a_centre_out_of_touch_is_shown_so_and_refused_at_once(tmp_path: Path, c
     finally:
         province.stop()
         site.stop()
+
+
+def test_a_sites_role_reads_and_answers_its_own_requests_only(pg_cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from central import remote_requests as requests
+    from central import schema
+    from tests.province.test_site_roles import DOC
+
+    owner = pg_cluster.create_database("take_roles")
+    grants = [line.strip() for line in DOC.read_text(encoding="utf-8").splitlines() if line.strip().startswith("GRANT ")]
+    assert any("remote_requests" in line for line in grants), "docs/province.md grants the sites their requests"
+    with schema.connect(owner) as conn:
+        schema.migrate(conn)
+        conn.execute(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'motcua_site') THEN"
+            " CREATE ROLE motcua_site NOLOGIN; END IF;"
+            " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'take_site_a') THEN"
+            " CREATE ROLE take_site_a LOGIN IN ROLE motcua_site; END IF; END $$"
+        )
+        for line in grants:
+            conn.execute(line.replace("DATABASE motcua ", "DATABASE take_roles "))
+        conn.execute("INSERT INTO site_roles (role, site) VALUES ('take_site_a', 'site-a') ON CONFLICT DO NOTHING")
+        mine = requests.Request(new_request_id(), "site-a", "take", {"service": "HT"}, requests.secret_hash(SECRET))
+        theirs = requests.Request(new_request_id(), "site-b", "take", {"service": "HT"}, requests.secret_hash(SECRET))
+        for request in (mine, theirs):
+            assert requests.submit(conn, request) == "pending"
+    with psycopg.connect(pg_cluster.dsn("take_roles", user="take_site_a"), autocommit=True, prepare_threshold=None) as conn:
+        assert [r.id for r in requests.claim(conn, "site-a")] == [mine.id]
+        assert requests.claim(conn, "site-b") == [], "another site's requests are not seen"
+        assert requests.answer(conn, theirs.id, {"ok": True}) is False
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE remote_requests SET payload = '{}' WHERE id = %s", [mine.id])
+        assert requests.answer(conn, mine.id, {"ok": True, "kind": "take"}) is True
+    with schema.connect(owner) as conn:
+        assert requests.read(conn, mine.id, SECRET) == ("answered", {"ok": True, "kind": "take"})
+        assert requests.read(conn, theirs.id, SECRET) == ("pending", None)
+        assert requests.read(conn, mine.id, "not-the-secret-0123456789") is None
