@@ -27,6 +27,7 @@ import orjson
 import psycopg
 
 CLAIM_SECONDS = 120  # a request no site took in this long is expired: the phone is told so
+KEEP_DAYS = 2  # requests, and their answers (a ticket's follow code, a booking's code), kept this long
 KINDS = ("take", "book", "slots")
 
 SCHEMA = """
@@ -126,3 +127,12 @@ def answer(conn: psycopg.Connection[Any], request_id: str, answer: dict[str, Any
         [orjson.dumps(answer).decode(), request_id],
     )
     return done.rowcount == 1
+
+
+def purge(conn: psycopg.Connection[Any], days: int = KEEP_DAYS) -> int:
+    """Forget the requests older than ``days`` (their answers hold the codes of tickets and
+    bookings); returns how many."""
+    gone = conn.execute(
+        "DELETE FROM remote_requests WHERE created_at < now() - make_interval(days => %s)", [days]
+    )
+    return gone.rowcount

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 16 * 1024
 SLOTS_SECONDS = 20.0  # how long take.slots waits for the place's sites to answer
+PURGE_SECONDS = 3600.0  # the requests older than central.KEEP_DAYS are forgotten this often
 OFFLINE_VI = (
     "Trung tâm này đang mất liên lạc với tỉnh; chưa lấy số hay đặt lịch từ xa được. Vui lòng chọn trung tâm khác"
     " hoặc thử lại sau (this centre is out of touch with the province)."
@@ -143,6 +144,7 @@ class Taker:
         self.monotonic = monotonic
         self.addresses = DoorBudget(budgets.per_address)
         self.devices = DoorBudget(budgets.per_device)
+        self._purged_at = -PURGE_SECONDS
         operations: dict[str, tuple[Callable[[Citizen, dict[str, Any]], Awaitable[dict[str, Any]]], dict[str, Field]]] = {
             "take.places": (self.op_places, {"service": Field(str, required=False, max_length=20)}),
             "take.slots": (
@@ -306,6 +308,9 @@ class Taker:
         if args["kind"] == "book":
             payload["slot_start"] = args["slot_start"]
         request = central.Request(request_id, site.site, args["kind"], payload, central.secret_hash(secret))
+        if self.monotonic() - self._purged_at >= PURGE_SECONDS:
+            self._purged_at = self.monotonic()
+            await self.query(central.purge)
         try:
             state = await self.query(lambda conn: central.submit(conn, request))
         except central.NotTheSameRequest:
