@@ -88,13 +88,21 @@ class RequestReader:
         )
         try:
             answered = 0
+            refused: psycopg.Error | None = None
             for request in central.claim(conn, self.site):
                 answer = self._decided(request)
                 if answer is None:
                     continue  # the site's server is stopping: read again at the next start
-                central.answer(conn, request.id, answer)
-                answered += 1
+                try:
+                    central.answer(conn, request.id, answer)
+                    answered += 1
+                except psycopg.Error as exc:  # the others are decided all the same (and kept)
+                    if conn.broken:
+                        raise
+                    refused = exc
             self.answered += answered
+            if refused is not None:
+                raise refused  # claimed, decided, not answered: read again after a wait
             return answered
         finally:
             conn.close()

@@ -266,3 +266,27 @@ def test_a_sites_role_reads_and_answers_its_own_requests_only(pg_cluster, tmp_pa
         conn.execute("UPDATE remote_requests SET created_at = now() - interval '3 days' WHERE id = %s", [mine.id])
         assert requests.purge(conn) == 1, "an answer (its codes) is kept two days"
         assert requests.read(conn, mine.id, SECRET) is None and requests.read(conn, theirs.id, SECRET) is not None
+
+
+def test_the_province_page_has_its_own_budget_per_browser(tmp_path: Path, central_dsn: str) -> None:
+    _two_sites(tmp_path, central_dsn)
+    site = start_site(tmp_path, "huyen-go-dau")
+    province = ProvinceServer(load_province(province_file(tmp_path, central_dsn)))
+    try:
+        wait_known(central_dsn, ["huyen-go-dau"])
+
+        async def phone() -> dict:
+            async with Phone(province.url) as p:
+                for _ in range(4):  # asked: the site refuses all but the first by its own limits
+                    await p.ok("take.request", request=new_request_id(), secret=SECRET, site="huyen-go-dau", kind="take", service="HT")
+                    await asyncio.sleep(0.5)
+                return await p.call("take.request", request=new_request_id(), secret=SECRET, site="huyen-go-dau", kind="take", service="HT")
+
+        refused = asyncio.run(phone())
+        assert refused["error"]["code"] == "rate_limited"
+        assert refused["error"]["message"].startswith("Điện thoại hoặc địa chỉ mạng này đã lấy nhiều số hôm nay")
+        with psycopg.connect(central_dsn) as conn:
+            assert conn.execute("SELECT count(*) FROM remote_requests").fetchone() == (4,), "the fifth never reached a site"
+    finally:
+        province.stop()
+        site.stop()
