@@ -34,9 +34,12 @@ def site_file(
     commune: str | None = None,
     hours: str = "00:00-24:00",
     slot_hours: str | None = None,
+    public_url: str | None = None,
 ) -> Path:
     """A site that takes numbers from phones and bookings for Hộ tịch (HT), shipping to ``dsn``."""
     place = f'kind = "{kind}"\n' + (f'commune = "{commune}"\n' if commune else "") if kind else ""
+    if public_url:
+        place += f'public_url = "{public_url}"\n'
     service_hours = f'[service.hours]\ndays = "mon-sun"\ntimes = ["{slot_hours}"]\n' if slot_hours else ""
     text = f"""
 [site]

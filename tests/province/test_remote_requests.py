@@ -34,7 +34,7 @@ from tests.province.test_province_page import ProvinceServer
 
 def _two_sites(tmp_path: Path, dsn: str) -> None:
     site_file(tmp_path, "tp-tay-ninh", "Trung tâm tỉnh Tây Ninh", dsn, kind="centre")
-    site_file(tmp_path, "huyen-go-dau", "UBND phường Gò Dầu", dsn, kind="ward")
+    site_file(tmp_path, "huyen-go-dau", "UBND phường Gò Dầu", dsn, kind="ward", public_url="https://godau.tayninh.gov.vn")
 
 
 def test_a_number_and_a_booking_at_another_centre_through_the_central(tmp_path: Path, central_dsn: str) -> None:
@@ -44,7 +44,7 @@ def test_a_number_and_a_booking_at_another_centre_through_the_central(tmp_path: 
     try:
         wait_known(central_dsn, ["tp-tay-ninh", "huyen-go-dau"])
 
-        async def phone() -> None:
+        async def phone() -> dict:
             async with Phone(province.url) as p:
                 places = await p.ok("take.places", service="HT")
                 assert [pl["place"] for pl in places["places"]] == ["huyen-go-dau", "tp-tay-ninh"]
@@ -83,10 +83,13 @@ def test_a_number_and_a_booking_at_another_centre_through_the_central(tmp_path: 
                 full = new_request_id()
                 await p.ok("take.request", request=full, secret=SECRET, site="huyen-go-dau", kind="book", service="HT", slot_start=slot["start"])
                 assert (await p.answer(full))["answer"]["error"]["message"] == "Khung giờ này đã kín chỗ."
+                return {"label": answer["ticket"]["label"], "url": answer["url"]}
 
-        asyncio.run(phone())
+        taken = asyncio.run(phone())
         go_dau = tmp_path / "huyen-go-dau.db"
-        assert len(phone_tickets(go_dau)) == 1 and phone_tickets(tmp_path / "tp-tay-ninh.db") == []
+        ((_, label, code),) = phone_tickets(go_dau)
+        assert phone_tickets(tmp_path / "tp-tay-ninh.db") == []
+        assert taken == {"label": label, "url": f"https://godau.tayninh.gov.vn/t/{code}"}, "its page on the site's public address"
         assert len(bookings(go_dau)) == 1
         assert rows(go_dau, "SELECT count(*) FROM central_requests") == [(4,)], "each decision kept at the site"
     finally:
@@ -174,33 +177,55 @@ def test_motcua_central_killed_mid_request_the_phone_asks_again_one_ticket(tmp_p
     try:
         wait_known(central_dsn, ["huyen-go-dau"])
         url = f"http://127.0.0.1:{central.port}"
-        take = new_request_id()
+        take, book = new_request_id(), new_request_id()
+        tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1, hours=7)).date().isoformat()
 
-        async def ask_then_kill() -> None:
+        async def slot() -> str:
+            async with Phone(url) as p:
+                return str((await p.ok("take.slots", place="huyen-go-dau", service="HT", day=tomorrow))["slots"][5]["start"])
+
+        slot_start = asyncio.run(slot())
+        asked = {
+            take: {"request": take, "secret": SECRET, "site": "huyen-go-dau", "kind": "take", "service": "HT"},
+            book: {"request": book, "secret": SECRET, "site": "huyen-go-dau", "kind": "book", "service": "HT", "slot_start": slot_start},
+        }
+
+        async def ask_then_kill(request: str, once_written: bool) -> None:
             p = Phone(url)
             await p.connect()
-            fields = {"request": take, "secret": SECRET, "site": "huyen-go-dau", "kind": "take", "service": "HT"}
-            await p.ws.send(json.dumps({"id": 99, "op": "take.request", **fields}))
+            await p.ws.send(json.dumps({"id": 99, "op": "take.request", **asked[request]}))
+            if once_written:  # the request is in the table; its reply may or may not have left
+                await asyncio.to_thread(_wait_asked, central_dsn, request)
             central.kill()  # whatever it had done of the request: the phone does not know
 
-        asyncio.run(ask_then_kill())
-        central.start()
-
-        async def again() -> dict:
+        async def again(request: str) -> dict:
             async with Phone(url) as p:
                 for _ in range(2):  # the page asks again with the same id, twice even
-                    await p.ok("take.request", request=take, secret=SECRET, site="huyen-go-dau", kind="take", service="HT")
-                return await p.answer(take)
+                    await p.ok("take.request", **asked[request])
+                return await p.answer(request)
 
-        reply = asyncio.run(again())
-        assert reply["state"] == "answered" and reply["answer"]["ok"]
+        replies = {}
+        for request, once_written in ((take, False), (book, True)):
+            asyncio.run(ask_then_kill(request, once_written))
+            central.start()
+            replies[request] = asyncio.run(again(request))
         ((_, label, _),) = phone_tickets(db)
-        assert reply["answer"]["ticket"]["label"] == label
+        assert replies[take]["state"] == "answered" and replies[take]["answer"]["ticket"]["label"] == label
+        ((code, _, _),) = bookings(db)
+        assert replies[book]["state"] == "answered" and replies[book]["answer"]["appointment"]["code"] == code
         with psycopg.connect(central_dsn) as conn:
-            assert conn.execute("SELECT count(*) FROM remote_requests WHERE kind = 'take'").fetchone() == (1,)
+            assert conn.execute("SELECT count(*) FROM remote_requests WHERE kind <> 'slots'").fetchone() == (2,)
     finally:
         central.stop()
         site.stop()
+
+
+def _wait_asked(dsn: str, request_id: str) -> None:
+    deadline = time.monotonic() + 20
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        while conn.execute("SELECT 1 FROM remote_requests WHERE id = %s", [request_id]).fetchone() is None:
+            assert time.monotonic() < deadline, "the request never reached the table"
+            time.sleep(0.01)
 
 
 def test_a_centre_out_of_touch_is_shown_so_and_refused_at_once(tmp_path: Path, central_dsn: str) -> None:
