@@ -265,13 +265,14 @@ def test_a_sites_role_reads_and_answers_its_own_requests_only(pg_cluster, tmp_pa
     with schema.connect(owner) as conn:
         schema.migrate(conn)
         conn.execute(
-            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'motcua_site') THEN"
-            " CREATE ROLE motcua_site NOLOGIN; END IF;"
+            # the docs' sites' role under a name of this test's (roles are the whole cluster's)
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'take_sites') THEN"
+            " CREATE ROLE take_sites NOLOGIN; END IF;"
             " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'take_site_a') THEN"
-            " CREATE ROLE take_site_a LOGIN IN ROLE motcua_site; END IF; END $$"
+            " CREATE ROLE take_site_a LOGIN IN ROLE take_sites; END IF; END $$"
         )
         for line in grants:
-            conn.execute(line.replace("DATABASE motcua ", "DATABASE take_roles "))
+            conn.execute(line.replace("DATABASE motcua ", "DATABASE take_roles ").replace("motcua_site", "take_sites"))
         conn.execute("INSERT INTO site_roles (role, site) VALUES ('take_site_a', 'site-a') ON CONFLICT DO NOTHING")
         mine = requests.Request(new_request_id(), "site-a", "take", {"service": "HT"}, requests.secret_hash(SECRET))
         theirs = requests.Request(new_request_id(), "site-b", "take", {"service": "HT"}, requests.secret_hash(SECRET))
