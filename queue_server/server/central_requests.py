@@ -43,6 +43,11 @@ ARGUMENTS = {  # what of the request's payload each operation takes
     "book": ("service", "slot_start"),
     "slots": ("service", "day"),
 }
+# what of a ticket goes back to the phone (through the central database)
+TICKET_KEYS = (
+    "label", "number", "day", "state", "service", "service_name_vi", "service_name_en", "code",
+    "people_ahead", "estimated_wait_minutes", "counters",
+)  # fmt: skip
 # the site's own words for the core's refusals, as its phone pages show them (web/static/mc.js)
 REFUSALS_VI = {
     "service_unknown": "Trung tâm này không có lĩnh vực này.",
@@ -116,13 +121,14 @@ class CentralRequests:
             ticket = self.hub.lobby.state.tickets.get(ticket_id)
             if ticket is None:  # a day past: the number is no longer today's
                 return _refusal("ticket_unknown", "Số này không còn hiệu lực (đã qua ngày lấy số).")
-            view = self.hub.lobby.ticket_view(ticket)
-            view.pop("source", None)
+            full = self.hub.lobby.ticket_view(ticket)
+            view = {key: full.get(key) for key in TICKET_KEYS}  # what the phone shows, no more
             url = follow_url(self.hub, ticket.code)
             return {"ok": True, "kind": "take", **site, "ticket": view, "url": url if self._public() else None}
         appointment = self.hub.lobby.state.appointments[booking]
         service = self.hub.config.site.service(appointment.service)
-        view = appointment.as_dict() | {
+        booked = appointment.as_dict()
+        view = {key: booked.get(key) for key in ("code", "service", "slot_start", "state")} | {
             "code_display": codes.format_booking_code(booking),
             "service_name_vi": service.name_vi if service else appointment.service,
             "slot_local": self.hub.config.site.local(appointment.slot_start).isoformat(),

@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from province.config import load_province
+from queue_server.server.central_requests import TICKET_KEYS
 from tests.province.remote_sites import (
     LABEL,
     SECRET,
@@ -59,6 +60,7 @@ def test_a_number_and_a_booking_at_another_centre_through_the_central(tmp_path: 
                 answer = reply["answer"]
                 assert answer["ok"] and answer["kind"] == "take" and answer["site_name"] == "UBND phường Gò Dầu"
                 assert LABEL.fullmatch(answer["ticket"]["label"]) and answer["ticket"]["service_name_vi"] == "Hộ tịch"
+                assert set(answer["ticket"]) == set(TICKET_KEYS), "what of the ticket crosses to the phone, no more"
                 again = await p.ok("take.request", request=take, secret=SECRET, site="huyen-go-dau", kind="take", service="HT")
                 assert again["state"] == "answered" and again["answer"] == answer, "the same id is the same request"
                 other = await p.call("take.answer", request=take, secret="another-secret-0123456789")
