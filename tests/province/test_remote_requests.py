@@ -291,8 +291,14 @@ def test_a_sites_role_reads_and_answers_its_own_requests_only(pg_cluster, tmp_pa
         assert requests.read(conn, mine.id, SECRET) == ("answered", {"ok": True, "kind": "take"})
         assert requests.read(conn, theirs.id, SECRET) == ("pending", None)
         assert requests.read(conn, mine.id, "not-the-secret-0123456789") is None
-        conn.execute("UPDATE remote_requests SET created_at = now() - interval '3 days' WHERE id = %s", [mine.id])
-        assert requests.purge(conn) == 1, "an answer (its codes) is kept two days"
+        # a request no site claimed in time expires when its phone asks, and is never claimed after
+        late = requests.Request(new_request_id(), "site-a", "take", {"service": "HT"}, requests.secret_hash(SECRET))
+        requests.submit(conn, late)
+        conn.execute("UPDATE remote_requests SET created_at = now() - interval '3 minutes' WHERE id = %s", [late.id])
+        assert requests.read(conn, late.id, SECRET) == ("expired", None)
+        assert requests.claim(conn, "site-a") == []
+        conn.execute("UPDATE remote_requests SET created_at = now() - interval '3 days' WHERE id IN (%s, %s)", [mine.id, late.id])
+        assert requests.purge(conn) == 2, "an answer (its codes) is kept two days"
         assert requests.read(conn, mine.id, SECRET) is None and requests.read(conn, theirs.id, SECRET) is not None
 
 
