@@ -76,6 +76,7 @@ class CentralRequests:
             return _refusal("bad_field", f"Yêu cầu không hợp lệ ({kind!r}).")
         known = self.recorded(request_id)
         if known is not None:
+            self.hub.metrics.province_requests[(kind, "recorded")] += 1
             return known
         operation = self.operations[OPERATION[kind]]
         args = {name: payload.get(name) for name in ARGUMENTS[kind]}
@@ -89,9 +90,11 @@ class CentralRequests:
                 row = {"id": request_id, "kind": kind, "ticket": None, "booking": None,
                        "answer": json.dumps(answer, ensure_ascii=False), "decided_at": self.hub.now().isoformat()}  # fmt: skip
                 await self.hub.write(Batch(central_requests=[row]))
+            self.hub.metrics.province_requests[(kind, "refused")] += 1
             return answer
         finally:
             ASKED.reset(token)
+        self.hub.metrics.province_requests[(kind, "ok")] += 1
         if kind == "slots":
             return {"ok": True, "slots": result["slots"]}
         decided = self.recorded(request_id)

@@ -100,6 +100,16 @@ def test_a_number_and_a_booking_at_another_centre_through_the_central(tmp_path: 
             site.stop()
 
 
+def _metric(url: str, name: str) -> float:
+    import urllib.request
+
+    with urllib.request.urlopen(f"{url}/metrics", timeout=5) as response:
+        for line in response.read().decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
 def _hold_answers(dsn: str) -> None:
     """The central side refuses the sites' answers (not their claims): a site decides and then
     cannot tell the phone, the window between the two."""
@@ -154,6 +164,12 @@ def test_a_site_killed_after_deciding_answers_from_its_record(tmp_path: Path, ce
             states = conn.execute("SELECT state FROM remote_requests WHERE kind <> 'slots'").fetchall()
             assert states == [("claimed",), ("claimed",)]
         site.start()  # reads the two requests again
+        deadline = time.monotonic() + 30  # …and answers them from its record, deciding nothing again
+        while _metric(site.http_url, 'motcua_province_requests_total{kind="book",outcome="recorded"}') < 1:
+            assert time.monotonic() < deadline, "the restarted site never read its claimed requests again"
+            time.sleep(0.1)
+        assert _metric(site.http_url, 'motcua_province_requests_total{kind="take",outcome="recorded"}') >= 1
+        assert _metric(site.http_url, 'motcua_province_requests_total{kind="take",outcome="ok"}') == 0
         _release_answers(central_dsn)
 
         async def answers() -> tuple[dict, dict]:
