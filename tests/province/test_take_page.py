@@ -67,3 +67,69 @@ def test_a_number_at_another_centre_and_a_booking_at_a_two_point_commune(tmp_pat
         province.stop()
         for site in sites:
             site.stop()
+
+
+class ProvinceOnPort(ProvinceServer):
+    """The province server in a thread, on a given port (a restart takes it again)."""
+
+    def __init__(self, config, port: int) -> None:  # type: ignore[no-untyped-def]
+        import asyncio
+        import threading
+
+        from province.database import Database
+        from province.server import Province, start
+
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.database = Database(config.dsn)
+        self.server = asyncio.run_coroutine_threadsafe(start(Province(config, self.database), "127.0.0.1", port), self.loop).result(20)
+        self.url = f"http://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        super().stop()
+        self.database.close()
+
+
+def test_a_centre_out_of_touch_is_shown_and_a_request_survives_a_reload_and_a_province_restart(tmp_path: Path, central_dsn: str) -> None:
+    import psycopg
+
+    from tests.support.ports import free_port
+
+    site_file(tmp_path, "tp-tay-ninh", "Trung tâm tỉnh Tây Ninh", central_dsn, kind="centre")
+    site_file(tmp_path, "huyen-go-dau", "UBND phường Gò Dầu", central_dsn, kind="ward")
+    sites = {s: start_site(tmp_path, s) for s in ("tp-tay-ninh", "huyen-go-dau")}
+    config = load_province(province_file(tmp_path, central_dsn))
+    port = free_port()
+    province = ProvinceOnPort(config, port)
+    driver = new_browser()
+    try:
+        wait_known(central_dsn, list(sites))
+        sites["tp-tay-ninh"].stop()  # its link down for 10 minutes
+        with psycopg.connect(central_dsn, autocommit=True) as conn:
+            conn.execute("UPDATE sites SET last_contact = now() - interval '10 minutes' WHERE site = 'tp-tay-ninh'")
+        driver.get(f"{province.url}/province/take?field=HT")
+        centre = wait(driver, 'article[data-place="tp-tay-ninh"]', "Mất liên lạc từ")
+        assert "phút trước" in centre.text
+        assert not centre.find_element(By.CSS_SELECTOR, "button.take").is_enabled(), "not offered while out of touch"
+        assert centre.find_elements(By.CSS_SELECTOR, "button.book") == []
+        screenshot(driver, "province-take-offline")
+
+        sites["huyen-go-dau"].stop()  # the site busy elsewhere: the request waits for it
+        wait(driver, 'article[data-place="huyen-go-dau"] button.take').click()
+        wait(driver, "#waiting", "Đang chờ UBND phường Gò Dầu trả lời")
+        driver.refresh()  # the citizen reloads: the page asks again with the same request
+        wait(driver, "#waiting", "UBND phường Gò Dầu")
+        province.stop()  # and the province server restarts meanwhile
+        province = ProvinceOnPort(config, port)
+        sites["huyen-go-dau"].start()
+        number = wait(driver, "#answer-number", timeout=60).text
+        ((_, label, _),) = phone_tickets(tmp_path / "huyen-go-dau.db")
+        assert number == label
+        with psycopg.connect(central_dsn) as conn:
+            assert conn.execute("SELECT count(*) FROM remote_requests").fetchone() == (1,), "one request, asked three times"
+    finally:
+        driver.quit()
+        province.stop()
+        for site in sites.values():
+            site.stop()
