@@ -1,6 +1,7 @@
 """The central PostgreSQL's contract, shared by the site that ships to it and the province
 that reads it: its schema and migrations, the statements a site's shipper runs
 (:mod:`.schema`: append one batch exactly once), and each site's closed days summed for the
-reports (:mod:`.summaries`). It imports neither app: ``queue_server.shipping`` and
+reports (:mod:`.summaries`), and the requests from the province's page to a site with their
+answers (:mod:`.remote_requests`). It imports neither app: ``queue_server.shipping`` and
 ``province`` both import it, never each other.
 """

@@ -28,6 +28,7 @@ from typing import Any
 import orjson
 import psycopg
 
+from central.remote_requests import SCHEMA as REMOTE_REQUESTS_SCHEMA
 from central.summaries import SCHEMA as SUMMARY_SCHEMA
 
 SCHEMA_LOCK = 7_131_013  # pg_advisory_xact_lock key: one migration or partition maker at a time
@@ -166,6 +167,9 @@ MIGRATIONS: tuple[str, ...] = (
     );
     GRANT SELECT ON province_live TO PUBLIC;
     """,
+    # issue 22: a number or a booking at any centre, asked on the province's page and decided
+    # by the site, through this table (central/remote_requests.py; docs/province.md)
+    REMOTE_REQUESTS_SCHEMA,
 )
 
 COPY_ROWS = 500  # a batch's rows from this many on: COPY (faster a row), below: one JSON parameter

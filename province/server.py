@@ -41,6 +41,7 @@ from province.reports import By, build
 from province.selection import Group, choose
 from province.settings import Manager, ProvinceConfig
 from province.summing import keep_summing
+from province.take import Taker
 from province.waits import ProvinceWaits
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
 from queue_server.protocol.loop import (
@@ -61,7 +62,13 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 64 * 1024  # larger requests are answered message_too_large
 SUMMING_TIMEOUT = 120.0  # seconds a statement of the days' summing may take (a month of a big site)
-PAGES = {"/": "province.html", "/province": "province.html", "/centres": "centres.html"}  # /centres: public
+PAGES = {
+    "/": "province.html",
+    "/province": "province.html",
+    "/centres": "centres.html",  # public
+    "/province/take": "province_take.html",  # public
+}
+TAKE_SOCKET = "/take/ws"  # the public page's websocket (province/take.py)
 REPORT_FIELDS = {
     **PERIOD_FIELDS,
     "by": Field(str, required=False, choices=tuple(b.value for b in By)),
@@ -335,7 +342,7 @@ def _in_vietnamese(exc: ProtocolError) -> ProtocolError:
 def process_request(province: Province):
     async def respond(connection: ServerConnection, request: Request) -> Response | None:
         path = request.path.split("?", 1)[0]
-        if request.headers.get("Upgrade", "").lower() == "websocket" and path in ("/", "/ws"):
+        if request.headers.get("Upgrade", "").lower() == "websocket" and path in ("/", "/ws", TAKE_SOCKET):
             return None
         if path == "/healthz":
             try:
@@ -370,9 +377,16 @@ async def start(
 ) -> Server:
     """Serve ``province``; ``clock`` (seconds, monotonic) counts the budgets of requests."""
     server = ProvinceServer(province, limits, clock)
-    return await serve(
-        server.handle_connection, host, port, process_request=process_request(province), **serve_options(limits)
-    )
+    taker = Taker(province.config, province.database.query, province.clock, limits, monotonic=clock)
+
+    async def handle(connection: ServerConnection) -> None:
+        request = connection.request
+        if request is not None and request.path.split("?", 1)[0] == TAKE_SOCKET:
+            await taker.handle_connection(connection)  # the public page: anyone, no token
+        else:
+            await server.handle_connection(connection)
+
+    return await serve(handle, host, port, process_request=process_request(province), **serve_options(limits))
 
 
 async def run(province: Province, host: str, port: int, ready: Callable[[Server], None] | None = None) -> None:

@@ -159,10 +159,20 @@ async def serve(
         from queue_server.server import province_link  # the other sites' live waits (issue 22)
 
         province_task = province_link.start(hub, config.central)
+    requests = None
+    if config.central is not None:  # the province page's requests to this site (a number, a booking)
+        from queue_server.server.central_requests import CentralRequests
+        from queue_server.shipping.remote_requests import RequestReader
+
+        requests = RequestReader(
+            config.site.site_id, config.central, CentralRequests(hub).decide, asyncio.get_running_loop()
+        )
     if sock is not None:  # a listening socket handed over, already bound (motcua-lobby)
         server, clock = await start(hub, None, None, sock=sock)
     else:
         server, clock = await start(hub, host, port)
+    if requests is not None:
+        requests.start()  # once the server's doors are there: the requests pass through them
     stop = asyncio.get_running_loop().create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
@@ -195,6 +205,8 @@ async def serve(
         pid.unlink(missing_ok=True)
         verdict_file(db_path).unlink(missing_ok=True)
         notifier.send("STOPPING=1")
+        if requests is not None:
+            requests.stop()  # first: it hands requests to this event loop
         watchdog.cancel()
         server.close()
         await server.wait_closed()

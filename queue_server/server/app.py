@@ -238,6 +238,7 @@ async def start(
     window) are counted by. ``sock``: a listening socket to serve on instead of ``host`` and
     ``port`` (both None)."""
     app = QueueServer(hub, limits, clock)
+    hub.doors = app.doors  # the province's requests (central_requests.py) count against the same budgets
     hub.housekeeping.clock = clock
     hub.slow_client_bytes = limits.unread_bytes
     tune_for_latency()

@@ -33,6 +33,7 @@ from queue_server.server.fanout import SLOW_CLIENT_BYTES as SLOW_CLIENT_BYTES  #
 from queue_server.server.fanout import Fanout
 from queue_server.server.housekeeping import Housekeeping
 from queue_server.server.metrics import Metrics
+from queue_server.server.request_origin import decided_row
 from queue_server.server.services import Services
 from queue_server.server.session import Session
 from queue_server.shipping.status import ShippingStatus
@@ -93,6 +94,7 @@ class Hub:
         self.deliverer: Any = None
         self.make_deliverer: Callable[[Any], Any] | None = None  # a started delivery thread for these settings (bootstrap)
         self.remote = RemoteDesk(config.outreach.phone_queue)  # numbers taken from phones (/q)
+        self.doors: Any = None  # the public doors' budgets per address (app.start): the province's requests pass them too
         self._load_outreach()
 
     def _load_outreach(self) -> None:
@@ -150,6 +152,8 @@ class Hub:
         )
         for name, rows in (more(events) if more is not None else {}).items():
             setattr(batch, name, [*getattr(batch, name), *rows])
+        if (asked := decided_row(events, command.now)) is not None:
+            batch.central_requests = [asked]  # the province's request this answers: its ticket or booking, at once
         answered = asyncio.get_running_loop().create_future()
         batch.on_settled = functools.partial(self._settled, answered)
         self.writer.submit(batch)

@@ -50,6 +50,9 @@ class Metrics:
         self.door_refused: collections.Counter[str] = collections.Counter()  # public doors' budgets per address
         self.connections_refused = 0  # past the open connections of one address
         self.accept_errors = 0  # accept() out of descriptors (logged once per interval)
+        # the province page's requests (central_requests.py) by kind and outcome: decided (ok,
+        # refused) or answered again from the site's record of them (recorded)
+        self.province_requests: collections.Counter[tuple[str, str]] = collections.Counter()
 
     def count_request(self, op: str, outcome: str, seconds: float) -> None:
         self.requests[(op, outcome)] += 1
@@ -114,6 +117,9 @@ class Metrics:
     def _budget_lines(self) -> list[str]:
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         return [
+            "# HELP motcua_province_requests_total The province page's requests to this site, by kind and outcome.",
+            "# TYPE motcua_province_requests_total counter",
+            *(f'motcua_province_requests_total{{kind="{k}",outcome="{o}"}} {n}' for (k, o), n in sorted(self.province_requests.items())),
             "# HELP motcua_door_refused_total Public requests refused past their address's budget (or all addresses').",
             "# TYPE motcua_door_refused_total counter",
             *(f'motcua_door_refused_total{{door="{d}"}} {n}' for d, n in sorted(self.door_refused.items())),

@@ -15,4 +15,7 @@ restart of either side resumes exactly where the central copy ends.
   after a failure as :mod:`queue_server.protocol.backoff` says.
 - :mod:`.site_record`, :mod:`.dossier_alarms`: the site's configuration snapshot and its late
   dossiers' counts, sent beside the log; :mod:`.status`: the shipping's figures for ``/metrics``.
+- :mod:`.remote_requests`: the thread that reads the province page's requests to this site (a
+  number, a booking) from the central database and writes back the site's answers
+  (:mod:`central.remote_requests`); the server decides them.
 """

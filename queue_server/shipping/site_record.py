@@ -36,10 +36,14 @@ def describe_site(config: SiteConfig) -> dict[str, Any]:
                 "target_wait_minutes": s.target_wait_minutes,
                 "takes_bookings": s.slot_capacity > 0,  # (its next free slot: shipping/province_view.py)
                 "phone_numbers": phone is not None and phone.offers(s.code),  # numbers taken from phones (/q)
+                # what the province's page may ask of it (docs/province.md, "A number or a booking")
+                "phone_queue": phone is not None and phone.offers(s.code),
+                "bookings": s.slot_capacity > 0,
             }
             for s in site.services
         ],
         "counters": [{"number": c.number, "name": c.name, "services": sorted(c.services)} for c in site.counters],
         "officers": [{"user": o.user, "name": o.name} for o in config.officers],
         "rating_scale": [{"score": r.score, "name_vi": r.name_vi} for r in site.policy.rating_scale],
+        "booking_days_ahead": site.policy.booking_days_ahead,
     }

@@ -16,6 +16,9 @@
   hash of its phone number (for the daily limits; purged), and when it was confirmed.
 - ``device_tokens``, ``enrolment_codes``: the devices' own tokens and their one-time
   enrolment codes, each kept as its SHA-256 hash only (store/enrolment.py).
+- ``central_requests``: the province page's requests to this site (a number or a booking
+  asked through the central database) as decided here: the ticket or booking made, or the
+  refusal, keyed by the request's id.
 """
 
 from __future__ import annotations
@@ -156,7 +159,16 @@ def _v9(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE tickets ADD COLUMN linked_dossiers TEXT")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
+def _v10(db: sqlite_utils.Database) -> None:
+    """Requests from the province's page, as this site decided them (queue_server/server/
+    central_requests.py): the ticket or booking made, in the same transaction, or the refusal,
+    so that a request read again after a crash is answered from here and never decided twice."""
+    db["central_requests"].create(
+        {"id": str, "kind": str, "ticket": int, "booking": str, "answer": str, "decided_at": str}, pk="id"
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10)
 
 
 def migrate(db: sqlite_utils.Database) -> int:

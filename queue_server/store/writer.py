@@ -59,6 +59,7 @@ class Batch:
     outbox_marks: Sequence[outbox.Mark] = ()
     phones: Sequence[Mapping[str, Any]] = ()
     remote: Sequence[Mapping[str, Any]] = ()  # rows of remote_tickets (numbers taken from a phone)
+    central_requests: Sequence[Mapping[str, Any]] = ()  # the province's requests as decided here
     # the devices' trust (store/enrolment.py): (device, at) revoked, then new token rows, new
     # enrolment codes' rows, (code hash, at) used
     revocations: Sequence[tuple[str, str]] = ()
@@ -200,6 +201,7 @@ class Writer:
             if batch.outbox or batch.outbox_marks or batch.phones:
                 outbox.write(conn, batch.outbox, batch.outbox_marks, batch.phones)
             _upsert(conn, "remote_tickets", batch.remote)
+            _upsert(conn, "central_requests", batch.central_requests)
             if batch.revocations or batch.device_tokens or batch.enrolment_codes or batch.codes_used:
                 enrolment.write(conn, batch.revocations, batch.device_tokens, batch.enrolment_codes, batch.codes_used)
         for event in events:  # after the tickets' rows: a new day's expiry marks the rows as they are now
