@@ -73,7 +73,7 @@ class AccessControls:
         self.bar = AccessBar(self)
         self._last_ticket: tuple[Any, ...] | None = None
         if voice is not None:  # a citizen listening is not away: the idle time counts from the end of a text
-            voice.on_said = lambda: app.idle.touch(time.monotonic())
+            voice.on_speaking = lambda seconds: app.idle.touch(time.monotonic() + seconds)
 
     # --- set-up ----------------------------------------------------------------------------
 

@@ -56,7 +56,7 @@ class KioskVoice:
         self.player = player
         self.player.volume = volume
         self.played: collections.deque[Said] = collections.deque(maxlen=200)
-        self.on_said: Any = lambda: None  # a text's sound ended (the kiosk's idle time counts from there)
+        self.on_speaking: Any = lambda seconds: None  # a text of this many seconds starts
         self._speaking: asyncio.Task[Any] | None = None
 
     @classmethod
@@ -89,8 +89,9 @@ class KioskVoice:
         except (SpeechError, AudioError, OSError) as exc:
             log.error("cannot say %r: %s", text, exc)
             return
-        played = self.player.play(path, seconds, self.on_said)
-        self.played.append(Said(text, language, str(path), seconds, played))
+        self.on_speaking(seconds)
+        played = self.player.play(path, seconds, lambda: None)
+        self.played.append(Said(text, language, str(path.resolve()), seconds, played))
         log.info("speaking (%s, %.1f s): %s", language, seconds, text)
 
     def wav(self, text: str, language: str) -> tuple[Path, float]:

@@ -76,7 +76,7 @@ def test_listening_reads_the_screen_a_first_touch_reads_a_second_takes_and_the_t
 
     async def scenario() -> None:
         async with queue_server(config, workdir / "lobby.db", port, Clock(config.site.tz)) as hub:
-            kiosk = await Kiosk.start(site, shots)
+            kiosk = await Kiosk.start(site, shots, cwd=workdir)  # its voice folder: workdir/var
             try:
                 await kiosk.wait_screen("home", 20)
                 assert (await kiosk.cmd("spoken"))["spoken"] == []  # silent until asked
@@ -141,15 +141,17 @@ def test_listening_reads_the_screen_a_first_touch_reads_a_second_takes_and_the_t
     asyncio.run(scenario())
 
 
-def test_listening_in_english_reads_english(workdir: Path, scanner_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_listening_in_english_reads_english_and_a_long_reading_is_not_cut_by_the_idle_return(
+    workdir: Path, scanner_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
     port = free_port()
-    site = write_site(workdir, port, scanner_url)
+    site = write_site(workdir, port, scanner_url, idle_seconds=5)
     config = load(site)
 
     async def scenario() -> None:
         async with queue_server(config, workdir / "lobby.db", port, Clock(config.site.tz)):
-            kiosk = await Kiosk.start(site, ARTEFACTS / "listening-en")
+            kiosk = await Kiosk.start(site, ARTEFACTS / "listening-en", cwd=workdir)
             try:
                 await kiosk.wait_screen("home", 20)
                 await kiosk.tap("language")
@@ -159,6 +161,9 @@ def test_listening_in_english_reads_english(workdir: Path, scanner_url: str, mon
                 assert said["text"].startswith("Listening mode is on.") and "Civil status." in said["text"], said
                 assert "Hộ tịch" not in said["text"]
                 assert_well_said(said)
+                assert said["seconds"] > 15  # the whole home screen, read slowly
+                await asyncio.sleep(8)  # more than idle_seconds, untouched, while it is read
+                assert (await kiosk.cmd("access"))["listening"]  # the idle time counts from its end
             finally:
                 await kiosk.close()
 
