@@ -132,12 +132,13 @@ class AccessControls:
         if self.app.root.current != "home":
             self.app.root.current_screen.refresh()
 
-    def reset(self) -> None:
-        """The visit is over: the normal, silent kiosk again."""
+    def reset(self, *, silence: bool = True) -> None:
+        """The visit is over: the normal, silent kiosk again (``silence`` False: the text being
+        said, the ticket's, is said to its end)."""
         was_large = self.state.large
         if self.state.reset():
             log.info("listening mode and large text reset")
-            if self.voice is not None:
+            if self.voice is not None and silence:
                 self.voice.stop()
             if was_large:
                 self.set_large(False)
@@ -147,7 +148,7 @@ class AccessControls:
         """The kiosk goes home from ``screen``: from the ticket, the citizen's visit is over;
         from another screen ("Quay lại") it goes on, in the same modes."""
         if screen == "ticket":
-            self.reset()
+            self.reset(silence=False)  # the ticket's number, counters and place are said to the end
 
     def _check_idle(self, _dt: float) -> None:
         """On the home screen too: the next citizen finds the normal kiosk."""

@@ -58,6 +58,7 @@ class KioskVoice:
         self.played: collections.deque[Said] = collections.deque(maxlen=200)
         self.on_speaking: Any = lambda seconds: None  # a text of this many seconds starts
         self._speaking: asyncio.Task[Any] | None = None
+        self.stops = 0  # how many times what was being said was stopped (for the tests)
 
     @classmethod
     def for_options(cls, options: KioskOptions, folder: Path) -> KioskVoice | None:
@@ -78,6 +79,8 @@ class KioskVoice:
         return self._speaking
 
     def stop(self) -> None:
+        """Stop saying anything (a new text, or listening mode's end)."""
+        self.stops += 1
         if self._speaking is not None and not self._speaking.done():
             self._speaking.cancel()
         self._speaking = None

@@ -50,6 +50,11 @@ class SoundPlayer:
             return self._not_played(path, seconds, None)
         return True
 
+    @property
+    def playing(self) -> bool:
+        """A sound is being played (started and not ended, stopped or cut)."""
+        return self._sound is not None
+
     def stop(self) -> None:
         """Stop the sound being played (the kiosk: the citizen touched something else); its
         ``on_done`` is not called."""

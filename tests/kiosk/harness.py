@@ -194,7 +194,10 @@ class Commands:
     async def cmd_spoken(self) -> dict[str, Any]:
         """What listening mode handed to the player, in order: text, language, WAV, seconds."""
         voice = self.app.access_controls.voice
-        return {"spoken": [dataclasses.asdict(said) for said in voice.played] if voice is not None else None}
+        if voice is None:
+            return {"spoken": None, "playing": False, "stops": 0}
+        played = [dataclasses.asdict(said) for said in voice.played]
+        return {"spoken": played, "playing": voice.player.playing, "stops": voice.stops}
 
     async def cmd_access(self) -> dict[str, Any]:
         controls = self.app.access_controls

@@ -69,7 +69,7 @@ def test_listening_reads_the_screen_a_first_touch_reads_a_second_takes_and_the_t
 ) -> None:
     monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")  # no sound card under Xvfb: SDL's silent output
     port = free_port()
-    site = write_site(workdir, port, scanner_url)
+    site = write_site(workdir, port, scanner_url, result_seconds=60)  # the test takes the ticket's "Xong"
     with_wait_line(site)
     config = load(site)
     shots = ARTEFACTS / "listening"
@@ -114,9 +114,14 @@ def test_listening_reads_the_screen_a_first_touch_reads_a_second_takes_and_the_t
                 ), issued["text"]
                 assert_well_said(issued)
                 await kiosk.wait_printed()
+                await kiosk.tap("done")  # read ("Xong"), then taken
+                done = (await said_after(kiosk, len(spoken)))[-1]
+                assert done["text"] == "Xong. Chạm lần nữa để chọn.", done
+                stops = (await kiosk.cmd("spoken"))["stops"]
                 await kiosk.tap("done")
                 await kiosk.wait_screen("home")
-                assert (await kiosk.cmd("access"))["listening"] is False  # the visit is over
+                assert (await kiosk.cmd("access"))["listening"] is False  # the visit is over…
+                assert (await kiosk.cmd("spoken"))["stops"] == stops  # …but the ticket's sentence is not cut
 
                 # the next citizen: listening again, a Hộ tịch number says its waiting place
                 count = len((await kiosk.cmd("spoken"))["spoken"])
