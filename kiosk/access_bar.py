@@ -5,8 +5,9 @@ rule of listening mode, large text, and their end with the citizen's visit.
   first touch on any button reads it and a second one takes it (:class:`kiosk.core.access.Access`),
   each new screen is read, and an issued ticket says its number, field, counters, people ahead
   and where to wait (:func:`kiosk.core.spoken.ticket_speech`).
-- Large text: every size ×1.3 (``app.text_scale``), a white page and darker buttons
-  (:mod:`kiosk.theme`), four tiles a page on the home screen ("Trang sau" for the others).
+- Large text: every size ×1.2 (``app.text_scale``), the second language's small lines left out
+  (their room is the larger type's), a white page and darker buttons (:mod:`kiosk.theme`), four
+  tiles a page on the home screen ("Trang sau" for the others).
 - Both end with the citizen's visit: at the idle return (on any screen, the home screen too),
   and when the kiosk goes home from the issued ticket; "Quay lại" keeps them.
 

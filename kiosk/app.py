@@ -84,7 +84,7 @@ def register_fonts() -> None:
 
 class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
     u = NumericProperty(1.0)  # the window's height / 1080 (× text_scale): every size is scaled by it
-    text_scale = NumericProperty(1.0)  # 1.3 in large text ("Chữ lớn", kiosk/access_bar.py)
+    text_scale = NumericProperty(1.0)  # 1.2 in large text ("Chữ lớn", kiosk/access_bar.py)
     large_text = BooleanProperty(False)  # large text's high contrast (kiosk/theme.py)
     centre = StringProperty("")
 

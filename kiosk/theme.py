@@ -2,8 +2,9 @@
 
 Every colour a kiosk screen draws text or a button with is one of these (tests/kiosk/
 test_access_checks.py walks the real windows and holds it), and every pair that carries
-text meets WCAG 2.2 AA (4.5:1, 3:1 for large text) in both modes, large text reaching 7:1
-(AAA) — computed from these values by :mod:`kiosk.core.contrast`, not asserted.
+text meets WCAG 2.2 AA (4.5:1, 3:1 for large text) in both modes, every pair higher in large
+text and the buttons' white text there at 7:1 (AAA) or more — computed from these values by
+:mod:`kiosk.core.contrast` (tests/kiosk/test_access_core.py), not asserted.
 
 Large text makes the page white, and every button 30 % darker under its white text.
 """
