@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from display_board.announcer import Announcer
 from display_board.board import Board
-from display_board.numbers import NORTH, SOUTH
 from display_board.setup import BoardSetup
 from queue_server.config.board_options import BoardOptionError, BoardOptions, Layout, NumberStyle, parse_options
 from queue_server.config.settings import DeviceNotFound, Role
 from queue_server.config.site import ConfigError, load_config, parse_config
 from queue_server.protocol.role_words import not_this_roles_config
 from queue_server.protocol.state_dir import ConfigRefused, StateError, fetch_config, read_state
+from voice.numbers import NORTH, SOUTH
 
 if TYPE_CHECKING:
     from display_board.app import BoardApp
@@ -235,9 +235,9 @@ def make_speaker(options: BoardOptions, var: Path) -> Speaker | None:
     if not options.voice:
         return None
     from display_board.controller import Speaker
-    from display_board.player import SoundPlayer
     from display_board.voice import VoicePack, VoicePackError
     from display_board.voicegen import CHIME, VoiceBuildError, ensure_pack
+    from voice.player import SoundPlayer
 
     try:
         folder = Path(options.voice_pack) if options.voice_pack else ensure_pack(var / "voice" / "vi-espeak")

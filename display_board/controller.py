@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from display_board.announcer import Announcement, Announcer, Decision
-from display_board.audio import write_wav
 from display_board.board import Board
 from display_board.faults import AudioFault
-from display_board.numbers import VietnameseStyle
 from display_board.speech import call_steps, call_text
 from display_board.voice import Rendering, VoicePack
+from voice.audio import write_wav
+from voice.numbers import VietnameseStyle
 
 log = logging.getLogger(__name__)
 

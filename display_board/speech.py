@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from display_board.numbers import NORTH, VietnameseStyle, read_en, read_label, read_vi
+from voice.numbers import NORTH, VietnameseStyle, read_en, read_label, read_vi
 
 INVITE_VI = "Mời công dân có số thứ tự"
 TO_COUNTER_VI = "đến quầy số"

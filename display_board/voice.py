@@ -24,8 +24,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from display_board.audio import AudioError, Pcm, concat, normalise, read_wav, resample, silence, trim
 from display_board.speech import Chime, Pause, Say, Step
+from voice.audio import AudioError, Pcm, concat, normalise, read_wav, resample, silence, trim
 
 log = logging.getLogger(__name__)
 

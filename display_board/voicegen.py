@@ -18,15 +18,15 @@ import concurrent.futures
 import logging
 import math
 import shutil
-import subprocess
 import sys
 import tempfile
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
-from display_board.audio import Pcm, write_wav
 from display_board.voice import LANGUAGES, MANIFEST
+from voice.audio import Pcm, write_wav
+from voice.espeak import SpeechError, say_to_wav
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +79,10 @@ def build_pack(out: Path, template: Path = TEMPLATE, chime: Path = CHIME, espeak
 
 
 def _speak(espeak: str, voice: str, speed: str, text: str, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(
-        [espeak, "-v", voice, "-s", speed, "-w", str(path), text], capture_output=True, text=True, timeout=30
-    )
-    if result.returncode != 0 or not path.is_file():
-        raise VoiceBuildError(f"{espeak} -v {voice} failed on {text!r}: {result.stderr.strip()}")
+    try:
+        say_to_wav(text, "", path, voice=voice, speed=speed, espeak=espeak)
+    except SpeechError as exc:
+        raise VoiceBuildError(str(exc)) from None
 
 
 def make_chime(path: Path, rate: int = 22050) -> Pcm:

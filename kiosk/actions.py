@@ -92,7 +92,8 @@ class KioskActions:
         mark = documents.ticket_mark(ticket, self.context.settings.config.site.priorities, self.context.texts)
         footer = documents.ticket_footer(ticket, self.context.texts)
         tz = self.context.settings.config.site.tz
-        return await self.print(documents.issued_document(self.centre, ticket, mark, footer, tz))
+        wait = documents.wait_line(self.context.settings.config.site, ticket.get("service"), self.context.texts)
+        return await self.print(documents.issued_document(self.centre, ticket, mark, footer, tz, wait))
 
     async def print(self, document: Document) -> str | None:
         """Print once, after the job before it; returns None when printed, else the fault (also

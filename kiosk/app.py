@@ -27,7 +27,7 @@ from typing import Any
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from hardware.scanner import ScanStream
@@ -37,12 +37,14 @@ from kiosk.bootstrap import KioskContext, KioskSettings, KioskSetupError, build,
 from kiosk.citizens import CitizenFlows
 from kiosk.core import decisions
 from kiosk.core.decisions import Notice, ScanKind
+from kiosk.core.documents import wait_line
 from kiosk.core.first_run import refusal_shown
 from kiosk.core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter
 from kiosk.core.scans import CodeClassifier
 from kiosk.core.shown_ticket import ShownTicket
 from kiosk.core.texts import Both, Catalogue
 from kiosk.first_run import FIRST_RUN, REFUSED, FirstRunFlows
+from kiosk.listening import audio_environment
 from kiosk.tickets import TICKET, TicketFlows
 from queue_server.config.kiosk_options import KioskOptions
 from queue_server.core.citizens import CitizenCard
@@ -65,6 +67,7 @@ def configure_kivy(options: KioskOptions) -> None:
     Config.set("graphics", "width", str(options.window_size[0]))
     Config.set("graphics", "height", str(options.window_size[1]))
     Config.set("graphics", "resizable", "0")
+    audio_environment(options)  # the voice's output (speaker or headphone jack), before SDL opens it
 
 
 def register_fonts() -> None:
@@ -80,7 +83,9 @@ def register_fonts() -> None:
 
 
 class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
-    u = NumericProperty(1.0)  # the window's height / 1080: every size is scaled by it
+    u = NumericProperty(1.0)  # the window's height / 1080 (× text_scale): every size is scaled by it
+    text_scale = NumericProperty(1.0)  # 1.2 in large text ("Chữ lớn", kiosk/access_bar.py)
+    large_text = BooleanProperty(False)  # large text's high contrast (kiosk/theme.py)
     centre = StringProperty("")
 
     def __init__(
@@ -164,8 +169,8 @@ class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
         register_fonts()
         Window.allow_screensaver = False
         Window.bind(on_request_close=lambda *_: True, on_keyboard=self._on_key, on_touch_down=self._on_touch)
-        Window.bind(size=lambda *_: setattr(self, "u", Window.height / 1080))
-        self.u = Window.height / 1080
+        Window.bind(size=lambda *_: self.on_text_scale())
+        self.on_text_scale()
         load_kv()
         manager = ScreenManager(transition=NoTransition())
         for screen in (
@@ -184,7 +189,26 @@ class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
         Clock.schedule_interval(self._check_misreads, 0.3)
         Clock.schedule_interval(lambda _dt: self._refresh_trigger(), 30.0)  # opening hours change
         Clock.schedule_once(self._every_second, 0)
+        self.access_controls = self._access_controls()
+        Clock.schedule_once(lambda _dt: self.access_controls.install(), 0)  # once the manager is the root
         return manager
+
+    def on_text_scale(self, *_: Any) -> None:
+        from kivy.core.window import Window
+
+        self.u = Window.height / 1080 * self.text_scale
+
+    def _access_controls(self) -> Any:
+        """"Nghe hướng dẫn" and "Chữ lớn" (kiosk/access_bar.py), with the voice of the options."""
+        from kiosk.access_bar import AccessControls
+        from kiosk.listening import KioskVoice
+
+        folder = (self.state_dir / "voice") if self.state_dir is not None else Path("var/voice/kiosk")
+        return AccessControls(self, KioskVoice.for_options(self.kiosk_options, folder))
+
+    def wait_line(self, ticket: dict[str, Any]) -> str:
+        """Where to wait, in the citizen's language: the field's, else the site's, else the usual line."""
+        return wait_line(self.context.settings.config.site, ticket.get("service"), self.texts, self.texts.language)
 
     def _on_key(self, _window: Any, key: int, *_: Any) -> bool:
         return key == 27  # Escape (and Android's back) does nothing on a kiosk
@@ -244,6 +268,7 @@ class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
     def home(self) -> None:
         """Back home; everything a citizen entered or was shown is forgotten."""
         self._cancel_return()
+        self.access_controls.going_home(self.root.current)  # a ticket taken: the visit is over
         self.dossier = None
         self.card = None
         self.shown_ticket = None

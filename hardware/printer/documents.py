@@ -43,7 +43,8 @@ def _counters(value: Sequence[str]) -> tuple[str, ...]:
 class QueueTicket:
     """A queue ticket. ``estimated_wait_minutes=None`` prints "not known yet". ``go_now``: the
     counter already calling this number (a pick-up ticket taken again once called): the paper
-    says to go there now, instead of people ahead and a wait."""
+    says to go there now, instead of people ahead and a wait. ``wait_line``: where to wait, in a
+    band under the people ahead."""
 
     centre_name: str
     number: str
@@ -57,6 +58,7 @@ class QueueTicket:
     priority: str | None = None
     footer: str = ""
     go_now: str | None = None
+    wait_line: str = ""  # where to wait ("Mời ngồi chờ tại khu B, tầng 1"); empty: no line
 
     def __post_init__(self) -> None:
         check_qr_payload(self.qr_payload)
@@ -85,6 +87,7 @@ class CheckInSlip:
     counters: Sequence[str]
     qr_payload: str
     footer: str = ""
+    wait_line: str = ""  # where to wait, as on the queue ticket
 
     def __post_init__(self) -> None:
         check_qr_payload(self.qr_payload)

@@ -85,6 +85,13 @@ def _footer(footer: str, scale: _Scale) -> list[Block]:
     return [Space(scale(6)), Rule(1), Space(scale(4)), Text(footer, scale(18), max_lines=4), Space(scale(12))]
 
 
+def _wait_line(line: str, scale: _Scale) -> list[Block]:
+    """Where to wait ("Mời ngồi chờ tại khu B, tầng 1"), bold; nothing when there is no line."""
+    if not clean_text(line):
+        return []
+    return [Space(scale(6)), Text(line, scale(26), Weight.BOLD, max_lines=3), Space(scale(4))]
+
+
 def _service(vi: str, en: str, scale: _Scale) -> list[Block]:
     return [
         Text(vi, scale(30), Weight.BOLD, max_lines=3),
@@ -146,6 +153,7 @@ def render_queue_ticket(ticket: QueueTicket, width: int, labels: Labels = DEFAUL
             _field(labels.people_ahead, str(ticket.people_ahead), scale),
             _field(labels.estimated_wait, _wait(ticket.estimated_wait_minutes, labels), scale),
         ]
+        blocks += _wait_line(ticket.wait_line, scale)
     blocks += [_field(labels.issued, _when(ticket.issued_at), scale)]
     blocks += _qr(ticket.qr_payload, labels.scan_to_follow, scale)
     blocks += _footer(ticket.footer, scale)
@@ -170,6 +178,7 @@ def render_check_in_slip(slip: CheckInSlip, width: int, labels: Labels = DEFAULT
         _field(labels.counters, _counters(slip.counters), scale),
         _field(labels.issued, _when(slip.issued_at), scale),
     ]
+    blocks += _wait_line(slip.wait_line, scale)
     blocks += _qr(slip.qr_payload, labels.scan_to_follow, scale)
     blocks += _footer(slip.footer, scale)
     return render_blocks(blocks, width, scale.margin)

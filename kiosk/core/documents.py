@@ -20,7 +20,7 @@ from hardware.printer import (
 from kiosk.core.texts import Catalogue, Language
 from queue_server.core.codes import format_booking_code
 from queue_server.core.reentries import RETURN_VISIT
-from queue_server.core.site import PriorityCategory
+from queue_server.core.site import PriorityCategory, Site
 
 
 def ticket_mark(ticket: Mapping[str, Any], priorities: Iterable[PriorityCategory], texts: Catalogue) -> str | None:
@@ -35,7 +35,20 @@ def ticket_mark(ticket: Mapping[str, Any], priorities: Iterable[PriorityCategory
     return f"{category.name_vi} · {category.name_en}" if category else code
 
 
-def queue_ticket(centre: str, ticket: Mapping[str, Any], mark: str | None, footer: str = "") -> QueueTicket:
+def wait_line(site: Site, service: str | None, texts: Catalogue, language: Language = Language.VI) -> str:
+    """Where to wait, as the ticket prints it (Vietnamese) and says it: the field's own
+    ``wait_line``, else the site's, else the usual "Mời ngồi chờ tại khu vực chờ…". A centre's
+    line is Vietnamese only: in English the usual line is said."""
+    field = site.service(service) if service else None
+    own = (field.wait_line if field is not None else None) or site.wait_line
+    if own and language is Language.VI:
+        return own
+    return texts.text("ticket.wait_line", language)
+
+
+def queue_ticket(
+    centre: str, ticket: Mapping[str, Any], mark: str | None, footer: str = "", wait: str = ""
+) -> QueueTicket:
     """The paper ticket for an issued (or checked-in) ticket; its QR code is the ticket's ``url``."""
     return QueueTicket(
         centre_name=centre,
@@ -50,6 +63,7 @@ def queue_ticket(centre: str, ticket: Mapping[str, Any], mark: str | None, foote
         priority=mark,
         footer=footer,
         go_now=called_at(ticket),
+        wait_line=wait,
     )
 
 
@@ -62,13 +76,18 @@ def called_at(ticket: Mapping[str, Any]) -> str | None:
 
 
 def issued_document(
-    centre: str, ticket: Mapping[str, Any], mark: str | None, footer: str = "", tz: dt.tzinfo | None = None
+    centre: str,
+    ticket: Mapping[str, Any],
+    mark: str | None,
+    footer: str = "",
+    tz: dt.tzinfo | None = None,
+    wait: str = "",
 ) -> QueueTicket | CheckInSlip:
     """What an issued ticket prints: a checked-in appointment's slip (the number with the
     appointment's time and booking code, so the citizen sees it was their booking), else the
     queue ticket."""
     if not (ticket.get("appointment") and ticket.get("slot_start")):
-        return queue_ticket(centre, ticket, mark, footer)
+        return queue_ticket(centre, ticket, mark, footer, wait)
     slot = dt.datetime.fromisoformat(ticket["slot_start"])
     return CheckInSlip(
         centre_name=centre,
@@ -81,6 +100,7 @@ def issued_document(
         counters=[str(n) for n in ticket.get("counters") or ()],
         qr_payload=ticket["url"],
         footer=footer,
+        wait_line=wait,
     )
 
 

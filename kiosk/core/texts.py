@@ -15,6 +15,8 @@ import enum
 import string
 import unicodedata
 
+from kiosk.core.access_texts import ACCESS_TEXTS
+
 
 class Language(enum.StrEnum):
     VI = "vi"
@@ -315,6 +317,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "admin.close": ("Đóng", "Close"),
     "admin.test_ticket": ("IN THỬ", "TEST"),
 }
+TEXTS |= ACCESS_TEXTS  # listening mode, large text, the ticket's waiting place
 
 _FIELDS = string.Formatter()
 

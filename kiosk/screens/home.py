@@ -30,8 +30,8 @@ class HomeScreen(KioskScreen):
         texts = app.texts
         grid = self.ids.tiles
         grid.clear_widgets()
-        tiles: list[ServiceTile] = list(self.tiles)
-        grid.cols = 3 if len(tiles) > 4 else 2
+        tiles: list[ServiceTile]
+        tiles, grid.cols = app.access_controls.home_tiles(list(self.tiles))  # fewer a page in large text
         for tile in tiles:
             status = tile.status()
             line = texts(status.key, **status.params)
@@ -48,6 +48,9 @@ class HomeScreen(KioskScreen):
                 button.color = (1, 0.87, 0.35, 1) if not tile.can_issue else (1, 1, 1, 1)
             button.bind(on_release=lambda _b, code=tile.code: app.take_number(code))
             grid.add_widget(button)
+        more = app.access_controls.more_button()
+        if more is not None:
+            grid.add_widget(more)
         if not tiles:
             grid.add_widget(KioskButton(text=texts("home.no_services"), target="tile:none", colour=SHUT))
         self.ids.title.text = title_lines(texts.title("home.title"), app.u, 44, 28)

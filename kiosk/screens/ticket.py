@@ -74,6 +74,7 @@ class TicketScreen(KioskScreen):
             lines.append(texts(wait.key, **wait.params))
             if t.get("counters"):
                 lines.append(texts("ticket.counters", counters=", ".join(str(c) for c in t["counters"])))
+            lines.append(app.wait_line(t))
         if self.late:
             lines.append(texts("ticket.late"))
         self.ids.lines.text = escape("\n".join(lines))

@@ -93,7 +93,12 @@ class KioskScreen(Screen):
 
 
 def two_lines(first: str, second: str, u: float, big: float = 34, small: float = 24) -> str:
-    """Markup: the first language large, the second smaller under it."""
+    """Markup: the first language large, the second smaller under it (large text: the first
+    alone, the room it leaves is the larger type's)."""
+    from kivy.app import App
+
+    if getattr(App.get_running_app(), "large_text", False):
+        return f"[size={int(u * big)}]{escape(first)}[/size]"
     return f"[size={int(u * big)}]{escape(first)}[/size]\n[size={int(u * small)}]{escape(second)}[/size]"
 
 

@@ -23,7 +23,7 @@ from queue_server.config.toml_text import dumps
 __all__ = ["VIEW_ROLES", "device_view"]
 
 VIEW_ROLES = frozenset({Role.KIOSK, Role.DISPLAY, Role.PAD})  # the apps that get their configuration in hello
-SITE_KEYS = ("id", "name", "timezone", "language", "public_url", "server_url")
+SITE_KEYS = ("id", "name", "timezone", "language", "public_url", "server_url", "wait_line")
 SHARED_TABLES = ("hours", "policy", "priority", "rating", "service", "counter", "pause_reason", "dossiers")
 DEVICE_KEYS = (
     "id", "role", "name", "counter", "services", "counters", "printer", "scanner", "pad", "pad_address", "options",

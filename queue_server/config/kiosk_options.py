@@ -10,6 +10,9 @@
     window_size = "1920x1080"    when not full screen
     camera = "sim://…?kind=camera"   a second scan source (a camera), as a scanner URL
     services = "HT,DD"           the fields this kiosk offers (default: all)
+    voice_output = "speaker"     where "Nghe hướng dẫn" speaks: "speaker", "headphones" (the jack), "off"
+    voice_device = "plughw:1,0"  the output's ALSA device (default: the system's); read at start
+    voice_volume = 0.8           0.0–1.0 (default: 1.0 on the speaker, 0.6 in headphones)
 
 Every problem names its key: ``options.idle_seconds: must be a whole number from 5 to 3600, not 2``.
 """
@@ -24,6 +27,9 @@ from collections.abc import Mapping
 from queue_server.core import pins
 
 PRINTER_WIDTHS = (384, 512, 576)
+VOICE_OUTPUTS = ("speaker", "headphones", "off")
+DEFAULT_VOLUME = {"speaker": 1.0, "headphones": 0.6, "off": 0.0}
+_ALSA_DEVICE = re.compile(r"[A-Za-z0-9_:,.=-]{1,64}")
 _SIZE = re.compile(r"(\d{3,4})x(\d{3,4})")
 
 
@@ -48,6 +54,9 @@ class KioskOptions:
     window_size: tuple[int, int] = (1920, 1080)
     camera: str | None = None
     services: tuple[str, ...] = ()
+    voice_output: str = "speaker"  # one of VOICE_OUTPUTS
+    voice_device: str | None = None  # an ALSA device name; None: the system's default output
+    voice_volume: float = 1.0
 
 
 KNOWN = tuple(f.name for f in dataclasses.fields(KioskOptions))
@@ -61,6 +70,7 @@ def parse_options(values: Mapping[str, object]) -> KioskOptions:
             hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(KNOWN)})"
             raise KioskOptionError(key, f"unknown option{hint}")
     d = KioskOptions()
+    output, device, volume = _voice(values)
     return KioskOptions(
         idle_seconds=_whole(values, "idle_seconds", d.idle_seconds, 5, 3600),
         result_seconds=_whole(values, "result_seconds", d.result_seconds, 3, 120),
@@ -71,6 +81,9 @@ def parse_options(values: Mapping[str, object]) -> KioskOptions:
         window_size=_size(values, d.window_size),
         camera=_text(values, "camera"),
         services=tuple(s.strip() for s in (_text(values, "services") or "").split(",") if s.strip()),
+        voice_output=output,
+        voice_device=device,
+        voice_volume=volume,
     )
 
 
@@ -114,6 +127,21 @@ def _printer_width(values: Mapping[str, object]) -> int | None:
     if isinstance(value, bool) or value not in PRINTER_WIDTHS:
         raise KioskOptionError("printer_width", f"must be 384, 512 or 576 (dots), not {value!r}")
     return int(value)
+
+
+def _voice(values: Mapping[str, object]) -> tuple[str, str | None, float]:
+    """The listening mode's output: where it speaks, through which ALSA device, how loud."""
+    output = values.get("voice_output", "speaker")
+    if not isinstance(output, str) or output.lower() not in VOICE_OUTPUTS:
+        raise KioskOptionError("voice_output", f"must be one of {', '.join(map(repr, VOICE_OUTPUTS))}, not {output!r}")
+    output = output.lower()
+    device = _text(values, "voice_device")
+    if device is not None and not _ALSA_DEVICE.fullmatch(device):
+        raise KioskOptionError("voice_device", f"must be an ALSA device name like 'plughw:1,0' or 'default', not {device!r}")
+    volume = values.get("voice_volume", DEFAULT_VOLUME[output])
+    if isinstance(volume, bool) or not isinstance(volume, int | float) or not 0.0 <= volume <= 1.0:
+        raise KioskOptionError("voice_volume", f"must be a number from 0.0 to 1.0, not {volume!r}")
+    return output, device, float(volume)
 
 
 LANGUAGES = ("vi", "en")

@@ -79,6 +79,7 @@ _SITE_KEYS = (
     "id", "name", "timezone", "language", "public_url", "server_url", "retention_days", "session_minutes",
     "pin_attempts", "pin_lockout_seconds", "max_message_bytes", "synchronous", "origins", "silent_minutes",
     "kind", "commune", "address", "latitude", "longitude",
+    "wait_line",
 )  # fmt: skip
 _POLICY_KEYS = (
     "max_priority_in_row", "no_show_returns", "transfer_keeps_arrival", "checkin_early_minutes",
@@ -88,7 +89,7 @@ _POLICY_KEYS = (
 _NAMES = ("name_vi", "name_en")
 _SERVICE_KEYS = (
     "code", "prefix", *_NAMES, "daily_cap", "max_wait_minutes", "target_wait_minutes", "number_start", "number_width",
-    "slot_minutes", "slot_capacity", "hours", "unit",
+    "slot_minutes", "slot_capacity", "hours", "unit", "wait_line",
 )  # fmt: skip
 _COUNTER_KEYS = ("number", "name", "services")
 
@@ -193,6 +194,7 @@ def _read_config(data: dict[str, Any], problems: Problems, path: Path | None) ->
         counters=counters,
         priorities=_read_priorities(root),
         policy=_read_policy(root),
+        wait_line=site_table.text("wait_line"),
     )
     return SiteConfig(
         site=site,
@@ -394,6 +396,7 @@ def _read_service(t: Table, default_hours: HoursSpec) -> Service:
         slot_minutes=t.integer("slot_minutes", 15, low=1, high=DAY_MINUTES),
         slot_capacity=t.integer("slot_capacity", 0, low=0, high=1000),
         unit=t.text("unit", "") or None,
+        wait_line=t.text("wait_line"),
     )
 
 

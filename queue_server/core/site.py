@@ -72,6 +72,7 @@ class Service:
     slot_minutes: int = 15
     slot_capacity: int = 0  # appointments per slot; 0: this service takes no bookings
     unit: str | None = None  # the agency (đơn vị) the field belongs to; None: the centre itself
+    wait_line: str | None = None  # where to wait, on its tickets ("Mời ngồi chờ tại khu B, tầng 1")
 
     def label(self, number: int) -> str:
         return f"{self.prefix}{number:0{self.number_width}d}"
@@ -171,6 +172,7 @@ class Site:
     counters: tuple[CounterSpec, ...]
     priorities: tuple[PriorityCategory, ...] = DEFAULT_PRIORITIES
     policy: Policy = Policy()
+    wait_line: str | None = None  # where to wait, for the fields that do not say it themselves
 
     def service(self, code: str) -> Service | None:
         return next((s for s in self.services if s.code == code), None)

@@ -34,6 +34,13 @@ def problems_of(text: str) -> str:
         ("idle_seconds = 30", "idle_seconds = 2", "device[1].options.idle_seconds: must be a whole number from 5 to 3600, not 2"),
         ("idle_seconds = 30", 'camera = "usb://cam", idle_seconds = 30',
          "device[1].options.camera: usb://cam: scheme 'usb' is not supported here"),
+        ("idle_seconds = 30", 'voice_output = "jack", idle_seconds = 30',
+         "site.toml:LINE: device[1].options.voice_output: must be one of 'speaker', 'headphones', 'off', not 'jack'"),
+        ("idle_seconds = 30", "voice_volume = 1.5, idle_seconds = 30",
+         "site.toml:LINE: device[1].options.voice_volume: must be a number from 0.0 to 1.0, not 1.5"),
+        ("idle_seconds = 30", 'voice_device = "hw 1", idle_seconds = 30',
+         "site.toml:LINE: device[1].options.voice_device: must be an ALSA device name like 'plughw:1,0' or 'default', not 'hw 1'"),
+        ('[site]\n', '[site]\nwait_line = 3\n', "site.toml:LINE: site.wait_line: must be a string, not a whole number"),
         ('layout = "landscape"', 'layout = "landscap"',
          "options.layout: must be one of 'auto', 'landscape', 'portrait', not 'landscap'"),
         ("voice_repeat = 2", "voice_repeat = 9", "options.voice_repeat: must be a whole number from 1 to 5, not 9"),
@@ -41,9 +48,19 @@ def problems_of(text: str) -> str:
 )
 def test_check_refuses_what_would_stop_the_app(old: str, new: str, expected: str) -> None:
     assert old in DEMO
+    line = DEMO[: DEMO.index(old)].count("\n") + 1 + old.count("\n")  # the file's line of the key
+    expected = expected.replace("LINE", str(line))
     message = problems_of(DEMO.replace(old, new, 1))
     assert expected in message
     assert message.count("\n") == 1  # one problem, nothing else reported
+
+
+def test_the_kiosks_voice_options() -> None:
+    assert parse_kiosk_options({}).voice_output == "speaker" and parse_kiosk_options({}).voice_volume == 1.0
+    quiet = parse_kiosk_options({"voice_output": "Headphones", "voice_device": "plughw:1,0"})
+    assert (quiet.voice_output, quiet.voice_device, quiet.voice_volume) == ("headphones", "plughw:1,0", 0.6)
+    assert parse_kiosk_options({"voice_output": "headphones", "voice_volume": 0.9}).voice_volume == 0.9
+    assert parse_kiosk_options({"voice_output": "off"}).voice_output == "off"
 
 
 def test_the_demo_passes_and_the_apps_accept_what_check_accepts() -> None:

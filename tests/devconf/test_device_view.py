@@ -156,3 +156,19 @@ dsn_env = "MOTCUA_VIEW_DSN"
         text = device_view(config, device)
         assert sorted(s for s in forbidden if s in text) == []
         assert parse_config(text, f"{device.id}.toml").payment is None  # and it reads on a machine with none of them
+
+
+def test_a_kiosk_is_sent_where_to_wait_and_its_voice_options() -> None:
+    """The site's and a field's ``wait_line`` and the kiosk's voice options reach the kiosk: it
+    prints and says the line, and speaks through the output its options name."""
+    text = SITE.replace('id = "tayninh-hcc"\n', 'id = "tayninh-hcc"\nwait_line = "Mời ngồi chờ ở sảnh A"\n', 1)
+    text = text.replace('code = "HT"\n', 'code = "HT"\nwait_line = "Mời ngồi chờ tại khu B, tầng 1"\n', 1)
+    text = text.replace("idle_seconds = 30, ", 'idle_seconds = 30, voice_output = "headphones", voice_device = "plughw:1,0", ', 1)
+    config = parse_config(text, "site.toml")
+    kiosk = next(d for d in config.devices if d.role is Role.KIOSK)
+    view = parse_config(device_view(config, kiosk), "kiosk.toml")
+    assert text.count("wait_line") == 2 and "voice_output" in text
+    assert view.site.wait_line == "Mời ngồi chờ ở sảnh A"
+    assert view.site.service("HT").wait_line == "Mời ngồi chờ tại khu B, tầng 1"  # type: ignore[union-attr]
+    [own] = view.devices
+    assert own.options["voice_output"] == "headphones" and own.options["voice_device"] == "plughw:1,0"

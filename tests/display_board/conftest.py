@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from display_board.audio import Pcm
 from display_board.voicegen import TEMPLATE, build_pack
 from tests.support.demo import demo_site
 from tests.support.servers import ServerProcess
+from voice.audio import Pcm
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "tests" / "artefacts" / "display_board"

@@ -15,11 +15,11 @@ from display_board.announcer import Announcer
 from display_board.board import Board
 from display_board.controller import BoardController, Speaker
 from display_board.faults import AudioFault, AudioReporter
-from display_board.numbers import NORTH
 from display_board.voice import VoicePack
 from display_board.voicegen import CHIME
 from queue_server.protocol.client import NotConnected
 from tests.display_board.test_board_model import called, snapshot
+from voice.numbers import NORTH
 
 
 class Server:

@@ -9,15 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from display_board.announcer import Announcer
-from display_board.audio import read_wav
 from display_board.board import Board
 from display_board.controller import BoardController, Speaker
-from display_board.numbers import NORTH
 from display_board.voice import VoicePack
 from display_board.voicegen import CHIME
 from queue_server.protocol.client import QueueClient
 from tests.integration.conftest import Clock, running_lobby
 from tests.integration.sites import TOKENS
+from voice.audio import read_wav
+from voice.numbers import NORTH
 
 
 class KeptPlayer:

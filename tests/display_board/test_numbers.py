@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from display_board.numbers import (
+from voice.numbers import (
     MAX_NUMBER,
     SOUTH,
     english_words,

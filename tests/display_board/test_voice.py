@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from display_board.audio import AudioError, read_wav, write_wav
-from display_board.numbers import SOUTH, english_words, read_label, vietnamese_words
 from display_board.speech import PHRASES, Chime, Pause, Say, call_steps
 from display_board.voice import VoicePack, VoicePackError
 from display_board.voicegen import CHIME, TEMPLATE, VoiceBuildError, build_pack
 from tests.display_board.conftest import ARTEFACTS
+from voice.audio import AudioError, read_wav, write_wav
+from voice.numbers import SOUTH, english_words, read_label, vietnamese_words
 
 
 def test_the_template_has_a_clip_for_every_word_a_call_can_say() -> None:

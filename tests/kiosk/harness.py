@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -118,6 +119,8 @@ class Commands:
 
     async def cmd_tap(self, target: str, times: int = 1) -> dict[str, Any]:
         widget = find_target(self.app.root.current_screen, target)
+        if widget is None and target.startswith("access:"):  # the bar under every screen
+            widget = find_target(self.app.access_controls.bar, target)
         if widget is None:
             raise LookupError(f"nothing named {target!r} on the {self.app.root.current!r} screen")
         touch(widget, times)
@@ -188,6 +191,62 @@ class Commands:
             "exit_on_escape": __import__("kivy.config", fromlist=["Config"]).Config.get("kivy", "exit_on_escape"),
         }
 
+    async def cmd_spoken(self) -> dict[str, Any]:
+        """What listening mode handed to the player, in order: text, language, WAV, seconds."""
+        voice = self.app.access_controls.voice
+        if voice is None:
+            return {"spoken": None, "playing": False, "stops": 0}
+        played = [dataclasses.asdict(said) for said in voice.played]
+        return {"spoken": played, "playing": voice.player.playing, "stops": voice.stops}
+
+    async def cmd_access(self) -> dict[str, Any]:
+        controls = self.app.access_controls
+        return {
+            "listening": controls.state.listening, "large": controls.state.large, "u": self.app.u,
+            "text_scale": self.app.text_scale, "bar": controls.bar.listen.parent is not None,
+        }  # fmt: skip
+
+    async def cmd_widgets(self) -> dict[str, Any]:
+        """Every button (the current screen's and the bar's) and label drawn, once laid out: its
+        target, size in pixels, text and background colours, font size and weight."""
+        from kivy.core.window import Window
+        from kivy.uix.label import Label
+
+        from kiosk.screens.widgets import KioskButton
+
+        found: list[Any] = []
+
+        def walk(w: Any, background: Any) -> None:
+            if w.opacity == 0:
+                return
+            if isinstance(w, KioskButton):
+                background = list(w.background_color)
+            if isinstance(w, Label) and w.text.strip():
+                found.append((w, background))
+            elif isinstance(w, KioskButton):
+                found.append((w, background))
+            for child in reversed(w.children):  # in the order they were added: top to bottom
+                walk(child, background)
+
+        from kiosk.theme import paper
+
+        page = list(paper(self.app.large_text))
+        walk(self.app.root.current_screen, page)
+        walk(self.app.access_controls.bar, page)
+        deadline = time.monotonic() + 5
+        while not all(laid_out(w) for w, _ in found) and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.2)
+        out = []
+        for w, background in found:
+            out.append({
+                "target": getattr(w, "target", ""), "button": isinstance(w, KioskButton),
+                "size": [w.width, w.height], "text": visible_texts(w)[0] if w.text.strip() else "",
+                "color": list(w.color), "background": background, "font_size": w.font_size, "bold": w.bold,
+                "texture_size": list(w.texture_size), "text_box": _text_box(w),
+            })  # fmt: skip
+        return {"window": list(Window.size), "dpi": Window.dpi, "widgets": out}
+
     async def cmd_key(self, code: int) -> dict[str, Any]:
         from kivy.core.window import Window
 
@@ -195,6 +254,14 @@ class Commands:
         Window.dispatch("on_request_close")
         await asyncio.sleep(0.1)
         return {}
+
+
+def _text_box(w: Any) -> list[float]:
+    """Where a label draws its text, in window coordinates (x, y, right, top): its texture,
+    centred on the label."""
+    cx, cy = w.to_window(*w.center)
+    tw, th = w.texture_size
+    return [cx - tw / 2, cy - th / 2, cx + tw / 2, cy + th / 2]
 
 
 async def command_loop(app: KioskApp, artefacts: Path) -> None:

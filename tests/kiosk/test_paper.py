@@ -4,13 +4,14 @@ says where to ask, never a blank line, and its QR code opens the dossier's page.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import subprocess
 from pathlib import Path
 
 from PIL import Image, ImageChops
 
-from hardware.printer import CheckInSlip, DossierSlip
+from hardware.printer import CheckInSlip, DossierSlip, QueueTicket
 from hardware.printer.connect import printer_from_url
 from hardware.printer.documents import Document
 from hardware.printer.layouts import render
@@ -33,7 +34,7 @@ def printed(tmp_path: Path, document: Document) -> tuple[Image.Image, list[str]]
     return Image.open(job.png).convert("1"), read.stdout.splitlines()
 
 
-def same_paper(paper: Image.Image, expected: CheckInSlip | DossierSlip) -> bool:
+def same_paper(paper: Image.Image, expected: CheckInSlip | DossierSlip | QueueTicket) -> bool:
     drawn = render(expected, 576).convert("1")
     return paper.size == drawn.size and ImageChops.difference(paper, drawn).getbbox() is None
 
@@ -68,3 +69,41 @@ def test_a_dossier_slip_without_a_collection_place_says_where_to_ask_and_links_t
     assert same_paper(paper, document)
     blank = DossierSlip(**{**document.__dict__, "collect_at": ""})
     assert not same_paper(paper, blank)  # the line is printed, not left blank
+
+
+def test_the_ticket_prints_where_to_wait_in_bold_under_a_number_as_large_as_before(tmp_path: Path) -> None:
+    ticket = {  # ticket.issue's reply for a walk-in number
+        "label": "A012", "service": "HT", "service_name_vi": "Hộ tịch", "service_name_en": "Civil status",
+        "issued_at": NOW.isoformat(), "counters": [1, 2], "people_ahead": 3, "estimated_wait_minutes": 12,
+        "url": URL, "code": "K7Q2M9ABCD",
+    }  # fmt: skip
+    line = "Mời ngồi chờ tại khu B, tầng 1"
+    document = issued_document(CENTRE, ticket, None, tz=TZ, wait=line)
+    assert isinstance(document, QueueTicket) and document.wait_line == line
+    paper, codes = printed(tmp_path / "with", document)
+    assert codes == [URL]
+    assert same_paper(paper, document)  # the bitmap the printer got is the ticket with its line
+    without = dataclasses.replace(document, wait_line="")
+    assert not same_paper(paper, without)  # …not the one without it
+    plain = render(without, 576).convert("1")
+    # the line is below the number: the paper is the same down to past the number, then longer
+    number_rows = ImageChops.difference(plain, render(dataclasses.replace(without, number="B999"), 576).convert("1")).getbbox()
+    assert number_rows is not None
+    changed = ImageChops.difference(paper.crop((0, 0, 576, plain.height)), plain).getbbox()
+    assert changed is not None and changed[1] > number_rows[3]  # nothing above the number's bottom moved
+    assert paper.height > plain.height + 40  # a bold line of its own
+    # and the number is as large as today's: the rows it takes are the same on both papers
+    number_with = ImageChops.difference(paper, render(dataclasses.replace(document, number="B999"), 576).convert("1")).getbbox()
+    assert number_with == number_rows
+
+
+def test_a_checked_in_appointment_prints_where_to_wait_too(tmp_path: Path) -> None:
+    ticket = {
+        "label": "A012", "service": "HT", "service_name_vi": "Hộ tịch", "service_name_en": "Civil status",
+        "appointment": "ABCD2345", "slot_start": "2026-11-23T02:15:00+00:00", "issued_at": NOW.isoformat(),
+        "counters": [1], "url": URL, "code": "K7Q2M9ABCD",
+    }  # fmt: skip
+    document = issued_document(CENTRE, ticket, None, tz=TZ, wait="Mời ngồi chờ tại khu B, tầng 1")
+    assert isinstance(document, CheckInSlip)
+    paper, _ = printed(tmp_path, document)
+    assert same_paper(paper, document) and not same_paper(paper, dataclasses.replace(document, wait_line=""))

@@ -6,7 +6,7 @@ and a board with no sound card (SDL's ``dummy`` driver) keeps the same pace.
 
 Kivy's SDL2 loader gives a sound object even when it could not load the file or open the
 output (its ``length`` is then 0, and ``play()`` leaves it stopped): such a sound counts as
-not played, so that the board can report it (:mod:`.faults`).
+not played, so that the app can report it (the board's :mod:`display_board.faults`).
 """
 
 from __future__ import annotations
@@ -49,6 +49,16 @@ class SoundPlayer:
             self._done = on_done
             return self._not_played(path, seconds, None)
         return True
+
+    @property
+    def playing(self) -> bool:
+        """A sound is being played (started and not ended, stopped or cut)."""
+        return self._sound is not None
+
+    def stop(self) -> None:
+        """Stop the sound being played (the kiosk: the citizen touched something else); its
+        ``on_done`` is not called."""
+        self._release()
 
     def _not_played(self, path: Path, seconds: float, sound: Sound | None) -> bool:
         """The output would not take the sound: the call is shown for as long, then the next."""

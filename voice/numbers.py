@@ -7,7 +7,7 @@ Vietnamese rules: 1 after "mươi" is "mốt" (21 "hai mươi mốt") but "một
 5 after "mười"/"mươi" is "lăm" (15, 25) but "năm" after "linh" (105); 4 after "mươi" is "tư"
 (24, in the usual style); 10 is "mười", tens from 20 are "… mươi"; a zero ten before a unit is
 "linh" (or "lẻ" in the southern style); inner groups keep "không trăm" (1023). Each returned
-word is one clip of a voice pack (see :mod:`.voice`).
+word is one clip of a voice pack (see :mod:`display_board.voice`) or, on the kiosk, a word espeak-ng says.
 """
 
 from __future__ import annotations
