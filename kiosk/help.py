@@ -11,19 +11,21 @@ request open (the screen goes home; the bar keeps saying that help is coming).
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kivy.clock import Clock
 
-from kiosk.core.help import NOTHING, POLL_SECONDS, HelpShown, HelpStage, shown_from_reply, should_ask
-from kiosk.core.texts import Both
+from kiosk.core.help import NOTHING, POLL_SECONDS, HelpShown, HelpStage, should_ask, shown_from_reply
+from kiosk.core.texts import Both, Catalogue
 from queue_server.protocol.client import NotConnected, RequestFailed
 
 if TYPE_CHECKING:
     from kivy.uix.screenmanager import ScreenManager
 
-    from kiosk.app import KioskApp
+    from kiosk.bootstrap import KioskContext
     from kiosk.screens.help_bar import HelpBar
 
 log = logging.getLogger(__name__)
@@ -32,11 +34,23 @@ BAR_HEIGHT = 0.09  # of the window: the screens keep the rest, above it
 NO_CITIZEN = ("offline", "admin", "first_run", "refused")  # screens with no help button
 
 
+class HelpHost(Protocol):
+    """What the bar needs of the kiosk app (kiosk/app.py): its client, texts, scale and tasks."""
+
+    context: KioskContext
+    u: float
+
+    @property
+    def texts(self) -> Catalogue: ...
+
+    def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]: ...
+
+
 class KioskHelp:
     """The help bar and this kiosk's request. ``attach`` puts the bar in the window under the
     screens; the app calls ``reset`` at an idle reset and ``refresh`` at a language switch."""
 
-    def __init__(self, app: KioskApp) -> None:
+    def __init__(self, app: HelpHost) -> None:
         self.app = app
         self.shown: HelpShown = NOTHING
         self.bar: HelpBar | None = None

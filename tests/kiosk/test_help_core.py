@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.core.help import NOTHING, HelpShown, HelpStage, shown_from_reply, should_ask
+from kiosk.core.help import NOTHING, HelpShown, HelpStage, should_ask, shown_from_reply
 from kiosk.core.texts import Catalogue
 
 
