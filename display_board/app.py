@@ -98,6 +98,7 @@ class BoardApp(App):
             highlight_seconds=options.highlight_seconds,
             offline_after_seconds=options.offline_after_seconds,
             keep_calls=max(options.last_calls, 10),
+            flash_seconds=options.flash_seconds,
         )
         if setup.config is not None:
             site = setup.config.site

@@ -3,7 +3,8 @@
     board = Board(counters=frozenset({6, 7}), services=None)
     board.load_snapshot(hello["snapshot"], at)  # at: the wall clock, for how recent its calls are
     call = board.apply(event)           # a Call when the event is a call or recall, to be spoken
-    board.feature(call, now)            # the big panel shows it, highlighted for a few seconds
+    board.feature(call, now)            # the big panel shows it, highlighted for a few seconds,
+                                        # and its rows in the tables flash (``flash_seconds``)
     board.connection(status, now)       # "connected" / "connecting" / "disconnected"
     view = board.view(now)              # a BoardView for the screen
     board.changes_at(now)               # when that view will change with no event (or None)
@@ -28,6 +29,7 @@ from typing import Any
 from display_board.announcer import Call
 
 _CALL_EVENTS = ("ticket.called", "ticket.recalled")
+FLASH_PERIOD = 1.0  # seconds: a flashing row is lit, then not, then lit again (under 3 a second: WCAG 2.3.1)
 _ENDS = ("ticket.no_show", "ticket.completed", "ticket.transferred")
 _ANSWERED = (*_ENDS, "ticket.serving", "ticket.cancelled")  # the call is no longer in progress
 
@@ -69,6 +71,8 @@ class BoardView:
     offline: bool  # show "Mất kết nối": the numbers may be stale
     synced: bool  # a snapshot has been loaded at least once
     refusal: str = ""  # the server's words when it refuses this board (revoked, protocol): shown at once
+    flashing: CallRow | None = None  # the call whose rows flash now (for those who cannot hear it)
+    flash_lit: bool = False  # the flashing rows are lit now (the first half of each FLASH_PERIOD)
 
 
 class Board:
@@ -81,6 +85,7 @@ class Board:
         offline_after_seconds: float = 5.0,
         keep_calls: int = 10,
         calling_minutes: float = 15.0,
+        flash_seconds: float = 10.0,
     ) -> None:
         self.only_counters = counters or None
         self.only_services = services or None
@@ -88,6 +93,7 @@ class Board:
         self.offline_after_seconds = offline_after_seconds
         self.keep_calls = keep_calls
         self.calling_minutes = calling_minutes
+        self.flash_seconds = flash_seconds
         self.site_name = ""
         self._counters: dict[int, CounterRow] = {}
         self._counter_services: dict[int, frozenset[str]] = {}
@@ -96,6 +102,7 @@ class Board:
         self._featured: CallRow | None = None
         self._calling: set[CallRow] = set()  # calls in progress: their citizen not yet at the counter
         self._highlight_until = float("-inf")
+        self._flash_from = self._flash_until = float("-inf")
         self._ticker = ("", "")
         self._lost_since: float | None = None  # set by the first connection() report
         self._synced = False
@@ -200,6 +207,7 @@ class Board:
         highlight_seconds: float,
         offline_after_seconds: float,
         keep_calls: int,
+        flash_seconds: float = 10.0,
     ) -> None:
         """New settings from the server (config.changed): what is shown, and for how long. The
         counters and fields shown change with the next snapshot or ``services.list``."""
@@ -208,6 +216,9 @@ class Board:
         self.highlight_seconds = highlight_seconds
         self.offline_after_seconds = offline_after_seconds
         self.keep_calls = keep_calls
+        self.flash_seconds = flash_seconds
+        if flash_seconds <= 0:
+            self._flash_until = float("-inf")  # turned off: a row flashing now stops
 
     def rename(self, site_name: str, fields: dict[str, tuple[str, str]], counters: dict[int, str]) -> None:
         """The names of the site's configuration (config.changed): the site, each field
@@ -226,9 +237,12 @@ class Board:
         self._refusal = words or ""
 
     def feature(self, call: Call, now: float) -> None:
-        """Show ``call`` in the big panel, highlighted (it is being announced now)."""
+        """Show ``call`` in the big panel, highlighted (it is being announced now); its rows in
+        the counters and last calls tables flash for ``flash_seconds`` (none when 0)."""
         self._featured = CallRow(call.label, call.counter, call.counter_name)
         self._highlight_until = now + self.highlight_seconds
+        self._flash_from = now
+        self._flash_until = now + self.flash_seconds if self.flash_seconds > 0 else float("-inf")
 
     def connection(self, status: str, now: float) -> None:
         if status == "connected":
@@ -253,14 +267,22 @@ class Board:
             offline=offline or bool(self._refusal),
             synced=self._synced,
             refusal=self._refusal,
+            flashing=self._flashing(now),
+            flash_lit=self._flashing(now) is not None and int((now - self._flash_from) / (FLASH_PERIOD / 2)) % 2 == 0,
         )
+
+    def _flashing(self, now: float) -> CallRow | None:
+        return self._featured if self._featured is not None and now < self._flash_until else None
 
     def changes_at(self, now: float) -> float | None:
         """The next moment after ``now`` at which :meth:`view` changes by itself, with no event
-        (the highlight ends, the banner appears), or None: the screen need not look before."""
+        (the highlight or the flashing ends, the banner appears), or None: the screen need not look before."""
         moments: list[float] = []
         if self._featured is not None and now < self._highlight_until:
             moments.append(self._highlight_until)
+        if self._flashing(now) is not None:  # the rows go on or off, or stop
+            half = FLASH_PERIOD / 2
+            moments.append(min(self._flash_from + (int((now - self._flash_from) / half) + 1) * half, self._flash_until))
         if self._lost_since is not None and now < self._lost_since + self.offline_after_seconds:
             moments.append(self._lost_since + self.offline_after_seconds)
         return min(moments, default=None)

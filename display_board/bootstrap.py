@@ -161,6 +161,7 @@ def build_app(setup: BoardSetup, *, monotonic=time.monotonic, sound_card: bool =
         highlight_seconds=options.highlight_seconds,
         offline_after_seconds=options.offline_after_seconds,
         keep_calls=max(options.last_calls, 10),
+        flash_seconds=options.flash_seconds,
     )
     announcer = Announcer(repeat=options.voice_repeat, catch_up_window=dt.timedelta(seconds=options.catch_up_seconds))
     speaker = make_speaker(options, setup.var)

@@ -1,6 +1,6 @@
 """What the cells of the board's tables say, and which shown cell each row goes into; no Kivy.
 
-    cells = counter_cells(view.counters)            # [(key, {"number": "1", "ticket": …}), …]
+    cells = counter_cells(view.counters, view.flashing, view.flash_lit)  # [(key, {"number": "1", …}), …]
     plan = reuse(shown_keys, [key for key, _ in cells])
     rows, slots = grid(len(cells), cols=2, min_rows=4)
 
@@ -23,8 +23,14 @@ COUNTER_STATES_VI = {"open": "Đang mở", "paused": "Tạm dừng", "closed": "
 Cell = tuple[Hashable, dict[str, Any]]  # what the cell shows (its key), its widget's properties
 
 
-def counter_cells(rows: Sequence[CounterRow]) -> list[Cell]:
-    return [(row.number, _counter(row)) for row in rows]
+def counter_cells(rows: Sequence[CounterRow], flashing: CallRow | None = None, lit: bool = False) -> list[Cell]:
+    """``flashing``: the call whose counter's row flashes (while that counter shows its number),
+    ``lit`` now or not."""
+    cells = [(row.number, _counter(row)) for row in rows]
+    for number, values in cells:
+        values["flashing"] = flashing is not None and (number, values["ticket"]) == (flashing.counter, flashing.label)
+        values["lit"] = values["flashing"] and lit
+    return cells
 
 
 def _counter(row: CounterRow) -> dict[str, Any]:
@@ -37,12 +43,13 @@ def _counter(row: CounterRow) -> dict[str, Any]:
     return {"number": str(row.number), "ticket": ticket, "state": row.state, "note": note}
 
 
-def call_cells(rows: Sequence[CallRow]) -> list[Cell]:
-    """Newest first; the newest is marked."""
-    return [
-        (row, {"label": row.label, "counter": f"Quầy {row.counter}", "newest": index == 0})
-        for index, row in enumerate(rows)
-    ]
+def call_cells(rows: Sequence[CallRow], flashing: CallRow | None = None, lit: bool = False) -> list[Cell]:
+    """Newest first; the newest is marked; the row of ``flashing`` flashes (``lit`` now or not)."""
+    cells: list[Cell] = []
+    for index, row in enumerate(rows):
+        flashes = flashing is not None and (row.label, row.counter) == (flashing.label, flashing.counter)
+        cells.append((row, {"label": row.label, "counter": f"Quầy {row.counter}", "newest": index == 0, "flashing": flashes, "lit": flashes and lit}))
+    return cells
 
 
 def field_cells(rows: Sequence[FieldRow]) -> list[Cell]:

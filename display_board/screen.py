@@ -29,14 +29,23 @@ def date_vi(moment: dt.datetime) -> str:
     return f"{WEEKDAYS_VI[moment.weekday()]}, {moment:%d/%m/%Y}"
 
 
-class CounterCell(BoxLayout):
+class Flashing(BoxLayout):
+    """A table's row that flashes while ``flashing`` (the called number's: for those who cannot
+    hear the call), ``lit`` or not as the board's view says (its ``changes_at`` brings the
+    screen back at each change: no timer of the row's own)."""
+
+    flashing = BooleanProperty(False)
+    lit = BooleanProperty(False)
+
+
+class CounterCell(Flashing):
     number = StringProperty("")
     ticket = StringProperty("")
     state = StringProperty("closed")
     note = StringProperty("")
 
 
-class CallCell(BoxLayout):
+class CallCell(Flashing):
     label = StringProperty("")
     counter = StringProperty("")
     newest = BooleanProperty(False)
@@ -162,14 +171,16 @@ class BoardScreen(FloatLayout):
         self.synced = view.synced
         ticker = " · ".join(t for t in (view.ticker_vi, view.ticker_en) if t)
         self.ticker_text = ticker
-        self._table("counters", self.counters_table, view.counters, CounterCell, counter_cells)
-        self._table("calls", self.calls_table, view.calls[: int(self.last_calls)], CallCell, call_cells)
+        flash = (view.flashing, view.flash_lit)
+        self._table("counters", self.counters_table, (view.counters, *flash), CounterCell, lambda r: counter_cells(*r))
+        self._table("calls", self.calls_table, (view.calls[: int(self.last_calls)], *flash), CallCell, lambda r: call_cells(*r))
         self._table("fields", self.fields_table, view.fields, FieldCell, field_cells)
 
     def _table(
         self, name: str, table: Table | None, rows: tuple, make: Callable[[], Widget],
         cells: Callable[[tuple], list[Cell]],
     ) -> None:
+        """``rows``: what the table shows (with the row that flashes, for the counters and calls)."""
         if table is None or self._shown.get(name) == rows:
             return
         self._shown[name] = rows

@@ -229,6 +229,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Number {label} ({name}): people ahead of you: {count}.",
     ),
     "scan.ticket_done": ("Số {label} không còn trong hàng chờ.", "Number {label} is no longer waiting."),
+    # "Cần hỗ trợ": the help bar under every screen (kiosk/help.py)
+    "help.button": ("Cần hỗ trợ", "I need help"),
+    "help.asking": ("Đang gọi người hỗ trợ…", "Calling someone to help you…"),
+    "help.asked": ("Đã gọi người hỗ trợ, xin chờ trong giây lát", "Someone is coming to help you, please wait a moment"),
+    "help.ahead": ("Có {count} người cần hỗ trợ trước bạn", "Asked for help before you: {count}"),
+    "help.next": ("Bạn là người tiếp theo", "You are next"),
+    "help.coming": ("Tình nguyện viên đang đến", "A volunteer is on the way"),
+    "help.failed": (
+        "Chưa gọi được người hỗ trợ ({reason}). Xin hỏi cán bộ gần nhất.",
+        "Could not call anyone ({reason}). Please ask the nearest staff member.",
+    ),
     # messages and the offline screen
     "message.title": ("Thông báo", "Notice"),
     "message.back": ("Quay lại", "Back"),

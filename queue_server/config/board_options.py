@@ -54,6 +54,7 @@ class BoardOptions:
     number_style: NumberStyle = NumberStyle.NORTH
     volume: float = 1.0
     highlight_seconds: float = 10.0
+    flash_seconds: float = 10.0  # the called number's row flashes this long; 0: never
     offline_after_seconds: float = 5.0
     catch_up_seconds: float = 20.0
     last_calls: int = 8
@@ -70,6 +71,7 @@ _RULES: dict[str, _Rule] = {
     "number_style": ("choice", NumberStyle),
     "volume": ("number", (0.0, 1.0)),
     "highlight_seconds": ("number", (1.0, 120.0)),
+    "flash_seconds": ("number", (0.0, 120.0)),
     "offline_after_seconds": ("number", (1.0, 120.0)),
     "catch_up_seconds": ("number", (0.0, 600.0)),
     "last_calls": ("int", (1, 20)),

@@ -30,17 +30,22 @@ class HelpFigures:
         return dataclasses.asdict(self)
 
 
-def help_figures(db: sqlite_utils.Database, first: dt.date, last: dt.date) -> HelpFigures:
-    """The figures of the requests asked on the days ``first``..``last`` (the site's days)."""
+def help_events_query(first: dt.date, last: dt.date) -> tuple[str, list[str]]:
+    """The help events of the days ``first``..``last``: a search of the index on the events'
+    (type, at) (store/schema.py ``_v9``), never a scan of the whole log."""
     # the events' times are the site's local ISO times: a day's margin each side, then the
     # requests' own day decides (their answers come the same day: a new day drops the rest)
     low = (first - dt.timedelta(days=1)).isoformat()
     high = (last + dt.timedelta(days=2)).isoformat()
     marks = ", ".join("?" for _ in HELP_TYPES)
-    rows = db.execute(
-        f"SELECT type, data FROM events WHERE type IN ({marks}) AND at >= ? AND at < ? ORDER BY seq",
-        [*HELP_TYPES, low, high],
-    ).fetchall()
+    sql = f"SELECT type, data FROM events WHERE type IN ({marks}) AND at >= ? AND at < ? ORDER BY seq"
+    return sql, [*HELP_TYPES, low, high]
+
+
+def help_figures(db: sqlite_utils.Database, first: dt.date, last: dt.date) -> HelpFigures:
+    """The figures of the requests asked on the days ``first``..``last`` (the site's days)."""
+    sql, params = help_events_query(first, last)
+    rows = db.execute(sql, params).fetchall()
     asked: dict[int, str] = {}
     answered: dict[int, tuple[str, float]] = {}
     for kind, text in rows:

@@ -8,6 +8,7 @@
   without touching the log.
 - ``dossiers``: dossier statuses pushed by the one-stop system (JSON per dossier code, with
   the one-stop system's ``version`` of it).
+  Indexed by (type, at) for the reports that read a few kinds of event over a period.
 - ``meta``: the site id and a health probe row.
 - ``snapshots``: the state as the log made it at a seq, so a restart replays only what follows.
 - ``outbox``, ``ticket_phones``: deliveries to phones and webhooks, and the phone numbers
@@ -168,7 +169,13 @@ def _v10(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10)
+def _v11(db: sqlite_utils.Database) -> None:
+    """The events by type and time: the reports that read a few kinds of event over a period
+    (the help requests' figures, the officers' time) search them instead of scanning a year's log."""
+    db["events"].create_index(["type", "at"], index_name="events_type_at")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11)
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -54,3 +54,14 @@ def test_every_key_is_documented() -> None:
             assert f"`{key}`" in DOC, key
     for table in config._TOP_KEYS:
         assert f"`[{table}]`" in DOC or f"`[[{table}]]`" in DOC, table
+
+
+def test_every_device_role_is_in_the_device_tables_role_row() -> None:
+    from queue_server.config.settings import Role
+
+    row = next(line for line in DOC.splitlines() if line.startswith("| `role` | string, required |"))
+    limits = next(line for line in DOC.splitlines() if line.startswith("`<role>` one of"))
+    for role in Role:
+        assert f"`{role.value}`" in row, role
+        assert role is Role.PUBLIC or f"`{role.value}`" in limits, role
+    assert "[limits.volunteer]" in DOC and 'role = "volunteer"' in DOC

@@ -14,7 +14,9 @@ stdout so that a test can look inside while it drives the server:
                                             [now, …]}}  (each call's event reached the board; the
                                             screen's big panel took its number; its highlight ended)
     {"cmd": "cells"}                     -> {"ok": true, "tables": {"counters": [{"id": …, "labels":
-                                            [[text, renders], …]}, …], "calls": …, "fields": …}}
+                                            [[text, renders], …], "box": [x, y, right, top], "flashing":
+                                            …, "lit": …}, …], "calls": …, "fields": …}}  (a row that
+                                            flashes: flashing, and lit while its amber is on)
     {"cmd": "shot", "path": "x.png"}     -> {"ok": true, "path": "x.png"}   (the window's pixels)
     {"cmd": "quit"}                      -> {"ok": true} and the app stops
 
@@ -225,7 +227,9 @@ def _cells(screen) -> dict:
         for cell in reversed(table.children):
             labels = [[w.text, getattr(w, "renders", 0)] for w in cell.walk(restrict=True) if isinstance(w, Label)]
             if labels:
-                found[name].append({"id": id(cell), "labels": labels})
+                box = [*cell.to_window(cell.x, cell.y), *cell.to_window(cell.right, cell.top)]
+                flash = {"flashing": cell.flashing, "lit": cell.lit} if hasattr(cell, "flashing") else {}
+                found[name].append({"id": id(cell), "labels": labels, "box": box, **flash})
     return found
 
 

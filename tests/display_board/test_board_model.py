@@ -159,7 +159,7 @@ def test_malformed_events_change_nothing() -> None:
 
 
 def test_the_board_says_when_its_view_will_change_with_no_event() -> None:
-    board = Board(highlight_seconds=8, offline_after_seconds=5)
+    board = Board(highlight_seconds=8, offline_after_seconds=5, flash_seconds=0)
     board.load_snapshot(snapshot())
     assert board.changes_at(0.0) is None  # nothing featured, never disconnected
     call = board.apply(called(11, "A005", 1))
@@ -173,6 +173,29 @@ def test_the_board_says_when_its_view_will_change_with_no_event() -> None:
     assert board.changes_at(109.0) is None
     board.connection("connected", 110.0)
     assert board.changes_at(110.0) is None
+
+
+def test_the_called_numbers_rows_flash_for_flash_seconds_and_not_at_all_with_0() -> None:
+    board = Board(highlight_seconds=8, flash_seconds=12)
+    board.load_snapshot(snapshot())
+    call = board.apply(called(11, "A005", 1))
+    assert call is not None and board.view(99.0).flashing is None
+    board.feature(call, now=100.0)
+    flashing = board.view(100.0).flashing
+    assert flashing is not None and (flashing.label, flashing.counter) == ("A005", 1)
+    # lit half a second, then not, once a second; the view says when it changes next
+    assert [board.view(t).flash_lit for t in (100.0, 100.49, 100.5, 100.99, 101.0, 111.2, 111.6)] == [True, True, False, False, True, True, False]
+    assert board.changes_at(100.0) == 100.5 and board.changes_at(100.7) == 101.0 and board.changes_at(107.9) == 108.0
+    assert board.changes_at(111.7) == 112.0 and board.changes_at(112.0) is None  # the highlight ended at 108
+    assert board.view(111.9).flashing == flashing and board.view(112.0).flashing is None
+    assert not board.view(112.0).flash_lit
+    board.feature(call, now=200.0)  # a recall flashes again
+    board.configure(counters=None, services=None, highlight_seconds=8, offline_after_seconds=5, keep_calls=10, flash_seconds=0)
+    assert board.view(200.5).flashing is None  # turned off live: the row stops at once
+    second = board.apply(called(12, "A006", 1))
+    assert second is not None
+    board.feature(second, now=300.0)
+    assert board.view(300.0).flashing is None and not board.view(300.0).flash_lit and board.changes_at(300.0) == 308.0
 
 
 def test_a_new_configuration_renames_fields_counters_and_the_site_at_once() -> None:

@@ -16,19 +16,24 @@ def test_a_counter_cell_says_its_ticket_or_its_state() -> None:
         CounterRow(4, "Quầy 4", "closed", "C001"),
     ]
     assert counter_cells(rows) == [
-        (1, {"number": "1", "ticket": "A004", "state": "open", "note": ""}),
-        (2, {"number": "2", "ticket": "B002", "state": "paused", "note": "Tạm dừng"}),
-        (3, {"number": "3", "ticket": "", "state": "paused", "note": "Tạm dừng"}),
-        (4, {"number": "4", "ticket": "", "state": "closed", "note": "Đóng"}),
+        (1, {"number": "1", "ticket": "A004", "state": "open", "note": "", "flashing": False, "lit": False}),
+        (2, {"number": "2", "ticket": "B002", "state": "paused", "note": "Tạm dừng", "flashing": False, "lit": False}),
+        (3, {"number": "3", "ticket": "", "state": "paused", "note": "Tạm dừng", "flashing": False, "lit": False}),
+        (4, {"number": "4", "ticket": "", "state": "closed", "note": "Đóng", "flashing": False, "lit": False}),
     ]
+    flashing = [(key, values["lit"]) for key, values in counter_cells(rows, CallRow("A004", 1, "Quầy 1"), True) if values["flashing"]]
+    assert flashing == [(1, True)]
+    assert not any(values["lit"] for _, values in counter_cells(rows, CallRow("A004", 1, "Quầy 1"), False))
+    assert not any(values["flashing"] for _, values in counter_cells(rows, CallRow("C001", 4, "Quầy 4")))  # closed: not shown
 
 
 def test_the_newest_call_is_marked_and_each_call_is_its_own_key() -> None:
     rows = [CallRow("A005", 1, "Quầy 1"), CallRow("B002", 2, "Quầy 2")]
     assert call_cells(rows) == [
-        (rows[0], {"label": "A005", "counter": "Quầy 1", "newest": True}),
-        (rows[1], {"label": "B002", "counter": "Quầy 2", "newest": False}),
+        (rows[0], {"label": "A005", "counter": "Quầy 1", "newest": True, "flashing": False, "lit": False}),
+        (rows[1], {"label": "B002", "counter": "Quầy 2", "newest": False, "flashing": False, "lit": False}),
     ]
+    assert [(values["flashing"], values["lit"]) for _, values in call_cells(rows, rows[1], True)] == [(False, False), (True, True)]
     assert field_cells([FieldRow("HT", "Hộ tịch", "Civil status", 3, False)]) == [
         ("HT", {"name": "Hộ tịch", "waiting": "3", "open": False})
     ]

@@ -26,9 +26,10 @@ def test_every_option_is_read() -> None:
         "board-hall",
         {"layout": "portrait", "fullscreen": False, "voice": True, "voice_repeat": 3, "english_voice": True,
          "voice_pack": "/srv/voice/human", "number_style": "south", "volume": 0.5, "highlight_seconds": 12,
-         "offline_after_seconds": 4, "catch_up_seconds": 30, "last_calls": 6},
+         "offline_after_seconds": 4, "catch_up_seconds": 30, "last_calls": 6, "flash_seconds": 0},
     )  # fmt: skip
     assert options.layout is Layout.PORTRAIT and options.number_style is NumberStyle.SOUTH
+    assert options.flash_seconds == 0.0 and BoardOptions().flash_seconds == 10.0
     assert (options.voice_repeat, options.volume, options.highlight_seconds) == (3, 0.5, 12.0)
 
 
@@ -46,6 +47,9 @@ def test_every_option_is_read() -> None:
         ({"english_voice": "yes"}, "options.english_voice: must be true or false, not 'yes'"),
         ({"voice_pack": 3}, "options.voice_pack: must be a text"),
         ({"highlight_seconds": 0}, "options.highlight_seconds: must be a number from 1 to 120"),
+        ({"flash_seconds": -1}, "options.flash_seconds: must be a number from 0 to 120, not -1"),
+        ({"flash_seconds": "10s"}, "options.flash_seconds: must be a number from 0 to 120, not '10s'"),
+        ({"flash_second": 10}, "options.flash_second: unknown board option (did you mean 'flash_seconds'?)"),
     ],
 )
 def test_wrong_options_are_named(options: dict, message: str) -> None:
@@ -74,6 +78,11 @@ def test_the_error_names_the_line_in_the_file(tmp_path: Path) -> None:
         load_setup(path, "board-floor2")
     line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "voice_repeat = 9" in text)
     assert f"{path}:{line}: device[4].options.voice_repeat: must be a whole number from 1 to 5" in str(error.value)
+    path = site_file(tmp_path, 8765, {"board-floor2": {"flash_seconds": 600}})
+    with pytest.raises(BoardSetupError) as error:
+        load_setup(path, "board-floor2")
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "flash_seconds = 600" in text)
+    assert f"{path}:{line}: device[4].options.flash_seconds: must be a number from 0 to 120, not 600" in str(error.value)
 
 
 @pytest.mark.parametrize(

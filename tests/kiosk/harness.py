@@ -99,6 +99,27 @@ class Commands:
             await asyncio.sleep(0.02)
         return await self.cmd_screen()
 
+    async def cmd_wait_help(self, text: str, limit: float = 10.0) -> dict[str, Any]:
+        """Until the help bar under the screens shows ``text`` ("" : its button alone); then what it
+        shows, its box and the screens' box in window coordinates (x, y, right, top)."""
+        bar = self.app.help.bar
+        deadline = time.monotonic() + limit
+
+        def said() -> str:
+            return visible_texts(bar.ids.said)[0] if visible_texts(bar.ids.said) else ""
+
+        while (text not in said()) if text else said():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the help bar shows {said()!r} after {limit} s, not {text!r}")
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)  # laid out
+        root = self.app.root
+        return {
+            "texts": visible_texts(bar), "said": said(), "open": bar.open, "stage": self.app.help.shown.stage.value,
+            "bar": [*bar.to_window(bar.x, bar.y), *bar.to_window(bar.right, bar.top)],
+            "screens": [root.x, root.y, root.right, root.top],
+        }
+
     async def cmd_wait_printed(self, limit: float = 15.0) -> dict[str, Any]:
         """Until the ticket screen's paper is out or has failed; then the state."""
         deadline = time.monotonic() + limit
@@ -119,8 +140,10 @@ class Commands:
 
     async def cmd_tap(self, target: str, times: int = 1) -> dict[str, Any]:
         widget = find_target(self.app.root.current_screen, target)
-        if widget is None and target.startswith("access:"):  # the bar under every screen
+        if widget is None and target.startswith("access:"):  # the bar over every screen
             widget = find_target(self.app.access_controls.bar, target)
+        if widget is None:  # the help bar under every screen
+            widget = find_target(self.app.help.bar, target)
         if widget is None:
             raise LookupError(f"nothing named {target!r} on the {self.app.root.current!r} screen")
         touch(widget, times)

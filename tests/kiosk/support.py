@@ -224,6 +224,10 @@ class Kiosk:
         """The first line the kiosk logged (INFO and up) that holds ``text``, once it has."""
         return (await self.cmd("wait_said", timeout=limit + 5, text=text, limit=limit))["line"]
 
+    async def wait_help(self, text: str, limit: float = 10.0) -> dict[str, Any]:
+        """The help bar once it shows ``text`` ("": its button alone)."""
+        return await self.cmd("wait_help", timeout=limit + 5, text=text, limit=limit)
+
     async def tap(self, target: str, times: int = 1) -> None:
         await self.cmd("tap", target=target, times=times)
 

@@ -6,13 +6,23 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+import time
 from pathlib import Path
 
-from tests.support.demo import DEMO_TOKENS
-from tests.web.conftest import Listener, Server, new_browser, screenshot
+import pytest
+
+from queue_server.config.site import parse_config
+from tests.integration.conftest import Clock
+from tests.support.demo import DEMO, DEMO_TOKENS, demo_site
+from tests.web.conftest import InProcessServer, Listener, Server, new_browser, screenshot
 from tests.web.pages import click, text_of, wait, wait_gone
 
 PHONE = (412, 915)
+
+
+def page_clock(now: dt.datetime) -> str:
+    """A script that sets the page's clock (``Date.now``: the times already past) to the server's."""
+    return f"(() => {{ const real = Date.now; const shift = {now.timestamp() * 1000:.0f} - real(); Date.now = () => real() + shift; }})();"
 
 
 def test_the_ticket_page_follows_the_ticket_until_called_and_rates_it(
@@ -151,13 +161,35 @@ def test_a_used_or_cancelled_booking_shows_its_state_and_no_cancel_button(midday
     screenshot(phone, "phone-booking-used")
 
 
-def test_the_book_button_stays_in_sight_below_a_long_list_of_times(server: Server, browsers: list) -> None:
+@pytest.mark.parametrize("hour, minute", [(23, 50), (7, 0)])
+def test_the_book_button_stays_in_sight_below_a_long_list_of_times(
+    tmp_path: Path, browsers: list, hour: int, minute: int
+) -> None:
+    """On the server's clock and the page's, fixed at a late evening (no times left today) and an
+    early morning: the test passes at any hour of the real day."""
+    clock = Clock()
+    clock.now = clock.now.replace(hour=hour, minute=minute)
+    server = InProcessServer(parse_config(demo_site(), DEMO), tmp_path / "lobby.db", clock=clock)
+    try:
+        _book_a_time_below_a_long_list(server, browsers, clock.now)
+    finally:
+        server.stop()
+
+
+def _book_a_time_below_a_long_list(server: InProcessServer, browsers: list, now: dt.datetime) -> None:
     from selenium.webdriver.support.ui import Select
 
     phone = new_browser(width=PHONE[0], height=PHONE[1])
     browsers.append(phone)
+    phone.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": page_clock(now)})
     phone.get(f"{server.url}/book")
-    wait(phone, "#slots button:enabled")
+    # today's times, whatever they are (none left late in the evening), before choosing tomorrow
+    loaded = "const s = document.querySelector('#slots'); return !!s && !s.textContent.includes('Đang tải');"
+    deadline = time.monotonic() + 10
+    while not phone.execute_script(loaded):
+        assert time.monotonic() < deadline, "today's times never loaded"
+        time.sleep(0.05)
+    assert phone.execute_script("return Date.now()") >= now.timestamp() * 1000
     Select(phone.find_element("css selector", "#day")).select_by_index(1)  # tomorrow: the demo's 96 times of a day
     wait(phone, '#slots button[data-start$="T00:00:00+07:00"]')
     click(phone, '#slots button[data-start$="T00:00:00+07:00"]')

@@ -8,6 +8,7 @@ import { buildPlanning } from "/static/planning.js";
 import { buildDossiers } from "/static/dossiers.js";
 import { buildOutbox } from "/static/outbox.js";
 import { buildFleet } from "/static/fleet.js";
+import { helpLiveCard, helpReportCard } from "/static/help_figures.js";
 
 const device = deviceParam("manager");
 const main = $("#main");
@@ -163,7 +164,7 @@ function renderLive() {
     el("h2", {}, "Quầy ", el("span", { class: "en" }, "Counters")),
     el("table", { id: "live-counters" }, el("thead", {}, el("tr", {}, ["Quầy", "Trạng thái", "Cán bộ", "Đang phục vụ"].map((h) => el("th", {}, h)))), el("tbody", {}, counterRows)));
 
-  $("#live").replaceChildren(cards, alarmsCard(), insightLive(snapshot, conn), el("div", { class: "two" }, services, counters));
+  $("#live").replaceChildren(cards, alarmsCard(), helpLiveCard(snapshot.help, deviceName), insightLive(snapshot, conn), el("div", { class: "two" }, services, counters));
 }
 
 // Tickets past their field's limit, parts failing, and the fleet's silent devices (fleet.js).
@@ -310,7 +311,7 @@ function renderReport() {
     el("div", { class: "card chart", id: "chart-served" }, barChart(r.rows.map((row) => row.served), r.rows.map((row) => row.name), { title: `Đã phục vụ theo ${BY_VI[r.by].toLowerCase()} (Served)` })),
     el("div", { class: "card chart", id: "chart-wait" }, barChart(r.rows.map((row) => row.average_wait_minutes === null ? 0 : Math.round(row.average_wait_minutes)), r.rows.map((row) => row.name), { title: "Phút chờ trung bình (Average wait, min)", colors: "#8a5a00" })),
   );
-  $("#report-body").replaceChildren(cards, table, charts);
+  $("#report-body").replaceChildren(cards, table, charts, helpReportCard(r.help, deviceName));
 }
 
 async function exportReport(format) {
