@@ -212,6 +212,7 @@ _PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Mã quay lại bổ sung hồ sơ – Một Cửa</title>
 <link rel="stylesheet" href="/static/style.css">
+<script type="module" src="/static/large_text.js"></script>
 </head>
 <body>
 <main id="main" class="phone">
