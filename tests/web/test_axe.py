@@ -25,13 +25,14 @@ from typing import Any
 import pytest
 
 from tests.support import axe
+from tests.support.axe import viewport
 from tests.support.demo import DEMO_TOKENS
 from tests.web.conftest import Listener, Server, new_browser, screenshot
 from tests.web.pages import click, sign_in, wait
 
 PHONE = (412, 915)
 SMALL_PHONE = (360, 780)
-DESKTOP = (1280, 900)
+DESKTOP = axe.DESKTOP
 INTEGRATION = "demo-integration-token"
 DOSSIER = "000.00.16.H12-261201-0001"
 LARGE_TEXT_KEY = "motcua.largeText"  # the large-text module's key in localStorage (large_text.js)
@@ -289,13 +290,6 @@ PAGES = [
 # ---- modes ----
 
 
-def viewport(driver: Any, width: int, height: int, scale: float = 1, mobile: bool = False) -> None:
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": mobile},
-    )
-
-
 def large_text(lobby: Lobby, on: bool) -> None:
     lobby.driver.get(f"{lobby.url}/healthz")  # this origin's storage, before the page opens
     if on:
@@ -310,10 +304,8 @@ def open_in(lobby: Lobby, page: Page, mode: str) -> None:
     if page.citizen:
         width, height = SMALL_PHONE if mode == "large text" else PHONE
         viewport(driver, width, height, scale=3, mobile=True)
-    elif mode == "zoom 200%":
-        viewport(driver, DESKTOP[0] // 2, DESKTOP[1] // 2, scale=2)
     else:
-        viewport(driver, *DESKTOP)
+        axe.STAFF_MODES[mode](driver)
     page.open(lobby)
 
 
@@ -339,3 +331,21 @@ def test_the_page_has_no_serious_accessibility_violation(lobby: Lobby, page: Pag
     except AssertionError:
         screenshot(lobby.driver, "axe-" + "".join(c if c.isalnum() else "-" for c in where))
         raise
+
+
+def test_the_large_text_button_turns_it_on_keeps_it_for_the_next_page_and_turns_it_off(lobby: Lobby) -> None:
+    driver = lobby.driver
+    large_text(lobby, False)
+    viewport(driver, *PHONE, scale=3, mobile=True)
+    ticket(lobby)
+    size = "return parseFloat(getComputedStyle(document.querySelector('main')).fontSize)"
+    normal = driver.execute_script(size)
+    click(driver, "#large-text", "Chữ lớn")
+    wait(driver, '#large-text[aria-pressed="true"]')
+    assert driver.execute_script(size) >= 1.4 * normal
+    phone_queue(lobby)  # another page of the centre opens in large text too
+    assert driver.execute_script("return document.documentElement.classList.contains('large-text')")
+    click(driver, "#large-text")
+    wait(driver, '#large-text[aria-pressed="false"]')
+    ticket(lobby)
+    assert driver.execute_script(size) == normal
