@@ -25,7 +25,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup run province test lint test-lowest bench bench-faults voice clean
 
-setup: $(STAMP)/venv
+setup: $(STAMP)/venv $(STAMP)/axe
+
+# axe-core, the web pages' accessibility checker (tests/web/test_axe.py): the pinned release's
+# tarball from the npm registry, checked against the registry's sha512 (tests/support/axe.py),
+# into .cache/axe-core. Chromium runs it: no Node.js on the machine.
+$(STAMP)/axe: $(STAMP)/venv tests/support/axe.py
+	$(BIN)/python -m tests.support.axe
+	@touch $@
 
 $(STAMP)/deb: Makefile
 	@mkdir -p $(STAMP)
@@ -100,4 +107,4 @@ bench-faults: setup
 	xvfb-run -a $(BIN)/python -m pytest -m slow -q tests/faults
 
 clean:
-	rm -rf $(VENV) $(LOWEST) $(STAMP) var .mypy_cache
+	rm -rf $(VENV) $(LOWEST) $(STAMP) var .mypy_cache .cache

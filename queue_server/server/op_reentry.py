@@ -212,13 +212,14 @@ _PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Mã quay lại bổ sung hồ sơ – Một Cửa</title>
 <link rel="stylesheet" href="/static/style.css">
+<script type="module" src="/static/large_text.js"></script>
 </head>
 <body>
 <main id="main" class="phone">
-<h1>Mã quay lại bổ sung hồ sơ <span class="en">Re-entry code</span></h1>
+<h1>Mã quay lại bổ sung hồ sơ <span class="en" lang="en">Re-entry code</span></h1>
 <p>Khi mang đủ giấy tờ còn thiếu quay lại trung tâm, đưa mã này vào máy quét của máy lấy số để
 được ưu tiên gặp lại cán bộ đã tiếp nhận hồ sơ. Mã dùng một lần, đến hết ngày ghi trong tin nhắn.</p>
-<p class="en">When you come back with the missing papers, hold this code to the ticket kiosk's
+<p class="en" lang="en">When you come back with the missing papers, hold this code to the ticket kiosk's
 scanner to be served first. It works once, until the day in your message.</p>
 <p><img id="reentry-qr" src="{code}/qr.svg" alt="Mã QR quay lại" width="280" height="280"></p>
 <p><b id="reentry-code">{shown}</b></p>

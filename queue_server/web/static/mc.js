@@ -164,8 +164,11 @@ export function tokenForm(container, device, message, done) {
 // ---- DOM and formatting ----
 
 // el("p", {class: "x"}, "text", child…): text is always text, never HTML.
+// An element of class "en" (the English beside the Vietnamese) says it is English (lang="en"),
+// for screen readers and translators, unless it names its own language.
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
+  if (String(attrs.class || "").split(/\s+/).includes("en") && !("lang" in attrs)) node.lang = "en";
   for (const [name, value] of Object.entries(attrs)) {
     if (value === false || value === null || value === undefined) continue;
     if (name.startsWith("on") && typeof value === "function") node.addEventListener(name.slice(2), value);
