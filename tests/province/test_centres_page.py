@@ -26,6 +26,7 @@ from tests.integration.conftest import running_lobby
 from tests.integration.sites import TZ
 from tests.province.province_data import PROVINCE
 from tests.shipping.sites import named_site, quick
+from tests.support import axe
 from tests.web.conftest import new_browser, screenshot
 from tests.web.pages import wait
 
@@ -126,6 +127,7 @@ def test_a_citizen_finds_the_centres_of_a_field_sorted_by_wait_and_by_distance(c
         assert "Mất liên lạc" in loc_hung.text and "Đang chờ" not in loc_hung.text
         assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
         screenshot(driver, "centres-by-wait")
+        axe.check(driver, "/centres: a field's centres by wait")  # no serious or critical WCAG violation
 
         # by distance, from where the browser is (the ward's door): the nearest first
         driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": server.url, "permissions": ["geolocation"]})

@@ -13,6 +13,7 @@ from selenium.webdriver.support.ui import Select
 from province.config import load_province
 from tests.province.remote_sites import bookings, phone_tickets, province_file, site_file, start_site, wait_known
 from tests.province.test_province_page import ProvinceServer
+from tests.support import axe
 from tests.web.conftest import new_browser, screenshot
 from tests.web.pages import wait
 
@@ -37,6 +38,7 @@ def test_a_number_at_another_centre_and_a_booking_at_a_two_point_commune(tmp_pat
         assert commune.find_element(By.TAG_NAME, "h2").text == "Xã Phước Đông", "the points' shared name"
         assert len(driver.find_elements(By.CSS_SELECTOR, "article.place")) == 2, "the commune's points are one place"
         assert "Lấy số tại Xã Phước Đông — điểm Thôn 1" in commune.text
+        axe.check(driver, "/province/take: a field's places")  # no serious or critical WCAG violation
 
         # a number at the provincial centre, asked here, decided there
         wait(driver, 'article[data-place="tp-tay-ninh"] button.take').click()

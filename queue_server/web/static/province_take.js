@@ -10,6 +10,8 @@ function el(tag, attrs = {}, ...children) {
   for (const [key, value] of Object.entries(attrs)) {
     if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value === true ? "" : value);
   }
+  // the English beside the Vietnamese says it is English, as mc.js's el() does
+  if (String(attrs.class || "").split(/\s+/).includes("en") && !("lang" in attrs)) node.lang = "en";
   for (const child of children.flat()) node.append(child instanceof Node ? child : String(child));
   return node;
 }
