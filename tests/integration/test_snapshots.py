@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -73,11 +74,13 @@ def test_a_snapshot_keeps_every_part_of_the_state() -> None:
         c.CallNext(now, 1),
         c.Transfer(now, 1, to_counter=2),
         c.CallNext(now, 1),
+        c.MarkSupplement(now, 1, code_hash=hashlib.sha256(b"ABCD-EFGH-2345").hexdigest(), note="Thiếu bản sao CCCD", valid_until=now.date() + dt.timedelta(days=14)),
         c.Complete(now + dt.timedelta(minutes=4), 1),
         c.BookAppointment(now, "HT", at(10, 0), codes.booking()),
         c.SetAnnouncement(now, "Trung tâm nghỉ chiều thứ Bảy", "Closed on Saturday afternoon"),
         c.ReportDevice(now, "kiosk-1", "printer", False, "paper_out"),
         c.ReferenceFee(now, 1, "000.00.16.H57-261201-0002"),
+        c.AskHelp(now, "kiosk-1", "Ki-ốt sảnh"),
     ]:
         lobby.execute(command)
     served = next(t for t in lobby.state.tickets.values() if t.state is TicketState.DONE)
