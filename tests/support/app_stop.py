@@ -18,7 +18,8 @@ def stop_once_running(
     args: list[str], cwd: Path, log: Path, signum: signal.Signals, env: dict[str, str] | None = None, start_seconds: float = 30
 ) -> tuple[int, float]:
     """Run ``python -m`` ``args`` (its output in ``log``), wait for Kivy's main loop, send
-    ``signum``; returns the exit code and the seconds from the signal to the exit."""
+    ``signum``; returns the exit code and the seconds from the signal to the exit (a figure for
+    the log: an app that ignores the signal never exits, and ``wait`` raises after 30 s)."""
     with log.open("w") as out:
         app = subprocess.Popen(
             [sys.executable, "-m", *args], cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
@@ -32,7 +33,7 @@ def stop_once_running(
             time.sleep(0.5)  # its first frames
             sent = time.monotonic()
             app.send_signal(signum)
-            code = app.wait(timeout=10)
+            code = app.wait(timeout=30)
             return code, time.monotonic() - sent
         finally:
             if app.poll() is None:
