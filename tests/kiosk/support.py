@@ -178,6 +178,8 @@ class Kiosk:
 
     async def cmd(self, cmd: str, timeout: float = 15.0, **args: Any) -> dict[str, Any]:
         assert self.process.stdin is not None and self.process.stdout is not None
+        if cmd == "type":  # one tap a key, each drawn: a long code on a loaded machine takes a while
+            timeout = max(timeout, 2.0 * len(args.get("text", "")))
         self.process.stdin.write((json.dumps({"cmd": cmd, **args}) + "\n").encode())
         await self.process.stdin.drain()
         try:
