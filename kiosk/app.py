@@ -44,7 +44,6 @@ from kiosk.core.scans import CodeClassifier
 from kiosk.core.shown_ticket import ShownTicket
 from kiosk.core.texts import Both, Catalogue
 from kiosk.first_run import FIRST_RUN, REFUSED, FirstRunFlows
-from kiosk.help import KioskHelp
 from kiosk.listening import audio_environment
 from kiosk.tickets import TICKET, TicketFlows
 from queue_server.config.kiosk_options import KioskOptions
@@ -135,7 +134,6 @@ class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
         self.centre = self.context.settings.config.site.name
         self.title = f"Một Cửa Queue – {self.context.settings.device.name or device_id}"
         self._return_home: Any = None
-        self.help = KioskHelp(self)  # "Cần hỗ trợ": the bar under the screens
         self._refresh_trigger = Clock.create_trigger(lambda _dt: self.spawn(self.refresh_services()), 0.3)
 
     # --- set-up ---------------------------------------------------------------------------
@@ -181,7 +179,6 @@ class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
         ):  # fmt: skip
             manager.add_widget(screen())
         manager.current = OFFLINE
-        self.help.attach(manager)
         if not self.configured:
             manager.current = self.unconfigured_screen()
             if manager.current == REFUSED:
@@ -275,7 +272,6 @@ class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
         self.dossier = None
         self.card = None
         self.shown_ticket = None
-        self.help.reset()
         for screen in self.root.screens:
             if screen.name not in (OFFLINE, FIRST_RUN, REFUSED):
                 screen.clear()
@@ -303,7 +299,6 @@ class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
     def switch_language(self) -> None:
         self.texts.language = self.texts.second
         self.root.current_screen.refresh()
-        self.help.refresh()
 
     # --- the server ------------------------------------------------------------------------
 

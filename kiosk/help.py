@@ -7,6 +7,11 @@ none of its business), and the bar goes back to its button alone when a voluntee
 
 What the bar says is decided in :mod:`kiosk.core.help`, including why an idle reset leaves the
 request open (the screen goes home; the bar keeps saying that help is coming).
+
+NOT WIRED into the app (kiosk/app.py) since the merge with "Nghe hướng dẫn"/"Chữ lớn": the two
+bars together (15 mm over and under the screens) left the screens too little height — touch
+targets under 15 mm and texts overlapping (tests/kiosk/test_access_checks.py). The next step is
+the button in the bar over the screens, beside the other two; its window test goes with it.
 """
 
 from __future__ import annotations

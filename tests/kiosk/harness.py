@@ -142,7 +142,7 @@ class Commands:
         widget = find_target(self.app.root.current_screen, target)
         if widget is None and target.startswith("access:"):  # the bar over every screen
             widget = find_target(self.app.access_controls.bar, target)
-        if widget is None:  # the help bar under every screen
+        if widget is None and getattr(self.app, "help", None) is not None:  # the help bar (not wired: see kiosk/help.py)
             widget = find_target(self.app.help.bar, target)
         if widget is None:
             raise LookupError(f"nothing named {target!r} on the {self.app.root.current!r} screen")
