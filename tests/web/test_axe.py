@@ -232,7 +232,7 @@ def rate_asking(lobby: Lobby) -> None:
 
 def reentry(lobby: Lobby) -> None:
     lobby.driver.get(f"{lobby.url}/r/23456789ABCD")
-    wait(lobby.driver, "#reentry-code")
+    wait(lobby.driver, "#reentry-code", "2345-6789-ABCD")
 
 
 def phone_queue_help(lobby: Lobby) -> None:
