@@ -197,3 +197,33 @@ def _book_a_time_below_a_long_list(server: InProcessServer, browsers: list, now:
     assert phone.execute_script(in_sight)
     assert text_of(phone, "#book").startswith("Đặt lịch lúc 00:00")
     screenshot(phone, "phone-book-chosen")
+
+
+def test_a_day_without_times_says_why_today_past_its_last_time_or_a_closed_day(tmp_path: Path, browsers: list) -> None:
+    """Monday 23 November 2026 at 14:00 on the server's clock and the page's: Xây dựng takes
+    bookings on weekday mornings only (07:30-11:30), so today its times are all past, and on
+    Saturday it takes none; Hộ tịch (round the clock) still has today's afternoon."""
+    from selenium.webdriver.support.ui import Select
+
+    clock = Clock()
+    clock.now = clock.now.replace(hour=14)
+    server = InProcessServer(parse_config(demo_site(), DEMO), tmp_path / "lobby.db", clock=clock)
+    try:
+        phone = new_browser(width=PHONE[0], height=PHONE[1])
+        browsers.append(phone)
+        phone.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": page_clock(clock.now)})
+        phone.get(f"{server.url}/book")
+        wait(phone, '#slots button[data-start="2026-11-23T14:15:00+07:00"]')  # Hộ tịch: today's afternoon
+        assert not phone.find_elements("css selector", "#no-times")
+        Select(phone.find_element("css selector", "#service")).select_by_value("XD")
+        past = text_of(phone, "#no-times", "Hôm nay")
+        assert past == "Hôm nay đã hết giờ nhận lịch hẹn — xin chọn ngày khác. Today's times are over: choose another day."
+        screenshot(phone, "phone-book-today-past")
+        Select(phone.find_element("css selector", "#day")).select_by_value("2026-11-28")  # a Saturday
+        closed = text_of(phone, "#no-times", "Ngày này")
+        assert closed == "Ngày này không nhận lịch hẹn. No bookings on this day."
+        Select(phone.find_element("css selector", "#day")).select_by_value("2026-11-24")  # Tuesday morning
+        wait(phone, '#slots button[data-start="2026-11-24T07:30:00+07:00"]')
+        assert not phone.find_elements("css selector", "#no-times")
+    finally:
+        server.stop()
