@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,11 @@ PHONE = (412, 915)
 def page_clock(now: dt.datetime) -> str:
     """A script that sets the page's clock (``Date.now``: the times already past) to the server's."""
     return f"(() => {{ const real = Date.now; const shift = {now.timestamp() * 1000:.0f} - real(); Date.now = () => real() + shift; }})();"
+
+
+def vietnamese(text: str) -> bool:
+    """Whether ``text`` has a letter English has not (a diacritic, or đ)."""
+    return "đ" in text.lower() or any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", text))
 
 
 def test_the_ticket_page_follows_the_ticket_until_called_and_rates_it(
@@ -225,5 +231,9 @@ def test_a_day_without_times_says_why_today_past_its_last_time_or_a_closed_day(t
         Select(phone.find_element("css selector", "#day")).select_by_value("2026-11-24")  # Tuesday morning
         wait(phone, '#slots button[data-start="2026-11-24T07:30:00+07:00"]')
         assert not phone.find_elements("css selector", "#no-times")
+        # what is marked English is English (the ID card's hint is Vietnamese, though grey and small)
+        english = phone.execute_script("return [...document.querySelectorAll('[lang=en]')].map((n) => n.textContent)")
+        assert "Today's times are over: choose another day." not in english  # gone with its day
+        assert [text for text in english if vietnamese(text)] == []
     finally:
         server.stop()
