@@ -85,7 +85,7 @@ function render(today) {
       el("label", { for: "day" }, "Ngày ", el("span", { class: "en" }, "Day")), day,
       el("label", {}, "Giờ hẹn ", el("span", { class: "en" }, "Time")), slots,
       el("label", { for: "id-number" }, "Số căn cước (không bắt buộc) ", el("span", { class: "en" }, "ID card number (optional)")), idNumber,
-      el("p", { class: "en", lang: "vi" }, "Để quét thẻ căn cước tại ki-ốt thay cho mã đặt lịch. Hệ thống chỉ giữ dạng mã hóa, không lưu số căn cước.")),
+      el("p", { class: "hint" }, "Để quét thẻ căn cước tại ki-ốt thay cho mã đặt lịch. Hệ thống chỉ giữ dạng mã hóa, không lưu số căn cước.")),
     error, book,
     el("p", {}, "Không cần tên hay số điện thoại: mã đặt lịch là đủ để làm thủ tục tại ki-ốt."));
   if (services.length) load();
