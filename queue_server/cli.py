@@ -24,7 +24,7 @@ import sys
 import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from queue_server.config.settings import SiteConfig
@@ -233,99 +233,21 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _enrol(args: argparse.Namespace) -> int:
-    from queue_server.core.enrolment_qr import enrolment_text
-    from queue_server.server.enrolment import new_code
-    from queue_server.store.database import connect
-    from queue_server.store.schema import migrate
+    from queue_server import admin
 
     config = _site(args.config)
     if config is None:
         return 1
-    db = connect(args.db, config.settings.synchronous)
-    try:
-        migrate(db)
-        try:
-            code, expires_at = new_code(db.conn, config, args.device, dt.datetime.now(dt.UTC))
-        except LookupError as exc:
-            print(exc.args[0], file=sys.stderr)
-            return 2
-    finally:
-        db.close()
-    print(code)
-    until = dt.datetime.fromisoformat(expires_at).astimezone(config.site.tz).strftime("%H:%M")
-    print(f"the enrolment code of {args.device}, once, until {until}", file=sys.stderr)
-    _print_enrolment_qr(enrolment_text(config.settings.server_url, code))
-    return 0
-
-
-def _print_enrolment_qr(text: str) -> None:
-    """The enrolment QR's text (what the dashboard's QR holds: a kiosk's first-run screen scans
-    it), and on a terminal the QR itself; on stderr, so stdout stays the bare code."""
-    print(f"its QR (scan it at the kiosk's first-run screen): {text}", file=sys.stderr)
-    if sys.stderr.isatty():
-        import qrcode
-
-        code = qrcode.QRCode(border=2)
-        code.add_data(text.encode("ascii"))
-        code.print_ascii(out=sys.stderr, invert=True)
+    return admin.enrol(config, args.db, args.device)
 
 
 def _reload(args: argparse.Namespace) -> int:
-    """SIGHUP to the server, then its verdict: the server reads the file itself (with its own
-    environment and credentials, which its secrets may need: docs/configuration.md, Secrets)."""
-    import os
-    import signal
-
-    from queue_server.bootstrap import pid_file, verdict_file
-
-    path = pid_file(args.db)
-    try:
-        pid = int(path.read_text().strip())
-        before = _verdict(verdict_file(args.db))
-        os.kill(pid, signal.SIGHUP)
-    except (OSError, ValueError) as exc:
-        raise _Usage(f"no running server for {args.db} ({path}: {getattr(exc, 'strerror', None) or exc})") from None
-    verdict = _await_verdict(verdict_file(args.db), pid, before.get("count", 0) if before.get("pid") == pid else 0)
-    if verdict is None:
-        print(f"motcua-server: the server (pid {pid}) said nothing of the reload in {_RELOAD_WAIT:g} s: see its log", file=sys.stderr)
-        return 1
-    if not verdict.get("applied"):
-        print(verdict.get("message", ""), file=sys.stderr)
-        print("motcua-server: nothing was reloaded: the running configuration stays", file=sys.stderr)
-        return 1
-    print(
-        f"motcua-server: the server (pid {pid}) applied {verdict.get('source')}: configuration {verdict['version']}, "
-        f"{verdict['told']} device(s) sent theirs"
-    )
-    if Path(str(verdict.get("source"))).resolve() != args.config.resolve():
-        print(f"motcua-server: warning: the server runs {verdict.get('source')}, not {args.config}", file=sys.stderr)
-    return 0
-
-
-_RELOAD_WAIT = 15.0  # seconds for the server's verdict
-
-
-def _verdict(path: Path) -> dict[str, Any]:
-    import json
+    from queue_server import admin
 
     try:
-        found = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return found if isinstance(found, dict) else {}
-
-
-def _await_verdict(path: Path, pid: int, after: int) -> dict[str, Any] | None:
-    """The verdict of ``pid`` past its ``after``-th reload, once it is written."""
-    import time
-
-    deadline = time.monotonic() + _RELOAD_WAIT
-    while time.monotonic() < deadline:
-        found = _verdict(path)
-        if found.get("pid") == pid and isinstance(found.get("count"), int) and found["count"] > after:
-            return found
-        time.sleep(0.05)
-    return None
+        return admin.reload(args.config, args.db)
+    except admin.NoRunningServer as exc:
+        raise _Usage(str(exc)) from None
 
 
 def _hash_pin(args: argparse.Namespace) -> int:

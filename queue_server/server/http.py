@@ -24,7 +24,7 @@ from queue_server.server.dossier_gate import is_unlock_path, unlock
 from queue_server.server.dossier_page import dossier_status, is_status_path
 from queue_server.server.http_budget import HttpBudget, budgeted
 from queue_server.server.op_payments import fee_page
-from queue_server.server.op_reentry import reentry_page
+from queue_server.server.op_reentry import reentry_qr
 from queue_server.web.pages import SECURITY_HEADERS, Page, page_for, reason
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def make_process_request(hub: Hub, budget: HttpBudget):
         if is_unlock_path(path):
             status, body = unlock(hub, path, request.path.partition("?")[2], connection.remote_address[0])
             return _response(connection, status, json.dumps(body, ensure_ascii=False), "application/json; charset=utf-8")
-        page = fee_page(hub, path) or reentry_page(hub, path) or page_for(
+        page = fee_page(hub, path) or reentry_qr(hub, path) or page_for(
             path, hub.config.settings.public_url, request.headers.get("If-None-Match"), hub.lobby.state.appointments
         )
         if page is not None:

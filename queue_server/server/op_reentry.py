@@ -205,45 +205,19 @@ async def reentry_use(hub: Hub, session: Session, args: dict[str, Any]) -> dict[
 
 
 QR_SVG = "/qr.svg"
-_PAGE = """<!doctype html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Mã quay lại bổ sung hồ sơ – Một Cửa</title>
-<link rel="stylesheet" href="/static/style.css">
-<script type="module" src="/static/large_text.js"></script>
-</head>
-<body>
-<main id="main" class="phone">
-<h1>Mã quay lại bổ sung hồ sơ <span class="en" lang="en">Re-entry code</span></h1>
-<p>Khi mang đủ giấy tờ còn thiếu quay lại trung tâm, đưa mã này vào máy quét của máy lấy số để
-được ưu tiên gặp lại cán bộ đã tiếp nhận hồ sơ. Mã dùng một lần, đến hết ngày ghi trong tin nhắn.</p>
-<p class="en" lang="en">When you come back with the missing papers, hold this code to the ticket kiosk's
-scanner to be served first. It works once, until the day in your message.</p>
-<p><img id="reentry-qr" src="{code}/qr.svg" alt="Mã QR quay lại" width="280" height="280"></p>
-<p><b id="reentry-code">{shown}</b></p>
-</main>
-</body>
-</html>
-"""
 
 
-def reentry_page(hub: Hub, path: str) -> Page | None:
-    """``/r/CODE``: the re-entry code's page for a phone that got it by SMS, to show its QR code
-    to the kiosk's scanner. The page is the same for any code of the right form (it says nothing
-    of whether the code is known); its ``/r/CODE/qr.svg`` is drawn only for a live code (not a
-    general QR generator), under the per-address budget of drawn codes."""
-    if not path.startswith(codes.REENTRY_PATH):
+def reentry_qr(hub: Hub, path: str) -> Page | None:
+    """``/r/CODE/qr.svg``: the QR code of a re-entry code's page (``/r/CODE``, a static page of
+    ``web/pages.py`` for any code of the right form, for a phone that got the code by SMS to show
+    to the kiosk's scanner). Drawn only for a live code (not a general QR generator), under the
+    per-address budget of drawn codes."""
+    if not path.startswith(codes.REENTRY_PATH) or not path.endswith(QR_SVG):
         return None
-    code, _, tail = path.removeprefix(codes.REENTRY_PATH).partition("/")
-    if not codes.is_reentry_code(code) or tail not in ("", QR_SVG.lstrip("/")):
+    code = path.removeprefix(codes.REENTRY_PATH).removesuffix(QR_SVG)
+    if not codes.is_reentry_code(code):
         return not_found()
-    headers = {"Cache-Control": "no-store"}
-    if not tail:
-        body = _PAGE.replace("{code}", codes.REENTRY_PATH + code).replace("{shown}", codes.format_reentry_code(code))
-        return Page(200, body.encode("utf-8"), CONTENT_TYPES[".html"], headers)
     reentry_id = hub.lobby.state.reentry_hashes.get(codes.reentry_hash(code))
     if reentry_id is None or hub.lobby.state.reentries[reentry_id].state is not ReentryState.LIVE:
         return not_found()
-    return Page(200, qr_svg(reentry_url(hub, code)), CONTENT_TYPES[".svg"], headers)
+    return Page(200, qr_svg(reentry_url(hub, code)), CONTENT_TYPES[".svg"], {"Cache-Control": "no-store"})

@@ -18,6 +18,7 @@ ticket page's address holds its secret code) and no framing.
 | ``/volunteer?device=ID`` | a volunteer's phone: help requests, numbers and check-ins for citizens |
 | ``/b/CODE`` | one booking (its QR code); ``/b/CODE/qr.svg`` the QR code itself |
 | ``/d/CODE`` | a citizen's phone following a dossier (the receipt's QR code) |
+| ``/r/CODE`` | a re-entry code's page (the SMS's link; its QR code ``/r/CODE/qr.svg``: ``server/op_reentry.py``) |
 | ``/static/NAME`` | scripts, styles |
 """
 
@@ -107,6 +108,8 @@ def page_for(
     if path.startswith(codes.TICKET_PATH):
         code = path.removeprefix(codes.TICKET_PATH)
         return _file("ticket.html", if_none_match) if codes.is_ticket_code(code) else not_found()
+    if path.startswith(codes.REENTRY_PATH):
+        return _file("reentry.html", if_none_match) if codes.is_reentry_code(path.removeprefix(codes.REENTRY_PATH)) else not_found()
     if path.startswith(DOSSIER_PATH):
         return _file("dossier.html", if_none_match) if _is_dossier_code(path.removeprefix(DOSSIER_PATH)) else not_found()
     if path.startswith(codes.BOOKING_PATH):

@@ -1,8 +1,9 @@
 """The officer console marks "cần bổ sung" in Chromium: an empty note is refused in words and
 nothing is printed; with the note, the re-entry code is shown with its last day, the slip comes
 out of the counter's (simulated) printer and its QR code, read back by zbarimg, is the code's
-link; the answer stays on screen when the console redraws, and the kiosk's scan of that code
-gives a return-visit ticket for this counter."""
+link; the answer stays on screen when the console redraws; the link's page (/r/CODE) shows the
+code and its QR code; and the kiosk's scan of that code gives a return-visit ticket for this
+counter."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 from hardware.printer.sim import list_jobs
 from tests.support.demo import DEMO_TOKENS
 from tests.web.conftest import Listener, new_browser, screenshot
-from tests.web.pages import click, enter_token, sign_in, text_of, type_into, wait
+from tests.web.pages import click, enter_token, sign_in, text_of, type_into, wait, wait_value
 from tests.web.test_console_fee import PrintingServer
 
 
@@ -51,6 +52,13 @@ def test_the_console_marks_papers_missing_and_prints_the_reentry_slip(tmp_path: 
         assert payload.endswith("/r/" + code.replace("-", "")), payload
         kiosk.request("ticket.issue", service="DD")  # another redraw: the answer stays
         wait(driver, "#reentry-code", code)
+        # the SMS's link on the citizen's phone: the code written out and its QR code, for the kiosk
+        phone = new_browser(width=412, height=915)
+        browsers.append(phone)
+        phone.get(f"{server.url}/r/{code.replace('-', '')}")
+        assert text_of(phone, "#reentry-code", code) == code
+        image = wait(phone, "#reentry-qr")
+        wait_value(lambda: phone.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image), True)
         click(driver, "#complete")
         used = kiosk.request("reentry.use", code=code)
         assert (used["ticket"]["priority"], used["reentry"]["target"], used["reentry"]["counter"]) == ("return-visit", "officer", 1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,11 @@ PHONE = (412, 915)
 def page_clock(now: dt.datetime) -> str:
     """A script that sets the page's clock (``Date.now``: the times already past) to the server's."""
     return f"(() => {{ const real = Date.now; const shift = {now.timestamp() * 1000:.0f} - real(); Date.now = () => real() + shift; }})();"
+
+
+def vietnamese(text: str) -> bool:
+    """Whether ``text`` has a letter English has not (a diacritic, or đ)."""
+    return "đ" in text.lower() or any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", text))
 
 
 def test_the_ticket_page_follows_the_ticket_until_called_and_rates_it(
@@ -197,3 +203,37 @@ def _book_a_time_below_a_long_list(server: InProcessServer, browsers: list, now:
     assert phone.execute_script(in_sight)
     assert text_of(phone, "#book").startswith("Đặt lịch lúc 00:00")
     screenshot(phone, "phone-book-chosen")
+
+
+def test_a_day_without_times_says_why_today_past_its_last_time_or_a_closed_day(tmp_path: Path, browsers: list) -> None:
+    """Monday 23 November 2026 at 14:00 on the server's clock and the page's: Xây dựng takes
+    bookings on weekday mornings only (07:30-11:30), so today its times are all past, and on
+    Saturday it takes none; Hộ tịch (round the clock) still has today's afternoon."""
+    from selenium.webdriver.support.ui import Select
+
+    clock = Clock()
+    clock.now = clock.now.replace(hour=14)
+    server = InProcessServer(parse_config(demo_site(), DEMO), tmp_path / "lobby.db", clock=clock)
+    try:
+        phone = new_browser(width=PHONE[0], height=PHONE[1])
+        browsers.append(phone)
+        phone.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": page_clock(clock.now)})
+        phone.get(f"{server.url}/book")
+        wait(phone, '#slots button[data-start="2026-11-23T14:15:00+07:00"]')  # Hộ tịch: today's afternoon
+        assert not phone.find_elements("css selector", "#no-times")
+        Select(phone.find_element("css selector", "#service")).select_by_value("XD")
+        past = text_of(phone, "#no-times", "Hôm nay")
+        assert past == "Hôm nay đã hết giờ nhận lịch hẹn — xin chọn ngày khác. Today's times are over: choose another day."
+        screenshot(phone, "phone-book-today-past")
+        Select(phone.find_element("css selector", "#day")).select_by_value("2026-11-28")  # a Saturday
+        closed = text_of(phone, "#no-times", "Ngày này")
+        assert closed == "Ngày này không nhận lịch hẹn. No bookings on this day."
+        Select(phone.find_element("css selector", "#day")).select_by_value("2026-11-24")  # Tuesday morning
+        wait(phone, '#slots button[data-start="2026-11-24T07:30:00+07:00"]')
+        assert not phone.find_elements("css selector", "#no-times")
+        # what is marked English is English (the ID card's hint is Vietnamese, though grey and small)
+        english = phone.execute_script("return [...document.querySelectorAll('[lang=en]')].map((n) => n.textContent)")
+        assert "Today's times are over: choose another day." not in english  # gone with its day
+        assert [text for text in english if vietnamese(text)] == []
+    finally:
+        server.stop()

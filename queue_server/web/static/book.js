@@ -70,7 +70,7 @@ function render(today) {
            el("p", { class: "slot-group" }, "Các giờ khác ", el("span", { class: "en" }, "Other times")),
            el("div", { class: "slots", id: "other-slots" }, others.map(button))]
         : [el("div", { class: "slots", id: "other-slots" }, others.map(button))];
-      slots.replaceChildren(...(coming.length ? groups : [el("p", {}, "Ngày này không nhận lịch hẹn.")]));
+      slots.replaceChildren(...(coming.length ? groups : [noTimes(reply.slots.length > 0)]));
     } catch (e) {
       slots.replaceChildren();
       error.textContent = errorText(e);
@@ -85,11 +85,20 @@ function render(today) {
       el("label", { for: "day" }, "Ngày ", el("span", { class: "en" }, "Day")), day,
       el("label", {}, "Giờ hẹn ", el("span", { class: "en" }, "Time")), slots,
       el("label", { for: "id-number" }, "Số căn cước (không bắt buộc) ", el("span", { class: "en" }, "ID card number (optional)")), idNumber,
-      el("p", { class: "en" }, "Để quét thẻ căn cước tại ki-ốt thay cho mã đặt lịch. Hệ thống chỉ giữ dạng mã hóa, không lưu số căn cước.")),
+      el("p", { class: "hint" }, "Để quét thẻ căn cước tại ki-ốt thay cho mã đặt lịch. Hệ thống chỉ giữ dạng mã hóa, không lưu số căn cước.")),
     error, book,
     el("p", {}, "Không cần tên hay số điện thoại: mã đặt lịch là đủ để làm thủ tục tại ki-ốt."));
   if (services.length) load();
   else slots.replaceChildren(el("p", {}, "Hiện không có lĩnh vực nhận lịch hẹn."));
+}
+
+// No time to offer: the day has times, all past (today, late), or it takes no bookings at all
+// (the centre or the field closed that day).
+function noTimes(past) {
+  return past
+    ? el("p", { id: "no-times" }, "Hôm nay đã hết giờ nhận lịch hẹn — xin chọn ngày khác. ",
+      el("span", { class: "en" }, "Today's times are over: choose another day."))
+    : el("p", { id: "no-times" }, "Ngày này không nhận lịch hẹn. ", el("span", { class: "en" }, "No bookings on this day."));
 }
 
 async function submit(service, idNumber, error) {

@@ -3,18 +3,7 @@
 // The page makes each request's id (its idempotency key) and secret, keeps them in this browser
 // until answered, asks again with the same id after any loss, and polls the answer.
 
-const $ = (selector) => document.querySelector(selector);
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value === true ? "" : value);
-  }
-  // the English beside the Vietnamese says it is English, as mc.js's el() does
-  if (String(attrs.class || "").split(/\s+/).includes("en") && !("lang" in attrs)) node.lang = "en";
-  for (const child of children.flat()) node.append(child instanceof Node ? child : String(child));
-  return node;
-}
+import { $, el } from "./mc.js";
 
 function randomText(bytes) {
   const data = crypto.getRandomValues(new Uint8Array(bytes));

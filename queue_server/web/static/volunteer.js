@@ -5,7 +5,7 @@
 // phone's device id (docs/web.md "The volunteers' page", docs/protocol.md "help.*").
 // Set up once by the enrolment code the manager's dashboard gives (or a device token).
 import { $, QueueConnection, deviceParam, el, errorText, fill, forgetToken, hhmm, showStatus, storeToken, storedToken } from "/static/mc.js";
-import { normalizeCode } from "/static/console_enrol.js";
+import { enrolmentForm } from "/static/enrolment_form.js";
 
 const main = $("#main");
 const device = deviceParam();
@@ -36,39 +36,9 @@ export function ago(seconds) {
 
 // ---- set-up: the enrolment code (or a token), once ----
 
+// the token box only with a device id in the address (a token is kept under it)
 function setUp(message = "") {
-  const code = el("input", { id: "enrol-code", autocomplete: "off", autocapitalize: "characters", spellcheck: "false", placeholder: "XXXX-XXXX", maxlength: "20" });
-  const token = el("input", { type: "password", id: "device-token", autocomplete: "off" });
-  const error = el("p", { class: "error", id: "token-error", role: "alert" }, message);
-  const form = el("form", { class: "card setup", id: "token-form" },
-    el("h1", {}, "Cài đặt điện thoại tình nguyện viên ", el("span", { class: "en" }, "Volunteer's phone set-up")),
-    device ? el("p", {}, "Thiết bị: ", el("b", {}, device)) : null,
-    el("label", { for: "enrol-code" }, "Mã đăng ký ", el("span", { class: "en" }, "Enrolment code")),
-    code,
-    el("p", {}, "Mã dùng một lần do quản lý cấp (Thiết bị → «Cấp mã đăng ký»), có hiệu lực 15 phút. ",
-      el("span", { class: "en" }, "The one-time code from the manager's dashboard.")),
-    device ? el("label", { for: "device-token" }, "Hoặc mã thiết bị (token) ", el("span", { class: "en" }, "Or the device token")) : null,
-    device ? token : null,
-    error,
-    el("button", { type: "submit", class: "big primary", id: "token-save" }, "Lưu ", el("span", { class: "en" }, "Save")));
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    if (code.value.trim()) {
-      const normal = normalizeCode(code.value);
-      if (!normal) {
-        error.textContent = "Mã đăng ký gồm 8 ký tự, dạng XXXX-XXXX (không có 0, O, 1, I, L). The code is 8 characters: XXXX-XXXX.";
-        return;
-      }
-      connect({ enrol: normal });
-    } else if (device && token.value.trim()) {
-      storeToken(device, token.value.trim());
-      connect({ token: token.value.trim() });
-    } else {
-      error.textContent = "Hãy nhập mã đăng ký. Enter the enrolment code.";
-    }
-  });
-  main.replaceChildren(form);
-  code.focus();
+  enrolmentForm(main, { device, title: ["Cài đặt điện thoại tình nguyện viên", "Volunteer's phone set-up"], withToken: Boolean(device), message }, connect);
 }
 
 function connect(hello) {
