@@ -19,6 +19,7 @@ ROLE_WORDS = {
     Role.MANAGER: ("màn hình quản lý", "manager's screen"),
     Role.INTEGRATION: ("hệ thống tích hợp", "integration"),
     Role.PUBLIC: ("khách", "public connection"),
+    Role.VOLUNTEER: ("điện thoại tình nguyện viên", "volunteer's phone"),
 }
 
 

@@ -39,7 +39,7 @@ TOKEN_BYTES = 32
 CLOSE_REVOKED = 4003  # the close code a revoked device's connection gets
 BAD_CODE_WORDS = "Mã đăng ký sai, đã dùng hoặc đã hết hạn — xin cấp mã mới (Wrong, used or expired enrolment code)."
 # the machines that enrol by a code, as hello's "role" names them
-ENROLLING_ROLES = (Role.KIOSK.value, Role.DISPLAY.value, Role.PAD.value, Role.COUNTER.value)
+ENROLLING_ROLES = (Role.KIOSK.value, Role.DISPLAY.value, Role.PAD.value, Role.COUNTER.value, Role.VOLUNTEER.value)
 
 
 def wrong_role_words(device: Device, wanted: Role) -> str:

@@ -157,6 +157,34 @@ def test_a_code_given_to_a_device_of_another_role_is_refused_and_neither_used_no
     run(scenario())
 
 
+def test_a_volunteers_code_and_a_kiosks_code_each_refused_in_words_at_the_others_machine(db_path: Path) -> None:
+    """Every role a code may be given for has its words: a volunteer's phone's code typed at a
+    kiosk, and a kiosk's code typed on the volunteers' page (hello's ``role`` "volunteer"), are
+    refused in Vietnamese first and stay good (a volunteer's code at a kiosk was an internal
+    error: the role had no words)."""
+
+    async def scenario() -> None:
+        config = enrolled_site()
+        config = dataclasses.replace(config, devices=(*config.devices, Device("volunteer-2", Role.VOLUNTEER, "")))
+        async with running_lobby(db_path, config) as lobby:
+            manager = await lobby.client("manager")
+            phone = (await manager.ok("device.enrolment_code", device="volunteer-2"))["code"]
+            kiosk = (await manager.ok("device.enrolment_code", device="kiosk-2"))["code"]
+            refused = await (await lobby.client()).error("hello", "enrol_wrong_role", enrol=phone, role="kiosk")
+            assert refused["message"].startswith(
+                "Mã này dành cho thiết bị khác (điện thoại tình nguyện viên volunteer-2), không phải ki-ốt"
+            )
+            refused = await (await lobby.client()).error("hello", "enrol_wrong_role", enrol=kiosk, role="volunteer")
+            assert refused["message"].startswith(
+                "Mã này dành cho thiết bị khác (ki-ốt kiosk-2), không phải điện thoại tình nguyện viên"
+            )
+            assert "not a volunteer's phone" in refused["message"]
+            assert (await (await lobby.client()).ok("hello", enrol=phone, role="volunteer"))["role"] == "volunteer"
+            assert (await (await lobby.client()).ok("hello", enrol=kiosk, role="kiosk"))["role"] == "kiosk"
+
+    run(scenario())
+
+
 def test_the_pads_enrol_given_a_kiosks_code_writes_nothing_and_the_code_still_works(db_path: Path, tmp_path: Path) -> None:
     async def scenario() -> None:
         async with running_lobby(db_path, enrolled_site()) as lobby:

@@ -38,7 +38,7 @@ export function ago(seconds) {
 
 // the token box only with a device id in the address (a token is kept under it)
 function setUp(message = "") {
-  enrolmentForm(main, { device, title: ["Cài đặt điện thoại tình nguyện viên", "Volunteer's phone set-up"], withToken: Boolean(device), message }, connect);
+  enrolmentForm(main, { device, title: ["Cài đặt điện thoại tình nguyện viên", "Volunteer's phone set-up"], withToken: Boolean(device), role: "volunteer", message }, connect);
 }
 
 function connect(hello) {
