@@ -47,7 +47,13 @@ def test_a_volunteer_takes_and_closes_a_kiosks_request_issues_a_number_and_check
     browsers.append(driver)
     driver.get(f"{server.url}/volunteer")
     wait(driver, "#token-form", "Mã đăng ký")
-    type_into(driver, "#enrol-code", code.lower().replace("-", " "))
+    kiosks_code = manager.request("device.enrolment_code", device="kiosk-1")["code"]
+    type_into(driver, "#enrol-code", kiosks_code)
+    click(driver, "#token-save")  # a kiosk's code on a volunteer's phone: refused, and still the kiosk's
+    words = text_of(driver, "#token-error", "không phải điện thoại tình nguyện viên")
+    assert words.startswith("Mã này dành cho thiết bị khác (ki-ốt kiosk-1)")
+    assert driver.execute_script("return localStorage.getItem('motcua.token.kiosk-1')") is None
+    type_into(driver, "#enrol-code", code.lower().replace("-", " "), clear=True)
     click(driver, "#token-save")
     wait(driver, "#no-help", "Chưa có ai cần hỗ trợ")
     assert manager.wait_for("device.enrolled", device="volunteer-1")
