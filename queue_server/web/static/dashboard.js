@@ -66,7 +66,7 @@ async function refresh() {
   } catch (error) {
     return;
   }
-  $("#site-name").replaceChildren(snapshot.site.name, " ", el("span", { class: "en" }, "Điều hành · Dashboard"));
+  $("#site-name").replaceChildren(snapshot.site.name, " · Điều hành ", el("span", { class: "en" }, "Dashboard"));
   $("#clock").textContent = `Ngày ${dmy(snapshot.day)}`;
   renderLive();
   renderTicker();

@@ -158,7 +158,7 @@ function render(d) {
       el("ol", { id: "steps", class: "steps" }, d.steps.map((s) => el("li", {},
         el("b", {}, dmy(s.at)), " ", (STATUS_VI[s.status] || [s.status])[0], s.unit ? ` — ${s.unit}` : "", s.note ? ` (${s.note})` : "")))));
   }
-  parts.push(el("p", { class: "en" }, "Trang tự cập nhật. This page updates itself."));
+  parts.push(el("p", { class: "hint" }, "Trang tự cập nhật. ", el("span", { class: "en" }, "This page updates itself.")));
   main.replaceChildren(...parts.filter(Boolean));
   if (d.status === "ready" && lastStatus !== null && lastStatus !== "ready") {
     document.title = "ĐÃ CÓ KẾT QUẢ – Một Cửa";
