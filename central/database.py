@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import psycopg
@@ -78,3 +78,20 @@ class Database:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+
+async def keep_doing(
+    work: Callable[[], Awaitable[object]], every: float, failed: str, wanted: Callable[[], bool] = lambda: True
+) -> None:
+    """A server's background keeper, until cancelled: ``work`` every ``every`` seconds while
+    ``wanted()``. The database away is passed over (said by the database; the next turn tries
+    again); any other failure is a bug, logged as ``failed``, and the keeper goes on."""
+    while True:
+        if wanted():
+            try:
+                await work()
+            except DatabaseAway:
+                pass
+            except Exception:
+                log.exception(failed)
+        await asyncio.sleep(every)
