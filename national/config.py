@@ -29,6 +29,9 @@ from national.replication import PROVINCE_CODE
 from national.settings import NationalConfig, NationalManager, ProvinceEntry
 from queue_server.config.checks import Table, report_duplicates
 from queue_server.config.managers import ManagersFile, read_text
+from queue_server.config.site import ConfigError
+
+__all__ = ["ConfigError", "load_national", "parse_national"]  # ConfigError: what the readers raise
 
 _TOP = ("national", "province", "manager")
 _NATIONAL = ("name", "timezone", "dsn", "origins")

@@ -21,6 +21,9 @@ import re
 
 from province.settings import DEFAULT_OFFLINE_MINUTES, Manager, ProvinceConfig
 from queue_server.config.managers import ManagersFile, read_text
+from queue_server.config.site import ConfigError
+
+__all__ = ["ConfigError", "load_province", "parse_province"]  # ConfigError: what the readers raise
 
 _TOP = ("province", "manager")
 _PROVINCE = ("name", "timezone", "dsn", "origins", "offline_minutes")
