@@ -73,6 +73,14 @@ class Database:
     async def query(self, work: Callable[[psycopg.Connection[Any]], T]) -> T:
         return await asyncio.to_thread(self.run, work)
 
+    async def reachable(self) -> bool:
+        """Whether the database answers now (``/healthz``)."""
+        try:
+            await self.query(lambda conn: conn.execute("SELECT 1").fetchone())
+        except DatabaseAway:
+            return False
+        return True
+
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
