@@ -23,72 +23,50 @@ as the province's is (:mod:`province.config`)::
 from __future__ import annotations
 
 import os
-import re
-import tomllib
-import zoneinfo
-from pathlib import Path
 
 from national import admin_map
 from national.replication import PROVINCE_CODE
 from national.settings import NationalConfig, NationalManager, ProvinceEntry
-from queue_server.config.checks import Problem, Problems, Table, format_key, report_duplicates
-from queue_server.config.lines import LineFinder
-from queue_server.config.origins import read_origins
+from queue_server.config.checks import Table, report_duplicates
+from queue_server.config.managers import ManagersFile, read_text
 from queue_server.config.site import ConfigError
+
+__all__ = ["ConfigError", "load_national", "parse_national"]  # ConfigError: what the readers raise
 
 _TOP = ("national", "province", "manager")
 _NATIONAL = ("name", "timezone", "dsn", "origins")
 _PROVINCE = ("code", "name")
-_MANAGER = ("user", "name", "token", "provinces")
-_USER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-_TOKEN = re.compile(r"[!-~]{16,256}")
 _CODE_HINT = "a province code (lower-case letters, digits and '_', as it was published)"
 
 
 def load_national(path: str | os.PathLike[str]) -> NationalConfig:
-    path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), [Problem("", f"cannot read the file as UTF-8 text: {exc}")]) from None
-    return parse_national(text, str(path))
+    return parse_national(read_text(path), str(path))
 
 
 def parse_national(text: str, source: str = "<national>") -> NationalConfig:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(source, [Problem("", f"TOML syntax error: {exc}")]) from None
-    problems = Problems()
-    root = Table(data, (), problems, _TOP)
-    national = root.table("national", _NATIONAL) or Table({}, ("national",), problems, _NATIONAL)
-    if not root.has("national"):
-        root.report("national", "missing (required): add a [national] table")
-    name = national.text("name", "", required=True)
-    zone = national.text("timezone", "Asia/Ho_Chi_Minh")
-    try:
-        tz: zoneinfo.ZoneInfo = zoneinfo.ZoneInfo(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        national.report("timezone", f"unknown time zone {zone!r} (e.g. 'Asia/Ho_Chi_Minh')")
-        tz = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-    dsn = national.text("dsn", "", required=True)
-    origins = read_origins(national)
-    province_tables = root.tables("province", _PROVINCE) or []
+    """The file's values; :class:`queue_server.config.site.ConfigError` with every problem
+    (the head table and the managers read as the province's are: :mod:`queue_server.config.managers`)."""
+    read = ManagersFile(text, source, "national", _NATIONAL, _TOP)
+    province_tables = read.root.tables("province", _PROVINCE) or []
     provinces = tuple(_province(t) for t in province_tables)
     if not provinces:
-        root.report("province", "missing (required): at least one [[province]] table")
-    report_duplicates(problems, [(t.at("code"), p.code) for t, p in zip(province_tables, provinces, strict=True)], "province code")
+        read.root.report("province", "missing (required): at least one [[province]] table")
+    report_duplicates(read.problems, [(t.at("code"), p.code) for t, p in zip(province_tables, provinces, strict=True)], "province code")
     known = {str(t.data.get("code")) for t in province_tables}  # as written: a bad code is reported once, at the code
-    tables = root.tables("manager", _MANAGER) or []
-    managers = tuple(_manager(t, known) for t in tables)
-    if not managers:
-        root.report("manager", "missing (required): at least one [[manager]] table")
-    report_duplicates(problems, [(t.at("user"), m.user.lower()) for t, m in zip(tables, managers, strict=True)], "manager user")
-    report_duplicates(problems, [(t.at("token"), m.token) for t, m in zip(tables, managers, strict=True)], "token", show=False)
-    if problems:
-        finder = LineFinder(text)
-        raise ConfigError(source, [Problem(format_key(key), message, finder.line_of(key)) for key, message in problems])
-    return NationalConfig(name=name, tz=tz, dsn=dsn, provinces=provinces, managers=managers, origins=origins)
+
+    def wrong(code: str) -> str | None:
+        return None if code in known else f"must be the code of a [[province]] of this file, not {code!r}"
+
+    managers = read.managers("provinces", "the whole country", "province codes", wrong)
+    read.check()
+    return NationalConfig(
+        name=read.name,
+        tz=read.tz,
+        dsn=read.dsn,
+        provinces=provinces,
+        managers=tuple(NationalManager(m.user, m.name, m.token, m.scope) for m in managers),
+        origins=read.origins,
+    )
 
 
 def _province(t: Table) -> ProvinceEntry:
@@ -104,29 +82,3 @@ def _province(t: Table) -> ProvinceEntry:
         )
     name = t.text("name", official or "", required=not admin_map.is_official_form(code))  # a wrong one: said once, above
     return ProvinceEntry(code, name)
-
-
-def _manager(t: Table, known: set[str]) -> NationalManager:
-    provinces: frozenset[str] | None
-    listed = t.texts("provinces")
-    values = [value for _, value in listed]
-    if "*" in values:
-        if len(values) > 1:
-            t.report("provinces", "'*' (the whole country) stands alone")
-        provinces = None
-    else:
-        for key, value in listed:
-            if value not in known:
-                t.problems.add(key, f"must be the code of a [[province]] of this file, not {value!r}")
-        provinces = frozenset(values)
-        if not provinces:
-            t.report("provinces", 'missing (required): the province codes this manager sees, or ["*"] for all')
-    token = t.text("token", "", required=True)
-    if token and not _TOKEN.fullmatch(token):
-        t.report("token", "must be 16 to 256 printable ASCII characters without spaces")
-    return NationalManager(
-        user=t.code("user", _USER, "letters, digits, '.', '_' and '-'"),
-        name=t.text("name", "", required=True),
-        token=token,
-        provinces=provinces,
-    )

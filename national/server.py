@@ -20,8 +20,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import email.utils
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -29,19 +27,19 @@ from importlib import resources
 from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
 from national import replication, reports
 from national.database import Database, DatabaseAway
 from national.settings import NationalConfig, NationalManager
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
-from queue_server.protocol.loop import DEFAULT_LIMITS, Application, Limits, Peer, RequestLoop, serve_options
+from queue_server.protocol.loop import DEFAULT_LIMITS, Application, Limits, RequestLoop, serve_options
 from queue_server.protocol.messages import Field, validate
-from queue_server.protocol.origins import page_allowed
+from queue_server.protocol.pages import PagePeer
 from queue_server.protocol.periods import PERIOD_FIELDS, asked_days
 from queue_server.store.reports import ReportRangeError
-from queue_server.web.pages import CONTENT_TYPES, SECURITY_HEADERS, asset, reason
+from queue_server.web.pages import CONTENT_TYPES, Page, asset
+from queue_server.web.responses import health_response, page_response, plain_response
 
 log = logging.getLogger(__name__)
 
@@ -176,12 +174,10 @@ HELLO_FIELDS = {
 
 
 @dataclasses.dataclass(eq=False)
-class Asker(Peer):
+class Asker(PagePeer):
     """One connection to the national server: the manager once hello named them."""
 
     manager: NationalManager | None = None
-    origin: str | None = None
-    local: tuple[str, int] | None = None
 
 
 class NationalServer:
@@ -193,16 +189,11 @@ class NationalServer:
         self.loop = RequestLoop(app, limits, MAX_MESSAGE, clock=clock)
 
     async def handle_connection(self, connection: ServerConnection) -> None:
-        request = connection.request
-        asker = Asker(
-            origin=request.headers.get("Origin") if request is not None else None,
-            local=connection.local_address[:2] if connection.local_address else None,
-        )
-        await self.loop.serve(connection, asker, lambda asker, data: connection.send(data.decode()))
+        await self.loop.serve(connection, Asker.of(connection), lambda asker, data: connection.send(data.decode()))
 
     async def hello(self, asker: Asker, args: dict[str, Any]) -> dict[str, Any]:
         config = self.nation.config
-        if not page_allowed(asker.origin, config.origins, asker.local):
+        if not asker.page_allowed(config.origins):
             raise ProtocolError(
                 ProtocolErrorCode.BAD_ORIGIN,
                 "Máy chủ này chỉ nhận kết nối từ trang của chính nó ([national] origins)."
@@ -237,36 +228,15 @@ def process_request(nation: Nation) -> Callable[[ServerConnection, Request], Awa
         if request.headers.get("Upgrade", "").lower() == "websocket" and path in ("/", "/ws"):
             return None
         if path == "/healthz":
-            try:
-                await nation.database.query(lambda conn: conn.execute("SELECT 1").fetchone())
-                health, status = {"status": "ok"}, 200
-            except DatabaseAway:
-                health, status = {"status": "database_away"}, 503
-            return _plain(status, json.dumps(health), "application/json")
+            return health_response(await nation.database.reachable())
         name = PAGES.get(path) or (path.removeprefix("/static/") if path.startswith("/static/") else None)
         if name in OWN_FILES:
-            body = _own(name)
-            headers = Headers({**SECURITY_HEADERS, "Cache-Control": "no-cache"})
-            headers["Content-Type"] = CONTENT_TYPES["." + name.rsplit(".", 1)[1]]
-            headers["Content-Length"] = str(len(body))
-            headers["Date"] = email.utils.formatdate(usegmt=True)
-            return Response(200, reason(200), headers, body)
+            return page_response(Page(200, _own(name), CONTENT_TYPES["." + name.rsplit(".", 1)[1]], {"Cache-Control": "no-cache"}))
         if name is None:
-            return _plain(404, "Không tìm thấy. Not found.\n", "text/plain; charset=utf-8")
-        page = asset(name, request.headers.get("If-None-Match"))
-        headers = Headers({**SECURITY_HEADERS, **page.headers})
-        headers["Content-Type"] = page.content_type
-        headers["Content-Length"] = str(len(page.body))
-        headers["Date"] = email.utils.formatdate(usegmt=True)
-        return Response(page.status, reason(page.status), headers, page.body)
+            return plain_response(404, "Không tìm thấy. Not found.\n", "text/plain; charset=utf-8")
+        return page_response(asset(name, request.headers.get("If-None-Match")))
 
     return respond
-
-
-def _plain(status: int, body: str, content_type: str) -> Response:
-    data = body.encode()
-    headers = Headers({"Content-Type": content_type, "Content-Length": str(len(data)), "Cache-Control": "no-store"})
-    return Response(status, reason(status), headers, data)
 
 
 async def start(nation: Nation, host: str, port: int, limits: Limits = DEFAULT_LIMITS) -> Server:

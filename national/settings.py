@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hmac
+
+from queue_server.config.managers import by_token
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,11 +44,7 @@ class NationalConfig:
 
     def manager_by_token(self, token: str) -> NationalManager | None:
         """The manager with this token, compared in constant time (every token is compared)."""
-        found = None
-        for manager in self.managers:
-            if hmac.compare_digest(manager.token.encode(), token.encode()):
-                found = manager
-        return found
+        return by_token(self.managers, token)
 
     def province_name(self, code: str) -> str:
         return next((p.name for p in self.provinces if p.code == code), code)

@@ -18,15 +18,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import logging
 import time
 from collections.abc import Callable
 
+from central.database import keep_doing
 from province import live
 from province.database import Database
 from province.settings import Manager
-
-log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 5.0  # the page's own refresh: a board is at most this old
 IDLE_SECONDS = 60.0  # keep_fresh stops computing when no dashboard asked for this long
@@ -84,18 +82,11 @@ class LiveBoard:
     async def keep_fresh(self, idle: float = IDLE_SECONDS) -> None:
         """Compute the board every ``every`` seconds while a dashboard asked within ``idle``
         seconds (the central database away: tried again at the next turn)."""
-        from province.database import DatabaseAway
-
         self._keeping = True
         try:
-            while True:
-                if self.monotonic() - self._asked < idle:
-                    try:
-                        await self._fresh(self.every)
-                    except DatabaseAway:
-                        pass  # (said to each dashboard that asks meanwhile)
-                    except Exception:  # a bug: logged, and the keeper goes on
-                        log.exception("the live board could not be computed")
-                await asyncio.sleep(self.every / 2)
+            await keep_doing(
+                lambda: self._fresh(self.every), self.every / 2, "the live board could not be computed",
+                wanted=lambda: self.monotonic() - self._asked < idle,
+            )  # (the database away: said to each dashboard that asks meanwhile)
         finally:
             self._keeping = False

@@ -23,15 +23,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import email.utils
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
 from province import exports, live, public
@@ -44,19 +41,13 @@ from province.summing import keep_summing
 from province.take import Taker
 from province.waits import ProvinceWaits
 from queue_server.protocol.errors import ProtocolError, ProtocolErrorCode
-from queue_server.protocol.loop import (
-    DEFAULT_LIMITS,
-    Application,
-    Limits,
-    Peer,
-    RequestLoop,
-    serve_options,
-)
+from queue_server.protocol.loop import DEFAULT_LIMITS, Application, Limits, RequestLoop, serve_options
 from queue_server.protocol.messages import Field, validate
-from queue_server.protocol.origins import page_allowed
+from queue_server.protocol.pages import PagePeer
 from queue_server.protocol.periods import PERIOD_FIELDS, asked_days
 from queue_server.store.reports import ReportRangeError
-from queue_server.web.pages import SECURITY_HEADERS, asset, reason
+from queue_server.web.pages import asset
+from queue_server.web.responses import health_response, page_response, plain_response
 
 log = logging.getLogger(__name__)
 
@@ -248,12 +239,10 @@ HELLO_FIELDS = {
 
 
 @dataclasses.dataclass(eq=False)
-class Asker(Peer):
+class Asker(PagePeer):
     """One connection to the province server: the manager once hello named them."""
 
     manager: Manager | None = None
-    origin: str | None = None  # the page's, for a browser (its Origin header)
-    local: tuple[str, int] | None = None  # the address the connection came in on
 
 
 class ProvinceServer:
@@ -271,16 +260,11 @@ class ProvinceServer:
         self.public_door = public.budget()  # the public page's requests per address, across connections
 
     async def handle_connection(self, connection: ServerConnection) -> None:
-        request = connection.request
-        asker = Asker(
-            origin=request.headers.get("Origin") if request is not None else None,
-            local=connection.local_address[:2] if connection.local_address else None,
-        )
-        await self.loop.serve(connection, asker, lambda asker, data: connection.send(data.decode()))
+        await self.loop.serve(connection, Asker.of(connection), lambda asker, data: connection.send(data.decode()))
 
     async def hello(self, asker: Asker, args: dict[str, Any]) -> dict[str, Any]:
         province = self.province
-        if not page_allowed(asker.origin, province.config.origins, asker.local):
+        if not asker.page_allowed(province.config.origins):
             log.info("hello refused from %s: a page of %r, not of this server", asker.remote, asker.origin)
             raise ProtocolError(
                 ProtocolErrorCode.BAD_ORIGIN,
@@ -345,31 +329,14 @@ def process_request(province: Province):
         if request.headers.get("Upgrade", "").lower() == "websocket" and path in ("/", "/ws", TAKE_SOCKET):
             return None
         if path == "/healthz":
-            try:
-                await province.database.query(lambda conn: conn.execute("SELECT 1").fetchone())
-                body, status = {"status": "ok"}, 200
-            except DatabaseAway:
-                body, status = {"status": "database_away"}, 503
-            return _plain(status, json.dumps(body), "application/json")
+            return health_response(await province.database.reachable())
         if path in PAGES:
-            page = asset(PAGES[path], request.headers.get("If-None-Match"))
-        elif path.startswith("/static/"):
-            page = asset(path.removeprefix("/static/"), request.headers.get("If-None-Match"))
-        else:
-            return _plain(404, "Not found.\n", "text/plain")
-        headers = Headers({**SECURITY_HEADERS, **page.headers})
-        headers["Content-Type"] = page.content_type
-        headers["Content-Length"] = str(len(page.body))
-        headers["Date"] = email.utils.formatdate(usegmt=True)
-        return Response(page.status, reason(page.status), headers, page.body)
+            return page_response(asset(PAGES[path], request.headers.get("If-None-Match")))
+        if path.startswith("/static/"):
+            return page_response(asset(path.removeprefix("/static/"), request.headers.get("If-None-Match")))
+        return plain_response(404, "Not found.\n", "text/plain")
 
     return respond
-
-
-def _plain(status: int, body: str, content_type: str) -> Response:
-    data = body.encode()
-    headers = Headers({"Content-Type": content_type, "Content-Length": str(len(data)), "Cache-Control": "no-store"})
-    return Response(status, reason(status), headers, data)
 
 
 async def start(

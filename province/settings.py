@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hmac
+
+from queue_server.config.managers import by_token
 
 DEFAULT_OFFLINE_MINUTES = 3  # a site silent this long is "mất liên lạc" (6 missed heartbeats of 30 s)
 
@@ -37,11 +38,7 @@ class ProvinceConfig:
 
     def manager_by_token(self, token: str) -> Manager | None:
         """The manager with this token, compared in constant time (every token is compared)."""
-        found = None
-        for manager in self.managers:
-            if hmac.compare_digest(manager.token.encode(), token.encode()):
-                found = manager
-        return found
+        return by_token(self.managers, token)
 
     def __repr__(self) -> str:
         return f"ProvinceConfig(name={self.name!r}, managers={len(self.managers)})"

@@ -8,12 +8,12 @@ out like any request's.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
 
 from central import summaries
+from central.database import keep_doing
 from province.database import Database, DatabaseAway
 
 log = logging.getLogger(__name__)
@@ -24,15 +24,10 @@ EVERY_SECONDS = 60.0
 async def keep_summing(
     database: Database, tz: dt.tzinfo, clock: Callable[[], dt.datetime], every: float = EVERY_SECONDS
 ) -> None:
-    """Runs until cancelled."""
-    while True:
-        try:
-            await sum_closed_days(database, tz, clock().astimezone(tz).date())
-        except DatabaseAway:
-            pass  # said by the database; the next round tries again
-        except Exception:  # a bug: logged, and the next round tries again
-            log.exception("summing the sites' days failed")
-        await asyncio.sleep(every)
+    """Runs until cancelled (the database away: said by the database; the next round tries again)."""
+    await keep_doing(
+        lambda: sum_closed_days(database, tz, clock().astimezone(tz).date()), every, "summing the sites' days failed"
+    )
 
 
 async def sum_closed_days(database: Database, tz: dt.tzinfo, today: dt.date) -> int:

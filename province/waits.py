@@ -21,7 +21,6 @@ reads the same result; and ``computed_at`` tells a reader how old they are, so a
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 import functools
@@ -34,7 +33,8 @@ from typing import Any
 import orjson
 import psycopg
 
-from province.database import Database, DatabaseAway
+from central.database import keep_doing
+from province.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -234,14 +234,8 @@ class ProvinceWaits:
         return self._latest[1], self._latest[2]
 
     async def keep_publishing(self) -> None:
-        while True:
-            try:
-                await self.refresh()
-            except DatabaseAway:
-                pass  # (logged by the database; the public page says "no data" once stale)
-            except Exception:  # a bug: logged, and the keeper goes on
-                log.exception("the province's live waits could not be published")
-            await asyncio.sleep(self.every)
+        # (the database away: logged by the database; the public page says "no data" once stale)
+        await keep_doing(self.refresh, self.every, "the province's live waits could not be published")
 
 
 def _minutes(now: dt.datetime, since: str) -> float:

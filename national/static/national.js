@@ -1,68 +1,13 @@
 // The national dashboard (motcua-national, docs/national.md): the provinces the manager sees,
 // each with its sites' figures of a closed day (or week, month); reports by province, site,
 // field or day across the country; each province's replication as PostgreSQL reports it.
-import { $, el, errorText, fill, forgetToken, minutes, number, QueueConnection, showStatus, storedToken, storeToken } from "./mc.js";
+import { managerPage } from "./manager_page.js";
+import { $, el, errorText, fill, minutes, number } from "./mc.js";
 
 const DEVICE = "national";
 const BY_VI = { province: "Tỉnh", site: "Đơn vị", field: "Lĩnh vực", day: "Ngày" };
 const HEADINGS = ["Đã cấp", "Đã phục vụ", "Vắng mặt", "Chờ TB", "Chờ P90", "Phục vụ TB", "Lượt đánh giá", "Chỉ số hài lòng"];
-let conn = null;
 let hello = null;
-
-function start(token) {
-  const mine = new QueueConnection({
-    hello: { token },
-    onHello: (reply) => {
-      if (conn !== mine) return;
-      hello = reply;
-      $("#national-name").textContent = reply.national;
-      document.title = `${reply.national} – Điều hành cả nước`;
-      $("#who").textContent = reply.manager.name + (reply.whole_country ? " · cả nước" : ` · ${reply.provinces.length} tỉnh`);
-      $("#switch-account").hidden = false;
-      build();
-      showDay();
-    },
-    onStatus: (status) => { if (conn === mine) showStatus($("#status"), status); },
-    onFatal: (error) => {
-      if (conn !== mine) return;
-      forgetToken(DEVICE);
-      signIn("Mã không đúng. " + errorText(error));
-    },
-  });
-  conn = mine;
-  mine.start();
-}
-
-function signIn(message) {
-  const input = el("input", { type: "password", id: "device-token", autocomplete: "off", "aria-label": "Mã quản lý" });
-  const error = el("p", { class: "error", id: "token-error" }, message || "");
-  const form = el("form", { class: "card setup", id: "token-form" },
-    el("h1", {}, "Đăng nhập — Cả nước ", el("span", { class: "en" }, "National sign-in")),
-    el("p", {}, "Nhập mã quản lý (token) của anh/chị trong tệp cấu hình cấp quốc gia."),
-    el("label", { for: "device-token" }, "Mã quản lý ", el("span", { class: "en" }, "Manager token")),
-    input, error,
-    el("button", { type: "submit", class: "big primary", id: "token-save" }, "Đăng nhập ", el("span", { class: "en" }, "Sign in")));
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const token = input.value.trim();
-    if (!token) { error.textContent = "Hãy nhập mã quản lý. Enter your manager token."; return; }
-    storeToken(DEVICE, token);
-    start(token);
-  });
-  fill($("#main"), form);
-  input.focus();
-}
-
-function switchAccount() {
-  const old = conn;
-  conn = null;
-  if (old) old.stop();
-  forgetToken(DEVICE);
-  $("#switch-account").hidden = true;
-  $("#who").textContent = "";
-  showStatus($("#status"), "stopped");
-  signIn("");
-}
 
 function wait(value) {
   return value === null || value === undefined ? "—" : minutes(value);
@@ -118,25 +63,25 @@ function period() {
 
 // Provinces → their sites: one table a province, its sites' figures and the province's total.
 async function showDay() {
-  const mine = conn;
+  const mine = session.conn;
   try {
     const report = (await mine.request("national.report", { ...period(), by: "site" })).report;
     const byProvince = (await mine.request("national.report", { ...period(), by: "province" })).report;
-    if (conn !== mine) return;
+    if (session.conn !== mine) return;
     const totals = Object.fromEntries(byProvince.rows.map((row) => [row.province, row]));
     fill($("#provinces"), report.provinces.map((p) => el("details", { open: true, "data-province": p.province },
       el("summary", {}, `${p.name} (${report.rows.filter((r) => r.province === p.province).length} đơn vị)`),
       table(`sites-${p.province}`, "Đơn vị", report.rows.filter((r) => r.province === p.province).map((r) => line(r.name, r)), totals[p.province]))));
     $("#day-error").textContent = "";
   } catch (error) {
-    if (conn === mine) $("#day-error").textContent = errorText(error);
+    if (session.conn === mine) $("#day-error").textContent = errorText(error);
   }
 }
 
 async function showReport() {
   try {
     const provinces = [...document.querySelectorAll(".report-province:checked")].map((box) => box.value).join(",");
-    const r = (await conn.request("national.report", { ...period(), by: $("#by").value, provinces })).report;
+    const r = (await session.conn.request("national.report", { ...period(), by: $("#by").value, provinces })).report;
     const name = (row) => (r.by === "site" ? `${row.province_name} — ${row.name}` : row.name);
     fill($("#report-body"), table("report-table", BY_VI[r.by], r.rows.map((row) => line(name(row), row)), r.total));
     $("#report-error").textContent = "";
@@ -147,7 +92,7 @@ async function showReport() {
 
 async function showReplication() {
   try {
-    const rows = (await conn.request("national.replication")).provinces;
+    const rows = (await session.conn.request("national.replication")).provinces;
     fill($("#replication-body"), el("table", { id: "replication" },
       el("tr", {}, el("th", {}, "Tỉnh"), el("th", {}, "Trạng thái"), el("th", {}, "Bảng sẵn sàng"), el("th", {}, "Tin nhận cuối")),
       rows.map((p) => el("tr", { class: p.running ? null : "late" }, el("td", {}, p.name),
@@ -158,7 +103,19 @@ async function showReplication() {
   }
 }
 
-$("#switch-account").addEventListener("click", switchAccount);
-const token = storedToken(DEVICE);
-if (token) start(token);
-else signIn("");
+const session = managerPage({
+  device: DEVICE,
+  words: {
+    heading: "Đăng nhập — Cả nước",
+    headingEn: "National sign-in",
+    help: "Nhập mã quản lý (token) của anh/chị trong tệp cấu hình cấp quốc gia.",
+  },
+  onHello: (reply) => {
+    hello = reply;
+    $("#national-name").textContent = reply.national;
+    document.title = `${reply.national} – Điều hành cả nước`;
+    $("#who").textContent = reply.manager.name + (reply.whole_country ? " · cả nước" : ` · ${reply.provinces.length} tỉnh`);
+    build();
+    showDay();
+  },
+});

@@ -3,7 +3,8 @@
 // commune's receiving points), a silent site "mất liên lạc" —; one site's drill-down; reports
 // across a group of sites chosen on the server, with CSV and Excel downloads.
 import { barChart } from "./charts.js";
-import { $, el, errorText, fill, forgetToken, minutes, number, QueueConnection, saveFile, showStatus, storedToken, storeToken } from "./mc.js";
+import { managerPage } from "./manager_page.js";
+import { $, el, errorText, fill, minutes, number, saveFile } from "./mc.js";
 
 const DEVICE = "province";
 const REFRESH_MS = 5000;
@@ -24,7 +25,6 @@ const FILTERS = {
   offline: ["Mất liên lạc", (s) => s.offline],
   lagging: ["Chưa gửi kịp", (s) => s.lag_events > 0],
 };
-let conn = null;
 let chosen = null; // the site drilled into
 let timer = null;
 let sitesNow = []; // the last province.live: every site the manager sees
@@ -37,70 +37,6 @@ function alarmsOf(s) { return s.alarms + s.dossiers_overdue + (s.offline ? 1 : 0
 function provinceError(error) {
   const own = ["bad_field", "missing_field", "unknown_field", "forbidden", "store_unavailable", "bad_token", "bad_origin"];
   return own.includes(error.code) && error.message ? error.message : errorText(error);
-}
-
-function start(token) {
-  const mine = new QueueConnection({
-    hello: { token },
-    onHello: (reply) => {
-      if (conn !== mine) return;
-      $("#province-name").textContent = reply.province;
-      document.title = `${reply.province} – Điều hành cấp tỉnh`;
-      $("#who").textContent = reply.manager.name + (reply.whole_province ? " · toàn tỉnh" : ` · ${reply.sites.length} đơn vị`);
-      $("#switch-account").hidden = false;
-      build(reply);
-      refresh();
-    },
-    onStatus: (status) => { if (conn === mine) showStatus($("#status"), status); },
-    onFatal: (error) => {
-      if (conn !== mine) return;
-      forgetToken(DEVICE);
-      signIn("Mã không đúng. " + errorText(error));
-    },
-  });
-  conn = mine;
-  mine.start();
-}
-
-// The manager's sign-in: their token, kept in this browser until "Đổi tài khoản".
-function signIn(message) {
-  const input = el("input", { type: "password", id: "device-token", autocomplete: "off", "aria-label": "Mã quản lý" });
-  const error = el("p", { class: "error", id: "token-error" }, message || "");
-  const form = el("form", { class: "card setup", id: "token-form" },
-    el("h1", {}, "Đăng nhập — Trung tâm tỉnh ", el("span", { class: "en" }, "Province sign-in")),
-    el("p", {}, "Nhập mã quản lý (token) của anh/chị trong tệp cấu hình của tỉnh. Mã được lưu trên trình duyệt này cho đến khi bấm “Đổi tài khoản”."),
-    el("label", { for: "device-token" }, "Mã quản lý ", el("span", { class: "en" }, "Manager token")),
-    input,
-    error,
-    el("button", { type: "submit", class: "big primary", id: "token-save" }, "Đăng nhập ", el("span", { class: "en" }, "Sign in")));
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const token = input.value.trim();
-    if (!token) {
-      error.textContent = "Hãy nhập mã quản lý. Enter your manager token.";
-      return;
-    }
-    storeToken(DEVICE, token);
-    start(token);
-  });
-  document.title = "Đăng nhập — Trung tâm tỉnh · Một Cửa";
-  fill($("#main"), form);
-  input.focus();
-}
-
-// Another manager signs in on this browser: the connection closed, the token forgotten.
-function switchAccount() {
-  const old = conn;
-  conn = null;
-  chosen = null;
-  clearTimeout(timer);
-  if (old) old.stop();
-  forgetToken(DEVICE);
-  $("#switch-account").hidden = true;
-  $("#who").textContent = "";
-  $("#province-name").replaceChildren("Điều hành cấp tỉnh ", el("span", { class: "en" }, "Province dashboard"));
-  showStatus($("#status"), "stopped");
-  signIn("");
 }
 
 // A wait: minutes and seconds under 10 minutes ("3 phút 24 giây"), whole minutes above.
@@ -159,19 +95,19 @@ function build(hello) {
 
 async function refresh() {
   clearTimeout(timer);
-  const mine = conn;
+  const mine = session.conn;
   try {
     const live = await mine.request("province.live");
-    if (conn !== mine) return;
+    if (session.conn !== mine) return;
     sitesNow = live.sites;
     offlineMinutes = live.offline_minutes;
     drawChoices(live.sites);
     drawSites(live.sites);
     if (chosen) drawDetail((await mine.request("province.site", { site: chosen })).site);
-    if (conn !== mine) return;
+    if (session.conn !== mine) return;
     $("#live-error").textContent = "";
   } catch (error) {
-    if (conn !== mine) return; // signed out meanwhile
+    if (session.conn !== mine) return; // signed out meanwhile
     $("#live-error").textContent = provinceError(error);
   }
   timer = setTimeout(refresh, REFRESH_MS);
@@ -326,7 +262,7 @@ function reportArgs() {
 
 async function showReport() {
   try {
-    const r = (await conn.request("province.report", reportArgs())).report;
+    const r = (await session.conn.request("province.report", reportArgs())).report;
     const t = r.total;
     const head = el("tr", {}, el("th", {}, BY_VI[r.by]), ...["Đã cấp", "Đã phục vụ", "Vắng mặt", "Chờ TB", "Chờ P90", "Phục vụ TB", "Đánh giá", "Chỉ số hài lòng"].map((h) => el("th", { class: "num" }, h)));
     const line = (name, f) => el("tr", {}, el("td", {}, name), el("td", { class: "num" }, f.issued), el("td", { class: "num" }, f.served),
@@ -349,7 +285,7 @@ async function showReport() {
 
 async function download(format) {
   try {
-    const reply = await conn.request("province.export", { ...reportArgs(), format });
+    const reply = await session.conn.request("province.export", { ...reportArgs(), format });
     saveFile(reply);
     $("#report-error").textContent = "";
   } catch (error) {
@@ -357,7 +293,24 @@ async function download(format) {
   }
 }
 
-$("#switch-account").addEventListener("click", switchAccount);
-const token = storedToken(DEVICE);
-if (token) start(token);
-else signIn("");
+const session = managerPage({
+  device: DEVICE,
+  words: {
+    heading: "Đăng nhập — Trung tâm tỉnh",
+    headingEn: "Province sign-in",
+    help: "Nhập mã quản lý (token) của anh/chị trong tệp cấu hình của tỉnh. Mã được lưu trên trình duyệt này cho đến khi bấm “Đổi tài khoản”.",
+    title: "Đăng nhập — Trung tâm tỉnh · Một Cửa",
+  },
+  onHello: (reply) => {
+    $("#province-name").textContent = reply.province;
+    document.title = `${reply.province} – Điều hành cấp tỉnh`;
+    $("#who").textContent = reply.manager.name + (reply.whole_province ? " · toàn tỉnh" : ` · ${reply.sites.length} đơn vị`);
+    build(reply);
+    refresh();
+  },
+  onSwitch: () => {
+    chosen = null;
+    clearTimeout(timer);
+    $("#province-name").replaceChildren("Điều hành cấp tỉnh ", el("span", { class: "en" }, "Province dashboard"));
+  },
+});

@@ -1,0 +1,209 @@
+"""A report's groups read from the day summaries (``report_days``, :mod:`central.summaries`),
+shared by the province's reports (``province/reports.py``: its sites' own rows) and the
+nation's (``national/reports.py``: the provinces' rows as replicated).
+
+Each app says which rows it reads (an SQL source with ``report_days``' columns, ``d`` in the
+queries), which columns tell its groups apart (``("site", "key")``, ``("province",)``, …) and
+which name a site (``("site",)`` in a province, ``("province", "site")`` in the nation). What
+it gets: each group's exact sums (whole microseconds, counts), arrivals by hour, the sites its
+rows come from with their ratings by score, and its exact nearest-rank 90th-percentile wait
+found through the summaries' ladder of waits (:func:`find_p90`) — and the ratings placed on one
+scale (:meth:`Group.rated`): the sites' own scale when they share one; across scales (sites
+rated 1–4 and 1–5 in one total) every rating placed on 0–100 on its own site's scale, the
+satisfaction index their mean, no average score. The figures themselves are then made by the
+sites' own function (``queue_server.store.reports.assemble``), which each app calls: central
+imports neither app nor the site's store.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+import psycopg
+
+from central.summaries import STATES, STEPS
+
+SiteKey = tuple[Any, ...]  # the columns that name a site: (site,) or (province, site)
+
+SUMS = (
+    "sum(issued), " + ", ".join(f"sum({state})" for state in STATES)
+    + ", sum(wait_sum), sum(wait_count), sum(service_sum), sum(service_count), "
+    + ", ".join(f"sum(wcum[{i}])" for i in range(2, STEPS + 2)) + ", "
+    + ", ".join(f"sum(hours[{hour}])" for hour in range(1, 25))
+)
+WIDTH = 1 + len(STATES) + 4 + STEPS + 24  # the sums of a group, as SUMS reads them
+CASTS = {"province": "text", "site": "text", "key": "text", "day": "date"}  # a grouping column's type
+
+
+@dataclasses.dataclass(frozen=True)
+class Scales:
+    """The rating scale of each site (its scores, lowest first); ``default`` for the others."""
+
+    sites: Mapping[SiteKey, tuple[int, ...]]
+    default: tuple[int, ...]
+
+    def of(self, site: SiteKey) -> tuple[int, ...]:
+        return self.sites.get(site, self.default)
+
+
+def site_scales(
+    conn: psycopg.Connection[Any], site_columns: Sequence[str], chosen_by: str, chosen: Sequence[str]
+) -> dict[SiteKey, tuple[int, ...]]:
+    """Each site's rating scale, from its newest configuration snapshot that has one, for the
+    sites whose ``chosen_by`` column is one of ``chosen``."""
+    named = ", ".join(site_columns)
+    rows = conn.execute(
+        f"SELECT DISTINCT ON ({named}) {named}, config->'rating_scale' FROM site_configs"
+        f" WHERE {chosen_by} = ANY(%s) AND jsonb_array_length(coalesce(config->'rating_scale', '[]')) > 0"
+        f" ORDER BY {named}, taken_at DESC",
+        [list(chosen)],
+    )
+    return {tuple(row[:-1]): tuple(sorted(int(level["score"]) for level in row[-1])) for row in rows}
+
+
+@dataclasses.dataclass(frozen=True)
+class Rated:
+    """A group's ratings on one scale: ``counts`` (every score of ``scale``, then the counted
+    ones); ``mixed`` when its sites have several scales, then ``index`` their 0–100 mean."""
+
+    scale: tuple[int, ...]
+    counts: dict[int, int]
+    mixed: bool = False
+    index: float | None = None
+
+
+class Group:
+    """A group's sums as read: counts, wait and service sums; how many waits lie below each
+    step of the ladder; arrivals by hour; its sites and their ratings (site → score → count);
+    its p90 wait once found."""
+
+    def __init__(self, sums: list[int]) -> None:
+        self.issued, *rest = sums
+        self.states = dict(zip(STATES, rest[: len(STATES)], strict=True))
+        self.wait_sum, self.wait_count, self.service_sum, self.service_count = rest[len(STATES) : len(STATES) + 4]
+        self.below = tuple(rest[len(STATES) + 4 : len(STATES) + 4 + STEPS])  # below[i]: waits in steps 0..i
+        self.hours = tuple(rest[len(STATES) + 4 + STEPS :])  # arrivals by hour of the day
+        self.sites: set[SiteKey] = set()
+        self.ratings: dict[SiteKey, dict[int, int]] = {}
+        self.p90: int | None = None
+
+    @property
+    def waits(self) -> tuple[int, int, int | None]:
+        return self.wait_sum, self.wait_count, self.p90
+
+    @property
+    def services(self) -> tuple[int, int]:
+        return self.service_sum, self.service_count
+
+    @classmethod
+    def merged(cls, groups: Iterable[Group]) -> Group:
+        """The sums of all these groups (their p90 is still to find)."""
+        total = cls([0] * WIDTH)
+        for group in groups:
+            total.issued += group.issued
+            total.states = {state: total.states[state] + group.states[state] for state in STATES}
+            total.wait_sum += group.wait_sum
+            total.wait_count += group.wait_count
+            total.service_sum += group.service_sum
+            total.service_count += group.service_count
+            total.below = tuple(a + b for a, b in zip(total.below, group.below, strict=True))
+            total.hours = tuple(a + b for a, b in zip(total.hours, group.hours, strict=True))
+            total.sites |= group.sites
+            for site, ratings in group.ratings.items():
+                mine = total.ratings.setdefault(site, {})
+                for score, count in ratings.items():
+                    mine[score] = mine.get(score, 0) + count
+        return total
+
+    def rank(self) -> tuple[int, int]:
+        """The ladder's step holding the nearest-rank 90th percentile, and its rank there
+        (from 1), as the sites' reports rank it (``waits[ceil(0.9 n) - 1]``)."""
+        k = math.ceil(0.9 * self.wait_count)
+        step = next(i for i, count in enumerate(self.below) if count >= k)
+        return step, k - (self.below[step - 1] if step else 0)
+
+    def rated(self, scales: Scales, sites: Iterable[SiteKey]) -> Rated:
+        """The group's ratings on the one scale of ``sites`` and of the sites rated in it; on
+        several, each rating placed on 0–100 on its own site's scale (exact: one fraction of
+        whole numbers), the index their mean to one decimal."""
+        counts: dict[int, int] = {}
+        for by_score in self.ratings.values():
+            for score, count in by_score.items():
+                counts[score] = counts.get(score, 0) + count
+        used = {scales.of(site) for site in (*sites, *self.ratings)}
+        scale = next(iter(used)) if len(used) == 1 else scales.default
+        counts = {score: 0 for score in scale} | dict(sorted(counts.items()))
+        if len(used) <= 1:
+            return Rated(scale, counts)
+        points, count = Fraction(0), 0
+        for site, by_score in self.ratings.items():
+            low, high = min(scales.of(site)), max(scales.of(site))
+            for score, n in by_score.items():
+                count += n
+                if high > low:
+                    points += Fraction(100 * (score - low) * n, high - low)
+        return Rated(scale, counts, mixed=True, index=round(float(points / count), 1) if count else None)
+
+
+def read_groups(
+    conn: psycopg.Connection[Any], rows: str, columns: tuple[str, ...], site_columns: tuple[str, ...], params: Mapping[str, Any]
+) -> dict[tuple[Any, ...], Group]:
+    """Each group's sums, sites, ratings and 90th-percentile wait, by the group's ``columns``,
+    from the summary ``rows``."""
+    keys = ", ".join(columns)
+    group_by = f"GROUP BY {keys}" if columns else ""
+    width = len(columns)
+    found: dict[tuple[Any, ...], Group] = {}
+    prefix = keys + ", " if keys else ""
+    for row in conn.execute(f"SELECT {prefix}count(*), {SUMS} FROM {rows} d {group_by}", params):
+        key, (count, *sums) = tuple(row[:width]), [int(v or 0) for v in row[width:]]
+        if count:  # (a total of no row at all is one row of nothing)
+            found[key] = Group(sums)
+    # each group's sites and their ratings by score, in one reading (a site without ratings: one
+    # row of NULLs)
+    named = ", ".join(f"d.{c}" for c in site_columns)
+    for row in conn.execute(
+        f"SELECT {prefix}{named}, s, sum(n) FROM {rows} d"
+        f" LEFT JOIN LATERAL unnest(d.rating_scores, d.rating_counts) AS u(s, n) ON true GROUP BY {prefix}{named}, s",
+        params,
+    ):
+        *site, score, count = row[width:]
+        group = found[tuple(row[:width])]
+        group.sites.add(tuple(site))
+        if score is not None:
+            group.ratings.setdefault(tuple(site), {})[int(score)] = int(count)
+    find_p90(conn, rows, columns, params, found)
+    return found
+
+
+def find_p90(
+    conn: psycopg.Connection[Any], rows: str, columns: tuple[str, ...], params: Mapping[str, Any], found: dict[tuple[Any, ...], Group]
+) -> None:
+    """Each group's nearest-rank 90th-percentile wait, exactly: the ladder's counts say which
+    step holds the rank; only the waits of that step are sorted."""
+    wanted = {key: group.rank() for key, group in found.items() if group.wait_count}
+    if not wanted:
+        return
+    keys = list(wanted)
+    chosen = {f"g{i}": [key[i] for key in keys] for i in range(len(columns))}
+    unnested = ", ".join([*(f"%(g{i})s::{CASTS[c]}[]" for i, c in enumerate(columns)), "%(step)s::int[]", "%(wanted)s::int[]"])
+    names = ", ".join([*columns, "step", "wanted"])
+    joined = " AND ".join(f"d.{c} = g.{c}" for c in columns) or "true"
+    picked = ", ".join(f"g.{c}" for c in columns)
+    plain = ", ".join(columns)
+    query = (
+        f"SELECT {plain + ', ' if plain else ''}v FROM ("
+        f" SELECT {picked + ', ' if picked else ''}g.wanted, v, row_number() OVER (PARTITION BY {picked or 'true'} ORDER BY v) AS n"
+        f" FROM unnest({unnested}) AS g({names}) JOIN {rows} d ON {joined},"
+        " unnest(d.waits[d.wcum[g.step + 1] + 1 : d.wcum[g.step + 2]]) AS v"
+        ") x WHERE n = wanted"
+    )
+    steps = [wanted[key] for key in keys]
+    args = {**params, **chosen, "step": [s for s, _ in steps], "wanted": [r for _, r in steps]}
+    width = len(columns)
+    for row in conn.execute(query, args):
+        found[tuple(row[:width])].p90 = int(row[width])
