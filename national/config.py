@@ -28,13 +28,13 @@ import tomllib
 import zoneinfo
 from pathlib import Path
 
-from national import admin_map
 from national.replication import PROVINCE_CODE
 from national.settings import NationalConfig, NationalManager, ProvinceEntry
 from queue_server.config.checks import Problem, Problems, Table, format_key, report_duplicates
 from queue_server.config.lines import LineFinder
 from queue_server.config.origins import read_origins
 from queue_server.config.site import ConfigError
+from queue_server.core import admin_map
 
 _TOP = ("national", "province", "manager")
 _NATIONAL = ("name", "timezone", "dsn", "origins")
