@@ -23,25 +23,23 @@ from tests.support.demo import DEMO
 from tests.support.ports import free_port
 from tests.support.servers import ServerProcess
 from tests.web.conftest import new_browser, screenshot
-from tests.web.pages import wait
+from tests.web.pages import click, type_into, wait
 
 COMMUNE = ["xa-duong-minh-chau", "duong-minh-chau-suoi-da", "duong-minh-chau-phan"]  # what demo-commune-token sees
 
 
 def _page_groups(port: int, tmp_path: Path) -> list[str]:
     """The province page in Chromium, as the director signs in: its groups' titles."""
-    from selenium.webdriver.common.by import By
-
     driver = new_browser(tmp_path)
     try:
         driver.get(f"http://127.0.0.1:{port}/province")
-        wait(driver, "#device-token").send_keys("demo-province-token")
-        driver.find_element(By.ID, "token-save").click()
+        type_into(driver, "#device-token", "demo-province-token")
+        click(driver, "#token-save")
         wait(driver, "#live-summary", "Đang hiện 5 / 5 đơn vị")
-        row = driver.find_element(By.CSS_SELECTOR, '#sites tr[data-site="phuong-go-dau"] .unit')
-        assert row.text == "Phường Gò Dầu", row.text
+        wait(driver, '#sites tr[data-site="phuong-go-dau"] .unit', "Phường Gò Dầu")  # its ward, named from the map
         screenshot(driver, "province-demo-2025")
-        return [g.text for g in driver.find_elements(By.CSS_SELECTOR, "#sites tr.group")]
+        # in one reading: the table is drawn again every 5 s
+        return list(driver.execute_script("return [...document.querySelectorAll('#sites tr.group')].map((g) => g.textContent)"))
     finally:
         driver.quit()
 
