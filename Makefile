@@ -69,8 +69,9 @@ run: setup
 	@mkdir -p $(dir $(DB))
 	$(BIN)/motcua-lobby --config $(CONFIG) --db $(DB) --host $(HOST) --port $(PORT)
 
-# A province on this machine: a PostgreSQL cluster in var/province/pg, two demo sites shipping
-# to it, the province dashboard on http://127.0.0.1:8780/province (docs/province.md).
+# A province on this machine: a PostgreSQL cluster in var/province/pg, five demo sites of the 2025
+# map shipping to it (a provincial centre, a ward's and a commune's centre, the commune's two
+# receiving points), the province dashboard on http://127.0.0.1:8780/province (docs/province.md).
 province: setup
 	$(BIN)/motcua-central demo
 

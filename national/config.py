@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import os
 
-from national import admin_map
 from national.replication import PROVINCE_CODE
 from national.settings import NationalConfig, NationalManager, ProvinceEntry
 from queue_server.config.checks import Table, report_duplicates
 from queue_server.config.managers import ManagersFile, read_text
 from queue_server.config.site import ConfigError
+from queue_server.core import admin_map
 
 __all__ = ["ConfigError", "load_national", "parse_national"]  # ConfigError: what the readers raise
 

@@ -25,6 +25,7 @@ import psycopg
 
 from central.report_groups import Group, Scales, find_p90, read_groups, site_scales
 from central.summaries import Dim
+from queue_server.core import admin_map
 from queue_server.store.reports import Figures, assemble, check_range
 
 DEFAULT_SCALE = (1, 2, 3, 4)
@@ -99,7 +100,8 @@ def _figures(group: Group, scales: Scales) -> Figures:
 
 
 def sites(conn: psycopg.Connection[Any], provinces: Sequence[str]) -> list[dict[str, Any]]:
-    """Every site of ``provinces`` the nation has heard of: province, site, name, fields, scale."""
+    """Every site of ``provinces`` the nation has heard of: province, site, name, its ward or
+    commune named from the 2025 map (``unit``, by its ``ward_code``), fields, scale."""
     rows = conn.execute(
         "SELECT DISTINCT ON (province, site) province, site, config FROM site_configs"
         " WHERE province = ANY(%s) ORDER BY province, site, taken_at DESC",
@@ -115,6 +117,7 @@ def sites(conn: psycopg.Connection[Any], provinces: Sequence[str]) -> list[dict[
             "province": p,
             "site": s,
             "name": str(config.get("name", s)),
+            "unit": admin_map.unit_name(config.get("ward_code")),
             "fields": {str(f["code"]): str(f.get("name_vi", f["code"])) for f in config.get("services", [])},
             "rating_scale": [{"score": r["score"], "name_vi": r["name_vi"]} for r in config.get("rating_scale", [])],
         }

@@ -154,7 +154,7 @@ class Names:
             return {"province": key[0], "name": self.config.province_name(key[0])}
         if by is reports.By.SITE:
             site = self.sites.get((key[0], key[1]), {})
-            return {"province": key[0], "site": key[1], "name": site.get("name", key[1]),
+            return {"province": key[0], "site": key[1], "name": site.get("name", key[1]), "unit": site.get("unit"),
                     "province_name": self.config.province_name(key[0])}  # fmt: skip
         if by is reports.By.FIELD:
             return {"field": key[0], "name": self.fields.get(key[0], key[0]) if key[0] else "Không rõ lĩnh vực"}

@@ -3,11 +3,13 @@
 A PostgreSQL cluster of its own in ``var/province/pg`` (Debian's postgresql, ``initdb`` the
 first time, as the ``postgres`` user when run as root; ``max_connections`` left at 100) with
 Debian's PgBouncer in front of it in transaction pooling, as a province runs it (the sites and
-the province server connect through the pooler), two demo sites shipping to it — the
-provincial centre of ``assets/demo.toml`` and the district office of
-``assets/demo-district.toml``, each its own ``motcua-server`` — the province server on
-http://127.0.0.1:8780/province, and a little traffic at both sites (citizens taking numbers,
-officers calling and completing them) so that the figures move. Ctrl-C stops it all.
+the province server connect through the pooler), and a province of the 2025 map shipping to
+it — Tây Ninh (code 80): no district, its provincial centre (``assets/demo.toml``), the
+centres of a ward (Phường Gò Dầu, 25654) and of a commune (Xã Dương Minh Châu, 25552), and
+the commune's two receiving points, each its own ``motcua-server`` with its real codes and
+kind (:data:`SITES`; the four written from ``assets/demo-commune.toml``) — the province server
+on http://127.0.0.1:8780/province, and a little traffic at every site (citizens taking
+numbers, officers calling and completing them) so that the figures move. Ctrl-C stops it all.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import re
 import subprocess
 import sys
 import time
@@ -35,21 +38,48 @@ ASSETS = Path(__file__).resolve().parents[1] / "assets"
 DATABASE = "motcua"
 
 
+PROVINCE_CODE = "80"  # Tỉnh Tây Ninh on the 2025 map
+COMMUNE_ASSET = "demo-commune.toml"
+
+
 @dataclass(frozen=True)
 class DemoSite:
-    asset: str
+    """A demo site: where its file comes from, where it stands on the map, and who works there
+    (the demo's traffic: a kiosk takes numbers, the officer at counter 1 calls them)."""
+
     site: str
-    kiosk_token: str
-    services: tuple[str, ...]
-    counter_token: str
-    user: str
-    pin: str
+    name: str
+    kind: str  # [site] kind
+    ward_code: str | None  # [site] ward_code on the 2025 map (the provincial centre: none)
+    commune: str | None = None  # a receiving point's commune centre
+    address: str = ""
+    asset: str = COMMUNE_ASSET
+    services: tuple[str, ...] = ("HT", "DD", "CC")
+    user: str = "an.pham"
+    pin: str = "2001"
+
+    @property
+    def kiosk_token(self) -> str:
+        return "demo-kiosk-1-token" if self.asset == "demo.toml" else f"demo-{self.site}-kiosk-token"
+
+    @property
+    def counter_token(self) -> str:
+        return "demo-counter-1-token" if self.asset == "demo.toml" else f"demo-{self.site}-counter-1-token"
 
 
 SITES = (
-    DemoSite("demo.toml", "tayninh-hcc", "demo-kiosk-1-token", ("HT", "DD", "CC"), "demo-counter-1-token", "lan.nguyen", "1001"),
-    DemoSite("demo-district.toml", "huyen-go-dau", "demo-godau-kiosk-token", ("HT", "DD", "CC"), "demo-godau-counter-1-token", "an.pham", "2001"),
-)
+    DemoSite("tayninh-hcc", "Trung tâm Phục vụ hành chính công tỉnh Tây Ninh", "centre", None, asset="demo.toml",
+             user="lan.nguyen", pin="1001"),
+    DemoSite("phuong-go-dau", "Trung tâm Phục vụ hành chính công phường Gò Dầu", "ward", "25654",
+             address="Khu phố Thanh Hà, phường Gò Dầu, tỉnh Tây Ninh"),
+    DemoSite("xa-duong-minh-chau", "Trung tâm Phục vụ hành chính công xã Dương Minh Châu", "commune", "25552",
+             address="Khu phố 1, xã Dương Minh Châu, tỉnh Tây Ninh"),
+    DemoSite("duong-minh-chau-suoi-da", "Điểm tiếp nhận Suối Đá", "point", "25552", commune="xa-duong-minh-chau",
+             address="Ấp Phước Bình, xã Dương Minh Châu, tỉnh Tây Ninh"),
+    DemoSite("duong-minh-chau-phan", "Điểm tiếp nhận Phan", "point", "25552", commune="xa-duong-minh-chau",
+             address="Ấp Phước Lợi, xã Dương Minh Châu, tỉnh Tây Ninh"),
+)  # fmt: skip
+COMMUNE_SITES = [s.site for s in SITES if "xa-duong-minh-chau" in (s.site, s.commune)]
 
 PROVINCE = """\
 # Written by `motcua-central demo` — DEMO ONLY, every token below is public.
@@ -64,10 +94,10 @@ token = "demo-province-token"
 sites = ["*"]
 
 [[manager]]
-user = "huyen.go.dau"
-name = "Lê Thị Huyện (demo)"
-token = "demo-district-token"
-sites = ["huyen-go-dau"]
+user = "xa.duong.minh.chau"
+name = "Lê Thị Xã (demo)"
+token = "demo-commune-token"
+sites = {commune_sites}
 """
 
 
@@ -77,7 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--pg-port", type=int, default=5433, help="the cluster's port (default 5433)")
     parser.add_argument("--pooler-port", type=int, default=0, help="PgBouncer's port (default: a free one)")
     parser.add_argument("--port", type=int, default=8780, help="the province server's port (default 8780)")
-    parser.add_argument("--site-ports", default="8765,8766", help="the two sites' ports (default 8765,8766)")
+    parser.add_argument(
+        "--site-ports", default="8765,8766,8767,8768,8769", help=f"the {len(SITES)} sites' ports (default 8765,8766,8767,8768,8769)"
+    )
     parser.add_argument("--traffic-seconds", type=float, default=4.0, help="a new citizen at each site about this often (0: none)")
     return parser
 
@@ -86,7 +118,10 @@ def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     folder = Path(args.dir).resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    ports = [int(p) for p in args.site_ports.split(",")]
+    ports = [int(p) for p in args.site_ports.split(",") if p.strip()]
+    if len(ports) != len(SITES):
+        print(f"motcua-central demo: --site-ports needs {len(SITES)} ports, one a site ({', '.join(s.site for s in SITES)})", file=sys.stderr)
+        return 2
     cluster = Cluster.create(folder / "pg", args.pg_port)
     if not cluster.running():
         cluster.start()
@@ -97,18 +132,24 @@ def main(argv: list[str]) -> int:
         pooler = Pooler.create(cluster, port=args.pooler_port or None, pool_size=10)
         pooler.start()
         dsn = pooler.dsn(DATABASE)  # every client through the pooler: at most 10 server connections
-        for site, port in zip(SITES, ports, strict=True):
-            process, log_file, start = _start_site(folder, site, port, dsn)
-            processes.append(process)
+        started = []
+        for site, port in zip(SITES, ports, strict=True):  # all at once, then each waited for
+            started.append(_start_site(folder, site, port, dsn))
+            processes.append(started[-1][0])
+        for site, port, (process, log_file, start) in zip(SITES, ports, started, strict=True):
             _wait_listening(site, port, process, log_file, start)
             _wait_healthy(f"http://127.0.0.1:{port}/healthz", process)
-        (folder / "province.toml").write_text(PROVINCE.format(dsn=dsn), encoding="utf-8")
+        province = PROVINCE.format(dsn=dsn, commune_sites="[" + ", ".join(f'"{s}"' for s in COMMUNE_SITES) + "]")
+        (folder / "province.toml").write_text(province, encoding="utf-8")
         config = parse_province((folder / "province.toml").read_text(encoding="utf-8"), str(folder / "province.toml"))
         running = (
             f"\nThe province demo is running (Ctrl-C stops it):\n"
             f"  province dashboard  http://127.0.0.1:{args.port}/province   token demo-province-token"
-            f" (or demo-district-token: the district only)\n"
-            + "".join(f"  site {s.site:<14} http://127.0.0.1:{p}/dashboard\n" for s, p in zip(SITES, ports, strict=True))
+            f" (or demo-commune-token: Xã Dương Minh Châu and its receiving points)\n"
+            + "".join(
+                f"  {s.kind:<7} {s.site:<24} http://127.0.0.1:{p}/dashboard   token {_manager_token(s)}\n"
+                for s, p in zip(SITES, ports, strict=True)
+            )
             + f"  PgBouncer           127.0.0.1:{pooler.port} (transaction pooling) → PostgreSQL 127.0.0.1:{cluster.port}\n"
             + f"  files               {folder}\n"
         )
@@ -135,9 +176,39 @@ class DemoFailed(RuntimeError):
     """A part of the demo did not come up: the demo stops, saying which and why."""
 
 
+def site_file(site: DemoSite, port: int) -> str:
+    """The site's file: ``assets/demo.toml`` as it is, or a ward's, commune's or receiving
+    point's written from ``assets/demo-commune.toml`` (its [site] table, its own public tokens)."""
+    text = (ASSETS / site.asset).read_text(encoding="utf-8")
+    if site.asset == "demo.toml":
+        return text
+    lines = [
+        f"# Written by motcua-central demo from assets/{COMMUNE_ASSET} — DEMO ONLY, every token below is public.",
+        "[site]",
+        f'id = "{site.site}"',
+        f'name = "{site.name}"',
+        f'kind = "{site.kind}"',
+        *([f'commune = "{site.commune}"'] if site.commune else []),
+        f'province_code = "{PROVINCE_CODE}"',
+        f'ward_code = "{site.ward_code}"',
+        f'address = "{site.address}"',
+        'timezone = "Asia/Ho_Chi_Minh"',
+        'language = "vi"',
+        f'public_url = "http://127.0.0.1:{port}"',
+        f'server_url = "ws://127.0.0.1:{port}/"',
+        "",
+        "",
+    ]
+    return "\n".join(lines) + re.sub(r'^token = "demo-commune-', f'token = "demo-{site.site}-', text, flags=re.MULTILINE)
+
+
+def _manager_token(site: DemoSite) -> str:
+    return "demo-manager-token" if site.asset == "demo.toml" else f"demo-{site.site}-manager-token"
+
+
 def _start_site(folder: Path, site: DemoSite, port: int, dsn: str) -> tuple[subprocess.Popen[bytes], Path, int]:
     """The site's ``motcua-server``, its log file and where in it this run begins."""
-    text = (ASSETS / site.asset).read_text(encoding="utf-8")
+    text = site_file(site, port)
     text += f'\n# Added by motcua-central demo: ship the log to the demo province.\n[central]\ndsn = "{dsn}"\n'
     config = folder / f"{site.site}.toml"
     config.write_text(text, encoding="utf-8")

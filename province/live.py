@@ -1,6 +1,7 @@
 """Every site now, from the central copy: what the province dashboard shows and refreshes.
 
-For each site: its name and group (from its newest configuration snapshot), last contact —
+For each site: its name, group and ward or commune (named from the 2025 map by its
+``ward_code``; all from its newest configuration snapshot), last contact —
 "mất liên lạc" once it is older than ``[province] offline_minutes`` — and lag; and today's
 (the site's local day) people waiting, the longest wait, fields past their target wait, served,
 counters open, and alarms — waits past their field's limit still waiting, devices reporting a
@@ -20,6 +21,8 @@ from typing import Any
 
 import psycopg
 
+from queue_server.core import admin_map
+
 
 @dataclasses.dataclass(frozen=True)
 class SiteNow:
@@ -27,6 +30,9 @@ class SiteNow:
     name: str
     kind: str | None  # [site] kind: "centre", "ward", "commune", "point"; None: not said
     commune: str | None  # a receiving point's ward or commune (that centre's site id)
+    province_code: str | None  # [site] province_code and ward_code, on the 2025 map
+    ward_code: str | None
+    unit: str | None  # its ward or commune named from the map by ward_code: "Phường Gò Dầu"
     last_contact: dt.datetime | None
     offline: bool  # no contact for [province] offline_minutes: "mất liên lạc" since last_contact
     lag_events: int
@@ -75,6 +81,7 @@ WITH newest AS (
     SELECT DISTINCT ON (site) site, config FROM site_configs ORDER BY site, taken_at DESC
 )
 SELECT coalesce(s.site, n.site), n.config->>'name', n.config->>'timezone', n.config->>'kind', n.config->>'commune',
+       n.config->>'province_code', n.config->>'ward_code',
        coalesce(jsonb_array_length(n.config->'counters'), 0),
        (SELECT jsonb_object_agg(f->>'code', coalesce(f->'target_wait_minutes', f->'max_wait_minutes'))
         FROM jsonb_array_elements(coalesce(n.config->'services', '[]')) f),
@@ -122,6 +129,8 @@ class _Place:
     tz: dt.tzinfo
     kind: str | None
     commune: str | None
+    province_code: str | None
+    ward_code: str | None
     counters: int
     targets: dict[str, Any]
     last_contact: dt.datetime | None
@@ -134,9 +143,10 @@ def sites_now(conn: psycopg.Connection[Any], now: dt.datetime, offline_after: dt
     """Every site the central copy knows, now, in four statements whatever their number. A
     site not heard from for ``offline_after`` (or never) is ``offline``."""
     places = [
-        _Place(site, name or site, _zone({"timezone": zone} if zone else {}), kind, commune, counters, targets or {},
-               contact, int(lag), overdue, due_soon)
-        for site, name, zone, kind, commune, counters, targets, contact, lag, overdue, due_soon in conn.execute(_DIRECTORY)
+        _Place(site, name or site, _zone({"timezone": zone} if zone else {}), kind, commune, province, ward, counters,
+               targets or {}, contact, int(lag), overdue, due_soon)
+        for site, name, zone, kind, commune, province, ward, counters, targets, contact, lag, overdue, due_soon
+        in conn.execute(_DIRECTORY)
     ]  # fmt: skip
     days = [now.astimezone(p.tz).date() for p in places]
     params = {
@@ -166,6 +176,9 @@ def sites_now(conn: psycopg.Connection[Any], now: dt.datetime, offline_after: dt
                 name=place.name,
                 kind=place.kind,
                 commune=place.commune,
+                province_code=place.province_code,
+                ward_code=place.ward_code,
+                unit=admin_map.unit_name(place.ward_code),
                 last_contact=contact,
                 offline=contact is None or now - contact > offline_after,
                 lag_events=place.lag,

@@ -2,8 +2,10 @@
 points, a search by name — or, with none of these, every site the manager sees. The page
 sends the choice, never a list of ids (a province has 65–170 sites, a country thousands).
 
-The search ignores case, diacritics and the letter đ: "an binh", "AN BÌNH" and "Ấn Bình" all
-find "UBND xã An Bình".
+The search looks in the site's name, its id and its ward's or commune's name on the 2025 map
+(``[site] ward_code``: "go dau" finds the centre of Phường Gò Dầu, whatever its own name), and
+ignores case, diacritics and the letter đ: "an binh", "AN BÌNH" and "Ấn Bình" all find
+"UBND xã An Bình".
 """
 
 from __future__ import annotations
@@ -38,14 +40,15 @@ def group_of(site: SiteNow) -> Group:
 
 def choose(sites: Iterable[SiteNow], group: str | None, commune: str | None, search: str | None) -> list[str]:
     """The ids of ``sites`` (the manager's) that are in ``group``, receiving points of
-    ``commune``, and whose name or id holds ``search`` — each condition only when given."""
+    ``commune``, and whose name, id or ward's or commune's name holds ``search`` — each
+    condition only when given."""
     wanted = fold(search) if search else ""
     return [
         site.site
         for site in sites
         if (not group or group_of(site) == group)
         and (not commune or (group_of(site) is Group.POINT and site.commune == commune))
-        and (not wanted or wanted in fold(site.name) or wanted in site.site)
+        and (not wanted or wanted in fold(site.name) or wanted in site.site or wanted in fold(site.unit or ""))
     ]
 
 

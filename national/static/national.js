@@ -61,6 +61,11 @@ function period() {
   return { period: $("#period").value, date: $("#date").value };
 }
 
+// A site as the nation names it: its own name and its ward's or commune's on the 2025 map.
+function siteName(row) {
+  return row.unit ? `${row.name} (${row.unit})` : row.name;
+}
+
 // Provinces → their sites: one table a province, its sites' figures and the province's total.
 async function showDay() {
   const mine = session.conn;
@@ -71,7 +76,7 @@ async function showDay() {
     const totals = Object.fromEntries(byProvince.rows.map((row) => [row.province, row]));
     fill($("#provinces"), report.provinces.map((p) => el("details", { open: true, "data-province": p.province },
       el("summary", {}, `${p.name} (${report.rows.filter((r) => r.province === p.province).length} đơn vị)`),
-      table(`sites-${p.province}`, "Đơn vị", report.rows.filter((r) => r.province === p.province).map((r) => line(r.name, r)), totals[p.province]))));
+      table(`sites-${p.province}`, "Đơn vị", report.rows.filter((r) => r.province === p.province).map((r) => line(siteName(r), r)), totals[p.province]))));
     $("#day-error").textContent = "";
   } catch (error) {
     if (session.conn === mine) $("#day-error").textContent = errorText(error);
@@ -82,7 +87,7 @@ async function showReport() {
   try {
     const provinces = [...document.querySelectorAll(".report-province:checked")].map((box) => box.value).join(",");
     const r = (await session.conn.request("national.report", { ...period(), by: $("#by").value, provinces })).report;
-    const name = (row) => (r.by === "site" ? `${row.province_name} — ${row.name}` : row.name);
+    const name = (row) => (r.by === "site" ? `${row.province_name} — ${siteName(row)}` : row.name);
     fill($("#report-body"), table("report-table", BY_VI[r.by], r.rows.map((row) => line(name(row), row)), r.total));
     $("#report-error").textContent = "";
   } catch (error) {

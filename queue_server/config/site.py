@@ -78,7 +78,7 @@ _TOP_KEYS = (
 _SITE_KEYS = (
     "id", "name", "timezone", "language", "public_url", "server_url", "retention_days", "session_minutes",
     "pin_attempts", "pin_lockout_seconds", "max_message_bytes", "synchronous", "origins", "silent_minutes",
-    "kind", "commune", "address", "latitude", "longitude",
+    "kind", "commune", "address", "latitude", "longitude", "province_code", "ward_code",
     "wait_line",
 )  # fmt: skip
 _POLICY_KEYS = (

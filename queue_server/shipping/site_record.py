@@ -21,6 +21,9 @@ def describe_site(config: SiteConfig) -> dict[str, Any]:
         # its group on the province's page and in reports chosen by group ([site] kind, commune)
         "kind": config.place.kind.value if config.place.kind else None,
         "commune": config.place.commune,
+        # its province and ward or commune on the 2025 map ([site] province_code, ward_code), which name it
+        "province_code": config.place.province_code,
+        "ward_code": config.place.ward_code,
         # where citizens find it: the kiosks' suggestions elsewhere and the province's public page
         "address": config.place.address,
         "latitude": config.place.latitude,

@@ -20,6 +20,7 @@ from central import schema as central
 from central import summaries
 from central.schema import Row
 from province.cluster import Cluster
+from queue_server.config.place import SiteKind
 from queue_server.config.settings import SiteConfig
 from queue_server.core.site import RatingLevel
 from queue_server.shipping.site_record import describe_site
@@ -41,6 +42,7 @@ FIVE_LEVELS = (
     RatingLevel(1, "Rất không hài lòng", "Very dissatisfied"),
 )
 FIVE_LEVEL_SITE = ("82", "xa-tan-my")  # rated on 1–5; every other site on 1–4
+MAPPED_SITE, MAPPED_WARD = ("80", "phuong-1"), "25459"  # [site] ward_code: Phường Tân Ninh on the 2025 map
 T = TypeVar("T")
 
 
@@ -60,8 +62,11 @@ def site_config(province: str, site: str) -> SiteConfig:
     policy = config.site.policy
     if (province, site) == FIVE_LEVEL_SITE:
         policy = dataclasses.replace(policy, rating_scale=FIVE_LEVELS)
+    place = config.place
+    if (province, site) == MAPPED_SITE:
+        place = dataclasses.replace(place, kind=SiteKind.WARD, province_code="80", ward_code=MAPPED_WARD)
     return dataclasses.replace(
-        config, site=dataclasses.replace(config.site, name=PROVINCES[province][site], policy=policy)
+        config, site=dataclasses.replace(config.site, name=PROVINCES[province][site], policy=policy), place=place
     )
 
 

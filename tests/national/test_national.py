@@ -151,6 +151,9 @@ def test_a_national_manager_of_one_province_sees_only_it(country) -> None:  # ty
         report = (await client.ok("national.report", by="site", period="month", date=FIRST.isoformat()))["report"]
         assert {(r["province"], r["site"]) for r in report["rows"]} == {("80", site) for site in PROVINCES["80"]}
         assert "UBND phường 1 (Đồng Tháp)" not in str(report)
+        # a site's ward or commune named from the 2025 map by its ward_code, in the list and the report
+        assert {s["site"]: s["unit"] for s in listed[0]["sites"]} == {"xa-an-binh": None, "phuong-1": "Phường Tân Ninh"}
+        assert {r["site"]: r["unit"] for r in report["rows"]} == {"xa-an-binh": None, "phuong-1": "Phường Tân Ninh"}
         own = province_report(made, "80", province_reports.By.SITE, FIRST.replace(day=1), dt.date(2026, 11, 30))
         assert report["total"] == own.total.as_dict()
         for asked in ("82", "80,82"):

@@ -75,7 +75,7 @@ def test_a_province_is_named_by_the_2025_map() -> None:
     """The real map (vietnam-provinces): 34 provinces; an official code names its province, a
     code that was a province's before 1 July 2025 (Long An's 80 is Tây Ninh's now; 72, the old
     Tây Ninh, is no more) is refused; a code of our own needs its name."""
-    from national import admin_map
+    from queue_server.core import admin_map
 
     assert len(admin_map.provinces()) == 34
     assert admin_map.provinces()["01"] == "Thành phố Hà Nội" and admin_map.provinces()["80"] == "Tỉnh Tây Ninh"

@@ -1,5 +1,7 @@
-"""`make province` as a newcomer runs it: one command, a cluster of its own, two demo sites
-shipping, the province dashboard showing both with figures that move; Ctrl-C stops it all."""
+"""`make province` as a newcomer runs it: one command, a cluster of its own, a province of the
+2025 map shipping (a provincial centre, a ward's and a commune's centre, the commune's two
+receiving points: no district), the province dashboard showing them grouped and named from the
+map with figures that move; Ctrl-C stops it all."""
 
 from __future__ import annotations
 
@@ -20,14 +22,37 @@ from tests.integration.client import Client
 from tests.support.demo import DEMO
 from tests.support.ports import free_port
 from tests.support.servers import ServerProcess
+from tests.web.conftest import new_browser, screenshot
+from tests.web.pages import click, type_into, wait
+
+COMMUNE = ["xa-duong-minh-chau", "duong-minh-chau-suoi-da", "duong-minh-chau-phan"]  # what demo-commune-token sees
 
 
-def test_the_demo_province_comes_up_with_two_sites_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+def _page_groups(port: int, tmp_path: Path) -> list[str]:
+    """The province page in Chromium, as the director signs in: its groups' titles."""
+    driver = new_browser(tmp_path)
+    try:
+        driver.get(f"http://127.0.0.1:{port}/province")
+        type_into(driver, "#device-token", "demo-province-token")
+        click(driver, "#token-save")
+        wait(driver, "#live-summary", "Đang hiện 5 / 5 đơn vị")
+        wait(driver, '#sites tr[data-site="phuong-go-dau"] .unit', "Phường Gò Dầu")  # its ward, named from the map
+        screenshot(driver, "province-demo-2025")
+        # in one reading: the table is drawn again every 5 s
+        return list(driver.execute_script("return [...document.querySelectorAll('#sites tr.group')].map((g) => g.textContent)"))
+    finally:
+        driver.quit()
+
+
+def test_the_demo_province_comes_up_with_its_2025_sites_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    from province.demo import SITES
+
     folder = tmp_path / "province"
-    port, pg_port, a, b = (free_port() for _ in range(4))
+    port, pg_port = free_port(), free_port()
+    site_ports = [free_port() for _ in SITES]
     demo = subprocess.Popen(
         [sys.executable, "-m", "province.cli", "demo", "--dir", str(folder), "--pg-port", str(pg_port),
-         "--port", str(port), "--site-ports", f"{a},{b}", "--traffic-seconds", "0.3"],
+         "--port", str(port), "--site-ports", ",".join(map(str, site_ports)), "--traffic-seconds", "0.3"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -45,28 +70,32 @@ def test_the_demo_province_comes_up_with_two_sites_and_stops_on_ctrl_c(tmp_path:
         async def look() -> list[dict]:
             client = await Client.open(f"ws://127.0.0.1:{port}/")
             hello = await client.ok("hello", token="demo-province-token")
-            assert sorted(hello["sites"]) == ["huyen-go-dau", "tayninh-hcc"]
+            assert sorted(hello["sites"]) == sorted(COMMUNE + ["phuong-go-dau", "tayninh-hcc"])
             sites = (await client.ok("province.live"))["sites"]
-            district = await Client.open(f"ws://127.0.0.1:{port}/")
-            assert (await district.ok("hello", token="demo-district-token"))["sites"] == ["huyen-go-dau"]
+            commune = await Client.open(f"ws://127.0.0.1:{port}/")
+            assert sorted((await commune.ok("hello", token="demo-commune-token"))["sites"]) == sorted(COMMUNE)
             await client.close()
-            await district.close()
+            await commune.close()
             return sites
 
         deadline = time.monotonic() + 30  # a few citizens at each site, its counter open
         while True:
             sites = asyncio.run(look())
-            moving = len(sites) == 2 and all(s["issued"] > 0 and s["counters_open"] == 1 for s in sites)
+            moving = len(sites) == len(SITES) and all(s["issued"] > 0 and s["counters_open"] == 1 for s in sites)
             if moving or time.monotonic() > deadline:
                 break
             time.sleep(0.3)
-        assert {s["name"] for s in sites} == {
-            "Trung tâm Phục vụ hành chính công tỉnh Tây Ninh",
-            "Bộ phận Một cửa UBND huyện Gò Dầu",
-        }
+        placed = {s["site"]: (s["name"], s["kind"], s["commune"], s["province_code"], s["ward_code"], s["unit"]) for s in sites}
+        assert placed == {
+            "tayninh-hcc": ("Trung tâm Phục vụ hành chính công tỉnh Tây Ninh", "centre", None, "80", None, None),
+            "phuong-go-dau": ("Trung tâm Phục vụ hành chính công phường Gò Dầu", "ward", None, "80", "25654", "Phường Gò Dầu"),
+            "xa-duong-minh-chau": ("Trung tâm Phục vụ hành chính công xã Dương Minh Châu", "commune", None, "80", "25552", "Xã Dương Minh Châu"),
+            "duong-minh-chau-suoi-da": ("Điểm tiếp nhận Suối Đá", "point", "xa-duong-minh-chau", "80", "25552", "Xã Dương Minh Châu"),
+            "duong-minh-chau-phan": ("Điểm tiếp nhận Phan", "point", "xa-duong-minh-chau", "80", "25552", "Xã Dương Minh Châu"),
+        }, "the 2025 map: no district, every site with its real codes and kind"
         assert all(s["issued"] > 0 and s["counters_open"] == 1 for s in sites), sites
-        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/province", timeout=5).read().decode()
-        assert "province.js" in page
+        groups = _page_groups(port, tmp_path)
+        assert groups == ["Trung tâm tỉnh (1)", "Phường (1)", "Xã (1)", "Điểm tiếp nhận của Xã Dương Minh Châu (2)"], groups
     finally:
         demo.send_signal(signal.SIGINT)
         out = demo.communicate(timeout=60)[0].decode()
@@ -75,7 +104,7 @@ def test_the_demo_province_comes_up_with_two_sites_and_stops_on_ctrl_c(tmp_path:
     assert demo.returncode == 0, out
     assert "PgBouncer" in out and not pooler_left  # the sites went through the pooler, stopped with the rest
     assert f"http://127.0.0.1:{port}/province" in out and "demo-province-token" in out
-    for stopped in (pg_port, a, b):  # the cluster and both sites
+    for stopped in (pg_port, *site_ports):  # the cluster and every site
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", stopped)) != 0, f"something still listens on port {stopped}"
 
@@ -86,11 +115,11 @@ def test_the_demo_stops_and_says_why_when_a_sites_port_is_taken(tmp_path: Path) 
     "running", nor sends its traffic into the lobby that was there."""
     occupant = ServerProcess(DEMO, tmp_path / "occupant.db").start()
     folder = tmp_path / "province"
-    port, pg_port, b = (free_port() for _ in range(3))
+    port, pg_port, *others = (free_port() for _ in range(6))
     try:
         demo = subprocess.Popen(
             [sys.executable, "-m", "province.cli", "demo", "--dir", str(folder), "--pg-port", str(pg_port),
-             "--port", str(port), "--site-ports", f"{occupant.port},{b}", "--traffic-seconds", "0.1"],
+             "--port", str(port), "--site-ports", ",".join(map(str, [occupant.port, *others])), "--traffic-seconds", "0.1"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         assert demo.stdout is not None
@@ -113,6 +142,6 @@ def test_the_demo_stops_and_says_why_when_a_sites_port_is_taken(tmp_path: Path) 
     assert "--site-ports" in errors
     with sqlite3.connect(tmp_path / "occupant.db") as conn:
         assert conn.execute("SELECT count(*) FROM tickets").fetchone() == (0,)
-    for stopped in (pg_port, b, port):  # the cluster, the other site, the province: none left
+    for stopped in (pg_port, *others, port):  # the cluster, the other sites, the province: none left
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", stopped)) != 0, f"something still listens on port {stopped}"

@@ -156,10 +156,10 @@ def test_a_chart_across_sites_names_each_bars_officer_and_site(province, tmp_pat
         server.stop()
 
 
-LONG = "ubnd-xa-phuong-tinh-tay-ninh-"  # ids as long as real ones: 170 of them pass the old 4,000-character field
+LONG = "tp-ho-chi-minh-"  # ids as long as real ones: 170 of them pass the old 4,000-character field
 MAP = """
 [province]
-name = "Tỉnh Tây Ninh"
+name = "Thành phố Hồ Chí Minh"
 dsn = "{dsn}"
 
 [[manager]]
@@ -171,70 +171,95 @@ sites = ["*"]
 
 
 def test_a_province_of_170_sites_is_searched_filtered_grouped_and_reported(central_dsn: str, tmp_path: Path) -> None:
-    """170 generated sites (a centre, wards, communes, receiving points; 13 silent): the page
-    groups them, finds them without diacritics, filters the silent ones, and reports on a
-    group chosen on the server — all 170 at once, which the old page's id list could not send."""
+    """Hồ Chí Minh City's real sites on the 2025 map (its centre, 113 wards', 55 communes' centres
+    with their official codes, and a receiving point; 13 silent): the page groups them and names
+    each ward or commune from the map, finds them without diacritics — by the map's name too —,
+    filters the silent ones, and reports on a group chosen on the server — all 170 at once,
+    which the old page's id list could not send."""
     import psycopg
     from selenium.webdriver.support.ui import Select
 
-    from bench.province_live import make_sites, site_ids
+    from bench.province_live import make_sites, province_sites
     from province.config import parse_province
     from province.selection import fold
+    from queue_server.core import admin_map
 
+    sites = province_sites("79", points=1, prefix=LONG)
+    ids = [s.site for s in sites]
     with psycopg.connect(central_dsn, autocommit=True) as conn:
-        make_sites(conn, 170, 4, dt.datetime.now(dt.UTC), prefix=LONG)
-        names = dict(conn.execute("SELECT site, config->>'name' FROM site_configs").fetchall())
-    assert len(",".join(site_ids(170, LONG))) > 4000, "more than the old page's field could carry"
+        make_sites(conn, sites, 4, dt.datetime.now(dt.UTC))
+    assert len(sites) == 170 and len(",".join(ids)) > 4000, "more than the old page's field could carry"
+    point = sites[-1]
+    commune = next(s for s in sites if s.site == point.commune)
+    assert (point.kind, point.ward_code, point.name) == ("point", commune.ward_code, "Điểm tiếp nhận số 1")
+    unit = admin_map.unit_name(commune.ward_code)
+    assert unit and unit.startswith("Xã ")
     server = ProvinceServer(parse_province(MAP.format(dsn=central_dsn)))
     driver = new_browser(tmp_path)
 
+    def texts(css: str, attribute: str | None = None) -> list[str]:
+        """In one reading: the table is drawn again every 5 s (an element found may be gone)."""
+        script = "return [...document.querySelectorAll(arguments[0])].map((e) => arguments[1] ? e.getAttribute(arguments[1]) : e.textContent)"
+        return list(driver.execute_script(script, css, attribute))
+
     def rows() -> list[str]:
-        return [r.get_attribute("data-site") for r in driver.find_elements(By.CSS_SELECTOR, "#sites tbody tr[data-site]")]
+        return texts("#sites tbody tr[data-site]", "data-site")
 
     try:
         driver.get(f"{server.url}/province")
         wait(driver, "#device-token").send_keys("province-director-token")
         driver.find_element(By.ID, "token-save").click()
         wait(driver, "#live-summary", "Đang hiện 170 / 170 đơn vị")
-        groups = [g.text for g in driver.find_elements(By.CSS_SELECTOR, "#sites tr.group")]
-        assert groups[:3] == ["Trung tâm tỉnh (1)", "Phường (29)", "Xã (112)"], groups[:4]
-        points = [g for g in groups if g.startswith("Điểm tiếp nhận của ")]
-        assert len(points) == 28 and "Điểm tiếp nhận của UBND xã Phước Đông 2 (1)" in points, points[:3]
+        groups = texts("#sites tr.group")
+        assert groups == ["Trung tâm tỉnh (1)", "Phường (113)", "Xã (55)", f"Điểm tiếp nhận của {unit} (1)"], groups
         assert len(rows()) == 170
+        (shown,) = texts(f'#sites tr[data-site="{ids[1]}"] .unit')
+        assert shown == admin_map.unit_name(sites[1].ward_code), "each ward or commune named from the map"
         alarm = wait(driver, "#offline-alarm", "13 đơn vị mất liên lạc quá 3 phút")
         assert alarm.get_attribute("role") == "alert"
-        silent = driver.find_element(By.CSS_SELECTOR, f'#sites tr[data-site="{LONG}005"] td.contact')
-        assert silent.text.startswith("Mất liên lạc từ "), silent.text
-        heard = driver.find_element(By.CSS_SELECTOR, f'#sites tr[data-site="{LONG}004"] td.contact')
-        assert heard.text.endswith("giây trước"), heard.text
+        (silent,) = texts(f'#sites tr[data-site="{ids[5]}"] td.contact')
+        assert silent.startswith("Mất liên lạc từ "), silent
+        (heard,) = texts(f'#sites tr[data-site="{ids[4]}"] td.contact')
+        assert heard.endswith("giây trước"), heard
 
-        driver.find_element(By.ID, "site-search").send_keys("phuoc dong")  # no diacritics
-        expected = sorted(site for site, name in names.items() if "phuoc dong" in fold(name))
+        # no diacritics, and the map's name: the receiving point's own name does not say its commune
+        wanted = fold(unit.removeprefix("Xã "))
+        driver.find_element(By.ID, "site-search").send_keys(wanted)
+        expected = sorted(s.site for s in sites if wanted in fold(s.name) or wanted in fold(admin_map.unit_name(s.ward_code) or ""))
         wait(driver, "#live-summary", f"Đang hiện {len(expected)} / 170 đơn vị")
-        assert sorted(rows()) == expected and len(expected) == 23
+        assert sorted(rows()) == expected and {commune.site, point.site} <= set(expected)
+        Select(driver.find_element(By.ID, "report-scope")).select_by_visible_text("Các đơn vị khớp ô “Tìm đơn vị”")
+        wait(driver, "#report-count", f"{len(expected)} đơn vị")
+        driver.find_element(By.ID, "report-show").click()  # the server finds them by the map's name too
+        table = wait(driver, "#report-table", "Điểm tiếp nhận số 1", timeout=30)
+        assert len(table.find_elements(By.TAG_NAME, "tr")) == 1 + len(expected) + 1
+        Select(driver.find_element(By.ID, "report-scope")).select_by_index(0)
         driver.find_element(By.ID, "site-search").clear()
         driver.execute_script("document.getElementById('site-search').dispatchEvent(new Event('input'))")
         Select(driver.find_element(By.ID, "site-filter")).select_by_visible_text("Mất liên lạc")
         wait(driver, "#live-summary", "Đang hiện 13 / 170 đơn vị")
-        assert sorted(rows()) == [f"{LONG}{n:03d}" for n in range(5, 170, 13)]
+        assert sorted(rows()) == sorted(ids[n] for n in range(5, 170, 13))
         Select(driver.find_element(By.ID, "site-filter")).select_by_visible_text("Tất cả")
-        Select(driver.find_element(By.ID, "site-group")).select_by_visible_text("Phường (29)")
-        wait(driver, "#live-summary", "Đang hiện 29 / 170 đơn vị")
-        assert all(names[site].startswith("UBND phường") for site in rows())
+        Select(driver.find_element(By.ID, "site-group")).select_by_visible_text("Phường (113)")
+        wait(driver, "#live-summary", "Đang hiện 113 / 170 đơn vị")
+        units = texts("#sites tbody tr[data-site] .unit")
+        assert len(units) == 113 and all(u.startswith("Phường ") for u in units), units[:3]
         screenshot(driver, "province-170-sites-wards")
 
         Select(driver.find_element(By.ID, "site-group")).select_by_visible_text("Tất cả các nhóm")
         driver.find_element(By.ID, "report-show").click()  # every site the director sees: 170
-        table = wait(driver, "#report-table", "Tổng cộng", timeout=30)
-        assert len(table.find_elements(By.TAG_NAME, "tr")) == 1 + 170 + 1
-        Select(driver.find_element(By.ID, "report-scope")).select_by_visible_text("Nhóm: Xã (112)")
-        wait(driver, "#report-count", "112 đơn vị")
+        deadline = time.monotonic() + 30
+        while len(driver.find_elements(By.CSS_SELECTOR, "#report-table tr")) != 1 + 170 + 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#report-table tr")) == 1 + 170 + 1
+        Select(driver.find_element(By.ID, "report-scope")).select_by_visible_text("Nhóm: Xã (55)")
+        wait(driver, "#report-count", "55 đơn vị")
         driver.find_element(By.ID, "report-show").click()
         deadline = time.monotonic() + 30
-        while len(driver.find_elements(By.CSS_SELECTOR, "#report-table tr")) != 1 + 112 + 1 and time.monotonic() < deadline:
+        while len(driver.find_elements(By.CSS_SELECTOR, "#report-table tr")) != 1 + 55 + 1 and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert len(driver.find_elements(By.CSS_SELECTOR, "#report-table tr")) == 1 + 112 + 1
-        assert "UBND phường" not in driver.find_element(By.ID, "report-table").text
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#report-table tr")) == 1 + 55 + 1
+        assert "công phường" not in driver.find_element(By.ID, "report-table").text
 
         driver.find_element(By.ID, "site-search").send_keys("không có đơn vị này")
         Select(driver.find_element(By.ID, "report-scope")).select_by_visible_text("Các đơn vị khớp ô “Tìm đơn vị”")

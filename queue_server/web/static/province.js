@@ -134,9 +134,12 @@ function contact(s) {
 }
 
 // The groups of the province's map: the provincial centre, wards, communes, then each
-// commune's (or ward's) receiving points under its name, then sites that say no kind.
+// commune's (or ward's) receiving points under its name — the ward's or commune's own on the
+// 2025 map ([site] ward_code: "Xã Dương Minh Châu"), else its centre's —, then sites that say
+// no kind.
 function groupsOf(sites) {
-  const names = Object.fromEntries(sites.map((s) => [s.site, s.name]));
+  const names = Object.fromEntries(sites.map((s) => [s.site, s.unit || s.name]));
+  for (const s of sites) if (s.kind === "point" && s.unit && !names[s.commune]) names[s.commune] = s.unit;
   const groups = new Map();
   const add = (key, title, s) => { if (!groups.has(key)) groups.set(key, { key, title, sites: [] }); groups.get(key).sites.push(s); };
   const order = ["centre", "ward", "commune"];
@@ -172,7 +175,13 @@ function drawChoices(sites) {
 function shownSites(sites) {
   const wanted = folded($("#site-search").value);
   const [, keep] = FILTERS[$("#site-filter").value] || FILTERS.all;
-  return sites.filter((s) => keep(s) && (!wanted || folded(s.name).includes(wanted) || s.site.includes(wanted)));
+  return sites.filter((s) => keep(s) && (!wanted || matches(s, wanted)));
+}
+
+// The search: the site's name, its id, or its ward's or commune's name on the map (as the
+// server's province/selection.py).
+function matches(s, wanted) {
+  return folded(s.name).includes(wanted) || s.site.includes(wanted) || folded(s.unit || "").includes(wanted);
 }
 
 function drawSites(sites) {
@@ -197,7 +206,8 @@ function drawSites(sites) {
 
 function siteRow(s) {
   return el("tr", { "data-site": s.site, class: alarmsOf(s) ? "late" : null },
-    el("td", {}, el("a", { href: "#", onclick: (e) => { e.preventDefault(); chosen = s.site; refresh(); } }, s.name)),
+    el("td", {}, el("a", { href: "#", onclick: (e) => { e.preventDefault(); chosen = s.site; refresh(); } }, s.name),
+      s.unit ? el("span", { class: "unit", title: `Mã đơn vị hành chính ${s.ward_code}` }, s.unit) : null),
     el("td", { class: "num" }, s.waiting), el("td", { class: "num" }, wait(s.longest_wait_minutes)),
     el("td", { class: "num" }, s.served), el("td", { class: "num" }, `${s.counters_open}/${s.counters}`),
     el("td", { class: "num" }, s.alarms ? el("span", { class: "badge bad" }, s.alarms) : "0"),
@@ -252,7 +262,7 @@ function countReportSites() {
   const wanted = choice.search !== undefined ? folded(choice.search) : "";
   const n = sitesNow.filter((s) => (!choice.group || (GROUP_VI[s.kind] ? s.kind : "other") === choice.group)
     && (!choice.commune || s.commune === choice.commune)
-    && (!wanted || folded(s.name).includes(wanted) || s.site.includes(wanted))).length;
+    && (!wanted || matches(s, wanted))).length;
   $("#report-count").textContent = `${n} đơn vị`;
 }
 
