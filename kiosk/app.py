@@ -4,7 +4,7 @@ The app shares one asyncio loop with the queue client and the scan stream
 (``App.async_run``). Screens call the app's methods (``take_number``, ``check_in``,
 ``lookup_dossier``…); the app runs the flow in :mod:`kiosk.actions` and shows the outcome the
 pure core (:mod:`kiosk.core.decisions`) decides. Issuing and printing tickets is in
-:mod:`kiosk.tickets`, the admin page in :mod:`kiosk.admin`. Kiosk mode: full screen, no cursor, no
+:mod:`kiosk.tickets`, what a scan does in :mod:`kiosk.scanning`, the admin page in :mod:`kiosk.admin`. Kiosk mode: full screen, no cursor, no
 multitouch dots, Escape and window closing do nothing, the screensaver is off; the admin page
 (five taps on the clock, then the PIN) is the way out.
 """
@@ -30,13 +30,12 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from hardware.scanner import ScanStream
 from kiosk.actions import KioskActions
 from kiosk.admin import AdminFlows
 from kiosk.bootstrap import KioskContext, KioskSettings, KioskSetupError, build, open_scanners, settings_from_server
 from kiosk.citizens import CitizenFlows
 from kiosk.core import decisions
-from kiosk.core.decisions import Notice, ScanKind
+from kiosk.core.decisions import Notice
 from kiosk.core.documents import wait_line
 from kiosk.core.first_run import refusal_shown
 from kiosk.core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter
@@ -45,6 +44,7 @@ from kiosk.core.shown_ticket import ShownTicket
 from kiosk.core.texts import Both, Catalogue
 from kiosk.first_run import FIRST_RUN, REFUSED, FirstRunFlows
 from kiosk.listening import audio_environment
+from kiosk.scanning import ADMIN, OFFLINE, ScanFlows
 from kiosk.tickets import TICKET, TicketFlows
 from queue_server.config.kiosk_options import KioskOptions
 from queue_server.core.citizens import CitizenCard
@@ -53,7 +53,7 @@ from queue_server.protocol.client import ConnectionStatus, NotConnected, Request
 log = logging.getLogger(__name__)
 
 FONT_DIRS = (Path(__file__).resolve().parents[1] / "assets" / "fonts", Path("/usr/share/fonts/truetype/noto"))
-HOME, OFFLINE, ADMIN = "home", "offline", "admin"
+HOME = "home"
 
 
 def configure_kivy(options: KioskOptions) -> None:
@@ -82,7 +82,7 @@ def register_fonts() -> None:
     log.warning("Noto Sans not found in %s: Vietnamese may show with missing marks", FONT_DIRS)
 
 
-class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
+class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, ScanFlows, App):
     u = NumericProperty(1.0)  # the window's height / 1080 (× text_scale): every size is scaled by it
     text_scale = NumericProperty(1.0)  # 1.2 in large text ("Chữ lớn", kiosk/access_bar.py)
     large_text = BooleanProperty(False)  # large text's high contrast (kiosk/theme.py)
@@ -422,61 +422,6 @@ class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
         fault = await self.actions.print_dossier(dossier)
         if self.root.current == "dossier_result":
             self.screen("dossier_result").printed(fault)
-
-    async def _follow(self, code: str) -> None:
-        try:
-            ticket = await self.actions.follow(code)
-        except RequestFailed:
-            self.show_notice(Notice("scan.bad_ticket"))
-            return
-        except NotConnected:
-            return
-        self.show_notice(decisions.followed_ticket(ticket))
-
-    # --- scans -----------------------------------------------------------------------------
-
-    async def _scan_loop(self) -> None:
-        if not self.context.scanners:
-            return
-        async with ScanStream(self.context.scanners) as scans:
-            async for event in scans:
-                self.last_scan = dt.datetime.now().strftime("%H:%M:%S")
-                self.idle.touch(time.monotonic())
-                self.handle_scan(event.code)
-
-    def _check_misreads(self, _dt: float) -> None:
-        """A serial scanner drops garbled codes at its source: say so, as for any bad scan."""
-        count = decisions.misreads(s.discards for s in self.context.scanners if hasattr(s, "discards"))
-        if count > self.misreads:
-            self.misreads = count
-            if self.root.current not in (OFFLINE, ADMIN, FIRST_RUN, REFUSED):
-                self.idle.touch(time.monotonic())
-                self.show_notice(Notice("scan.unreadable"))
-
-    def handle_scan(self, text: str) -> None:
-        if self.root.current in (FIRST_RUN, REFUSED):
-            if self.takes_enrolment():
-                self.enrol_scan(text)
-            return
-        if self.root.current in (OFFLINE, ADMIN):
-            log.info("scan ignored on the %s screen", self.root.current)
-            return
-        action = decisions.scan_action(self.context.classifier.classify(text))
-        log.info("scan: %s", action.kind.value)
-        if action.kind is ScanKind.REJECT:
-            self.show_notice(action.notice)  # type: ignore[arg-type]  # a REJECT action always carries its notice
-        elif action.kind is ScanKind.CHECK_IN:
-            self.check_in(action.value)
-        elif action.kind is ScanKind.REENTRY:
-            self.reentry(action.value)
-        elif action.kind is ScanKind.LOOKUP_DOSSIER:
-            self.lookup_dossier(action.value)
-        elif action.kind is ScanKind.CITIZEN_CARD:
-            self.citizen_card(action.value)
-        else:
-            self.spawn(self._follow(action.value))
-
-
 
 def _scan_urls(settings: KioskSettings) -> tuple[str | None, str | None]:
     return (settings.device.scanner, settings.options.camera)
