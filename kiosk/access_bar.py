@@ -1,5 +1,7 @@
-""""Nghe hướng dẫn" and "Chữ lớn" on every kiosk screen: a bar above the screens, the touch
-rule of listening mode, large text, and their end with the citizen's visit.
+""""Nghe hướng dẫn", "Chữ lớn" and "Cần hỗ trợ" on every citizen's screen of the kiosk: the bar
+above the screens and the screens' place under it, the kiosk's window (kiosk mode, fonts, the
+size unit ``app.u``), the touch rule of listening mode, large text, and their end with the
+citizen's visit.
 
 - Listening: the button reads the screen (:func:`kiosk.core.spoken.screen_speech`); then a
   first touch on any button reads it and a second one takes it (:class:`kiosk.core.access.Access`),
@@ -10,34 +12,109 @@ rule of listening mode, large text, and their end with the citizen's visit.
   tiles a page on the home screen ("Trang sau" for the others).
 - Both end with the citizen's visit: at the idle return (on any screen, the home screen too),
   and when the kiosk goes home from the issued ticket; "Quay lại" keeps them.
+- Help: "Cần hỗ trợ" asks for a volunteer (:mod:`kiosk.help`); while the request is open the
+  button's own text is where it stands ("Đã gọi người hỗ trợ, xin chờ trong giây lát" and how
+  many asked before, then "Tình nguyện viên đang đến"), on two lines sized to the bar, and the
+  button takes more of the bar's width. In listening mode it is read like the screens' buttons
+  (first touch reads, second takes) and each new state is said. Not on the screens that are
+  not the citizen's (offline, first run, refused, admin).
 
-The screens are not changed for this: the bar sits above the screen manager in the window,
-and listening mode takes the window's touches before the screens see them.
+The screens are not changed for this: the bar sits above the screen manager in the window
+(one bar, so one place decides the screens' height: :data:`BAR`), and listening mode takes the
+window's touches before the screens see them.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Any
 
 from kivy.clock import Clock
-from kivy.core.window import Window
 from kivy.graphics import Color, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.core.access import Access, Touch
+from kiosk.core.help import HelpShown, HelpStage
 from kiosk.core.spoken import plain, screen_speech, sentence, ticket_speech, tile_speech
 from kiosk.core.texts import Language
-from kiosk.listening import KioskVoice
-from kiosk.screens.widgets import KioskButton
-from kiosk.theme import LISTEN, NEUTRAL, paper
+from kiosk.help import KioskHelp
+from kiosk.listening import KioskVoice, audio_environment
+from kiosk.screens.widgets import KioskButton, escape
+from kiosk.theme import DANGER, LISTEN, NEUTRAL, paper
+from queue_server.config.kiosk_options import KioskOptions
 
 log = logging.getLogger(__name__)
 
+FONT_DIRS = (Path(__file__).resolve().parents[1] / "assets" / "fonts", Path("/usr/share/fonts/truetype/noto"))
 BAR = 0.072  # of the window's height: 15 mm on the screens of docs/kiosk.md
+BAR_FONT = 30  # the bar's buttons' text, × app.u
+HELP_OPEN_WIDTH = 3  # an open request's button, against 1 for each of the others
 LARGE_SCALE = 1.2
-SILENT_SCREENS = ("offline", "first_run", "refused", "admin")  # not the citizen's
+SILENT_SCREENS = ("offline", "first_run", "refused", "admin")  # not the citizen's: no reading, no help
+
+
+# --- the window -------------------------------------------------------------------------------
+
+
+def configure_kivy(options: KioskOptions) -> None:
+    """Kiosk mode; must run before the window is made."""
+    from kivy.config import Config
+
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("input", "mouse", "mouse,disable_multitouch")  # no red multitouch dots
+    Config.set("graphics", "fullscreen", "auto" if options.fullscreen else "0")
+    Config.set("graphics", "show_cursor", "0" if options.fullscreen else "1")
+    Config.set("graphics", "width", str(options.window_size[0]))
+    Config.set("graphics", "height", str(options.window_size[1]))
+    Config.set("graphics", "resizable", "0")
+    audio_environment(options)  # the voice's output (speaker or headphone jack), before SDL opens it
+
+
+def register_fonts() -> None:
+    """Noto Sans (every Vietnamese letter and tone mark) as the default font."""
+    from kivy.core.text import DEFAULT_FONT, LabelBase
+
+    for folder in FONT_DIRS:
+        regular, bold = folder / "NotoSans-Regular.ttf", folder / "NotoSans-Bold.ttf"
+        if regular.is_file() and bold.is_file():
+            LabelBase.register(DEFAULT_FONT, str(regular), fn_bold=str(bold))
+            return
+    log.warning("Noto Sans not found in %s: Vietnamese may show with missing marks", FONT_DIRS)
+
+
+def set_up_window(app: Any) -> None:
+    """Kiosk mode's window (no screensaver, closing and Escape do nothing, every touch counts
+    as the citizen's), the fonts, and the size unit ``app.u``: the window's height / 1080 ×
+    ``app.text_scale``. Before the screens are made."""
+    from kivy.core.window import Window
+
+    register_fonts()
+    Window.allow_screensaver = False
+    Window.bind(on_request_close=lambda *_: True, on_keyboard=_on_key, on_touch_down=lambda *_: app.idle.touch(time.monotonic()))
+    Window.bind(size=lambda *_: _scale(app))
+    app.bind(text_scale=lambda *_: _scale(app))
+    _scale(app)
+
+
+def _scale(app: Any) -> None:
+    from kivy.core.window import Window
+
+    app.u = Window.height / 1080 * app.text_scale
+
+
+def _on_key(_window: Any, key: int, *_: Any) -> bool:
+    return key == 27  # Escape (and Android's back) does nothing on a kiosk
+
+
+def bar_over_screens(app: Any) -> AccessControls:
+    """The bar with the voice of the options, put above the screens once the screen manager is
+    the window's root (the app's ``build`` returns it)."""
+    folder = (app.state_dir / "voice") if app.state_dir is not None else Path("var/voice/kiosk")
+    controls = AccessControls(app, KioskVoice.for_options(app.kiosk_options, folder))
+    Clock.schedule_once(lambda _dt: controls.install(), 0)
+    return controls
 
 
 class AccessBar(BoxLayout):
@@ -58,9 +135,19 @@ class AccessBar(BoxLayout):
         self.listen.bind(on_release=lambda *_: controls.toggle_listening())
         self.large = KioskButton(target="access:large", colour=list(NEUTRAL))
         self.large.bind(on_release=lambda *_: controls.toggle_large())
+        self.help = KioskButton(target="access:help", colour=list(DANGER))
+        self.help.bind(on_release=lambda *_: controls.help.touched())
         if controls.voice is not None:
             self.add_widget(self.listen)
         self.add_widget(self.large)
+        self.add_widget(self.help)
+
+    def show_help(self, shown: bool) -> None:
+        """The help button on the citizen's screens; none (nothing to touch) on the others."""
+        if shown and self.help.parent is None:
+            self.add_widget(self.help, index=0)
+        elif not shown and self.help.parent is self:
+            self.remove_widget(self.help)
 
     def _draw(self, *_: Any) -> None:
         self._page.pos, self._page.size = self.pos, self.size
@@ -71,8 +158,10 @@ class AccessControls:
         self.app = app
         self.voice = voice
         self.state = Access()
+        self.help = KioskHelp(app, self.help_shown)
         self.bar = AccessBar(self)
         self._last_ticket: tuple[Any, ...] | None = None
+        self._help_said = ""
         if voice is not None:  # a citizen listening is not away: the idle time counts from the end of a text
             voice.on_speaking = lambda seconds: app.idle.touch(time.monotonic() + seconds)
 
@@ -80,6 +169,8 @@ class AccessControls:
 
     def install(self) -> None:
         """Above the screens, in the window; called once the screens are made."""
+        from kivy.core.window import Window
+
         root = self.app.root
         root.size_hint = (1, 1 - BAR)
         root.pos_hint = {"x": 0, "y": 0}
@@ -87,18 +178,33 @@ class AccessControls:
         Window.update_childsize([root])
         Window.bind(on_touch_down=self._touch_down)  # bound after the app's: asked first
         root.bind(current=lambda *_: Clock.schedule_once(lambda _dt: self._screen_changed(), 0))
+        root.bind(current=lambda *_: self.bar.show_help(root.current not in SILENT_SCREENS))
+        self.bar.show_help(root.current not in SILENT_SCREENS)
         self.app.screen("ticket").bind(ticket=lambda *_: self._ticket_changed())
+        self.app.bind(u=lambda *_: self.refresh())
         Clock.schedule_interval(self._check_idle, 1.0)
         self.refresh()
 
     def refresh(self) -> None:
+        """The bar's texts in the citizen's language (a language switch, a mode, a help state)."""
         texts = self.app.texts
         self.bar.listen.text = texts("access.listen_off" if self.state.listening else "access.listen")
         self.bar.large.text = texts("access.large_off" if self.state.large else "access.large")
-        size = self.app.u * 30
+        size = self.app.u * BAR_FONT
         self.bar.listen.font_size = self.bar.large.font_size = size
+        lines = self.help.lines()
+        self.bar.help.text = "\n".join(escape(line) for line in lines) if lines else escape(texts("help.button"))
+        self.bar.help.size_hint_x = HELP_OPEN_WIDTH if lines else 1
+        two = len(lines) > 1 or self.help.shown.stage is HelpStage.FAILED  # a long reason wraps
+        self.bar.help.font_size = min(size, self._two_lines_font()) if two else size
 
-    # --- the two buttons ---------------------------------------------------------------------
+    def _two_lines_font(self) -> float:
+        """The largest text of which two lines fit the bar's height (Noto Sans: 1.36 em a line)."""
+        from kivy.core.window import Window
+
+        return (Window.height * BAR - self.bar.padding[1]) / 2.9
+
+    # --- listening and large text ----------------------------------------------------------
 
     def toggle_listening(self) -> None:
         self.state.listening = not self.state.listening
@@ -147,9 +253,26 @@ class AccessControls:
 
     def going_home(self, screen: str) -> None:
         """The kiosk goes home from ``screen``: from the ticket, the citizen's visit is over;
-        from another screen ("Quay lại") it goes on, in the same modes."""
+        from another screen ("Quay lại") it goes on, in the same modes. An open help request
+        stays open (only a volunteer closes it); a failed touch is forgotten."""
         if screen == "ticket":
             self.reset(silence=False)  # the ticket's number, counters and place are said to the end
+        self.help.reset()
+
+    # --- "Cần hỗ trợ" -----------------------------------------------------------------------
+
+    def help_shown(self, shown: HelpShown) -> None:
+        """The request's new state: on the button, and said in listening mode (the stages a
+        citizen waits in; "Đang gọi…" is too short to say, and a closed request says nothing:
+        the volunteer is there)."""
+        self.refresh()
+        said = " ".join(sentence(line) for line in self.help.lines())
+        if shown.stage in (HelpStage.WAITING, HelpStage.COMING, HelpStage.FAILED) and said != self._help_said:
+            self._help_said = said
+            if self.state.listening:
+                self.say(said)
+        elif shown.stage is HelpStage.NONE:
+            self._help_said = ""
 
     def _check_idle(self, _dt: float) -> None:
         """On the home screen too: the next citizen finds the normal kiosk."""
@@ -226,12 +349,17 @@ class AccessControls:
     # --- listening mode's touches ----------------------------------------------------------------
 
     def _touch_down(self, _window: Any, touch: Any) -> bool | None:
-        if not self.state.listening or self.bar.collide_point(*touch.pos):
+        if not self.state.listening:
             return None
         screen = self.app.root.current_screen
         if screen.name in SILENT_SCREENS:
             return None
-        button = _button_at(screen, touch.pos)
+        if self.bar.collide_point(*touch.pos):  # the bar's own buttons act at once, but for help
+            button = _button_at(self.bar, touch.pos) if self.bar.help.parent is not None else None
+            if button is not self.bar.help:
+                return None
+        else:
+            button = _button_at(screen, touch.pos)
         if button is None or self.state.touch(button.target) is Touch.TAKE:
             return None
         self.app.idle.touch(time.monotonic())

@@ -4,9 +4,11 @@ The app shares one asyncio loop with the queue client and the scan stream
 (``App.async_run``). Screens call the app's methods (``take_number``, ``check_in``,
 ``lookup_dossier``…); the app runs the flow in :mod:`kiosk.actions` and shows the outcome the
 pure core (:mod:`kiosk.core.decisions`) decides. Issuing and printing tickets is in
-:mod:`kiosk.tickets`, the admin page in :mod:`kiosk.admin`. Kiosk mode: full screen, no cursor, no
-multitouch dots, Escape and window closing do nothing, the screensaver is off; the admin page
-(five taps on the clock, then the PIN) is the way out.
+:mod:`kiosk.tickets`, what a scan does in :mod:`kiosk.scanning`, the admin page in
+:mod:`kiosk.admin`; the window (kiosk mode: full screen, no cursor, no multitouch dots, Escape
+and window closing do nothing, the screensaver is off) and the bar over the screens ("Nghe
+hướng dẫn", "Chữ lớn", "Cần hỗ trợ") in :mod:`kiosk.access_bar`. The admin page (five taps on
+the clock, then the PIN) is the way out.
 """
 
 from __future__ import annotations
@@ -30,13 +32,13 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from hardware.scanner import ScanStream
+from kiosk.access_bar import bar_over_screens, set_up_window
 from kiosk.actions import KioskActions
 from kiosk.admin import AdminFlows
 from kiosk.bootstrap import KioskContext, KioskSettings, KioskSetupError, build, open_scanners, settings_from_server
 from kiosk.citizens import CitizenFlows
 from kiosk.core import decisions
-from kiosk.core.decisions import Notice, ScanKind
+from kiosk.core.decisions import Notice
 from kiosk.core.documents import wait_line
 from kiosk.core.first_run import refusal_shown
 from kiosk.core.idle import IdleTimer, OneAtATime, PinThrottle, TapCounter
@@ -44,7 +46,7 @@ from kiosk.core.scans import CodeClassifier
 from kiosk.core.shown_ticket import ShownTicket
 from kiosk.core.texts import Both, Catalogue
 from kiosk.first_run import FIRST_RUN, REFUSED, FirstRunFlows
-from kiosk.listening import audio_environment
+from kiosk.scanning import ADMIN, OFFLINE, ScanFlows
 from kiosk.tickets import TICKET, TicketFlows
 from queue_server.config.kiosk_options import KioskOptions
 from queue_server.core.citizens import CitizenCard
@@ -52,37 +54,10 @@ from queue_server.protocol.client import ConnectionStatus, NotConnected, Request
 
 log = logging.getLogger(__name__)
 
-FONT_DIRS = (Path(__file__).resolve().parents[1] / "assets" / "fonts", Path("/usr/share/fonts/truetype/noto"))
-HOME, OFFLINE, ADMIN = "home", "offline", "admin"
+HOME = "home"
 
 
-def configure_kivy(options: KioskOptions) -> None:
-    """Kiosk mode; must run before the window is made."""
-    from kivy.config import Config
-
-    Config.set("kivy", "exit_on_escape", "0")
-    Config.set("input", "mouse", "mouse,disable_multitouch")  # no red multitouch dots
-    Config.set("graphics", "fullscreen", "auto" if options.fullscreen else "0")
-    Config.set("graphics", "show_cursor", "0" if options.fullscreen else "1")
-    Config.set("graphics", "width", str(options.window_size[0]))
-    Config.set("graphics", "height", str(options.window_size[1]))
-    Config.set("graphics", "resizable", "0")
-    audio_environment(options)  # the voice's output (speaker or headphone jack), before SDL opens it
-
-
-def register_fonts() -> None:
-    """Noto Sans (every Vietnamese letter and tone mark) as the default font."""
-    from kivy.core.text import DEFAULT_FONT, LabelBase
-
-    for folder in FONT_DIRS:
-        regular, bold = folder / "NotoSans-Regular.ttf", folder / "NotoSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            LabelBase.register(DEFAULT_FONT, str(regular), fn_bold=str(bold))
-            return
-    log.warning("Noto Sans not found in %s: Vietnamese may show with missing marks", FONT_DIRS)
-
-
-class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
+class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, ScanFlows, App):
     u = NumericProperty(1.0)  # the window's height / 1080 (× text_scale): every size is scaled by it
     text_scale = NumericProperty(1.0)  # 1.2 in large text ("Chữ lớn", kiosk/access_bar.py)
     large_text = BooleanProperty(False)  # large text's high contrast (kiosk/theme.py)
@@ -151,8 +126,6 @@ class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
         return self.context.settings.config.site.priorities
 
     def build(self) -> ScreenManager:
-        from kivy.core.window import Window
-
         from kiosk.screens import load_kv
         from kiosk.screens.admin import AdminScreen
         from kiosk.screens.checkin import CheckinScreen
@@ -166,11 +139,7 @@ class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
         from kiosk.screens.priority import PriorityScreen
         from kiosk.screens.ticket import TicketScreen
 
-        register_fonts()
-        Window.allow_screensaver = False
-        Window.bind(on_request_close=lambda *_: True, on_keyboard=self._on_key, on_touch_down=self._on_touch)
-        Window.bind(size=lambda *_: self.on_text_scale())
-        self.on_text_scale()
+        set_up_window(self)  # kiosk mode, the fonts, the size unit u
         load_kv()
         manager = ScreenManager(transition=NoTransition())
         for screen in (
@@ -189,32 +158,12 @@ class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
         Clock.schedule_interval(self._check_misreads, 0.3)
         Clock.schedule_interval(lambda _dt: self._refresh_trigger(), 30.0)  # opening hours change
         Clock.schedule_once(self._every_second, 0)
-        self.access_controls = self._access_controls()
-        Clock.schedule_once(lambda _dt: self.access_controls.install(), 0)  # once the manager is the root
+        self.access_controls = bar_over_screens(self)  # "Nghe hướng dẫn", "Chữ lớn", "Cần hỗ trợ"
         return manager
-
-    def on_text_scale(self, *_: Any) -> None:
-        from kivy.core.window import Window
-
-        self.u = Window.height / 1080 * self.text_scale
-
-    def _access_controls(self) -> Any:
-        """"Nghe hướng dẫn" and "Chữ lớn" (kiosk/access_bar.py), with the voice of the options."""
-        from kiosk.access_bar import AccessControls
-        from kiosk.listening import KioskVoice
-
-        folder = (self.state_dir / "voice") if self.state_dir is not None else Path("var/voice/kiosk")
-        return AccessControls(self, KioskVoice.for_options(self.kiosk_options, folder))
 
     def wait_line(self, ticket: dict[str, Any]) -> str:
         """Where to wait, in the citizen's language: the field's, else the site's, else the usual line."""
         return wait_line(self.context.settings.config.site, ticket.get("service"), self.texts, self.texts.language)
-
-    def _on_key(self, _window: Any, key: int, *_: Any) -> bool:
-        return key == 27  # Escape (and Android's back) does nothing on a kiosk
-
-    def _on_touch(self, _window: Any, _touch: Any) -> None:
-        self.idle.touch(time.monotonic())
 
     def screen(self, name: str) -> Any:
         return self.root.get_screen(name)
@@ -299,6 +248,7 @@ class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
     def switch_language(self) -> None:
         self.texts.language = self.texts.second
         self.root.current_screen.refresh()
+        self.access_controls.refresh()
 
     # --- the server ------------------------------------------------------------------------
 
@@ -422,61 +372,6 @@ class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, App):
         fault = await self.actions.print_dossier(dossier)
         if self.root.current == "dossier_result":
             self.screen("dossier_result").printed(fault)
-
-    async def _follow(self, code: str) -> None:
-        try:
-            ticket = await self.actions.follow(code)
-        except RequestFailed:
-            self.show_notice(Notice("scan.bad_ticket"))
-            return
-        except NotConnected:
-            return
-        self.show_notice(decisions.followed_ticket(ticket))
-
-    # --- scans -----------------------------------------------------------------------------
-
-    async def _scan_loop(self) -> None:
-        if not self.context.scanners:
-            return
-        async with ScanStream(self.context.scanners) as scans:
-            async for event in scans:
-                self.last_scan = dt.datetime.now().strftime("%H:%M:%S")
-                self.idle.touch(time.monotonic())
-                self.handle_scan(event.code)
-
-    def _check_misreads(self, _dt: float) -> None:
-        """A serial scanner drops garbled codes at its source: say so, as for any bad scan."""
-        count = decisions.misreads(s.discards for s in self.context.scanners if hasattr(s, "discards"))
-        if count > self.misreads:
-            self.misreads = count
-            if self.root.current not in (OFFLINE, ADMIN, FIRST_RUN, REFUSED):
-                self.idle.touch(time.monotonic())
-                self.show_notice(Notice("scan.unreadable"))
-
-    def handle_scan(self, text: str) -> None:
-        if self.root.current in (FIRST_RUN, REFUSED):
-            if self.takes_enrolment():
-                self.enrol_scan(text)
-            return
-        if self.root.current in (OFFLINE, ADMIN):
-            log.info("scan ignored on the %s screen", self.root.current)
-            return
-        action = decisions.scan_action(self.context.classifier.classify(text))
-        log.info("scan: %s", action.kind.value)
-        if action.kind is ScanKind.REJECT:
-            self.show_notice(action.notice)  # type: ignore[arg-type]  # a REJECT action always carries its notice
-        elif action.kind is ScanKind.CHECK_IN:
-            self.check_in(action.value)
-        elif action.kind is ScanKind.REENTRY:
-            self.reentry(action.value)
-        elif action.kind is ScanKind.LOOKUP_DOSSIER:
-            self.lookup_dossier(action.value)
-        elif action.kind is ScanKind.CITIZEN_CARD:
-            self.citizen_card(action.value)
-        else:
-            self.spawn(self._follow(action.value))
-
-
 
 def _scan_urls(settings: KioskSettings) -> tuple[str | None, str | None]:
     return (settings.device.scanner, settings.options.camera)

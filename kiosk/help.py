@@ -1,24 +1,20 @@
-""""Cần hỗ trợ" on every citizen's screen of the kiosk (issue 23): a bar under the screens
-(kiosk/screens/help_bar.kv) whose button sends ``help.ask`` for this kiosk; the bar then says
-"Đã gọi người hỗ trợ, xin chờ trong giây lát" and how many asked before, and "Tình nguyện viên
-đang đến" once a volunteer takes the request. While a request is open the kiosk asks
+""""Cần hỗ trợ" at the kiosk (issue 23): this kiosk's request for a volunteer. The button is in
+the bar over the screens, beside "Nghe hướng dẫn" and "Chữ lớn" (:mod:`kiosk.access_bar` shows
+it); a touch sends ``help.ask`` for this kiosk, and the button's own text then says "Đã gọi
+người hỗ trợ, xin chờ trong giây lát" and how many asked before, and "Tình nguyện viên đang
+đến" once a volunteer takes the request. While a request is open the kiosk asks
 ``help.status`` every few seconds (a kiosk receives no help events: what other kiosks asked is
-none of its business), and the bar goes back to its button alone when a volunteer closes it.
+none of its business), and the button is "Cần hỗ trợ" again when a volunteer closes it.
 
-What the bar says is decided in :mod:`kiosk.core.help`, including why an idle reset leaves the
-request open (the screen goes home; the bar keeps saying that help is coming).
-
-NOT WIRED into the app (kiosk/app.py) since the merge with "Nghe hướng dẫn"/"Chữ lớn": the two
-bars together (15 mm over and under the screens) left the screens too little height — touch
-targets under 15 mm and texts overlapping (tests/kiosk/test_access_checks.py). The next step is
-the button in the bar over the screens, beside the other two; its window test goes with it.
+What the button says is decided in :mod:`kiosk.core.help`, including why an idle reset leaves
+the request open (the screen goes home; the button keeps saying that help is coming).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kivy.clock import Clock
@@ -28,22 +24,15 @@ from kiosk.core.texts import Both, Catalogue
 from queue_server.protocol.client import NotConnected, RequestFailed
 
 if TYPE_CHECKING:
-    from kivy.uix.screenmanager import ScreenManager
-
     from kiosk.bootstrap import KioskContext
-    from kiosk.screens.help_bar import HelpBar
 
 log = logging.getLogger(__name__)
 
-BAR_HEIGHT = 0.09  # of the window: the screens keep the rest, above it
-NO_CITIZEN = ("offline", "admin", "first_run", "refused")  # screens with no help button
-
 
 class HelpHost(Protocol):
-    """What the bar needs of the kiosk app (kiosk/app.py): its client, texts, scale and tasks."""
+    """What the request needs of the kiosk app (kiosk/app.py): its client, texts and tasks."""
 
     context: KioskContext
-    u: float
 
     @property
     def texts(self) -> Catalogue: ...
@@ -52,37 +41,14 @@ class HelpHost(Protocol):
 
 
 class KioskHelp:
-    """The help bar and this kiosk's request. ``attach`` puts the bar in the window under the
-    screens; the app calls ``reset`` at an idle reset and ``refresh`` at a language switch."""
+    """This kiosk's help request. ``shown`` is what the button says; ``on_shown`` is called with
+    it at each change (the bar redraws the button, listening mode says it)."""
 
-    def __init__(self, app: HelpHost) -> None:
+    def __init__(self, app: HelpHost, on_shown: Callable[[HelpShown], None]) -> None:
         self.app = app
+        self.on_shown = on_shown
         self.shown: HelpShown = NOTHING
-        self.bar: HelpBar | None = None
-        self.manager: ScreenManager | None = None
         self._poll: Any = None
-
-    def attach(self, manager: ScreenManager) -> None:
-        from kivy.core.window import Window
-
-        from kiosk.screens.help_bar import HelpBar
-
-        self.manager = manager
-        self.bar = HelpBar(size_hint=(1, BAR_HEIGHT), pos_hint={"x": 0, "y": 0})
-        self.bar.bind(on_help=lambda *_: self.touched())
-        manager.pos_hint = {"x": 0, "top": 1}
-        manager.bind(current=lambda *_: self._place())
-        Window.add_widget(self.bar)
-        self._place()
-        self.refresh()
-
-    def _place(self) -> None:
-        """The bar under the citizen's screens; none (the screens take the window) elsewhere."""
-        assert self.bar is not None and self.manager is not None
-        hidden = self.manager.current in NO_CITIZEN
-        self.bar.hide(hidden)
-        self.bar.size_hint_y = 0 if hidden else BAR_HEIGHT
-        self.manager.size_hint_y = 1 if hidden else 1 - BAR_HEIGHT
 
     # --- what the citizen does ---------------------------------------------------------------
 
@@ -120,7 +86,7 @@ class KioskHelp:
             log.info("help: request %s is %s", shown.request or self.shown.request, shown.stage.value)
             self.show(shown)
 
-    # --- what the bar shows -----------------------------------------------------------------
+    # --- what the button says ---------------------------------------------------------------
 
     def show(self, shown: HelpShown) -> None:
         self.shown = shown
@@ -129,26 +95,23 @@ class KioskHelp:
         elif not shown.is_open and shown.stage is not HelpStage.ASKING and self._poll is not None:
             self._poll.cancel()
             self._poll = None
-        self.refresh()
+        self.on_shown(shown)
 
-    def refresh(self) -> None:
-        if self.bar is None:
-            return
+    def lines(self) -> list[str]:
+        """What the button says in the citizen's language, a line each ([]: it is the button alone)."""
         texts = self.app.texts
-        lines = []
+        out = []
         for key, params in self.shown.lines():
             if key == "help.failed":
                 params = {"reason": _reason(params["reason"])}
-            lines.append((texts(key, **params), texts.other(key, **params)))
-        self.bar.show((texts("help.button"), texts.other("help.button")), lines, self.shown.is_open, self.app.u)
+            out.append(texts(key, **params))
+        return out
 
     def reset(self) -> None:
         """An idle reset: a failed touch is forgotten; an open request stays (only a volunteer
-        closes it) and the bar keeps saying so."""
+        closes it) and the button keeps saying so."""
         if self.shown.stage is HelpStage.FAILED:
             self.show(NOTHING)
-        else:
-            self.refresh()
 
 
 def _reason(code: str) -> Both:

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hardware.scanner import open_scanner
-from kiosk.app import KioskApp, configure_kivy
+from kiosk.access_bar import configure_kivy
+from kiosk.app import KioskApp
 from kiosk.bootstrap import KioskSetupError, read_settings, settings_from_server, unconfigured_settings
 from kiosk.core.first_run import refusal_shown
 from queue_server.config.kiosk_options import parse_window_size

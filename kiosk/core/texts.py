@@ -229,7 +229,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Number {label} ({name}): people ahead of you: {count}.",
     ),
     "scan.ticket_done": ("Số {label} không còn trong hàng chờ.", "Number {label} is no longer waiting."),
-    # "Cần hỗ trợ": the help bar under every screen (kiosk/help.py)
+    # "Cần hỗ trợ": the help button in the bar over every citizen's screen (kiosk/help.py, access_bar.py)
     "help.button": ("Cần hỗ trợ", "I need help"),
     "help.asking": ("Đang gọi người hỗ trợ…", "Calling someone to help you…"),
     "help.asked": ("Đã gọi người hỗ trợ, xin chờ trong giây lát", "Someone is coming to help you, please wait a moment"),

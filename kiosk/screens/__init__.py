@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 KV_DIR = Path(__file__).resolve().parent
-SCREENS = ("widgets", "home", "priority", "ticket", "checkin", "dossier", "dossier_result", "citizen", "message", "offline", "admin", "first_run", "help_bar")
+SCREENS = ("widgets", "home", "priority", "ticket", "checkin", "dossier", "dossier_result", "citizen", "message", "offline", "admin", "first_run")
 
 
 def load_kv() -> None:

@@ -15,14 +15,13 @@ import asyncio
 import dataclasses
 import json
 import logging
-import os
 import re
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.apps.window import find_target, laid_out, touch
+from bench.apps.window import find_target, laid_out, screenshot, touch
 from kiosk.app import KioskApp
 from kiosk.start import start_app
 
@@ -100,25 +99,32 @@ class Commands:
         return await self.cmd_screen()
 
     async def cmd_wait_help(self, text: str, limit: float = 10.0) -> dict[str, Any]:
-        """Until the help bar under the screens shows ``text`` ("" : its button alone); then what it
-        shows, its box and the screens' box in window coordinates (x, y, right, top)."""
-        bar = self.app.help.bar
+        """Until the help button in the bar over the screens says ``text`` ("": it is the button
+        alone, "Cần hỗ trợ"); then what it says, its stage, and in window coordinates (x, y,
+        right, top) its box, its neighbours' and the screens'."""
+        controls = self.app.access_controls
+        button = controls.bar.help
         deadline = time.monotonic() + limit
 
         def said() -> str:
-            return visible_texts(bar.ids.said)[0] if visible_texts(bar.ids.said) else ""
+            return "\n".join(visible_texts(button)) if controls.help.shown.lines() and button.parent else ""
 
-        while (text not in said()) if text else said():
+        while (text not in said()) if text else (said() or controls.help.shown.stage.value == "asking"):
             if time.monotonic() > deadline:
-                raise TimeoutError(f"the help bar shows {said()!r} after {limit} s, not {text!r}")
+                raise TimeoutError(f"the help button says {said()!r} after {limit} s, not {text!r}")
             await asyncio.sleep(0.02)
         await asyncio.sleep(0.1)  # laid out
         root = self.app.root
+
+        def box(w: Any) -> list[float]:
+            return [*w.to_window(w.x, w.y), *w.to_window(w.right, w.top)]
+
         return {
-            "texts": visible_texts(bar), "said": said(), "open": bar.open, "stage": self.app.help.shown.stage.value,
-            "bar": [*bar.to_window(bar.x, bar.y), *bar.to_window(bar.right, bar.top)],
+            "texts": visible_texts(button) if button.parent else [], "said": said(), "shown": button.parent is not None,
+            "open": controls.help.shown.is_open, "stage": controls.help.shown.stage.value,
+            "button": box(button), "listen": box(controls.bar.listen), "large": box(controls.bar.large),
             "screens": [root.x, root.y, root.right, root.top],
-        }
+        }  # fmt: skip
 
     async def cmd_wait_printed(self, limit: float = 15.0) -> dict[str, Any]:
         """Until the ticket screen's paper is out or has failed; then the state."""
@@ -142,8 +148,6 @@ class Commands:
         widget = find_target(self.app.root.current_screen, target)
         if widget is None and target.startswith("access:"):  # the bar over every screen
             widget = find_target(self.app.access_controls.bar, target)
-        if widget is None and getattr(self.app, "help", None) is not None:  # the help bar (not wired: see kiosk/help.py)
-            widget = find_target(self.app.help.bar, target)
         if widget is None:
             raise LookupError(f"nothing named {target!r} on the {self.app.root.current!r} screen")
         touch(widget, times)
@@ -156,14 +160,9 @@ class Commands:
         return {}
 
     async def cmd_screenshot(self, name: str) -> dict[str, Any]:
-        from kivy.core.window import Window
 
         await asyncio.sleep(0.3)  # a few frames: the last change is drawn
-        self.artefacts.mkdir(parents=True, exist_ok=True)
-        made = Window.screenshot(name=str(self.artefacts / f"{name}-.png"))
-        path = self.artefacts / f"{name}.png"
-        os.replace(made, path)
-        return {"path": str(path)}
+        return {"path": str(screenshot(self.artefacts / f"{name}.png"))}  # not sheared at 1366 wide
 
     async def cmd_layout(self) -> dict[str, Any]:
         """The window's size and, for each label the current screen shows, its text, its box and

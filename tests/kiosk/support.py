@@ -227,7 +227,7 @@ class Kiosk:
         return (await self.cmd("wait_said", timeout=limit + 5, text=text, limit=limit))["line"]
 
     async def wait_help(self, text: str, limit: float = 10.0) -> dict[str, Any]:
-        """The help bar once it shows ``text`` ("": its button alone)."""
+        """The help button (in the bar over the screens) once it says ``text`` ("": "Cần hỗ trợ")."""
         return await self.cmd("wait_help", timeout=limit + 5, text=text, limit=limit)
 
     async def tap(self, target: str, times: int = 1) -> None:
@@ -250,8 +250,9 @@ def load(path: Path) -> SiteConfig:
     return load_config(path)
 
 
-async def ask(port: int, token: str, op: str, **args: Any) -> dict[str, Any]:
-    """One request as another device (a phone booking, the one-stop portal, the manager)."""
+async def ask(port: int, token: str | None, op: str, **args: Any) -> dict[str, Any]:
+    """One request as another device (a phone booking, the one-stop portal, the manager; no
+    token: a citizen's phone)."""
     from queue_server.protocol.client import QueueClient
 
     client = QueueClient(f"ws://127.0.0.1:{port}/", token=token)

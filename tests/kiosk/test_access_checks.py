@@ -3,7 +3,10 @@ names ("Screens the kiosk is made for"), in both modes (normal and large text): 
 at least 15 mm each way (its real size in pixels over the screen's pixels per millimetre); every
 text meets WCAG 2.2 AA contrast against what it is drawn on (4.5:1, 3:1 for large text), computed
 from the real widgets' colours, each of them one of the theme's (kiosk/theme.py); and every
-button's text fits in it and no two texts are drawn over each other."""
+button's text fits in it and no two texts are drawn over each other. The bar over the screens
+has its three buttons ("Nghe hướng dẫn", "Chữ lớn", "Cần hỗ trợ"), and the help button is
+checked in both of its looks: "Cần hỗ trợ" (normal text) and, with a request open, the state
+it says on two lines (large text; and the home screen in normal text, in both languages)."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import pytest
 
 from kiosk.core.contrast import ratio, required
 from kiosk.theme import known
-from tests.kiosk.support import ARTEFACTS, ROOT, Clock, Kiosk, load, queue_server, write_site
+from tests.kiosk.support import ARTEFACTS, ROOT, Clock, Kiosk, ask, load, queue_server, write_site
 from tests.support.ports import free_port
 
 DOC = (ROOT / "docs" / "kiosk.md").read_text("utf-8")
@@ -116,14 +119,28 @@ def test_touch_targets_contrast_and_fit_at_each_documented_screen(
 
     async def scenario() -> None:
         async with queue_server(config, workdir / "lobby.db", port, Clock(config.site.tz)):
+            await ask(port, None, "help.ask", device="a1b2c3d4e5f6a7b8c9d0e1f2")  # one ahead of the kiosk
             kiosk = await Kiosk.start(site, shots)
             try:
                 await kiosk.wait_screen("home", 20)
                 normal = await survey(kiosk)
                 assert normal["home"]["window"] == [width, height]
+                bar = [w["target"] for w in normal["home"]["widgets"] if w["target"].startswith("access:")]
+                assert bar == ["access:listen", "access:large", "access:help"], bar
+                # a help request open: the button says where it stands, on two lines, wider
+                await kiosk.tap("access:help")
+                await kiosk.wait_help("Có 1 người cần hỗ trợ trước bạn")  # a phone asked before
+                normal["home, help open"] = await kiosk.cmd("widgets")
+                await kiosk.tap("language")
+                await kiosk.wait_help("Asked for help before you: 1")
+                normal["home, help open, English"] = await kiosk.cmd("widgets")
+                await kiosk.shot("help-open-en")
+                await kiosk.tap("language")
+                await kiosk.wait_help("Có 1 người cần hỗ trợ trước bạn")
                 await kiosk.tap("access:large")
                 await kiosk.shot("large-home")
-                large = await survey(kiosk)
+                large = await survey(kiosk)  # with the help request still open
+                assert (await kiosk.wait_help("Có 1 người cần hỗ trợ trước bạn"))["open"]
             finally:
                 await kiosk.close()
             found = [f"normal: {p}" for p in problems(normal, inches, False)]

@@ -44,6 +44,8 @@ def test_large_text_then_the_idle_return_gives_the_normal_kiosk_back(workdir: Pa
                 assert targets(large, "tile:") == ["tile:HT", "tile:DD", "tile:DKKD"]
                 assert targets(large, "access:more") == ["access:more"]
                 assert font_of(large, "priority") > 1.15 * font_of(normal, "priority")
+                assert targets(large, "access:") == ["access:more", "access:listen", "access:large", "access:help"]  # the screen, then the bar
+                assert font_of(large, "access:help") > 1.15 * font_of(normal, "access:help")  # "Cần hỗ trợ" grows too
                 assert large["widgets"][0]["background"][:3] == [1.0, 1.0, 1.0]  # a white page
                 blue = next(w for w in large["widgets"] if w["target"] == "tile:HT")["background"]
                 assert blue[:3] == [c * 0.7 for c in (0.04, 0.24, 0.57)]  # darker under white text
