@@ -28,17 +28,36 @@ PASSWORD = "a long random secret"  # the block's
 TABLES = ("events", "tickets", "sites", "site_configs", "site_dossiers", "site_days", "report_days")
 
 
+def _block(start: str) -> list[str]:
+    """The lines of docs/province.md's SQL block that begins with ``start``."""
+    block = re.search(rf"```sql\n(  {start}.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    assert block is not None, f"docs/province.md no longer holds its SQL block {start}…"
+    return [line.strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+def _common_sql(database: str) -> list[str]:
+    """The sites' roles' lines that are once a province (the group ``motcua_site`` and its rights)."""
+    return [line.replace("DATABASE motcua ", f"DATABASE {database} ") for line in _block("CREATE ROLE motcua_site") if "site_go_dau" not in line]
+
+
 def deployment_sql(database: str) -> list[str]:
     """The block of docs/province.md that sets up the sites' roles, for these two sites."""
-    block = re.search(r"```sql\n(  CREATE ROLE motcua_site.*?)```", DOC.read_text(encoding="utf-8"), re.S)
-    assert block is not None, "docs/province.md no longer holds the sites' roles' SQL"
-    lines = [line.strip() for line in block.group(1).splitlines() if line.strip()]
-    common = [line.replace("DATABASE motcua ", f"DATABASE {database} ") for line in lines if "site_go_dau" not in line]
+    lines = _block("CREATE ROLE motcua_site")
+    common = _common_sql(database)
     per_site = [line for line in lines if "site_go_dau" in line]
     assert len(per_site) == 2, per_site
     for site, role in ROLES.items():
         common += [line.replace("site_go_dau", role).replace("'go-dau'", f"'{site}'") for line in per_site]
     return common
+
+
+def pooled_role_sql(database: str, key_hashes: dict[str, str]) -> list[str]:
+    """docs/province.md's lines for the pooled role (after the sites' common lines), with a
+    key line for each site: ``key_hashes`` the SHA-256 (hex) of each site's key."""
+    lines = _block("CREATE ROLE motcua_shipper")
+    (per_site,) = [line for line in lines if "'go-dau'" in line]
+    common = _common_sql(database) + [line for line in lines if line != per_site]
+    return common + [per_site.replace("'go-dau'", f"'{site}'").replace("<sha256sum of the key>", digest) for site, digest in key_hashes.items()]
 
 
 def sites_seen(dsn: str) -> dict[str, set[str]]:

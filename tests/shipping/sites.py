@@ -24,7 +24,7 @@ def named_site(site_id: str) -> SiteConfig:
 
 def quick(dsn: str, **changes: Any) -> CentralSettings:
     """Settings for tests: small batches, short waits."""
-    return CentralSettings(dsn=dsn, batch_events=25, poll_seconds=0.05, retry_max_seconds=0.5, timeout_seconds=5) if not changes else dataclasses.replace(quick(dsn), **changes)
+    return CentralSettings(dsn=dsn, batch_events=25, poll_seconds=0.05, retry_max_seconds=0.5, timeout_seconds=5, start_spread_seconds=0) if not changes else dataclasses.replace(quick(dsn), **changes)
 
 
 def site_log(db_path: Path, personal_data: bool = False) -> list[tuple[int, str, dt.datetime, dict[str, Any]]]:
