@@ -136,3 +136,28 @@ def test_the_key_never_shows_in_pg_stat_activity(pooled, pg_cluster: Cluster) ->
             locker.rollback()
             assert wait_caught_up(shipper, 30), shipper.status.last_error
             shipper.stop()
+
+
+def test_a_role_in_the_poolers_auth_file_logs_in_without_auth_query(pg_cluster: Cluster, pg_pooler: Pooler, central_dsn: str) -> None:
+    """``Pooler.know``: the pooled role's SCRAM secret in PgBouncer's own file, so that its
+    logins need no look-up (a server connection each): with its password gone from PostgreSQL
+    (the look-up would find none) it still gets in; a role not in the file does not."""
+    database = central_dsn.rsplit("/", 1)[1]
+    with psycopg.connect(central_dsn, autocommit=True) as conn:
+        for role in ("filed_shipper", "looked_up_shipper"):
+            conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}'")
+    try:
+        pg_pooler.know("filed_shipper")
+        with psycopg.connect(central_dsn, autocommit=True) as conn:
+            for role in ("filed_shipper", "looked_up_shipper"):
+                conn.execute(f"ALTER ROLE {role} PASSWORD NULL")
+        with psycopg.connect(pg_pooler.dsn(database, user="filed_shipper", password=PASSWORD), connect_timeout=10) as conn:
+            assert conn.execute("SELECT current_user").fetchone() == ("filed_shipper",)
+        with pytest.raises(psycopg.OperationalError):
+            psycopg.connect(pg_pooler.dsn(database, user="looked_up_shipper", password=PASSWORD), connect_timeout=10)
+        with pytest.raises(ValueError, match="no SCRAM password"):
+            pg_pooler.know("looked_up_shipper")
+    finally:
+        with psycopg.connect(central_dsn, autocommit=True) as conn:
+            for role in ("filed_shipper", "looked_up_shipper"):
+                conn.execute(f"DROP ROLE {role}")
