@@ -20,6 +20,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from central import schema as central
 from queue_server.config.settings import CentralSettings
@@ -37,6 +38,15 @@ def connect(settings: CentralSettings, site: str, first: bool = False) -> centra
     """A connection to the central database as ``site`` (its key with it, if it has one)."""
     timeout = settings.timeout_seconds * (FIRST_LOGIN_FACTOR if first else 1)
     return central.connect(settings.dsn, timeout, site_key(settings, site))
+
+
+def close(conn: Any) -> None:
+    """Close a connection that may have broken already (nothing to say if it did)."""
+    if conn is not None:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001 - closing a connection that already broke
+            pass
 
 
 def start_wait(settings: CentralSettings, uniform: Callable[[float, float], float] = random.uniform) -> float:

@@ -121,12 +121,10 @@ class ProvinceView:
         self.reads += 1
 
     def close(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            except Exception:  # noqa: BLE001 - closing a connection that already broke
-                pass
-            self._conn = None
+        from queue_server.shipping import link
+
+        link.close(self._conn)
+        self._conn = None
 
     def failed(self, error: str) -> None:
         self.failures += 1

@@ -121,12 +121,8 @@ class RequestReader:
         return len(claimed)
 
     def _disconnect(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            except Exception:  # noqa: BLE001 - closing a connection that already broke
-                pass
-            self._conn = None
+        link.close(self._conn)
+        self._conn = None
 
     def _decided(self, request: central.Request) -> dict[str, Any] | None:
         future = asyncio.run_coroutine_threadsafe(self.decide(request.id, request.kind, request.payload), self.loop)

@@ -193,12 +193,8 @@ class Shipper:
         return self._central
 
     def _disconnect(self) -> None:
-        if self._central is not None:
-            try:
-                self._central.close()
-            except Exception:  # noqa: BLE001 - closing a connection that already broke
-                pass
-            self._central = None
+        link.close(self._central)
+        self._central = None
 
 
 def _describe(exc: BaseException) -> str:

@@ -19,7 +19,7 @@ from central import schema as central
 from province.cluster import Cluster, Pooler
 from queue_server.shipping.shipper import Shipper, wait_caught_up
 from tests.province.test_site_roles import PASSWORD, TABLES, pooled_role_sql
-from tests.shipping.sites import central_log, quick, site_log
+from tests.shipping.sites import central_log, failing, quick, site_log
 
 SHIPPER = "pooled_shipper"  # the page's motcua_shipper (and motcua_site: pooled_sites), named for this test
 DATABASES = itertools.count(1)
@@ -84,15 +84,8 @@ def test_another_sites_id_a_wrong_key_or_none_writes_nothing(pooled) -> None:  #
         "site-0000": ("", "row-level security"),
     }
     for site, (key, error) in cases.items():
-        shipper = Shipper(mine, site, quick(dsn, site_key=key, retry_max_seconds=0.1))
-        shipper.start()
-        try:
-            deadline = time.monotonic() + 20
-            while shipper.status.failures < 2 and time.monotonic() < deadline:
-                time.sleep(0.05)
-        finally:
-            shipper.stop()
-        assert shipper.status.failures >= 2 and error in shipper.status.last_error, shipper.status.last_error
+        last_error = failing(Shipper(mine, site, quick(dsn, site_key=key, retry_max_seconds=0.1)))
+        assert error in last_error, last_error
     with psycopg.connect(owner) as conn:
         assert conn.execute("SELECT count(*) FROM events").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM sites").fetchone() == (0,)
