@@ -76,6 +76,8 @@ def make_site_roles(owner_dsn: str, sites: list[str]) -> None:
         conn.execute(f"GRANT SELECT ON schema_version TO {GROUP}")
         conn.execute(f"GRANT SELECT, INSERT, UPDATE ON events, tickets, sites, site_configs, site_dossiers, site_days TO {GROUP}")
         conn.execute(f"GRANT SELECT, DELETE ON report_days TO {GROUP}")
+        conn.execute(f"GRANT SELECT, INSERT, UPDATE ON site_offers TO {GROUP}")  # the province view's (docs/province.md)
+        conn.execute(f"GRANT SELECT, UPDATE (state, answer, claimed_at, answered_at) ON remote_requests TO {GROUP}")  # the reader's
         with conn.transaction():
             for site in sites:
                 role = role_of(site)
@@ -87,25 +89,57 @@ def make_site_roles(owner_dsn: str, sites: list[str]) -> None:
             )
 
 
+POOLED = "bench_shipper"  # --one-role: every site logs in as this role, and names itself with its key
+
+
+def key_of(site: str) -> str:
+    return f"bench-key-of-{site}-" + "k" * 32
+
+
+def make_pooled_role(owner_dsn: str, sites: list[str]) -> None:
+    """The pooled role (docs/province.md, "Deployment"), a member of the sites' group, and each
+    site's key's SHA-256 in ``site_keys``."""
+    make_site_roles(owner_dsn, [])
+    with central.connect(owner_dsn) as conn:
+        if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [POOLED]).fetchone() is None:
+            conn.execute(f"CREATE ROLE {POOLED} LOGIN PASSWORD '{SITE_PASSWORD}' IN ROLE {GROUP}")
+        conn.execute(
+            "INSERT INTO site_keys (site, key_hash) SELECT s, sha256(convert_to('bench-key-of-' || s || '-' || repeat('k', 32), 'UTF8'))"
+            " FROM unnest(%s::text[]) s ON CONFLICT DO NOTHING",
+            [sites],
+        )
+
+
 def drop_site_roles(owner_dsn: str, sites: list[str]) -> None:
     """The roles gone again (they are the cluster's, not the database's)."""
     with central.connect(owner_dsn) as conn:
-        for role in [*map(role_of, sites), GROUP]:
+        for role in [*map(role_of, sites), POOLED, GROUP]:
             if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone() is not None:
                 conn.execute(f"DROP OWNED BY {role}")
                 conn.execute(f"DROP ROLE {role}")
 
 
-def site_dsn(dsn_of_owner: str, site: str) -> str:
-    """The owner's DSN with the site's role and password instead."""
+def site_dsn(dsn_of_owner: str, site: str, role: str | None = None) -> str:
+    """The owner's DSN with the site's role (or ``role``) and password instead."""
     from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(dsn_of_owner)
-    return urlunsplit(parts._replace(netloc=f"{role_of(site)}:{SITE_PASSWORD}@{parts.hostname}:{parts.port}"))
+    return urlunsplit(parts._replace(netloc=f"{role or role_of(site)}:{SITE_PASSWORD}@{parts.hostname}:{parts.port}"))
 
 
-def settings(dsn: str, heartbeat: float) -> CentralSettings:
-    return CentralSettings(dsn=dsn, batch_events=2000, poll_seconds=1.0, retry_max_seconds=5.0, heartbeat_seconds=heartbeat)
+def settings(dsn: str, heartbeat: float, **more: object) -> CentralSettings:
+    return CentralSettings(dsn=dsn, batch_events=2000, poll_seconds=1.0, retry_max_seconds=5.0, heartbeat_seconds=heartbeat, **more)  # type: ignore[arg-type]
+
+
+def site_settings(dsn: str, site: str, heartbeat: float, roles: str, spread: float) -> CentralSettings:
+    """A site's settings: its own role ("roles"), the pooled role with its key ("pooled"), or
+    ``dsn``'s role ("one"); the first connections spread over ``spread`` seconds."""
+    spreading = {"start_spread_seconds": spread} if "start_spread_seconds" in CentralSettings.__dataclass_fields__ else {}  # (the code before issue 21 runs this too)
+    if roles == "roles":
+        return settings(site_dsn(dsn, site), heartbeat, **spreading)
+    if roles == "pooled":
+        return settings(site_dsn(dsn, site, POOLED), heartbeat, site_key=key_of(site), **spreading)
+    return settings(dsn, heartbeat, **spreading)
 
 
 class CountingShipper(Shipper):
@@ -119,9 +153,11 @@ class CountingShipper(Shipper):
         return shipped
 
 
-def start_shippers(dsn: str, files: list[Path], heartbeat: float, own_roles: bool = True) -> list[CountingShipper]:
-    """A shipper a site log, each with its site's role (or all with ``dsn``'s), started."""
-    shippers = [CountingShipper(f, f.stem, settings(site_dsn(dsn, f.stem) if own_roles else dsn, heartbeat)) for f in files]
+def start_shippers(dsn: str, files: list[Path], heartbeat: float, own_roles: bool = True, roles: str = "", spread: float = 0.0) -> list[CountingShipper]:
+    """A shipper a site log, each with its site's role (or all with ``dsn``'s; or ``roles``:
+    :func:`site_settings`), started."""
+    roles = roles or ("roles" if own_roles else "one")
+    shippers = [CountingShipper(f, f.stem, site_settings(dsn, f.stem, heartbeat, roles, spread)) for f in files]
     for shipper in shippers:
         shipper.start()
     return shippers
@@ -137,16 +173,59 @@ def stop_shippers(shippers: list[CountingShipper]) -> None:
 # --- a process of shippers -------------------------------------------------------------------
 
 
-def worker(dsn: str, heartbeat: float, own_roles: bool, files: list[Path]) -> int:
+def worker(dsn: str, heartbeat: float, roles: str, spread: float, readers: bool, files: list[Path]) -> int:
     """Prints ``ready``; starts on a line of its standard input, stops on the next; prints
-    each shipper's failures and last error as JSON."""
+    each shipper's failures and last error as JSON. With ``readers``, each site also runs its
+    server's request reader and province view (the site's idle work besides the shipper)."""
     print("ready", flush=True)
     sys.stdin.readline()
-    shippers = start_shippers(dsn, files, heartbeat, own_roles)
+    shippers = start_shippers(dsn, files, heartbeat, roles=roles, spread=spread)
+    others = SiteReaders([f.stem for f in files], [s.settings for s in shippers]) if readers else None
     sys.stdin.readline()
+    if others is not None:
+        others.stop()
     stop_shippers(shippers)
     print(json.dumps([{"site": s.site, "batches": s.batches, "failures": s.status.failures, "error": s.status.last_error} for s in shippers]))
     return 0
+
+
+class SiteReaders:
+    """Each site's request reader (a thread) and province view (a task of one event loop, as
+    in the site's server), started."""
+
+    def __init__(self, sites: list[str], site_settings: list[CentralSettings]) -> None:
+        import asyncio
+
+        from queue_server.shipping.province_view import ProvinceView, keep_current
+        from queue_server.shipping.remote_requests import RequestReader
+
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+
+        async def decide(request_id: str, kind: str, payload: dict) -> dict:  # no request is sent in the benchmark
+            return {"ok": False}
+
+        self.readers = [RequestReader(site, s, decide, self.loop) for site, s in zip(sites, site_settings, strict=True)]
+        for reader in self.readers:
+            reader.start()
+        views = [ProvinceView(site, s, ("HT",)) for site, s in zip(sites, site_settings, strict=True)]
+        self.tasks = [asyncio.run_coroutine_threadsafe(keep_current(v, dict), self.loop) for v in views]
+
+    def stop(self) -> None:
+        for reader in self.readers:
+            reader._stop.set()
+        for task in self.tasks:
+            task.cancel()
+        for reader in self.readers:
+            reader.stop()
+        for task in self.tasks:
+            try:
+                task.result(10)
+            except BaseException:  # noqa: BLE001 - cancelled, as asked
+                pass
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(10)
 
 
 # --- the measurement -------------------------------------------------------------------------
@@ -168,6 +247,34 @@ def _pss_kib(cluster: Cluster) -> int:
     return total
 
 
+def _cluster_pids(cluster: Cluster) -> list[str]:
+    postmaster = (cluster.data / "postmaster.pid").read_text().split()[0]
+    return [postmaster, *subprocess.run(["ps", "--ppid", postmaster, "-o", "pid="], capture_output=True, text=True).stdout.split()]
+
+
+def cpu_seconds(pids: list[str]) -> float:
+    """The CPU time (user and system) these processes have used so far, in seconds."""
+    import os
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (the 14th and 15th of the whole line)
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / ticks
+
+
+def pooler_transactions(pooler: Pooler, database: str) -> int:
+    """PgBouncer's count of transactions through it to ``database`` so far (``SHOW STATS``)."""
+    with psycopg.connect(pooler.admin_dsn(), autocommit=True, prepare_threshold=None) as admin:
+        cursor = admin.execute("SHOW STATS")
+        columns = [d.name for d in cursor.description or []]
+        return sum(int(dict(zip(columns, row, strict=True))["total_xact_count"]) for row in cursor.fetchall() if row[0] == database)
+
+
 class Sampler:
     """Every half second: the central copy's progress, the pooler's and PostgreSQL's
     connections, PostgreSQL's memory; the peaks kept."""
@@ -177,6 +284,7 @@ class Sampler:
         self.owner_dsn, self.admin_dsn, self.database, self.totals = owner_dsn, admin_dsn, database, totals
         self.peak = {"server_connections": 0, "server_connections_of_db": 0, "pooler_clients": 0, "pooler_server": 0, "pss_kib": 0}
         self.done_at: float | None = None
+        self.live_at = 0.0
         self.started = time.perf_counter()
         self.shipped_sites = 0
         self.batches = 0
@@ -208,6 +316,9 @@ class Sampler:
             [self.database],
         ).fetchone()
         (shipped,) = conn.execute("SELECT count(*) FROM sites WHERE last_seq >= site_seq AND last_seq > 0").fetchone()  # type: ignore[misc]
+        if time.perf_counter() - self.live_at >= 15:  # the province's live figures, fresh as motcua-central keeps them
+            conn.execute("UPDATE province_live SET computed_at = now()")
+            self.live_at = time.perf_counter()
         self.shipped_sites = shipped
         self._peak("server_connections", everything)
         self._peak("server_connections_of_db", of_db)
@@ -226,15 +337,23 @@ class Sampler:
 
 
 def measure(cluster: Cluster, pooler: Pooler | None, folder: Path, sites: int, tickets: int, processes: int,
-            heartbeat: float, seconds: float, own_roles: bool = True) -> dict:
+            heartbeat: float, seconds: float, own_roles: bool = True, roles: str = "", spread: float = 0.0,
+            readers: bool = False, idle: float = 60.0) -> dict:
+    roles = roles or ("roles" if own_roles else "one")
     files = site_logs(folder, sites, tickets)
     names = [f.stem for f in files]
     owner = cluster.create_database("pooled")
-    make_site_roles(owner, names)
+    if roles == "pooled":
+        make_pooled_role(owner, names)
+        if pooler is not None:
+            pooler.know(POOLED)  # in its auth_file: 3,400 logins need no auth_query (a server connection each)
+    else:
+        make_site_roles(owner, names)
     dsn = pooler.dsn("pooled") if pooler else owner
     groups = [files[i::processes] for i in range(processes) if files[i::processes]]
     workers = [
-        subprocess.Popen([sys.executable, "-m", "bench.pooler", "worker", dsn, str(heartbeat), "roles" if own_roles else "one", *map(str, group)],
+        subprocess.Popen([sys.executable, "-m", "bench.pooler", "worker", dsn, str(heartbeat), roles, str(spread), "readers" if readers else "-",
+                          *map(str, group)],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         for group in groups
     ]
@@ -243,6 +362,11 @@ def measure(cluster: Cluster, pooler: Pooler | None, folder: Path, sites: int, t
     sampler = Sampler(cluster, owner, pooler.admin_dsn() if pooler else None, "pooled", sites)
     with psycopg.connect(owner, autocommit=True) as conn:  # how far each log goes, as the sites will say
         conn.execute("INSERT INTO sites (site) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING", [names])
+        conn.execute(  # each site's live figures, as motcua-central writes them: the province views read them
+            "INSERT INTO province_live (site, computed_at, offline, place, fields) SELECT s, now(), false, '{}',"
+            " '[{\"code\": \"HT\", \"waiting\": 0}]' FROM unnest(%s::text[]) s ON CONFLICT DO NOTHING",
+            [names],
+        )
     for w in workers:
         assert w.stdin is not None
         w.stdin.write(b"go\n")
@@ -258,9 +382,16 @@ def measure(cluster: Cluster, pooler: Pooler | None, folder: Path, sites: int, t
         (shipped, events) = conn.execute(  # type: ignore[misc]
             "SELECT count(*) FILTER (WHERE last_seq > 0 AND last_seq >= site_seq), coalesce(sum(events_total), 0)::bigint FROM sites"
         ).fetchone()
-    # then nothing to ship: each site's heartbeat alone moves its last contact
+    # then nothing to ship: each site's heartbeat alone moves its last contact; the idle work's
+    # transactions a second and CPU measured over a window after the readers have slowed down
     quiet_from = dt.datetime.now(dt.UTC)
-    time.sleep(heartbeat * 1.5 + 2)
+    settle = 35.0 if readers else 0.0
+    time.sleep(settle)
+    sites_pids = [str(w.pid) for w in workers]
+    before = _idle_sample(cluster, pooler, sites_pids)
+    window = max(heartbeat * 1.5 + 2 - settle, idle)
+    time.sleep(window)
+    after = _idle_sample(cluster, pooler, sites_pids)
     with psycopg.connect(owner) as conn:
         (heard,) = conn.execute("SELECT count(*) FROM sites WHERE last_contact > %s", [quiet_from]).fetchone()  # type: ignore[misc]
     sampler.stop()
@@ -278,7 +409,7 @@ def measure(cluster: Cluster, pooler: Pooler | None, folder: Path, sites: int, t
     return {
         "sites": sites,
         "through": "pgbouncer" if pooler else "direct",
-        "roles": "one a site" if own_roles else "one for all",
+        "roles": {"roles": "one a site", "pooled": "one pooled role, a key a site", "one": "the owner for all"}[roles],
         "pool_size": pooler.pool_size if pooler else None,
         "max_connections": 100,
         "processes": len(workers),
@@ -293,22 +424,39 @@ def measure(cluster: Cluster, pooler: Pooler | None, folder: Path, sites: int, t
         "heartbeat_seconds": heartbeat,
         "peak": sampler.peak,
         "pss_mib_peak": round(sampler.peak["pss_kib"] / 1024, 1),
+        "spread_seconds": spread,
+        "readers": readers,
+        "idle_window_seconds": round(window, 1),
+        "idle": {k: round((after[k] - before[k]) / window, 3) for k in before},  # transactions a second; CPU seconds a second
+        "load_average_at_idle": report.load_average(),
         "shippers_with_failures": sum(1 for s in statuses if s["failures"]),
         "errors": errors,
     }
 
 
+def _idle_sample(cluster: Cluster, pooler: Pooler | None, sites_pids: list[str]) -> dict[str, float]:
+    sample = {"sites_cpu": cpu_seconds(sites_pids), "postgres_cpu": cpu_seconds(_cluster_pids(cluster))}
+    if pooler is not None:
+        sample["pooler_transactions"] = pooler_transactions(pooler, "pooled")
+        sample["pooler_cpu"] = cpu_seconds([str(pooler.pid())])
+    return sample
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "worker":
-        return worker(argv[1], float(argv[2]), argv[3] == "roles", [Path(p) for p in argv[4:]])
+        return worker(argv[1], float(argv[2]), argv[3], float(argv[4]), argv[5] == "readers", [Path(p) for p in argv[6:]])
     parser = argparse.ArgumentParser(prog="python -m bench.pooler", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sites", type=int, default=170)
     parser.add_argument("--tickets", type=int, default=30, help="tickets in each site's log")
     parser.add_argument("--processes", type=int, default=4, help="processes the shippers run in")
     parser.add_argument("--pool-size", type=int, default=20, help="the pooler's server connections")
     parser.add_argument("--heartbeat", type=float, default=30.0, help="the shippers' heartbeat_seconds")
-    parser.add_argument("--one-role", action="store_true", help="every site as the cluster's owner (one pool), not its own role")
+    parser.add_argument("--one-role", action="store_true", help="every site as the pooled role with its key (one pool), not its own role")
+    parser.add_argument("--owner", action="store_true", help="every site as the cluster's owner (one pool, no row-level security)")
+    parser.add_argument("--spread", type=float, default=None, help="first connections spread over this many seconds (default: sites/100)")
+    parser.add_argument("--readers", action="store_true", help="each site's request reader and province view running too")
+    parser.add_argument("--idle", type=float, default=60.0, help="seconds of the idle window measured")
     parser.add_argument("--seconds", type=float, default=600.0, help="wait at most this long for every site")
     parser.add_argument("--direct", action="store_true", help="no pooler: each shipper straight to PostgreSQL")
     args = parser.parse_args(argv)
@@ -319,18 +467,20 @@ def main(argv: list[str] | None = None) -> int:
     pooler = None
     try:
         if not args.direct:
-            pooler = Pooler.create(cluster, pool_size=args.pool_size, max_clients=args.sites + 100)
+            pooler = Pooler.create(cluster, pool_size=args.pool_size, max_clients=args.sites * (3 if args.readers else 1) + 100)  # a site: its shipper, reader and view
             pooler.start()
         with tempfile.TemporaryDirectory(prefix="bench-pooler-") as tmp:
+            roles = "pooled" if args.one_role else "one" if args.owner else "roles"
+            spread = args.spread if args.spread is not None else args.sites / 100
             results["pooler"] = measure(cluster, pooler, Path(tmp), args.sites, args.tickets, args.processes, args.heartbeat, args.seconds,
-                                         not args.one_role)
+                                         roles=roles, spread=spread, readers=args.readers, idle=args.idle)
         print(json.dumps(results["pooler"], indent=1), flush=True)
     finally:
         if pooler is not None:
             pooler.stop()
         cluster.destroy()
     results["load_average_after"] = report.load_average()
-    path = report.save({"pooler": results, "machine": report.machine()}, name=f"pooler-{args.sites}{'-direct' if args.direct else ''}{'-one-role' if args.one_role else ''}")
+    path = report.save({"pooler": results, "machine": report.machine()}, name=f"pooler-{args.sites}{'-direct' if args.direct else ''}{'-one-role' if args.one_role else ''}{'-owner' if args.owner else ''}{'-readers' if args.readers else ''}")
     print(f"figures written to {path}")
     return 0
 

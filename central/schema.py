@@ -170,6 +170,57 @@ MIGRATIONS: tuple[str, ...] = (
     # issue 22: a number or a booking at any centre, asked on the province's page and decided
     # by the site, through this table (central/remote_requests.py; docs/province.md)
     REMOTE_REQUESTS_SCHEMA,
+    # issue 21: one pooled login role for every site (one PgBouncer pool), each site still kept
+    # to its own rows by its key. A site is the one site_roles gives the role (the per-site
+    # roles, as before), else the one its transaction names (motcua.site, set_config(…, true)
+    # at its start: :func:`transaction`) with that site's key (motcua.site_key), checked
+    # against the key's SHA-256 (site_keys: readable by the owner alone). Every policy asks
+    # motcua_current_site() once a statement (an InitPlan: ``(SELECT …)``), not once a row.
+    """
+    CREATE TABLE site_keys (
+        site text PRIMARY KEY,
+        key_hash bytea NOT NULL CHECK (length(key_hash) = 32)
+    );
+    REVOKE ALL ON site_keys FROM PUBLIC;
+    CREATE FUNCTION motcua_keyed_site() RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    DECLARE
+        asked text := nullif(current_setting('motcua.site', true), '');
+        given text := nullif(current_setting('motcua.site_key', true), '');
+        stored bytea;
+    BEGIN
+        IF asked IS NULL THEN
+            RETURN NULL;  -- no site named: the role sees nothing and writes nothing
+        END IF;
+        SELECT k.key_hash INTO stored FROM public.site_keys k WHERE k.site = asked;
+        IF stored IS NULL THEN
+            RAISE EXCEPTION 'điểm «%» không có khóa ở cơ sở dữ liệu trung tâm (no key for site % in site_keys)', asked, asked
+                USING ERRCODE = 'invalid_authorization_specification';
+        END IF;
+        IF given IS NULL THEN
+            RAISE EXCEPTION 'thiếu khóa của điểm «%» (no site key given for %: [central] site_key)', asked, asked
+                USING ERRCODE = 'invalid_authorization_specification';
+        END IF;
+        -- the hashes compared, not the keys: how long it takes says nothing of the key
+        IF sha256(convert_to(given, 'UTF8')) <> stored THEN
+            RAISE EXCEPTION 'khóa của điểm «%» không đúng (wrong site key for %)', asked, asked
+                USING ERRCODE = 'invalid_password';
+        END IF;
+        RETURN asked;
+    END $$;
+    CREATE FUNCTION motcua_current_site() RETURNS text
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+        SELECT coalesce((SELECT r.site FROM public.site_roles r WHERE r.role = current_user), public.motcua_keyed_site())
+    $$;
+    DO $$
+    DECLARE
+        guarded text;
+    BEGIN
+        FOR guarded IN SELECT format('%I.%I', schemaname, tablename) FROM pg_policies WHERE policyname = 'own_site' LOOP
+            EXECUTE format('ALTER POLICY own_site ON %s USING (site = (SELECT motcua_current_site()))', guarded);
+        END LOOP;
+    END $$;
+    """,
 )
 
 COPY_ROWS = 500  # a batch's rows from this many on: COPY (faster a row), below: one JSON parameter
@@ -210,24 +261,63 @@ class SiteStatus:
         return max(0, self.site_seq - self.last_seq)
 
 
-def connect(dsn: str, timeout: float = 10.0) -> psycopg.Connection[Any]:
+@dataclasses.dataclass(frozen=True)
+class SiteKey:
+    """A site's key, for the pooled role shared by every site (docs/province.md, "Deployment"):
+    each transaction names the site and gives its key (:func:`transaction`)."""
+
+    site: str
+    key: str = dataclasses.field(repr=False)
+
+
+WAIT_SECONDS = 5.0  # a thread waiting for the server's answer wakes this often (psycopg's own: 0.1 s)
+
+
+class SiteConnection(psycopg.Connection[Any]):
+    """A connection that names its site with its key at the start of each :func:`transaction`.
+
+    A thread waiting for its answer (or, through PgBouncer, for a server connection) sleeps
+    in ``select`` until the answer comes, waking every :data:`WAIT_SECONDS` rather than
+    psycopg's 0.1 s (which lets a main thread see Ctrl-C): 3,400 sites' shippers waiting in
+    the pooler's queue woke ~32,000 times a second and took the GIL from those whose turn had
+    come (docs/performance.md, "Many sites through the pooler")."""
+
+    site_key: SiteKey | None = None
+
+    def wait(self, gen: Any, interval: float = WAIT_SECONDS, timeout: float | None = None) -> Any:
+        return super().wait(gen, interval=interval, timeout=timeout)
+
+
+def connect(dsn: str, timeout: float = 10.0, key: SiteKey | None = None) -> SiteConnection:
     """A connection in autocommit mode: each ``transaction()`` block is one transaction.
 
     Fit for PgBouncer's transaction pooling (docs/province.md, "Connections"): nothing of a
     session outlives its transaction — no prepared statements (``prepare_threshold=None``:
     psycopg would otherwise prepare a query run 5 times, which PgBouncer 1.18 cannot carry),
-    no session ``SET`` (a statement timeout is set in each transaction: :func:`transaction`),
-    no session temporary tables (:func:`append` passes its rows as one JSON parameter)."""
-    return psycopg.connect(dsn, autocommit=True, connect_timeout=max(1, round(timeout)), prepare_threshold=None)
+    no session ``SET`` (a statement timeout, and the site's key, are set in each transaction:
+    :func:`transaction`), no session temporary tables (:func:`append` passes its rows as one
+    JSON parameter)."""
+    conn = SiteConnection.connect(dsn, autocommit=True, connect_timeout=max(1, round(timeout)), prepare_threshold=None)
+    conn.site_key = key
+    return conn
 
 
 @contextlib.contextmanager
 def transaction(conn: psycopg.Connection[Any], timeout: float | None = None) -> Iterator[None]:
-    """One transaction whose statements each stop after ``timeout`` seconds (``SET LOCAL``:
-    it ends with the transaction, as it must through a transaction pooler)."""
+    """One transaction whose statements each stop after ``timeout`` seconds, as the site its
+    connection's key names (``set_config(…, true)``: both end with the transaction, as they
+    must through a transaction pooler; the key a bind parameter, so that ``pg_stat_activity``,
+    which the other sites of the pooled role may read, shows ``$3``, never the key)."""
     with conn.transaction():
+        settings: list[tuple[str, str]] = []
         if timeout:
-            conn.execute(f"SET LOCAL statement_timeout = {max(1, int(timeout * 1000))}")
+            settings.append(("statement_timeout", str(max(1, int(timeout * 1000)))))
+        if (key := getattr(conn, "site_key", None)) is not None:
+            settings += [("motcua.site", key.site), ("motcua.site_key", key.key)]
+        if settings:
+            conn.execute(
+                "SELECT " + ", ".join(f"set_config('{name}', %s, true)" for name, _ in settings), [value for _, value in settings]
+            )
         yield
 
 

@@ -281,6 +281,24 @@ class Pooler:
 
         return f"postgresql://{user}{':' + quote(secret, safe='') if secret else ''}@127.0.0.1:{self.port}/{database}"
 
+    def know(self, role: str) -> None:
+        """Put ``role``'s SCRAM secret (as PostgreSQL keeps it) in the pooler's ``auth_file``
+        and have it read the file again: that role's logins then need no ``auth_query``, whose
+        look-up takes a server connection of the database's pool (docs/province.md,
+        "Connections": the pooled role every site logs in as)."""
+        import psycopg
+
+        with psycopg.connect(self.cluster.dsn(), autocommit=True) as conn:
+            row = conn.execute("SELECT rolpassword FROM pg_authid WHERE rolname = %s", [role]).fetchone()
+        if row is None or not str(row[0] or "").startswith("SCRAM-SHA-256$"):
+            raise ValueError(f"role {role!r} has no SCRAM password in the cluster")
+        users = self.root / "userlist.txt"
+        lines = [line for line in users.read_text(encoding="utf-8").splitlines() if not line.startswith(f'"{role}" ')]
+        users.write_text("\n".join([*lines, f'"{role}" "{row[0]}"']) + "\n", encoding="utf-8")
+        if self.running():
+            with psycopg.connect(self.admin_dsn(), autocommit=True, prepare_threshold=None) as admin:
+                admin.execute("RELOAD")
+
     def admin_dsn(self) -> str:
         """PgBouncer's own console (``SHOW POOLS``, ``SHOW CLIENTS``…)."""
         return self.dsn("pgbouncer")

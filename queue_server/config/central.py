@@ -19,6 +19,7 @@ FREE_TEXT_CHOICES = ("dropped", "scrubbed")  # queue_server/shipping/redact.py d
 CENTRAL_KEYS = (*secret_keys("dsn"), "personal_data", "free_text", "batch_events", "poll_seconds", "retry_max_seconds", "timeout_seconds",
                 "heartbeat_seconds")
 CENTRAL_KEYS += ("province_seconds", "province_stale_seconds")  # the province's live waits (shipping/province_view.py)
+CENTRAL_KEYS += (*secret_keys("site_key"), "start_spread_seconds", "requests_idle_seconds")  # issue 21: 3,400 sites
 
 
 def read_central(root: Table) -> CentralSettings | None:
@@ -46,7 +47,22 @@ def read_central(root: Table) -> CentralSettings | None:
         heartbeat_seconds=table.number("heartbeat_seconds", d.heartbeat_seconds, high=3600.0),
         province_seconds=table.number("province_seconds", d.province_seconds, high=300.0),
         province_stale_seconds=table.number("province_stale_seconds", d.province_stale_seconds, high=3600.0),
+        site_key=_site_key(table),
+        start_spread_seconds=table.number("start_spread_seconds", d.start_spread_seconds, high=600.0),
+        requests_idle_seconds=table.number("requests_idle_seconds", d.requests_idle_seconds, high=600.0),
     )
+
+
+def _site_key(table: Table) -> str:
+    """``site_key``: the site's key for the pooled role (docs/province.md, "Deployment"), at
+    least 32 characters (``openssl rand -base64 32`` makes 44)."""
+    key = read_secret(table, "site_key")
+    if key is None:
+        return ""
+    if len(key) < 32 or not key.isprintable():
+        table.report(given_key(table, "site_key"), "must be at least 32 printable characters (openssl rand -base64 32)")
+        return ""
+    return key
 
 
 def _free_text(table: Table, default: str) -> str:

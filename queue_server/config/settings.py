@@ -153,8 +153,11 @@ class CentralSettings:
     heartbeat_seconds: float = 30.0  # with nothing to ship, tell the central side the site is there this often
     province_seconds: float = 15.0  # the other sites' live waits read this often (shipping/province_view.py)
     province_stale_seconds: float = 120.0  # no fresh read for this long: nothing of the others is shown
+    site_key: str = ""  # the site's key, for the pooled role every site shares ("": the DSN's role is the site's own)
+    start_spread_seconds: float = 3.0  # the first connection to the central side after a random wait up to this
+    requests_idle_seconds: float = 15.0  # the province's requests looked for every 1 s after one, up to this when none came
 
-    def __repr__(self) -> str:  # the DSN may hold a password
+    def __repr__(self) -> str:  # the DSN may hold a password, and the site key is a secret
         return f"CentralSettings(dsn='***', personal_data={self.personal_data}, batch_events={self.batch_events})"
 
 

@@ -6,12 +6,13 @@
 
 (The server starts it: :func:`queue_server.server.province_link.start`.)
 
-Every ``province_seconds`` (15 s) the site, over its own outgoing link, opens one connection
-to the central database (autocommit, no prepared statements, no session state: through
-PgBouncer as the shipper), sends what its booking book offers — each field's next free slot
+Every ``province_seconds`` (15 s: as often as ``motcua-central`` computes the figures, not
+more) the site, over its own outgoing link and a connection it keeps (autocommit, no prepared
+statements, no session state: through PgBouncer as the shipper; its site key with it), in one
+transaction sends what its booking book offers — each field's next free slot
 (``site_offers``, its own row) — and reads the other sites' public live figures for the
 fields it serves itself (``province_live``, written by ``motcua-central`` every 15 s: ~0.3 KB
-a site and field), then closes it. The figures are cached here; :meth:`ProvinceView.others`
+a site and field). The figures are cached here; :meth:`ProvinceView.others`
 gives them only while the last read that found fresh figures (computed within ``province_stale_seconds``, 120 s, by the database's own clock) is
 itself that recent: with the WAN down, or ``motcua-central`` stopped, the site shows nothing
 of the others rather than stale figures.
@@ -77,6 +78,7 @@ class ProvinceView:
         self.reads = 0  # reads that found fresh figures
         self.failures = 0
         self.last_error = ""
+        self._conn: Any = None  # the kept connection (central.SiteConnection), made at the first exchange
 
     @property
     def every(self) -> float:
@@ -91,17 +93,21 @@ class ProvinceView:
         return last.centres
 
     def exchange(self, offers: dict[str, Any]) -> None:
-        """One round trip (blocking: run in a worker thread): ours sent, theirs read."""
-        import psycopg
+        """One round trip (blocking: run in a worker thread): ours sent, theirs read, in one
+        transaction on the view's kept connection (made again after a failure)."""
+        from central import schema as central
+        from queue_server.shipping import link  # (psycopg: loaded only by a site that ships)
 
-        timeout = self.settings.timeout_seconds
-        with psycopg.connect(
-            self.settings.dsn, autocommit=True, prepare_threshold=None, connect_timeout=max(1, round(timeout))
-        ) as conn:
-            with conn.transaction():
-                conn.execute(f"SET LOCAL statement_timeout = {int(timeout * 1000)}")  # (the transaction's alone)
+        if self._conn is None:
+            self._conn = link.connect(self.settings, self.site, first=self.reads == 0)
+        conn = self._conn
+        try:
+            with central.transaction(conn, self.settings.timeout_seconds):
                 conn.execute(_SEND_OFFERS, [self.site, orjson.dumps(offers).decode()])
                 rows = conn.execute(_READ, [list(self.services)]).fetchall()
+        except Exception:
+            self.close()
+            raise
         stale = self.settings.province_stale_seconds
         fresh = [row for row in rows if row[1] <= stale]
         if not fresh:  # motcua-central has not computed them lately: as good as no link
@@ -113,6 +119,12 @@ class ProvinceView:
         )
         self.last = Read(self.monotonic(), centres)
         self.reads += 1
+
+    def close(self) -> None:
+        from queue_server.shipping import link
+
+        link.close(self._conn)
+        self._conn = None
 
     def failed(self, error: str) -> None:
         self.failures += 1
@@ -151,14 +163,20 @@ def next_free_slots(lobby: Lobby, now: dt.datetime) -> dict[str, str]:
 
 async def keep_current(view: ProvinceView, offers: Callable[[], dict[str, Any]]) -> None:
     """Send ``offers()`` and read the others every ``view.every`` seconds, for as long as the
-    server runs."""
-    while True:
-        try:
-            await asyncio.to_thread(view.exchange, offers())
-        except Exception as exc:  # the link down, the central side slow or refusing: all end here
-            view.failed(_describe(exc))
-            log.warning("the province's live waits could not be read (%s)", _describe(exc))
-        await asyncio.sleep(view.every)
+    server runs (the first time after the start's spread: :func:`.link.start_wait`)."""
+    from queue_server.shipping import link
+
+    try:
+        await asyncio.sleep(link.start_wait(view.settings))
+        while True:
+            try:
+                await asyncio.to_thread(view.exchange, offers())
+            except Exception as exc:  # the link down, the central side slow or refusing: all end here
+                view.failed(_describe(exc))
+                log.warning("the province's live waits could not be read (%s)", _describe(exc))
+            await asyncio.sleep(view.every)
+    finally:
+        view.close()
 
 
 def _describe(exc: BaseException) -> str:

@@ -8,7 +8,8 @@ It reads the log through a read-only connection of its own (the site's writer ne
 for it), at most ``batch_events`` events at a time (bounded memory), and appends each batch
 centrally (:func:`.central.append`). On any failure — the central side down, slow, or
 refusing — it closes the connection, waits (:func:`.backoff.delay`) and starts again from
-what the central side says it has. When it has caught up it looks again every
+what the central side says it has (:func:`.link.keep_trying`: the loop, and the start's spread,
+shared with the request reader). When it has caught up it looks again every
 ``poll_seconds``, and at least every ``heartbeat_seconds`` tells the central side it is there
 (:func:`.central.heartbeat`: ``sites.last_contact``, which a batch moves too), so that the
 province tells a stopped site from a quiet one.
@@ -34,7 +35,7 @@ import psycopg
 from central import schema as central
 from queue_server.config.settings import CentralSettings, DossierSettings
 from queue_server.dossiers.lookup import stored_dossiers
-from queue_server.protocol import backoff
+from queue_server.shipping import link
 from queue_server.shipping.dossier_alarms import dossier_summary
 from queue_server.shipping.redact import central_json, central_ticket, ticket_ids
 from queue_server.shipping.status import ShippingStatus
@@ -84,30 +85,27 @@ class Shipper:
 
     def _run(self) -> None:
         self._log = connect_site(self.db_path, readonly=True)
-        failures = 0
         try:
-            while not self._stop.is_set():
-                try:
-                    shipped = self.ship_once()
-                    failures = 0
-                except central.Gap as gap:
-                    log.warning("%s; resending from there", gap)
-                    self._position = gap.last_seq
-                    continue
-                except Exception as exc:  # the central side down, slow, refusing: all end here
-                    failures += 1
-                    self._disconnect()
-                    self.status.failed(_describe(exc))
-                    self._observe_site()
-                    wait = backoff.delay(failures, ceiling=self.settings.retry_max_seconds)
-                    log.warning("shipping to the central database failed (%s); again in %.1f s", _describe(exc), wait)
-                    self._stop.wait(wait)
-                    continue
-                if shipped == 0:
-                    self._stop.wait(self.settings.poll_seconds)
+            link.keep_trying(self._stop, self._step, self._failed, self.settings)
         finally:
             self._disconnect()
             self._log.close()
+
+    def _step(self) -> float:
+        """One batch; how long to wait before the next (none while there is more to ship)."""
+        try:
+            shipped = self.ship_once()
+        except central.Gap as gap:
+            log.warning("%s; resending from there", gap)
+            self._position = gap.last_seq
+            return 0.0
+        return 0.0 if shipped else self.settings.poll_seconds
+
+    def _failed(self, exc: Exception, wait: float) -> None:
+        self._disconnect()
+        self.status.failed(_describe(exc))
+        self._observe_site()
+        log.warning("shipping to the central database failed (%s); again in %.1f s", _describe(exc), wait)
 
     # --- one step -------------------------------------------------------------------------
 
@@ -183,7 +181,7 @@ class Shipper:
 
     def _connection(self) -> psycopg.Connection[Any]:
         if self._central is None:
-            conn = central.connect(self.settings.dsn, self.settings.timeout_seconds)
+            conn = link.connect(self.settings, self.site, first=self.status.last_success is None)
             central.migrate(conn)
             if self.site_record is not None:
                 central.record_config(conn, self.site, self.site_record, self.settings.timeout_seconds)
@@ -195,12 +193,8 @@ class Shipper:
         return self._central
 
     def _disconnect(self) -> None:
-        if self._central is not None:
-            try:
-                self._central.close()
-            except Exception:  # noqa: BLE001 - closing a connection that already broke
-                pass
-            self._central = None
+        link.close(self._central)
+        self._central = None
 
 
 def _describe(exc: BaseException) -> str:

@@ -52,6 +52,7 @@ KINDS: dict[str, tuple[str, str, Callable[[SiteConfig], Any]]] = {
     ),
     "payment account": ('[payment]\nbank_bin = "970436"\n{key}\n', ACCOUNT, lambda c: c.payment.account),
     "central dsn": ("[central]\n{key}\n", DSN, lambda c: c.central.dsn),
+    "central site key": ('[central]\ndsn = "postgresql://motcua_shipper@central.example.vn/motcua"\n{key}\n', VALUE * 2, lambda c: c.central.site_key),
 }
 NAMES = {
     "sms gateway token": "Authorization",
@@ -61,6 +62,7 @@ NAMES = {
     "one-stop system pull token": "Authorization",
     "payment account": "account",
     "central dsn": "dsn",
+    "central site key": "site_key",
 }
 
 

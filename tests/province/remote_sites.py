@@ -76,6 +76,8 @@ services = ["HT", "DD"]
 dsn = "{dsn}"
 poll_seconds = 0.05
 retry_max_seconds = 0.5
+start_spread_seconds = 0.1
+requests_idle_seconds = 0.5
 """
     path = folder / f"{site}.toml"
     path.write_text(text, encoding="utf-8")

@@ -142,6 +142,7 @@ def test_each_site_holds_the_others_waits_and_drops_them_when_the_link_goes(cent
                 # the ward's link goes (its DSN now a dead port): after the deadline, nothing of the others
                 view = busy.hub.province
                 view.settings = dataclasses.replace(view.settings, dsn="postgresql://nobody@127.0.0.1:1/motcua")
+                view.close()  # the connection it keeps goes with the link
                 failures = view.failures
                 await wait_for(lambda: view.failures > failures)
                 await wait_for(lambda: view.others() is None, timeout=10)

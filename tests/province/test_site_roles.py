@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from pathlib import Path
 
 import psycopg
@@ -20,7 +19,7 @@ from queue_server.shipping.shipper import Shipper, wait_caught_up
 from queue_server.shipping.site_record import describe_site
 from tests.integration.sites import TZ
 from tests.province.province_data import site_named
-from tests.shipping.sites import central_log, quick, site_log
+from tests.shipping.sites import central_log, failing, quick, site_log
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "province.md"
 ROLES = {"xa-an-binh": "site_an_binh", "phuong-1": "site_phuong_1"}
@@ -28,17 +27,36 @@ PASSWORD = "a long random secret"  # the block's
 TABLES = ("events", "tickets", "sites", "site_configs", "site_dossiers", "site_days", "report_days")
 
 
+def _block(start: str) -> list[str]:
+    """The lines of docs/province.md's SQL block that begins with ``start``."""
+    block = re.search(rf"```sql\n(  {start}.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    assert block is not None, f"docs/province.md no longer holds its SQL block {start}…"
+    return [line.strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+def _common_sql(database: str) -> list[str]:
+    """The sites' roles' lines that are once a province (the group ``motcua_site`` and its rights)."""
+    return [line.replace("DATABASE motcua ", f"DATABASE {database} ") for line in _block("CREATE ROLE motcua_site") if "site_go_dau" not in line]
+
+
 def deployment_sql(database: str) -> list[str]:
     """The block of docs/province.md that sets up the sites' roles, for these two sites."""
-    block = re.search(r"```sql\n(  CREATE ROLE motcua_site.*?)```", DOC.read_text(encoding="utf-8"), re.S)
-    assert block is not None, "docs/province.md no longer holds the sites' roles' SQL"
-    lines = [line.strip() for line in block.group(1).splitlines() if line.strip()]
-    common = [line.replace("DATABASE motcua ", f"DATABASE {database} ") for line in lines if "site_go_dau" not in line]
+    lines = _block("CREATE ROLE motcua_site")
+    common = _common_sql(database)
     per_site = [line for line in lines if "site_go_dau" in line]
     assert len(per_site) == 2, per_site
     for site, role in ROLES.items():
         common += [line.replace("site_go_dau", role).replace("'go-dau'", f"'{site}'") for line in per_site]
     return common
+
+
+def pooled_role_sql(database: str, key_hashes: dict[str, str]) -> list[str]:
+    """docs/province.md's lines for the pooled role (after the sites' common lines), with a
+    key line for each site: ``key_hashes`` the SHA-256 (hex) of each site's key."""
+    lines = _block("CREATE ROLE motcua_shipper")
+    (per_site,) = [line for line in lines if "'go-dau'" in line]
+    common = _common_sql(database) + [line for line in lines if line != per_site]
+    return common + [per_site.replace("'go-dau'", f"'{site}'").replace("<sha256sum of the key>", digest) for site, digest in key_hashes.items()]
 
 
 def sites_seen(dsn: str) -> dict[str, set[str]]:
@@ -88,16 +106,7 @@ def test_each_sites_role_reads_and_writes_its_own_rows_only(province, pg_cluster
         conn.execute(
             "INSERT INTO events (site, seq, type, at, data) VALUES ('phuong-1', 999, 'ticket.issued', now(), '{}')"
         )
-    impostor = Shipper(dbs["xa-an-binh"], "phuong-1", quick(dsns["xa-an-binh"]))
-    impostor.start()
-    try:
-        deadline = time.monotonic() + 10
-        while impostor.status.failures < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        impostor.stop()
-    assert impostor.status.failures >= 2
-    assert "row-level security" in (impostor.status.last_error or "")
+    assert "row-level security" in failing(Shipper(dbs["xa-an-binh"], "phuong-1", quick(dsns["xa-an-binh"])), timeout=10)
     assert central_log(owner, "phuong-1") == before
 
     # a batch large enough to be copied (through a table of its transaction, not the session's)

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import json
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import psycopg
 from central.schema import TICKET_COLUMNS
 from queue_server.config.settings import CentralSettings, SiteConfig
 from queue_server.shipping.redact import central_data, central_ticket
+from queue_server.shipping.shipper import Shipper
 from tests.integration.sites import site_config
 
 
@@ -24,7 +26,20 @@ def named_site(site_id: str) -> SiteConfig:
 
 def quick(dsn: str, **changes: Any) -> CentralSettings:
     """Settings for tests: small batches, short waits."""
-    return CentralSettings(dsn=dsn, batch_events=25, poll_seconds=0.05, retry_max_seconds=0.5, timeout_seconds=5) if not changes else dataclasses.replace(quick(dsn), **changes)
+    return CentralSettings(dsn=dsn, batch_events=25, poll_seconds=0.05, retry_max_seconds=0.5, timeout_seconds=5, start_spread_seconds=0) if not changes else dataclasses.replace(quick(dsn), **changes)
+
+
+def failing(shipper: Shipper, times: int = 2, timeout: float = 20) -> str:
+    """Run the shipper until it has failed ``times`` times (or ``timeout`` passed); its last error."""
+    shipper.start()
+    try:
+        deadline = time.monotonic() + timeout
+        while shipper.status.failures < times and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        shipper.stop()
+    assert shipper.status.failures >= times, (shipper.status.failures, shipper.status.last_error)
+    return shipper.status.last_error or ""
 
 
 def site_log(db_path: Path, personal_data: bool = False) -> list[tuple[int, str, dt.datetime, dict[str, Any]]]:

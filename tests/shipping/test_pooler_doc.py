@@ -1,6 +1,6 @@
 """docs/province.md's pgbouncer.ini and its look-up function, run: Debian's PgBouncer started with
 the page's settings (its addresses and files made this machine's, TLS left out) in front of the
-test cluster; a site's role and the province's role log in with SCRAM through ``auth_query``."""
+test cluster; a site's role, the pooled role (with a site's key) and the province's role log in with SCRAM through ``auth_query``."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from tests.support.ports import free_port
 DOC = Path(__file__).resolve().parents[2] / "docs" / "province.md"
 LOOKUP_PASSWORD = "another long random secret"  # the page's
 SITE_PASSWORD = "a long random secret"
+SITE_KEY = "the pooled role's site key, 32 characters or more"
 
 
 def page_ini() -> str:
@@ -58,6 +59,10 @@ def test_the_pages_pgbouncer_ini_lets_a_sites_role_and_the_province_in(pg_cluste
         conn.execute("GRANT SELECT, INSERT, UPDATE ON sites TO site_doc_check")
         conn.execute("GRANT SELECT ON schema_version TO site_doc_check")
         conn.execute("INSERT INTO site_roles (role, site) VALUES ('site_doc_check', 'xa-doc')")
+        conn.execute(f"CREATE ROLE shipper_doc_check LOGIN PASSWORD '{SITE_PASSWORD}'")  # the pooled role (a key a site)
+        conn.execute("GRANT SELECT, INSERT, UPDATE ON sites TO shipper_doc_check")
+        conn.execute("GRANT SELECT ON schema_version TO shipper_doc_check")
+        conn.execute("INSERT INTO site_keys (site, key_hash) VALUES ('xa-pooled', sha256(convert_to(%s, 'UTF8')))", [SITE_KEY])
         conn.execute(f"CREATE ROLE province_doc_check LOGIN PASSWORD '{SITE_PASSWORD}'")
         conn.execute("GRANT SELECT ON schema_version TO province_doc_check")
     folder = Path(tempfile.mkdtemp(prefix="motcua-pgbouncer-doc-"))
@@ -76,6 +81,11 @@ def test_the_pages_pgbouncer_ini_lets_a_sites_role_and_the_province_in(pg_cluste
                 assert central.migrate(conn) == len(central.MIGRATIONS)  # only read: the role changes nothing
                 central.heartbeat(conn, "xa-doc", 7, timeout=5)
                 assert conn.execute("SELECT current_user, site, site_seq FROM sites").fetchall() == [("site_doc_check", "xa-doc", 7)]
+            pooled = pooler.dsn("motcua", user="shipper_doc_check", password=SITE_PASSWORD)
+            with central.connect(pooled, key=central.SiteKey("xa-pooled", SITE_KEY)) as conn:
+                central.heartbeat(conn, "xa-pooled", 3, timeout=5)
+                with central.transaction(conn, 5):
+                    assert conn.execute("SELECT site, site_seq FROM sites").fetchall() == [("xa-pooled", 3)]
             province = pooler.dsn("motcua_province", user="province_doc_check", password=SITE_PASSWORD)
             with central.connect(province) as conn:
                 assert central.migrate(conn) == len(central.MIGRATIONS)
@@ -88,6 +98,6 @@ def test_the_pages_pgbouncer_ini_lets_a_sites_role_and_the_province_in(pg_cluste
         shutil.rmtree(folder, ignore_errors=True)
         with central.connect(central_dsn) as conn:
             conn.execute("DROP SCHEMA pgbouncer CASCADE")
-            for role in ("pgbouncer_auth", "site_doc_check", "province_doc_check"):
+            for role in ("pgbouncer_auth", "site_doc_check", "shipper_doc_check", "province_doc_check"):
                 conn.execute(f"DROP OWNED BY {role}")
                 conn.execute(f"DROP ROLE {role}")
