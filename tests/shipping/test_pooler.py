@@ -36,12 +36,14 @@ def last_seq_of(path: Path) -> int:
 
 
 class ServerConnections:
-    """The most server connections the sites' roles had at once, looked at every 50 ms (the
-    owner's left out: the test's own, the province server's, and PgBouncer's ``auth_query``
-    look-ups, which run as its ``auth_user`` on a connection of their own)."""
+    """The most server connections the sites' roles had at once, looked at every 50 ms on both
+    sides: PgBouncer's own count of the connections it holds for the database (``SHOW POOLS``)
+    and PostgreSQL's backends (the owner's left out: the test's own, the province server's, and
+    PgBouncer's ``auth_query`` look-ups, which run as its ``auth_user`` on a connection of their
+    own)."""
 
-    def __init__(self, dsn: str) -> None:
-        self.dsn, self.most = dsn, 0
+    def __init__(self, dsn: str, admin_dsn: str) -> None:
+        self.dsn, self.admin_dsn, self.most, self.most_held = dsn, admin_dsn, 0, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run)
 
@@ -54,14 +56,32 @@ class ServerConnections:
         self._thread.join()
 
     def _run(self) -> None:
-        with psycopg.connect(self.dsn, autocommit=True) as conn:
+        with (
+            psycopg.connect(self.dsn, autocommit=True) as conn,
+            psycopg.connect(self.admin_dsn, autocommit=True, prepare_threshold=None) as admin,
+        ):
             database = conn.info.dbname
             while not self._stop.is_set():
                 (n,) = conn.execute(  # type: ignore[misc]
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND usename <> current_user", [database]
                 ).fetchone()
                 self.most = max(self.most, n)
+                cursor = admin.execute("SHOW POOLS")  # the admin console takes no extended protocol
+                columns = [d.name for d in cursor.description or []]
+                pools = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+                held = sum(
+                    p["sv_active"] + p["sv_idle"] + p["sv_used"] + p["sv_tested"] + p["sv_login"]
+                    for p in pools
+                    if p["database"] == database and p["user"] != conn.info.user
+                )
+                self.most_held = max(self.most_held, held)
                 self._stop.wait(0.05)
+
+
+# A server connection PgBouncer has just closed — moving it from one site's pool (a pool a
+# role) to another's — may still be exiting in PostgreSQL when its successor shows up: seen as
+# 21 of a pool of 20, 3 times in 9 runs under load. PgBouncer's own count is held to the pool.
+EXITING = 2
 
 
 def test_150_sites_ship_and_heartbeat_through_the_pooler_at_100_connections(
@@ -74,7 +94,7 @@ def test_150_sites_ship_and_heartbeat_through_the_pooler_at_100_connections(
     names = [f.stem for f in files]
     make_site_roles(owner, names)
     try:
-        with ServerConnections(owner) as seen:
+        with ServerConnections(owner, pg_pooler.admin_dsn()) as seen:
             shippers = start_shippers(central_pooled_dsn, files, heartbeat=1.0)
             try:
                 # the province server restarted while 150 sites connect: it gets in each time
@@ -101,7 +121,8 @@ def test_150_sites_ship_and_heartbeat_through_the_pooler_at_100_connections(
                     assert conn.execute("SELECT relname FROM pg_class WHERE relpersistence = 't'").fetchall() == []
             finally:
                 stop_shippers(shippers)
-        assert 0 < seen.most <= POOL_SIZE, seen.most  # the sites never held more than the pool
+        assert 0 < seen.most_held <= POOL_SIZE, seen.most_held  # the sites never held more than the pool
+        assert seen.most <= POOL_SIZE + EXITING, seen.most  # far from max_connections: room for everyone else
         # no failure but a login that waited past the timeout on a busy machine (then retried):
         # no prepared statement lost ("_pg3_0 does not exist" without prepare_threshold=None), say
         errors = {s.status.last_error for s in shippers} - {""}
