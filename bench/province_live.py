@@ -86,6 +86,10 @@ FROM generate_series(0, %(sites)s::int - 1) s,
                            ELSE '{"device": "kiosk-1", "component": "printer", "ok": false, "detail": "hết giấy"}' END)) e(n, kind, data)
 """
 
+# each site's figures of the day per field, as the shippers' batches keep them (the fill of
+# site_field_days' central migration, on these sites' tickets)
+FIELD_DAYS = central.FIELD_DAYS_FROM_TICKETS.format(where="WHERE site LIKE %(prefix)s::text || '%%'")
+
 
 def site_ids(sites: int, prefix: str = "p-") -> list[str]:
     width = _width(sites)
@@ -111,10 +115,11 @@ def make_sites(conn: Any, sites: int, tickets: int, now: dt.datetime, prefix: st
         "tz": TZ_NAME, "communes": list(COMMUNES), "since_start": local - start, "prefix": prefix,
     }  # fmt: skip
     with conn.transaction():
-        for sql in (*SITES.split(";\n"), TICKETS, *EVENTS.split(";\n")):
+        for sql in (*SITES.split(";\n"), TICKETS, FIELD_DAYS, *EVENTS.split(";\n")):
             if sql.strip():
                 conn.execute(sql, params)
     conn.execute("VACUUM ANALYZE tickets")
+    conn.execute("ANALYZE site_field_days")
     conn.execute("ANALYZE events")
 
 

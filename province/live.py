@@ -66,9 +66,10 @@ def dossier_summaries(conn: psycopg.Connection[Any], sites: Iterable[str]) -> di
 #
 # 1. each site's name, zone, group, counters and fields' targets (its newest configuration),
 #    its contact, lag and late dossiers;  2. today's tickets by site and field (each site's own
-#    day, in its zone);  3. counters open;  4. standing alarms (waits past their limit, devices
-#    at fault). Each is one set-based statement over all the sites, through the indexes of
-#    central migrations 8 and 10.
+#    day, in its zone), as each batch left them counted (site_field_days: a few rows a site,
+#    not the day's every ticket);  3. counters open;  4. standing alarms (waits past their
+#    limit, devices at fault). Each is one set-based statement over all the sites, through the
+#    indexes of central migrations 8 and 10.
 
 _DIRECTORY = """
 WITH newest AS (
@@ -85,10 +86,8 @@ LEFT JOIN site_dossiers d ON d.site = coalesce(s.site, n.site)
 ORDER BY 1
 """
 _TICKETS = """
-SELECT site, day, service, count(*) FILTER (WHERE state = 'waiting'), min(arrival_at COLLATE "C") FILTER (WHERE state = 'waiting'),
-       count(*) FILTER (WHERE state = 'done'), count(*) FILTER (WHERE transferred_from IS NULL)
-FROM tickets WHERE day = ANY(%(today)s::date[])
-GROUP BY site, day, service
+SELECT site, day, service, waiting, oldest_waiting, done, issued
+FROM site_field_days WHERE day = ANY(%(today)s::date[])
 """
 _COUNTERS = """
 SELECT site, count(*) FILTER (WHERE state = 'open') FROM (
@@ -112,6 +111,10 @@ SELECT site, sum(n)::int FROM (
         ORDER BY site, data->>'device', data->>'component', seq DESC
     ) newest WHERE NOT ok GROUP BY site
 ) standing GROUP BY site
+"""
+
+_FIELDS = """
+SELECT service, waiting, oldest_waiting, done, issued FROM site_field_days WHERE site = %s AND day = %s ORDER BY service
 """
 
 
@@ -252,12 +255,7 @@ def site_detail(conn: psycopg.Connection[Any], site: str, now: dt.datetime) -> d
     today = now.astimezone(tz).date()
     fields = {s["code"]: s for s in config.get("services", [])}
     per_field = []
-    for service, waiting, oldest, served, issued in conn.execute(
-        "SELECT service, count(*) FILTER (WHERE state = 'waiting'), min(arrival_at) FILTER (WHERE state = 'waiting'),"
-        " count(*) FILTER (WHERE state = 'done'), count(*) FILTER (WHERE transferred_from IS NULL)"
-        " FROM tickets WHERE site = %s AND day = %s GROUP BY service ORDER BY service",
-        [site, today],
-    ):
+    for service, waiting, oldest, served, issued in conn.execute(_FIELDS, [site, today]):
         longest = round((now - dt.datetime.fromisoformat(oldest)).total_seconds() / 60, 1) if oldest else None
         info = fields.get(service, {})
         per_field.append(
