@@ -107,7 +107,7 @@ SELECT site, sum(n)::int FROM (
   UNION ALL
     SELECT site, count(*) FROM (
         SELECT DISTINCT ON (site, data->>'device', data->>'component') site, (data->>'ok')::boolean AS ok
-        FROM events WHERE type = 'device.status' AND site = ANY(%(sites)s)
+        FROM events WHERE type = 'device.status' AND site = ANY(%(sites)s::text[])
         ORDER BY site, data->>'device', data->>'component', seq DESC
     ) newest WHERE NOT ok GROUP BY site
 ) standing GROUP BY site
@@ -143,9 +143,9 @@ def sites_now(conn: psycopg.Connection[Any], now: dt.datetime, offline_after: dt
     ]  # fmt: skip
     days = [now.astimezone(p.tz).date() for p in places]
     params = {
-        "sites": [p.site for p in places],
+        "sites": array_literal(p.site for p in places),
         "today": sorted(set(days)),  # (one day, or two while some zones are past midnight)
-        "starts": [_day_start(day, p.tz) for day, p in zip(days, places, strict=True)],
+        "starts": array_literal(_day_start(day, p.tz).isoformat() for day, p in zip(days, places, strict=True)),
     }
     day_of = {p.site: day for p, day in zip(places, days, strict=True)}
     fields: dict[str, list[tuple[str, int, str | None, int, int]]] = {}
@@ -185,6 +185,14 @@ def sites_now(conn: psycopg.Connection[Any], now: dt.datetime, offline_after: dt
             )
         )
     return out
+
+
+def array_literal(values: Iterable[str]) -> str:
+    """PostgreSQL's text of an array of these values, for a parameter cast to ``text[]`` (or
+    ``timestamptz[]``, of ISO times): thousands of values a refresh are one string joined,
+    where psycopg would dump each value of a list in turn (~25 ms for 3,400 sites and their
+    day's starts, twice a refresh)."""
+    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
 
 
 def _minutes(now: dt.datetime, since: str) -> float:

@@ -35,6 +35,7 @@ import orjson
 import psycopg
 
 from province.database import Database, DatabaseAway
+from province.live import array_literal
 
 log = logging.getLogger(__name__)
 
@@ -114,9 +115,9 @@ def fields_now(conn: psycopg.Connection[Any], now: dt.datetime, offline_after: d
     zones = [_zone(str(config.get("timezone") or "Asia/Ho_Chi_Minh")) for _, config, _, _ in directory]
     days = [now.astimezone(tz).date() for tz in zones]
     params = {
-        "sites": [row[0] for row in directory],
+        "sites": array_literal(row[0] for row in directory),
         "today": sorted(set(days)),
-        "starts": [dt.datetime.combine(day, dt.time(0), tz) for day, tz in zip(days, zones, strict=True)],
+        "starts": array_literal(dt.datetime.combine(day, dt.time(0), tz).isoformat() for day, tz in zip(days, zones, strict=True)),
     }
     day_of = {row[0]: day for row, day in zip(directory, days, strict=True)}
     waiting: dict[tuple[str, str], tuple[int, str | None]] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -194,3 +195,11 @@ def test_a_field_emptied_of_its_tickets_is_gone_from_the_day(central_dsn: str) -
         assert kept(conn) == [("xa-a", dt.date(2026, 11, 23), None, 0, None, 1, 1)]
         central.append(conn, "xa-a", 3, batch(4), set(), [ticket(None, "waiting")])  # a field-less group updated
         assert kept(conn) == [("xa-a", dt.date(2026, 11, 23), None, 1, "2026-11-23T09:00:00+07:00", 0, 1)]
+
+
+@pytest.mark.parametrize("values", [[], ["xa-a"], ["p-0001", 'a "quoted", site', "back\\slash", "{braces}", "NULL", "", "Phường Bến Thành"]])
+def test_a_list_passed_as_one_array_text_comes_back_the_same(central_dsn: str, values: list[str]) -> None:
+    with central.connect(central_dsn) as conn:
+        assert conn.execute("SELECT %s::text[]", [live.array_literal(values)]).fetchone() == (values,)
+        starts = [dt.datetime(2026, 11, 23, tzinfo=ZoneInfo(zone)) for zone in ("Asia/Ho_Chi_Minh", "Asia/Tokyo", "UTC")]
+        assert conn.execute("SELECT %s::timestamptz[]", [live.array_literal(s.isoformat() for s in starts)]).fetchone() == (starts,)
