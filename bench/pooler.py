@@ -76,6 +76,7 @@ def make_site_roles(owner_dsn: str, sites: list[str]) -> None:
         conn.execute(f"GRANT SELECT ON schema_version TO {GROUP}")
         conn.execute(f"GRANT SELECT, INSERT, UPDATE ON events, tickets, sites, site_configs, site_dossiers, site_days TO {GROUP}")
         conn.execute(f"GRANT SELECT, DELETE ON report_days TO {GROUP}")
+        conn.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON site_field_days TO {GROUP}")
         with conn.transaction():
             for site in sites:
                 role = role_of(site)
