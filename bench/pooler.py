@@ -78,6 +78,7 @@ def make_site_roles(owner_dsn: str, sites: list[str]) -> None:
         conn.execute(f"GRANT SELECT, DELETE ON report_days TO {GROUP}")
         conn.execute(f"GRANT SELECT, INSERT, UPDATE ON site_offers TO {GROUP}")  # the province view's (docs/province.md)
         conn.execute(f"GRANT SELECT, UPDATE (state, answer, claimed_at, answered_at) ON remote_requests TO {GROUP}")  # the reader's
+        conn.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON site_field_days TO {GROUP}")
         with conn.transaction():
             for site in sites:
                 role = role_of(site)

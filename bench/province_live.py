@@ -11,7 +11,8 @@ sites silent or lagging), then one refresh of every site's now (``province.live`
 computation, :func:`province.live.sites_now`) timed and its SQL statements counted, and three
 dashboards asking at once through the shared board (:class:`province.board.LiveBoard`).
 ``--old FILE`` times an older ``province/live.py`` (``git show COMMIT:province/live.py``) on
-the same data, for before/after. Figures in docs/performance.md ("The province's live view").
+the same data, for before/after (and, if it computes every site at once, says whether its
+figures are the same). Figures in docs/performance.md ("The province's live view").
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import importlib.util
+import inspect
 import os
 import re
 import sys
@@ -91,6 +93,10 @@ FROM unnest(%(ids)s::text[], %(index)s::int[]) AS p(site, s),
                       CASE WHEN s %% 7 = 0 THEN '{"ticket": 4, "label": "A4", "service": "DD", "limit_minutes": 60}'::jsonb
                            ELSE '{"device": "kiosk-1", "component": "printer", "ok": false, "detail": "hết giấy"}' END)) e(n, kind, data)
 """
+
+# each site's figures of the day per field, as the shippers' batches keep them (the fill of
+# site_field_days' central migration, on these sites' tickets)
+FIELD_DAYS = central.FIELD_DAYS_FROM_TICKETS.format(where="WHERE site LIKE %(prefix)s::text || '%%'")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -189,10 +195,11 @@ def make_sites(conn: Any, sites: int | Sequence[BenchSite], tickets: int, now: d
         "provinces": [s.province_code for s in made], "wards": [s.ward_code for s in made],
     }  # fmt: skip
     with conn.transaction():
-        for sql in (*SITES.split(";\n"), TICKETS, *EVENTS.split(";\n")):
+        for sql in (*SITES.split(";\n"), TICKETS, FIELD_DAYS, *EVENTS.split(";\n")):
             if sql.strip():
                 conn.execute(sql, params)
     conn.execute("VACUUM ANALYZE tickets")
+    conn.execute("ANALYZE site_field_days")
     conn.execute("ANALYZE events")
 
 
@@ -219,11 +226,12 @@ class Statements:
         return len(re.findall(rb"^F\t\d+\t(?:Execute|Query)\b", self.file.read(), re.M))
 
 
-def _old_module(path: Path) -> Any:
-    spec = importlib.util.spec_from_file_location("old_live", path)
+def old_module(path: Path, name: str = "old_live") -> Any:
+    """An older version of a module, loaded from its file (``git show COMMIT:FILE > FILE``)."""
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    sys.modules["old_live"] = module  # (its dataclasses look their module up)
+    sys.modules[name] = module  # (its dataclasses look their module up)
     spec.loader.exec_module(module)
     return module
 
@@ -252,15 +260,19 @@ def measure(dsn: str, sites: int, tickets: int, old: Path | None, runs: int, pro
             "offline": sum(r.offline for r in rows), "alarms": sum(r.alarms for r in rows),
         }  # fmt: skip
         if old is not None:
-            module = _old_module(old)
+            module = old_module(old)
+            # a1689df's (one site at a time) is given the list of sites; since, every site at once
+            by_list = "offline_after" not in inspect.signature(module.sites_now).parameters
             ids = [s for (s,) in conn.execute("SELECT site FROM sites UNION SELECT site FROM site_configs ORDER BY 1")]
             seconds = []
             for _ in range(runs):
                 with Statements(conn) as statements:
                     started = time.perf_counter()
-                    module.sites_now(conn, ids, now)
+                    old_rows = module.sites_now(conn, ids, now) if by_list else module.sites_now(conn, now, offline)
                     seconds.append(round(time.perf_counter() - started, 3))
-            result["old_refresh_seconds"], result["old_statements"] = seconds, statements.count() + 1  # (+ its list of sites)
+            result["old_refresh_seconds"], result["old_statements"] = seconds, statements.count() + by_list  # (+ its list of sites)
+            if not by_list:  # the same figures, field by field
+                result["old_same_figures"] = [dataclasses.asdict(r) for r in old_rows] == [dataclasses.asdict(r) for r in rows]
 
     async def dashboards() -> dict[str, Any]:
         """Three dashboards on a board not computed yet (they wait for the one computation);

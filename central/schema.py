@@ -45,6 +45,20 @@ SERVICE_US = (
     " (extract(epoch FROM done_at::timestamptz - coalesce(served_at, called_at)::timestamptz) * 1000000)::bigint END"
 )
 
+# A (site, day, field)'s figures of the live view (province/live.py, province/waits.py), as
+# ``site_field_days`` keeps them: people waiting, the oldest waiting arrival (the ISO times
+# compared byte-wise, their own order), done, and numbers given (a transfer's new half left out).
+FIELD_FIGURES = (
+    "count(*) FILTER (WHERE state = 'waiting'), min(arrival_at COLLATE \"C\") FILTER (WHERE state = 'waiting'),"
+    " count(*) FILTER (WHERE state = 'done'), count(*) FILTER (WHERE transferred_from IS NULL)"
+)
+# every (site, day, field) of the tickets ``WHERE`` picks, counted into site_field_days (the
+# migration's fill; bench/province_live.py's generated sites)
+FIELD_DAYS_FROM_TICKETS = (
+    "INSERT INTO site_field_days (site, day, service, waiting, oldest_waiting, done, issued)"
+    f" SELECT site, day, service, {FIELD_FIGURES} FROM tickets {{where}} GROUP BY site, day, service"
+)
+
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE sites (
@@ -220,6 +234,25 @@ MIGRATIONS: tuple[str, ...] = (
             EXECUTE format('ALTER POLICY own_site ON %s USING (site = (SELECT motcua_current_site()))', guarded);
         END LOOP;
     END $$;
+    """,
+    # issue 21: each site's figures of each day and field, counted again from that site's
+    # day of tickets in the transaction of every batch that changes them (append()), so that
+    # the live view reads a few rows a site, not the day's every ticket; filled from the
+    # tickets there are. A ticket without a field is a group of its own (NULLS NOT DISTINCT)
+    f"""
+    CREATE TABLE site_field_days (
+        site text NOT NULL,
+        day date NOT NULL,
+        service text,
+        waiting int NOT NULL,
+        oldest_waiting text,
+        done int NOT NULL,
+        issued int NOT NULL
+    );
+    CREATE UNIQUE INDEX site_field_days_key ON site_field_days (day, site, service) NULLS NOT DISTINCT;
+    {FIELD_DAYS_FROM_TICKETS.format(where="")};
+    ALTER TABLE site_field_days ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY own_site ON site_field_days USING (site = (SELECT motcua_current_site()));
     """,
 )
 
@@ -405,7 +438,9 @@ def append(
                 for r in fresh:
                     copy.write_row((site, r.seq, r.type, r.at, _data_text(r)))
         _upsert_tickets(conn, site, tickets)
-        touch_days(conn, site, {ticket["day"] for ticket in tickets})
+        days = {ticket["day"] for ticket in tickets}
+        touch_days(conn, site, days)
+        count_fields(conn, site, days)
         conn.execute(
             "UPDATE sites SET last_seq = %s, last_event_at = %s, last_contact = now(),"
             " events_total = events_total + %s, site_seq = greatest(site_seq, %s) WHERE site = %s",
@@ -493,6 +528,33 @@ def touch_days(conn: psycopg.Connection[Any], site: str, days: Iterable[str | dt
         " ON CONFLICT (site, day) DO UPDATE SET dirty = true WHERE NOT site_days.dirty",
         {"site": site, "days": days},
     )
+
+
+_COUNT_FIELDS = f"""
+WITH fresh (day, service, waiting, oldest_waiting, done, issued) AS (
+    SELECT day, service, {FIELD_FIGURES}
+    FROM tickets WHERE site = %(site)s AND day = ANY(%(days)s::date[]) GROUP BY day, service
+), gone AS (
+    DELETE FROM site_field_days f WHERE f.site = %(site)s AND f.day = ANY(%(days)s::date[])
+    AND NOT EXISTS (SELECT FROM fresh WHERE fresh.day = f.day AND fresh.service IS NOT DISTINCT FROM f.service)
+)
+INSERT INTO site_field_days AS f (site, day, service, waiting, oldest_waiting, done, issued)
+SELECT %(site)s, day, service, waiting, oldest_waiting, done, issued FROM fresh
+ON CONFLICT (day, site, service) DO UPDATE SET waiting = excluded.waiting, oldest_waiting = excluded.oldest_waiting,
+    done = excluded.done, issued = excluded.issued
+WHERE (f.waiting, f.oldest_waiting, f.done, f.issued) IS DISTINCT FROM
+      (excluded.waiting, excluded.oldest_waiting, excluded.done, excluded.issued)
+"""
+
+
+def count_fields(conn: psycopg.Connection[Any], site: str, days: Iterable[str | dt.date]) -> None:
+    """The site's tickets of these days have changed: each field's figures of those days
+    (``site_field_days``) counted again from them, through the index ``(site, day)`` — the
+    site's day, not the province's. A field gone from a day (its tickets moved) is gone from
+    the table. In the transaction that changes the tickets."""
+    if not (days := sorted({str(day) for day in days})):
+        return
+    conn.execute(_COUNT_FIELDS, {"site": site, "days": days})
 
 
 def last_seq(conn: psycopg.Connection[Any], site: str, timeout: float | None = None) -> int:

@@ -35,6 +35,7 @@ import psycopg
 
 from central.database import keep_doing
 from province.database import Database
+from province.live import array_literal
 
 log = logging.getLogger(__name__)
 
@@ -95,9 +96,8 @@ FROM newest n LEFT JOIN sites s ON s.site = n.site LEFT JOIN site_offers o ON o.
 ORDER BY n.site
 """
 _WAITING = """
-SELECT site, day, service, count(*), min(arrival_at COLLATE "C")
-FROM tickets WHERE day = ANY(%(today)s::date[]) AND state = 'waiting'
-GROUP BY site, day, service
+SELECT site, day, service, waiting, oldest_waiting
+FROM site_field_days WHERE day = ANY(%(today)s::date[]) AND waiting > 0
 """
 _COUNTERS = """
 SELECT DISTINCT ON (e.site, (e.data->>'counter')::int) e.site, (e.data->>'counter')::int, e.data->>'state'
@@ -109,14 +109,15 @@ ORDER BY e.site, (e.data->>'counter')::int, e.seq DESC
 
 def fields_now(conn: psycopg.Connection[Any], now: dt.datetime, offline_after: dt.timedelta) -> list[CentreNow]:
     """Every site that sent a configuration, now: three statements whatever their number (the
-    counters' through the partial index of central migration 10)."""
+    waiting through each site's figures of the day as its batches left them, ``site_field_days``;
+    the counters' through the partial index of central migration 10)."""
     directory = conn.execute(_DIRECTORY).fetchall()
     zones = [_zone(str(config.get("timezone") or "Asia/Ho_Chi_Minh")) for _, config, _, _ in directory]
     days = [now.astimezone(tz).date() for tz in zones]
     params = {
-        "sites": [row[0] for row in directory],
+        "sites": array_literal(row[0] for row in directory),
         "today": sorted(set(days)),
-        "starts": [dt.datetime.combine(day, dt.time(0), tz) for day, tz in zip(days, zones, strict=True)],
+        "starts": array_literal(dt.datetime.combine(day, dt.time(0), tz).isoformat() for day, tz in zip(days, zones, strict=True)),
     }
     day_of = {row[0]: day for row, day in zip(directory, days, strict=True)}
     waiting: dict[tuple[str, str], tuple[int, str | None]] = {}

@@ -300,6 +300,7 @@ def test_a_site_role_ships_to_a_published_province_as_before(country) -> None:  
             " GRANT SELECT ON schema_version TO motcua_site;"
             " GRANT SELECT, INSERT, UPDATE ON events, tickets, sites, site_configs, site_dossiers, site_days TO motcua_site;"
             " GRANT SELECT, DELETE ON report_days TO motcua_site;"
+            " GRANT SELECT, INSERT, UPDATE, DELETE ON site_field_days TO motcua_site;"
             " CREATE ROLE site_phuong_1 LOGIN IN ROLE motcua_site;"
             " INSERT INTO site_roles (role, site) VALUES ('site_phuong_1', 'phuong-1')"
         )

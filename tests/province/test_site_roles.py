@@ -24,7 +24,7 @@ from tests.shipping.sites import central_log, failing, quick, site_log
 DOC = Path(__file__).resolve().parents[2] / "docs" / "province.md"
 ROLES = {"xa-an-binh": "site_an_binh", "phuong-1": "site_phuong_1"}
 PASSWORD = "a long random secret"  # the block's
-TABLES = ("events", "tickets", "sites", "site_configs", "site_dossiers", "site_days", "report_days")
+TABLES = ("events", "tickets", "sites", "site_configs", "site_dossiers", "site_days", "report_days", "site_field_days")
 
 
 def _block(start: str) -> list[str]:
