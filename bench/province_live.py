@@ -96,7 +96,7 @@ FROM unnest(%(ids)s::text[], %(index)s::int[]) AS p(site, s),
 
 # each site's figures of the day per field, as the shippers' batches keep them (the fill of
 # site_field_days' central migration, on these sites' tickets)
-FIELD_DAYS = central.FIELD_DAYS_FROM_TICKETS.format(where="WHERE site LIKE %(prefix)s::text || '%%'")
+FIELD_DAYS = central.FIELD_DAYS_FROM_TICKETS.format(where="WHERE site = ANY(%(ids)s::text[])")
 
 
 @dataclasses.dataclass(frozen=True)
