@@ -67,24 +67,27 @@ def test_the_demo_province_comes_up_with_its_2025_sites_and_stops_on_ctrl_c(tmp_
                 time.sleep(0.3)
             assert demo.poll() is None, demo.stdout.read().decode() if demo.stdout else ""
 
-        async def look() -> list[dict]:
+        async def look() -> tuple[list[str], list[str], list[dict]]:
             client = await Client.open(f"ws://127.0.0.1:{port}/")
-            hello = await client.ok("hello", token="demo-province-token")
-            assert sorted(hello["sites"]) == sorted(COMMUNE + ["phuong-go-dau", "tayninh-hcc"])
+            seen = (await client.ok("hello", token="demo-province-token"))["sites"]
             sites = (await client.ok("province.live"))["sites"]
             commune = await Client.open(f"ws://127.0.0.1:{port}/")
-            assert sorted((await commune.ok("hello", token="demo-commune-token"))["sites"]) == sorted(COMMUNE)
+            commune_seen = (await commune.ok("hello", token="demo-commune-token"))["sites"]
             await client.close()
             await commune.close()
-            return sites
+            return seen, commune_seen, sites
 
-        deadline = time.monotonic() + 30  # a few citizens at each site, its counter open
+        # each site is seen once it has shipped (its first connection spread over a few
+        # seconds, [central] start_spread_seconds); a few citizens at each, its counter open
+        deadline = time.monotonic() + 60
         while True:
-            sites = asyncio.run(look())
+            seen, commune_seen, sites = asyncio.run(look())
             moving = len(sites) == len(SITES) and all(s["issued"] > 0 and s["counters_open"] == 1 for s in sites)
             if moving or time.monotonic() > deadline:
                 break
             time.sleep(0.3)
+        assert sorted(seen) == sorted(COMMUNE + ["phuong-go-dau", "tayninh-hcc"])
+        assert sorted(commune_seen) == sorted(COMMUNE)
         placed = {s["site"]: (s["name"], s["kind"], s["commune"], s["province_code"], s["ward_code"], s["unit"]) for s in sites}
         assert placed == {
             "tayninh-hcc": ("Trung tâm Phục vụ hành chính công tỉnh Tây Ninh", "centre", None, "80", None, None),
