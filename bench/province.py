@@ -11,7 +11,12 @@
   ``--site-clients`` connected) with its shipper off and on, alternating runs.
 - **a month's report**: a month of ``--sites`` sites generated straight into the central
   tables (``--month-tickets`` a day each; ≥ 10 million events), then the province report for
-  the month by site and by field, as ``province.report`` builds it.
+  the month by site and by field, as ``province.report`` builds it. With ``--month-sites
+  170,1000``: at each count, ``--month-distinct`` sites (50) generated and summed, their
+  summaries copied to the other sites' ids (a report reads only summaries for a closed day).
+
+With ``--pooled`` the catch-up goes through PgBouncer (PostgreSQL left at max_connections 100),
+each site as the pooled role with its key, as production ships (``bench.pooler --one-role``).
 
 The sites' shippers run in ``--processes`` processes (``bench/province_sites.py``), as the
 sites' servers would each run their own; each imports and sets up, then all start together.
