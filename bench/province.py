@@ -11,7 +11,12 @@
   ``--site-clients`` connected) with its shipper off and on, alternating runs.
 - **a month's report**: a month of ``--sites`` sites generated straight into the central
   tables (``--month-tickets`` a day each; ≥ 10 million events), then the province report for
-  the month by site and by field, as ``province.report`` builds it.
+  the month by site and by field, as ``province.report`` builds it. With ``--month-sites
+  170,1000``: at each count, ``--month-distinct`` sites (50) generated and summed, their
+  summaries copied to the other sites' ids (a report reads only summaries for a closed day).
+
+With ``--pooled`` the catch-up goes through PgBouncer (PostgreSQL left at max_connections 100),
+each site as the pooled role with its key, as production ships (``bench.pooler --one-role``).
 
 The sites' shippers run in ``--processes`` processes (``bench/province_sites.py``), as the
 sites' servers would each run their own; each imports and sets up, then all start together.
@@ -31,13 +36,17 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+
 from bench import report
 from bench.figures import Latency
+from bench.pooler import POOLED, make_pooled_role
 from bench.site import BenchSite
 from bench.year import COUNTERS, write_year
 from central import schema as central
 from central import summaries
-from province.cluster import Cluster
+from province.cluster import Cluster, Pooler
 from province.reports import By, build
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -72,7 +81,9 @@ def _run_sites(args: list[str], groups: list[list[Path]]) -> tuple[list[dict], f
     return results, time.perf_counter() - started, _machine_cpu_seconds() - cpu
 
 
-def catch_up(dsn: str, folder: Path, sites: int, tickets: int, processes: int) -> dict:
+def catch_up(dsn: str, folder: Path, sites: int, tickets: int, processes: int, pooler: Pooler | None = None) -> dict:
+    """With ``pooler``: the sites ship through it as production does (``bench.pooler
+    --one-role``: the pooled role, a key a site), PostgreSQL left at max_connections 100."""
     config = BenchSite(counters=COUNTERS, kiosks=2, boards=1).write(folder / "site.toml")
     day = folder / "day.db"
     events = write_year(config, day, days=1, tickets=tickets)
@@ -81,11 +92,17 @@ def catch_up(dsn: str, folder: Path, sites: int, tickets: int, processes: int) -
         copy = folder / f"site-{n:02d}.db"
         shutil.copyfile(day, copy)
         files.append(copy)
-    results, seconds, machine_cpu = _run_sites(["catchup", dsn], _split(files, processes))
+    mode = ["catchup", dsn]
+    if pooler is not None:
+        make_pooled_role(dsn, [f.stem for f in files])
+        pooler.know(POOLED)
+        mode = ["catchup-pooled", pooler.dsn(conninfo_to_dict(dsn)["dbname"])]
+    results, seconds, machine_cpu = _run_sites(mode, _split(files, processes))
     total = sum(r["events"] for r in results)
     shippers_cpu = sum(r["cpu_seconds"] for r in results)
     return {
         "sites": sites,
+        "through": f"pgbouncer (pool of {pooler.pool_size}, max_connections 100)" if pooler else "direct",
         "processes": len(results),
         "events_per_site": events,
         "events": total,
@@ -124,10 +141,38 @@ def _width(sites: int) -> int:
     return max(2, len(str(sites - 1)))
 
 
-def month_parameters(sites: int, days: int, tickets: int, first: dt.date) -> dict[str, object]:
+def month_parameters(sites: int, days: int, tickets: int, first: dt.date, of: int | None = None) -> dict[str, object]:
     """``GENERATE``'s parameters; ``width``, the digits of a site's number (lpad cuts a
-    longer number short: ``m-100`` at width 2 was ``m-10``)."""
-    return {"sites": sites, "days": days, "tickets": tickets, "first": first, "width": _width(sites)}
+    longer number short: ``m-100`` at width 2 was ``m-10``) — of ``of`` sites' ids when the
+    ``sites`` generated are the first of more (:func:`copy_sites`)."""
+    return {"sites": sites, "days": days, "tickets": tickets, "first": first, "width": _width(of or sites)}
+
+
+def copy_sites(conn: psycopg.Connection, sites: int, distinct: int, tickets_of: dt.date | None = None) -> None:  # type: ignore[type-arg]
+    """The summed days of the ``distinct`` generated sites copied to the ids of the other
+    sites up to ``sites`` (site ``n`` gets site ``n % distinct``'s rows): ``sites``,
+    ``site_days`` and ``report_days``, and the tickets of ``tickets_of`` (a day the report is
+    to sum from its tickets). A report reads only ``report_days`` for a closed day: what it
+    reads is what ``sites`` summed sites would give."""
+    width = _width(sites)
+    ids = {"from": distinct, "sites": sites, "distinct": distinct, "width": width}
+    copies = (
+        "(SELECT 'm-' || lpad(n::text, %(width)s, '0') AS copy, 'm-' || lpad((n %% %(distinct)s)::text, %(width)s, '0') AS source"
+        " FROM generate_series(%(from)s, %(sites)s - 1) n) c"
+    )
+    for table, where in (("sites", ""), ("site_days", ""), ("report_days", ""), ("tickets", " WHERE t.day = %(day)s")):
+        if table == "tickets" and tickets_of is None:
+            continue
+        (columns,) = conn.execute(
+            "SELECT string_agg(column_name, ', ' ORDER BY ordinal_position) FROM information_schema.columns"
+            " WHERE table_schema = 'public' AND table_name = %s AND column_name <> 'site'",
+            [table],
+        ).fetchone()  # type: ignore[misc]
+        taken = ", ".join(f"t.{c}" for c in columns.split(", "))
+        conn.execute(
+            f"INSERT INTO {table} (site, {columns}) SELECT c.copy, {taken} FROM {table} t JOIN {copies} ON t.site = c.source{where}",
+            {**ids, "day": tickets_of},
+        )
 
 
 GENERATE = """
@@ -162,19 +207,23 @@ WHERE site LIKE 'm-%%'
 """
 
 
-def month_report(dsn: str, sites: int, tickets: int, first: dt.date) -> dict:
+def month_report(dsn: str, sites: int, tickets: int, first: dt.date, distinct: int | None = None) -> dict:
     """The month generated straight into ``tickets`` (its days marked as shipped), its days
     summed as ``motcua-central`` sums closed days (replication/summaries.py), then the report
     by each grouping; and again with the month's last day still being shipped (not summed:
-    the report sums that day from its tickets)."""
+    the report sums that day from its tickets). With ``distinct`` (fewer than ``sites``), only
+    that many sites' month is generated and summed, then copied to the other sites' ids
+    (:func:`copy_sites`; their events left out: no report reads them)."""
     days = 30
+    distinct = min(distinct or sites, sites)
     with central.connect(dsn) as conn:
         central.migrate(conn)
         following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
         central.ensure_partitions(conn, {first, following}, set())
         started = time.perf_counter()
-        conn.execute(GENERATE, month_parameters(sites, days, tickets, first))
-        conn.execute(EVENTS)
+        conn.execute(GENERATE, month_parameters(distinct, days, tickets, first, of=sites))
+        if distinct == sites:
+            conn.execute(EVENTS)
         conn.execute("INSERT INTO sites (site) SELECT DISTINCT site FROM tickets ON CONFLICT DO NOTHING")
         conn.execute("INSERT INTO site_days (site, day) SELECT DISTINCT site, day FROM tickets ON CONFLICT DO NOTHING")
         conn.execute("VACUUM ANALYZE tickets")
@@ -186,8 +235,13 @@ def month_report(dsn: str, sites: int, tickets: int, first: dt.date) -> dict:
         started = time.perf_counter()
         summed = summaries.summarize_all(conn, TZ, last + dt.timedelta(days=1))
         summing = time.perf_counter() - started
+        started = time.perf_counter()
+        copy_sites(conn, sites, distinct, tickets_of=last)
+        copying = time.perf_counter() - started
         conn.execute("VACUUM ANALYZE report_days")
         conn.execute("VACUUM ANALYZE site_days")
+        conn.execute("VACUUM ANALYZE tickets")
+        (summary_rows,) = conn.execute("SELECT count(*) FROM report_days").fetchone()
 
         def timed(runs: int = 3) -> tuple[dict, dict, object]:
             timings, rows, made = {}, {}, None
@@ -199,7 +253,7 @@ def month_report(dsn: str, sites: int, tickets: int, first: dt.date) -> dict:
                     seconds.append(time.perf_counter() - started)
                 timings[by.value] = [round(s, 3) for s in seconds]
                 rows[by.value] = len(made.rows)
-                print(f"  month report by {by.value}: {timings[by.value]} s", flush=True)
+                print(f"  month report ({sites} sites) by {by.value}: {timings[by.value]} s", flush=True)
             return timings, rows, made
 
         timings, rows, made = timed()
@@ -208,12 +262,16 @@ def month_report(dsn: str, sites: int, tickets: int, first: dt.date) -> dict:
         assert again.total == made.total  # the same figures from the last day's tickets
         return {
             "sites": sites,
+            "distinct_sites": distinct,
             "days": days,
             "tickets": sites * days * tickets,
+            "tickets_generated": distinct * days * tickets,
             "events": events,
             "generated_seconds": round(generated, 1),
             "summed_days": summed,
             "summing_seconds": round(summing, 1),
+            "copying_seconds": round(copying, 1),
+            "report_days_rows": summary_rows,
             "report_seconds": timings,
             "report_seconds_last_day_live": today_timings,
             "report_rows": rows,
@@ -251,14 +309,30 @@ def shipping_cost(dsn: str, folder: Path, seconds: float, clients: int, rounds: 
     }
 
 
+def _counts(text: str) -> list[int]:
+    """``170,1000`` → [170, 1000]: counts of sites, each at least 1."""
+    try:
+        counts = [int(n) for n in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"không phải danh sách số điểm (not a list of site counts): {text!r}") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"mỗi số điểm phải từ 1 trở lên (each count of sites must be at least 1): {text!r}")
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.province", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sites", type=int, default=50)
     parser.add_argument("--tickets", type=int, default=3000, help="tickets in each site's day (catch-up)")
     parser.add_argument("--processes", type=int, default=4, help="processes the sites' shippers run in")
+    parser.add_argument("--pooled", action="store_true", help="catch-up through PgBouncer, each site as the pooled role with its key")
+    parser.add_argument("--pool-size", type=int, default=20, help="with --pooled: the pooler's server connections")
     parser.add_argument("--live-seconds", type=float, default=30.0)
     parser.add_argument("--rate", type=float, default=1.0, help="tickets a second per site, live")
     parser.add_argument("--month-tickets", type=int, default=2000, help="tickets a day per site in the month")
+    parser.add_argument("--month-sites", type=_counts, default=[], help="the month at these counts of sites instead (170,1000): "
+                        "--month-distinct sites generated and summed, their summaries copied to the others")
+    parser.add_argument("--month-distinct", type=int, default=50, help="with --month-sites: the sites generated and summed")
     parser.add_argument("--site-seconds", type=float, default=15.0, help="shipping on/off: each phase's length")
     parser.add_argument("--site-clients", type=int, default=300, help="shipping on/off: connected clients")
     parser.add_argument("--site-rounds", type=int, default=2, help="shipping on/off: alternating runs of each")
@@ -267,13 +341,17 @@ def main(argv: list[str] | None = None) -> int:
     skip = set(args.skip.split(","))
     results: dict = {"when": dt.datetime.now().isoformat(timespec="seconds"), "commit": report.commit(), "load_average": report.load_average()}
     cluster = Cluster.create()
-    cluster.start()
+    cluster.start()  # max_connections left at 100
+    pooler = None
     try:
+        if args.pooled:
+            pooler = Pooler.create(cluster, pool_size=args.pool_size, max_clients=args.sites + 100)
+            pooler.start()
         dsn = cluster.create_database("bench")
         with tempfile.TemporaryDirectory(prefix="bench-province-") as tmp:
             folder = Path(tmp)
             if "catchup" not in skip or "live" not in skip:
-                results["catch_up"], files, config = catch_up(dsn, folder, args.sites, args.tickets, args.processes)
+                results["catch_up"], files, config = catch_up(dsn, folder, args.sites, args.tickets, args.processes, pooler)
                 print(f"catch-up: {results['catch_up']}", flush=True)
                 if "live" not in skip:
                     results["live"] = live_lag(dsn, files, config, args.live_seconds, args.rate, args.processes)
@@ -282,14 +360,24 @@ def main(argv: list[str] | None = None) -> int:
             with tempfile.TemporaryDirectory(prefix="bench-province-site-") as tmp:
                 results["site"] = shipping_cost(cluster.create_database("site"), Path(tmp), args.site_seconds, args.site_clients, args.site_rounds)
             print(f"site: {results['site']['issue_p99_ms']} (on/off {results['site']['ratio_on_to_off']})", flush=True)
-        if "month" not in skip:
+        if "month" not in skip and not args.month_sites:
             month_dsn = cluster.create_database("month")
             results["month"] = month_report(month_dsn, args.sites, args.month_tickets, dt.date(2026, 11, 1))
             print(f"month: {results['month']}", flush=True)
+        if "month" not in skip and args.month_sites:
+            results["months"] = []
+            for sites in args.month_sites:
+                month_dsn = cluster.create_database(f"month_{sites}")
+                results["months"].append(month_report(month_dsn, sites, args.month_tickets, dt.date(2026, 11, 1), args.month_distinct))
+                print(f"month: {results['months'][-1]}", flush=True)
     finally:
+        if pooler is not None:
+            pooler.stop()
         cluster.destroy()
     results["load_average_after"] = report.load_average()
-    path = report.save({"province": results, "machine": report.machine()}, name="province")
+    pooled = f"-catchup-{args.sites}-pooled-{args.tickets}" if args.pooled else ""
+    months = "-month-" + "-".join(map(str, args.month_sites)) if args.month_sites and "month" not in skip else ""
+    path = report.save({"province": results, "machine": report.machine()}, name=f"province{pooled}{months}")
     print(f"figures written to {path}")
     return 0
 

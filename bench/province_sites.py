@@ -2,6 +2,8 @@
 shippers of some sites' log files, in threads, as each site's server runs its own.
 
     python -m bench.province_sites catchup DSN FILE… → JSON: events shipped, seconds, CPU seconds
+    python -m bench.province_sites catchup-pooled DSN FILE… → the same through PgBouncer (DSN the
+        pooler's), each site as the pooled role with its key (``bench.pooler --one-role``'s)
     python -m bench.province_sites live DSN SECONDS RATE FILE… → JSON: each event's lag
 
 Each process prints ``ready`` once it has imported and set up, and starts when it reads a line
@@ -14,6 +16,7 @@ called and completed, ``RATE`` tickets a second per site) while its shipper runs
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import resource
@@ -71,9 +74,20 @@ def _ready() -> None:
     sys.stdin.readline()
 
 
-def catchup(dsn: str, files: list[Path]) -> dict:
+def pooled_settings(dsn: str, site: str) -> CentralSettings:
+    """The site as production ships through PgBouncer: the pooled role with the site's key
+    (``bench.pooler``'s), the catch-up's batches and poll, no spread of the first connection
+    (all sites back at once)."""
+    from bench.pooler import POOLED, site_settings
+
+    pooled = site_settings(dsn, site, 30.0, "pooled", 0.0)
+    assert f"//{POOLED}:" in pooled.dsn
+    return dataclasses.replace(pooled, batch_events=5000, poll_seconds=0.05, retry_max_seconds=2)
+
+
+def catchup(dsn: str, files: list[Path], pooled: bool = False) -> dict:
     totals = {f: connect(f, readonly=True).execute("SELECT max(seq) FROM events").fetchone()[0] for f in files}
-    shippers = [Shipper(f, f.stem, settings(dsn, 0.05)) for f in files]
+    shippers = [Shipper(f, f.stem, pooled_settings(dsn, f.stem) if pooled else settings(dsn, 0.05)) for f in files]
     _ready()
     started, cpu = time.perf_counter(), _cpu_seconds()
     for shipper in shippers:
@@ -140,8 +154,8 @@ def _site_day(path: Path, config_path: Path, rate: float, stop: threading.Event)
 
 def main(argv: list[str]) -> int:
     mode, dsn = argv[0], argv[1]
-    if mode == "catchup":
-        result = catchup(dsn, [Path(p) for p in argv[2:]])
+    if mode in ("catchup", "catchup-pooled"):
+        result = catchup(dsn, [Path(p) for p in argv[2:]], pooled=mode == "catchup-pooled")
     else:
         seconds, rate, config = float(argv[2]), float(argv[3]), Path(argv[4])
         result = live(dsn, seconds, rate, [Path(p) for p in argv[5:]], config)
