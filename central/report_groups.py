@@ -139,13 +139,18 @@ class Group:
         counts = {score: 0 for score in scale} | dict(sorted(counts.items()))
         if len(used) <= 1:
             return Rated(scale, counts)
-        points, count = Fraction(0), 0
+        # the points summed in whole numbers, one sum per scale's width (high - low): a Fraction a
+        # rating cost 4.8 s of a country's report by day (30 groups × 3,355 sites)
+        by_width: dict[int, int] = {}
+        count = 0
         for site, by_score in self.ratings.items():
-            low, high = min(scales.of(site)), max(scales.of(site))
+            own = scales.of(site)
+            low, high = min(own), max(own)
             for score, n in by_score.items():
                 count += n
                 if high > low:
-                    points += Fraction(100 * (score - low) * n, high - low)
+                    by_width[high - low] = by_width.get(high - low, 0) + 100 * (score - low) * n
+        points = sum((Fraction(total, width) for width, total in by_width.items()), Fraction(0))
         return Rated(scale, counts, mixed=True, index=round(float(points / count), 1) if count else None)
 
 
