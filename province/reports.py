@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 
 from central.report_groups import Group, Scales, find_p90, read_groups, site_scales
-from central.summaries import COLUMNS, WORK_MEM, Dim, parameters, summary_sql
+from central.summaries import COLUMNS, Dim, parameters, summary_sql
 from queue_server.store.reports import Figures, assemble, check_range
 
 
@@ -62,6 +62,7 @@ _GROUPS = {
     By.OFFICER: (Dim.OFFICER, ("site", "key")),
 }
 _SITE = ("site",)  # a site of the province is its id (central/report_groups.py)
+_WORK_MEM = "256MB"  # a report's sorts in memory (central.summaries.WORK_MEM is a day's: 64MB)
 
 
 def build(
@@ -82,7 +83,13 @@ def build(
     params = {**parameters(tz), "sites": list(sites), "first": first, "last": last}
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        conn.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        # (1,000 sites' month by officer, docs/performance.md) the groups' p90 sorts a million
+        # (group, wait) pairs: 94 MB, in memory; the groups are found in the summary rows by a
+        # hash (a merge join sorted the whole rows, waits and all: 420 MB on disk); no JIT (its
+        # compiling took 0.3 s of a statement and saved less)
+        conn.execute(f"SET LOCAL work_mem = '{_WORK_MEM}'")
+        conn.execute("SET LOCAL enable_mergejoin = off")
+        conn.execute("SET LOCAL jit = off")
         scales = Scales(site_scales(conn, _SITE, "site", sites), tuple(sorted(scale)))
         _sum_fresh_days(conn, dim, params)
         groups = read_groups(conn, _rows(dim), columns, _SITE, params)
