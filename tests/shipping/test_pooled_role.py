@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bench.pooler import site_logs
+from bench.shipping_sites import site_logs
 from central import schema as central
 from province.cluster import Cluster, Pooler
 from queue_server.shipping.shipper import Shipper, wait_caught_up
