@@ -19,6 +19,7 @@ from pathlib import Path
 from bench.site import BenchSite
 from bench.year import COUNTERS, write_year
 from central import schema as central
+from central.roles import group_grants, group_role
 from queue_server.config.settings import CentralSettings
 from queue_server.shipping.shipper import Shipper
 
@@ -45,21 +46,14 @@ def role_of(site: str) -> str:
 
 
 def make_site_roles(owner_dsn: str, sites: list[str]) -> None:
-    """A role a site, kept to its own rows (docs/province.md, "Deployment"), with a password
-    (PgBouncer's SCRAM looks it up in the cluster)."""
+    """A role a site, kept to its own rows (docs/province.md, "Deployment"; the group's rights:
+    central/roles.py), with a password (PgBouncer's SCRAM looks it up in the cluster)."""
     with central.connect(owner_dsn) as conn:
         central.migrate(conn)
         database = conn.info.dbname
-        if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [GROUP]).fetchone() is None:
-            conn.execute(f"CREATE ROLE {GROUP} NOLOGIN")
-        conn.execute(f"GRANT CONNECT ON DATABASE {database} TO {GROUP}")
-        conn.execute(f"GRANT USAGE ON SCHEMA public TO {GROUP}")
-        conn.execute(f"GRANT SELECT ON schema_version TO {GROUP}")
-        conn.execute(f"GRANT SELECT, INSERT, UPDATE ON events, tickets, sites, site_configs, site_dossiers, site_days TO {GROUP}")
-        conn.execute(f"GRANT SELECT, DELETE ON report_days TO {GROUP}")
-        conn.execute(f"GRANT SELECT, INSERT, UPDATE ON site_offers TO {GROUP}")  # the province view's (docs/province.md)
-        conn.execute(f"GRANT SELECT, UPDATE (state, answer, claimed_at, answered_at) ON remote_requests TO {GROUP}")  # the reader's
-        conn.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON site_field_days TO {GROUP}")
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [GROUP]).fetchone() is not None
+        for statement in group_grants(GROUP, database) if exists else group_role(GROUP, database):
+            conn.execute(statement)
         with conn.transaction():
             for site in sites:
                 role = role_of(site)

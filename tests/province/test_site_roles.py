@@ -13,6 +13,7 @@ import pytest
 
 from central import schema as central
 from central import summaries
+from central.roles import group_role
 from province.cluster import Cluster, Pooler
 from queue_server.config.settings import DossierSettings
 from queue_server.shipping.shipper import Shipper, wait_caught_up
@@ -57,6 +58,19 @@ def pooled_role_sql(database: str, key_hashes: dict[str, str]) -> list[str]:
     (per_site,) = [line for line in lines if "'go-dau'" in line]
     common = _common_sql(database) + [line for line in lines if line != per_site]
     return common + [per_site.replace("'go-dau'", f"'{site}'").replace("<sha256sum of the key>", digest) for site, digest in key_hashes.items()]
+
+
+def test_the_pages_group_role_is_the_one_in_code() -> None:
+    """docs/province.md's lines for the sites' group say exactly what central/roles.py makes
+    (the benches and tests run the code's; the page must not drift from it)."""
+    page = [line for line in _block("CREATE ROLE motcua_site") if "site_go_dau" not in line]
+    assert page == [statement + ";" for statement in group_role("motcua_site", "motcua")]
+
+
+@pytest.mark.parametrize("group, database", [("motcua-site", "motcua"), ("motcua_site", "motcua; DROP TABLE events"), ("", "motcua")])
+def test_a_name_that_is_not_a_plain_identifier_is_refused(group: str, database: str) -> None:
+    with pytest.raises(ValueError, match="không dùng được trong câu lệnh SQL"):
+        group_role(group, database)
 
 
 def sites_seen(dsn: str) -> dict[str, set[str]]:
