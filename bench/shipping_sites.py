@@ -88,8 +88,14 @@ def make_pooled_role(owner_dsn: str, sites: list[str]) -> None:
 
 def drop_site_roles(owner_dsn: str, sites: list[str]) -> None:
     """The roles gone again (they are the cluster's, not the database's)."""
+    drop_roles(owner_dsn, [*map(role_of, sites), POOLED, GROUP])
+
+
+def drop_roles(owner_dsn: str, roles: list[str]) -> None:
+    """These roles, those that are there, dropped in this order (members before their group),
+    with what they own and were granted in the owner's database first."""
     with central.connect(owner_dsn) as conn:
-        for role in [*map(role_of, sites), POOLED, GROUP]:
+        for role in roles:
             if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone() is not None:
                 conn.execute(f"DROP OWNED BY {role}")
                 conn.execute(f"DROP ROLE {role}")
