@@ -41,7 +41,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from bench import report
 from bench.figures import Latency
-from bench.pooler import POOLED, make_pooled_role
+from bench.shipping_sites import POOLED, make_pooled_role
 from bench.site import BenchSite
 from bench.year import COUNTERS, write_year
 from central import schema as central

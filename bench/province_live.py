@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from central import schema as central
+from central.migrations import FIELD_DAYS_FROM_TICKETS
 
 TZ_NAME = "Asia/Ho_Chi_Minh"
 COMMUNES = ("An Bình", "Tân Phú", "Phước Đông", "Long Thành", "Hòa Hiệp", "Bình Minh", "Đức Hòa", "Thạnh Đức", "Lộc Hưng", "Trà Vong")
@@ -96,7 +97,7 @@ FROM unnest(%(ids)s::text[], %(index)s::int[]) AS p(site, s),
 
 # each site's figures of the day per field, as the shippers' batches keep them (the fill of
 # site_field_days' central migration, on these sites' tickets)
-FIELD_DAYS = central.FIELD_DAYS_FROM_TICKETS.format(where="WHERE site = ANY(%(ids)s::text[])")
+FIELD_DAYS = FIELD_DAYS_FROM_TICKETS.format(where="WHERE site = ANY(%(ids)s::text[])")
 
 
 @dataclasses.dataclass(frozen=True)

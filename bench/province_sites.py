@@ -76,9 +76,9 @@ def _ready() -> None:
 
 def pooled_settings(dsn: str, site: str) -> CentralSettings:
     """The site as production ships through PgBouncer: the pooled role with the site's key
-    (``bench.pooler``'s), the catch-up's batches and poll, no spread of the first connection
+    (``bench.shipping_sites``'), the catch-up's batches and poll, no spread of the first connection
     (all sites back at once)."""
-    from bench.pooler import POOLED, site_settings
+    from bench.shipping_sites import POOLED, site_settings
 
     pooled = site_settings(dsn, site, 30.0, "pooled", 0.0)
     assert f"//{POOLED}:" in pooled.dsn

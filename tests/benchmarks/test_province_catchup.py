@@ -7,8 +7,8 @@ from pathlib import Path
 
 import psycopg
 
-from bench.pooler import POOLED, drop_site_roles
 from bench.province import catch_up
+from bench.shipping_sites import POOLED, drop_site_roles
 from central import schema as central
 from province.cluster import Pooler
 

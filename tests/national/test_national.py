@@ -17,6 +17,7 @@ import pytest
 
 from central import schema as central
 from central import summaries
+from central.roles import GROUP, group_role
 from national import cli, replication, reports
 from national.config import load_national
 from national.database import Database
@@ -295,15 +296,10 @@ def test_a_site_role_ships_to_a_published_province_as_before(country) -> None:  
     made, _ = country
     code, site = "82", "phuong-1"
     with psycopg.connect(made.provinces[code], autocommit=True) as conn:
-        conn.execute(
-            "CREATE ROLE motcua_site NOLOGIN; GRANT USAGE ON SCHEMA public TO motcua_site;"
-            " GRANT SELECT ON schema_version TO motcua_site;"
-            " GRANT SELECT, INSERT, UPDATE ON events, tickets, sites, site_configs, site_dossiers, site_days TO motcua_site;"
-            " GRANT SELECT, DELETE ON report_days TO motcua_site;"
-            " GRANT SELECT, INSERT, UPDATE, DELETE ON site_field_days TO motcua_site;"
-            " CREATE ROLE site_phuong_1 LOGIN IN ROLE motcua_site;"
-            " INSERT INTO site_roles (role, site) VALUES ('site_phuong_1', 'phuong-1')"
-        )
+        for statement in group_role(GROUP, conn.info.dbname):  # the deployment's group (docs/province.md)
+            conn.execute(statement)
+        conn.execute(f"CREATE ROLE site_phuong_1 LOGIN IN ROLE {GROUP}")
+        conn.execute("INSERT INTO site_roles (role, site) VALUES ('site_phuong_1', 'phuong-1')")
     config = site_config(code, site)
     renamed = dataclasses.replace(config, site=dataclasses.replace(config.site, name="UBND phường Cao Lãnh"))
     late = dict(made.shipped[code][site][0], id=3000, label="C001", day=DAYS[2].isoformat())

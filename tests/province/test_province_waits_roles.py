@@ -10,7 +10,6 @@ import datetime as dt
 import psycopg
 import pytest
 
-from central import schema as central
 from province.cluster import Cluster
 from province.database import Database
 from province.waits import ProvinceWaits
@@ -20,25 +19,14 @@ from queue_server.shipping.shipper import Shipper, wait_caught_up
 from queue_server.shipping.site_record import describe_site
 from tests.integration.sites import TZ
 from tests.province.province_data import site_named
-from tests.province.test_site_roles import ROLES, deployment_sql
+from tests.province.test_site_roles import ROLES, deployed
 from tests.shipping.sites import quick
 
 
 def test_a_sites_role_reads_every_sites_public_waits_and_writes_its_own_offers(province, pg_cluster: Cluster) -> None:  # type: ignore[no-untyped-def]
     _, dbs = province
-    database = "waits_roles"
-    owner = pg_cluster.create_database(database)
-    with central.connect(owner) as conn:
-        central.migrate(conn)
-        for statement in deployment_sql(database):
-            conn.execute(statement)
-    try:
-        check_roles(owner, pg_cluster, database, dbs)
-    finally:  # roles are the cluster's: gone, for the other tests that make them
-        with psycopg.connect(owner, autocommit=True) as conn:
-            for role in (*ROLES.values(), "motcua_site"):
-                conn.execute(f"DROP OWNED BY {role}")
-                conn.execute(f"DROP ROLE {role}")
+    with deployed(pg_cluster, "waits_roles") as owner:  # the roles dropped after, for the other tests that make them
+        check_roles(owner, pg_cluster, "waits_roles", dbs)
 
 
 def check_roles(owner: str, pg_cluster: Cluster, database: str, dbs) -> None:  # type: ignore[no-untyped-def]

@@ -4,15 +4,19 @@ pooling, SCRAM with the roles' own passwords), and one trying another's."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from bench.shipping_sites import drop_roles
 from central import schema as central
 from central import summaries
+from central.roles import GROUP, group_role
 from province.cluster import Cluster, Pooler
 from queue_server.config.settings import DossierSettings
 from queue_server.shipping.shipper import Shipper, wait_caught_up
@@ -59,19 +63,50 @@ def pooled_role_sql(database: str, key_hashes: dict[str, str]) -> list[str]:
     return common + [per_site.replace("'go-dau'", f"'{site}'").replace("<sha256sum of the key>", digest) for site, digest in key_hashes.items()]
 
 
+@contextlib.contextmanager
+def deployed(pg_cluster: Cluster, database: str) -> Iterator[str]:
+    """The database ``database``, migrated as motcua-central does, with the sites' roles of
+    docs/province.md's block (:func:`deployment_sql`); its owner's DSN. The roles are the
+    cluster's, not the database's: they are dropped at the end, whatever happened, so that the
+    next test's block can make them again."""
+    owner = pg_cluster.create_database(database)
+    try:
+        with central.connect(owner) as conn:
+            central.migrate(conn)
+            for statement in deployment_sql(database):
+                conn.execute(statement)
+        yield owner
+    finally:
+        drop_roles(owner, [*ROLES.values(), GROUP])
+
+
+@pytest.fixture
+def site_roles(pg_cluster: Cluster) -> Iterator[str]:
+    with deployed(pg_cluster, "site_roles") as owner:
+        yield owner
+
+
+def test_the_pages_group_role_is_the_one_in_code() -> None:
+    """docs/province.md's lines for the sites' group say exactly what central/roles.py makes
+    (the benches and tests run the code's; the page must not drift from it)."""
+    page = [line for line in _block("CREATE ROLE motcua_site") if "site_go_dau" not in line]
+    assert page == [statement + ";" for statement in group_role("motcua_site", "motcua")]
+
+
+@pytest.mark.parametrize("group, database", [("motcua-site", "motcua"), ("motcua_site", "motcua; DROP TABLE events"), ("", "motcua")])
+def test_a_name_that_is_not_a_plain_identifier_is_refused(group: str, database: str) -> None:
+    with pytest.raises(ValueError, match="không dùng được trong câu lệnh SQL"):
+        group_role(group, database)
+
+
 def sites_seen(dsn: str) -> dict[str, set[str]]:
     with psycopg.connect(dsn) as conn:
         return {table: {s for (s,) in conn.execute(f"SELECT DISTINCT site FROM {table}")} for table in TABLES}
 
 
-def test_each_sites_role_reads_and_writes_its_own_rows_only(province, pg_cluster: Cluster, pg_pooler: Pooler, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_each_sites_role_reads_and_writes_its_own_rows_only(province, site_roles: str, pg_cluster: Cluster, pg_pooler: Pooler) -> None:  # type: ignore[no-untyped-def]
     _, dbs = province
-    database = "site_roles"
-    owner = pg_cluster.create_database(database)
-    with central.connect(owner) as conn:
-        central.migrate(conn)  # as motcua-central does when it starts
-        for statement in deployment_sql(database):
-            conn.execute(statement)
+    owner, database = site_roles, "site_roles"
     dsns = {site: pg_pooler.dsn(database, user=role, password=PASSWORD) for site, role in ROLES.items()}
 
     for site, db in dbs.items():  # each site ships with its own role; the month's partition made by the owner's function

@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bench.pooler import site_logs
+from bench.shipping_sites import drop_roles, site_logs
 from central import schema as central
 from province.cluster import Cluster, Pooler
 from queue_server.shipping.shipper import Shipper, wait_caught_up
@@ -49,10 +49,7 @@ def pooled(pg_cluster: Cluster, pg_pooler: Pooler, tmp_path: Path):  # type: ign
     try:
         yield owner, pg_pooler.dsn(database, user=SHIPPER, password=PASSWORD), site_logs(tmp_path, 2, tickets=4)
     finally:
-        with psycopg.connect(owner, autocommit=True) as conn:
-            for role in (SHIPPER, "pooled_sites"):
-                conn.execute(f"DROP OWNED BY {role}")
-                conn.execute(f"DROP ROLE {role}")
+        drop_roles(owner, [SHIPPER, "pooled_sites"])
         with psycopg.connect(pg_cluster.dsn(), autocommit=True) as conn:
             conn.execute(f"DROP DATABASE {database} WITH (FORCE)")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench.pooler import drop_site_roles, make_site_roles, site_logs, start_shippers, stop_shippers
+from bench.shipping_sites import drop_site_roles, make_site_roles, site_logs, start_shippers, stop_shippers
 from central import schema as central
 from province.cluster import Pooler
 from province.database import Database
