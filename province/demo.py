@@ -40,6 +40,8 @@ DATABASE = "motcua"
 
 PROVINCE_CODE = "80"  # Tỉnh Tây Ninh on the 2025 map
 COMMUNE_ASSET = "demo-commune.toml"
+# the demo's sites' [central] start_spread_seconds: five sites need no spread of their first logins
+START_SPREAD_SECONDS = 0
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,11 @@ def _manager_token(site: DemoSite) -> str:
 def _start_site(folder: Path, site: DemoSite, port: int, dsn: str) -> tuple[subprocess.Popen[bytes], Path, int]:
     """The site's ``motcua-server``, its log file and where in it this run begins."""
     text = site_file(site, port)
-    text += f'\n# Added by motcua-central demo: ship the log to the demo province.\n[central]\ndsn = "{dsn}"\n'
+    text += (
+        "\n# Added by motcua-central demo: ship the log to the demo province, from the start (the\n"
+        "# spread of a province's many sites' first logins, 3 s by default, only kept the demo waiting).\n"
+        f'[central]\ndsn = "{dsn}"\nstart_spread_seconds = {START_SPREAD_SECONDS}\n'
+    )
     config = folder / f"{site.site}.toml"
     config.write_text(text, encoding="utf-8")
     log_path = folder / f"{site.site}.log"

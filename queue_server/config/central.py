@@ -48,7 +48,7 @@ def read_central(root: Table) -> CentralSettings | None:
         province_seconds=table.number("province_seconds", d.province_seconds, high=300.0),
         province_stale_seconds=table.number("province_stale_seconds", d.province_stale_seconds, high=3600.0),
         site_key=_site_key(table),
-        start_spread_seconds=table.number("start_spread_seconds", d.start_spread_seconds, high=600.0),
+        start_spread_seconds=table.number("start_spread_seconds", d.start_spread_seconds, high=600.0, zero=True),
         requests_idle_seconds=table.number("requests_idle_seconds", d.requests_idle_seconds, high=600.0),
     )
 

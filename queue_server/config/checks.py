@@ -233,11 +233,13 @@ class Table:
             return default
         return value
 
-    def number(self, name: str, default: float, *, high: float) -> float:
-        """A positive finite number (a whole number is fine too)."""
+    def number(self, name: str, default: float, *, high: float, zero: bool = False) -> float:
+        """A positive finite number (a whole number is fine too); 0 as well with ``zero``."""
         value = self._get(name, False)
         if value is None:
             return default
+        if zero and value == 0 and not isinstance(value, bool):
+            return 0.0
         checked = positive_number(value)
         if isinstance(checked, str):
             self.report(name, checked)

@@ -3,6 +3,7 @@ reader and its province view: how a connection is made, and the loop that keeps 
 
     conn = connect(settings, site, first=True)     # the site's key with it, if it has one
     keep_trying(stop, step, failed, settings)       # a thread's life: step() again and again
+    class Shipper(LinkThread): …                    # that thread, started and stopped
 
 - **One login, kept**: each connection goes through PgBouncer's transaction pooling
   (docs/province.md, "Connections"), where a client connection held between transactions
@@ -75,3 +76,42 @@ def keep_trying(
             failed(exc, wait)
         if wait > 0:
             stop.wait(wait)
+
+
+class LinkThread:
+    """A thread of the site's link (the shipper's, the request reader's): :meth:`start` runs
+    :func:`keep_trying` with the subclass's ``_step`` and ``_failed`` until :meth:`stop`, then
+    ``_disconnect()`` closes its connection, whatever ended it."""
+
+    def __init__(self, name: str, settings: CentralSettings) -> None:
+        self.settings = settings
+        self._name = name  # the thread's, as a log or a debugger shows it
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        try:
+            keep_trying(self._stop, self._step, self._failed, self.settings)
+        finally:
+            self._disconnect()
+
+    def _step(self) -> float:
+        """One step; the seconds to wait before the next."""
+        raise NotImplementedError
+
+    def _failed(self, exc: Exception, wait: float) -> None:
+        """A step failed (``exc``); the next in ``wait`` seconds."""
+        raise NotImplementedError
+
+    def _disconnect(self) -> None:
+        """Close the thread's connection, if it has one (it may have broken already)."""
+        raise NotImplementedError

@@ -13,8 +13,8 @@ its decision, so a request read again gets the same answer), and writes each ans
 again after ``poll_seconds`` (1 s) when a request came, and after twice as long as the time
 before each time none came, up to ``requests_idle_seconds`` (``[central]``, 15 s): a quiet site
 looks 4 times a minute, not 60 (3,400 sites: 230 transactions a second, not 3,400), and a
-request to it waits at most that long to be taken. The loop, and the spread of the first
-connections, are the shipper's (:func:`.link.keep_trying`).
+request to it waits at most that long to be taken. The thread, its loop, and the spread of
+the first connections, are the shipper's (:class:`.link.LinkThread`).
 Why a table and not ``LISTEN``/``NOTIFY``: a notification reaches only a
 session listening at that moment (a site whose link is down would lose it; nothing to read
 again after a crash), and ``LISTEN`` needs a session of its own, which PgBouncer's
@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
-import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -46,7 +45,7 @@ DECIDE_SECONDS = 30.0  # the longest the site's server may take to decide one
 Decide = Callable[[str, str, dict[str, Any]], Coroutine[Any, Any, dict[str, Any]]]
 
 
-class RequestReader:
+class RequestReader(link.LinkThread):
     def __init__(
         self,
         site: str,
@@ -55,8 +54,8 @@ class RequestReader:
         loop: asyncio.AbstractEventLoop,
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
+        super().__init__(f"requests-{site}", settings)
         self.site = site
-        self.settings = settings
         self.decide = decide
         self.loop = loop
         self.poll_seconds = poll_seconds
@@ -65,23 +64,6 @@ class RequestReader:
         self._wait = poll_seconds  # the wait after the last look
         self._conn: central_schema.SiteConnection | None = None
         self.answered = 0  # requests answered since start (for tests and logs)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name=f"requests-{self.site}", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        try:
-            link.keep_trying(self._stop, self._step, self._failed, self.settings)
-        finally:
-            self._disconnect()
 
     def _step(self) -> float:
         """One look; the wait before the next: short after a request, longer each quiet look."""

@@ -8,8 +8,8 @@ It reads the log through a read-only connection of its own (the site's writer ne
 for it), at most ``batch_events`` events at a time (bounded memory), and appends each batch
 centrally (:func:`.central.append`). On any failure — the central side down, slow, or
 refusing — it closes the connection, waits (:func:`.backoff.delay`) and starts again from
-what the central side says it has (:func:`.link.keep_trying`: the loop, and the start's spread,
-shared with the request reader). When it has caught up it looks again every
+what the central side says it has (:class:`.link.LinkThread`: the thread, the loop, and the
+start's spread, shared with the request reader). When it has caught up it looks again every
 ``poll_seconds``, and at least every ``heartbeat_seconds`` tells the central side it is there
 (:func:`.central.heartbeat`: ``sites.last_contact``, which a batch moves too), so that the
 province tells a stopped site from a quiet one.
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -46,7 +45,7 @@ log = logging.getLogger(__name__)
 DOSSIER_SECONDS = 30.0  # how often the site's late-dossier alarms are counted again and sent
 
 
-class Shipper:
+class Shipper(link.LinkThread):
     def __init__(
         self,
         db_path: Path,
@@ -56,17 +55,15 @@ class Shipper:
         dossiers: DossierSettings | None = None,
         tz: dt.tzinfo = dt.UTC,
     ) -> None:
+        super().__init__(f"shipper-{site}", settings)
         self.db_path = db_path
         self.site = site
-        self.settings = settings
         self.site_record = site_record
         self.dossiers = dossiers  # None: the site's dossier alarms are not sent
         self.tz = tz
         self._dossiers_at = -DOSSIER_SECONDS  # monotonic time the alarms were last sent
         self._contact_at = -float("inf")  # monotonic time the central side last heard from it
         self.status = ShippingStatus()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._central: psycopg.Connection[Any] | None = None
         self._position: int | None = None  # the central copy's last seq, as last heard
         self._months: set[dt.date] = set()
@@ -74,21 +71,11 @@ class Shipper:
 
     # --- life -----------------------------------------------------------------------------
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name=f"shipper-{self.site}", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
     def _run(self) -> None:
         self._log = connect_site(self.db_path, readonly=True)
         try:
-            link.keep_trying(self._stop, self._step, self._failed, self.settings)
+            super()._run()  # the central connection closed first, then the site's log
         finally:
-            self._disconnect()
             self._log.close()
 
     def _step(self) -> float:

@@ -169,9 +169,10 @@ def test_the_migration_counts_the_tickets_already_there(central_dsn: str) -> Non
             site.ship(conn, set(), new=30, changed=20)
         expected = counted(conn)
         assert kept(conn) == expected and expected
-        # as before the migration: no table, the schema one version back
+        # as before the migration: no table, the schema back to the version before it
         conn.execute("DROP TABLE site_field_days")
-        conn.execute("UPDATE schema_version SET version = %s", [len(central.MIGRATIONS) - 1])
+        made = next(n for n, sql in enumerate(central.MIGRATIONS) if "CREATE TABLE site_field_days" in sql)
+        conn.execute("UPDATE schema_version SET version = %s", [made])
         assert central.migrate(conn) == len(central.MIGRATIONS)
         assert kept(conn) == expected
 
@@ -195,6 +196,37 @@ def test_a_field_emptied_of_its_tickets_is_gone_from_the_day(central_dsn: str) -
         assert kept(conn) == [("xa-a", dt.date(2026, 11, 23), None, 0, None, 1, 1)]
         central.append(conn, "xa-a", 3, batch(4), set(), [ticket(None, "waiting")])  # a field-less group updated
         assert kept(conn) == [("xa-a", dt.date(2026, 11, 23), None, 1, "2026-11-23T09:00:00+07:00", 0, 1)]
+
+
+def test_a_batch_of_one_field_leaves_the_other_fields_rows_alone(central_dsn: str) -> None:
+    """A batch counts again only the (day, field)s its tickets are of: the day's other fields'
+    rows are neither rewritten nor locked (their xmin and xmax as they were), and still right."""
+    ids = iter(range(1, 1000))
+
+    def ticket(service: str | None, state: str, day: str = "2026-11-23") -> dict[str, Any]:
+        number = next(ids)
+        return dict.fromkeys(central.TICKET_COLUMNS) | {
+            "id": number, "day": day, "service": service, "state": state, "arrival_at": f"{day}T09:{number:02}:00+07:00",
+        }  # fmt: skip
+
+    def versions(conn: psycopg.Connection[Any]) -> dict[Any, tuple[str, str]]:
+        rows = conn.execute("SELECT day, service, xmin::text, xmax::text FROM site_field_days").fetchall()
+        return {(day, service): (xmin, xmax) for day, service, xmin, xmax in rows}
+
+    with central.connect(central_dsn) as conn:
+        central.migrate(conn)
+        first = [ticket(s, state, day) for s in ("HT", "DD", None) for state in ("waiting", "done") for day in ("2026-11-23", "2026-11-24")]
+        tickets = {t["id"]: t for t in first}
+        seq = central.append(conn, "xa-a", 0, [Row(1, "ticket.changed", "2026-11-23T09:00:00+07:00", {})], set(), first)
+        before = versions(conn)
+        assert len(before) == 6
+        for changed in ([tickets[1] | {"state": "done"}, ticket("HT", "waiting")], [tickets[9] | {"state": "done"}]):
+            seq = central.append(conn, "xa-a", seq, [Row(seq + 1, "ticket.changed", "2026-11-23T09:00:00+07:00", {})], set(), changed)
+            touched = {(dt.date.fromisoformat(t["day"]), t["service"]) for t in changed}
+            after = versions(conn)
+            assert {field for field in after if after[field] != before[field]} == touched
+            assert kept(conn) == counted(conn)
+            before = after
 
 
 @pytest.mark.parametrize("values", [[], ["xa-a"], ["p-0001", 'a "quoted", site', "back\\slash", "{braces}", "NULL", "", "Phường Bến Thành"]])

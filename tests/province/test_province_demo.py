@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 from province.cluster import home
+from queue_server.config.site import parse_config
 from tests.integration.client import Client
 from tests.support.demo import DEMO
 from tests.support.ports import free_port
@@ -45,7 +46,7 @@ def _page_groups(port: int, tmp_path: Path) -> list[str]:
 
 
 def test_the_demo_province_comes_up_with_its_2025_sites_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    from province.demo import SITES
+    from province.demo import SITES, START_SPREAD_SECONDS
 
     folder = tmp_path / "province"
     port, pg_port = free_port(), free_port()
@@ -77,8 +78,9 @@ def test_the_demo_province_comes_up_with_its_2025_sites_and_stops_on_ctrl_c(tmp_
             await commune.close()
             return seen, commune_seen, sites
 
-        # each site is seen once it has shipped (its first connection spread over a few
-        # seconds, [central] start_spread_seconds); a few citizens at each, its counter open
+        # each site is seen once it has shipped (at once: the demo's sites have no spread of
+        # their first connection); a few citizens at each, its counter open, once the
+        # province's board has counted again (every 5 s: province/board.py) — the wait is that
         deadline = time.monotonic() + 60
         while True:
             seen, commune_seen, sites = asyncio.run(look())
@@ -88,6 +90,9 @@ def test_the_demo_province_comes_up_with_its_2025_sites_and_stops_on_ctrl_c(tmp_
             time.sleep(0.3)
         assert sorted(seen) == sorted(COMMUNE + ["phuong-go-dau", "tayninh-hcc"])
         assert sorted(commune_seen) == sorted(COMMUNE)
+        for site in SITES:  # the demo's sites ship from the start (the production default: 3 s)
+            central = parse_config((folder / f"{site.site}.toml").read_text(encoding="utf-8")).central
+            assert central is not None and central.start_spread_seconds == START_SPREAD_SECONDS == 0
         placed = {s["site"]: (s["name"], s["kind"], s["commune"], s["province_code"], s["ward_code"], s["unit"]) for s in sites}
         assert placed == {
             "tayninh-hcc": ("Trung tâm Phục vụ hành chính công tỉnh Tây Ninh", "centre", None, "80", None, None),

@@ -49,6 +49,8 @@ def test_the_site_key_and_the_spreads_default_and_may_be_set() -> None:
     key = "Zm9vYmFyYmF6cXV4" * 3
     central = parse_config(MINIMAL + CENTRAL + f'site_key = "{key}"\nstart_spread_seconds = 30\nrequests_idle_seconds = 5\n').central
     assert central is not None and (central.site_key, central.start_spread_seconds, central.requests_idle_seconds) == (key, 30.0, 5.0)
+    central = parse_config(MINIMAL + CENTRAL + 'start_spread_seconds = 0\n').central  # no spread at all (make province's sites)
+    assert central is not None and central.start_spread_seconds == 0.0
     assert key not in repr(central)
 
 
@@ -57,7 +59,7 @@ def test_the_site_key_and_the_spreads_default_and_may_be_set() -> None:
     [
         ('site_key = "too short"', "central.site_key: must be at least 32 printable characters"),
         ('site_key = "' + "x" * 20 + '\\t' + "x" * 20 + '"', "central.site_key: must be at least 32 printable characters"),
-        ("start_spread_seconds = 0", "central.start_spread_seconds: must be a number greater than 0"),
+        ("start_spread_seconds = -1", "central.start_spread_seconds: must be a number greater than 0"),
         ("requests_idle_seconds = 601", "central.requests_idle_seconds: must be at most 600"),
     ],
 )
