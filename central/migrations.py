@@ -9,6 +9,7 @@ service time, a (site, day, field)'s live figures — which the migrations fill 
 
 from __future__ import annotations
 
+from central.months import SCHEMA as MONTHS_SCHEMA
 from central.remote_requests import SCHEMA as REMOTE_REQUESTS_SCHEMA
 from central.summaries import SCHEMA as SUMMARY_SCHEMA
 
@@ -235,4 +236,5 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE site_field_days ENABLE ROW LEVEL SECURITY;
     CREATE POLICY own_site ON site_field_days USING (site = (SELECT motcua_current_site()));
     """,
+    MONTHS_SCHEMA,  # issue 21: each site's closed months summed once for a month's report (central/months.py)
 )

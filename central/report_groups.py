@@ -25,7 +25,7 @@ from typing import Any
 
 import psycopg
 
-from central.summaries import STATES, STEPS
+from central.summaries import LADDER, STATES, STEPS
 
 SiteKey = tuple[Any, ...]  # the columns that name a site: (site,) or (province, site)
 
@@ -155,19 +155,29 @@ class Group:
 
 
 def read_groups(
-    conn: psycopg.Connection[Any], rows: str, columns: tuple[str, ...], site_columns: tuple[str, ...], params: Mapping[str, Any]
+    conn: psycopg.Connection[Any],
+    rows: str,
+    columns: tuple[str, ...],
+    site_columns: tuple[str, ...],
+    params: Mapping[str, Any],
+    own_p90: bool = False,
 ) -> dict[tuple[Any, ...], Group]:
     """Each group's sums, sites, ratings and 90th-percentile wait, by the group's ``columns``,
-    from the summary ``rows``."""
+    from the summary ``rows``. With ``own_p90`` the rows have a column ``p90``: a row's own
+    p90 (a month's row, central/months.py) or NULL (a day's, with its waits); a group of one
+    row with its own p90 takes it, its waits are not read."""
     keys = ", ".join(columns)
     group_by = f"GROUP BY {keys}" if columns else ""
     width = len(columns)
     found: dict[tuple[Any, ...], Group] = {}
     prefix = keys + ", " if keys else ""
-    for row in conn.execute(f"SELECT {prefix}count(*), {SUMS} FROM {rows} d {group_by}", params):
+    owned = ", count(p90), max(p90)" if own_p90 else ""
+    for row in conn.execute(f"SELECT {prefix}count(*), {SUMS}{owned} FROM {rows} d {group_by}", params):
         key, (count, *sums) = tuple(row[:width]), [int(v or 0) for v in row[width:]]
         if count:  # (a total of no row at all is one row of nothing)
-            found[key] = Group(sums)
+            found[key] = Group(sums[:WIDTH])
+            if own_p90 and count == sums[WIDTH] == 1:
+                found[key].p90 = sums[WIDTH + 1]
     # each group's sites and their ratings by score, in one reading (a site without ratings: one
     # row of NULLs)
     named = ", ".join(f"d.{c}" for c in site_columns)
@@ -188,9 +198,9 @@ def read_groups(
 def find_p90(
     conn: psycopg.Connection[Any], rows: str, columns: tuple[str, ...], params: Mapping[str, Any], found: dict[tuple[Any, ...], Group]
 ) -> None:
-    """Each group's nearest-rank 90th-percentile wait, exactly: the ladder's counts say which
-    step holds the rank; only the waits of that step are sorted."""
-    wanted = {key: group.rank() for key, group in found.items() if group.wait_count}
+    """Each group's nearest-rank 90th-percentile wait (those not found yet), exactly: the
+    ladder's counts say which step holds the rank; only the waits of that step are sorted."""
+    wanted = {key: group.rank() for key, group in found.items() if group.wait_count and group.p90 is None}
     if not wanted:
         return
     keys = list(wanted)
@@ -212,3 +222,35 @@ def find_p90(
     width = len(columns)
     for row in conn.execute(query, args):
         found[tuple(row[:width])].p90 = int(row[width])
+
+
+SPLITS = 256  # a total's p90: its step's range cut in this many parts, counted without sorting
+
+
+def select_p90(conn: psycopg.Connection[Any], slices: str, params: Mapping[str, Any], group: Group) -> None:
+    """The nearest-rank p90 of a group too large to sort, exactly: ``slices`` is an SQL source
+    of sorted arrays (``vals``) holding between them every wait of the step holding the
+    group's rank (:meth:`Group.rank`, ``%(step)s`` in it). How many are at most each of
+    :data:`SPLITS` values across the step is counted by binary searches (``width_bucket(x,
+    sorted)``: how many of them are ≤ x); only the part holding the rank is sorted."""
+    if not group.wait_count:
+        return
+    step, wanted = group.rank()
+    low = LADDER[step - 1] if step else 0
+    high = LADDER[step] if step < len(LADDER) else max(LADDER[-1] * 64, low + 1)
+    cuts = sorted({low - 1 + -(-(high - low) * i // SPLITS) for i in range(1, SPLITS + 1)} | {2**62})
+    conn.execute(f"CREATE TEMP TABLE step_waits ON COMMIT DROP AS SELECT vals FROM {slices} s", {**params, "step": step})
+    (counts,) = conn.execute(
+        "SELECT ARRAY(SELECT coalesce(sum(width_bucket(c, vals)), 0)::bigint FROM unnest(%(cuts)s::bigint[]) WITH ORDINALITY u(c, i)"
+        " LEFT JOIN step_waits ON true GROUP BY i ORDER BY i)",
+        {"cuts": cuts},
+    ).fetchone()  # type: ignore[misc]
+    part = next(i for i, count in enumerate(counts) if count >= wanted)
+    below, start = (counts[part - 1], cuts[part - 1]) if part else (0, low - 1)
+    (value,) = conn.execute(
+        "SELECT v FROM step_waits, unnest(vals[width_bucket(%(start)s, vals) + 1 : width_bucket(%(end)s, vals)]) AS v"
+        " ORDER BY v OFFSET %(skip)s LIMIT 1",
+        {"start": start, "end": cuts[part], "skip": wanted - below - 1},
+    ).fetchone()  # type: ignore[misc]
+    conn.execute("DROP TABLE step_waits")
+    group.p90 = int(value)
