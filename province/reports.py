@@ -5,7 +5,8 @@ The rows are the sites' own ticket rows (shipped with the events that change the
 closed day summed once (:mod:`central.summaries`): a report adds up those
 summaries — and sums the days not summed yet (today, a day shipped late) from their tickets
 the same way, in the same snapshot (the groups read by :mod:`central.report_groups`, as the
-nation's are). Exact sums of whole microseconds and scores, the exact
+nation's are). A calendar month's report (not by day) reads each site's month in one row a
+grouping and key where its month is summed (:mod:`central.months`). Exact sums of whole microseconds and scores, the exact
 nearest-rank p90, made into figures by the very function the sites' reports end in
 (:func:`queue_server.store.reports.assemble`): a site's figures here are its own figures.
 A field, counter or officer is a site's own: the key of a row is ``(site, key)``.
@@ -93,6 +94,7 @@ def build(
         conn.execute("SET LOCAL jit = off")
         scales = Scales(site_scales(conn, _SITE, "site", sites), tuple(sorted(scale)))
         params["month_sites"] = _month_sites(conn, by, params)
+        params["day_sites"] = sorted(set(sites) - set(params["month_sites"]))  # the others: read from their days
         _sum_fresh_days(conn, dim, params)
         groups = read_groups(conn, _rows(dim), columns, _SITE, params, own_p90=True)
         total = Group.merged(groups.values())  # a grouping's rows hold every ticket between them
@@ -121,13 +123,13 @@ def _month_sites(conn: psycopg.Connection[Any], by: By, params: dict[str, Any]) 
 
 def _rows(dim: Dim) -> str:
     """The summary rows of the report's sites and days: a month's rows (the sites of
-    ``month_sites``); the others' days summed already (in the report's zone), and those just
-    summed from their tickets (``report_fresh``). A month's row has its own ``p90`` and no
+    ``month_sites``); the others' (``day_sites``) days summed already (in the report's zone),
+    and those just summed from their tickets (``report_fresh``). A month's row has its own ``p90`` and no
     waits; a day's row its waits and no ``p90``."""
     return (
         f"(SELECT site, day, key, {months.FIGURES}, waits, NULL::bigint AS p90 FROM report_days d JOIN site_days s USING (site, day)"
-        f" WHERE d.dim = '{dim.value}' AND d.site = ANY(%(sites)s) AND d.day BETWEEN %(first)s AND %(last)s"
-        " AND NOT s.dirty AND s.tz = %(tz)s AND NOT d.site = ANY(%(month_sites)s)"
+        f" WHERE d.dim = '{dim.value}' AND d.site = ANY(%(day_sites)s) AND d.day BETWEEN %(first)s AND %(last)s"
+        " AND NOT s.dirty AND s.tz = %(tz)s"
         f" UNION ALL SELECT site, day, key, {months.FIGURES}, waits, NULL FROM report_fresh WHERE dim = '{dim.value}'"
         f" UNION ALL SELECT site, day, key, {months.FIGURES}, '{{}}', p90 FROM report_months"
         f" WHERE dim = '{dim.value}' AND site = ANY(%(month_sites)s) AND day = %(first)s)"
@@ -149,7 +151,7 @@ def _sum_fresh_days(conn: psycopg.Connection[Any], dim: Dim, params: dict[str, A
     site read from its month's rows has none)."""
     conn.execute("CREATE TEMP TABLE report_fresh (LIKE report_days) ON COMMIT DROP")
     fresh = (
-        "(site, day) IN (SELECT site, day FROM site_days WHERE site = ANY(%(sites)s) AND NOT site = ANY(%(month_sites)s)"
+        "(site, day) IN (SELECT site, day FROM site_days WHERE site = ANY(%(day_sites)s)"
         " AND day BETWEEN %(first)s AND %(last)s AND (dirty OR tz IS DISTINCT FROM %(tz)s))"
     )
     conn.execute(f"INSERT INTO report_fresh ({COLUMNS}) {summary_sql(dim, fresh)}", params)
