@@ -18,6 +18,7 @@ imports neither app nor the site's store.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -231,20 +232,33 @@ def select_p90(conn: psycopg.Connection[Any], slices: str, params: Mapping[str, 
     """The nearest-rank p90 of a group too large to sort, exactly: ``slices`` is an SQL source
     of sorted arrays (``vals``) holding between them every wait of the step holding the
     group's rank (:meth:`Group.rank`, ``%(step)s`` in it). How many are at most each of
-    :data:`SPLITS` values across the step is counted by binary searches (``width_bucket(x,
-    sorted)``: how many of them are ≤ x); only the part holding the rank is sorted."""
+    :data:`SPLITS` values across the step is counted without sorting; only the part holding
+    the rank is sorted. Few long arrays (a month's waits of a step, a site each) are each read
+    once and searched for every cut (``width_bucket(x, sorted)``: how many are ≤ x, a binary
+    search); many short ones (the days' slices) are unnested, each wait placed among the cuts."""
     if not group.wait_count:
         return
     step, wanted = group.rank()
     low = LADDER[step - 1] if step else 0
     high = LADDER[step] if step < len(LADDER) else max(LADDER[-1] * 64, low + 1)
     cuts = sorted({low - 1 + -(-(high - low) * i // SPLITS) for i in range(1, SPLITS + 1)} | {2**62})
-    conn.execute(f"CREATE TEMP TABLE step_waits ON COMMIT DROP AS SELECT vals FROM {slices} s", {**params, "step": step})
-    (counts,) = conn.execute(
-        "SELECT ARRAY(SELECT coalesce(sum(width_bucket(c, vals)), 0)::bigint FROM unnest(%(cuts)s::bigint[]) WITH ORDINALITY u(c, i)"
-        " LEFT JOIN step_waits ON true GROUP BY i ORDER BY i)",
-        {"cuts": cuts},
-    ).fetchone()  # type: ignore[misc]
+    rows = conn.execute(
+        f"CREATE TEMP TABLE step_waits ON COMMIT DROP AS SELECT vals FROM {slices} s WHERE cardinality(vals) > 0",
+        {**params, "step": step},
+    ).rowcount
+    values = group.below[step] - (group.below[step - 1] if step else 0)
+    if rows * len(cuts) <= 4 * values:
+        (counts,) = conn.execute(  # (OFFSET 0: each array read, decompressed, once a row, not once a cut)
+            "SELECT ARRAY(SELECT sum(width_bucket(c, d.v))::bigint FROM step_waits s,"
+            " LATERAL (SELECT s.vals AS v OFFSET 0) d, unnest(%(cuts)s::bigint[]) WITH ORDINALITY u(c, i) GROUP BY i ORDER BY i)",
+            {"cuts": cuts},
+        ).fetchone()  # type: ignore[misc]
+    else:
+        parts = dict(conn.execute(  # a wait's part: how many cuts are below it
+            "SELECT width_bucket(v, %(above)s::bigint[]), count(*) FROM step_waits, unnest(vals) v GROUP BY 1",
+            {"above": [cut + 1 for cut in cuts]},
+        ).fetchall())
+        counts = list(itertools.accumulate(int(parts.get(i, 0)) for i in range(len(cuts))))
     part = next(i for i, count in enumerate(counts) if count >= wanted)
     below, start = (counts[part - 1], cuts[part - 1]) if part else (0, low - 1)
     (value,) = conn.execute(

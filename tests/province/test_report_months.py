@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +19,8 @@ from hypothesis import strategies as st
 
 from central import months, summaries
 from central import schema as central
+from central.report_groups import WIDTH, Group, select_p90
+from central.summaries import STEPS
 from province.reports import By, build
 from queue_server.shipping.site_record import describe_site
 from tests.province.test_rating_scales import FIVE_LEVELS, site_with
@@ -26,6 +29,7 @@ from tests.province.test_summaries import SITES, TZ, Ship, expected, full_row, t
 FIRST, LAST = dt.date(2026, 11, 1), dt.date(2026, 11, 30)
 AFTER = dt.date(2026, 12, 2)  # a day the month has ended by
 QUIET = "xa-d"  # a site whose month has no wait at all
+MINUTE = 60_000_000
 
 
 @st.composite
@@ -176,3 +180,17 @@ def test_the_migration_sums_the_closed_months_of_summed_days(conn) -> None:  # t
     assert summaries.summarize_all(conn, TZ, AFTER) == 0  # no day to sum, the month summed
     assert conn.execute("SELECT site, dim, issued, p90 FROM report_months WHERE dim = 'site'").fetchall() == [(QUIET, "site", 3, None)]
     assert reports(conn, [QUIET])[By.COUNTER].total.issued == 3
+
+
+@pytest.mark.parametrize("arrays, each", [(3, 4000), (900, 3)])  # a site's month of a step each; the days' slices
+def test_the_totals_p90_found_without_sorting_is_the_nearest_rank(conn, arrays: int, each: int) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(arrays)
+    lists = [sorted(rng.choice([20 * MINUTE, 21 * MINUTE - 1, rng.randrange(20 * MINUTE, 21 * MINUTE)]) for _ in range(each)) for _ in range(arrays)]
+    total = Group([0] * WIDTH)
+    total.wait_count = arrays * each  # every wait in step 20 (20 to 21 minutes)
+    total.below = tuple(0 if step < 20 else total.wait_count for step in range(STEPS))
+    conn.execute("CREATE TABLE test_slices (vals bigint[])")
+    conn.cursor().executemany("INSERT INTO test_slices VALUES (%s)", [[values] for values in lists])
+    with conn.transaction():
+        select_p90(conn, "(SELECT vals FROM test_slices)", {}, total)
+    assert total.p90 == sorted(v for values in lists for v in values)[math.ceil(0.9 * total.wait_count) - 1]
