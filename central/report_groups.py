@@ -103,16 +103,20 @@ class Group:
     @classmethod
     def merged(cls, groups: Iterable[Group]) -> Group:
         """The sums of all these groups (their p90 is still to find)."""
+        groups = list(groups)
         total = cls([0] * WIDTH)
+        if not groups:
+            return total
+        # each sum over all the groups at once (10,000 groups' tuples added pairwise took 0.2 s)
+        total.issued = sum(group.issued for group in groups)
+        total.states = {state: sum(group.states[state] for group in groups) for state in STATES}
+        total.wait_sum = sum(group.wait_sum for group in groups)
+        total.wait_count = sum(group.wait_count for group in groups)
+        total.service_sum = sum(group.service_sum for group in groups)
+        total.service_count = sum(group.service_count for group in groups)
+        total.below = tuple(map(sum, zip(*(group.below for group in groups), strict=True)))
+        total.hours = tuple(map(sum, zip(*(group.hours for group in groups), strict=True)))
         for group in groups:
-            total.issued += group.issued
-            total.states = {state: total.states[state] + group.states[state] for state in STATES}
-            total.wait_sum += group.wait_sum
-            total.wait_count += group.wait_count
-            total.service_sum += group.service_sum
-            total.service_count += group.service_count
-            total.below = tuple(a + b for a, b in zip(total.below, group.below, strict=True))
-            total.hours = tuple(a + b for a, b in zip(total.hours, group.hours, strict=True))
             total.sites |= group.sites
             for site, ratings in group.ratings.items():
                 mine = total.ratings.setdefault(site, {})
@@ -248,9 +252,9 @@ def select_p90(conn: psycopg.Connection[Any], slices: str, params: Mapping[str, 
     ).rowcount
     values = group.below[step] - (group.below[step - 1] if step else 0)
     if rows * len(cuts) <= 4 * values:
-        (counts,) = conn.execute(  # (OFFSET 0: each array read, decompressed, once a row, not once a cut)
+        (counts,) = conn.execute(  # (a slice, OFFSET 0: each array decompressed once a row, not once a cut)
             "SELECT ARRAY(SELECT sum(width_bucket(c, d.v))::bigint FROM step_waits s,"
-            " LATERAL (SELECT s.vals AS v OFFSET 0) d, unnest(%(cuts)s::bigint[]) WITH ORDINALITY u(c, i) GROUP BY i ORDER BY i)",
+            " LATERAL (SELECT s.vals[1:cardinality(s.vals)] AS v OFFSET 0) d, unnest(%(cuts)s::bigint[]) WITH ORDINALITY u(c, i) GROUP BY i ORDER BY i)",
             {"cuts": cuts},
         ).fetchone()  # type: ignore[misc]
     else:
