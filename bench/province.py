@@ -12,8 +12,10 @@
 - **a month's report**: a month of ``--sites`` sites generated straight into the central
   tables (``--month-tickets`` a day each; ≥ 10 million events), then the province report for
   the month by site and by field, as ``province.report`` builds it. With ``--month-sites
-  170,1000``: at each count, ``--month-distinct`` sites (50) generated and summed, their
-  summaries copied to the other sites' ids (a report reads only summaries for a closed day).
+  170,1000``: at each count, ``--month-distinct`` sites (50) generated and summed (their days,
+  then their ended month: central/months.py), their summaries copied to the other sites' ids
+  (a report reads only summaries for a closed day); and again with the month's last day live
+  (today: no month row, the days' way).
 
 With ``--pooled`` the catch-up goes through PgBouncer (PostgreSQL left at max_connections 100),
 each site as the pooled role with its key, as production ships (``bench.pooler --one-role``).
@@ -151,7 +153,7 @@ def month_parameters(sites: int, days: int, tickets: int, first: dt.date, of: in
 def copy_sites(conn: psycopg.Connection, sites: int, distinct: int, tickets_of: dt.date | None = None) -> None:  # type: ignore[type-arg]
     """The summed days of the ``distinct`` generated sites copied to the ids of the other
     sites up to ``sites`` (site ``n`` gets site ``n % distinct``'s rows): ``sites``,
-    ``site_days`` and ``report_days``, and the tickets of ``tickets_of`` (a day the report is
+    ``site_days``, ``report_days`` and the month's rows, and the tickets of ``tickets_of`` (a day the report is
     to sum from its tickets). A report reads only ``report_days`` for a closed day: what it
     reads is what ``sites`` summed sites would give."""
     width = _width(sites)
@@ -160,7 +162,8 @@ def copy_sites(conn: psycopg.Connection, sites: int, distinct: int, tickets_of: 
         "(SELECT 'm-' || lpad(n::text, %(width)s, '0') AS copy, 'm-' || lpad((n %% %(distinct)s)::text, %(width)s, '0') AS source"
         " FROM generate_series(%(from)s, %(sites)s - 1) n) c"
     )
-    for table, where in (("sites", ""), ("site_days", ""), ("report_days", ""), ("tickets", " WHERE t.day = %(day)s")):
+    tables = ("sites", "site_days", "report_days", "site_months", "report_months", "report_month_waits")
+    for table, where in (*((t, "") for t in tables), ("tickets", " WHERE t.day = %(day)s")):
         if table == "tickets" and tickets_of is None:
             continue
         (columns,) = conn.execute(
@@ -226,6 +229,7 @@ def month_report(dsn: str, sites: int, tickets: int, first: dt.date, distinct: i
             conn.execute(EVENTS)
         conn.execute("INSERT INTO sites (site) SELECT DISTINCT site FROM tickets ON CONFLICT DO NOTHING")
         conn.execute("INSERT INTO site_days (site, day) SELECT DISTINCT site, day FROM tickets ON CONFLICT DO NOTHING")
+        conn.execute("INSERT INTO site_months (site, day) SELECT DISTINCT site, date_trunc('month', day)::date FROM site_days ON CONFLICT DO NOTHING")
         conn.execute("VACUUM ANALYZE tickets")
         conn.execute("ANALYZE events")
         generated = time.perf_counter() - started
@@ -233,13 +237,19 @@ def month_report(dsn: str, sites: int, tickets: int, first: dt.date, distinct: i
         names = month_sites(sites)
         last = first + dt.timedelta(days=days - 1)
         started = time.perf_counter()
-        summed = summaries.summarize_all(conn, TZ, last + dt.timedelta(days=1))
+        summed = summaries.summarize_all(conn, TZ, last + dt.timedelta(days=1))  # the days, then the ended month
         summing = time.perf_counter() - started
+        conn.execute("UPDATE site_months SET dirty = true")  # the month's rows alone, summed again
+        started = time.perf_counter()
+        summaries.summarize_all(conn, TZ, last + dt.timedelta(days=1))
+        month_summing = time.perf_counter() - started
+        print(f"  {distinct} sites: {summed} days summed in {summing:.1f} s (their month's rows with them);"
+              f" the month's rows alone in {month_summing:.1f} s", flush=True)  # fmt: skip
         started = time.perf_counter()
         copy_sites(conn, sites, distinct, tickets_of=last)
         copying = time.perf_counter() - started
-        conn.execute("VACUUM ANALYZE report_days")
-        conn.execute("VACUUM ANALYZE site_days")
+        for table in ("report_days", "site_days", "report_months", "report_month_waits", "site_months"):
+            conn.execute(f"VACUUM ANALYZE {table}")
         conn.execute("VACUUM ANALYZE tickets")
         (summary_rows,) = conn.execute("SELECT count(*) FROM report_days").fetchone()
 
@@ -257,7 +267,11 @@ def month_report(dsn: str, sites: int, tickets: int, first: dt.date, distinct: i
             return timings, rows, made
 
         timings, rows, made = timed()
-        conn.execute("UPDATE site_days SET dirty = true WHERE day = %s", [last])  # the last day: today
+        # the last day: today (its tickets shipped live: the day dirty, the month not ended, no month row)
+        conn.execute("UPDATE site_days SET dirty = true WHERE day = %s", [last])
+        conn.execute("DELETE FROM report_months")
+        conn.execute("DELETE FROM report_month_waits")
+        conn.execute("UPDATE site_months SET dirty = true")
         today_timings, _, again = timed()
         assert again.total == made.total  # the same figures from the last day's tickets
         return {
@@ -270,6 +284,7 @@ def month_report(dsn: str, sites: int, tickets: int, first: dt.date, distinct: i
             "generated_seconds": round(generated, 1),
             "summed_days": summed,
             "summing_seconds": round(summing, 1),
+            "month_summing_seconds": round(month_summing, 1),  # of the distinct sites' month rows alone
             "copying_seconds": round(copying, 1),
             "report_days_rows": summary_rows,
             "report_seconds": timings,

@@ -9,6 +9,7 @@ service time, a (site, day, field)'s live figures — which the migrations fill 
 
 from __future__ import annotations
 
+from central.months import SCHEMA as MONTHS_SCHEMA
 from central.remote_requests import SCHEMA as REMOTE_REQUESTS_SCHEMA
 from central.summaries import SCHEMA as SUMMARY_SCHEMA
 
@@ -239,4 +240,5 @@ MIGRATIONS: tuple[str, ...] = (
     # the site's day through this index, not the whole day's; it serves what (site, day) did
     # (docs/performance.md, "Each site's figures kept as its batches arrive")
     "CREATE INDEX IF NOT EXISTS tickets_site_day_service ON tickets (site, day, service); DROP INDEX IF EXISTS tickets_site_day",
+    MONTHS_SCHEMA,  # issue 21: each site's closed months summed once for a month's report (central/months.py)
 )

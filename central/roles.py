@@ -26,15 +26,15 @@ def group_role(group: str, database: str) -> list[str]:
 
 def group_grants(group: str, database: str) -> list[str]:
     """What a site may do: read the schema's version, write its own log, tickets, snapshots,
-    day marks and booking offers, drop its days' summaries to be summed again, count its
+    day marks and booking offers, drop its days' and months' summaries to be summed again, count its
     fields' figures, and answer the requests the province's page sends it."""
     group, database = _checked(group, "group"), _checked(database, "database")
     return [
         f"GRANT CONNECT ON DATABASE {database} TO {group}",
         f"GRANT USAGE ON SCHEMA public TO {group}",
         f"GRANT SELECT ON schema_version TO {group}",
-        f"GRANT SELECT, INSERT, UPDATE ON events, tickets, sites, site_configs, site_dossiers, site_days, site_offers TO {group}",
-        f"GRANT SELECT, DELETE ON report_days TO {group}",
+        f"GRANT SELECT, INSERT, UPDATE ON events, tickets, sites, site_configs, site_dossiers, site_days, site_months, site_offers TO {group}",
+        f"GRANT SELECT, DELETE ON report_days, report_months, report_month_waits TO {group}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON site_field_days TO {group}",
         f"GRANT SELECT, UPDATE (state, answer, claimed_at, answered_at) ON remote_requests TO {group}",
     ]

@@ -29,6 +29,7 @@ import orjson
 import psycopg
 
 from central.migrations import FIELD_FIGURES, MIGRATIONS, SCHEMA_LOCK, SERVICE_US, WAIT_US
+from central.months import TOUCH as TOUCH_MONTHS
 
 COPY_ROWS = 500  # a batch's rows from this many on: COPY (faster a row), below: one JSON parameter
 
@@ -304,12 +305,13 @@ def _upsert_tickets(conn: psycopg.Connection[Any], site: str, tickets: Sequence[
 
 
 def touch_days(conn: psycopg.Connection[Any], site: str, days: Iterable[str | dt.date]) -> None:
-    """The site's tickets of these days have changed: their summaries are gone and the days
-    are summed again (replication/summaries.py). In the transaction that changes them."""
+    """The site's tickets of these days have changed: their summaries and their months' are
+    gone and they are summed again (central/summaries.py, central/months.py). In the
+    transaction that changes them."""
     if not (days := sorted({str(day) for day in days})):
         return
     conn.execute(
-        "WITH gone AS (DELETE FROM report_days WHERE site = %(site)s AND day = ANY(%(days)s::date[]))"
+        f"WITH {TOUCH_MONTHS}, gone AS (DELETE FROM report_days WHERE site = %(site)s AND day = ANY(%(days)s::date[]))"
         " INSERT INTO site_days (site, day) SELECT %(site)s, unnest(%(days)s::date[])"
         " ON CONFLICT (site, day) DO UPDATE SET dirty = true WHERE NOT site_days.dirty",
         {"site": site, "days": days},

@@ -31,6 +31,8 @@ from typing import Any
 
 import psycopg
 
+from central import months
+
 log = logging.getLogger(__name__)
 
 _MINUTE = 60_000_000
@@ -143,10 +145,11 @@ def parameters(tz: dt.tzinfo) -> dict[str, Any]:
 
 def next_site(conn: psycopg.Connection[Any], tz: dt.tzinfo, today: dt.date, after: str = "") -> str | None:
     """The first site after ``after`` (in name order) with a day to sum: a dirty day before
-    ``today``, or one summed in another zone."""
+    ``today``, or one summed in another zone; or an ended month to sum (central/months.py)."""
     found = conn.execute(
-        "SELECT site FROM site_days WHERE (dirty OR tz IS DISTINCT FROM %(tz)s) AND day < %(today)s"
-        " AND site > %(after)s ORDER BY site LIMIT 1",
+        "SELECT min(site) FROM (SELECT min(site) FROM site_days WHERE (dirty OR tz IS DISTINCT FROM %(tz)s)"
+        " AND day < %(today)s AND site > %(after)s"
+        f" UNION ALL SELECT min(site) FROM ({months.SITES_TO_SUM} AND m.site > %(after)s) m) x(site)",
         {"tz": str(tz), "today": today, "after": after},
     ).fetchone()
     return found[0] if found else None
@@ -182,6 +185,7 @@ def summarize_site(conn: psycopg.Connection[Any], site: str, tz: dt.tzinfo, toda
         if len(days) < limit:
             break
     log.info("summed %d day(s) of %s for the reports", total, site)
+    months.summarize_site(conn, site, tz, today)  # then its ended months, from those days
     return total
 
 

@@ -5,7 +5,8 @@ The rows are the sites' own ticket rows (shipped with the events that change the
 closed day summed once (:mod:`central.summaries`): a report adds up those
 summaries — and sums the days not summed yet (today, a day shipped late) from their tickets
 the same way, in the same snapshot (the groups read by :mod:`central.report_groups`, as the
-nation's are). Exact sums of whole microseconds and scores, the exact
+nation's are). A calendar month's report (not by day) reads each site's month in one row a
+grouping and key where its month is summed (:mod:`central.months`). Exact sums of whole microseconds and scores, the exact
 nearest-rank p90, made into figures by the very function the sites' reports end in
 (:func:`queue_server.store.reports.assemble`): a site's figures here are its own figures.
 A field, counter or officer is a site's own: the key of a row is ``(site, key)``.
@@ -22,7 +23,8 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 
-from central.report_groups import Group, Scales, find_p90, read_groups, site_scales
+from central import months
+from central.report_groups import Group, Scales, read_groups, select_p90, site_scales
 from central.summaries import COLUMNS, Dim, parameters, summary_sql
 from queue_server.store.reports import Figures, assemble, check_range
 
@@ -91,10 +93,12 @@ def build(
         conn.execute("SET LOCAL enable_mergejoin = off")
         conn.execute("SET LOCAL jit = off")
         scales = Scales(site_scales(conn, _SITE, "site", sites), tuple(sorted(scale)))
+        params["month_sites"] = _month_sites(conn, by, params)
+        params["day_sites"] = sorted(set(sites) - set(params["month_sites"]))  # the others: read from their days
         _sum_fresh_days(conn, dim, params)
-        groups = read_groups(conn, _rows(dim), columns, _SITE, params)
+        groups = read_groups(conn, _rows(dim), columns, _SITE, params, own_p90=True)
         total = Group.merged(groups.values())  # a grouping's rows hold every ticket between them
-        find_p90(conn, _rows(dim), (), params, {(): total})
+        select_p90(conn, _step_waits(dim), params, total)
     rows = []
     for key, found in groups.items():
         site, value = _site_and_key(by, key)
@@ -103,22 +107,51 @@ def build(
     return ProvinceReport(first, last, by, tuple(sites), _figures(total, scales, sites), tuple(rows), total.hours)
 
 
+def _month_sites(conn: psycopg.Connection[Any], by: By, params: dict[str, Any]) -> list[str]:
+    """The sites read from their month's rows (central/months.py): for a calendar month's
+    report not by day, those whose month is summed in the report's zone."""
+    if by is By.DAY or not months.is_month(params["first"], params["last"]):
+        return []
+    return [
+        site
+        for (site,) in conn.execute(
+            "SELECT site FROM report_months WHERE site = ANY(%(sites)s) AND day = %(first)s AND dim = 'site' AND tz = %(tz)s",
+            params,
+        )
+    ]
+
+
 def _rows(dim: Dim) -> str:
-    """The summary rows of the report's sites and days: those summed already (in the
-    report's zone), and the ones just summed from their tickets (``report_fresh``)."""
+    """The summary rows of the report's sites and days: a month's rows (the sites of
+    ``month_sites``); the others' (``day_sites``) days summed already (in the report's zone),
+    and those just summed from their tickets (``report_fresh``). A month's row has its own ``p90`` and no
+    waits; a day's row its waits and no ``p90``."""
     return (
-        "(SELECT d.* FROM report_days d JOIN site_days s USING (site, day)"
-        f" WHERE d.dim = '{dim.value}' AND d.site = ANY(%(sites)s) AND d.day BETWEEN %(first)s AND %(last)s"
+        f"(SELECT site, day, key, {months.FIGURES}, waits, NULL::bigint AS p90 FROM report_days d JOIN site_days s USING (site, day)"
+        f" WHERE d.dim = '{dim.value}' AND d.site = ANY(%(day_sites)s) AND d.day BETWEEN %(first)s AND %(last)s"
         " AND NOT s.dirty AND s.tz = %(tz)s"
-        f" UNION ALL SELECT * FROM report_fresh WHERE dim = '{dim.value}')"
+        f" UNION ALL SELECT site, day, key, {months.FIGURES}, waits, NULL FROM report_fresh WHERE dim = '{dim.value}'"
+        f" UNION ALL SELECT site, day, key, {months.FIGURES}, '{{}}', p90 FROM report_months"
+        f" WHERE dim = '{dim.value}' AND site = ANY(%(month_sites)s) AND day = %(first)s)"
+    )
+
+
+def _step_waits(dim: Dim) -> str:
+    """The waits of the ladder's ``step`` of every site (for the total's p90): the month's
+    sites' from their month's waits of that step, the others' from their days' rows."""
+    return (
+        f"(SELECT waits[wcum[%(step)s + 1] + 1 : wcum[%(step)s + 2]] AS vals FROM {_rows(dim)} r"
+        " UNION ALL SELECT waits FROM report_month_waits"
+        " WHERE site = ANY(%(month_sites)s) AND day = %(first)s AND step = %(step)s)"
     )
 
 
 def _sum_fresh_days(conn: psycopg.Connection[Any], dim: Dim, params: dict[str, Any]) -> None:
-    """The days not summed yet (today, a day shipped late), summed from their tickets."""
+    """The days not summed yet (today, a day shipped late), summed from their tickets (a
+    site read from its month's rows has none)."""
     conn.execute("CREATE TEMP TABLE report_fresh (LIKE report_days) ON COMMIT DROP")
     fresh = (
-        "(site, day) IN (SELECT site, day FROM site_days WHERE site = ANY(%(sites)s)"
+        "(site, day) IN (SELECT site, day FROM site_days WHERE site = ANY(%(day_sites)s)"
         " AND day BETWEEN %(first)s AND %(last)s AND (dirty OR tz IS DISTINCT FROM %(tz)s))"
     )
     conn.execute(f"INSERT INTO report_fresh ({COLUMNS}) {summary_sql(dim, fresh)}", params)

@@ -28,7 +28,8 @@ from tests.shipping.sites import central_log, failing, quick, site_log
 DOC = Path(__file__).resolve().parents[2] / "docs" / "province.md"
 ROLES = {"xa-an-binh": "site_an_binh", "phuong-1": "site_phuong_1"}
 PASSWORD = "a long random secret"  # the block's
-TABLES = ("events", "tickets", "sites", "site_configs", "site_dossiers", "site_days", "report_days", "site_field_days")
+TABLES = ("events", "tickets", "sites", "site_configs", "site_dossiers", "site_days", "report_days", "site_field_days",
+          "site_months", "report_months", "report_month_waits")  # fmt: skip
 
 
 def _block(start: str) -> list[str]:
@@ -119,6 +120,9 @@ def test_each_sites_role_reads_and_writes_its_own_rows_only(province, site_roles
         assert central_log(owner, site) == site_log(db)
     with central.connect(owner) as conn:  # the province's role sums the days as motcua-central does
         assert summaries.summarize_all(conn, TZ, dt.datetime.now(TZ).date() + dt.timedelta(days=1)) == 2
+        # and their month once it has ended (central/months.py)
+        assert summaries.summarize_all(conn, TZ, dt.datetime.now(TZ).date() + dt.timedelta(days=62)) == 0
+        assert conn.execute("SELECT count(DISTINCT site) FROM report_month_waits").fetchone() == (2,)
 
     both = set(ROLES)
     assert sites_seen(owner) == {table: both for table in TABLES}
@@ -134,6 +138,12 @@ def test_each_sites_role_reads_and_writes_its_own_rows_only(province, site_roles
         with psycopg.connect(owner, autocommit=True) as conn:
             conn.execute("DROP OWNED BY site_nobody")
             conn.execute("DROP ROLE site_nobody")
+
+    # An Bình's role deleting Phường 1's summaries (as its append deletes its own): none deleted
+    with psycopg.connect(dsns["xa-an-binh"]) as conn:
+        for table in ("report_days", "report_months", "report_month_waits"):
+            assert conn.execute(f"DELETE FROM {table} WHERE site = 'phuong-1'").rowcount == 0, table
+    assert sites_seen(owner) == {table: both for table in TABLES}
 
     # An Bình's role writing as Phường 1: refused, nothing written
     before = central_log(owner, "phuong-1")

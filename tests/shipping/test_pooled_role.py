@@ -66,7 +66,7 @@ def test_each_site_ships_and_reads_its_own_rows_with_its_key(pooled) -> None:  #
         assert central_log(owner, log.stem) == site_log(log)
     for site, key in KEYS.items():
         seen = seen_as(dsn, central.SiteKey(site, key))
-        assert {t: s for t, s in seen.items() if s} == {t: {site} for t in ("events", "tickets", "sites", "site_days", "site_field_days")}
+        assert {t: s for t, s in seen.items() if s} == {t: {site} for t in ("events", "tickets", "sites", "site_days", "site_field_days", "site_months")}
         assert all(s <= {site} for s in seen.values())
     # the policy's site asked once a statement (an InitPlan), not once a row
     with central.connect(dsn, key=central.SiteKey("site-0000", KEYS["site-0000"])) as conn, central.transaction(conn, 5):
