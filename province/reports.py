@@ -96,7 +96,7 @@ def build(
         params["month_sites"] = _month_sites(conn, by, params)
         params["day_sites"] = sorted(set(sites) - set(params["month_sites"]))  # the others: read from their days
         _sum_fresh_days(conn, dim, params)
-        groups = read_groups(conn, _rows(dim), columns, _SITE, params, own_p90=True)
+        groups = read_groups(conn, _rows(dim), columns, _SITE, params, whole_rows=_month_rows(dim))
         total = Group.merged(groups.values())  # a grouping's rows hold every ticket between them
         select_p90(conn, _step_waits(dim), params, total)
     rows = []
@@ -122,18 +122,20 @@ def _month_sites(conn: psycopg.Connection[Any], by: By, params: dict[str, Any]) 
 
 
 def _rows(dim: Dim) -> str:
-    """The summary rows of the report's sites and days: a month's rows (the sites of
-    ``month_sites``); the others' (``day_sites``) days summed already (in the report's zone),
-    and those just summed from their tickets (``report_fresh``). A month's row has its own ``p90`` and no
-    waits; a day's row its waits and no ``p90``."""
+    """The day rows of the sites not read from their month (``day_sites``): their days summed
+    already (in the report's zone), and those just summed from their tickets (``report_fresh``)."""
     return (
-        f"(SELECT site, day, key, {months.FIGURES}, waits, NULL::bigint AS p90 FROM report_days d JOIN site_days s USING (site, day)"
+        f"(SELECT site, day, key, {months.FIGURES}, waits FROM report_days d JOIN site_days s USING (site, day)"
         f" WHERE d.dim = '{dim.value}' AND d.site = ANY(%(day_sites)s) AND d.day BETWEEN %(first)s AND %(last)s"
         " AND NOT s.dirty AND s.tz = %(tz)s"
-        f" UNION ALL SELECT site, day, key, {months.FIGURES}, waits, NULL FROM report_fresh WHERE dim = '{dim.value}'"
-        f" UNION ALL SELECT site, day, key, {months.FIGURES}, '{{}}', p90 FROM report_months"
-        f" WHERE dim = '{dim.value}' AND site = ANY(%(month_sites)s) AND day = %(first)s)"
+        f" UNION ALL SELECT site, day, key, {months.FIGURES}, waits FROM report_fresh WHERE dim = '{dim.value}')"
     )
+
+
+def _month_rows(dim: Dim) -> str:
+    """The month's rows of the sites of ``month_sites``: each a group of its own (one site's
+    field, counter or officer, or the site, for the calendar month), with its own ``p90``."""
+    return f"(SELECT * FROM report_months WHERE dim = '{dim.value}' AND site = ANY(%(month_sites)s) AND day = %(first)s)"
 
 
 def _step_waits(dim: Dim) -> str:
