@@ -243,6 +243,7 @@ class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, ScanFlows, 
         self.screen(HOME).tick(now)
         if self.root.current not in (HOME, OFFLINE, FIRST_RUN, REFUSED) and self.idle.expired(time.monotonic()) and self._may_leave():
             log.info("idle for %d s on %s: back home", self.kiosk_options.idle_seconds, self.root.current)
+            self.access_controls.reset()  # the citizen has gone: the normal kiosk as it comes home, not at the bar's next check
             self.home()
 
     def switch_language(self) -> None:
