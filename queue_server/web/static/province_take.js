@@ -176,12 +176,16 @@ function openBooking(place) {
   loadSlots(place);
 }
 
+let slotsAsked = 0; // the newest take.slots asked: an older answer (another day's) is not shown over it
+
 async function loadSlots(place) {
   const box = $("#slots");
   box.replaceChildren();
   $("#slots-note").textContent = "Đang hỏi các điểm tiếp nhận…";
+  const asked = ++slotsAsked;
   try {
     const reply = await conn.request("take.slots", { place: place.place, service: chosenField, day: $("#day").value });
+    if (asked !== slotsAsked) return; // the citizen chose another day meanwhile
     const notes = [];
     if (reply.offline.length) notes.push(`Mất liên lạc: ${reply.offline.join(", ")}.`);
     if (reply.unanswered.length) notes.push(`Chưa trả lời: ${reply.unanswered.join(", ")}.`);
@@ -194,6 +198,7 @@ async function loadSlots(place) {
       box.append(button);
     }
   } catch (error) {
+    if (asked !== slotsAsked) return;
     $("#slots-note").textContent = "";
     showError(error);
   }
