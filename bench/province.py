@@ -212,7 +212,7 @@ WHERE site LIKE 'm-%%'
 
 def month_report(dsn: str, sites: int, tickets: int, first: dt.date, distinct: int | None = None) -> dict:
     """The month generated straight into ``tickets`` (its days marked as shipped), its days
-    summed as ``motcua-central`` sums closed days (replication/summaries.py), then the report
+    summed as ``motcua-central`` sums closed days (central/summaries.py), then the report
     by each grouping; and again with the month's last day still being shipped (not summed:
     the report sums that day from its tickets). With ``distinct`` (fewer than ``sites``), only
     that many sites' month is generated and summed, then copied to the other sites' ids

@@ -90,7 +90,7 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE tickets SET wait_us = {WAIT_US}, service_us = {SERVICE_US};
     CREATE INDEX tickets_site_day ON tickets (site, day);
     """,
-    # each site's late-dossier alarms as it last counted them (replication/dossier_alarms.py)
+    # each site's late-dossier alarms as it last counted them (queue_server/shipping/dossier_alarms.py)
     """
     CREATE TABLE site_dossiers (
         site text PRIMARY KEY,
@@ -98,7 +98,7 @@ MIGRATIONS: tuple[str, ...] = (
         summary jsonb NOT NULL
     );
     """,
-    # each site's days summed once for the reports (replication/summaries.py)
+    # each site's days summed once for the reports (central/summaries.py)
     SUMMARY_SCHEMA,
     # each site's role keeps to its own rows (docs/province.md, "Deployment"); a month's
     # partition made by a function of the schema's owner, so a site's role needs no DDL

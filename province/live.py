@@ -63,7 +63,7 @@ def configs(conn: psycopg.Connection[Any], sites: Iterable[str]) -> dict[str, di
 
 
 def dossier_summaries(conn: psycopg.Connection[Any], sites: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Each site's late-dossier alarms as it last sent them (replication/dossier_alarms.py)."""
+    """Each site's late-dossier alarms as it last sent them (queue_server/shipping/dossier_alarms.py)."""
     rows = conn.execute("SELECT site, summary FROM site_dossiers WHERE site = ANY(%s)", [list(sites)]).fetchall()
     return {site: summary for site, summary in rows}
 

@@ -1,5 +1,5 @@
 """The province server's background round: each site's closed days summed for the reports
-(replication/summaries.py), on a connection of its own so that no request waits for it.
+(central/summaries.py), on a connection of its own so that no request waits for it.
 
 One site's days at a time (a month's days a transaction, so a long outage's backlog never
 holds a site's shipping for long), every ``every`` seconds; the database away is waited
