@@ -169,6 +169,18 @@ class BoardProcess:
                 raise AssertionError(f"timed out waiting for {what}; last state: {json.dumps(state)[:2000]}")
             await asyncio.sleep(0.2)
 
+    async def cells_when(self, predicate, timeout: float = 5, what: str = "") -> dict[str, Any]:
+        """The tables' cells once ``predicate`` holds of them: the screen follows the board's view
+        at its next frame, so a test that saw the view change waits for the widgets too."""
+        deadline = time.monotonic() + timeout
+        while True:
+            tables = (await self.ask("cells"))["tables"]
+            if predicate(tables):
+                return tables
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what} on screen; last cells: {json.dumps(tables)[:2000]}")
+            await asyncio.sleep(0.1)
+
     async def shot(self, name: str) -> Path:
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTEFACTS / name

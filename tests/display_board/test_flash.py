@@ -70,7 +70,8 @@ def test_the_called_numbers_row_flashes_for_flash_seconds_and_0_turns_it_off_liv
                     lambda s: (s["view"]["flashing"] or {}).get("label") == label, what=f"{label} flashing"
                 )
                 assert flashing["options"]["flash_seconds"] == 10.0
-                rows = _rows((await board.ask("cells"))["tables"], label)
+                tables = await board.cells_when(lambda t: any(r["flashing"] for r in _rows(t, label)), what=f"{label}'s rows flashing")
+                rows = _rows(tables, label)
                 assert len(rows) == 2 and all(r["flashing"] for r in rows), rows  # its counter's row and its last call
 
                 # on screen: the row's amber frame comes and goes (a few shots, not in step with it)
@@ -86,8 +87,12 @@ def test_the_called_numbers_row_flashes_for_flash_seconds_and_0_turns_it_off_liv
                 # after flash_seconds the rows are still (the big panel keeps its highlight: 60 s)
                 still = await board.wait_for(lambda s: s["view"]["flashing"] is None, timeout=15, what="the flashing over")
                 assert still["view"]["highlighted"] and still["featured_text"] == label
-                rows = _rows((await board.ask("cells"))["tables"], label)
-                assert not any(r["flashing"] or r["lit"] for r in rows), rows
+                # (the view is asked at once, the widgets follow at the window's next frame)
+                tables = await board.cells_when(
+                    lambda t: not any(r["flashing"] or r["lit"] for r in _rows(t, label)), what="the rows still"
+                )
+                rows = _rows(tables, label)
+                assert len(rows) == 2, rows
                 assert not _amber_in(*await _shot(board, "flash-over.png"), rows[0]["box"])
 
                 # motcua-server reload with flash_seconds = 0: the next call does not flash
