@@ -182,7 +182,6 @@ class AccessControls:
         self.bar.show_help(root.current not in SILENT_SCREENS)
         self.app.screen("ticket").bind(ticket=lambda *_: self._ticket_changed())
         self.app.bind(u=lambda *_: self.refresh())
-        Clock.schedule_interval(self._check_idle, 1.0)
         self.refresh()
 
     def refresh(self) -> None:
@@ -273,12 +272,6 @@ class AccessControls:
                 self.say(said)
         elif shown.stage is HelpStage.NONE:
             self._help_said = ""
-
-    def _check_idle(self, _dt: float) -> None:
-        """On the home screen too: the next citizen finds the normal kiosk."""
-        if (self.state.listening or self.state.large) and self.app.idle.expired(time.monotonic()):
-            log.info("idle for %d s: listening mode and large text end", self.app.kiosk_options.idle_seconds)
-            self.reset()
 
     # --- home's tiles in large text ------------------------------------------------------------
 

@@ -241,9 +241,13 @@ class KioskApp(FirstRunFlows, CitizenFlows, TicketFlows, AdminFlows, ScanFlows, 
     def _every_second(self, _dt: float) -> None:
         now = dt.datetime.now(self.context.settings.config.site.tz)
         self.screen(HOME).tick(now)
-        if self.root.current not in (HOME, OFFLINE, FIRST_RUN, REFUSED) and self.idle.expired(time.monotonic()) and self._may_leave():
+        if not self.idle.expired(time.monotonic()):
+            return
+        # the citizen has gone: listening mode and large text end on any screen (the home screen
+        # too), before the kiosk comes home, so that the next citizen finds the normal kiosk
+        self.access_controls.reset()
+        if self.root.current not in (HOME, OFFLINE, FIRST_RUN, REFUSED) and self._may_leave():
             log.info("idle for %d s on %s: back home", self.kiosk_options.idle_seconds, self.root.current)
-            self.access_controls.reset()  # the citizen has gone: the normal kiosk as it comes home, not at the bar's next check
             self.home()
 
     def switch_language(self) -> None:
