@@ -165,13 +165,10 @@ def read_groups(
     columns: tuple[str, ...],
     site_columns: tuple[str, ...],
     params: Mapping[str, Any],
-    whole_rows: str | None = None,
 ) -> dict[tuple[Any, ...], Group]:
     """Each group's sums, sites, ratings and 90th-percentile wait, by the group's ``columns``,
-    from the summary ``rows``; and ``whole_rows``' groups: rows each a group of its own, with
-    its own ``p90`` (a month's rows of the sites read from their month, central/months.py), none
-    of ``rows``' groups — read as they are, nothing summed, no wait read (:func:`_read_whole`)."""
-    found = _read_whole(conn, whole_rows, columns, site_columns, params) if whole_rows else {}
+    from the summary ``rows``."""
+    found: dict[tuple[Any, ...], Group] = {}
     keys = ", ".join(columns)
     group_by = f"GROUP BY {keys}" if columns else ""
     width = len(columns)
@@ -179,7 +176,6 @@ def read_groups(
     for row in conn.execute(f"SELECT {prefix}count(*), {SUMS} FROM {rows} d {group_by}", params):
         key, (count, *sums) = tuple(row[:width]), [int(v or 0) for v in row[width:]]
         if count:  # (a total of no row at all is one row of nothing)
-            assert key not in found, f"group {key} both whole and summed"
             found[key] = Group(sums)
     # each group's sites and their ratings by score, in one reading (a site without ratings: one
     # row of NULLs)
@@ -198,17 +194,25 @@ def read_groups(
     return found
 
 
-def _read_whole(
-    conn: psycopg.Connection[Any], rows: str, columns: tuple[str, ...], site_columns: tuple[str, ...], params: Mapping[str, Any]
+def read_whole(
+    conn: psycopg.Connection[Any],
+    rows: str,
+    columns: tuple[str, ...],
+    site_columns: tuple[str, ...],
+    params: Mapping[str, Any],
+    ladders: bool = True,
 ) -> dict[tuple[Any, ...], Group]:
-    """The groups of ``rows`` that are each one row with its own ``p90`` (a month's rows):
-    its figures as they are — no sum, no unnest — in one reading (a month's report by officer at
-    1,000 sites: 10,000 rows, 0.15 s of aggregating otherwise)."""
+    """The groups of ``rows`` that are each one row with its own ``p90`` (a month's rows,
+    central/months.py): its figures as they are — no sum, no unnest — in one reading (a month's
+    report by officer at 1,000 sites: 10,000 rows, 0.15 s of aggregating otherwise). Without
+    ``ladders`` a group has no ladder and no arrivals by hour (``below``, ``hours`` empty): what
+    only a total reads, left unread (it cannot be merged)."""
     width, named = len(columns), len(site_columns)
+    arrays = "wcum, hours" if ladders else "'{}'::int[], '{}'::int[]"
     found: dict[tuple[Any, ...], Group] = {}
     for row in conn.execute(
         f"SELECT {', '.join([*columns, *site_columns])}, issued, {', '.join(STATES)}, wait_sum, wait_count,"
-        f" service_sum, service_count, wcum, hours, rating_scores, rating_counts, p90 FROM {rows} d",
+        f" service_sum, service_count, {arrays}, rating_scores, rating_counts, p90 FROM {rows} d",
         params,
     ).fetchall():
         key, site = tuple(row[:width]), tuple(row[width : width + named])

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 
 from central import months
-from central.report_groups import Group, Scales, read_groups, select_p90, site_scales
+from central.report_groups import Group, Scales, read_groups, read_whole, select_p90, site_scales
 from central.summaries import COLUMNS, Dim, parameters, summary_sql
 from queue_server.store.reports import Figures, assemble, check_range
 
@@ -96,8 +96,15 @@ def build(
         params["month_sites"] = _month_sites(conn, by, params)
         params["day_sites"] = sorted(set(sites) - set(params["month_sites"]))  # the others: read from their days
         _sum_fresh_days(conn, dim, params)
-        groups = read_groups(conn, _rows(dim), columns, _SITE, params, whole_rows=_month_rows(dim))
-        total = Group.merged(groups.values())  # a grouping's rows hold every ticket between them
+        groups = read_groups(conn, _rows(dim), columns, _SITE, params)
+        # a month's sites: each row a group of its own (central/months.py); the total from their
+        # site rows (a grouping's rows hold every ticket between them: the same sums), so that
+        # one row a site is read with its ladder and hours (not each of 10,000 officers' rows)
+        sites_whole = read_whole(conn, _month_rows(Dim.SITE), _SITE, _SITE, params) if params["month_sites"] else {}
+        whole = sites_whole if by is By.SITE or not sites_whole else read_whole(conn, _month_rows(dim), columns, _SITE, params, ladders=False)
+        total = Group.merged([*groups.values(), *sites_whole.values()])
+        assert not groups.keys() & whole.keys(), "a group both read whole and summed"
+        groups |= whole
         select_p90(conn, _step_waits(dim), params, total)
     rows = []
     for key, found in groups.items():
