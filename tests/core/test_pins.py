@@ -68,24 +68,25 @@ _SALT = PIN_HASH.split("$")[4]
 _DIGEST = PIN_HASH.split("$")[5]
 
 
-@pytest.mark.parametrize(
-    ("bad", "reason"),
-    [
-        ("", "not a PIN hash"),
-        ("1234", "not a PIN hash"),
-        ("bcrypt$16384$8$1$" + _SALT + "$" + _DIGEST, "not a PIN hash"),
-        ("scrypt$16384$8$1$" + _SALT, "not a PIN hash"),
-        (f"scrypt$abc$8$1${_SALT}${_DIGEST}", "parameter N must be a whole number"),
-        (f"scrypt$1000$8$1${_SALT}${_DIGEST}", "power of 2"),
-        (f"scrypt$16384$0$1${_SALT}${_DIGEST}", "out of range"),
-        (f"scrypt$16384$8$99${_SALT}${_DIGEST}", "out of range"),
-        (f"scrypt$1073741824$8$1${_SALT}${_DIGEST}", "too much memory"),
-        (f"scrypt$16384$8$1$not base64!${_DIGEST}", "salt is not valid base64"),
-        (f"scrypt$16384$8$1$QUJD${_DIGEST}", "salt must be 8 to 64 bytes"),
-        (f"scrypt$16384$8$1${_SALT}$QUJD", "hash must be 16 to 64 bytes"),
-        (f"scrypt$16384$8$1${_SALT}$ĐĐĐ", "hash is not valid base64"),
-    ],
-)
+_MALFORMED = [
+    ("", "not a PIN hash"),
+    ("1234", "not a PIN hash"),
+    ("bcrypt$16384$8$1$" + _SALT + "$" + _DIGEST, "not a PIN hash"),
+    ("scrypt$16384$8$1$" + _SALT, "not a PIN hash"),
+    (f"scrypt$abc$8$1${_SALT}${_DIGEST}", "parameter N must be a whole number"),
+    (f"scrypt$1000$8$1${_SALT}${_DIGEST}", "power of 2"),
+    (f"scrypt$16384$0$1${_SALT}${_DIGEST}", "out of range"),
+    (f"scrypt$16384$8$99${_SALT}${_DIGEST}", "out of range"),
+    (f"scrypt$1073741824$8$1${_SALT}${_DIGEST}", "too much memory"),
+    (f"scrypt$16384$8$1$not base64!${_DIGEST}", "salt is not valid base64"),
+    (f"scrypt$16384$8$1$QUJD${_DIGEST}", "salt must be 8 to 64 bytes"),
+    (f"scrypt$16384$8$1${_SALT}$QUJD", "hash must be 16 to 64 bytes"),
+    (f"scrypt$16384$8$1${_SALT}$ĐĐĐ", "hash is not valid base64"),
+]
+
+
+# (ids without the random salt: the same ids in every process that collects them)
+@pytest.mark.parametrize(("bad", "reason"), _MALFORMED, ids=[f"{i}-{reason}" for i, (_, reason) in enumerate(_MALFORMED)])
 def test_a_malformed_hash_raises_invalid_pin_hash(bad: str, reason: str) -> None:
     with pytest.raises(pins.InvalidPinHash, match=reason):
         pins.verify_pin(PIN, bad)
