@@ -78,12 +78,14 @@ province: setup
 # First the checks that take seconds: the layers (.importlinter), lint and import order, types
 # (both in pyproject.toml). The core's own tests must cover every branch of it; then the server's
 # tests on the lowest allowed dependencies; then the whole suite. Kivy's windows need a screen:
-# the tests run on a virtual one (Xvfb, Mesa's llvmpipe).
+# the tests run on a virtual one (Xvfb, Mesa's llvmpipe). The whole suite runs in TEST_PROCESSES
+# processes (pytest-xdist; each its own Xvfb: tests/support/display.py); TEST_PROCESSES=0, one.
+TEST_PROCESSES ?= 2
 test: setup lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/core --cov=queue_server.core --cov-branch \
 	  --cov-report=term-missing:skip-covered --cov-fail-under=100
 	$(MAKE) --no-print-directory test-lowest
-	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python -m pytest $(PYTEST_ARGS)
+	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/lint-imports --no-cache
