@@ -78,9 +78,10 @@ province: setup
 # First the checks that take seconds: the layers (.importlinter), lint and import order, types
 # (both in pyproject.toml). The core's own tests must cover every branch of it; then the server's
 # tests on the lowest allowed dependencies; then the whole suite. Kivy's windows need a screen:
-# the tests run on a virtual one (Xvfb, Mesa's llvmpipe). The whole suite runs in TEST_PROCESSES
-# processes (pytest-xdist; each its own Xvfb: tests/support/display.py); TEST_PROCESSES=0, one.
-TEST_PROCESSES ?= 2
+# the tests run on a virtual one (Xvfb, Mesa's llvmpipe). TEST_PROCESSES=2 runs the whole suite in
+# two processes (pytest-xdist; each its own Xvfb: tests/support/display.py) — not the default yet:
+# in the first make test so (2026-12-08) the kiosk window of tests/lobby/test_lobby_windows.py never showed in 60 s.
+TEST_PROCESSES ?= 0
 test: setup lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/core --cov=queue_server.core --cov-branch \
 	  --cov-report=term-missing:skip-covered --cov-fail-under=100

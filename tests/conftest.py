@@ -3,14 +3,13 @@ cluster for the session and a fresh database for each test (``pg_cluster``, ``ce
 PgBouncer in front of it (``pg_pooler``, ``central_pooled_dsn``); and, in a run split in two
 processes, each its own virtual screen (tests/support/display.py)."""
 
-import subprocess
-
 import pytest
 
+from bench.apps.processes import VirtualScreen
 from tests.support.display import own_screen
 from tests.support.postgres import central_dsn, central_pooled_dsn, pg_cluster, pg_pooler  # noqa: F401 - fixtures
 
-_SCREEN = pytest.StashKey[subprocess.Popen[bytes] | None]()
+_SCREEN = pytest.StashKey[VirtualScreen | None]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -19,7 +18,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    xvfb = config.stash.get(_SCREEN, None)
-    if xvfb is not None:
-        xvfb.terminate()
-        xvfb.wait(10)
+    screen = config.stash.get(_SCREEN, None)
+    if screen is not None:
+        screen.stop()
