@@ -78,10 +78,9 @@ province: setup
 # First the checks that take seconds: the layers (.importlinter), lint and import order, types
 # (both in pyproject.toml). The core's own tests must cover every branch of it; then the server's
 # tests on the lowest allowed dependencies; then the whole suite. Kivy's windows need a screen:
-# the tests run on a virtual one (Xvfb, Mesa's llvmpipe). TEST_PROCESSES=2 runs the whole suite in
-# two processes (pytest-xdist; each its own Xvfb: tests/support/display.py) — not the default yet:
-# its first make test (2026-12-08) found a real kiosk bug (KIVY_NO_ARGS, fixed); a whole green run so is still owed.
-TEST_PROCESSES ?= 0
+# the tests run on a virtual one (Xvfb, Mesa's llvmpipe). The whole suite runs in TEST_PROCESSES
+# processes (pytest-xdist; each its own Xvfb: tests/support/display.py); TEST_PROCESSES=0: in one.
+TEST_PROCESSES ?= 2
 test: setup lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/core --cov=queue_server.core --cov-branch \
 	  --cov-report=term-missing:skip-covered --cov-fail-under=100
