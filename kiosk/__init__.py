@@ -9,3 +9,11 @@ and looks dossiers up, talking to the queue server and driving a ticket printer 
 - :mod:`kiosk.app` — the Kivy app, started by :mod:`kiosk.start`; :mod:`kiosk.screens` — one screen a file; :mod:`kiosk.cli` —
   ``motcua-kiosk``, the app or ``classify-code`` (no Kivy).
 """
+
+import os
+
+# Before any kiosk module imports Kivy (kiosk.access_bar, kiosk.app, the screens, …): the command
+# line is ours — Kivy's own parser would read `--device`, `--state`, … and end the kiosk with its
+# usage text — and Kivy logs its own; the -v option governs the rest.
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+os.environ.setdefault("KIVY_LOG_MODE", "MIXED")

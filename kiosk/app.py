@@ -13,11 +13,6 @@ the clock, then the PIN) is the way out.
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("KIVY_NO_ARGS", "1")  # our own command line; must precede the first kivy import
-os.environ.setdefault("KIVY_LOG_MODE", "MIXED")  # Kivy logs its own; the -v option governs the rest
-
 import asyncio
 import datetime as dt
 import logging

@@ -8,24 +8,19 @@ import argparse
 import asyncio
 import dataclasses
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-# Before Kivy is imported (kiosk.access_bar imports it): the command line is ours. Without this,
-# Kivy's own parser read `--device`, `--state`, … and ended the kiosk with its usage text.
-os.environ.setdefault("KIVY_NO_ARGS", "1")
-
-from hardware.scanner import open_scanner  # noqa: E402 - after the environment Kivy reads at import
-from kiosk.access_bar import configure_kivy  # noqa: E402
-from kiosk.app import KioskApp  # noqa: E402
-from kiosk.bootstrap import KioskSetupError, read_settings, settings_from_server, unconfigured_settings  # noqa: E402
-from kiosk.core.first_run import refusal_shown  # noqa: E402
-from queue_server.config.kiosk_options import parse_window_size  # noqa: E402
-from queue_server.protocol.client import RequestFailed  # noqa: E402
-from queue_server.protocol.enrolling import SERVER_FILE, TOKEN_FILE  # noqa: E402
-from queue_server.protocol.state_dir import ConfigRefused, StateError, fetch_config, read_state  # noqa: E402
+from hardware.scanner import open_scanner
+from kiosk.access_bar import configure_kivy
+from kiosk.app import KioskApp
+from kiosk.bootstrap import KioskSetupError, read_settings, settings_from_server, unconfigured_settings
+from kiosk.core.first_run import refusal_shown
+from queue_server.config.kiosk_options import parse_window_size
+from queue_server.protocol.client import RequestFailed
+from queue_server.protocol.enrolling import SERVER_FILE, TOKEN_FILE
+from queue_server.protocol.state_dir import ConfigRefused, StateError, fetch_config, read_state
 
 
 def _window_size(text: str) -> tuple[int, int]:

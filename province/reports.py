@@ -76,8 +76,9 @@ def build(
     tz: ZoneInfo,
     scale: Sequence[int] = (1, 2, 3, 4),
 ) -> ProvinceReport:
-    """The figures from the sites' day summaries (central/summaries.py, and a calendar month's from its month rows, central/months.py; a day not summed
-    yet is summed from its tickets here, the same way), all read in one snapshot. Ratings are
+    """The figures from the sites' day summaries (central/summaries.py; a calendar month's from
+    its month rows, central/months.py; a day not summed yet is summed from its tickets here,
+    the same way), all read in one snapshot. Ratings are
     on each site's own scale (its newest configuration snapshot; ``scale`` for a site that sent
     none). Raises :class:`queue_server.store.reports.ReportRangeError` for a bad span."""
     check_range(first, last)

@@ -1,6 +1,6 @@
 """A virtual screen of its own for each process of a split test run.
 
-``make test TEST_PROCESSES=2`` runs the suite in two processes (pytest-xdist's workers): each worker
+``make test`` runs the suite in two processes (pytest-xdist's workers, ``TEST_PROCESSES``): each worker
 starts an Xvfb of its own (the benchmark's :class:`bench.apps.processes.VirtualScreen`) before
 any test imports Kivy, so that one worker's windows never lie over the other's (the screenshots
 read a window's own pixels; the lobby's test lists the display's windows with ``xwininfo``). A
